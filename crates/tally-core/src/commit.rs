@@ -1,0 +1,296 @@
+//! Commits and credits: balances a customer draws down with usage. A commit is bought (prepaid, on an
+//! invoice schedule; complimentary without one) or promised (postpaid, trued up at its invoice date);
+//! a credit is given. Each has an access schedule: segments of an amount usable in a window.
+
+use crate::case::api_enum;
+use crate::error::{join_path, Error, Result};
+use crate::schedule::{recurring_boundaries, Frequency, Schedule};
+use crate::time::{Timestamp, Window};
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+api_enum!(CommitType { Prepaid = "PREPAID", Postpaid = "POSTPAID" });
+api_enum!(Proration { None = "NONE", First = "FIRST", Last = "LAST", FirstAndLast = "FIRST_AND_LAST" });
+api_enum!(DurationUnit { Periods = "PERIODS" });
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AccessItem {
+    pub amount: Decimal,
+    pub starting_at: Timestamp,
+    pub ending_before: Timestamp,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct AccessSchedule {
+    #[serde(default)]
+    pub schedule_items: Vec<AccessItem>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_type_id: Option<String>,
+}
+
+/// Commits and credits share one shape; credits have no `type` and no invoice schedule.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Commit {
+    #[serde(default)]
+    pub id: String,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<CommitType>,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub product_id: String,
+    pub access_schedule: AccessSchedule,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_schedule: Option<Schedule>,
+    #[serde(default)]
+    pub applicable_product_ids: Vec<String>,
+    #[serde(default)]
+    pub applicable_product_tags: Vec<String>,
+    #[serde(default)]
+    pub priority: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub custom_fields: IndexMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct UnitAmount {
+    pub unit_price: Decimal,
+    #[serde(default)]
+    pub quantity: Option<Decimal>,
+}
+
+impl UnitAmount {
+    pub fn total(&self) -> Decimal {
+        self.unit_price * self.quantity.unwrap_or(Decimal::ONE)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CommitDuration {
+    pub value: u32,
+    #[serde(default)]
+    pub unit: Option<DurationUnit>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RecurringCommit {
+    #[serde(default)]
+    pub id: String,
+    pub product_id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub access_amount: UnitAmount,
+    #[serde(default)]
+    pub invoice_amount: Option<UnitAmount>,
+    #[serde(default)]
+    pub commit_duration: Option<CommitDuration>,
+    #[serde(default)]
+    pub recurrence_frequency: Option<Frequency>,
+    #[serde(default)]
+    pub proration: Option<Proration>,
+    #[serde(default)]
+    pub priority: Option<Decimal>,
+    #[serde(default)]
+    pub rollover_fraction: Option<Decimal>,
+    pub starting_at: Timestamp,
+    #[serde(default)]
+    pub ending_before: Option<Timestamp>,
+    #[serde(default)]
+    pub applicable_product_ids: Vec<String>,
+    #[serde(default)]
+    pub applicable_product_tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// What kind of balance a segment belongs to; decides draw-down order and how it is billed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BalanceKind {
+    PrepaidCommit,
+    PostpaidCommit,
+    Credit,
+}
+
+/// One usable amount in one window: the unit that draw-down works on.
+#[derive(Debug, Clone)]
+pub struct Segment {
+    pub commit_id: String,
+    /// The FIXED product the balance was sold as; applied lines carry it.
+    pub product_id: String,
+    pub name: String,
+    pub kind: BalanceKind,
+    pub amount: Decimal,
+    pub window: Window,
+    pub priority: Option<Decimal>,
+    /// Credits and complimentary commits cost the customer nothing; they are used before paid ones.
+    pub free: bool,
+    pub applicable_product_ids: Vec<String>,
+    pub applicable_product_tags: Vec<String>,
+    /// Position among the contract's balances, a stable last tie-break.
+    pub ordinal: usize,
+}
+
+impl Segment {
+    pub fn applies_to(&self, product_id: &str, tags: &[String]) -> bool {
+        (self.applicable_product_ids.is_empty() && self.applicable_product_tags.is_empty())
+            || self.applicable_product_ids.iter().any(|p| p == product_id)
+            || self.applicable_product_tags.iter().any(|t| tags.contains(t))
+    }
+
+    /// How narrowly the segment targets: fewer applicable products first (an untargeted one is widest).
+    pub fn breadth(&self) -> usize {
+        if self.applicable_product_ids.is_empty() && self.applicable_product_tags.is_empty() {
+            usize::MAX
+        } else {
+            self.applicable_product_ids.len() + self.applicable_product_tags.len()
+        }
+    }
+}
+
+impl Commit {
+    pub fn display_name(&self) -> String {
+        self.name.clone().unwrap_or_else(|| "Commit".to_string())
+    }
+
+    pub fn balance_kind(&self) -> BalanceKind {
+        match self.kind {
+            None => BalanceKind::Credit,
+            Some(CommitType::Prepaid) => BalanceKind::PrepaidCommit,
+            Some(CommitType::Postpaid) => BalanceKind::PostpaidCommit,
+        }
+    }
+
+    /// `is_credit` says which list the body came from; credits take no `type`.
+    pub fn validate(&self, path: &str, is_credit: bool) -> Result<()> {
+        let at = |f: &str| join_path(path, f);
+        if is_credit && self.kind.is_some() {
+            return Err(Error::invalid(at("type"), "a credit has no type"));
+        }
+        if !is_credit && self.kind.is_none() {
+            return Err(Error::invalid(at("type"), "a commit needs a type: PREPAID or POSTPAID"));
+        }
+        let items = &self.access_schedule.schedule_items;
+        if items.is_empty() {
+            return Err(Error::invalid(at("access_schedule.schedule_items"), "an access schedule needs at least one item"));
+        }
+        for (i, it) in items.iter().enumerate() {
+            let p = at(&format!("access_schedule.schedule_items[{i}]"));
+            if it.amount < Decimal::ZERO {
+                return Err(Error::invalid(join_path(&p, "amount"), "an amount cannot be negative"));
+            }
+            if it.ending_before <= it.starting_at {
+                return Err(Error::invalid(join_path(&p, "ending_before"), "ending_before must be after starting_at"));
+            }
+        }
+        if let Some(s) = &self.invoice_schedule {
+            if is_credit {
+                return Err(Error::invalid(at("invoice_schedule"), "a credit has no invoice schedule"));
+            }
+            s.validate(&at("invoice_schedule"))?;
+        }
+        if self.kind == Some(CommitType::Postpaid) {
+            let s = self
+                .invoice_schedule
+                .as_ref()
+                .ok_or_else(|| Error::invalid(at("invoice_schedule"), "a POSTPAID commit needs an invoice schedule"))?;
+            if s.schedule_items.len() != 1 || s.recurring_schedule.is_some() {
+                return Err(Error::invalid(at("invoice_schedule.schedule_items"), "a POSTPAID commit's invoice schedule has exactly one item"));
+            }
+            let access: Decimal = items.iter().map(|i| i.amount).sum();
+            if s.total() != crate::money::round_cents(access) {
+                return Err(Error::invalid(
+                    at("invoice_schedule.schedule_items[0]"),
+                    "a POSTPAID commit's invoice amount must equal its access amount",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn segments(&self, ordinal: usize) -> Vec<Segment> {
+        let free = match self.kind {
+            None => true,
+            Some(CommitType::Prepaid) => self.invoice_schedule.as_ref().is_none_or(|s| s.total().is_zero()),
+            Some(CommitType::Postpaid) => false,
+        };
+        self.access_schedule
+            .schedule_items
+            .iter()
+            .map(|it| Segment {
+                commit_id: self.id.clone(),
+                product_id: self.product_id.clone(),
+                name: self.display_name(),
+                kind: self.balance_kind(),
+                amount: it.amount,
+                window: Window { start: it.starting_at, end: Some(it.ending_before) },
+                priority: self.priority,
+                free,
+                applicable_product_ids: self.applicable_product_ids.clone(),
+                applicable_product_tags: self.applicable_product_tags.clone(),
+                ordinal,
+            })
+            .collect()
+    }
+}
+
+impl RecurringCommit {
+    pub fn display_name(&self, credit: bool) -> String {
+        self.name.clone().unwrap_or_else(|| if credit { "Recurring credit" } else { "Recurring commit" }.to_string())
+    }
+
+    pub fn validate(&self, path: &str) -> Result<()> {
+        let at = |f: &str| join_path(path, f);
+        if self.access_amount.unit_price < Decimal::ZERO || self.access_amount.quantity.is_some_and(|q| q < Decimal::ZERO) {
+            return Err(Error::invalid(at("access_amount.unit_price"), "an amount cannot be negative"));
+        }
+        if let Some(a) = &self.invoice_amount {
+            if a.unit_price < Decimal::ZERO {
+                return Err(Error::invalid(at("invoice_amount.unit_price"), "an amount cannot be negative"));
+            }
+        }
+        if self.ending_before.is_some_and(|e| e <= self.starting_at) {
+            return Err(Error::invalid(at("ending_before"), "ending_before must be after starting_at"));
+        }
+        if self.commit_duration.as_ref().is_some_and(|d| d.value == 0) {
+            return Err(Error::invalid(at("commit_duration.value"), "a commit lasts at least one period"));
+        }
+        if self.rollover_fraction.is_some_and(|f| f < Decimal::ZERO || f > Decimal::ONE) {
+            return Err(Error::invalid(at("rollover_fraction"), "rollover_fraction is between 0 and 1"));
+        }
+        Ok(())
+    }
+
+    /// The periods of this recurring balance and the amount each gets (prorated at partial ends).
+    /// `statement_months` is the contract's cadence, used when no `recurrence_frequency` is given.
+    pub fn periods(&self, statement_months: i64, end: Option<Timestamp>, horizon: Timestamp) -> Vec<(Timestamp, Timestamp, Decimal)> {
+        let months = self.recurrence_frequency.map(Frequency::months).unwrap_or(statement_months);
+        let end = match (self.ending_before, end) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let periods = recurring_boundaries(self.starting_at, months, self.starting_at, end, horizon);
+        let full = self.access_amount.total();
+        let proration = self.proration.unwrap_or(Proration::FirstAndLast);
+        let last = periods.len().saturating_sub(1);
+        periods
+            .iter()
+            .enumerate()
+            .map(|(i, &(a, b))| {
+                let nominal_end = a.add_months(months);
+                let prorate = (i == last && matches!(proration, Proration::Last | Proration::FirstAndLast)) && b < nominal_end;
+                let amount = if prorate {
+                    let whole = (nominal_end.0 - a.0).num_seconds();
+                    let part = (b.0 - a.0).num_seconds();
+                    full * Decimal::from(part) / Decimal::from(whole.max(1))
+                } else {
+                    full
+                };
+                (a, b, amount)
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,249 @@
+//! Contracts: a customer's terms. A rate card, a statement cadence, and the commits, credits,
+//! scheduled charges, overrides and usage filters layered on it.
+
+use crate::case::api_enum;
+use crate::commit::{Commit, RecurringCommit, Segment};
+use crate::error::{join_path, Error, Result};
+use crate::overrides::{Override, Prioritization};
+use crate::schedule::{Schedule, UsageStatementSchedule};
+use crate::time::{Timestamp, Window};
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+api_enum!(Consolidation { All = "ALL" });
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ScheduledCharge {
+    #[serde(default)]
+    pub id: String,
+    pub product_id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub schedule: Schedule,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub custom_fields: IndexMap<String, String>,
+}
+
+/// Only events whose `group_key` property is one of `group_values` count on the contract, from
+/// `starting_at` (absent: from the contract's start) until the next filter takes over.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct UsageFilter {
+    pub group_key: String,
+    pub group_values: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Contract {
+    #[serde(default)]
+    pub id: String,
+    pub customer_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub starting_at: Timestamp,
+    #[serde(default)]
+    pub ending_before: Option<Timestamp>,
+    #[serde(default)]
+    pub rate_card_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_card_alias: Option<String>,
+    #[serde(default)]
+    pub commits: Vec<Commit>,
+    #[serde(default)]
+    pub credits: Vec<Commit>,
+    #[serde(default)]
+    pub recurring_commits: Vec<RecurringCommit>,
+    #[serde(default)]
+    pub recurring_credits: Vec<RecurringCommit>,
+    #[serde(default)]
+    pub scheduled_charges: Vec<ScheduledCharge>,
+    #[serde(default)]
+    pub usage_statement_schedule: Option<UsageStatementSchedule>,
+    #[serde(default)]
+    pub overrides: Vec<Override>,
+    #[serde(default)]
+    pub usage_filter: Option<UsageFilter>,
+    /// Every filter ever set, in effect order: the one in `usage_filter` and each `setUsageFilter`.
+    #[serde(default)]
+    pub usage_filter_history: Vec<UsageFilter>,
+    #[serde(default)]
+    pub scheduled_charges_on_usage_invoices: Option<Consolidation>,
+    #[serde(default)]
+    pub multiplier_override_prioritization: Option<Prioritization>,
+    #[serde(default)]
+    pub custom_fields: IndexMap<String, String>,
+}
+
+/// `POST /v2/contracts/edit`
+#[derive(Debug, Clone, Deserialize)]
+pub struct ContractEdit {
+    pub customer_id: String,
+    pub contract_id: String,
+    #[serde(default)]
+    pub add_overrides: Vec<Override>,
+    #[serde(default)]
+    pub add_commits: Vec<Commit>,
+    #[serde(default)]
+    pub add_credits: Vec<Commit>,
+    #[serde(default)]
+    pub add_scheduled_charges: Vec<ScheduledCharge>,
+    #[serde(default)]
+    pub add_recurring_commits: Vec<RecurringCommit>,
+    #[serde(default)]
+    pub add_recurring_credits: Vec<RecurringCommit>,
+}
+
+/// `POST /v1/contracts/setUsageFilter`
+#[derive(Debug, Clone, Deserialize)]
+pub struct SetUsageFilter {
+    pub customer_id: String,
+    pub contract_id: String,
+    pub group_key: String,
+    pub group_values: Vec<String>,
+    pub starting_at: Timestamp,
+}
+
+/// `POST /v1/contracts/updateEndDate`
+#[derive(Debug, Clone, Deserialize)]
+pub struct UpdateEndDate {
+    pub customer_id: String,
+    pub contract_id: String,
+    #[serde(default)]
+    pub ending_before: Option<Timestamp>,
+}
+
+impl Contract {
+    pub fn window(&self) -> Window {
+        Window { start: self.starting_at, end: self.ending_before }
+    }
+
+    pub fn statement_schedule(&self) -> UsageStatementSchedule {
+        self.usage_statement_schedule.clone().unwrap_or_default()
+    }
+
+    pub fn prioritization(&self) -> Prioritization {
+        self.multiplier_override_prioritization.unwrap_or(Prioritization::LowestMultiplier)
+    }
+
+    pub fn consolidates(&self) -> bool {
+        self.scheduled_charges_on_usage_invoices == Some(Consolidation::All)
+    }
+
+    /// Shape rules that need nothing but the contract itself.
+    pub fn validate_terms(&self) -> Result<()> {
+        if self.ending_before.is_some_and(|e| e <= self.starting_at) {
+            return Err(Error::invalid("ending_before", "ending_before must be after starting_at"));
+        }
+        if let Some(s) = &self.usage_statement_schedule {
+            s.validate("usage_statement_schedule")?;
+        }
+        for (i, c) in self.commits.iter().enumerate() {
+            c.validate(&format!("commits[{i}]"), false)?;
+        }
+        for (i, c) in self.credits.iter().enumerate() {
+            c.validate(&format!("credits[{i}]"), true)?;
+        }
+        for (i, c) in self.recurring_commits.iter().enumerate() {
+            c.validate(&format!("recurring_commits[{i}]"))?;
+        }
+        for (i, c) in self.recurring_credits.iter().enumerate() {
+            c.validate(&format!("recurring_credits[{i}]"))?;
+        }
+        for (i, c) in self.scheduled_charges.iter().enumerate() {
+            c.schedule.validate(&format!("scheduled_charges[{i}].schedule"))?;
+        }
+        for (i, o) in self.overrides.iter().enumerate() {
+            o.validate(&format!("overrides[{i}]"))?;
+        }
+        if let Some(f) = &self.usage_filter {
+            validate_filter(f, "usage_filter")?;
+        }
+        Ok(())
+    }
+
+    /// Every product id the contract names, with where it names it, for existence checks.
+    pub fn named_products(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let mut commits = |list: &[Commit], field: &str| {
+            for (i, c) in list.iter().enumerate() {
+                out.push((format!("{field}[{i}].product_id"), c.product_id.clone()));
+                for (j, p) in c.applicable_product_ids.iter().enumerate() {
+                    out.push((format!("{field}[{i}].applicable_product_ids[{j}]"), p.clone()));
+                }
+            }
+        };
+        commits(&self.commits, "commits");
+        commits(&self.credits, "credits");
+        for (field, list) in [("recurring_commits", &self.recurring_commits), ("recurring_credits", &self.recurring_credits)] {
+            for (i, c) in list.iter().enumerate() {
+                out.push((format!("{field}[{i}].product_id"), c.product_id.clone()));
+            }
+        }
+        for (i, c) in self.scheduled_charges.iter().enumerate() {
+            out.push((format!("scheduled_charges[{i}].product_id"), c.product_id.clone()));
+        }
+        for (i, o) in self.overrides.iter().enumerate() {
+            for (f, p) in o.named_products() {
+                out.push((join_path(&format!("overrides[{i}]"), &f), p));
+            }
+        }
+        out
+    }
+
+    /// The filter in force at `t`, if the contract filters usage at all then.
+    pub fn filter_at(&self, t: Timestamp) -> Option<&UsageFilter> {
+        self.usage_filter_history
+            .iter()
+            .rev()
+            .find(|f| f.starting_at.unwrap_or(self.starting_at) <= t)
+    }
+
+    /// All balances on the contract, as draw-down segments, through `horizon` for open-ended ones.
+    pub fn segments(&self, horizon: Timestamp) -> Vec<Segment> {
+        let mut out = Vec::new();
+        let mut ordinal = 0;
+        for c in self.commits.iter().chain(&self.credits) {
+            out.extend(c.segments(ordinal));
+            ordinal += 1;
+        }
+        let months = self.statement_schedule().frequency.months();
+        for (credit, list) in [(false, &self.recurring_commits), (true, &self.recurring_credits)] {
+            for rc in list {
+                let duration = rc.commit_duration.as_ref().map(|d| d.value as i64).unwrap_or(1);
+                let step = rc.recurrence_frequency.map(|f| f.months()).unwrap_or(months);
+                for (a, b, amount) in rc.periods(months, self.ending_before, horizon) {
+                    let end = if duration == 1 { b } else { a.add_months(step * duration) };
+                    let end = self.ending_before.map_or(end, |e| end.min(e));
+                    out.push(Segment {
+                        commit_id: rc.id.clone(),
+                        product_id: rc.product_id.clone(),
+                        name: rc.display_name(credit),
+                        kind: if credit { crate::commit::BalanceKind::Credit } else { crate::commit::BalanceKind::PrepaidCommit },
+                        amount,
+                        window: Window { start: a, end: Some(end) },
+                        priority: rc.priority,
+                        free: credit || rc.invoice_amount.as_ref().is_none_or(|a| a.total().is_zero()),
+                        applicable_product_ids: rc.applicable_product_ids.clone(),
+                        applicable_product_tags: rc.applicable_product_tags.clone(),
+                        ordinal,
+                    });
+                }
+                ordinal += 1;
+            }
+        }
+        out
+    }
+}
+
+pub fn validate_filter(f: &UsageFilter, path: &str) -> Result<()> {
+    if f.group_key.trim().is_empty() {
+        return Err(Error::invalid(join_path(path, "group_key"), "a usage filter needs a group_key"));
+    }
+    if f.group_values.is_empty() {
+        return Err(Error::invalid(join_path(path, "group_values"), "a usage filter needs at least one group value"));
+    }
+    Ok(())
+}

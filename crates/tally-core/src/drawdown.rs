@@ -1,0 +1,149 @@
+//! Draw-down: usage spends commit and credit balances, in the spec's order between balances and
+//! between lines. A covered part of a line carries the `commit_id`; for prepaid commits and credits an
+//! `applied_commit_or_credit` line takes the same amount off the invoice. Postpaid commits are drawn the
+//! same way but bill the usage in full; what they leave unspent is trued up at their invoice date.
+
+use crate::commit::{BalanceKind, Segment};
+use crate::invoice::{Invoice, LineItem, LineType};
+use crate::money::round_cents;
+use crate::state::State;
+use crate::time::Timestamp;
+use indexmap::IndexMap;
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::cmp::Ordering;
+
+/// What each segment has left and when it was spent.
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    pub segments: Vec<Segment>,
+    pub remaining: Vec<Decimal>,
+    /// Per segment: (start of the line drawn on, amount).
+    pub draws: Vec<Vec<(Timestamp, Decimal)>>,
+}
+
+/// Order between balances: prepaid commits and credits before postpaid commits; lower priority;
+/// free before paid; fewest applicable products; earliest end; earliest start; then as listed.
+fn balance_order(a: &Segment, b: &Segment) -> Ordering {
+    let rank = |s: &Segment| matches!(s.kind, BalanceKind::PostpaidCommit) as u8;
+    rank(a)
+        .cmp(&rank(b))
+        .then_with(|| match (a.priority, b.priority) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        })
+        .then_with(|| b.free.cmp(&a.free))
+        .then_with(|| a.breadth().cmp(&b.breadth()))
+        .then_with(|| a.window.end.cmp(&b.window.end))
+        .then_with(|| a.window.start.cmp(&b.window.start))
+        .then_with(|| a.ordinal.cmp(&b.ordinal))
+}
+
+/// Order between lines: usage lines first; earlier start; higher unit price; name A→Z.
+pub fn line_order(a: &LineItem, b: &LineItem) -> Ordering {
+    let rank = |l: &LineItem| (l.kind != LineType::Usage) as u8;
+    rank(a)
+        .cmp(&rank(b))
+        .then_with(|| a.starting_at.cmp(&b.starting_at))
+        .then_with(|| b.unit_price.cmp(&a.unit_price))
+        .then_with(|| a.name.cmp(&b.name))
+}
+
+impl Ledger {
+    pub fn new(mut segments: Vec<Segment>) -> Self {
+        segments.sort_by(balance_order);
+        let remaining = segments.iter().map(|s| s.amount).collect();
+        let draws = vec![Vec::new(); segments.len()];
+        Ledger { segments, remaining, draws }
+    }
+
+    pub fn consumed(&self, commit_id: &str) -> Decimal {
+        self.segments
+            .iter()
+            .zip(&self.remaining)
+            .filter(|(s, _)| s.commit_id == commit_id)
+            .map(|(s, r)| s.amount - r)
+            .sum()
+    }
+
+    /// Remaining balance at `t` of the segments whose window holds `t`, by kind.
+    pub fn balance_at(&self, t: Timestamp, kind: BalanceKind) -> Decimal {
+        self.segments
+            .iter()
+            .zip(&self.draws)
+            .filter(|(s, _)| s.kind == kind && s.window.contains(t))
+            .map(|(s, d)| s.amount - d.iter().filter(|(at, _)| *at < t).map(|(_, a)| *a).sum::<Decimal>())
+            .sum()
+    }
+
+    /// Draws the invoice's lines down against the balances, splitting covered lines.
+    pub fn apply(&mut self, invoice: &mut Invoice, state: &State) {
+        invoice.line_items.sort_by(line_order);
+        let lines = std::mem::take(&mut invoice.line_items);
+        for line in lines {
+            self.apply_line(line, state, &mut invoice.line_items);
+        }
+    }
+
+    fn apply_line(&mut self, line: LineItem, state: &State, out: &mut Vec<LineItem>) {
+        let drawable = line.total > Decimal::ZERO && !line.unit_price.is_zero() && matches!(line.kind, LineType::Usage | LineType::Scheduled);
+        if !drawable {
+            out.push(line);
+            return;
+        }
+        let tags: &[String] = state.products.get(&line.product_id).map(|p| p.tags.as_slice()).unwrap_or(&[]);
+        let mut left = line.total;
+        for i in 0..self.segments.len() {
+            if left <= Decimal::ZERO {
+                break;
+            }
+            let seg = &self.segments[i];
+            // Scheduled charges are paid by a balance only when it names their product outright.
+            let applies = if line.kind == LineType::Usage {
+                seg.applies_to(&line.product_id, tags)
+            } else {
+                seg.applicable_product_ids.contains(&line.product_id)
+            };
+            if !applies || !seg.window.covers(line.starting_at, line.ending_before) || self.remaining[i] <= Decimal::ZERO {
+                continue;
+            }
+            let take = self.remaining[i].min(left).round_dp_with_strategy(0, RoundingStrategy::ToZero);
+            if take <= Decimal::ZERO {
+                continue;
+            }
+            self.remaining[i] -= take;
+            self.draws[i].push((line.starting_at, take));
+            left -= take;
+            let mut covered = line.clone();
+            covered.quantity = (take / line.unit_price).normalize();
+            covered.total = take;
+            covered.commit_id = Some(seg.commit_id.clone());
+            out.push(covered);
+            if seg.kind != BalanceKind::PostpaidCommit {
+                out.push(LineItem {
+                    name: seg.name.clone(),
+                    kind: LineType::AppliedCommitOrCredit,
+                    product_id: seg.product_id.clone(),
+                    quantity: Decimal::ONE,
+                    unit_price: -take,
+                    total: -take,
+                    starting_at: line.starting_at,
+                    ending_before: line.ending_before,
+                    pricing_group_values: IndexMap::new(),
+                    presentation_group_values: IndexMap::new(),
+                    tier: None,
+                    commit_id: Some(seg.commit_id.clone()),
+                });
+            }
+        }
+        if left == line.total {
+            out.push(line);
+        } else if left > Decimal::ZERO {
+            let mut rest = line;
+            rest.quantity = (left / rest.unit_price).normalize();
+            rest.total = round_cents(left);
+            out.push(rest);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! The one error type of the core: every refused call names the field it refuses.
+
+use serde::Serialize;
+use std::fmt;
+
+/// What kind of refusal this is; stable strings that JS callers can switch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The body is not the shape the call takes (wrong type, missing field, bad timestamp).
+    InvalidBody,
+    /// The body parses but breaks a rule (negative price, inverted window, ...).
+    Invalid,
+    /// The body refers to something that does not exist.
+    NotFound,
+    /// The body clashes with what exists (duplicate id, alias owned by another customer).
+    Conflict,
+    /// The call's path is not one Tally knows.
+    UnknownCall,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Error {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The offending field, e.g. `commits[0].access_schedule.schedule_items[1].amount`; empty for the body itself.
+    pub path: String,
+}
+
+impl Error {
+    pub fn new(code: ErrorCode, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Error { code, message: message.into(), path: path.into() }
+    }
+    pub fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Invalid, path, message)
+    }
+    pub fn not_found(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::NotFound, path, message)
+    }
+    pub fn conflict(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Conflict, path, message)
+    }
+    /// Prefixes the path with the field that holds the nested value that failed.
+    pub fn within(mut self, prefix: &str) -> Self {
+        self.path = join_path(prefix, &self.path);
+        self
+    }
+}
+
+pub(crate) fn join_path(prefix: &str, rest: &str) -> String {
+    match (prefix.is_empty(), rest.is_empty()) {
+        (true, _) => rest.to_string(),
+        (_, true) => prefix.to_string(),
+        _ if rest.starts_with('[') => format!("{prefix}{rest}"),
+        _ => format!("{prefix}.{rest}"),
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Parses a JSON body into a request type, naming the exact field that does not fit.
+pub fn parse<T: serde::de::DeserializeOwned>(body: &serde_json::Value) -> Result<T> {
+    serde_path_to_error::deserialize(body).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        Error::new(ErrorCode::InvalidBody, path, e.into_inner().to_string())
+    })
+}

@@ -1,0 +1,100 @@
+//! Invoices as Tally shows them: USAGE invoices, one per service period per contract, and SCHEDULED
+//! invoices for charges and commit purchases on their dates.
+
+use crate::time::Timestamp;
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum InvoiceType {
+    Usage,
+    Scheduled,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum InvoiceStatus {
+    Draft,
+    Finalized,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum LineType {
+    Usage,
+    Scheduled,
+    CommitPurchase,
+    AppliedCommitOrCredit,
+    PostpaidTrueup,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TierInfo {
+    pub level: u32,
+    pub starting_at: Decimal,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LineItem {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: LineType,
+    pub product_id: String,
+    pub quantity: Decimal,
+    pub unit_price: Decimal,
+    pub total: Decimal,
+    pub starting_at: Timestamp,
+    pub ending_before: Timestamp,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub pricing_group_values: IndexMap<String, String>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub presentation_group_values: IndexMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier: Option<TierInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CreditType {
+    pub id: &'static str,
+    pub name: &'static str,
+}
+
+pub const USD_CENTS: CreditType = CreditType { id: "2714e483-4ff1-48e4-9e25-ac732e8f24f2", name: "USD (cents)" };
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Invoice {
+    pub id: String,
+    pub customer_id: String,
+    pub contract_id: String,
+    #[serde(rename = "type")]
+    pub kind: InvoiceType,
+    pub status: InvoiceStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_timestamp: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_timestamp: Option<Timestamp>,
+    pub issued_at: Timestamp,
+    pub credit_type: CreditType,
+    pub total: Decimal,
+    pub line_items: Vec<LineItem>,
+}
+
+impl Invoice {
+    /// The instant that filters compare on: a usage invoice's period start, a scheduled invoice's date.
+    pub fn period_start(&self) -> Timestamp {
+        self.start_timestamp.unwrap_or(self.issued_at)
+    }
+    pub fn period_end(&self) -> Timestamp {
+        self.end_timestamp.unwrap_or(self.issued_at)
+    }
+    /// The invoice total is the exact sum of its lines (each already rounded to cents).
+    pub fn retotal(&mut self) {
+        self.total = self.line_items.iter().map(|l| l.total).sum::<Decimal>().normalize();
+    }
+}

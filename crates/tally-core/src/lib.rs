@@ -1,0 +1,39 @@
+//! Tally's core: the contract model of usage-based billing (customers, products, rate cards,
+//! contracts with commits, credits, charges, overrides and usage filters) and the rating engine that
+//! turns stored state and a period into invoices.
+//!
+//! Pure and deterministic: no I/O, no clock, no randomness, no global state. The same calls give the
+//! same bytes. Parsing the wire (JSON bodies) and errors that name the offending field live here too;
+//! the JS binding (`tally-wasm`), the app (`tally-app`) and the command line (`tally-cli`) only carry
+//! calls in and answers out.
+
+mod case;
+
+pub mod api;
+pub mod commit;
+pub mod contract;
+pub mod customer;
+pub mod drawdown;
+pub mod error;
+pub mod invoice;
+pub mod metric;
+pub mod money;
+pub mod overrides;
+pub mod product;
+pub mod rate_card;
+pub mod rating;
+pub mod scenario;
+pub mod schedule;
+pub mod state;
+pub mod time;
+pub mod usage;
+
+pub use api::call;
+pub use error::{Error, ErrorCode, Result};
+pub use invoice::Invoice;
+pub use scenario::Scenario;
+pub use state::State;
+pub use time::Timestamp;
+
+/// The version of the exported state format; `State` exports carry it so later Tallys can read them.
+pub const STATE_FORMAT_VERSION: u32 = 1;

@@ -1,0 +1,289 @@
+//! Contract overrides of list prices, and the precedence that picks the one that applies.
+//!
+//! Overrides never stack: one applies per line. Contract OVERWRITE beats contract MULTIPLIER/TIERED; among
+//! overwrites the last added wins; among multipliers LOWEST_MULTIPLIER picks the biggest discount and
+//! EXPLICIT the lowest `priority` (ties: last added). A multiplier scales whatever list price is in force,
+//! so it follows later list changes; an overwrite replaces the price outright.
+//! Commit-specific overrides (specifiers with `commit_ids`) are accepted and kept but not yet priced: Tally
+//! prices usage the same whichever balance pays for it.
+
+use crate::case::api_enum;
+use crate::error::{join_path, Error, Result};
+use crate::product::Product;
+use crate::rate_card::{validate_tiers, Price, Rate, RateType, Tier};
+use crate::time::{Timestamp, Window};
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+api_enum!(OverrideType { Overwrite = "OVERWRITE", Multiplier = "MULTIPLIER", Tiered = "TIERED" });
+api_enum!(Prioritization { LowestMultiplier = "LOWEST_MULTIPLIER", Explicit = "EXPLICIT" });
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OverwriteRate {
+    pub rate_type: RateType,
+    #[serde(default)]
+    pub price: Option<Decimal>,
+    #[serde(default)]
+    pub tiers: Option<Vec<Tier>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MultiplierTier {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<Decimal>,
+    pub multiplier: Decimal,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Specifier {
+    #[serde(default)]
+    pub product_id: Option<String>,
+    #[serde(default)]
+    pub product_tags: Vec<String>,
+    #[serde(default)]
+    pub pricing_group_values: IndexMap<String, String>,
+    #[serde(default)]
+    pub presentation_group_values: IndexMap<String, String>,
+    #[serde(default)]
+    pub commit_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Override {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub starting_at: Timestamp,
+    #[serde(default)]
+    pub ending_before: Option<Timestamp>,
+    #[serde(default)]
+    pub entitled: Option<bool>,
+    #[serde(rename = "type", default)]
+    pub kind: Option<OverrideType>,
+    #[serde(default)]
+    pub multiplier: Option<Decimal>,
+    #[serde(default)]
+    pub overwrite_rate: Option<OverwriteRate>,
+    #[serde(default)]
+    pub tiers: Option<Vec<MultiplierTier>>,
+    #[serde(default)]
+    pub priority: Option<Decimal>,
+    #[serde(default)]
+    pub product_id: Option<String>,
+    #[serde(default)]
+    pub applicable_product_tags: Vec<String>,
+    #[serde(default)]
+    pub override_specifiers: Vec<Specifier>,
+}
+
+/// What a product costs on a contract at one instant, after overrides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EffectiveRate {
+    pub price: Price,
+    pub list: Option<Price>,
+}
+
+impl Override {
+    pub fn window(&self) -> Window {
+        Window { start: self.starting_at, end: self.ending_before }
+    }
+
+    fn commit_specific(&self) -> bool {
+        self.override_specifiers.iter().any(|s| !s.commit_ids.is_empty())
+    }
+
+    /// Product ids this override names, for the caller to check they exist.
+    pub fn named_products(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = self.product_id.iter().map(|p| ("product_id".to_string(), p.clone())).collect();
+        for (i, s) in self.override_specifiers.iter().enumerate() {
+            if let Some(p) = &s.product_id {
+                out.push((format!("override_specifiers[{i}].product_id"), p.clone()));
+            }
+        }
+        out
+    }
+
+    pub fn validate(&self, path: &str) -> Result<()> {
+        let at = |f: &str| join_path(path, f);
+        if self.ending_before.is_some_and(|e| e <= self.starting_at) {
+            return Err(Error::invalid(at("ending_before"), "ending_before must be after starting_at"));
+        }
+        if self.product_id.is_none() && self.applicable_product_tags.is_empty() && self.override_specifiers.is_empty() {
+            return Err(Error::invalid(
+                at("product_id"),
+                "an override needs a product_id, applicable_product_tags or override_specifiers",
+            ));
+        }
+        match self.kind {
+            None if self.entitled.is_none() => {
+                return Err(Error::invalid(at("type"), "an override needs a type (OVERWRITE, MULTIPLIER, TIERED)"))
+            }
+            None => {}
+            Some(OverrideType::Multiplier) => match self.multiplier {
+                None => return Err(Error::invalid(at("multiplier"), "a MULTIPLIER override needs a multiplier")),
+                Some(m) if m < Decimal::ZERO => return Err(Error::invalid(at("multiplier"), "a multiplier cannot be negative")),
+                _ => {}
+            },
+            Some(OverrideType::Overwrite) => {
+                let tags_only = self.product_id.is_none()
+                    && self.override_specifiers.iter().all(|s| s.product_id.is_none())
+                    && (!self.applicable_product_tags.is_empty() || self.override_specifiers.iter().any(|s| !s.product_tags.is_empty()));
+                if tags_only {
+                    return Err(Error::invalid(at("applicable_product_tags"), "an OVERWRITE override cannot target tags: name a product"));
+                }
+                let r = self
+                    .overwrite_rate
+                    .as_ref()
+                    .ok_or_else(|| Error::invalid(at("overwrite_rate"), "an OVERWRITE override needs an overwrite_rate"))?;
+                let rate = Rate {
+                    rate_card_id: None,
+                    product_id: String::new(),
+                    starting_at: self.starting_at,
+                    ending_before: None,
+                    entitled: true,
+                    rate_type: r.rate_type,
+                    price: r.price,
+                    tiers: r.tiers.clone(),
+                    pricing_group_values: IndexMap::new(),
+                    commit_rate: None,
+                };
+                rate.validate(&at("overwrite_rate"))?;
+            }
+            Some(OverrideType::Tiered) => {
+                let tiers = self.tiers.as_deref().ok_or_else(|| Error::invalid(at("tiers"), "a TIERED override needs tiers"))?;
+                validate_tiers(tiers, |t| t.size, &at("tiers"))?;
+                if let Some(i) = tiers.iter().position(|t| t.multiplier < Decimal::ZERO) {
+                    return Err(Error::invalid(at(&format!("tiers[{i}].multiplier")), "a multiplier cannot be negative"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn targets(&self, product: &Product, pgv: &IndexMap<String, String>) -> bool {
+        let by_tag = |tags: &[String]| tags.iter().any(|t| product.tags.contains(t));
+        if self.product_id.as_deref() == Some(product.id.as_str()) || by_tag(&self.applicable_product_tags) {
+            return true;
+        }
+        self.override_specifiers.iter().any(|s| {
+            let product_ok = s.product_id.as_deref().is_none_or(|p| p == product.id)
+                && (s.product_tags.is_empty() || by_tag(&s.product_tags))
+                && (s.product_id.is_some() || !s.product_tags.is_empty());
+            product_ok && s.pricing_group_values.iter().all(|(k, v)| pgv.get(k) == Some(v))
+        })
+    }
+
+    /// How big a discount this multiplier override gives, for LOWEST_MULTIPLIER: its first band's multiplier.
+    fn headline_multiplier(&self) -> Decimal {
+        match self.kind {
+            Some(OverrideType::Tiered) => self.tiers.as_ref().and_then(|t| t.first()).map(|t| t.multiplier).unwrap_or(Decimal::ONE),
+            _ => self.multiplier.unwrap_or(Decimal::ONE),
+        }
+    }
+
+    fn overwrite_price(&self) -> Price {
+        let r = self.overwrite_rate.as_ref();
+        match r {
+            Some(r) if r.rate_type == RateType::Tiered => Price::Tiered(r.tiers.clone().unwrap_or_default()),
+            Some(r) => Price::Flat(r.price.unwrap_or_default()),
+            None => Price::Flat(Decimal::ZERO),
+        }
+    }
+}
+
+/// The price of `product` at `t`, or `None` when it is not billable (not entitled, or no rate at all).
+pub fn effective_rate(
+    overrides: &[Override],
+    prioritization: Prioritization,
+    product: &Product,
+    pgv: &IndexMap<String, String>,
+    list: Option<&Rate>,
+    t: Timestamp,
+) -> Option<EffectiveRate> {
+    let active: Vec<&Override> = overrides
+        .iter()
+        .filter(|o| o.window().contains(t) && !o.commit_specific() && o.targets(product, pgv))
+        .collect();
+    let mut entitled = list.is_some_and(|r| r.entitled);
+    for o in &active {
+        if let Some(e) = o.entitled {
+            entitled = e;
+        }
+    }
+    if !entitled {
+        return None;
+    }
+    let list_price = list.map(Rate::price);
+    if let Some(o) = active.iter().rev().find(|o| o.kind == Some(OverrideType::Overwrite)) {
+        return Some(EffectiveRate { price: o.overwrite_price(), list: list_price });
+    }
+    let base = list_price.clone()?;
+    let candidates = active.iter().filter(|o| matches!(o.kind, Some(OverrideType::Multiplier | OverrideType::Tiered)));
+    // `min_by_key` keeps the first of equals, so walk newest first: ties go to the last added.
+    let chosen = match prioritization {
+        Prioritization::LowestMultiplier => candidates.rev().min_by_key(|o| o.headline_multiplier()),
+        Prioritization::Explicit => candidates.rev().min_by_key(|o| (o.priority.is_none(), o.priority)),
+    };
+    let price = match chosen {
+        None => base,
+        Some(o) if o.kind == Some(OverrideType::Tiered) => multiply_bands(&base, o.tiers.as_deref().unwrap_or_default()),
+        Some(o) => base.scaled(o.multiplier.unwrap_or(Decimal::ONE)),
+    };
+    Some(EffectiveRate { price, list: list_price })
+}
+
+/// Applies quantity bands of multipliers to a price, splitting bands where either list changes.
+fn multiply_bands(base: &Price, bands: &[MultiplierTier]) -> Price {
+    let base_tiers = match base {
+        Price::Flat(p) => vec![Tier { size: None, price: *p }],
+        Price::Tiered(t) => t.clone(),
+    };
+    let ends = |sizes: Vec<Option<Decimal>>| -> Vec<Option<Decimal>> {
+        let mut acc = Decimal::ZERO;
+        sizes.into_iter().map(|s| s.map(|s| { acc += s; acc })).collect()
+    };
+    let base_ends = ends(base_tiers.iter().map(|t| t.size).collect());
+    let band_ends = ends(bands.iter().map(|t| t.size).collect());
+    let (mut i, mut j, mut start) = (0, 0, Decimal::ZERO);
+    let mut out = Vec::new();
+    while i < base_tiers.len() && j < bands.len() {
+        let end = match (base_ends[i], band_ends[j]) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        out.push(Tier { size: end.map(|e| e - start), price: base_tiers[i].price * bands[j].multiplier });
+        match end {
+            None => break,
+            Some(e) => {
+                start = e;
+                if base_ends[i] == Some(e) {
+                    i += 1;
+                }
+                if band_ends[j] == Some(e) {
+                    j += 1;
+                }
+            }
+        }
+    }
+    Price::Tiered(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn tiered_multiplier_bands_split_a_tiered_list_price() {
+        // list: first 100 at 10, then 5; override: first 50 at ×1, then ×0.5
+        let base = Price::Tiered(vec![Tier { size: Some(d("100")), price: d("10") }, Tier { size: None, price: d("5") }]);
+        let bands = [MultiplierTier { size: Some(d("50")), multiplier: d("1") }, MultiplierTier { size: None, multiplier: d("0.5") }];
+        let Price::Tiered(t) = multiply_bands(&base, &bands) else { panic!("tiered") };
+        let got: Vec<(Option<Decimal>, Decimal)> = t.iter().map(|t| (t.size, t.price.normalize())).collect();
+        assert_eq!(got, vec![(Some(d("50")), d("10")), (Some(d("50")), d("5")), (None, d("2.5"))]);
+    }
+}

@@ -1,0 +1,191 @@
+//! Rate cards: the list price of each product over time, flat or tiered, optionally per pricing group.
+
+use crate::case::api_enum;
+use crate::error::{Error, Result};
+use crate::time::{Timestamp, Window};
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+api_enum!(RateType { Flat = "FLAT", Tiered = "TIERED", Percentage = "PERCENTAGE", Subscription = "SUBSCRIPTION" });
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Tier {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<Decimal>,
+    pub price: Decimal,
+}
+
+/// A price as the rating engine uses it: one unit price, or bands of quantity with their prices.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Price {
+    Flat(Decimal),
+    Tiered(Vec<Tier>),
+}
+
+impl Price {
+    pub fn scaled(&self, m: Decimal) -> Price {
+        match self {
+            Price::Flat(p) => Price::Flat(p * m),
+            Price::Tiered(t) => Price::Tiered(t.iter().map(|t| Tier { size: t.size, price: t.price * m }).collect()),
+        }
+    }
+    /// The price of the first unit: how overrides compare discounts and how a rate schedule reads.
+    pub fn headline(&self) -> Decimal {
+        match self {
+            Price::Flat(p) => *p,
+            Price::Tiered(t) => t.first().map(|t| t.price).unwrap_or_default(),
+        }
+    }
+}
+
+/// Checks a tier list: not empty, every tier sized but the last, no negative price.
+pub fn validate_tiers<T>(tiers: &[T], size: impl Fn(&T) -> Option<Decimal>, path: &str) -> Result<()> {
+    if tiers.is_empty() {
+        return Err(Error::invalid(path, "a tiered rate needs at least one tier"));
+    }
+    for (i, t) in tiers.iter().enumerate() {
+        let last = i + 1 == tiers.len();
+        match (size(t), last) {
+            (Some(_), true) => {
+                return Err(Error::invalid(format!("{path}[{i}].size"), "the last tier must have no size: it covers everything above"))
+            }
+            (None, false) => return Err(Error::invalid(format!("{path}[{i}].size"), "every tier but the last needs a size")),
+            (Some(s), false) if s <= Decimal::ZERO => {
+                return Err(Error::invalid(format!("{path}[{i}].size"), "a tier size must be greater than 0"))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Rate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_card_id: Option<String>,
+    pub product_id: String,
+    pub starting_at: Timestamp,
+    #[serde(default)]
+    pub ending_before: Option<Timestamp>,
+    #[serde(default = "yes")]
+    pub entitled: bool,
+    pub rate_type: RateType,
+    #[serde(default)]
+    pub price: Option<Decimal>,
+    #[serde(default)]
+    pub tiers: Option<Vec<Tier>>,
+    #[serde(default)]
+    pub pricing_group_values: IndexMap<String, String>,
+    #[serde(default)]
+    pub commit_rate: Option<serde_json::Value>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Rate {
+    pub fn window(&self) -> Window {
+        Window { start: self.starting_at, end: self.ending_before }
+    }
+
+    pub fn price(&self) -> Price {
+        match (&self.rate_type, &self.tiers) {
+            (RateType::Tiered, Some(t)) => Price::Tiered(t.clone()),
+            _ => Price::Flat(self.price.unwrap_or_default()),
+        }
+    }
+
+    /// Shape rules of a single rate; `path` is where the rate sits in the body.
+    pub fn validate(&self, path: &str) -> Result<()> {
+        let at = |f: &str| crate::error::join_path(path, f);
+        if let Some(e) = self.ending_before {
+            if e <= self.starting_at {
+                return Err(Error::invalid(at("ending_before"), "ending_before must be after starting_at"));
+            }
+        }
+        match self.rate_type {
+            RateType::Flat | RateType::Subscription => match self.price {
+                None => return Err(Error::invalid(at("price"), "a FLAT rate needs a price")),
+                Some(p) if p < Decimal::ZERO => return Err(Error::invalid(at("price"), "a price cannot be negative")),
+                _ => {}
+            },
+            RateType::Tiered => {
+                let tiers = self.tiers.as_deref().ok_or_else(|| Error::invalid(at("tiers"), "a TIERED rate needs tiers"))?;
+                validate_tiers(tiers, |t| t.size, &at("tiers"))?;
+                if let Some(i) = tiers.iter().position(|t| t.price < Decimal::ZERO) {
+                    return Err(Error::invalid(at(&format!("tiers[{i}].price")), "a price cannot be negative"));
+                }
+            }
+            RateType::Percentage => {
+                return Err(Error::invalid(at("rate_type"), "PERCENTAGE rates are not supported by Tally yet"))
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RateCardAlias {
+    pub name: String,
+    #[serde(default)]
+    pub starting_at: Option<Timestamp>,
+    #[serde(default)]
+    pub ending_before: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RateCard {
+    #[serde(default)]
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<RateCardAlias>,
+    #[serde(default)]
+    pub rates: Vec<Rate>,
+}
+
+impl RateCard {
+    pub fn alias_matches(&self, name: &str, at: Timestamp) -> bool {
+        self.aliases.iter().any(|a| {
+            a.name == name && a.starting_at.is_none_or(|s| s <= at) && a.ending_before.is_none_or(|e| at < e)
+        })
+    }
+
+    /// Refuses a rate whose window overlaps another of the same product and pricing group values.
+    pub fn check_overlap(&self, rate: &Rate, path: &str) -> Result<()> {
+        let clash = self.rates.iter().any(|r| {
+            r.product_id == rate.product_id
+                && r.pricing_group_values == rate.pricing_group_values
+                && r.window().overlaps(&rate.window())
+        });
+        if clash {
+            return Err(Error::invalid(
+                crate::error::join_path(path, "starting_at"),
+                format!("this rate's window overlaps another rate of product {} on the rate card", rate.product_id),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The list rate of a product at `t` for a line with these pricing group values: the most specific
+    /// matching rate (most pricing group values that all agree).
+    pub fn rate_at(&self, product_id: &str, pgv: &IndexMap<String, String>, t: Timestamp) -> Option<&Rate> {
+        self.rates
+            .iter()
+            .filter(|r| r.product_id == product_id && r.window().contains(t))
+            .filter(|r| r.pricing_group_values.iter().all(|(k, v)| pgv.get(k) == Some(v)))
+            .max_by_key(|r| r.pricing_group_values.len())
+    }
+
+    /// Every instant at which a product's list rate can change.
+    pub fn change_points(&self, product_id: &str, out: &mut Vec<Timestamp>) {
+        for r in self.rates.iter().filter(|r| r.product_id == product_id) {
+            out.push(r.starting_at);
+            out.extend(r.ending_before);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! Scenario files (shared/spec/scenarios.md): calls in order under a fixed clock, and what they read
+//! back. `tally run`, the wasm package's `runScenario` and every test runner go through `run`, so they
+//! give the same bytes.
+
+use crate::api;
+use crate::error::{Error, ErrorCode};
+use crate::state::State;
+use crate::time::Timestamp;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Call {
+    pub call: String,
+    #[serde(default)]
+    pub body: Value,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Scenario {
+    #[serde(default)]
+    pub name: Option<String>,
+    pub now: Timestamp,
+    pub calls: Vec<Call>,
+    /// Per call index: the invoices expected (or an `{"error": {...}}`), with a `why`.
+    #[serde(default)]
+    pub expect: Option<serde_json::Map<String, Value>>,
+}
+
+impl Scenario {
+    /// Reads a scenario; an error here means the text is not a scenario at all (exit status 2).
+    pub fn parse(text: &str) -> Result<Scenario, Error> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            Error::new(ErrorCode::InvalidBody, if path == "." { String::new() } else { path }, e.into_inner().to_string())
+        })
+    }
+
+    /// Runs every call in order on a fresh state; a refused call answers its error and the rest go on.
+    pub fn responses(&self) -> Vec<Value> {
+        self.responses_on(&mut State::default())
+    }
+
+    pub fn responses_on(&self, state: &mut State) -> Vec<Value> {
+        self.calls
+            .iter()
+            .map(|c| match api::call(state, &c.call, &c.body, self.now) {
+                Ok(v) => v,
+                Err(e) => json!({ "error": e }),
+            })
+            .collect()
+    }
+}
+
+/// The output of `tally run`: the responses as one pretty-printed JSON array.
+pub fn run(text: &str) -> Result<String, Error> {
+    let s = Scenario::parse(text)?;
+    Ok(render(&s.responses()))
+}
+
+pub fn render(responses: &[Value]) -> String {
+    let mut out = serde_json::to_string_pretty(&Value::Array(responses.to_vec())).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+fn dec(v: &Value) -> Option<Decimal> {
+    match v {
+        Value::Number(n) => n.to_string().parse().ok(),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+/// Compares the responses with the scenario's `expect`; each difference is one readable line.
+pub fn check(s: &Scenario, responses: &[Value]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let Some(expect) = &s.expect else { return problems };
+    for (key, want) in expect {
+        let Ok(i) = key.parse::<usize>() else { continue };
+        let Some(got) = responses.get(i) else {
+            problems.push(format!("call {i}: no such call"));
+            continue;
+        };
+        let mut say = |m: String| problems.push(format!("call {i} ({}): {m}", s.calls[i].call));
+        if let Some(err) = want.get("error") {
+            match got.get("error") {
+                None => say("expected an error, the call succeeded".into()),
+                Some(g) => {
+                    for f in ["code", "path"] {
+                        if let Some(w) = err.get(f) {
+                            if g.get(f) != Some(w) {
+                                say(format!("error {f}: expected {w}, got {}", g.get(f).unwrap_or(&Value::Null)));
+                            }
+                        }
+                    }
+                }
+            }
+            continue;
+        }
+        let wanted = want.get("invoices").or(Some(want)).and_then(Value::as_array);
+        let Some(wanted) = wanted else { continue };
+        let Some(invoices) = got.get("data").and_then(Value::as_array) else {
+            say(format!("expected invoices, got {got}"));
+            continue;
+        };
+        if invoices.len() != wanted.len() {
+            say(format!("expected {} invoices, got {}", wanted.len(), invoices.len()));
+        }
+        for (n, w) in wanted.iter().enumerate() {
+            let key_field = if w.get("issued_at").is_some() && w.get("start_timestamp").is_none() { "issued_at" } else { "start_timestamp" };
+            let found = invoices.iter().find(|inv| {
+                inv.get("type") == w.get("type")
+                    && w.get(key_field).and_then(Value::as_str).and_then(|t| Timestamp::parse(t).ok())
+                        == inv.get(key_field).and_then(Value::as_str).and_then(|t| Timestamp::parse(t).ok())
+                    && w.get("contract_id").is_none_or(|c| inv.get("contract_id") == Some(c))
+            });
+            let Some(inv) = found else {
+                say(format!("expected invoice #{n} {} {} {} not found", w["type"], key_field, w.get(key_field).unwrap_or(&Value::Null)));
+                continue;
+            };
+            let label = format!("{} {}", w["type"], w.get(key_field).unwrap_or(&Value::Null));
+            if let Some(t) = w.get("total") {
+                if dec(t) != inv.get("total").and_then(dec) {
+                    say(format!("{label}: total expected {t}, got {}", inv["total"]));
+                }
+            }
+            if let Some(lines) = w.get("line_items").and_then(Value::as_array) {
+                let got_lines = inv.get("line_items").and_then(Value::as_array).cloned().unwrap_or_default();
+                if got_lines.len() != lines.len() {
+                    say(format!("{label}: expected {} line items, got {}", lines.len(), got_lines.len()));
+                }
+                let mut used = vec![false; got_lines.len()];
+                for l in lines {
+                    let hit = got_lines.iter().enumerate().position(|(k, g)| {
+                        !used[k]
+                            && g.get("name") == l.get("name")
+                            && dec(&l["total"]) == g.get("total").and_then(dec)
+                            && l.get("type").is_none_or(|t| g.get("type") == Some(t))
+                    });
+                    match hit {
+                        Some(k) => used[k] = true,
+                        None => say(format!("{label}: no line {} with total {}", l["name"], l["total"])),
+                    }
+                }
+            }
+        }
+    }
+    problems
+}

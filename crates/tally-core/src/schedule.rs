@@ -1,0 +1,275 @@
+//! Calendars: usage statement periods, and the dated amounts of invoice and charge schedules.
+
+use crate::case::api_enum;
+use crate::error::{join_path, Error, Result};
+use crate::money::round_cents;
+use crate::time::Timestamp;
+use chrono::Datelike;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+api_enum!(Frequency { Monthly = "MONTHLY", Quarterly = "QUARTERLY", SemiAnnual = "SEMI_ANNUAL", Annual = "ANNUAL" });
+api_enum!(StatementDay { FirstOfMonth = "FIRST_OF_MONTH", ContractStart = "CONTRACT_START", CustomDate = "CUSTOM_DATE" });
+api_enum!(AmountDistribution { Each = "EACH", Divided = "DIVIDED", DividedRounded = "DIVIDED_ROUNDED" });
+
+/// Never generate more periods than this for one schedule: a contract that starts in year 1 and runs
+/// for ever would otherwise rate a million empty months.
+pub const MAX_PERIODS: usize = 2400;
+
+impl Frequency {
+    pub fn months(self) -> i64 {
+        match self {
+            Frequency::Monthly => 1,
+            Frequency::Quarterly => 3,
+            Frequency::SemiAnnual => 6,
+            Frequency::Annual => 12,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct UsageStatementSchedule {
+    pub frequency: Frequency,
+    #[serde(default)]
+    pub day: Option<StatementDay>,
+    #[serde(default)]
+    pub billing_anchor_date: Option<Timestamp>,
+}
+
+impl Default for UsageStatementSchedule {
+    fn default() -> Self {
+        UsageStatementSchedule { frequency: Frequency::Monthly, day: None, billing_anchor_date: None }
+    }
+}
+
+impl UsageStatementSchedule {
+    pub fn validate(&self, path: &str) -> Result<()> {
+        if self.day == Some(StatementDay::CustomDate) && self.billing_anchor_date.is_none() {
+            return Err(Error::invalid(join_path(path, "billing_anchor_date"), "CUSTOM_DATE needs a billing_anchor_date"));
+        }
+        Ok(())
+    }
+
+    /// The instant period boundaries are counted from.
+    fn anchor(&self, start: Timestamp) -> Timestamp {
+        match self.day.unwrap_or(StatementDay::FirstOfMonth) {
+            // Calendar-aligned: months start on the 1st, quarters in Jan/Apr/Jul/Oct, years on Jan 1.
+            StatementDay::FirstOfMonth => Timestamp::ymd(start.0.year(), 1, 1),
+            StatementDay::ContractStart => start,
+            StatementDay::CustomDate => self.billing_anchor_date.unwrap_or(start),
+        }
+    }
+
+    /// The service periods from `start` until `end` (or, open-ended, through the period containing
+    /// `horizon`). The first and last periods are cut short at the contract's own dates.
+    pub fn periods(&self, start: Timestamp, end: Option<Timestamp>, horizon: Timestamp) -> Vec<(Timestamp, Timestamp)> {
+        recurring_boundaries(self.anchor(start), self.frequency.months(), start, end, horizon)
+    }
+}
+
+/// Periods `[a, b)` cut from the grid `anchor + k·months`, from `start` until `end` or the period
+/// that contains `horizon`.
+pub fn recurring_boundaries(
+    anchor: Timestamp,
+    months: i64,
+    start: Timestamp,
+    end: Option<Timestamp>,
+    horizon: Timestamp,
+) -> Vec<(Timestamp, Timestamp)> {
+    let grid = |k: i64| anchor.add_months(k * months);
+    let mut k = Timestamp::months_between(anchor, start).div_euclid(months);
+    while grid(k) > start {
+        k -= 1;
+    }
+    while grid(k + 1) <= start {
+        k += 1;
+    }
+    let mut out = Vec::new();
+    let mut a = start;
+    while out.len() < MAX_PERIODS {
+        let mut b = grid(k + 1);
+        if let Some(e) = end {
+            if e <= a {
+                break;
+            }
+            b = b.min(e);
+        } else if a > horizon {
+            break;
+        }
+        if b <= a {
+            break;
+        }
+        out.push((a, b));
+        a = b;
+        k += 1;
+    }
+    out
+}
+
+/// One dated amount of a schedule: `amount`, or `unit_price` × `quantity`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ScheduleItem {
+    pub timestamp: Timestamp,
+    #[serde(default)]
+    pub amount: Option<Decimal>,
+    #[serde(default)]
+    pub unit_price: Option<Decimal>,
+    #[serde(default)]
+    pub quantity: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RecurringSchedule {
+    pub starting_at: Timestamp,
+    pub ending_before: Timestamp,
+    pub frequency: Frequency,
+    #[serde(default)]
+    pub amount: Option<Decimal>,
+    #[serde(default)]
+    pub unit_price: Option<Decimal>,
+    #[serde(default)]
+    pub quantity: Option<Decimal>,
+    #[serde(default)]
+    pub amount_distribution: Option<AmountDistribution>,
+}
+
+/// `schedule_items` or `recurring_schedule` (both may be given; their occurrences add up).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Schedule {
+    #[serde(default)]
+    pub schedule_items: Vec<ScheduleItem>,
+    #[serde(default)]
+    pub recurring_schedule: Option<RecurringSchedule>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_type_id: Option<String>,
+}
+
+/// A billed occurrence: the line a schedule puts on an invoice.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Occurrence {
+    pub timestamp: Timestamp,
+    pub quantity: Decimal,
+    pub unit_price: Decimal,
+    pub total: Decimal,
+}
+
+fn price_parts(amount: Option<Decimal>, unit_price: Option<Decimal>, quantity: Option<Decimal>, path: &str) -> Result<(Decimal, Decimal)> {
+    let (q, p) = match (amount, unit_price) {
+        (_, Some(p)) => (quantity.unwrap_or(Decimal::ONE), p),
+        (Some(a), None) => (Decimal::ONE, a),
+        (None, None) => return Err(Error::invalid(join_path(path, "amount"), "give an amount, or a unit_price and quantity")),
+    };
+    if p < Decimal::ZERO {
+        let f = if unit_price.is_some() { "unit_price" } else { "amount" };
+        return Err(Error::invalid(join_path(path, f), "an amount cannot be negative"));
+    }
+    if q < Decimal::ZERO {
+        return Err(Error::invalid(join_path(path, "quantity"), "a quantity cannot be negative"));
+    }
+    Ok((q, p))
+}
+
+impl Schedule {
+    pub fn validate(&self, path: &str) -> Result<()> {
+        for (i, it) in self.schedule_items.iter().enumerate() {
+            price_parts(it.amount, it.unit_price, it.quantity, &join_path(path, &format!("schedule_items[{i}]")))?;
+        }
+        if let Some(r) = &self.recurring_schedule {
+            let p = join_path(path, "recurring_schedule");
+            if r.ending_before <= r.starting_at {
+                return Err(Error::invalid(join_path(&p, "ending_before"), "ending_before must be after starting_at"));
+            }
+            price_parts(r.amount, r.unit_price, r.quantity, &p)?;
+        }
+        Ok(())
+    }
+
+    pub fn total(&self) -> Decimal {
+        self.occurrences().iter().map(|o| o.total).sum()
+    }
+
+    /// Every billed occurrence, in date order. Invalid parts (refused at create) yield nothing.
+    pub fn occurrences(&self) -> Vec<Occurrence> {
+        let mut out: Vec<Occurrence> = self
+            .schedule_items
+            .iter()
+            .filter_map(|it| {
+                let (q, p) = price_parts(it.amount, it.unit_price, it.quantity, "").ok()?;
+                Some(Occurrence { timestamp: it.timestamp, quantity: q, unit_price: p, total: round_cents(q * p) })
+            })
+            .collect();
+        if let Some(r) = &self.recurring_schedule {
+            out.extend(recurring_occurrences(r));
+        }
+        out.sort_by_key(|o| o.timestamp);
+        out
+    }
+}
+
+/// EACH bills the full amount every time; DIVIDED splits it evenly (each share rounded to cents by the
+/// line rule); DIVIDED_ROUNDED rounds each share to cents and puts the remainder on the last one.
+fn recurring_occurrences(r: &RecurringSchedule) -> Vec<Occurrence> {
+    let Ok((q, p)) = price_parts(r.amount, r.unit_price, r.quantity, "") else { return vec![] };
+    let dates: Vec<Timestamp> = recurring_boundaries(r.starting_at, r.frequency.months(), r.starting_at, Some(r.ending_before), r.ending_before)
+        .into_iter()
+        .map(|(a, _)| a)
+        .collect();
+    let n = Decimal::from(dates.len().max(1) as u64);
+    let whole = q * p;
+    let last = dates.len().saturating_sub(1);
+    dates
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| match r.amount_distribution.unwrap_or(AmountDistribution::Each) {
+            AmountDistribution::Each => Occurrence { timestamp: t, quantity: q, unit_price: p, total: round_cents(whole) },
+            AmountDistribution::Divided => {
+                let up = p / n;
+                Occurrence { timestamp: t, quantity: q, unit_price: up, total: round_cents(q * up) }
+            }
+            AmountDistribution::DividedRounded => {
+                let share = round_cents(whole / n);
+                let total = if i == last { round_cents(whole) - share * Decimal::from(last as u64) } else { share };
+                Occurrence { timestamp: t, quantity: Decimal::ONE, unit_price: total, total }
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(y: i32, m: u32, d: u32) -> Timestamp {
+        Timestamp::ymd(y, m, d)
+    }
+
+    #[test]
+    fn first_of_month_cuts_a_mid_month_start() {
+        let s = UsageStatementSchedule::default();
+        let p = s.periods(ts(2025, 1, 15), Some(ts(2025, 3, 10)), ts(2030, 1, 1));
+        assert_eq!(p, vec![(ts(2025, 1, 15), ts(2025, 2, 1)), (ts(2025, 2, 1), ts(2025, 3, 1)), (ts(2025, 3, 1), ts(2025, 3, 10))]);
+    }
+
+    #[test]
+    fn custom_anchor_runs_tenth_to_tenth() {
+        let s = UsageStatementSchedule { frequency: Frequency::Monthly, day: Some(StatementDay::CustomDate), billing_anchor_date: Some(ts(2020, 1, 10)) };
+        let p = s.periods(ts(2025, 9, 15), None, ts(2025, 11, 1));
+        assert_eq!(p, vec![(ts(2025, 9, 15), ts(2025, 10, 10)), (ts(2025, 10, 10), ts(2025, 11, 10))]);
+    }
+
+    #[test]
+    fn divided_rounded_puts_the_remainder_last() {
+        // 100.00 cents over 3 months: 33, 33, 34 (33.33 rounds to 33; 100 − 66 = 34).
+        let r = RecurringSchedule {
+            starting_at: ts(2025, 1, 1),
+            ending_before: ts(2025, 4, 1),
+            frequency: Frequency::Monthly,
+            amount: Some(Decimal::from(100)),
+            unit_price: None,
+            quantity: None,
+            amount_distribution: Some(AmountDistribution::DividedRounded),
+        };
+        let totals: Vec<Decimal> = recurring_occurrences(&r).iter().map(|o| o.total).collect();
+        assert_eq!(totals, vec![Decimal::from(33), Decimal::from(33), Decimal::from(34)]);
+    }
+}

@@ -1,0 +1,89 @@
+//! Everything Tally knows: the catalog, customers, contracts and usage, as plain serializable data.
+//! Calls change it (`api`), rating reads it (`rating`); nothing else holds state.
+
+use crate::contract::Contract;
+use crate::customer::Customer;
+use crate::metric::BillableMetric;
+use crate::product::Product;
+use crate::rate_card::RateCard;
+use crate::usage::Event;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct State {
+    #[serde(default)]
+    pub billable_metrics: IndexMap<String, BillableMetric>,
+    #[serde(default)]
+    pub products: IndexMap<String, Product>,
+    #[serde(default)]
+    pub rate_cards: IndexMap<String, RateCard>,
+    #[serde(default)]
+    pub customers: IndexMap<String, Customer>,
+    #[serde(default)]
+    pub contracts: IndexMap<String, Contract>,
+    #[serde(default)]
+    pub events: Vec<Event>,
+    /// Counter behind the ids Tally makes, so the same calls always give the same ids.
+    #[serde(default)]
+    pub next_id: u64,
+    #[serde(skip)]
+    seen_transactions: HashSet<String>,
+}
+
+impl State {
+    /// A fresh id in UUID form, deterministic: the n-th id Tally has made.
+    pub fn make_id(&mut self) -> String {
+        self.next_id += 1;
+        format!("00000000-0000-4000-8000-{:012x}", self.next_id)
+    }
+
+    /// Takes `id` if the body gave one, else makes one.
+    pub fn take_id(&mut self, given: &str) -> String {
+        if given.is_empty() {
+            self.make_id()
+        } else {
+            given.to_string()
+        }
+    }
+
+    pub fn is_known_transaction(&mut self, id: &str) -> bool {
+        if self.seen_transactions.len() != self.events.len() {
+            self.seen_transactions = self.events.iter().map(|e| e.transaction_id.clone()).collect();
+        }
+        self.seen_transactions.contains(id)
+    }
+
+    pub fn push_event(&mut self, e: Event) {
+        self.is_known_transaction("");
+        self.seen_transactions.insert(e.transaction_id.clone());
+        self.events.push(e);
+    }
+
+    /// The customer an event key (Tally id or ingest alias) belongs to now.
+    pub fn customer_for_key(&self, key: &str) -> Option<&Customer> {
+        self.customers
+            .get(key)
+            .or_else(|| self.customers.values().find(|c| c.ingest_aliases.iter().any(|a| a == key)))
+    }
+
+    pub fn customer_keys(&self, customer_id: &str) -> HashSet<&str> {
+        let mut keys = HashSet::new();
+        if let Some(c) = self.customers.get(customer_id) {
+            keys.insert(c.id.as_str());
+            keys.extend(c.ingest_aliases.iter().map(String::as_str));
+        }
+        keys
+    }
+
+    /// Events no customer claims (yet): kept, and billed once an alias claims them.
+    pub fn unmatched_events(&self) -> Vec<&Event> {
+        let mut keys: HashSet<&str> = HashSet::new();
+        for c in self.customers.values() {
+            keys.insert(&c.id);
+            keys.extend(c.ingest_aliases.iter().map(String::as_str));
+        }
+        self.events.iter().filter(|e| !keys.contains(e.customer_id.as_str())).collect()
+    }
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what Tally's build and tests need, skipping whatever is already present.
+# Nothing here downloads a prebuilt binary: tools are built from crates.io or come from Debian/npm.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14   # 0.22 needs a newer rustc than this machine's
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1m[tools]\033[0m %s\n' "$*"; }
+
+# cargo install --locked can ask for a version the registry mirror lacks: retry without --locked,
+# still at the exact version.
+cargo_install() { # crate version binary
+  if command -v "$3" >/dev/null 2>&1 && "$3" --version 2>/dev/null | grep -q "$2"; then return; fi
+  say "installing $1 $2 (built from source, once)"
+  cargo install --locked "$1" --version "=$2" || cargo install "$1" --version "=$2"
+}
+
+if ! rustup target list --installed | grep -q wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+WB_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+cargo_install wasm-bindgen-cli "$WB_VERSION" wasm-bindgen
+cargo_install trunk "$TRUNK_VERSION" trunk
+
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  say "installing Debian's chromium and chromium-driver"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# JS test dependencies (playwright-core drives Debian's chromium; it never downloads a browser).
+if [ ! -d web/tests/node_modules/playwright-core ]; then
+  say "installing the JS test dependencies (npm ci)"
+  (cd web/tests && npm ci --no-audit --no-fund --silent)
+fi

@@ -2,12 +2,15 @@
 //! the state, and only then changes anything, so a refused call leaves no trace.
 
 use crate::commit::{BalanceKind, Commit, RecurringCommit};
-use crate::contract::{validate_filter, Contract, ContractEdit, ScheduledCharge, SetUsageFilter, UpdateEndDate, UsageFilter};
+use crate::contract::{
+    validate_filter, Contract, ContractEdit, ScheduledCharge, SetUsageFilter, UpdateEndDate,
+    UsageFilter,
+};
 use crate::customer::{validate_aliases, Customer, SetIngestAliases};
 use crate::error::{parse, Error, ErrorCode, Result};
 use crate::invoice::{Invoice, InvoiceStatus, InvoiceType};
 use crate::metric::BillableMetric;
-use crate::money::tidy;
+use crate::money::number;
 use crate::overrides::{effective_rate, Override};
 use crate::product::{Product, ProductType};
 use crate::rate_card::{Price, Rate, RateCard};
@@ -23,19 +26,28 @@ use serde_json::{json, Map, Value};
 /// Runs one call (`"POST /v1/customers"`, `"GET /v1/customers/c1/invoices?type=USAGE"`) against the
 /// state at time `now`, answering the response body.
 pub fn call(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Result<Value> {
-    let (method, target) = call.trim().split_once(char::is_whitespace).unwrap_or(("", call));
+    let (method, target) = call
+        .trim()
+        .split_once(char::is_whitespace)
+        .unwrap_or(("", call));
     let (path, query) = target.trim().split_once('?').unwrap_or((target.trim(), ""));
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     let method = method.to_ascii_uppercase();
     match (method.as_str(), parts.as_slice()) {
         ("POST", ["v1", "billable-metrics", "create"]) => create_metric(state, body),
         ("POST", ["v1", "contract-pricing", "products", "create"]) => create_product(state, body),
-        ("POST", ["v1", "contract-pricing", "rate-cards", "create"]) => create_rate_card(state, body),
+        ("POST", ["v1", "contract-pricing", "rate-cards", "create"]) => {
+            create_rate_card(state, body)
+        }
         ("POST", ["v1", "contract-pricing", "rate-cards", "addRate"]) => add_rate(state, body),
         ("POST", ["v1", "customers"]) => create_customer(state, body),
-        ("GET", ["v1", "customers"]) => Ok(json!({ "data": state.customers.values().collect::<Vec<_>>() })),
+        ("GET", ["v1", "customers"]) => {
+            Ok(json!({ "data": state.customers.values().collect::<Vec<_>>() }))
+        }
         ("GET", ["v1", "customers", id]) => Ok(json!({ "data": customer(state, id)? })),
-        ("POST", ["v1", "customers", id, "setIngestAliases"]) => set_ingest_aliases(state, id, body),
+        ("POST", ["v1", "customers", id, "setIngestAliases"]) => {
+            set_ingest_aliases(state, id, body)
+        }
         ("GET", ["v1", "customers", id, "invoices"]) => list_invoices(state, id, query, now),
         ("POST", ["v1", "customers", id, "previewEvents"]) => preview_events(state, id, body, now),
         ("POST", ["v1", "contracts", "create"]) => create_contract(state, body),
@@ -44,10 +56,16 @@ pub fn call(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Resu
         ("POST", ["v1", "contracts", "setUsageFilter"]) => set_usage_filter(state, body),
         ("POST", ["v1", "contracts", "updateEndDate"]) => update_end_date(state, body),
         ("POST", ["v1", "contracts", "getContractRateSchedule"]) => rate_schedule(state, body, now),
-        ("POST", ["v1", "contracts", "customerBalances", "getNetBalance"]) => net_balance(state, body, now),
+        ("POST", ["v1", "contracts", "customerBalances", "getNetBalance"]) => {
+            net_balance(state, body, now)
+        }
         ("POST", ["v1", "ingest"]) => ingest(state, body),
         ("GET", ["v1", "usage", "unmatched"]) => Ok(json!({ "data": state.unmatched_events() })),
-        _ => Err(Error::new(ErrorCode::UnknownCall, "", format!("Tally does not know the call `{call}`"))),
+        _ => Err(Error::new(
+            ErrorCode::UnknownCall,
+            "",
+            format!("Tally does not know the call `{call}`"),
+        )),
     }
 }
 
@@ -56,7 +74,10 @@ fn created(id: &str) -> Result<Value> {
 }
 
 fn customer<'a>(state: &'a State, id: &str) -> Result<&'a Customer> {
-    state.customers.get(id).ok_or_else(|| Error::not_found("customer_id", format!("no customer with id `{id}`")))
+    state
+        .customers
+        .get(id)
+        .ok_or_else(|| Error::not_found("customer_id", format!("no customer with id `{id}`")))
 }
 
 fn contract_of<'a>(state: &'a State, customer_id: &str, contract_id: &str) -> Result<&'a Contract> {
@@ -65,7 +86,12 @@ fn contract_of<'a>(state: &'a State, customer_id: &str, contract_id: &str) -> Re
         .contracts
         .get(contract_id)
         .filter(|c| c.customer_id == customer_id)
-        .ok_or_else(|| Error::not_found("contract_id", format!("customer `{customer_id}` has no contract `{contract_id}`")))
+        .ok_or_else(|| {
+            Error::not_found(
+                "contract_id",
+                format!("customer `{customer_id}` has no contract `{contract_id}`"),
+            )
+        })
 }
 
 fn check_product(state: &State, path: &str, id: &str) -> Result<()> {
@@ -81,7 +107,10 @@ fn create_metric(state: &mut State, body: &Value) -> Result<Value> {
     m.validate()?;
     m.id = state.take_id(&m.id);
     if state.billable_metrics.contains_key(&m.id) {
-        return Err(Error::conflict("id", format!("a billable metric with id `{}` exists", m.id)));
+        return Err(Error::conflict(
+            "id",
+            format!("a billable metric with id `{}` exists", m.id),
+        ));
     }
     let id = m.id.clone();
     state.billable_metrics.insert(id.clone(), m);
@@ -93,15 +122,24 @@ fn create_product(state: &mut State, body: &Value) -> Result<Value> {
     p.validate()?;
     if let Some(m) = &p.billable_metric_id {
         if !state.billable_metrics.contains_key(m) {
-            return Err(Error::not_found("billable_metric_id", format!("no billable metric with id `{m}`")));
+            return Err(Error::not_found(
+                "billable_metric_id",
+                format!("no billable metric with id `{m}`"),
+            ));
         }
     }
     if p.kind != ProductType::Usage && p.billable_metric_id.is_some() {
-        return Err(Error::invalid("billable_metric_id", "only a USAGE product has a billable metric"));
+        return Err(Error::invalid(
+            "billable_metric_id",
+            "only a USAGE product has a billable metric",
+        ));
     }
     p.id = state.take_id(&p.id);
     if state.products.contains_key(&p.id) {
-        return Err(Error::conflict("id", format!("a product with id `{}` exists", p.id)));
+        return Err(Error::conflict(
+            "id",
+            format!("a product with id `{}` exists", p.id),
+        ));
     }
     let id = p.id.clone();
     state.products.insert(id.clone(), p);
@@ -110,7 +148,11 @@ fn create_product(state: &mut State, body: &Value) -> Result<Value> {
 
 fn check_rate(state: &State, card: &RateCard, rate: &Rate, path: &str) -> Result<()> {
     rate.validate(path)?;
-    check_product(state, &crate::error::join_path(path, "product_id"), &rate.product_id)?;
+    check_product(
+        state,
+        &crate::error::join_path(path, "product_id"),
+        &rate.product_id,
+    )?;
     card.check_overlap(rate, path)
 }
 
@@ -119,14 +161,20 @@ fn create_rate_card(state: &mut State, body: &Value) -> Result<Value> {
     if card.name.trim().is_empty() {
         return Err(Error::invalid("name", "a rate card needs a name"));
     }
-    let mut built = RateCard { rates: Vec::new(), ..card.clone() };
+    let mut built = RateCard {
+        rates: Vec::new(),
+        ..card.clone()
+    };
     for (i, r) in card.rates.iter().enumerate() {
         check_rate(state, &built, r, &format!("rates[{i}]"))?;
         built.rates.push(r.clone());
     }
     built.id = state.take_id(&built.id);
     if state.rate_cards.contains_key(&built.id) {
-        return Err(Error::conflict("id", format!("a rate card with id `{}` exists", built.id)));
+        return Err(Error::conflict(
+            "id",
+            format!("a rate card with id `{}` exists", built.id),
+        ));
     }
     let id = built.id.clone();
     state.rate_cards.insert(id.clone(), built);
@@ -135,13 +183,18 @@ fn create_rate_card(state: &mut State, body: &Value) -> Result<Value> {
 
 fn add_rate(state: &mut State, body: &Value) -> Result<Value> {
     let rate: Rate = parse(body)?;
-    let card_id = rate.rate_card_id.clone().ok_or_else(|| Error::invalid("rate_card_id", "addRate needs a rate_card_id"))?;
-    let card = state
-        .rate_cards
-        .get(&card_id)
-        .ok_or_else(|| Error::not_found("rate_card_id", format!("no rate card with id `{card_id}`")))?;
+    let card_id = rate
+        .rate_card_id
+        .clone()
+        .ok_or_else(|| Error::invalid("rate_card_id", "addRate needs a rate_card_id"))?;
+    let card = state.rate_cards.get(&card_id).ok_or_else(|| {
+        Error::not_found("rate_card_id", format!("no rate card with id `{card_id}`"))
+    })?;
     check_rate(state, card, &rate, "")?;
-    let stored = Rate { rate_card_id: None, ..rate };
+    let stored = Rate {
+        rate_card_id: None,
+        ..rate
+    };
     let answer = json!({ "data": stored });
     if let Some(card) = state.rate_cards.get_mut(&card_id) {
         card.rates.push(stored);
@@ -153,7 +206,10 @@ fn add_rate(state: &mut State, body: &Value) -> Result<Value> {
 fn check_alias_owners(state: &State, me: &str, aliases: &[String]) -> Result<()> {
     for (i, a) in aliases.iter().enumerate() {
         if let Some(owner) = state.customer_for_key(a).filter(|c| c.id != me) {
-            return Err(Error::conflict(format!("ingest_aliases[{i}]"), format!("ingest alias `{a}` belongs to customer `{}`", owner.id)));
+            return Err(Error::conflict(
+                format!("ingest_aliases[{i}]"),
+                format!("ingest alias `{a}` belongs to customer `{}`", owner.id),
+            ));
         }
     }
     Ok(())
@@ -163,7 +219,10 @@ fn create_customer(state: &mut State, body: &Value) -> Result<Value> {
     let mut c: Customer = parse(body)?;
     c.validate()?;
     if !c.id.is_empty() && state.customers.contains_key(&c.id) {
-        return Err(Error::conflict("id", format!("a customer with id `{}` exists", c.id)));
+        return Err(Error::conflict(
+            "id",
+            format!("a customer with id `{}` exists", c.id),
+        ));
     }
     check_alias_owners(state, &c.id, &c.ingest_aliases)?;
     c.id = state.take_id(&c.id);
@@ -184,7 +243,9 @@ fn set_ingest_aliases(state: &mut State, id: &str, body: &Value) -> Result<Value
 }
 
 fn check_products(state: &State, named: Vec<(String, String)>) -> Result<()> {
-    named.iter().try_for_each(|(path, id)| check_product(state, path, id))
+    named
+        .iter()
+        .try_for_each(|(path, id)| check_product(state, path, id))
 }
 
 /// Gives every term that came without an id one of Tally's.
@@ -221,7 +282,10 @@ fn create_contract(state: &mut State, body: &Value) -> Result<Value> {
     match (&c.rate_card_id, &c.rate_card_alias) {
         (Some(id), _) => {
             if !state.rate_cards.contains_key(id) {
-                return Err(Error::not_found("rate_card_id", format!("no rate card with id `{id}`")));
+                return Err(Error::not_found(
+                    "rate_card_id",
+                    format!("no rate card with id `{id}`"),
+                ));
             }
         }
         (None, Some(alias)) => {
@@ -229,14 +293,22 @@ fn create_contract(state: &mut State, body: &Value) -> Result<Value> {
                 .rate_cards
                 .values()
                 .find(|rc| rc.alias_matches(alias, c.starting_at))
-                .ok_or_else(|| Error::not_found("rate_card_alias", format!("no rate card has the alias `{alias}` at {}", c.starting_at)))?;
+                .ok_or_else(|| {
+                    Error::not_found(
+                        "rate_card_alias",
+                        format!("no rate card has the alias `{alias}` at {}", c.starting_at),
+                    )
+                })?;
             c.rate_card_id = Some(card.id.clone());
         }
         (None, None) => {}
     }
     check_products(state, c.named_products())?;
     if !c.id.is_empty() && state.contracts.contains_key(&c.id) {
-        return Err(Error::conflict("id", format!("a contract with id `{}` exists", c.id)));
+        return Err(Error::conflict(
+            "id",
+            format!("a contract with id `{}` exists", c.id),
+        ));
     }
     c.id = state.take_id(&c.id);
     assign_ids(
@@ -261,7 +333,9 @@ fn list_contracts(state: &State, body: &Value) -> Result<Value> {
     }
     let b: Body = parse(body)?;
     customer(state, &b.customer_id)?;
-    Ok(json!({ "data": state.contracts.values().filter(|c| c.customer_id == b.customer_id).collect::<Vec<_>>() }))
+    Ok(
+        json!({ "data": state.contracts.values().filter(|c| c.customer_id == b.customer_id).collect::<Vec<_>>() }),
+    )
 }
 
 fn edit_contract(state: &mut State, body: &Value) -> Result<Value> {
@@ -270,23 +344,40 @@ fn edit_contract(state: &mut State, body: &Value) -> Result<Value> {
     for (i, o) in e.add_overrides.iter().enumerate() {
         let path = format!("add_overrides[{i}]");
         o.validate(&path)?;
-        check_products(state, o.named_products().into_iter().map(|(f, p)| (crate::error::join_path(&path, &f), p)).collect())?;
+        check_products(
+            state,
+            o.named_products()
+                .into_iter()
+                .map(|(f, p)| (crate::error::join_path(&path, &f), p))
+                .collect(),
+        )?;
     }
-    for (field, list, credit) in [("add_commits", &e.add_commits, false), ("add_credits", &e.add_credits, true)] {
+    for (field, list, credit) in [
+        ("add_commits", &e.add_commits, false),
+        ("add_credits", &e.add_credits, true),
+    ] {
         for (i, c) in list.iter().enumerate() {
             c.validate(&format!("{field}[{i}]"), credit)?;
             check_product(state, &format!("{field}[{i}].product_id"), &c.product_id)?;
         }
     }
-    for (field, list) in [("add_recurring_commits", &e.add_recurring_commits), ("add_recurring_credits", &e.add_recurring_credits)] {
+    for (field, list) in [
+        ("add_recurring_commits", &e.add_recurring_commits),
+        ("add_recurring_credits", &e.add_recurring_credits),
+    ] {
         for (i, c) in list.iter().enumerate() {
             c.validate(&format!("{field}[{i}]"))?;
             check_product(state, &format!("{field}[{i}].product_id"), &c.product_id)?;
         }
     }
     for (i, c) in e.add_scheduled_charges.iter().enumerate() {
-        c.schedule.validate(&format!("add_scheduled_charges[{i}].schedule"))?;
-        check_product(state, &format!("add_scheduled_charges[{i}].product_id"), &c.product_id)?;
+        c.schedule
+            .validate(&format!("add_scheduled_charges[{i}].schedule"))?;
+        check_product(
+            state,
+            &format!("add_scheduled_charges[{i}].product_id"),
+            &c.product_id,
+        )?;
     }
     assign_ids(
         state,
@@ -297,7 +388,10 @@ fn edit_contract(state: &mut State, body: &Value) -> Result<Value> {
         &mut e.add_scheduled_charges,
         &mut e.add_overrides,
     );
-    let c = state.contracts.get_mut(&e.contract_id).expect("checked above");
+    let c = state
+        .contracts
+        .get_mut(&e.contract_id)
+        .expect("checked above");
     c.overrides.extend(e.add_overrides);
     c.commits.extend(e.add_commits);
     c.credits.extend(e.add_credits);
@@ -310,14 +404,24 @@ fn edit_contract(state: &mut State, body: &Value) -> Result<Value> {
 fn set_usage_filter(state: &mut State, body: &Value) -> Result<Value> {
     let b: SetUsageFilter = parse(body)?;
     contract_of(state, &b.customer_id, &b.contract_id)?;
-    let f = UsageFilter { group_key: b.group_key, group_values: b.group_values, starting_at: Some(b.starting_at) };
+    let f = UsageFilter {
+        group_key: b.group_key,
+        group_values: b.group_values,
+        starting_at: Some(b.starting_at),
+    };
     validate_filter(&f, "")?;
-    let c = state.contracts.get_mut(&b.contract_id).expect("checked above");
+    let c = state
+        .contracts
+        .get_mut(&b.contract_id)
+        .expect("checked above");
     let start = |f: &UsageFilter| f.starting_at.unwrap_or(c.starting_at);
     // A filter set for an instant replaces one set for the same instant; history stays in date order.
     let at = start(&f);
-    c.usage_filter_history.retain(|g| g.starting_at.unwrap_or(c.starting_at) != at);
-    let pos = c.usage_filter_history.partition_point(|g| g.starting_at.unwrap_or(c.starting_at) < at);
+    c.usage_filter_history
+        .retain(|g| g.starting_at.unwrap_or(c.starting_at) != at);
+    let pos = c
+        .usage_filter_history
+        .partition_point(|g| g.starting_at.unwrap_or(c.starting_at) < at);
     c.usage_filter_history.insert(pos, f);
     created(&b.contract_id)
 }
@@ -327,14 +431,22 @@ fn update_end_date(state: &mut State, body: &Value) -> Result<Value> {
     let c = contract_of(state, &b.customer_id, &b.contract_id)?;
     if let Some(end) = b.ending_before {
         if end <= c.starting_at {
-            return Err(Error::invalid("ending_before", "ending_before must be after the contract's starting_at"));
+            return Err(Error::invalid(
+                "ending_before",
+                "ending_before must be after the contract's starting_at",
+            ));
         }
     }
-    let c = state.contracts.get_mut(&b.contract_id).expect("checked above");
+    let c = state
+        .contracts
+        .get_mut(&b.contract_id)
+        .expect("checked above");
     c.ending_before = b.ending_before;
     if let Some(end) = b.ending_before {
         for cm in c.commits.iter_mut().chain(c.credits.iter_mut()) {
-            cm.access_schedule.schedule_items.retain(|i| i.starting_at < end);
+            cm.access_schedule
+                .schedule_items
+                .retain(|i| i.starting_at < end);
             for i in cm.access_schedule.schedule_items.iter_mut() {
                 i.ending_before = i.ending_before.min(end);
             }
@@ -342,7 +454,11 @@ fn update_end_date(state: &mut State, body: &Value) -> Result<Value> {
         for ch in c.scheduled_charges.iter_mut() {
             ch.schedule.schedule_items.retain(|i| i.timestamp < end);
         }
-        for rc in c.recurring_commits.iter_mut().chain(c.recurring_credits.iter_mut()) {
+        for rc in c
+            .recurring_commits
+            .iter_mut()
+            .chain(c.recurring_credits.iter_mut())
+        {
             rc.ending_before = Some(rc.ending_before.map_or(end, |e| e.min(end)));
         }
     }
@@ -366,12 +482,19 @@ fn ingest(state: &mut State, body: &Value) -> Result<Value> {
 
 fn customer_events<'a>(state: &'a State, customer_id: &str) -> Vec<&'a Event> {
     let keys = state.customer_keys(customer_id);
-    state.events.iter().filter(|e| keys.contains(e.customer_id.as_str())).collect()
+    state
+        .events
+        .iter()
+        .filter(|e| keys.contains(e.customer_id.as_str()))
+        .collect()
 }
 
 /// Decodes the few characters a timestamp in a query string may carry encoded.
 fn query_value(v: &str) -> String {
-    v.replace("%3A", ":").replace("%3a", ":").replace("%2B", "+").replace("%2b", "+")
+    v.replace("%3A", ":")
+        .replace("%3a", ":")
+        .replace("%2B", "+")
+        .replace("%2b", "+")
 }
 
 fn list_invoices(state: &State, customer_id: &str, query: &str, now: Timestamp) -> Result<Value> {
@@ -383,7 +506,8 @@ fn list_invoices(state: &State, customer_id: &str, query: &str, now: Timestamp) 
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let v = query_value(v);
-        let time = |v: &str| Timestamp::parse(v).map_err(|m| Error::new(ErrorCode::InvalidBody, k, m));
+        let time =
+            |v: &str| Timestamp::parse(v).map_err(|m| Error::new(ErrorCode::InvalidBody, k, m));
         match k {
             "starting_on" => starting_on = Some(time(&v)?),
             "ending_before" => ending_before = Some(time(&v)?),
@@ -391,7 +515,13 @@ fn list_invoices(state: &State, customer_id: &str, query: &str, now: Timestamp) 
                 kind = Some(match v.to_ascii_uppercase().as_str() {
                     "USAGE" => InvoiceType::Usage,
                     "SCHEDULED" => InvoiceType::Scheduled,
-                    _ => return Err(Error::new(ErrorCode::InvalidBody, "type", format!("`{v}` is not USAGE or SCHEDULED"))),
+                    _ => {
+                        return Err(Error::new(
+                            ErrorCode::InvalidBody,
+                            "type",
+                            format!("`{v}` is not USAGE or SCHEDULED"),
+                        ))
+                    }
                 })
             }
             "contract_id" => contract_id = Some(v),
@@ -399,7 +529,12 @@ fn list_invoices(state: &State, customer_id: &str, query: &str, now: Timestamp) 
         }
     }
     let horizon = ending_before.map_or(now, |e| e.max(now));
-    let rated = rate_customer(state, customer_id, &customer_events(state, customer_id), Clock { now, horizon });
+    let rated = rate_customer(
+        state,
+        customer_id,
+        &customer_events(state, customer_id),
+        Clock { now, horizon },
+    );
     // Without ending_before, each contract's list runs through the end of its period containing now.
     let cutoff = |inv: &Invoice| -> Timestamp {
         state
@@ -453,7 +588,13 @@ fn preview_events(state: &State, customer_id: &str, body: &Value, now: Timestamp
     let replace = match b.mode.as_deref().map(str::to_ascii_lowercase).as_deref() {
         None | Some("replace") => true,
         Some("merge") => false,
-        Some(other) => return Err(Error::new(ErrorCode::InvalidBody, "mode", format!("`{other}` is not replace or merge"))),
+        Some(other) => {
+            return Err(Error::new(
+                ErrorCode::InvalidBody,
+                "mode",
+                format!("`{other}` is not replace or merge"),
+            ))
+        }
     };
     let extra: Vec<Event> = b
         .events
@@ -467,23 +608,31 @@ fn preview_events(state: &State, customer_id: &str, body: &Value, now: Timestamp
             properties: e.properties,
         })
         .collect();
-    let mut events: Vec<&Event> = if replace { Vec::new() } else { customer_events(state, customer_id) };
+    let mut events: Vec<&Event> = if replace {
+        Vec::new()
+    } else {
+        customer_events(state, customer_id)
+    };
     events.extend(extra.iter());
     let rated = rate_customer(state, customer_id, &events, Clock { now, horizon: now });
     let drafts: Vec<Invoice> = rated
         .invoices
         .into_iter()
-        .filter(|i| i.kind == InvoiceType::Usage && i.status == InvoiceStatus::Draft && i.period_start() <= now)
+        .filter(|i| {
+            i.kind == InvoiceType::Usage
+                && i.status == InvoiceStatus::Draft
+                && i.period_start() <= now
+        })
         .collect();
     Ok(json!({ "data": drafts }))
 }
 
 fn price_json(p: &Price) -> Value {
     match p {
-        Price::Flat(x) => json!({ "rate_type": "FLAT", "price": tidy(*x) }),
+        Price::Flat(x) => json!({ "rate_type": "FLAT", "price": number(*x) }),
         Price::Tiered(t) => json!({ "rate_type": "TIERED", "tiers": t.iter().map(|t| {
-            let mut m = json!({ "price": tidy(t.price) });
-            if let Some(s) = t.size { m["size"] = json!(tidy(s)); }
+            let mut m = json!({ "price": number(t.price) });
+            if let Some(s) = t.size { m["size"] = json!(number(s)); }
             m
         }).collect::<Vec<_>>() }),
     }
@@ -500,12 +649,25 @@ fn rate_schedule(state: &State, body: &Value, now: Timestamp) -> Result<Value> {
     let b: Body = parse(body)?;
     let c = contract_of(state, &b.customer_id, &b.contract_id)?;
     let at = b.at.unwrap_or(now);
-    let card = c.rate_card_id.as_ref().and_then(|id| state.rate_cards.get(id));
+    let card = c
+        .rate_card_id
+        .as_ref()
+        .and_then(|id| state.rate_cards.get(id));
     let mut rows = Vec::new();
-    for p in state.products.values().filter(|p| p.kind == ProductType::Usage) {
+    for p in state
+        .products
+        .values()
+        .filter(|p| p.kind == ProductType::Usage)
+    {
         // One row per distinct set of pricing group values the card prices this product by.
         let mut groups: Vec<IndexMap<String, String>> = card
-            .map(|rc| rc.rates.iter().filter(|r| r.product_id == p.id && r.window().contains(at)).map(|r| r.pricing_group_values.clone()).collect())
+            .map(|rc| {
+                rc.rates
+                    .iter()
+                    .filter(|r| r.product_id == p.id && r.window().contains(at))
+                    .map(|r| r.pricing_group_values.clone())
+                    .collect()
+            })
             .unwrap_or_default();
         if groups.is_empty() {
             groups.push(IndexMap::new());
@@ -559,22 +721,41 @@ fn net_balance(state: &State, body: &Value, now: Timestamp) -> Result<Value> {
     let b: Body = parse(body)?;
     customer(state, &b.customer_id)?;
     let at = b.at.or(b.effective_before).unwrap_or(now);
-    let Rated { ledgers, .. } =
-        rate_customer(state, &b.customer_id, &customer_events(state, &b.customer_id), Clock { now, horizon: at.max(now) });
-    let contract_ids: Vec<&String> = state.contracts.values().filter(|c| c.customer_id == b.customer_id).map(|c| &c.id).collect();
+    let Rated { ledgers, .. } = rate_customer(
+        state,
+        &b.customer_id,
+        &customer_events(state, &b.customer_id),
+        Clock {
+            now,
+            horizon: at.max(now),
+        },
+    );
+    let contract_ids: Vec<&String> = state
+        .contracts
+        .values()
+        .filter(|c| c.customer_id == b.customer_id)
+        .map(|c| &c.id)
+        .collect();
     let mut by_kind = [Decimal::ZERO; 3];
     for (ledger, id) in ledgers.iter().zip(contract_ids) {
         if b.contract_id.as_ref().is_some_and(|c| c != id) {
             continue;
         }
-        for (i, kind) in [BalanceKind::PrepaidCommit, BalanceKind::Credit, BalanceKind::PostpaidCommit].into_iter().enumerate() {
+        for (i, kind) in [
+            BalanceKind::PrepaidCommit,
+            BalanceKind::Credit,
+            BalanceKind::PostpaidCommit,
+        ]
+        .into_iter()
+        .enumerate()
+        {
             by_kind[i] += ledger.balance_at(at, kind);
         }
     }
     Ok(json!({ "data": {
         "at": at,
-        "balance": tidy(by_kind[0] + by_kind[1]),
-        "by_type": { "PREPAID_COMMIT": tidy(by_kind[0]), "CREDIT": tidy(by_kind[1]), "POSTPAID_COMMIT": tidy(by_kind[2]) },
+        "balance": number(by_kind[0] + by_kind[1]),
+        "by_type": { "PREPAID_COMMIT": number(by_kind[0]), "CREDIT": number(by_kind[1]), "POSTPAID_COMMIT": number(by_kind[2]) },
         "credit_type": crate::invoice::USD_CENTS,
     } }))
 }

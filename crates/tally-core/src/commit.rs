@@ -138,7 +138,10 @@ impl Segment {
     pub fn applies_to(&self, product_id: &str, tags: &[String]) -> bool {
         (self.applicable_product_ids.is_empty() && self.applicable_product_tags.is_empty())
             || self.applicable_product_ids.iter().any(|p| p == product_id)
-            || self.applicable_product_tags.iter().any(|t| tags.contains(t))
+            || self
+                .applicable_product_tags
+                .iter()
+                .any(|t| tags.contains(t))
     }
 
     /// How narrowly the segment targets: fewer applicable products first (an untargeted one is widest).
@@ -171,34 +174,54 @@ impl Commit {
             return Err(Error::invalid(at("type"), "a credit has no type"));
         }
         if !is_credit && self.kind.is_none() {
-            return Err(Error::invalid(at("type"), "a commit needs a type: PREPAID or POSTPAID"));
+            return Err(Error::invalid(
+                at("type"),
+                "a commit needs a type: PREPAID or POSTPAID",
+            ));
         }
         let items = &self.access_schedule.schedule_items;
         if items.is_empty() {
-            return Err(Error::invalid(at("access_schedule.schedule_items"), "an access schedule needs at least one item"));
+            return Err(Error::invalid(
+                at("access_schedule.schedule_items"),
+                "an access schedule needs at least one item",
+            ));
         }
         for (i, it) in items.iter().enumerate() {
             let p = at(&format!("access_schedule.schedule_items[{i}]"));
             if it.amount < Decimal::ZERO {
-                return Err(Error::invalid(join_path(&p, "amount"), "an amount cannot be negative"));
+                return Err(Error::invalid(
+                    join_path(&p, "amount"),
+                    "an amount cannot be negative",
+                ));
             }
             if it.ending_before <= it.starting_at {
-                return Err(Error::invalid(join_path(&p, "ending_before"), "ending_before must be after starting_at"));
+                return Err(Error::invalid(
+                    join_path(&p, "ending_before"),
+                    "ending_before must be after starting_at",
+                ));
             }
         }
         if let Some(s) = &self.invoice_schedule {
             if is_credit {
-                return Err(Error::invalid(at("invoice_schedule"), "a credit has no invoice schedule"));
+                return Err(Error::invalid(
+                    at("invoice_schedule"),
+                    "a credit has no invoice schedule",
+                ));
             }
             s.validate(&at("invoice_schedule"))?;
         }
         if self.kind == Some(CommitType::Postpaid) {
-            let s = self
-                .invoice_schedule
-                .as_ref()
-                .ok_or_else(|| Error::invalid(at("invoice_schedule"), "a POSTPAID commit needs an invoice schedule"))?;
+            let s = self.invoice_schedule.as_ref().ok_or_else(|| {
+                Error::invalid(
+                    at("invoice_schedule"),
+                    "a POSTPAID commit needs an invoice schedule",
+                )
+            })?;
             if s.schedule_items.len() != 1 || s.recurring_schedule.is_some() {
-                return Err(Error::invalid(at("invoice_schedule.schedule_items"), "a POSTPAID commit's invoice schedule has exactly one item"));
+                return Err(Error::invalid(
+                    at("invoice_schedule.schedule_items"),
+                    "a POSTPAID commit's invoice schedule has exactly one item",
+                ));
             }
             let access: Decimal = items.iter().map(|i| i.amount).sum();
             if s.total() != crate::money::round_cents(access) {
@@ -214,7 +237,10 @@ impl Commit {
     pub fn segments(&self, ordinal: usize) -> Vec<Segment> {
         let free = match self.kind {
             None => true,
-            Some(CommitType::Prepaid) => self.invoice_schedule.as_ref().is_none_or(|s| s.total().is_zero()),
+            Some(CommitType::Prepaid) => self
+                .invoice_schedule
+                .as_ref()
+                .is_none_or(|s| s.total().is_zero()),
             Some(CommitType::Postpaid) => false,
         };
         self.access_schedule
@@ -226,7 +252,10 @@ impl Commit {
                 name: self.display_name(),
                 kind: self.balance_kind(),
                 amount: it.amount,
-                window: Window { start: it.starting_at, end: Some(it.ending_before) },
+                window: Window {
+                    start: it.starting_at,
+                    end: Some(it.ending_before),
+                },
                 priority: self.priority,
                 free,
                 applicable_product_ids: self.applicable_product_ids.clone(),
@@ -239,40 +268,79 @@ impl Commit {
 
 impl RecurringCommit {
     pub fn display_name(&self, credit: bool) -> String {
-        self.name.clone().unwrap_or_else(|| if credit { "Recurring credit" } else { "Recurring commit" }.to_string())
+        self.name.clone().unwrap_or_else(|| {
+            if credit {
+                "Recurring credit"
+            } else {
+                "Recurring commit"
+            }
+            .to_string()
+        })
     }
 
     pub fn validate(&self, path: &str) -> Result<()> {
         let at = |f: &str| join_path(path, f);
-        if self.access_amount.unit_price < Decimal::ZERO || self.access_amount.quantity.is_some_and(|q| q < Decimal::ZERO) {
-            return Err(Error::invalid(at("access_amount.unit_price"), "an amount cannot be negative"));
+        if self.access_amount.unit_price < Decimal::ZERO
+            || self
+                .access_amount
+                .quantity
+                .is_some_and(|q| q < Decimal::ZERO)
+        {
+            return Err(Error::invalid(
+                at("access_amount.unit_price"),
+                "an amount cannot be negative",
+            ));
         }
         if let Some(a) = &self.invoice_amount {
             if a.unit_price < Decimal::ZERO {
-                return Err(Error::invalid(at("invoice_amount.unit_price"), "an amount cannot be negative"));
+                return Err(Error::invalid(
+                    at("invoice_amount.unit_price"),
+                    "an amount cannot be negative",
+                ));
             }
         }
         if self.ending_before.is_some_and(|e| e <= self.starting_at) {
-            return Err(Error::invalid(at("ending_before"), "ending_before must be after starting_at"));
+            return Err(Error::invalid(
+                at("ending_before"),
+                "ending_before must be after starting_at",
+            ));
         }
         if self.commit_duration.as_ref().is_some_and(|d| d.value == 0) {
-            return Err(Error::invalid(at("commit_duration.value"), "a commit lasts at least one period"));
+            return Err(Error::invalid(
+                at("commit_duration.value"),
+                "a commit lasts at least one period",
+            ));
         }
-        if self.rollover_fraction.is_some_and(|f| f < Decimal::ZERO || f > Decimal::ONE) {
-            return Err(Error::invalid(at("rollover_fraction"), "rollover_fraction is between 0 and 1"));
+        if self
+            .rollover_fraction
+            .is_some_and(|f| f < Decimal::ZERO || f > Decimal::ONE)
+        {
+            return Err(Error::invalid(
+                at("rollover_fraction"),
+                "rollover_fraction is between 0 and 1",
+            ));
         }
         Ok(())
     }
 
     /// The periods of this recurring balance and the amount each gets (prorated at partial ends).
     /// `statement_months` is the contract's cadence, used when no `recurrence_frequency` is given.
-    pub fn periods(&self, statement_months: i64, end: Option<Timestamp>, horizon: Timestamp) -> Vec<(Timestamp, Timestamp, Decimal)> {
-        let months = self.recurrence_frequency.map(Frequency::months).unwrap_or(statement_months);
+    pub fn periods(
+        &self,
+        statement_months: i64,
+        end: Option<Timestamp>,
+        horizon: Timestamp,
+    ) -> Vec<(Timestamp, Timestamp, Decimal)> {
+        let months = self
+            .recurrence_frequency
+            .map(Frequency::months)
+            .unwrap_or(statement_months);
         let end = match (self.ending_before, end) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        let periods = recurring_boundaries(self.starting_at, months, self.starting_at, end, horizon);
+        let periods =
+            recurring_boundaries(self.starting_at, months, self.starting_at, end, horizon);
         let full = self.access_amount.total();
         let proration = self.proration.unwrap_or(Proration::FirstAndLast);
         let last = periods.len().saturating_sub(1);
@@ -281,7 +349,9 @@ impl RecurringCommit {
             .enumerate()
             .map(|(i, &(a, b))| {
                 let nominal_end = a.add_months(months);
-                let prorate = (i == last && matches!(proration, Proration::Last | Proration::FirstAndLast)) && b < nominal_end;
+                let prorate = (i == last
+                    && matches!(proration, Proration::Last | Proration::FirstAndLast))
+                    && b < nominal_end;
                 let amount = if prorate {
                     let whole = (nominal_end.0 - a.0).num_seconds();
                     let part = (b.0 - a.0).num_seconds();

@@ -117,7 +117,10 @@ pub struct UpdateEndDate {
 
 impl Contract {
     pub fn window(&self) -> Window {
-        Window { start: self.starting_at, end: self.ending_before }
+        Window {
+            start: self.starting_at,
+            end: self.ending_before,
+        }
     }
 
     pub fn statement_schedule(&self) -> UsageStatementSchedule {
@@ -125,7 +128,8 @@ impl Contract {
     }
 
     pub fn prioritization(&self) -> Prioritization {
-        self.multiplier_override_prioritization.unwrap_or(Prioritization::LowestMultiplier)
+        self.multiplier_override_prioritization
+            .unwrap_or(Prioritization::LowestMultiplier)
     }
 
     pub fn consolidates(&self) -> bool {
@@ -135,7 +139,10 @@ impl Contract {
     /// Shape rules that need nothing but the contract itself.
     pub fn validate_terms(&self) -> Result<()> {
         if self.ending_before.is_some_and(|e| e <= self.starting_at) {
-            return Err(Error::invalid("ending_before", "ending_before must be after starting_at"));
+            return Err(Error::invalid(
+                "ending_before",
+                "ending_before must be after starting_at",
+            ));
         }
         if let Some(s) = &self.usage_statement_schedule {
             s.validate("usage_statement_schedule")?;
@@ -153,7 +160,8 @@ impl Contract {
             c.validate(&format!("recurring_credits[{i}]"))?;
         }
         for (i, c) in self.scheduled_charges.iter().enumerate() {
-            c.schedule.validate(&format!("scheduled_charges[{i}].schedule"))?;
+            c.schedule
+                .validate(&format!("scheduled_charges[{i}].schedule"))?;
         }
         for (i, o) in self.overrides.iter().enumerate() {
             o.validate(&format!("overrides[{i}]"))?;
@@ -171,19 +179,28 @@ impl Contract {
             for (i, c) in list.iter().enumerate() {
                 out.push((format!("{field}[{i}].product_id"), c.product_id.clone()));
                 for (j, p) in c.applicable_product_ids.iter().enumerate() {
-                    out.push((format!("{field}[{i}].applicable_product_ids[{j}]"), p.clone()));
+                    out.push((
+                        format!("{field}[{i}].applicable_product_ids[{j}]"),
+                        p.clone(),
+                    ));
                 }
             }
         };
         commits(&self.commits, "commits");
         commits(&self.credits, "credits");
-        for (field, list) in [("recurring_commits", &self.recurring_commits), ("recurring_credits", &self.recurring_credits)] {
+        for (field, list) in [
+            ("recurring_commits", &self.recurring_commits),
+            ("recurring_credits", &self.recurring_credits),
+        ] {
             for (i, c) in list.iter().enumerate() {
                 out.push((format!("{field}[{i}].product_id"), c.product_id.clone()));
             }
         }
         for (i, c) in self.scheduled_charges.iter().enumerate() {
-            out.push((format!("scheduled_charges[{i}].product_id"), c.product_id.clone()));
+            out.push((
+                format!("scheduled_charges[{i}].product_id"),
+                c.product_id.clone(),
+            ));
         }
         for (i, o) in self.overrides.iter().enumerate() {
             for (f, p) in o.named_products() {
@@ -210,22 +227,47 @@ impl Contract {
             ordinal += 1;
         }
         let months = self.statement_schedule().frequency.months();
-        for (credit, list) in [(false, &self.recurring_commits), (true, &self.recurring_credits)] {
+        for (credit, list) in [
+            (false, &self.recurring_commits),
+            (true, &self.recurring_credits),
+        ] {
             for rc in list {
-                let duration = rc.commit_duration.as_ref().map(|d| d.value as i64).unwrap_or(1);
-                let step = rc.recurrence_frequency.map(|f| f.months()).unwrap_or(months);
+                let duration = rc
+                    .commit_duration
+                    .as_ref()
+                    .map(|d| d.value as i64)
+                    .unwrap_or(1);
+                let step = rc
+                    .recurrence_frequency
+                    .map(|f| f.months())
+                    .unwrap_or(months);
                 for (a, b, amount) in rc.periods(months, self.ending_before, horizon) {
-                    let end = if duration == 1 { b } else { a.add_months(step * duration) };
+                    let end = if duration == 1 {
+                        b
+                    } else {
+                        a.add_months(step * duration)
+                    };
                     let end = self.ending_before.map_or(end, |e| end.min(e));
                     out.push(Segment {
                         commit_id: rc.id.clone(),
                         product_id: rc.product_id.clone(),
                         name: rc.display_name(credit),
-                        kind: if credit { crate::commit::BalanceKind::Credit } else { crate::commit::BalanceKind::PrepaidCommit },
+                        kind: if credit {
+                            crate::commit::BalanceKind::Credit
+                        } else {
+                            crate::commit::BalanceKind::PrepaidCommit
+                        },
                         amount,
-                        window: Window { start: a, end: Some(end) },
+                        window: Window {
+                            start: a,
+                            end: Some(end),
+                        },
                         priority: rc.priority,
-                        free: credit || rc.invoice_amount.as_ref().is_none_or(|a| a.total().is_zero()),
+                        free: credit
+                            || rc
+                                .invoice_amount
+                                .as_ref()
+                                .is_none_or(|a| a.total().is_zero()),
                         applicable_product_ids: rc.applicable_product_ids.clone(),
                         applicable_product_tags: rc.applicable_product_tags.clone(),
                         ordinal,
@@ -240,10 +282,16 @@ impl Contract {
 
 pub fn validate_filter(f: &UsageFilter, path: &str) -> Result<()> {
     if f.group_key.trim().is_empty() {
-        return Err(Error::invalid(join_path(path, "group_key"), "a usage filter needs a group_key"));
+        return Err(Error::invalid(
+            join_path(path, "group_key"),
+            "a usage filter needs a group_key",
+        ));
     }
     if f.group_values.is_empty() {
-        return Err(Error::invalid(join_path(path, "group_values"), "a usage filter needs at least one group value"));
+        return Err(Error::invalid(
+            join_path(path, "group_values"),
+            "a usage filter needs at least one group value",
+        ));
     }
     Ok(())
 }

@@ -34,10 +34,16 @@ impl Customer {
 pub fn validate_aliases(aliases: &[String], path: &str) -> Result<()> {
     for (i, a) in aliases.iter().enumerate() {
         if a.trim().is_empty() {
-            return Err(Error::invalid(format!("{path}[{i}]"), "an ingest alias cannot be empty"));
+            return Err(Error::invalid(
+                format!("{path}[{i}]"),
+                "an ingest alias cannot be empty",
+            ));
         }
         if aliases[..i].contains(a) {
-            return Err(Error::invalid(format!("{path}[{i}]"), format!("ingest alias `{a}` is listed twice")));
+            return Err(Error::invalid(
+                format!("{path}[{i}]"),
+                format!("ingest alias `{a}` is listed twice"),
+            ));
         }
     }
     Ok(())

@@ -55,7 +55,11 @@ impl Ledger {
         segments.sort_by(balance_order);
         let remaining = segments.iter().map(|s| s.amount).collect();
         let draws = vec![Vec::new(); segments.len()];
-        Ledger { segments, remaining, draws }
+        Ledger {
+            segments,
+            remaining,
+            draws,
+        }
     }
 
     pub fn consumed(&self, commit_id: &str) -> Decimal {
@@ -73,7 +77,13 @@ impl Ledger {
             .iter()
             .zip(&self.draws)
             .filter(|(s, _)| s.kind == kind && s.window.contains(t))
-            .map(|(s, d)| s.amount - d.iter().filter(|(at, _)| *at < t).map(|(_, a)| *a).sum::<Decimal>())
+            .map(|(s, d)| {
+                s.amount
+                    - d.iter()
+                        .filter(|(at, _)| *at < t)
+                        .map(|(_, a)| *a)
+                        .sum::<Decimal>()
+            })
             .sum()
     }
 
@@ -87,12 +97,18 @@ impl Ledger {
     }
 
     fn apply_line(&mut self, line: LineItem, state: &State, out: &mut Vec<LineItem>) {
-        let drawable = line.total > Decimal::ZERO && !line.unit_price.is_zero() && matches!(line.kind, LineType::Usage | LineType::Scheduled);
+        let drawable = line.total > Decimal::ZERO
+            && !line.unit_price.is_zero()
+            && matches!(line.kind, LineType::Usage | LineType::Scheduled);
         if !drawable {
             out.push(line);
             return;
         }
-        let tags: &[String] = state.products.get(&line.product_id).map(|p| p.tags.as_slice()).unwrap_or(&[]);
+        let tags: &[String] = state
+            .products
+            .get(&line.product_id)
+            .map(|p| p.tags.as_slice())
+            .unwrap_or(&[]);
         let mut left = line.total;
         for i in 0..self.segments.len() {
             if left <= Decimal::ZERO {
@@ -105,10 +121,15 @@ impl Ledger {
             } else {
                 seg.applicable_product_ids.contains(&line.product_id)
             };
-            if !applies || !seg.window.covers(line.starting_at, line.ending_before) || self.remaining[i] <= Decimal::ZERO {
+            if !applies
+                || !seg.window.covers(line.starting_at, line.ending_before)
+                || self.remaining[i] <= Decimal::ZERO
+            {
                 continue;
             }
-            let take = self.remaining[i].min(left).round_dp_with_strategy(0, RoundingStrategy::ToZero);
+            let take = self.remaining[i]
+                .min(left)
+                .round_dp_with_strategy(0, RoundingStrategy::ToZero);
             if take <= Decimal::ZERO {
                 continue;
             }

@@ -29,7 +29,11 @@ pub struct Error {
 
 impl Error {
     pub fn new(code: ErrorCode, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { code, message: message.into(), path: path.into() }
+        Error {
+            code,
+            message: message.into(),
+            path: path.into(),
+        }
     }
     pub fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(ErrorCode::Invalid, path, message)

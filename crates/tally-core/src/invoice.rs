@@ -1,6 +1,7 @@
 //! Invoices as Tally shows them: USAGE invoices, one per service period per contract, and SCHEDULED
 //! invoices for charges and commit purchases on their dates.
 
+use crate::money::{as_number, as_opt_number};
 use crate::time::Timestamp;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
@@ -33,8 +34,12 @@ pub enum LineType {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TierInfo {
     pub level: u32,
+    #[serde(serialize_with = "as_number")]
     pub starting_at: Decimal,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "as_opt_number"
+    )]
     pub size: Option<Decimal>,
 }
 
@@ -44,8 +49,11 @@ pub struct LineItem {
     #[serde(rename = "type")]
     pub kind: LineType,
     pub product_id: String,
+    #[serde(serialize_with = "as_number")]
     pub quantity: Decimal,
+    #[serde(serialize_with = "as_number")]
     pub unit_price: Decimal,
+    #[serde(serialize_with = "as_number")]
     pub total: Decimal,
     pub starting_at: Timestamp,
     pub ending_before: Timestamp,
@@ -65,7 +73,10 @@ pub struct CreditType {
     pub name: &'static str,
 }
 
-pub const USD_CENTS: CreditType = CreditType { id: "2714e483-4ff1-48e4-9e25-ac732e8f24f2", name: "USD (cents)" };
+pub const USD_CENTS: CreditType = CreditType {
+    id: "2714e483-4ff1-48e4-9e25-ac732e8f24f2",
+    name: "USD (cents)",
+};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Invoice {
@@ -81,6 +92,7 @@ pub struct Invoice {
     pub end_timestamp: Option<Timestamp>,
     pub issued_at: Timestamp,
     pub credit_type: CreditType,
+    #[serde(serialize_with = "as_number")]
     pub total: Decimal,
     pub line_items: Vec<LineItem>,
 }
@@ -95,6 +107,11 @@ impl Invoice {
     }
     /// The invoice total is the exact sum of its lines (each already rounded to cents).
     pub fn retotal(&mut self) {
-        self.total = self.line_items.iter().map(|l| l.total).sum::<Decimal>().normalize();
+        self.total = self
+            .line_items
+            .iter()
+            .map(|l| l.total)
+            .sum::<Decimal>()
+            .normalize();
     }
 }

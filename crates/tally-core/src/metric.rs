@@ -58,9 +58,11 @@ pub fn property_text(v: &Value) -> Option<String> {
 
 pub fn property_decimal(v: &Value) -> Option<Decimal> {
     match v {
-        Value::Number(n) => n.to_string().parse::<Decimal>().ok().or_else(|| {
-            n.as_f64().and_then(|f| Decimal::try_from(f).ok())
-        }),
+        Value::Number(n) => n
+            .to_string()
+            .parse::<Decimal>()
+            .ok()
+            .or_else(|| n.as_f64().and_then(|f| Decimal::try_from(f).ok())),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
@@ -74,7 +76,10 @@ impl BillableMetric {
         if self.aggregation_type != Aggregation::Count && self.aggregation_key.is_none() {
             return Err(Error::invalid(
                 "aggregation_key",
-                format!("{} aggregation needs an aggregation_key", self.aggregation_type.as_str()),
+                format!(
+                    "{} aggregation needs an aggregation_key",
+                    self.aggregation_type.as_str()
+                ),
             ));
         }
         Ok(())
@@ -84,8 +89,12 @@ impl BillableMetric {
         match &self.event_type_filter {
             None => true,
             Some(f) => {
-                f.in_values.as_ref().is_none_or(|v| v.iter().any(|x| x == event_type))
-                    && f.not_in_values.as_ref().is_none_or(|v| !v.iter().any(|x| x == event_type))
+                f.in_values
+                    .as_ref()
+                    .is_none_or(|v| v.iter().any(|x| x == event_type))
+                    && f.not_in_values
+                        .as_ref()
+                        .is_none_or(|v| !v.iter().any(|x| x == event_type))
             }
         }
     }

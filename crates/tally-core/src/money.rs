@@ -6,12 +6,31 @@ use rust_decimal::{Decimal, RoundingStrategy};
 /// Tally's rounding rule: a line `total` is rounded to whole cents, half away from zero.
 /// Quantities and unit prices keep full precision; an invoice total is the exact sum of its lines.
 pub fn round_cents(amount: Decimal) -> Decimal {
-    amount.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero).normalize()
+    amount
+        .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
+        .normalize()
 }
 
 /// Output form: no trailing zeros, so 95.00 prints as 95.
 pub fn tidy(d: Decimal) -> Decimal {
     d.normalize()
+}
+
+/// A decimal as an exact JSON number (serde_json keeps the digits as written: `arbitrary_precision`).
+pub fn number(d: Decimal) -> serde_json::Value {
+    match d.normalize().to_string().parse::<serde_json::Number>() {
+        Ok(n) => serde_json::Value::Number(n),
+        Err(_) => serde_json::Value::String(d.to_string()),
+    }
+}
+
+/// `serialize_with` for output amounts: exact JSON numbers, as Metronome's API answers them.
+pub fn as_number<S: serde::Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(&number(*d), s)
+}
+
+pub fn as_opt_number<S: serde::Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(&d.map(number), s)
 }
 
 #[cfg(test)]

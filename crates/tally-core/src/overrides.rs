@@ -85,16 +85,25 @@ pub struct EffectiveRate {
 
 impl Override {
     pub fn window(&self) -> Window {
-        Window { start: self.starting_at, end: self.ending_before }
+        Window {
+            start: self.starting_at,
+            end: self.ending_before,
+        }
     }
 
     fn commit_specific(&self) -> bool {
-        self.override_specifiers.iter().any(|s| !s.commit_ids.is_empty())
+        self.override_specifiers
+            .iter()
+            .any(|s| !s.commit_ids.is_empty())
     }
 
     /// Product ids this override names, for the caller to check they exist.
     pub fn named_products(&self) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> = self.product_id.iter().map(|p| ("product_id".to_string(), p.clone())).collect();
+        let mut out: Vec<(String, String)> = self
+            .product_id
+            .iter()
+            .map(|p| ("product_id".to_string(), p.clone()))
+            .collect();
         for (i, s) in self.override_specifiers.iter().enumerate() {
             if let Some(p) = &s.product_id {
                 out.push((format!("override_specifiers[{i}].product_id"), p.clone()));
@@ -106,9 +115,15 @@ impl Override {
     pub fn validate(&self, path: &str) -> Result<()> {
         let at = |f: &str| join_path(path, f);
         if self.ending_before.is_some_and(|e| e <= self.starting_at) {
-            return Err(Error::invalid(at("ending_before"), "ending_before must be after starting_at"));
+            return Err(Error::invalid(
+                at("ending_before"),
+                "ending_before must be after starting_at",
+            ));
         }
-        if self.product_id.is_none() && self.applicable_product_tags.is_empty() && self.override_specifiers.is_empty() {
+        if self.product_id.is_none()
+            && self.applicable_product_tags.is_empty()
+            && self.override_specifiers.is_empty()
+        {
             return Err(Error::invalid(
                 at("product_id"),
                 "an override needs a product_id, applicable_product_tags or override_specifiers",
@@ -116,25 +131,50 @@ impl Override {
         }
         match self.kind {
             None if self.entitled.is_none() => {
-                return Err(Error::invalid(at("type"), "an override needs a type (OVERWRITE, MULTIPLIER, TIERED)"))
+                return Err(Error::invalid(
+                    at("type"),
+                    "an override needs a type (OVERWRITE, MULTIPLIER, TIERED)",
+                ))
             }
             None => {}
             Some(OverrideType::Multiplier) => match self.multiplier {
-                None => return Err(Error::invalid(at("multiplier"), "a MULTIPLIER override needs a multiplier")),
-                Some(m) if m < Decimal::ZERO => return Err(Error::invalid(at("multiplier"), "a multiplier cannot be negative")),
+                None => {
+                    return Err(Error::invalid(
+                        at("multiplier"),
+                        "a MULTIPLIER override needs a multiplier",
+                    ))
+                }
+                Some(m) if m < Decimal::ZERO => {
+                    return Err(Error::invalid(
+                        at("multiplier"),
+                        "a multiplier cannot be negative",
+                    ))
+                }
                 _ => {}
             },
             Some(OverrideType::Overwrite) => {
                 let tags_only = self.product_id.is_none()
-                    && self.override_specifiers.iter().all(|s| s.product_id.is_none())
-                    && (!self.applicable_product_tags.is_empty() || self.override_specifiers.iter().any(|s| !s.product_tags.is_empty()));
+                    && self
+                        .override_specifiers
+                        .iter()
+                        .all(|s| s.product_id.is_none())
+                    && (!self.applicable_product_tags.is_empty()
+                        || self
+                            .override_specifiers
+                            .iter()
+                            .any(|s| !s.product_tags.is_empty()));
                 if tags_only {
-                    return Err(Error::invalid(at("applicable_product_tags"), "an OVERWRITE override cannot target tags: name a product"));
+                    return Err(Error::invalid(
+                        at("applicable_product_tags"),
+                        "an OVERWRITE override cannot target tags: name a product",
+                    ));
                 }
-                let r = self
-                    .overwrite_rate
-                    .as_ref()
-                    .ok_or_else(|| Error::invalid(at("overwrite_rate"), "an OVERWRITE override needs an overwrite_rate"))?;
+                let r = self.overwrite_rate.as_ref().ok_or_else(|| {
+                    Error::invalid(
+                        at("overwrite_rate"),
+                        "an OVERWRITE override needs an overwrite_rate",
+                    )
+                })?;
                 let rate = Rate {
                     rate_card_id: None,
                     product_id: String::new(),
@@ -150,10 +190,16 @@ impl Override {
                 rate.validate(&at("overwrite_rate"))?;
             }
             Some(OverrideType::Tiered) => {
-                let tiers = self.tiers.as_deref().ok_or_else(|| Error::invalid(at("tiers"), "a TIERED override needs tiers"))?;
+                let tiers = self
+                    .tiers
+                    .as_deref()
+                    .ok_or_else(|| Error::invalid(at("tiers"), "a TIERED override needs tiers"))?;
                 validate_tiers(tiers, |t| t.size, &at("tiers"))?;
                 if let Some(i) = tiers.iter().position(|t| t.multiplier < Decimal::ZERO) {
-                    return Err(Error::invalid(at(&format!("tiers[{i}].multiplier")), "a multiplier cannot be negative"));
+                    return Err(Error::invalid(
+                        at(&format!("tiers[{i}].multiplier")),
+                        "a multiplier cannot be negative",
+                    ));
                 }
             }
         }
@@ -162,21 +208,31 @@ impl Override {
 
     fn targets(&self, product: &Product, pgv: &IndexMap<String, String>) -> bool {
         let by_tag = |tags: &[String]| tags.iter().any(|t| product.tags.contains(t));
-        if self.product_id.as_deref() == Some(product.id.as_str()) || by_tag(&self.applicable_product_tags) {
+        if self.product_id.as_deref() == Some(product.id.as_str())
+            || by_tag(&self.applicable_product_tags)
+        {
             return true;
         }
         self.override_specifiers.iter().any(|s| {
             let product_ok = s.product_id.as_deref().is_none_or(|p| p == product.id)
                 && (s.product_tags.is_empty() || by_tag(&s.product_tags))
                 && (s.product_id.is_some() || !s.product_tags.is_empty());
-            product_ok && s.pricing_group_values.iter().all(|(k, v)| pgv.get(k) == Some(v))
+            product_ok
+                && s.pricing_group_values
+                    .iter()
+                    .all(|(k, v)| pgv.get(k) == Some(v))
         })
     }
 
     /// How big a discount this multiplier override gives, for LOWEST_MULTIPLIER: its first band's multiplier.
     fn headline_multiplier(&self) -> Decimal {
         match self.kind {
-            Some(OverrideType::Tiered) => self.tiers.as_ref().and_then(|t| t.first()).map(|t| t.multiplier).unwrap_or(Decimal::ONE),
+            Some(OverrideType::Tiered) => self
+                .tiers
+                .as_ref()
+                .and_then(|t| t.first())
+                .map(|t| t.multiplier)
+                .unwrap_or(Decimal::ONE),
             _ => self.multiplier.unwrap_or(Decimal::ONE),
         }
     }
@@ -184,7 +240,9 @@ impl Override {
     fn overwrite_price(&self) -> Price {
         let r = self.overwrite_rate.as_ref();
         match r {
-            Some(r) if r.rate_type == RateType::Tiered => Price::Tiered(r.tiers.clone().unwrap_or_default()),
+            Some(r) if r.rate_type == RateType::Tiered => {
+                Price::Tiered(r.tiers.clone().unwrap_or_default())
+            }
             Some(r) => Price::Flat(r.price.unwrap_or_default()),
             None => Price::Flat(Decimal::ZERO),
         }
@@ -214,33 +272,65 @@ pub fn effective_rate(
         return None;
     }
     let list_price = list.map(Rate::price);
-    if let Some(o) = active.iter().rev().find(|o| o.kind == Some(OverrideType::Overwrite)) {
-        return Some(EffectiveRate { price: o.overwrite_price(), list: list_price });
+    if let Some(o) = active
+        .iter()
+        .rev()
+        .find(|o| o.kind == Some(OverrideType::Overwrite))
+    {
+        return Some(EffectiveRate {
+            price: o.overwrite_price(),
+            list: list_price,
+        });
     }
     let base = list_price.clone()?;
-    let candidates = active.iter().filter(|o| matches!(o.kind, Some(OverrideType::Multiplier | OverrideType::Tiered)));
+    let candidates = active.iter().filter(|o| {
+        matches!(
+            o.kind,
+            Some(OverrideType::Multiplier | OverrideType::Tiered)
+        )
+    });
     // `min_by_key` keeps the first of equals, so walk newest first: ties go to the last added.
     let chosen = match prioritization {
-        Prioritization::LowestMultiplier => candidates.rev().min_by_key(|o| o.headline_multiplier()),
-        Prioritization::Explicit => candidates.rev().min_by_key(|o| (o.priority.is_none(), o.priority)),
+        Prioritization::LowestMultiplier => {
+            candidates.rev().min_by_key(|o| o.headline_multiplier())
+        }
+        Prioritization::Explicit => candidates
+            .rev()
+            .min_by_key(|o| (o.priority.is_none(), o.priority)),
     };
     let price = match chosen {
         None => base,
-        Some(o) if o.kind == Some(OverrideType::Tiered) => multiply_bands(&base, o.tiers.as_deref().unwrap_or_default()),
+        Some(o) if o.kind == Some(OverrideType::Tiered) => {
+            multiply_bands(&base, o.tiers.as_deref().unwrap_or_default())
+        }
         Some(o) => base.scaled(o.multiplier.unwrap_or(Decimal::ONE)),
     };
-    Some(EffectiveRate { price, list: list_price })
+    Some(EffectiveRate {
+        price,
+        list: list_price,
+    })
 }
 
 /// Applies quantity bands of multipliers to a price, splitting bands where either list changes.
 fn multiply_bands(base: &Price, bands: &[MultiplierTier]) -> Price {
     let base_tiers = match base {
-        Price::Flat(p) => vec![Tier { size: None, price: *p }],
+        Price::Flat(p) => vec![Tier {
+            size: None,
+            price: *p,
+        }],
         Price::Tiered(t) => t.clone(),
     };
     let ends = |sizes: Vec<Option<Decimal>>| -> Vec<Option<Decimal>> {
         let mut acc = Decimal::ZERO;
-        sizes.into_iter().map(|s| s.map(|s| { acc += s; acc })).collect()
+        sizes
+            .into_iter()
+            .map(|s| {
+                s.map(|s| {
+                    acc += s;
+                    acc
+                })
+            })
+            .collect()
     };
     let base_ends = ends(base_tiers.iter().map(|t| t.size).collect());
     let band_ends = ends(bands.iter().map(|t| t.size).collect());
@@ -251,7 +341,10 @@ fn multiply_bands(base: &Price, bands: &[MultiplierTier]) -> Price {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        out.push(Tier { size: end.map(|e| e - start), price: base_tiers[i].price * bands[j].multiplier });
+        out.push(Tier {
+            size: end.map(|e| e - start),
+            price: base_tiers[i].price * bands[j].multiplier,
+        });
         match end {
             None => break,
             Some(e) => {
@@ -280,10 +373,38 @@ mod tests {
     #[test]
     fn tiered_multiplier_bands_split_a_tiered_list_price() {
         // list: first 100 at 10, then 5; override: first 50 at ×1, then ×0.5
-        let base = Price::Tiered(vec![Tier { size: Some(d("100")), price: d("10") }, Tier { size: None, price: d("5") }]);
-        let bands = [MultiplierTier { size: Some(d("50")), multiplier: d("1") }, MultiplierTier { size: None, multiplier: d("0.5") }];
-        let Price::Tiered(t) = multiply_bands(&base, &bands) else { panic!("tiered") };
-        let got: Vec<(Option<Decimal>, Decimal)> = t.iter().map(|t| (t.size, t.price.normalize())).collect();
-        assert_eq!(got, vec![(Some(d("50")), d("10")), (Some(d("50")), d("5")), (None, d("2.5"))]);
+        let base = Price::Tiered(vec![
+            Tier {
+                size: Some(d("100")),
+                price: d("10"),
+            },
+            Tier {
+                size: None,
+                price: d("5"),
+            },
+        ]);
+        let bands = [
+            MultiplierTier {
+                size: Some(d("50")),
+                multiplier: d("1"),
+            },
+            MultiplierTier {
+                size: None,
+                multiplier: d("0.5"),
+            },
+        ];
+        let Price::Tiered(t) = multiply_bands(&base, &bands) else {
+            panic!("tiered")
+        };
+        let got: Vec<(Option<Decimal>, Decimal)> =
+            t.iter().map(|t| (t.size, t.price.normalize())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (Some(d("50")), d("10")),
+                (Some(d("50")), d("5")),
+                (None, d("2.5"))
+            ]
+        );
     }
 }

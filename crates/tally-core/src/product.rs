@@ -53,16 +53,25 @@ impl Product {
             return Err(Error::invalid("name", "a product needs a name"));
         }
         if self.kind == ProductType::Usage && self.billable_metric_id.is_none() {
-            return Err(Error::invalid("billable_metric_id", "a USAGE product needs a billable_metric_id"));
+            return Err(Error::invalid(
+                "billable_metric_id",
+                "a USAGE product needs a billable_metric_id",
+            ));
         }
         if let Some(c) = &self.quantity_conversion {
             if c.conversion_factor <= Decimal::ZERO {
-                return Err(Error::invalid("quantity_conversion.conversion_factor", "must be greater than 0"));
+                return Err(Error::invalid(
+                    "quantity_conversion.conversion_factor",
+                    "must be greater than 0",
+                ));
             }
         }
         if let Some(r) = &self.quantity_rounding {
             if r.decimal_places > 20 {
-                return Err(Error::invalid("quantity_rounding.decimal_places", "at most 20 decimal places"));
+                return Err(Error::invalid(
+                    "quantity_rounding.decimal_places",
+                    "at most 20 decimal places",
+                ));
             }
         }
         Ok(())

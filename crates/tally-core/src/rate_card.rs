@@ -27,7 +27,14 @@ impl Price {
     pub fn scaled(&self, m: Decimal) -> Price {
         match self {
             Price::Flat(p) => Price::Flat(p * m),
-            Price::Tiered(t) => Price::Tiered(t.iter().map(|t| Tier { size: t.size, price: t.price * m }).collect()),
+            Price::Tiered(t) => Price::Tiered(
+                t.iter()
+                    .map(|t| Tier {
+                        size: t.size,
+                        price: t.price * m,
+                    })
+                    .collect(),
+            ),
         }
     }
     /// The price of the first unit: how overrides compare discounts and how a rate schedule reads.
@@ -40,19 +47,37 @@ impl Price {
 }
 
 /// Checks a tier list: not empty, every tier sized but the last, no negative price.
-pub fn validate_tiers<T>(tiers: &[T], size: impl Fn(&T) -> Option<Decimal>, path: &str) -> Result<()> {
+pub fn validate_tiers<T>(
+    tiers: &[T],
+    size: impl Fn(&T) -> Option<Decimal>,
+    path: &str,
+) -> Result<()> {
     if tiers.is_empty() {
-        return Err(Error::invalid(path, "a tiered rate needs at least one tier"));
+        return Err(Error::invalid(
+            path,
+            "a tiered rate needs at least one tier",
+        ));
     }
     for (i, t) in tiers.iter().enumerate() {
         let last = i + 1 == tiers.len();
         match (size(t), last) {
             (Some(_), true) => {
-                return Err(Error::invalid(format!("{path}[{i}].size"), "the last tier must have no size: it covers everything above"))
+                return Err(Error::invalid(
+                    format!("{path}[{i}].size"),
+                    "the last tier must have no size: it covers everything above",
+                ))
             }
-            (None, false) => return Err(Error::invalid(format!("{path}[{i}].size"), "every tier but the last needs a size")),
+            (None, false) => {
+                return Err(Error::invalid(
+                    format!("{path}[{i}].size"),
+                    "every tier but the last needs a size",
+                ))
+            }
             (Some(s), false) if s <= Decimal::ZERO => {
-                return Err(Error::invalid(format!("{path}[{i}].size"), "a tier size must be greater than 0"))
+                return Err(Error::invalid(
+                    format!("{path}[{i}].size"),
+                    "a tier size must be greater than 0",
+                ))
             }
             _ => {}
         }
@@ -87,7 +112,10 @@ fn yes() -> bool {
 
 impl Rate {
     pub fn window(&self) -> Window {
-        Window { start: self.starting_at, end: self.ending_before }
+        Window {
+            start: self.starting_at,
+            end: self.ending_before,
+        }
     }
 
     pub fn price(&self) -> Price {
@@ -102,24 +130,38 @@ impl Rate {
         let at = |f: &str| crate::error::join_path(path, f);
         if let Some(e) = self.ending_before {
             if e <= self.starting_at {
-                return Err(Error::invalid(at("ending_before"), "ending_before must be after starting_at"));
+                return Err(Error::invalid(
+                    at("ending_before"),
+                    "ending_before must be after starting_at",
+                ));
             }
         }
         match self.rate_type {
             RateType::Flat | RateType::Subscription => match self.price {
                 None => return Err(Error::invalid(at("price"), "a FLAT rate needs a price")),
-                Some(p) if p < Decimal::ZERO => return Err(Error::invalid(at("price"), "a price cannot be negative")),
+                Some(p) if p < Decimal::ZERO => {
+                    return Err(Error::invalid(at("price"), "a price cannot be negative"))
+                }
                 _ => {}
             },
             RateType::Tiered => {
-                let tiers = self.tiers.as_deref().ok_or_else(|| Error::invalid(at("tiers"), "a TIERED rate needs tiers"))?;
+                let tiers = self
+                    .tiers
+                    .as_deref()
+                    .ok_or_else(|| Error::invalid(at("tiers"), "a TIERED rate needs tiers"))?;
                 validate_tiers(tiers, |t| t.size, &at("tiers"))?;
                 if let Some(i) = tiers.iter().position(|t| t.price < Decimal::ZERO) {
-                    return Err(Error::invalid(at(&format!("tiers[{i}].price")), "a price cannot be negative"));
+                    return Err(Error::invalid(
+                        at(&format!("tiers[{i}].price")),
+                        "a price cannot be negative",
+                    ));
                 }
             }
             RateType::Percentage => {
-                return Err(Error::invalid(at("rate_type"), "PERCENTAGE rates are not supported by Tally yet"))
+                return Err(Error::invalid(
+                    at("rate_type"),
+                    "PERCENTAGE rates are not supported by Tally yet",
+                ))
             }
         }
         Ok(())
@@ -151,7 +193,9 @@ pub struct RateCard {
 impl RateCard {
     pub fn alias_matches(&self, name: &str, at: Timestamp) -> bool {
         self.aliases.iter().any(|a| {
-            a.name == name && a.starting_at.is_none_or(|s| s <= at) && a.ending_before.is_none_or(|e| at < e)
+            a.name == name
+                && a.starting_at.is_none_or(|s| s <= at)
+                && a.ending_before.is_none_or(|e| at < e)
         })
     }
 
@@ -165,7 +209,10 @@ impl RateCard {
         if clash {
             return Err(Error::invalid(
                 crate::error::join_path(path, "starting_at"),
-                format!("this rate's window overlaps another rate of product {} on the rate card", rate.product_id),
+                format!(
+                    "this rate's window overlaps another rate of product {} on the rate card",
+                    rate.product_id
+                ),
             ));
         }
         Ok(())
@@ -173,11 +220,20 @@ impl RateCard {
 
     /// The list rate of a product at `t` for a line with these pricing group values: the most specific
     /// matching rate (most pricing group values that all agree).
-    pub fn rate_at(&self, product_id: &str, pgv: &IndexMap<String, String>, t: Timestamp) -> Option<&Rate> {
+    pub fn rate_at(
+        &self,
+        product_id: &str,
+        pgv: &IndexMap<String, String>,
+        t: Timestamp,
+    ) -> Option<&Rate> {
         self.rates
             .iter()
             .filter(|r| r.product_id == product_id && r.window().contains(t))
-            .filter(|r| r.pricing_group_values.iter().all(|(k, v)| pgv.get(k) == Some(v)))
+            .filter(|r| {
+                r.pricing_group_values
+                    .iter()
+                    .all(|(k, v)| pgv.get(k) == Some(v))
+            })
             .max_by_key(|r| r.pricing_group_values.len())
     }
 

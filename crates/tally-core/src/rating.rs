@@ -7,7 +7,9 @@
 use crate::commit::BalanceKind;
 use crate::contract::Contract;
 use crate::drawdown::Ledger;
-use crate::invoice::{Invoice, InvoiceStatus, InvoiceType, LineItem, LineType, TierInfo, USD_CENTS};
+use crate::invoice::{
+    Invoice, InvoiceStatus, InvoiceType, LineItem, LineType, TierInfo, USD_CENTS,
+};
 use crate::metric::{property_decimal, property_text, Aggregation, BillableMetric};
 use crate::money::{round_cents, tidy};
 use crate::overrides::effective_rate;
@@ -57,14 +59,18 @@ impl Agg {
                 }
             }
             Aggregation::Max => {
-                let Some(v) = value().and_then(property_decimal) else { return };
+                let Some(v) = value().and_then(property_decimal) else {
+                    return;
+                };
                 match self {
                     Agg::Max(m) => *m = (*m).max(v),
                     _ => *self = Agg::Max(v),
                 }
             }
             Aggregation::Unique => {
-                let Some(v) = value().and_then(property_text) else { return };
+                let Some(v) = value().and_then(property_text) else {
+                    return;
+                };
                 match self {
                     Agg::Unique(s) => {
                         s.insert(v);
@@ -73,7 +79,9 @@ impl Agg {
                 }
             }
             Aggregation::Latest => {
-                let Some(v) = value().and_then(property_decimal) else { return };
+                let Some(v) = value().and_then(property_decimal) else {
+                    return;
+                };
                 match self {
                     Agg::Latest(t, x) if *t > e.timestamp => {
                         let _ = x;
@@ -121,9 +129,21 @@ struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
-    fn new(state: &'a State, contract: &'a Contract, feeds: &[Feed<'a>], horizon: Timestamp) -> Self {
-        let rate_card = contract.rate_card_id.as_ref().and_then(|id| state.rate_cards.get(id));
-        let periods = contract.statement_schedule().periods(contract.starting_at, contract.ending_before, horizon);
+    fn new(
+        state: &'a State,
+        contract: &'a Contract,
+        feeds: &[Feed<'a>],
+        horizon: Timestamp,
+    ) -> Self {
+        let rate_card = contract
+            .rate_card_id
+            .as_ref()
+            .and_then(|id| state.rate_cards.get(id));
+        let periods = contract.statement_schedule().periods(
+            contract.starting_at,
+            contract.ending_before,
+            horizon,
+        );
         let segments = contract.segments(horizon);
         let change_points = feeds
             .iter()
@@ -136,7 +156,10 @@ impl<'a> Plan<'a> {
                     cps.push(o.starting_at);
                     cps.extend(o.ending_before);
                 }
-                for s in segments.iter().filter(|s| s.applies_to(&f.product.id, &f.product.tags)) {
+                for s in segments
+                    .iter()
+                    .filter(|s| s.applies_to(&f.product.id, &f.product.tags))
+                {
                     cps.push(s.window.start);
                     cps.extend(s.window.end);
                 }
@@ -145,7 +168,13 @@ impl<'a> Plan<'a> {
                 cps
             })
             .collect();
-        Plan { contract, rate_card, periods, change_points, buckets: HashMap::new() }
+        Plan {
+            contract,
+            rate_card,
+            periods,
+            change_points,
+            buckets: HashMap::new(),
+        }
     }
 
     /// How strongly this contract claims an event at its time: a matching filter beats no filter, and
@@ -158,7 +187,9 @@ impl<'a> Plan<'a> {
             None => Some((0, self.contract.starting_at)),
             Some(f) => {
                 let v = e.properties.get(&f.group_key).and_then(property_text)?;
-                f.group_values.contains(&v).then(|| (1, f.starting_at.unwrap_or(self.contract.starting_at)))
+                f.group_values
+                    .contains(&v)
+                    .then(|| (1, f.starting_at.unwrap_or(self.contract.starting_at)))
             }
         }
     }
@@ -179,7 +210,12 @@ impl<'a> Plan<'a> {
 
 fn group_values(keys: &[String], e: &Event) -> Groups {
     keys.iter()
-        .filter_map(|k| e.properties.get(k).and_then(property_text).map(|v| (k.clone(), v)))
+        .filter_map(|k| {
+            e.properties
+                .get(k)
+                .and_then(property_text)
+                .map(|v| (k.clone(), v))
+        })
         .collect()
 }
 
@@ -190,7 +226,12 @@ pub struct Rated {
 }
 
 /// Every invoice of a customer through `clock.horizon`, given the customer's events.
-pub fn customer_invoices(state: &State, customer_id: &str, events: &[&Event], clock: Clock) -> Vec<Invoice> {
+pub fn customer_invoices(
+    state: &State,
+    customer_id: &str,
+    events: &[&Event],
+    clock: Clock,
+) -> Vec<Invoice> {
     rate_customer(state, customer_id, events, clock).invoices
 }
 
@@ -199,7 +240,12 @@ pub fn rate_customer(state: &State, customer_id: &str, events: &[&Event], clock:
         .products
         .values()
         .filter(|p| p.kind == ProductType::Usage)
-        .filter_map(|p| Some(Feed { product: p, metric: state.billable_metrics.get(p.billable_metric_id.as_ref()?)? }))
+        .filter_map(|p| {
+            Some(Feed {
+                product: p,
+                metric: state.billable_metrics.get(p.billable_metric_id.as_ref()?)?,
+            })
+        })
         .collect();
     let mut plans: Vec<Plan> = state
         .contracts
@@ -211,9 +257,11 @@ pub fn rate_customer(state: &State, customer_id: &str, events: &[&Event], clock:
     // Index usage once: which feeds an event type can reach, then one pass over the events.
     let mut by_type: HashMap<&str, Vec<usize>> = HashMap::new();
     for e in events {
-        let reach = by_type
-            .entry(e.event_type.as_str())
-            .or_insert_with(|| (0..feeds.len()).filter(|&i| feeds[i].metric.matches_event_type(&e.event_type)).collect());
+        let reach = by_type.entry(e.event_type.as_str()).or_insert_with(|| {
+            (0..feeds.len())
+                .filter(|&i| feeds[i].metric.matches_event_type(&e.event_type))
+                .collect()
+        });
         if reach.is_empty() {
             continue;
         }
@@ -227,7 +275,9 @@ pub fn rate_customer(state: &State, customer_id: &str, events: &[&Event], clock:
         }
         let Some((pi, _)) = best else { continue };
         let plan = &mut plans[pi];
-        let Some(period) = plan.period_of(e.timestamp) else { continue };
+        let Some(period) = plan.period_of(e.timestamp) else {
+            continue;
+        };
         for &fi in reach.iter() {
             let f = &feeds[fi];
             if !f.metric.matches_properties(&e.properties) {
@@ -241,7 +291,11 @@ pub fn rate_customer(state: &State, customer_id: &str, events: &[&Event], clock:
                 pricing: group_values(&f.product.pricing_group_key, e),
                 presentation: group_values(&f.product.presentation_group_key, e),
             };
-            plan.buckets.entry(key).or_default().add(f.metric.aggregation_type, e, f.metric.aggregation_key.as_deref());
+            plan.buckets.entry(key).or_default().add(
+                f.metric.aggregation_type,
+                e,
+                f.metric.aggregation_key.as_deref(),
+            );
         }
     }
 
@@ -268,8 +322,17 @@ fn usage_lines(plan: &Plan, feeds: &[Feed]) -> Vec<Vec<LineItem>> {
         let (a, b) = plan.sub_bounds(key.product, key.period, key.sub);
         let quantity = feed.product.billed_quantity(agg.value());
         let pgv: IndexMap<String, String> = key.pricing.iter().cloned().collect();
-        let list = plan.rate_card.and_then(|rc| rc.rate_at(&feed.product.id, &pgv, a));
-        let Some(rate) = effective_rate(&plan.contract.overrides, plan.contract.prioritization(), feed.product, &pgv, list, a) else {
+        let list = plan
+            .rate_card
+            .and_then(|rc| rc.rate_at(&feed.product.id, &pgv, a));
+        let Some(rate) = effective_rate(
+            &plan.contract.overrides,
+            plan.contract.prioritization(),
+            feed.product,
+            &pgv,
+            list,
+            a,
+        ) else {
             continue;
         };
         let line = |quantity: Decimal, unit_price: Decimal, tier: Option<TierInfo>| LineItem {
@@ -290,7 +353,9 @@ fn usage_lines(plan: &Plan, feeds: &[Feed]) -> Vec<Vec<LineItem>> {
         match rate.price {
             Price::Flat(p) => out.push(line(quantity, p, None)),
             Price::Tiered(tiers) => {
-                let so_far = used.entry((key.period, key.product, &key.pricing, &key.presentation)).or_default();
+                let so_far = used
+                    .entry((key.period, key.product, &key.pricing, &key.presentation))
+                    .or_default();
                 let (from, to) = (*so_far, *so_far + quantity);
                 *so_far = to;
                 let mut start = Decimal::ZERO;
@@ -299,9 +364,19 @@ fn usage_lines(plan: &Plan, feeds: &[Feed]) -> Vec<Vec<LineItem>> {
                     let end = t.size.map(|s| start + s);
                     let lo = from.max(start);
                     let hi = end.map_or(to, |e| to.min(e));
-                    let info = || TierInfo { level: level as u32 + 1, starting_at: tidy(start), size: t.size.map(tidy) };
-                    if hi > lo || (quantity <= Decimal::ZERO && end.is_none_or(|e| from < e) && !emitted) {
-                        out.push(line((hi - lo).max(quantity.min(Decimal::ZERO)), t.price, Some(info())));
+                    let info = || TierInfo {
+                        level: level as u32 + 1,
+                        starting_at: tidy(start),
+                        size: t.size.map(tidy),
+                    };
+                    if hi > lo
+                        || (quantity <= Decimal::ZERO && end.is_none_or(|e| from < e) && !emitted)
+                    {
+                        out.push(line(
+                            (hi - lo).max(quantity.min(Decimal::ZERO)),
+                            t.price,
+                            Some(info()),
+                        ));
                         emitted = true;
                     }
                     match end {
@@ -333,32 +408,65 @@ fn scheduled_line(name: String, kind: LineType, product_id: &str, o: &Occurrence
 }
 
 fn product_name(state: &State, id: &str) -> String {
-    state.products.get(id).map(|p| p.name.clone()).unwrap_or_else(|| id.to_string())
+    state
+        .products
+        .get(id)
+        .map(|p| p.name.clone())
+        .unwrap_or_else(|| id.to_string())
 }
 
 /// Charges and commit purchases on their dates, before any consolidation.
 fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Vec<LineItem> {
     let mut items = Vec::new();
     for ch in &c.scheduled_charges {
-        let name = ch.name.clone().unwrap_or_else(|| product_name(state, &ch.product_id));
+        let name = ch
+            .name
+            .clone()
+            .unwrap_or_else(|| product_name(state, &ch.product_id));
         for o in ch.schedule.occurrences() {
-            items.push(scheduled_line(name.clone(), LineType::Scheduled, &ch.product_id, &o));
+            items.push(scheduled_line(
+                name.clone(),
+                LineType::Scheduled,
+                &ch.product_id,
+                &o,
+            ));
         }
     }
-    for cm in c.commits.iter().filter(|cm| cm.kind == Some(crate::commit::CommitType::Prepaid)) {
+    for cm in c
+        .commits
+        .iter()
+        .filter(|cm| cm.kind == Some(crate::commit::CommitType::Prepaid))
+    {
         for o in cm.invoice_schedule.iter().flat_map(|s| s.occurrences()) {
-            let mut l = scheduled_line(cm.display_name(), LineType::CommitPurchase, &cm.product_id, &o);
+            let mut l = scheduled_line(
+                cm.display_name(),
+                LineType::CommitPurchase,
+                &cm.product_id,
+                &o,
+            );
             l.commit_id = Some(cm.id.clone());
             items.push(l);
         }
     }
     let months = c.statement_schedule().frequency.months();
     for rc in &c.recurring_commits {
-        let Some(inv) = rc.invoice_amount.as_ref().filter(|a| !a.total().is_zero()) else { continue };
+        let Some(inv) = rc.invoice_amount.as_ref().filter(|a| !a.total().is_zero()) else {
+            continue;
+        };
         for (a, _, _) in rc.periods(months, c.ending_before, horizon) {
             let q = inv.quantity.unwrap_or(Decimal::ONE);
-            let o = Occurrence { timestamp: a, quantity: q, unit_price: inv.unit_price, total: round_cents(q * inv.unit_price) };
-            let mut l = scheduled_line(rc.display_name(false), LineType::CommitPurchase, &rc.product_id, &o);
+            let o = Occurrence {
+                timestamp: a,
+                quantity: q,
+                unit_price: inv.unit_price,
+                total: round_cents(q * inv.unit_price),
+            };
+            let mut l = scheduled_line(
+                rc.display_name(false),
+                LineType::CommitPurchase,
+                &rc.product_id,
+                &o,
+            );
             l.commit_id = Some(rc.id.clone());
             items.push(l);
         }
@@ -368,7 +476,12 @@ fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Vec<LineI
     items
 }
 
-fn new_invoice(c: &Contract, kind: InvoiceType, start: Option<(Timestamp, Timestamp)>, issued_at: Timestamp) -> Invoice {
+fn new_invoice(
+    c: &Contract,
+    kind: InvoiceType,
+    start: Option<(Timestamp, Timestamp)>,
+    issued_at: Timestamp,
+) -> Invoice {
     let id = match kind {
         InvoiceType::Usage => format!("{}:usage:{}", c.id, issued_at),
         InvoiceType::Scheduled => format!("{}:scheduled:{}", c.id, issued_at),
@@ -390,9 +503,17 @@ fn new_invoice(c: &Contract, kind: InvoiceType, start: Option<(Timestamp, Timest
 
 /// Places a dated line: onto the usage invoice whose period ends that day when the contract
 /// consolidates, otherwise onto the contract's SCHEDULED invoice for that instant.
-fn place(c: &Contract, usage: &mut [Invoice], scheduled: &mut BTreeMap<Timestamp, Invoice>, line: LineItem) {
+fn place(
+    c: &Contract,
+    usage: &mut [Invoice],
+    scheduled: &mut BTreeMap<Timestamp, Invoice>,
+    line: LineItem,
+) {
     if c.consolidates() {
-        if let Some(inv) = usage.iter_mut().find(|i| i.end_timestamp.is_some_and(|e| e.date() == line.starting_at.date())) {
+        if let Some(inv) = usage.iter_mut().find(|i| {
+            i.end_timestamp
+                .is_some_and(|e| e.date() == line.starting_at.date())
+        }) {
             inv.line_items.push(line);
             return;
         }
@@ -405,7 +526,12 @@ fn place(c: &Contract, usage: &mut [Invoice], scheduled: &mut BTreeMap<Timestamp
 }
 
 /// The ledger after draw-down and the contract's invoices.
-fn rate_contract(state: &State, plan: &Plan, feeds: &[Feed], clock: Clock) -> (Ledger, Vec<Invoice>) {
+fn rate_contract(
+    state: &State,
+    plan: &Plan,
+    feeds: &[Feed],
+    clock: Clock,
+) -> (Ledger, Vec<Invoice>) {
     let c = plan.contract;
     let mut usage: Vec<Invoice> = usage_lines(plan, feeds)
         .into_iter()
@@ -424,14 +550,34 @@ fn rate_contract(state: &State, plan: &Plan, feeds: &[Feed], clock: Clock) -> (L
     for inv in usage.iter_mut() {
         ledger.apply(inv, state);
     }
-    for cm in c.commits.iter().filter(|cm| cm.balance_kind() == BalanceKind::PostpaidCommit) {
-        let Some(o) = cm.invoice_schedule.as_ref().and_then(|s| s.occurrences().into_iter().next()) else { continue };
+    for cm in c
+        .commits
+        .iter()
+        .filter(|cm| cm.balance_kind() == BalanceKind::PostpaidCommit)
+    {
+        let Some(o) = cm
+            .invoice_schedule
+            .as_ref()
+            .and_then(|s| s.occurrences().into_iter().next())
+        else {
+            continue;
+        };
         if c.ending_before.is_some_and(|e| o.timestamp >= e) {
             continue;
         }
         let shortfall = round_cents((o.total - ledger.consumed(&cm.id)).max(Decimal::ZERO));
-        let o = Occurrence { timestamp: o.timestamp, quantity: Decimal::ONE, unit_price: shortfall, total: shortfall };
-        let mut l = scheduled_line(cm.display_name(), LineType::PostpaidTrueup, &cm.product_id, &o);
+        let o = Occurrence {
+            timestamp: o.timestamp,
+            quantity: Decimal::ONE,
+            unit_price: shortfall,
+            total: shortfall,
+        };
+        let mut l = scheduled_line(
+            cm.display_name(),
+            LineType::PostpaidTrueup,
+            &cm.product_id,
+            &o,
+        );
         l.commit_id = Some(cm.id.clone());
         place(c, &mut usage, &mut scheduled, l);
     }

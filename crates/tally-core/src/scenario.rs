@@ -34,7 +34,11 @@ impl Scenario {
         let de = &mut serde_json::Deserializer::from_str(text);
         serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
-            Error::new(ErrorCode::InvalidBody, if path == "." { String::new() } else { path }, e.into_inner().to_string())
+            Error::new(
+                ErrorCode::InvalidBody,
+                if path == "." { String::new() } else { path },
+                e.into_inner().to_string(),
+            )
         })
     }
 
@@ -61,7 +65,8 @@ pub fn run(text: &str) -> Result<String, Error> {
 }
 
 pub fn render(responses: &[Value]) -> String {
-    let mut out = serde_json::to_string_pretty(&Value::Array(responses.to_vec())).unwrap_or_default();
+    let mut out =
+        serde_json::to_string_pretty(&Value::Array(responses.to_vec())).unwrap_or_default();
     out.push('\n');
     out
 }
@@ -77,9 +82,13 @@ fn dec(v: &Value) -> Option<Decimal> {
 /// Compares the responses with the scenario's `expect`; each difference is one readable line.
 pub fn check(s: &Scenario, responses: &[Value]) -> Vec<String> {
     let mut problems = Vec::new();
-    let Some(expect) = &s.expect else { return problems };
+    let Some(expect) = &s.expect else {
+        return problems;
+    };
     for (key, want) in expect {
-        let Ok(i) = key.parse::<usize>() else { continue };
+        let Ok(i) = key.parse::<usize>() else {
+            continue;
+        };
         let Some(got) = responses.get(i) else {
             problems.push(format!("call {i}: no such call"));
             continue;
@@ -92,7 +101,10 @@ pub fn check(s: &Scenario, responses: &[Value]) -> Vec<String> {
                     for f in ["code", "path"] {
                         if let Some(w) = err.get(f) {
                             if g.get(f) != Some(w) {
-                                say(format!("error {f}: expected {w}, got {}", g.get(f).unwrap_or(&Value::Null)));
+                                say(format!(
+                                    "error {f}: expected {w}, got {}",
+                                    g.get(f).unwrap_or(&Value::Null)
+                                ));
                             }
                         }
                     }
@@ -100,25 +112,47 @@ pub fn check(s: &Scenario, responses: &[Value]) -> Vec<String> {
             }
             continue;
         }
-        let wanted = want.get("invoices").or(Some(want)).and_then(Value::as_array);
+        let wanted = want
+            .get("invoices")
+            .or(Some(want))
+            .and_then(Value::as_array);
         let Some(wanted) = wanted else { continue };
         let Some(invoices) = got.get("data").and_then(Value::as_array) else {
             say(format!("expected invoices, got {got}"));
             continue;
         };
         if invoices.len() != wanted.len() {
-            say(format!("expected {} invoices, got {}", wanted.len(), invoices.len()));
+            say(format!(
+                "expected {} invoices, got {}",
+                wanted.len(),
+                invoices.len()
+            ));
         }
         for (n, w) in wanted.iter().enumerate() {
-            let key_field = if w.get("issued_at").is_some() && w.get("start_timestamp").is_none() { "issued_at" } else { "start_timestamp" };
+            let key_field = if w.get("issued_at").is_some() && w.get("start_timestamp").is_none() {
+                "issued_at"
+            } else {
+                "start_timestamp"
+            };
             let found = invoices.iter().find(|inv| {
                 inv.get("type") == w.get("type")
-                    && w.get(key_field).and_then(Value::as_str).and_then(|t| Timestamp::parse(t).ok())
-                        == inv.get(key_field).and_then(Value::as_str).and_then(|t| Timestamp::parse(t).ok())
-                    && w.get("contract_id").is_none_or(|c| inv.get("contract_id") == Some(c))
+                    && w.get(key_field)
+                        .and_then(Value::as_str)
+                        .and_then(|t| Timestamp::parse(t).ok())
+                        == inv
+                            .get(key_field)
+                            .and_then(Value::as_str)
+                            .and_then(|t| Timestamp::parse(t).ok())
+                    && w.get("contract_id")
+                        .is_none_or(|c| inv.get("contract_id") == Some(c))
             });
             let Some(inv) = found else {
-                say(format!("expected invoice #{n} {} {} {} not found", w["type"], key_field, w.get(key_field).unwrap_or(&Value::Null)));
+                say(format!(
+                    "expected invoice #{n} {} {} {} not found",
+                    w["type"],
+                    key_field,
+                    w.get(key_field).unwrap_or(&Value::Null)
+                ));
                 continue;
             };
             let label = format!("{} {}", w["type"], w.get(key_field).unwrap_or(&Value::Null));
@@ -128,9 +162,17 @@ pub fn check(s: &Scenario, responses: &[Value]) -> Vec<String> {
                 }
             }
             if let Some(lines) = w.get("line_items").and_then(Value::as_array) {
-                let got_lines = inv.get("line_items").and_then(Value::as_array).cloned().unwrap_or_default();
+                let got_lines = inv
+                    .get("line_items")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
                 if got_lines.len() != lines.len() {
-                    say(format!("{label}: expected {} line items, got {}", lines.len(), got_lines.len()));
+                    say(format!(
+                        "{label}: expected {} line items, got {}",
+                        lines.len(),
+                        got_lines.len()
+                    ));
                 }
                 let mut used = vec![false; got_lines.len()];
                 for l in lines {
@@ -142,7 +184,10 @@ pub fn check(s: &Scenario, responses: &[Value]) -> Vec<String> {
                     });
                     match hit {
                         Some(k) => used[k] = true,
-                        None => say(format!("{label}: no line {} with total {}", l["name"], l["total"])),
+                        None => say(format!(
+                            "{label}: no line {} with total {}",
+                            l["name"], l["total"]
+                        )),
                     }
                 }
             }

@@ -38,14 +38,21 @@ pub struct UsageStatementSchedule {
 
 impl Default for UsageStatementSchedule {
     fn default() -> Self {
-        UsageStatementSchedule { frequency: Frequency::Monthly, day: None, billing_anchor_date: None }
+        UsageStatementSchedule {
+            frequency: Frequency::Monthly,
+            day: None,
+            billing_anchor_date: None,
+        }
     }
 }
 
 impl UsageStatementSchedule {
     pub fn validate(&self, path: &str) -> Result<()> {
         if self.day == Some(StatementDay::CustomDate) && self.billing_anchor_date.is_none() {
-            return Err(Error::invalid(join_path(path, "billing_anchor_date"), "CUSTOM_DATE needs a billing_anchor_date"));
+            return Err(Error::invalid(
+                join_path(path, "billing_anchor_date"),
+                "CUSTOM_DATE needs a billing_anchor_date",
+            ));
         }
         Ok(())
     }
@@ -62,8 +69,19 @@ impl UsageStatementSchedule {
 
     /// The service periods from `start` until `end` (or, open-ended, through the period containing
     /// `horizon`). The first and last periods are cut short at the contract's own dates.
-    pub fn periods(&self, start: Timestamp, end: Option<Timestamp>, horizon: Timestamp) -> Vec<(Timestamp, Timestamp)> {
-        recurring_boundaries(self.anchor(start), self.frequency.months(), start, end, horizon)
+    pub fn periods(
+        &self,
+        start: Timestamp,
+        end: Option<Timestamp>,
+        horizon: Timestamp,
+    ) -> Vec<(Timestamp, Timestamp)> {
+        recurring_boundaries(
+            self.anchor(start),
+            self.frequency.months(),
+            start,
+            end,
+            horizon,
+        )
     }
 }
 
@@ -153,18 +171,38 @@ pub struct Occurrence {
     pub total: Decimal,
 }
 
-fn price_parts(amount: Option<Decimal>, unit_price: Option<Decimal>, quantity: Option<Decimal>, path: &str) -> Result<(Decimal, Decimal)> {
+fn price_parts(
+    amount: Option<Decimal>,
+    unit_price: Option<Decimal>,
+    quantity: Option<Decimal>,
+    path: &str,
+) -> Result<(Decimal, Decimal)> {
     let (q, p) = match (amount, unit_price) {
         (_, Some(p)) => (quantity.unwrap_or(Decimal::ONE), p),
         (Some(a), None) => (Decimal::ONE, a),
-        (None, None) => return Err(Error::invalid(join_path(path, "amount"), "give an amount, or a unit_price and quantity")),
+        (None, None) => {
+            return Err(Error::invalid(
+                join_path(path, "amount"),
+                "give an amount, or a unit_price and quantity",
+            ))
+        }
     };
     if p < Decimal::ZERO {
-        let f = if unit_price.is_some() { "unit_price" } else { "amount" };
-        return Err(Error::invalid(join_path(path, f), "an amount cannot be negative"));
+        let f = if unit_price.is_some() {
+            "unit_price"
+        } else {
+            "amount"
+        };
+        return Err(Error::invalid(
+            join_path(path, f),
+            "an amount cannot be negative",
+        ));
     }
     if q < Decimal::ZERO {
-        return Err(Error::invalid(join_path(path, "quantity"), "a quantity cannot be negative"));
+        return Err(Error::invalid(
+            join_path(path, "quantity"),
+            "a quantity cannot be negative",
+        ));
     }
     Ok((q, p))
 }
@@ -172,12 +210,20 @@ fn price_parts(amount: Option<Decimal>, unit_price: Option<Decimal>, quantity: O
 impl Schedule {
     pub fn validate(&self, path: &str) -> Result<()> {
         for (i, it) in self.schedule_items.iter().enumerate() {
-            price_parts(it.amount, it.unit_price, it.quantity, &join_path(path, &format!("schedule_items[{i}]")))?;
+            price_parts(
+                it.amount,
+                it.unit_price,
+                it.quantity,
+                &join_path(path, &format!("schedule_items[{i}]")),
+            )?;
         }
         if let Some(r) = &self.recurring_schedule {
             let p = join_path(path, "recurring_schedule");
             if r.ending_before <= r.starting_at {
-                return Err(Error::invalid(join_path(&p, "ending_before"), "ending_before must be after starting_at"));
+                return Err(Error::invalid(
+                    join_path(&p, "ending_before"),
+                    "ending_before must be after starting_at",
+                ));
             }
             price_parts(r.amount, r.unit_price, r.quantity, &p)?;
         }
@@ -195,7 +241,12 @@ impl Schedule {
             .iter()
             .filter_map(|it| {
                 let (q, p) = price_parts(it.amount, it.unit_price, it.quantity, "").ok()?;
-                Some(Occurrence { timestamp: it.timestamp, quantity: q, unit_price: p, total: round_cents(q * p) })
+                Some(Occurrence {
+                    timestamp: it.timestamp,
+                    quantity: q,
+                    unit_price: p,
+                    total: round_cents(q * p),
+                })
             })
             .collect();
         if let Some(r) = &self.recurring_schedule {
@@ -209,29 +260,58 @@ impl Schedule {
 /// EACH bills the full amount every time; DIVIDED splits it evenly (each share rounded to cents by the
 /// line rule); DIVIDED_ROUNDED rounds each share to cents and puts the remainder on the last one.
 fn recurring_occurrences(r: &RecurringSchedule) -> Vec<Occurrence> {
-    let Ok((q, p)) = price_parts(r.amount, r.unit_price, r.quantity, "") else { return vec![] };
-    let dates: Vec<Timestamp> = recurring_boundaries(r.starting_at, r.frequency.months(), r.starting_at, Some(r.ending_before), r.ending_before)
-        .into_iter()
-        .map(|(a, _)| a)
-        .collect();
+    let Ok((q, p)) = price_parts(r.amount, r.unit_price, r.quantity, "") else {
+        return vec![];
+    };
+    let dates: Vec<Timestamp> = recurring_boundaries(
+        r.starting_at,
+        r.frequency.months(),
+        r.starting_at,
+        Some(r.ending_before),
+        r.ending_before,
+    )
+    .into_iter()
+    .map(|(a, _)| a)
+    .collect();
     let n = Decimal::from(dates.len().max(1) as u64);
     let whole = q * p;
     let last = dates.len().saturating_sub(1);
     dates
         .iter()
         .enumerate()
-        .map(|(i, &t)| match r.amount_distribution.unwrap_or(AmountDistribution::Each) {
-            AmountDistribution::Each => Occurrence { timestamp: t, quantity: q, unit_price: p, total: round_cents(whole) },
-            AmountDistribution::Divided => {
-                let up = p / n;
-                Occurrence { timestamp: t, quantity: q, unit_price: up, total: round_cents(q * up) }
-            }
-            AmountDistribution::DividedRounded => {
-                let share = round_cents(whole / n);
-                let total = if i == last { round_cents(whole) - share * Decimal::from(last as u64) } else { share };
-                Occurrence { timestamp: t, quantity: Decimal::ONE, unit_price: total, total }
-            }
-        })
+        .map(
+            |(i, &t)| match r.amount_distribution.unwrap_or(AmountDistribution::Each) {
+                AmountDistribution::Each => Occurrence {
+                    timestamp: t,
+                    quantity: q,
+                    unit_price: p,
+                    total: round_cents(whole),
+                },
+                AmountDistribution::Divided => {
+                    let up = p / n;
+                    Occurrence {
+                        timestamp: t,
+                        quantity: q,
+                        unit_price: up,
+                        total: round_cents(q * up),
+                    }
+                }
+                AmountDistribution::DividedRounded => {
+                    let share = round_cents(whole / n);
+                    let total = if i == last {
+                        round_cents(whole) - share * Decimal::from(last as u64)
+                    } else {
+                        share
+                    };
+                    Occurrence {
+                        timestamp: t,
+                        quantity: Decimal::ONE,
+                        unit_price: total,
+                        total,
+                    }
+                }
+            },
+        )
         .collect()
 }
 
@@ -247,14 +327,31 @@ mod tests {
     fn first_of_month_cuts_a_mid_month_start() {
         let s = UsageStatementSchedule::default();
         let p = s.periods(ts(2025, 1, 15), Some(ts(2025, 3, 10)), ts(2030, 1, 1));
-        assert_eq!(p, vec![(ts(2025, 1, 15), ts(2025, 2, 1)), (ts(2025, 2, 1), ts(2025, 3, 1)), (ts(2025, 3, 1), ts(2025, 3, 10))]);
+        assert_eq!(
+            p,
+            vec![
+                (ts(2025, 1, 15), ts(2025, 2, 1)),
+                (ts(2025, 2, 1), ts(2025, 3, 1)),
+                (ts(2025, 3, 1), ts(2025, 3, 10))
+            ]
+        );
     }
 
     #[test]
     fn custom_anchor_runs_tenth_to_tenth() {
-        let s = UsageStatementSchedule { frequency: Frequency::Monthly, day: Some(StatementDay::CustomDate), billing_anchor_date: Some(ts(2020, 1, 10)) };
+        let s = UsageStatementSchedule {
+            frequency: Frequency::Monthly,
+            day: Some(StatementDay::CustomDate),
+            billing_anchor_date: Some(ts(2020, 1, 10)),
+        };
         let p = s.periods(ts(2025, 9, 15), None, ts(2025, 11, 1));
-        assert_eq!(p, vec![(ts(2025, 9, 15), ts(2025, 10, 10)), (ts(2025, 10, 10), ts(2025, 11, 10))]);
+        assert_eq!(
+            p,
+            vec![
+                (ts(2025, 9, 15), ts(2025, 10, 10)),
+                (ts(2025, 10, 10), ts(2025, 11, 10))
+            ]
+        );
     }
 
     #[test]
@@ -270,6 +367,9 @@ mod tests {
             amount_distribution: Some(AmountDistribution::DividedRounded),
         };
         let totals: Vec<Decimal> = recurring_occurrences(&r).iter().map(|o| o.total).collect();
-        assert_eq!(totals, vec![Decimal::from(33), Decimal::from(33), Decimal::from(34)]);
+        assert_eq!(
+            totals,
+            vec![Decimal::from(33), Decimal::from(33), Decimal::from(34)]
+        );
     }
 }

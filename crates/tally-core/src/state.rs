@@ -50,7 +50,11 @@ impl State {
 
     pub fn is_known_transaction(&mut self, id: &str) -> bool {
         if self.seen_transactions.len() != self.events.len() {
-            self.seen_transactions = self.events.iter().map(|e| e.transaction_id.clone()).collect();
+            self.seen_transactions = self
+                .events
+                .iter()
+                .map(|e| e.transaction_id.clone())
+                .collect();
         }
         self.seen_transactions.contains(id)
     }
@@ -63,9 +67,11 @@ impl State {
 
     /// The customer an event key (Tally id or ingest alias) belongs to now.
     pub fn customer_for_key(&self, key: &str) -> Option<&Customer> {
-        self.customers
-            .get(key)
-            .or_else(|| self.customers.values().find(|c| c.ingest_aliases.iter().any(|a| a == key)))
+        self.customers.get(key).or_else(|| {
+            self.customers
+                .values()
+                .find(|c| c.ingest_aliases.iter().any(|a| a == key))
+        })
     }
 
     pub fn customer_keys(&self, customer_id: &str) -> HashSet<&str> {
@@ -84,6 +90,9 @@ impl State {
             keys.insert(&c.id);
             keys.extend(c.ingest_aliases.iter().map(String::as_str));
         }
-        self.events.iter().filter(|e| !keys.contains(e.customer_id.as_str())).collect()
+        self.events
+            .iter()
+            .filter(|e| !keys.contains(e.customer_id.as_str()))
+            .collect()
     }
 }

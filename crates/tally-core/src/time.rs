@@ -15,7 +15,11 @@ impl Timestamp {
             .map_err(|e| format!("`{s}` is not an RFC 3339 timestamp ({e})"))
     }
     pub fn ymd(y: i32, m: u32, d: u32) -> Self {
-        Timestamp(Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).single().expect("valid literal date"))
+        Timestamp(
+            Utc.with_ymd_and_hms(y, m, d, 0, 0, 0)
+                .single()
+                .expect("valid literal date"),
+        )
     }
     pub fn date(self) -> NaiveDate {
         self.0.date_naive()
@@ -26,17 +30,27 @@ impl Timestamp {
         let r = if n >= 0 {
             self.0.checked_add_months(Months::new(n as u32))
         } else {
-            self.0.checked_sub_months(Months::new(n.unsigned_abs() as u32))
+            self.0
+                .checked_sub_months(Months::new(n.unsigned_abs() as u32))
         };
-        Timestamp(r.unwrap_or(if n >= 0 { DateTime::<Utc>::MAX_UTC } else { DateTime::<Utc>::MIN_UTC }))
+        Timestamp(r.unwrap_or(if n >= 0 {
+            DateTime::<Utc>::MAX_UTC
+        } else {
+            DateTime::<Utc>::MIN_UTC
+        }))
     }
     pub fn first_of_month(self) -> Self {
         let d = self.0;
-        Timestamp(Utc.with_ymd_and_hms(d.year(), d.month(), 1, 0, 0, 0).single().unwrap_or(d))
+        Timestamp(
+            Utc.with_ymd_and_hms(d.year(), d.month(), 1, 0, 0, 0)
+                .single()
+                .unwrap_or(d),
+        )
     }
     /// Whole months from `a` to `b` (b's day-of-month and time compared to a's).
     pub fn months_between(a: Self, b: Self) -> i64 {
-        let m = (b.0.year() as i64 - a.0.year() as i64) * 12 + b.0.month() as i64 - a.0.month() as i64;
+        let m =
+            (b.0.year() as i64 - a.0.year() as i64) * 12 + b.0.month() as i64 - a.0.month() as i64;
         if a.add_months(m) > b {
             m - 1
         } else {
@@ -99,8 +113,14 @@ mod tests {
         let jan31 = Timestamp::ymd(2025, 1, 31);
         assert_eq!(jan31.add_months(1), Timestamp::ymd(2025, 2, 28));
         assert_eq!(jan31.add_months(2), Timestamp::ymd(2025, 3, 31));
-        assert_eq!(Timestamp::months_between(Timestamp::ymd(2024, 11, 15), Timestamp::ymd(2025, 2, 14)), 2);
-        assert_eq!(Timestamp::months_between(Timestamp::ymd(2024, 11, 15), Timestamp::ymd(2025, 2, 15)), 3);
+        assert_eq!(
+            Timestamp::months_between(Timestamp::ymd(2024, 11, 15), Timestamp::ymd(2025, 2, 14)),
+            2
+        );
+        assert_eq!(
+            Timestamp::months_between(Timestamp::ymd(2024, 11, 15), Timestamp::ymd(2025, 2, 15)),
+            3
+        );
     }
 
     #[test]

@@ -20,10 +20,16 @@ pub struct Event {
 pub fn validate_events(events: &[Event]) -> Result<()> {
     for (i, e) in events.iter().enumerate() {
         if e.transaction_id.is_empty() {
-            return Err(Error::invalid(format!("[{i}].transaction_id"), "an event needs a transaction_id"));
+            return Err(Error::invalid(
+                format!("[{i}].transaction_id"),
+                "an event needs a transaction_id",
+            ));
         }
         if e.customer_id.is_empty() {
-            return Err(Error::invalid(format!("[{i}].customer_id"), "an event needs a customer_id"));
+            return Err(Error::invalid(
+                format!("[{i}].customer_id"),
+                "an event needs a customer_id",
+            ));
         }
     }
     Ok(())

@@ -96,3 +96,30 @@ impl State {
             .collect()
     }
 }
+
+/// The versioned export form of a state.
+#[derive(Serialize, Deserialize)]
+struct Export {
+    tally_state_version: u32,
+    state: State,
+}
+
+/// The state as JSON text, tagged with its format version so a later Tally can read it.
+pub fn export(state: &State) -> String {
+    serde_json::to_string(&Export { tally_state_version: crate::STATE_FORMAT_VERSION, state: state.clone() }).unwrap_or_default()
+}
+
+/// Reads an export; refuses text that is not one, or one from a newer Tally.
+pub fn import(text: &str) -> crate::Result<State> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    let e: Export = serde_path_to_error::deserialize(de).map_err(|e| {
+        crate::Error::new(crate::ErrorCode::InvalidBody, e.path().to_string().trim_start_matches('.'), e.into_inner().to_string())
+    })?;
+    if e.tally_state_version > crate::STATE_FORMAT_VERSION {
+        return Err(crate::Error::invalid(
+            "tally_state_version",
+            format!("this export is format {}, newer than this Tally reads ({})", e.tally_state_version, crate::STATE_FORMAT_VERSION),
+        ));
+    }
+    Ok(e.state)
+}

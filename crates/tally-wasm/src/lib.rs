@@ -1,1 +1,136 @@
+//! Tally for JavaScript. One `Engine` holds a Tally state; `call(path, body)` runs any call of the
+//! billing API, the typed methods are shorthands for the common ones. Inputs are plain JS objects
+//! (money as numbers or strings); outputs are plain objects with money as decimal strings and times
+//! as RFC 3339 strings. Errors are thrown as `Error`s carrying `code` and `path`.
 
+mod error;
+
+use error::{into_js, invalid_input};
+use js_sys::{Array, Object, Reflect};
+use serde_json::Value;
+use tally_core::{scenario, State, Timestamp};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// JSON → JS, with every number as a string so no decimal passes through a float.
+fn to_js(v: &Value) -> JsValue {
+    match v {
+        Value::Null => JsValue::NULL,
+        Value::Bool(b) => JsValue::from_bool(*b),
+        Value::Number(n) => JsValue::from_str(&n.to_string()),
+        Value::String(s) => JsValue::from_str(s),
+        Value::Array(a) => a.iter().map(to_js).collect::<Array>().into(),
+        Value::Object(m) => {
+            let o = Object::new();
+            for (k, v) in m {
+                let _ = Reflect::set(&o, &JsValue::from_str(k), &to_js(v));
+            }
+            o.into()
+        }
+    }
+}
+
+fn from_js(v: JsValue) -> Result<Value, JsValue> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(Value::Null);
+    }
+    serde_wasm_bindgen::from_value(v).map_err(|e| invalid_input("the body is not JSON-like", e))
+}
+
+fn parse_time(s: &str) -> Result<Timestamp, JsValue> {
+    Timestamp::parse(s).map_err(|m| into_js(tally_core::Error::new(tally_core::ErrorCode::InvalidBody, "now", m)))
+}
+
+#[wasm_bindgen]
+pub struct Engine {
+    state: State,
+    now: Timestamp,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// A new, empty engine. `now` (RFC 3339) is the clock: periods ended before it are FINALIZED.
+    #[wasm_bindgen(constructor)]
+    pub fn new(now: Option<String>) -> Result<Engine, JsValue> {
+        let now = match now {
+            Some(s) => parse_time(&s)?,
+            None => parse_time(&String::from(js_sys::Date::new_0().to_iso_string()))?,
+        };
+        Ok(Engine { state: State::default(), now })
+    }
+
+    #[wasm_bindgen(js_name = setNow)]
+    pub fn set_now(&mut self, now: &str) -> Result<(), JsValue> {
+        self.now = parse_time(now)?;
+        Ok(())
+    }
+
+    /// Any call of the billing API: `call("POST /v1/customers", {...})`.
+    pub fn call(&mut self, path: &str, body: JsValue) -> Result<JsValue, JsValue> {
+        let body = from_js(body)?;
+        tally_core::call(&mut self.state, path, &body, self.now).map(|v| to_js(&v)).map_err(into_js)
+    }
+
+    #[wasm_bindgen(js_name = createCustomer)]
+    pub fn create_customer(&mut self, body: JsValue) -> Result<JsValue, JsValue> {
+        self.call("POST /v1/customers", body)
+    }
+
+    #[wasm_bindgen(js_name = createContract)]
+    pub fn create_contract(&mut self, body: JsValue) -> Result<JsValue, JsValue> {
+        self.call("POST /v1/contracts/create", body)
+    }
+
+    #[wasm_bindgen(js_name = editContract)]
+    pub fn edit_contract(&mut self, body: JsValue) -> Result<JsValue, JsValue> {
+        self.call("POST /v2/contracts/edit", body)
+    }
+
+    #[wasm_bindgen(js_name = setUsageFilter)]
+    pub fn set_usage_filter(&mut self, body: JsValue) -> Result<JsValue, JsValue> {
+        self.call("POST /v1/contracts/setUsageFilter", body)
+    }
+
+    pub fn ingest(&mut self, events: JsValue) -> Result<JsValue, JsValue> {
+        self.call("POST /v1/ingest", events)
+    }
+
+    /// A customer's invoices; `query` is the list call's query string (`ending_before=...&type=USAGE`).
+    pub fn invoices(&mut self, customer_id: &str, query: Option<String>) -> Result<JsValue, JsValue> {
+        let q = query.map(|q| format!("?{}", q.trim_start_matches('?'))).unwrap_or_default();
+        self.call(&format!("GET /v1/customers/{customer_id}/invoices{q}"), JsValue::NULL)
+    }
+
+    #[wasm_bindgen(js_name = netBalance)]
+    pub fn net_balance(&mut self, body: JsValue) -> Result<JsValue, JsValue> {
+        self.call("POST /v1/contracts/customerBalances/getNetBalance", body)
+    }
+
+    #[wasm_bindgen(js_name = previewEvents)]
+    pub fn preview_events(&mut self, customer_id: &str, body: JsValue) -> Result<JsValue, JsValue> {
+        self.call(&format!("POST /v1/customers/{customer_id}/previewEvents"), body)
+    }
+
+    /// The whole state as versioned JSON text.
+    #[wasm_bindgen(js_name = exportState)]
+    pub fn export_state(&self) -> String {
+        tally_core::state::export(&self.state)
+    }
+
+    /// Replaces the state with an export; on error the current state is kept.
+    #[wasm_bindgen(js_name = importState)]
+    pub fn import_state(&mut self, json: &str) -> Result<(), JsValue> {
+        self.state = tally_core::state::import(json).map_err(into_js)?;
+        Ok(())
+    }
+}
+
+/// Runs a scenario file's text; answers exactly what `tally run` prints.
+#[wasm_bindgen(js_name = runScenario)]
+pub fn run_scenario(json: &str) -> Result<String, JsValue> {
+    scenario::run(json).map_err(into_js)
+}

@@ -1,1 +1,10 @@
-fn main() {}
+//! Tally's single-page app. Components hold no billing logic: every change is a call into
+//! tally-core, and everything the user sees is the core's answer.
+
+mod app;
+mod storage;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

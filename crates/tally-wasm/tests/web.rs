@@ -1,3 +1,4 @@
+#![cfg(target_arch = "wasm32")]
 //! The wasm build of Tally in headless Chromium: the JS-facing Engine, and every scenario file
 //! checked against its hand-worked expectations by the same checker the native tests use.
 

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test of Tally: native (cargo test), wasm in headless Chromium (wasm-bindgen-test),
+# the JS package from Node, and the built app in headless Chromium. Installs what is missing first.
+# The last lines are node's test runner summary; any failure exits non-zero.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "tools"
+bash scripts/tools.sh
+
+step "native: cargo test (core, CLI, scenarios, property tests)"
+cargo test --workspace --exclude tally-app
+
+step "wasm: wasm-bindgen-test in headless Chromium"
+cargo test -p tally-wasm --target wasm32-unknown-unknown
+
+step "build: the JS package (pkg/), the native CLI, the app (dist/)"
+bash scripts/build-pkg.sh
+cargo build -q -p tally-cli
+trunk build --release
+
+step "JS: node's test runner over the package and the app in headless Chromium"
+cd web/tests
+TALLY_BIN="$PWD/../../target/debug/tally" node --test

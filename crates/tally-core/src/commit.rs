@@ -132,6 +132,8 @@ pub struct Segment {
     pub applicable_product_tags: Vec<String>,
     /// Position among the contract's balances, a stable last tie-break.
     pub ordinal: usize,
+    /// For recurring balances: the share of what is left at the end that carries into the next one.
+    pub rollover_fraction: Option<Decimal>,
 }
 
 impl Segment {
@@ -261,6 +263,7 @@ impl Commit {
                 applicable_product_ids: self.applicable_product_ids.clone(),
                 applicable_product_tags: self.applicable_product_tags.clone(),
                 ordinal,
+                rollover_fraction: None,
             })
             .collect()
     }

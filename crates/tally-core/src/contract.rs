@@ -271,6 +271,7 @@ impl Contract {
                         applicable_product_ids: rc.applicable_product_ids.clone(),
                         applicable_product_tags: rc.applicable_product_tags.clone(),
                         ordinal,
+                        rollover_fraction: rc.rollover_fraction,
                     });
                 }
                 ordinal += 1;

@@ -19,6 +19,8 @@ pub struct Ledger {
     pub remaining: Vec<Decimal>,
     /// Per segment: (start of the line drawn on, amount).
     pub draws: Vec<Vec<(Timestamp, Decimal)>>,
+    /// Segments whose leftover has already rolled into the next one.
+    rolled: Vec<bool>,
 }
 
 /// Order between balances: prepaid commits and credits before postpaid commits; lower priority;
@@ -55,10 +57,28 @@ impl Ledger {
         segments.sort_by(balance_order);
         let remaining = segments.iter().map(|s| s.amount).collect();
         let draws = vec![Vec::new(); segments.len()];
-        Ledger {
-            segments,
-            remaining,
-            draws,
+        let rolled = vec![false; segments.len()];
+        Ledger { segments, remaining, draws, rolled }
+    }
+
+    /// Carries `rollover_fraction` of what recurring balances ended by `t` left into the next balance
+    /// of the same recurring commit or credit. Without a fraction nothing carries over: it expires.
+    fn roll_over(&mut self, t: Timestamp) {
+        for i in 0..self.segments.len() {
+            let s = &self.segments[i];
+            let (Some(f), Some(end)) = (s.rollover_fraction, s.window.end) else { continue };
+            if self.rolled[i] || end > t {
+                continue;
+            }
+            self.rolled[i] = true;
+            let next = (0..self.segments.len())
+                .filter(|&j| self.segments[j].commit_id == s.commit_id && self.segments[j].window.start > s.window.start)
+                .min_by_key(|&j| self.segments[j].window.start);
+            if let Some(j) = next {
+                let carried = (self.remaining[i] * f).round_dp_with_strategy(0, RoundingStrategy::ToZero);
+                self.segments[j].amount += carried;
+                self.remaining[j] += carried;
+            }
         }
     }
 
@@ -89,6 +109,7 @@ impl Ledger {
 
     /// Draws the invoice's lines down against the balances, splitting covered lines.
     pub fn apply(&mut self, invoice: &mut Invoice, state: &State) {
+        self.roll_over(invoice.period_start());
         invoice.line_items.sort_by(line_order);
         let lines = std::mem::take(&mut invoice.line_items);
         for line in lines {

@@ -30,9 +30,27 @@ fn setup() -> State {
             json!({"product_id": format!("p{i}"), "starting_at": "2025-01-01T00:00:00Z", "rate_type": "FLAT", "price": "0.5"})
         });
     }
-    call(&mut s, "POST /v1/contract-pricing/products/create", &json!({"id": "commit", "name": "Commit", "type": "FIXED"}), now).unwrap();
-    call(&mut s, "POST /v1/contract-pricing/rate-cards/create", &json!({"id": "rc", "name": "List", "rates": rates}), now).unwrap();
-    call(&mut s, "POST /v1/customers", &json!({"id": "c", "name": "Bench Co", "ingest_aliases": ["bench"]}), now).unwrap();
+    call(
+        &mut s,
+        "POST /v1/contract-pricing/products/create",
+        &json!({"id": "commit", "name": "Commit", "type": "FIXED"}),
+        now,
+    )
+    .unwrap();
+    call(
+        &mut s,
+        "POST /v1/contract-pricing/rate-cards/create",
+        &json!({"id": "rc", "name": "List", "rates": rates}),
+        now,
+    )
+    .unwrap();
+    call(
+        &mut s,
+        "POST /v1/customers",
+        &json!({"id": "c", "name": "Bench Co", "ingest_aliases": ["bench"]}),
+        now,
+    )
+    .unwrap();
     call(&mut s, "POST /v1/contracts/create", &json!({"id": "k", "customer_id": "c", "rate_card_id": "rc", "starting_at": "2025-01-01T00:00:00Z",
         "ending_before": "2026-01-01T00:00:00Z",
         "commits": [{"type": "PREPAID", "name": "Commit", "product_id": "commit", "applicable_product_tags": ["cloud"],
@@ -67,18 +85,30 @@ pub fn events(n: usize) -> Value {
 fn rating(c: &mut Criterion) {
     let mut s = setup();
     let now = Timestamp::ymd(2026, 1, 15);
+    let body = events(EVENTS);
     let started = std::time::Instant::now();
-    call(&mut s, "POST /v1/ingest", &events(EVENTS), now).unwrap();
+    call(&mut s, "POST /v1/ingest", &body, now).unwrap();
     println!("ingest of {EVENTS} events (JSON to state): {:.2?}", started.elapsed());
     let mut g = c.benchmark_group("rating");
-    g.sample_size(10).measurement_time(Duration::from_secs(30)).throughput(Throughput::Elements(EVENTS as u64));
-    g.bench_function("1M events, 12 monthly periods, 50 products -> a year of invoices", |b| {
-        b.iter(|| {
-            let out = call(&mut s, "GET /v1/customers/c/invoices?ending_before=2026-01-01T00:00:00Z", &Value::Null, now).unwrap();
-            assert_eq!(out["data"].as_array().unwrap().len(), 13);
-            out
-        })
-    });
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(30))
+        .throughput(Throughput::Elements(EVENTS as u64));
+    g.bench_function(
+        "1M events, 12 monthly periods, 50 products -> a year of invoices",
+        |b| {
+            b.iter(|| {
+                let out = call(
+                    &mut s,
+                    "GET /v1/customers/c/invoices?ending_before=2026-01-01T00:00:00Z",
+                    &Value::Null,
+                    now,
+                )
+                .unwrap();
+                assert_eq!(out["data"].as_array().unwrap().len(), 13);
+                out
+            })
+        },
+    );
     g.finish();
 }
 

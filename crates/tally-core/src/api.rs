@@ -3,8 +3,7 @@
 
 use crate::commit::{BalanceKind, Commit, RecurringCommit};
 use crate::contract::{
-    validate_filter, Contract, ContractEdit, ScheduledCharge, SetUsageFilter, UpdateEndDate,
-    UsageFilter,
+    validate_filter, Contract, ContractEdit, ScheduledCharge, SetUsageFilter, UpdateEndDate, UsageFilter,
 };
 use crate::customer::{validate_aliases, Customer, SetIngestAliases};
 use crate::error::{parse, Error, ErrorCode, Result};
@@ -26,28 +25,19 @@ use serde_json::{json, Map, Value};
 /// Runs one call (`"POST /v1/customers"`, `"GET /v1/customers/c1/invoices?type=USAGE"`) against the
 /// state at time `now`, answering the response body.
 pub fn call(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Result<Value> {
-    let (method, target) = call
-        .trim()
-        .split_once(char::is_whitespace)
-        .unwrap_or(("", call));
+    let (method, target) = call.trim().split_once(char::is_whitespace).unwrap_or(("", call));
     let (path, query) = target.trim().split_once('?').unwrap_or((target.trim(), ""));
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     let method = method.to_ascii_uppercase();
     match (method.as_str(), parts.as_slice()) {
         ("POST", ["v1", "billable-metrics", "create"]) => create_metric(state, body),
         ("POST", ["v1", "contract-pricing", "products", "create"]) => create_product(state, body),
-        ("POST", ["v1", "contract-pricing", "rate-cards", "create"]) => {
-            create_rate_card(state, body)
-        }
+        ("POST", ["v1", "contract-pricing", "rate-cards", "create"]) => create_rate_card(state, body),
         ("POST", ["v1", "contract-pricing", "rate-cards", "addRate"]) => add_rate(state, body),
         ("POST", ["v1", "customers"]) => create_customer(state, body),
-        ("GET", ["v1", "customers"]) => {
-            Ok(json!({ "data": state.customers.values().collect::<Vec<_>>() }))
-        }
+        ("GET", ["v1", "customers"]) => Ok(json!({ "data": state.customers.values().collect::<Vec<_>>() })),
         ("GET", ["v1", "customers", id]) => Ok(json!({ "data": customer(state, id)? })),
-        ("POST", ["v1", "customers", id, "setIngestAliases"]) => {
-            set_ingest_aliases(state, id, body)
-        }
+        ("POST", ["v1", "customers", id, "setIngestAliases"]) => set_ingest_aliases(state, id, body),
         ("GET", ["v1", "customers", id, "invoices"]) => list_invoices(state, id, query, now),
         ("POST", ["v1", "customers", id, "previewEvents"]) => preview_events(state, id, body, now),
         ("POST", ["v1", "contracts", "create"]) => create_contract(state, body),
@@ -56,9 +46,7 @@ pub fn call(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Resu
         ("POST", ["v1", "contracts", "setUsageFilter"]) => set_usage_filter(state, body),
         ("POST", ["v1", "contracts", "updateEndDate"]) => update_end_date(state, body),
         ("POST", ["v1", "contracts", "getContractRateSchedule"]) => rate_schedule(state, body, now),
-        ("POST", ["v1", "contracts", "customerBalances", "getNetBalance"]) => {
-            net_balance(state, body, now)
-        }
+        ("POST", ["v1", "contracts", "customerBalances", "getNetBalance"]) => net_balance(state, body, now),
         ("POST", ["v1", "ingest"]) => ingest(state, body),
         ("GET", ["v1", "usage", "unmatched"]) => Ok(json!({ "data": state.unmatched_events() })),
         _ => Err(Error::new(
@@ -136,10 +124,7 @@ fn create_product(state: &mut State, body: &Value) -> Result<Value> {
     }
     p.id = state.take_id(&p.id);
     if state.products.contains_key(&p.id) {
-        return Err(Error::conflict(
-            "id",
-            format!("a product with id `{}` exists", p.id),
-        ));
+        return Err(Error::conflict("id", format!("a product with id `{}` exists", p.id)));
     }
     let id = p.id.clone();
     state.products.insert(id.clone(), p);
@@ -148,11 +133,7 @@ fn create_product(state: &mut State, body: &Value) -> Result<Value> {
 
 fn check_rate(state: &State, card: &RateCard, rate: &Rate, path: &str) -> Result<()> {
     rate.validate(path)?;
-    check_product(
-        state,
-        &crate::error::join_path(path, "product_id"),
-        &rate.product_id,
-    )?;
+    check_product(state, &crate::error::join_path(path, "product_id"), &rate.product_id)?;
     card.check_overlap(rate, path)
 }
 
@@ -187,9 +168,10 @@ fn add_rate(state: &mut State, body: &Value) -> Result<Value> {
         .rate_card_id
         .clone()
         .ok_or_else(|| Error::invalid("rate_card_id", "addRate needs a rate_card_id"))?;
-    let card = state.rate_cards.get(&card_id).ok_or_else(|| {
-        Error::not_found("rate_card_id", format!("no rate card with id `{card_id}`"))
-    })?;
+    let card = state
+        .rate_cards
+        .get(&card_id)
+        .ok_or_else(|| Error::not_found("rate_card_id", format!("no rate card with id `{card_id}`")))?;
     check_rate(state, card, &rate, "")?;
     let stored = Rate {
         rate_card_id: None,
@@ -219,10 +201,7 @@ fn create_customer(state: &mut State, body: &Value) -> Result<Value> {
     let mut c: Customer = parse(body)?;
     c.validate()?;
     if !c.id.is_empty() && state.customers.contains_key(&c.id) {
-        return Err(Error::conflict(
-            "id",
-            format!("a customer with id `{}` exists", c.id),
-        ));
+        return Err(Error::conflict("id", format!("a customer with id `{}` exists", c.id)));
     }
     check_alias_owners(state, &c.id, &c.ingest_aliases)?;
     c.id = state.take_id(&c.id);
@@ -243,9 +222,7 @@ fn set_ingest_aliases(state: &mut State, id: &str, body: &Value) -> Result<Value
 }
 
 fn check_products(state: &State, named: Vec<(String, String)>) -> Result<()> {
-    named
-        .iter()
-        .try_for_each(|(path, id)| check_product(state, path, id))
+    named.iter().try_for_each(|(path, id)| check_product(state, path, id))
 }
 
 /// Gives every term that came without an id one of Tally's.
@@ -282,10 +259,7 @@ fn create_contract(state: &mut State, body: &Value) -> Result<Value> {
     match (&c.rate_card_id, &c.rate_card_alias) {
         (Some(id), _) => {
             if !state.rate_cards.contains_key(id) {
-                return Err(Error::not_found(
-                    "rate_card_id",
-                    format!("no rate card with id `{id}`"),
-                ));
+                return Err(Error::not_found("rate_card_id", format!("no rate card with id `{id}`")));
             }
         }
         (None, Some(alias)) => {
@@ -305,10 +279,7 @@ fn create_contract(state: &mut State, body: &Value) -> Result<Value> {
     }
     check_products(state, c.named_products())?;
     if !c.id.is_empty() && state.contracts.contains_key(&c.id) {
-        return Err(Error::conflict(
-            "id",
-            format!("a contract with id `{}` exists", c.id),
-        ));
+        return Err(Error::conflict("id", format!("a contract with id `{}` exists", c.id)));
     }
     c.id = state.take_id(&c.id);
     assign_ids(
@@ -333,9 +304,7 @@ fn list_contracts(state: &State, body: &Value) -> Result<Value> {
     }
     let b: Body = parse(body)?;
     customer(state, &b.customer_id)?;
-    Ok(
-        json!({ "data": state.contracts.values().filter(|c| c.customer_id == b.customer_id).collect::<Vec<_>>() }),
-    )
+    Ok(json!({ "data": state.contracts.values().filter(|c| c.customer_id == b.customer_id).collect::<Vec<_>>() }))
 }
 
 fn edit_contract(state: &mut State, body: &Value) -> Result<Value> {
@@ -371,13 +340,8 @@ fn edit_contract(state: &mut State, body: &Value) -> Result<Value> {
         }
     }
     for (i, c) in e.add_scheduled_charges.iter().enumerate() {
-        c.schedule
-            .validate(&format!("add_scheduled_charges[{i}].schedule"))?;
-        check_product(
-            state,
-            &format!("add_scheduled_charges[{i}].product_id"),
-            &c.product_id,
-        )?;
+        c.schedule.validate(&format!("add_scheduled_charges[{i}].schedule"))?;
+        check_product(state, &format!("add_scheduled_charges[{i}].product_id"), &c.product_id)?;
     }
     assign_ids(
         state,
@@ -388,10 +352,7 @@ fn edit_contract(state: &mut State, body: &Value) -> Result<Value> {
         &mut e.add_scheduled_charges,
         &mut e.add_overrides,
     );
-    let c = state
-        .contracts
-        .get_mut(&e.contract_id)
-        .expect("checked above");
+    let c = state.contracts.get_mut(&e.contract_id).expect("checked above");
     c.overrides.extend(e.add_overrides);
     c.commits.extend(e.add_commits);
     c.credits.extend(e.add_credits);
@@ -410,10 +371,7 @@ fn set_usage_filter(state: &mut State, body: &Value) -> Result<Value> {
         starting_at: Some(b.starting_at),
     };
     validate_filter(&f, "")?;
-    let c = state
-        .contracts
-        .get_mut(&b.contract_id)
-        .expect("checked above");
+    let c = state.contracts.get_mut(&b.contract_id).expect("checked above");
     let start = |f: &UsageFilter| f.starting_at.unwrap_or(c.starting_at);
     // A filter set for an instant replaces one set for the same instant; history stays in date order.
     let at = start(&f);
@@ -437,16 +395,11 @@ fn update_end_date(state: &mut State, body: &Value) -> Result<Value> {
             ));
         }
     }
-    let c = state
-        .contracts
-        .get_mut(&b.contract_id)
-        .expect("checked above");
+    let c = state.contracts.get_mut(&b.contract_id).expect("checked above");
     c.ending_before = b.ending_before;
     if let Some(end) = b.ending_before {
         for cm in c.commits.iter_mut().chain(c.credits.iter_mut()) {
-            cm.access_schedule
-                .schedule_items
-                .retain(|i| i.starting_at < end);
+            cm.access_schedule.schedule_items.retain(|i| i.starting_at < end);
             for i in cm.access_schedule.schedule_items.iter_mut() {
                 i.ending_before = i.ending_before.min(end);
             }
@@ -454,11 +407,7 @@ fn update_end_date(state: &mut State, body: &Value) -> Result<Value> {
         for ch in c.scheduled_charges.iter_mut() {
             ch.schedule.schedule_items.retain(|i| i.timestamp < end);
         }
-        for rc in c
-            .recurring_commits
-            .iter_mut()
-            .chain(c.recurring_credits.iter_mut())
-        {
+        for rc in c.recurring_commits.iter_mut().chain(c.recurring_credits.iter_mut()) {
             rc.ending_before = Some(rc.ending_before.map_or(end, |e| e.min(end)));
         }
     }
@@ -506,8 +455,7 @@ fn list_invoices(state: &State, customer_id: &str, query: &str, now: Timestamp) 
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let v = query_value(v);
-        let time =
-            |v: &str| Timestamp::parse(v).map_err(|m| Error::new(ErrorCode::InvalidBody, k, m));
+        let time = |v: &str| Timestamp::parse(v).map_err(|m| Error::new(ErrorCode::InvalidBody, k, m));
         match k {
             "starting_on" => starting_on = Some(time(&v)?),
             "ending_before" => ending_before = Some(time(&v)?),
@@ -618,11 +566,7 @@ fn preview_events(state: &State, customer_id: &str, body: &Value, now: Timestamp
     let drafts: Vec<Invoice> = rated
         .invoices
         .into_iter()
-        .filter(|i| {
-            i.kind == InvoiceType::Usage
-                && i.status == InvoiceStatus::Draft
-                && i.period_start() <= now
-        })
+        .filter(|i| i.kind == InvoiceType::Usage && i.status == InvoiceStatus::Draft && i.period_start() <= now)
         .collect();
     Ok(json!({ "data": drafts }))
 }
@@ -649,16 +593,9 @@ fn rate_schedule(state: &State, body: &Value, now: Timestamp) -> Result<Value> {
     let b: Body = parse(body)?;
     let c = contract_of(state, &b.customer_id, &b.contract_id)?;
     let at = b.at.unwrap_or(now);
-    let card = c
-        .rate_card_id
-        .as_ref()
-        .and_then(|id| state.rate_cards.get(id));
+    let card = c.rate_card_id.as_ref().and_then(|id| state.rate_cards.get(id));
     let mut rows = Vec::new();
-    for p in state
-        .products
-        .values()
-        .filter(|p| p.kind == ProductType::Usage)
-    {
+    for p in state.products.values().filter(|p| p.kind == ProductType::Usage) {
         // One row per distinct set of pricing group values the card prices this product by.
         let mut groups: Vec<IndexMap<String, String>> = card
             .map(|rc| {

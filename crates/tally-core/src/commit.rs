@@ -4,7 +4,7 @@
 
 use crate::case::api_enum;
 use crate::error::{join_path, Error, Result};
-use crate::schedule::{recurring_boundaries, Frequency, Schedule};
+use crate::schedule::{grid_cell, recurring_boundaries, Frequency, Schedule};
 use crate::time::{Timestamp, Window};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
@@ -140,19 +140,16 @@ impl Segment {
     pub fn applies_to(&self, product_id: &str, tags: &[String]) -> bool {
         (self.applicable_product_ids.is_empty() && self.applicable_product_tags.is_empty())
             || self.applicable_product_ids.iter().any(|p| p == product_id)
-            || self
-                .applicable_product_tags
-                .iter()
-                .any(|t| tags.contains(t))
+            || self.applicable_product_tags.iter().any(|t| tags.contains(t))
     }
 
-    /// How narrowly the segment targets: fewer applicable products first (an untargeted one is widest).
-    pub fn breadth(&self) -> usize {
-        if self.applicable_product_ids.is_empty() && self.applicable_product_tags.is_empty() {
-            usize::MAX
-        } else {
-            self.applicable_product_ids.len() + self.applicable_product_tags.len()
-        }
+    /// How many catalog products the segment applies to: narrower balances are drawn first.
+    pub fn breadth(&self, products: &crate::state::State) -> usize {
+        products
+            .products
+            .values()
+            .filter(|p| self.applies_to(&p.id, &p.tags))
+            .count()
     }
 }
 
@@ -176,10 +173,7 @@ impl Commit {
             return Err(Error::invalid(at("type"), "a credit has no type"));
         }
         if !is_credit && self.kind.is_none() {
-            return Err(Error::invalid(
-                at("type"),
-                "a commit needs a type: PREPAID or POSTPAID",
-            ));
+            return Err(Error::invalid(at("type"), "a commit needs a type: PREPAID or POSTPAID"));
         }
         let items = &self.access_schedule.schedule_items;
         if items.is_empty() {
@@ -191,10 +185,7 @@ impl Commit {
         for (i, it) in items.iter().enumerate() {
             let p = at(&format!("access_schedule.schedule_items[{i}]"));
             if it.amount < Decimal::ZERO {
-                return Err(Error::invalid(
-                    join_path(&p, "amount"),
-                    "an amount cannot be negative",
-                ));
+                return Err(Error::invalid(join_path(&p, "amount"), "an amount cannot be negative"));
             }
             if it.ending_before <= it.starting_at {
                 return Err(Error::invalid(
@@ -213,12 +204,10 @@ impl Commit {
             s.validate(&at("invoice_schedule"))?;
         }
         if self.kind == Some(CommitType::Postpaid) {
-            let s = self.invoice_schedule.as_ref().ok_or_else(|| {
-                Error::invalid(
-                    at("invoice_schedule"),
-                    "a POSTPAID commit needs an invoice schedule",
-                )
-            })?;
+            let s = self
+                .invoice_schedule
+                .as_ref()
+                .ok_or_else(|| Error::invalid(at("invoice_schedule"), "a POSTPAID commit needs an invoice schedule"))?;
             if s.schedule_items.len() != 1 || s.recurring_schedule.is_some() {
                 return Err(Error::invalid(
                     at("invoice_schedule.schedule_items"),
@@ -239,10 +228,7 @@ impl Commit {
     pub fn segments(&self, ordinal: usize) -> Vec<Segment> {
         let free = match self.kind {
             None => true,
-            Some(CommitType::Prepaid) => self
-                .invoice_schedule
-                .as_ref()
-                .is_none_or(|s| s.total().is_zero()),
+            Some(CommitType::Prepaid) => self.invoice_schedule.as_ref().is_none_or(|s| s.total().is_zero()),
             Some(CommitType::Postpaid) => false,
         };
         self.access_schedule
@@ -271,23 +257,15 @@ impl Commit {
 
 impl RecurringCommit {
     pub fn display_name(&self, credit: bool) -> String {
-        self.name.clone().unwrap_or_else(|| {
-            if credit {
-                "Recurring credit"
-            } else {
-                "Recurring commit"
-            }
-            .to_string()
-        })
+        self.name
+            .clone()
+            .unwrap_or_else(|| if credit { "Recurring credit" } else { "Recurring commit" }.to_string())
     }
 
     pub fn validate(&self, path: &str) -> Result<()> {
         let at = |f: &str| join_path(path, f);
         if self.access_amount.unit_price < Decimal::ZERO
-            || self
-                .access_amount
-                .quantity
-                .is_some_and(|q| q < Decimal::ZERO)
+            || self.access_amount.quantity.is_some_and(|q| q < Decimal::ZERO)
         {
             return Err(Error::invalid(
                 at("access_amount.unit_price"),
@@ -326,10 +304,12 @@ impl RecurringCommit {
         Ok(())
     }
 
-    /// The periods of this recurring balance and the amount each gets (prorated at partial ends).
-    /// `statement_months` is the contract's cadence, used when no `recurrence_frequency` is given.
+    /// The periods of this recurring balance, on the contract's statement grid (`anchor`), each with
+    /// the fraction of a full period's amount it gets: a partial first or last period is prorated by
+    /// its share of the whole period (as `proration` allows); a full one gets 1.
     pub fn periods(
         &self,
+        anchor: Timestamp,
         statement_months: i64,
         end: Option<Timestamp>,
         horizon: Timestamp,
@@ -342,27 +322,22 @@ impl RecurringCommit {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        let periods =
-            recurring_boundaries(self.starting_at, months, self.starting_at, end, horizon);
-        let full = self.access_amount.total();
         let proration = self.proration.unwrap_or(Proration::FirstAndLast);
-        let last = periods.len().saturating_sub(1);
-        periods
-            .iter()
-            .enumerate()
-            .map(|(i, &(a, b))| {
-                let nominal_end = a.add_months(months);
-                let prorate = (i == last
-                    && matches!(proration, Proration::Last | Proration::FirstAndLast))
-                    && b < nominal_end;
-                let amount = if prorate {
-                    let whole = (nominal_end.0 - a.0).num_seconds();
-                    let part = (b.0 - a.0).num_seconds();
-                    full * Decimal::from(part) / Decimal::from(whole.max(1))
+        let first_ok = matches!(proration, Proration::First | Proration::FirstAndLast);
+        let last_ok = matches!(proration, Proration::Last | Proration::FirstAndLast);
+        recurring_boundaries(anchor, months, self.starting_at, end, horizon)
+            .into_iter()
+            .map(|(a, b)| {
+                let (cell_start, cell_end) = grid_cell(anchor, months, a);
+                let partial_first = a > cell_start;
+                let partial_last = b < cell_end;
+                let fraction = if (partial_first && first_ok) || (partial_last && last_ok) {
+                    let whole = (cell_end.0 - cell_start.0).num_seconds().max(1);
+                    Decimal::from((b.0 - a.0).num_seconds()) / Decimal::from(whole)
                 } else {
-                    full
+                    Decimal::ONE
                 };
-                (a, b, amount)
+                (a, b, fraction)
             })
             .collect()
     }

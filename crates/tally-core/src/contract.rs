@@ -160,8 +160,7 @@ impl Contract {
             c.validate(&format!("recurring_credits[{i}]"))?;
         }
         for (i, c) in self.scheduled_charges.iter().enumerate() {
-            c.schedule
-                .validate(&format!("scheduled_charges[{i}].schedule"))?;
+            c.schedule.validate(&format!("scheduled_charges[{i}].schedule"))?;
         }
         for (i, o) in self.overrides.iter().enumerate() {
             o.validate(&format!("overrides[{i}]"))?;
@@ -179,10 +178,7 @@ impl Contract {
             for (i, c) in list.iter().enumerate() {
                 out.push((format!("{field}[{i}].product_id"), c.product_id.clone()));
                 for (j, p) in c.applicable_product_ids.iter().enumerate() {
-                    out.push((
-                        format!("{field}[{i}].applicable_product_ids[{j}]"),
-                        p.clone(),
-                    ));
+                    out.push((format!("{field}[{i}].applicable_product_ids[{j}]"), p.clone()));
                 }
             }
         };
@@ -197,10 +193,7 @@ impl Contract {
             }
         }
         for (i, c) in self.scheduled_charges.iter().enumerate() {
-            out.push((
-                format!("scheduled_charges[{i}].product_id"),
-                c.product_id.clone(),
-            ));
+            out.push((format!("scheduled_charges[{i}].product_id"), c.product_id.clone()));
         }
         for (i, o) in self.overrides.iter().enumerate() {
             for (f, p) in o.named_products() {
@@ -226,26 +219,18 @@ impl Contract {
             out.extend(c.segments(ordinal));
             ordinal += 1;
         }
-        let months = self.statement_schedule().frequency.months();
-        for (credit, list) in [
-            (false, &self.recurring_commits),
-            (true, &self.recurring_credits),
-        ] {
+        let schedule = self.statement_schedule();
+        let (anchor, months) = (schedule.anchor(self.starting_at), schedule.frequency.months());
+        for (credit, list) in [(false, &self.recurring_commits), (true, &self.recurring_credits)] {
             for rc in list {
-                let duration = rc
-                    .commit_duration
-                    .as_ref()
-                    .map(|d| d.value as i64)
-                    .unwrap_or(1);
-                let step = rc
-                    .recurrence_frequency
-                    .map(|f| f.months())
-                    .unwrap_or(months);
-                for (a, b, amount) in rc.periods(months, self.ending_before, horizon) {
+                let duration = rc.commit_duration.as_ref().map(|d| d.value as i64).unwrap_or(1);
+                let step = rc.recurrence_frequency.map(|f| f.months()).unwrap_or(months);
+                for (a, b, fraction) in rc.periods(anchor, months, self.ending_before, horizon) {
+                    let amount = rc.access_amount.total() * fraction;
                     let end = if duration == 1 {
                         b
                     } else {
-                        a.add_months(step * duration)
+                        b.add_months(step * (duration - 1))
                     };
                     let end = self.ending_before.map_or(end, |e| end.min(e));
                     out.push(Segment {
@@ -263,11 +248,7 @@ impl Contract {
                             end: Some(end),
                         },
                         priority: rc.priority,
-                        free: credit
-                            || rc
-                                .invoice_amount
-                                .as_ref()
-                                .is_none_or(|a| a.total().is_zero()),
+                        free: credit || rc.invoice_amount.as_ref().is_none_or(|a| a.total().is_zero()),
                         applicable_product_ids: rc.applicable_product_ids.clone(),
                         applicable_product_tags: rc.applicable_product_tags.clone(),
                         ordinal,

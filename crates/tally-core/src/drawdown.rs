@@ -25,7 +25,7 @@ pub struct Ledger {
 
 /// Order between balances: prepaid commits and credits before postpaid commits; lower priority;
 /// free before paid; fewest applicable products; earliest end; earliest start; then as listed.
-fn balance_order(a: &Segment, b: &Segment) -> Ordering {
+fn balance_order((a, breadth_a): &(Segment, usize), (b, breadth_b): &(Segment, usize)) -> Ordering {
     let rank = |s: &Segment| matches!(s.kind, BalanceKind::PostpaidCommit) as u8;
     rank(a)
         .cmp(&rank(b))
@@ -36,7 +36,7 @@ fn balance_order(a: &Segment, b: &Segment) -> Ordering {
             (None, None) => Ordering::Equal,
         })
         .then_with(|| b.free.cmp(&a.free))
-        .then_with(|| a.breadth().cmp(&b.breadth()))
+        .then_with(|| breadth_a.cmp(breadth_b))
         .then_with(|| a.window.end.cmp(&b.window.end))
         .then_with(|| a.window.start.cmp(&b.window.start))
         .then_with(|| a.ordinal.cmp(&b.ordinal))
@@ -53,12 +53,25 @@ pub fn line_order(a: &LineItem, b: &LineItem) -> Ordering {
 }
 
 impl Ledger {
-    pub fn new(mut segments: Vec<Segment>) -> Self {
-        segments.sort_by(balance_order);
+    pub fn new(segments: Vec<Segment>, state: &State) -> Self {
+        let mut keyed: Vec<(Segment, usize)> = segments
+            .into_iter()
+            .map(|s| {
+                let n = s.breadth(state);
+                (s, n)
+            })
+            .collect();
+        keyed.sort_by(balance_order);
+        let segments: Vec<Segment> = keyed.into_iter().map(|(s, _)| s).collect();
         let remaining = segments.iter().map(|s| s.amount).collect();
         let draws = vec![Vec::new(); segments.len()];
         let rolled = vec![false; segments.len()];
-        Ledger { segments, remaining, draws, rolled }
+        Ledger {
+            segments,
+            remaining,
+            draws,
+            rolled,
+        }
     }
 
     /// Carries `rollover_fraction` of what recurring balances ended by `t` left into the next balance
@@ -66,13 +79,17 @@ impl Ledger {
     fn roll_over(&mut self, t: Timestamp) {
         for i in 0..self.segments.len() {
             let s = &self.segments[i];
-            let (Some(f), Some(end)) = (s.rollover_fraction, s.window.end) else { continue };
+            let (Some(f), Some(end)) = (s.rollover_fraction, s.window.end) else {
+                continue;
+            };
             if self.rolled[i] || end > t {
                 continue;
             }
             self.rolled[i] = true;
             let next = (0..self.segments.len())
-                .filter(|&j| self.segments[j].commit_id == s.commit_id && self.segments[j].window.start > s.window.start)
+                .filter(|&j| {
+                    self.segments[j].commit_id == s.commit_id && self.segments[j].window.start > s.window.start
+                })
                 .min_by_key(|&j| self.segments[j].window.start);
             if let Some(j) = next {
                 let carried = (self.remaining[i] * f).round_dp_with_strategy(0, RoundingStrategy::ToZero);
@@ -97,13 +114,7 @@ impl Ledger {
             .iter()
             .zip(&self.draws)
             .filter(|(s, _)| s.kind == kind && s.window.contains(t))
-            .map(|(s, d)| {
-                s.amount
-                    - d.iter()
-                        .filter(|(at, _)| *at < t)
-                        .map(|(_, a)| *a)
-                        .sum::<Decimal>()
-            })
+            .map(|(s, d)| s.amount - d.iter().filter(|(at, _)| *at < t).map(|(_, a)| *a).sum::<Decimal>())
             .sum()
     }
 

@@ -36,10 +36,7 @@ pub struct TierInfo {
     pub level: u32,
     #[serde(serialize_with = "as_number")]
     pub starting_at: Decimal,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "as_opt_number"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_opt_number")]
     pub size: Option<Decimal>,
 }
 
@@ -107,11 +104,6 @@ impl Invoice {
     }
     /// The invoice total is the exact sum of its lines (each already rounded to cents).
     pub fn retotal(&mut self) {
-        self.total = self
-            .line_items
-            .iter()
-            .map(|l| l.total)
-            .sum::<Decimal>()
-            .normalize();
+        self.total = self.line_items.iter().map(|l| l.total).sum::<Decimal>().normalize();
     }
 }

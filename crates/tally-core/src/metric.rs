@@ -89,9 +89,7 @@ impl BillableMetric {
         match &self.event_type_filter {
             None => true,
             Some(f) => {
-                f.in_values
-                    .as_ref()
-                    .is_none_or(|v| v.iter().any(|x| x == event_type))
+                f.in_values.as_ref().is_none_or(|v| v.iter().any(|x| x == event_type))
                     && f.not_in_values
                         .as_ref()
                         .is_none_or(|v| !v.iter().any(|x| x == event_type))

@@ -92,9 +92,7 @@ impl Override {
     }
 
     fn commit_specific(&self) -> bool {
-        self.override_specifiers
-            .iter()
-            .any(|s| !s.commit_ids.is_empty())
+        self.override_specifiers.iter().any(|s| !s.commit_ids.is_empty())
     }
 
     /// Product ids this override names, for the caller to check they exist.
@@ -120,10 +118,7 @@ impl Override {
                 "ending_before must be after starting_at",
             ));
         }
-        if self.product_id.is_none()
-            && self.applicable_product_tags.is_empty()
-            && self.override_specifiers.is_empty()
-        {
+        if self.product_id.is_none() && self.applicable_product_tags.is_empty() && self.override_specifiers.is_empty() {
             return Err(Error::invalid(
                 at("product_id"),
                 "an override needs a product_id, applicable_product_tags or override_specifiers",
@@ -145,24 +140,15 @@ impl Override {
                     ))
                 }
                 Some(m) if m < Decimal::ZERO => {
-                    return Err(Error::invalid(
-                        at("multiplier"),
-                        "a multiplier cannot be negative",
-                    ))
+                    return Err(Error::invalid(at("multiplier"), "a multiplier cannot be negative"))
                 }
                 _ => {}
             },
             Some(OverrideType::Overwrite) => {
                 let tags_only = self.product_id.is_none()
-                    && self
-                        .override_specifiers
-                        .iter()
-                        .all(|s| s.product_id.is_none())
+                    && self.override_specifiers.iter().all(|s| s.product_id.is_none())
                     && (!self.applicable_product_tags.is_empty()
-                        || self
-                            .override_specifiers
-                            .iter()
-                            .any(|s| !s.product_tags.is_empty()));
+                        || self.override_specifiers.iter().any(|s| !s.product_tags.is_empty()));
                 if tags_only {
                     return Err(Error::invalid(
                         at("applicable_product_tags"),
@@ -170,10 +156,7 @@ impl Override {
                     ));
                 }
                 let r = self.overwrite_rate.as_ref().ok_or_else(|| {
-                    Error::invalid(
-                        at("overwrite_rate"),
-                        "an OVERWRITE override needs an overwrite_rate",
-                    )
+                    Error::invalid(at("overwrite_rate"), "an OVERWRITE override needs an overwrite_rate")
                 })?;
                 let rate = Rate {
                     rate_card_id: None,
@@ -206,21 +189,27 @@ impl Override {
         Ok(())
     }
 
+    /// Whether the override can apply to some line of `product` (whatever its group values).
+    pub fn may_target(&self, product: &Product) -> bool {
+        let pgv: IndexMap<String, String> = IndexMap::new();
+        self.targets(product, &pgv)
+            || self.override_specifiers.iter().any(|s| {
+                !s.pricing_group_values.is_empty()
+                    && s.product_id.as_deref().is_none_or(|p| p == product.id)
+                    && (s.product_tags.is_empty() || s.product_tags.iter().any(|t| product.tags.contains(t)))
+            })
+    }
+
     fn targets(&self, product: &Product, pgv: &IndexMap<String, String>) -> bool {
         let by_tag = |tags: &[String]| tags.iter().any(|t| product.tags.contains(t));
-        if self.product_id.as_deref() == Some(product.id.as_str())
-            || by_tag(&self.applicable_product_tags)
-        {
+        if self.product_id.as_deref() == Some(product.id.as_str()) || by_tag(&self.applicable_product_tags) {
             return true;
         }
         self.override_specifiers.iter().any(|s| {
             let product_ok = s.product_id.as_deref().is_none_or(|p| p == product.id)
                 && (s.product_tags.is_empty() || by_tag(&s.product_tags))
                 && (s.product_id.is_some() || !s.product_tags.is_empty());
-            product_ok
-                && s.pricing_group_values
-                    .iter()
-                    .all(|(k, v)| pgv.get(k) == Some(v))
+            product_ok && s.pricing_group_values.iter().all(|(k, v)| pgv.get(k) == Some(v))
         })
     }
 
@@ -240,9 +229,7 @@ impl Override {
     fn overwrite_price(&self) -> Price {
         let r = self.overwrite_rate.as_ref();
         match r {
-            Some(r) if r.rate_type == RateType::Tiered => {
-                Price::Tiered(r.tiers.clone().unwrap_or_default())
-            }
+            Some(r) if r.rate_type == RateType::Tiered => Price::Tiered(r.tiers.clone().unwrap_or_default()),
             Some(r) => Price::Flat(r.price.unwrap_or_default()),
             None => Price::Flat(Decimal::ZERO),
         }
@@ -272,31 +259,20 @@ pub fn effective_rate(
         return None;
     }
     let list_price = list.map(Rate::price);
-    if let Some(o) = active
-        .iter()
-        .rev()
-        .find(|o| o.kind == Some(OverrideType::Overwrite))
-    {
+    if let Some(o) = active.iter().rev().find(|o| o.kind == Some(OverrideType::Overwrite)) {
         return Some(EffectiveRate {
             price: o.overwrite_price(),
             list: list_price,
         });
     }
     let base = list_price.clone()?;
-    let candidates = active.iter().filter(|o| {
-        matches!(
-            o.kind,
-            Some(OverrideType::Multiplier | OverrideType::Tiered)
-        )
-    });
+    let candidates = active
+        .iter()
+        .filter(|o| matches!(o.kind, Some(OverrideType::Multiplier | OverrideType::Tiered)));
     // `min_by_key` keeps the first of equals, so walk newest first: ties go to the last added.
     let chosen = match prioritization {
-        Prioritization::LowestMultiplier => {
-            candidates.rev().min_by_key(|o| o.headline_multiplier())
-        }
-        Prioritization::Explicit => candidates
-            .rev()
-            .min_by_key(|o| (o.priority.is_none(), o.priority)),
+        Prioritization::LowestMultiplier => candidates.rev().min_by_key(|o| o.headline_multiplier()),
+        Prioritization::Explicit => candidates.rev().min_by_key(|o| (o.priority.is_none(), o.priority)),
     };
     let price = match chosen {
         None => base,
@@ -314,10 +290,7 @@ pub fn effective_rate(
 /// Applies quantity bands of multipliers to a price, splitting bands where either list changes.
 fn multiply_bands(base: &Price, bands: &[MultiplierTier]) -> Price {
     let base_tiers = match base {
-        Price::Flat(p) => vec![Tier {
-            size: None,
-            price: *p,
-        }],
+        Price::Flat(p) => vec![Tier { size: None, price: *p }],
         Price::Tiered(t) => t.clone(),
     };
     let ends = |sizes: Vec<Option<Decimal>>| -> Vec<Option<Decimal>> {
@@ -396,15 +369,10 @@ mod tests {
         let Price::Tiered(t) = multiply_bands(&base, &bands) else {
             panic!("tiered")
         };
-        let got: Vec<(Option<Decimal>, Decimal)> =
-            t.iter().map(|t| (t.size, t.price.normalize())).collect();
+        let got: Vec<(Option<Decimal>, Decimal)> = t.iter().map(|t| (t.size, t.price.normalize())).collect();
         assert_eq!(
             got,
-            vec![
-                (Some(d("50")), d("10")),
-                (Some(d("50")), d("5")),
-                (None, d("2.5"))
-            ]
+            vec![(Some(d("50")), d("10")), (Some(d("50")), d("5")), (None, d("2.5"))]
         );
     }
 }

@@ -47,16 +47,9 @@ impl Price {
 }
 
 /// Checks a tier list: not empty, every tier sized but the last, no negative price.
-pub fn validate_tiers<T>(
-    tiers: &[T],
-    size: impl Fn(&T) -> Option<Decimal>,
-    path: &str,
-) -> Result<()> {
+pub fn validate_tiers<T>(tiers: &[T], size: impl Fn(&T) -> Option<Decimal>, path: &str) -> Result<()> {
     if tiers.is_empty() {
-        return Err(Error::invalid(
-            path,
-            "a tiered rate needs at least one tier",
-        ));
+        return Err(Error::invalid(path, "a tiered rate needs at least one tier"));
     }
     for (i, t) in tiers.iter().enumerate() {
         let last = i + 1 == tiers.len();
@@ -139,9 +132,7 @@ impl Rate {
         match self.rate_type {
             RateType::Flat | RateType::Subscription => match self.price {
                 None => return Err(Error::invalid(at("price"), "a FLAT rate needs a price")),
-                Some(p) if p < Decimal::ZERO => {
-                    return Err(Error::invalid(at("price"), "a price cannot be negative"))
-                }
+                Some(p) if p < Decimal::ZERO => return Err(Error::invalid(at("price"), "a price cannot be negative")),
                 _ => {}
             },
             RateType::Tiered => {
@@ -192,11 +183,9 @@ pub struct RateCard {
 
 impl RateCard {
     pub fn alias_matches(&self, name: &str, at: Timestamp) -> bool {
-        self.aliases.iter().any(|a| {
-            a.name == name
-                && a.starting_at.is_none_or(|s| s <= at)
-                && a.ending_before.is_none_or(|e| at < e)
-        })
+        self.aliases
+            .iter()
+            .any(|a| a.name == name && a.starting_at.is_none_or(|s| s <= at) && a.ending_before.is_none_or(|e| at < e))
     }
 
     /// Refuses a rate whose window overlaps another of the same product and pricing group values.
@@ -220,20 +209,11 @@ impl RateCard {
 
     /// The list rate of a product at `t` for a line with these pricing group values: the most specific
     /// matching rate (most pricing group values that all agree).
-    pub fn rate_at(
-        &self,
-        product_id: &str,
-        pgv: &IndexMap<String, String>,
-        t: Timestamp,
-    ) -> Option<&Rate> {
+    pub fn rate_at(&self, product_id: &str, pgv: &IndexMap<String, String>, t: Timestamp) -> Option<&Rate> {
         self.rates
             .iter()
             .filter(|r| r.product_id == product_id && r.window().contains(t))
-            .filter(|r| {
-                r.pricing_group_values
-                    .iter()
-                    .all(|(k, v)| pgv.get(k) == Some(v))
-            })
+            .filter(|r| r.pricing_group_values.iter().all(|(k, v)| pgv.get(k) == Some(v)))
             .max_by_key(|r| r.pricing_group_values.len())
     }
 

@@ -7,9 +7,7 @@
 use crate::commit::BalanceKind;
 use crate::contract::Contract;
 use crate::drawdown::Ledger;
-use crate::invoice::{
-    Invoice, InvoiceStatus, InvoiceType, LineItem, LineType, TierInfo, USD_CENTS,
-};
+use crate::invoice::{Invoice, InvoiceStatus, InvoiceType, LineItem, LineType, TierInfo, USD_CENTS};
 use crate::metric::{property_decimal, property_text, Aggregation, BillableMetric};
 use crate::money::{round_cents, tidy};
 use crate::overrides::effective_rate;
@@ -129,21 +127,11 @@ struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
-    fn new(
-        state: &'a State,
-        contract: &'a Contract,
-        feeds: &[Feed<'a>],
-        horizon: Timestamp,
-    ) -> Self {
-        let rate_card = contract
-            .rate_card_id
-            .as_ref()
-            .and_then(|id| state.rate_cards.get(id));
-        let periods = contract.statement_schedule().periods(
-            contract.starting_at,
-            contract.ending_before,
-            horizon,
-        );
+    fn new(state: &'a State, contract: &'a Contract, feeds: &[Feed<'a>], horizon: Timestamp) -> Self {
+        let rate_card = contract.rate_card_id.as_ref().and_then(|id| state.rate_cards.get(id));
+        let periods = contract
+            .statement_schedule()
+            .periods(contract.starting_at, contract.ending_before, horizon);
         let segments = contract.segments(horizon);
         let change_points = feeds
             .iter()
@@ -152,14 +140,11 @@ impl<'a> Plan<'a> {
                 if let Some(rc) = rate_card {
                     rc.change_points(&f.product.id, &mut cps);
                 }
-                for o in &contract.overrides {
+                for o in contract.overrides.iter().filter(|o| o.may_target(f.product)) {
                     cps.push(o.starting_at);
                     cps.extend(o.ending_before);
                 }
-                for s in segments
-                    .iter()
-                    .filter(|s| s.applies_to(&f.product.id, &f.product.tags))
-                {
+                for s in segments.iter().filter(|s| s.applies_to(&f.product.id, &f.product.tags)) {
                     cps.push(s.window.start);
                     cps.extend(s.window.end);
                 }
@@ -210,12 +195,7 @@ impl<'a> Plan<'a> {
 
 fn group_values(keys: &[String], e: &Event) -> Groups {
     keys.iter()
-        .filter_map(|k| {
-            e.properties
-                .get(k)
-                .and_then(property_text)
-                .map(|v| (k.clone(), v))
-        })
+        .filter_map(|k| e.properties.get(k).and_then(property_text).map(|v| (k.clone(), v)))
         .collect()
 }
 
@@ -226,12 +206,7 @@ pub struct Rated {
 }
 
 /// Every invoice of a customer through `clock.horizon`, given the customer's events.
-pub fn customer_invoices(
-    state: &State,
-    customer_id: &str,
-    events: &[&Event],
-    clock: Clock,
-) -> Vec<Invoice> {
+pub fn customer_invoices(state: &State, customer_id: &str, events: &[&Event], clock: Clock) -> Vec<Invoice> {
     rate_customer(state, customer_id, events, clock).invoices
 }
 
@@ -291,11 +266,10 @@ pub fn rate_customer(state: &State, customer_id: &str, events: &[&Event], clock:
                 pricing: group_values(&f.product.pricing_group_key, e),
                 presentation: group_values(&f.product.presentation_group_key, e),
             };
-            plan.buckets.entry(key).or_default().add(
-                f.metric.aggregation_type,
-                e,
-                f.metric.aggregation_key.as_deref(),
-            );
+            plan.buckets
+                .entry(key)
+                .or_default()
+                .add(f.metric.aggregation_type, e, f.metric.aggregation_key.as_deref());
         }
     }
 
@@ -322,9 +296,7 @@ fn usage_lines(plan: &Plan, feeds: &[Feed]) -> Vec<Vec<LineItem>> {
         let (a, b) = plan.sub_bounds(key.product, key.period, key.sub);
         let quantity = feed.product.billed_quantity(agg.value());
         let pgv: IndexMap<String, String> = key.pricing.iter().cloned().collect();
-        let list = plan
-            .rate_card
-            .and_then(|rc| rc.rate_at(&feed.product.id, &pgv, a));
+        let list = plan.rate_card.and_then(|rc| rc.rate_at(&feed.product.id, &pgv, a));
         let Some(rate) = effective_rate(
             &plan.contract.overrides,
             plan.contract.prioritization(),
@@ -369,14 +341,8 @@ fn usage_lines(plan: &Plan, feeds: &[Feed]) -> Vec<Vec<LineItem>> {
                         starting_at: tidy(start),
                         size: t.size.map(tidy),
                     };
-                    if hi > lo
-                        || (quantity <= Decimal::ZERO && end.is_none_or(|e| from < e) && !emitted)
-                    {
-                        out.push(line(
-                            (hi - lo).max(quantity.min(Decimal::ZERO)),
-                            t.price,
-                            Some(info()),
-                        ));
+                    if hi > lo || (quantity <= Decimal::ZERO && end.is_none_or(|e| from < e) && !emitted) {
+                        out.push(line((hi - lo).max(quantity.min(Decimal::ZERO)), t.price, Some(info())));
                         emitted = true;
                     }
                     match end {
@@ -419,17 +385,9 @@ fn product_name(state: &State, id: &str) -> String {
 fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Vec<LineItem> {
     let mut items = Vec::new();
     for ch in &c.scheduled_charges {
-        let name = ch
-            .name
-            .clone()
-            .unwrap_or_else(|| product_name(state, &ch.product_id));
+        let name = ch.name.clone().unwrap_or_else(|| product_name(state, &ch.product_id));
         for o in ch.schedule.occurrences() {
-            items.push(scheduled_line(
-                name.clone(),
-                LineType::Scheduled,
-                &ch.product_id,
-                &o,
-            ));
+            items.push(scheduled_line(name.clone(), LineType::Scheduled, &ch.product_id, &o));
         }
     }
     for cm in c
@@ -438,35 +396,27 @@ fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Vec<LineI
         .filter(|cm| cm.kind == Some(crate::commit::CommitType::Prepaid))
     {
         for o in cm.invoice_schedule.iter().flat_map(|s| s.occurrences()) {
-            let mut l = scheduled_line(
-                cm.display_name(),
-                LineType::CommitPurchase,
-                &cm.product_id,
-                &o,
-            );
+            let mut l = scheduled_line(cm.display_name(), LineType::CommitPurchase, &cm.product_id, &o);
             l.commit_id = Some(cm.id.clone());
             items.push(l);
         }
     }
-    let months = c.statement_schedule().frequency.months();
+    let schedule = c.statement_schedule();
+    let (anchor, months) = (schedule.anchor(c.starting_at), schedule.frequency.months());
     for rc in &c.recurring_commits {
         let Some(inv) = rc.invoice_amount.as_ref().filter(|a| !a.total().is_zero()) else {
             continue;
         };
-        for (a, _, _) in rc.periods(months, c.ending_before, horizon) {
+        for (a, _, fraction) in rc.periods(anchor, months, c.ending_before, horizon) {
             let q = inv.quantity.unwrap_or(Decimal::ONE);
+            let unit_price = inv.unit_price * fraction;
             let o = Occurrence {
                 timestamp: a,
                 quantity: q,
-                unit_price: inv.unit_price,
-                total: round_cents(q * inv.unit_price),
+                unit_price,
+                total: round_cents(q * unit_price),
             };
-            let mut l = scheduled_line(
-                rc.display_name(false),
-                LineType::CommitPurchase,
-                &rc.product_id,
-                &o,
-            );
+            let mut l = scheduled_line(rc.display_name(false), LineType::CommitPurchase, &rc.product_id, &o);
             l.commit_id = Some(rc.id.clone());
             items.push(l);
         }
@@ -503,17 +453,12 @@ fn new_invoice(
 
 /// Places a dated line: onto the usage invoice whose period ends that day when the contract
 /// consolidates, otherwise onto the contract's SCHEDULED invoice for that instant.
-fn place(
-    c: &Contract,
-    usage: &mut [Invoice],
-    scheduled: &mut BTreeMap<Timestamp, Invoice>,
-    line: LineItem,
-) {
+fn place(c: &Contract, usage: &mut [Invoice], scheduled: &mut BTreeMap<Timestamp, Invoice>, line: LineItem) {
     if c.consolidates() {
-        if let Some(inv) = usage.iter_mut().find(|i| {
-            i.end_timestamp
-                .is_some_and(|e| e.date() == line.starting_at.date())
-        }) {
+        if let Some(inv) = usage
+            .iter_mut()
+            .find(|i| i.end_timestamp.is_some_and(|e| e.date() == line.starting_at.date()))
+        {
             inv.line_items.push(line);
             return;
         }
@@ -526,12 +471,7 @@ fn place(
 }
 
 /// The ledger after draw-down and the contract's invoices.
-fn rate_contract(
-    state: &State,
-    plan: &Plan,
-    feeds: &[Feed],
-    clock: Clock,
-) -> (Ledger, Vec<Invoice>) {
+fn rate_contract(state: &State, plan: &Plan, feeds: &[Feed], clock: Clock) -> (Ledger, Vec<Invoice>) {
     let c = plan.contract;
     let mut usage: Vec<Invoice> = usage_lines(plan, feeds)
         .into_iter()
@@ -546,7 +486,7 @@ fn rate_contract(
     for line in scheduled_items(state, c, clock.horizon) {
         place(c, &mut usage, &mut scheduled, line);
     }
-    let mut ledger = Ledger::new(c.segments(clock.horizon));
+    let mut ledger = Ledger::new(c.segments(clock.horizon), state);
     for inv in usage.iter_mut() {
         ledger.apply(inv, state);
     }
@@ -572,12 +512,7 @@ fn rate_contract(
             unit_price: shortfall,
             total: shortfall,
         };
-        let mut l = scheduled_line(
-            cm.display_name(),
-            LineType::PostpaidTrueup,
-            &cm.product_id,
-            &o,
-        );
+        let mut l = scheduled_line(cm.display_name(), LineType::PostpaidTrueup, &cm.product_id, &o);
         l.commit_id = Some(cm.id.clone());
         place(c, &mut usage, &mut scheduled, l);
     }

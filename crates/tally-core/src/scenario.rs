@@ -65,8 +65,7 @@ pub fn run(text: &str) -> Result<String, Error> {
 }
 
 pub fn render(responses: &[Value]) -> String {
-    let mut out =
-        serde_json::to_string_pretty(&Value::Array(responses.to_vec())).unwrap_or_default();
+    let mut out = serde_json::to_string_pretty(&Value::Array(responses.to_vec())).unwrap_or_default();
     out.push('\n');
     out
 }
@@ -112,21 +111,14 @@ pub fn check(s: &Scenario, responses: &[Value]) -> Vec<String> {
             }
             continue;
         }
-        let wanted = want
-            .get("invoices")
-            .or(Some(want))
-            .and_then(Value::as_array);
+        let wanted = want.get("invoices").or(Some(want)).and_then(Value::as_array);
         let Some(wanted) = wanted else { continue };
         let Some(invoices) = got.get("data").and_then(Value::as_array) else {
             say(format!("expected invoices, got {got}"));
             continue;
         };
         if invoices.len() != wanted.len() {
-            say(format!(
-                "expected {} invoices, got {}",
-                wanted.len(),
-                invoices.len()
-            ));
+            say(format!("expected {} invoices, got {}", wanted.len(), invoices.len()));
         }
         for (n, w) in wanted.iter().enumerate() {
             let key_field = if w.get("issued_at").is_some() && w.get("start_timestamp").is_none() {
@@ -143,8 +135,7 @@ pub fn check(s: &Scenario, responses: &[Value]) -> Vec<String> {
                             .get(key_field)
                             .and_then(Value::as_str)
                             .and_then(|t| Timestamp::parse(t).ok())
-                    && w.get("contract_id")
-                        .is_none_or(|c| inv.get("contract_id") == Some(c))
+                    && w.get("contract_id").is_none_or(|c| inv.get("contract_id") == Some(c))
             });
             let Some(inv) = found else {
                 say(format!(
@@ -184,10 +175,7 @@ pub fn check(s: &Scenario, responses: &[Value]) -> Vec<String> {
                     });
                     match hit {
                         Some(k) => used[k] = true,
-                        None => say(format!(
-                            "{label}: no line {} with total {}",
-                            l["name"], l["total"]
-                        )),
+                        None => say(format!("{label}: no line {} with total {}", l["name"], l["total"])),
                     }
                 }
             }

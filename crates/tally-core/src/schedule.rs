@@ -58,7 +58,7 @@ impl UsageStatementSchedule {
     }
 
     /// The instant period boundaries are counted from.
-    fn anchor(&self, start: Timestamp) -> Timestamp {
+    pub fn anchor(&self, start: Timestamp) -> Timestamp {
         match self.day.unwrap_or(StatementDay::FirstOfMonth) {
             // Calendar-aligned: months start on the 1st, quarters in Jan/Apr/Jul/Oct, years on Jan 1.
             StatementDay::FirstOfMonth => Timestamp::ymd(start.0.year(), 1, 1),
@@ -69,19 +69,8 @@ impl UsageStatementSchedule {
 
     /// The service periods from `start` until `end` (or, open-ended, through the period containing
     /// `horizon`). The first and last periods are cut short at the contract's own dates.
-    pub fn periods(
-        &self,
-        start: Timestamp,
-        end: Option<Timestamp>,
-        horizon: Timestamp,
-    ) -> Vec<(Timestamp, Timestamp)> {
-        recurring_boundaries(
-            self.anchor(start),
-            self.frequency.months(),
-            start,
-            end,
-            horizon,
-        )
+    pub fn periods(&self, start: Timestamp, end: Option<Timestamp>, horizon: Timestamp) -> Vec<(Timestamp, Timestamp)> {
+        recurring_boundaries(self.anchor(start), self.frequency.months(), start, end, horizon)
     }
 }
 
@@ -95,13 +84,7 @@ pub fn recurring_boundaries(
     horizon: Timestamp,
 ) -> Vec<(Timestamp, Timestamp)> {
     let grid = |k: i64| anchor.add_months(k * months);
-    let mut k = Timestamp::months_between(anchor, start).div_euclid(months);
-    while grid(k) > start {
-        k -= 1;
-    }
-    while grid(k + 1) <= start {
-        k += 1;
-    }
+    let mut k = grid_index(anchor, months, start);
     let mut out = Vec::new();
     let mut a = start;
     while out.len() < MAX_PERIODS {
@@ -122,6 +105,25 @@ pub fn recurring_boundaries(
         k += 1;
     }
     out
+}
+
+/// The index `k` of the grid cell `[anchor + k·months, anchor + (k+1)·months)` that holds `t`.
+fn grid_index(anchor: Timestamp, months: i64, t: Timestamp) -> i64 {
+    let grid = |k: i64| anchor.add_months(k * months);
+    let mut k = Timestamp::months_between(anchor, t).div_euclid(months);
+    while grid(k) > t {
+        k -= 1;
+    }
+    while grid(k + 1) <= t {
+        k += 1;
+    }
+    k
+}
+
+/// The whole grid cell that holds `t`.
+pub fn grid_cell(anchor: Timestamp, months: i64, t: Timestamp) -> (Timestamp, Timestamp) {
+    let k = grid_index(anchor, months, t);
+    (anchor.add_months(k * months), anchor.add_months((k + 1) * months))
 }
 
 /// One dated amount of a schedule: `amount`, or `unit_price` × `quantity`.
@@ -188,15 +190,8 @@ fn price_parts(
         }
     };
     if p < Decimal::ZERO {
-        let f = if unit_price.is_some() {
-            "unit_price"
-        } else {
-            "amount"
-        };
-        return Err(Error::invalid(
-            join_path(path, f),
-            "an amount cannot be negative",
-        ));
+        let f = if unit_price.is_some() { "unit_price" } else { "amount" };
+        return Err(Error::invalid(join_path(path, f), "an amount cannot be negative"));
     }
     if q < Decimal::ZERO {
         return Err(Error::invalid(
@@ -367,9 +362,6 @@ mod tests {
             amount_distribution: Some(AmountDistribution::DividedRounded),
         };
         let totals: Vec<Decimal> = recurring_occurrences(&r).iter().map(|o| o.total).collect();
-        assert_eq!(
-            totals,
-            vec![Decimal::from(33), Decimal::from(33), Decimal::from(34)]
-        );
+        assert_eq!(totals, vec![Decimal::from(33), Decimal::from(33), Decimal::from(34)]);
     }
 }

@@ -50,11 +50,7 @@ impl State {
 
     pub fn is_known_transaction(&mut self, id: &str) -> bool {
         if self.seen_transactions.len() != self.events.len() {
-            self.seen_transactions = self
-                .events
-                .iter()
-                .map(|e| e.transaction_id.clone())
-                .collect();
+            self.seen_transactions = self.events.iter().map(|e| e.transaction_id.clone()).collect();
         }
         self.seen_transactions.contains(id)
     }
@@ -106,19 +102,31 @@ struct Export {
 
 /// The state as JSON text, tagged with its format version so a later Tally can read it.
 pub fn export(state: &State) -> String {
-    serde_json::to_string(&Export { tally_state_version: crate::STATE_FORMAT_VERSION, state: state.clone() }).unwrap_or_default()
+    serde_json::to_string(&Export {
+        tally_state_version: crate::STATE_FORMAT_VERSION,
+        state: state.clone(),
+    })
+    .unwrap_or_default()
 }
 
 /// Reads an export; refuses text that is not one, or one from a newer Tally.
 pub fn import(text: &str) -> crate::Result<State> {
     let de = &mut serde_json::Deserializer::from_str(text);
     let e: Export = serde_path_to_error::deserialize(de).map_err(|e| {
-        crate::Error::new(crate::ErrorCode::InvalidBody, e.path().to_string().trim_start_matches('.'), e.into_inner().to_string())
+        crate::Error::new(
+            crate::ErrorCode::InvalidBody,
+            e.path().to_string().trim_start_matches('.'),
+            e.into_inner().to_string(),
+        )
     })?;
     if e.tally_state_version > crate::STATE_FORMAT_VERSION {
         return Err(crate::Error::invalid(
             "tally_state_version",
-            format!("this export is format {}, newer than this Tally reads ({})", e.tally_state_version, crate::STATE_FORMAT_VERSION),
+            format!(
+                "this export is format {}, newer than this Tally reads ({})",
+                e.tally_state_version,
+                crate::STATE_FORMAT_VERSION
+            ),
         ));
     }
     Ok(e.state)

@@ -30,8 +30,7 @@ impl Timestamp {
         let r = if n >= 0 {
             self.0.checked_add_months(Months::new(n as u32))
         } else {
-            self.0
-                .checked_sub_months(Months::new(n.unsigned_abs() as u32))
+            self.0.checked_sub_months(Months::new(n.unsigned_abs() as u32))
         };
         Timestamp(r.unwrap_or(if n >= 0 {
             DateTime::<Utc>::MAX_UTC
@@ -49,8 +48,7 @@ impl Timestamp {
     }
     /// Whole months from `a` to `b` (b's day-of-month and time compared to a's).
     pub fn months_between(a: Self, b: Self) -> i64 {
-        let m =
-            (b.0.year() as i64 - a.0.year() as i64) * 12 + b.0.month() as i64 - a.0.month() as i64;
+        let m = (b.0.year() as i64 - a.0.year() as i64) * 12 + b.0.month() as i64 - a.0.month() as i64;
         if a.add_months(m) > b {
             m - 1
         } else {

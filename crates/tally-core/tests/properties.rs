@@ -42,10 +42,29 @@ fn arb_json() -> impl Strategy<Value = Value> {
         .prop_map(Value::String),
     ];
     let keys = prop_oneof![
-        Just("name"), Just("id"), Just("customer_id"), Just("contract_id"), Just("starting_at"), Just("ending_before"),
-        Just("rates"), Just("commits"), Just("amount"), Just("type"), Just("price"), Just("tiers"), Just("size"),
-        Just("product_id"), Just("rate_type"), Just("access_schedule"), Just("schedule_items"), Just("add_overrides"),
-        Just("multiplier"), Just("events"), Just("timestamp"), Just("properties"), Just("aggregation_type"),
+        Just("name"),
+        Just("id"),
+        Just("customer_id"),
+        Just("contract_id"),
+        Just("starting_at"),
+        Just("ending_before"),
+        Just("rates"),
+        Just("commits"),
+        Just("amount"),
+        Just("type"),
+        Just("price"),
+        Just("tiers"),
+        Just("size"),
+        Just("product_id"),
+        Just("rate_type"),
+        Just("access_schedule"),
+        Just("schedule_items"),
+        Just("add_overrides"),
+        Just("multiplier"),
+        Just("events"),
+        Just("timestamp"),
+        Just("properties"),
+        Just("aggregation_type"),
     ];
     leaf.prop_recursive(4, 48, 6, move |inner| {
         prop_oneof![
@@ -61,13 +80,28 @@ fn world() -> State {
     let mut s = State::default();
     let now = Timestamp::ymd(2025, 6, 1);
     for (c, b) in [
-        ("POST /v1/billable-metrics/create", json!({"id": "m", "name": "M", "aggregation_type": "SUM", "aggregation_key": "q"})),
-        ("POST /v1/contract-pricing/products/create", json!({"id": "p", "name": "P", "type": "USAGE", "billable_metric_id": "m", "tags": ["cloud"]})),
-        ("POST /v1/contract-pricing/products/create", json!({"id": "f", "name": "F", "type": "FIXED"})),
-        ("POST /v1/contract-pricing/rate-cards/create", json!({"id": "rc", "name": "RC", "rates": [
-            {"product_id": "p", "starting_at": "2024-01-01T00:00:00Z", "rate_type": "FLAT", "price": 3}]})),
+        (
+            "POST /v1/billable-metrics/create",
+            json!({"id": "m", "name": "M", "aggregation_type": "SUM", "aggregation_key": "q"}),
+        ),
+        (
+            "POST /v1/contract-pricing/products/create",
+            json!({"id": "p", "name": "P", "type": "USAGE", "billable_metric_id": "m", "tags": ["cloud"]}),
+        ),
+        (
+            "POST /v1/contract-pricing/products/create",
+            json!({"id": "f", "name": "F", "type": "FIXED"}),
+        ),
+        (
+            "POST /v1/contract-pricing/rate-cards/create",
+            json!({"id": "rc", "name": "RC", "rates": [
+            {"product_id": "p", "starting_at": "2024-01-01T00:00:00Z", "rate_type": "FLAT", "price": 3}]}),
+        ),
         ("POST /v1/customers", json!({"id": "c", "name": "C"})),
-        ("POST /v1/contracts/create", json!({"id": "k", "customer_id": "c", "rate_card_id": "rc", "starting_at": "2025-01-01T00:00:00Z"})),
+        (
+            "POST /v1/contracts/create",
+            json!({"id": "k", "customer_id": "c", "rate_card_id": "rc", "starting_at": "2025-01-01T00:00:00Z"}),
+        ),
     ] {
         call(&mut s, c, &b, now).unwrap();
     }
@@ -106,7 +140,13 @@ fn arb_terms() -> impl Strategy<Value = Terms> {
         prop::option::of(1u32..150),
         any::<bool>(),
     )
-        .prop_map(|(prepaid, credit, postpaid, multiplier, consolidate)| Terms { prepaid, credit, postpaid, multiplier, consolidate })
+        .prop_map(|(prepaid, credit, postpaid, multiplier, consolidate)| Terms {
+            prepaid,
+            credit,
+            postpaid,
+            multiplier,
+            consolidate,
+        })
 }
 
 fn rated(terms: &Terms, events: &[(u32, u32)]) -> Vec<Value> {
@@ -115,14 +155,22 @@ fn rated(terms: &Terms, events: &[(u32, u32)]) -> Vec<Value> {
     let access = |amount: u32| json!({"schedule_items": [{"amount": amount, "starting_at": "2025-01-01T00:00:00Z", "ending_before": "2025-04-01T00:00:00Z"}]});
     let mut commits = Vec::new();
     if let Some(a) = terms.prepaid {
-        commits.push(json!({"type": "PREPAID", "name": "Pre", "product_id": "f", "access_schedule": access(a),
-            "invoice_schedule": {"schedule_items": [{"timestamp": "2025-02-01T00:00:00Z", "amount": a}]}}));
+        commits.push(
+            json!({"type": "PREPAID", "name": "Pre", "product_id": "f", "access_schedule": access(a),
+            "invoice_schedule": {"schedule_items": [{"timestamp": "2025-02-01T00:00:00Z", "amount": a}]}}),
+        );
     }
     if let Some(a) = terms.postpaid {
-        commits.push(json!({"type": "POSTPAID", "name": "Post", "product_id": "f", "access_schedule": access(a),
-            "invoice_schedule": {"schedule_items": [{"timestamp": "2025-04-01T00:00:00Z", "amount": a}]}}));
+        commits.push(
+            json!({"type": "POSTPAID", "name": "Post", "product_id": "f", "access_schedule": access(a),
+            "invoice_schedule": {"schedule_items": [{"timestamp": "2025-04-01T00:00:00Z", "amount": a}]}}),
+        );
     }
-    let credits: Vec<Value> = terms.credit.iter().map(|a| json!({"name": "Cr", "product_id": "f", "access_schedule": access(*a)})).collect();
+    let credits: Vec<Value> = terms
+        .credit
+        .iter()
+        .map(|a| json!({"name": "Cr", "product_id": "f", "access_schedule": access(*a)}))
+        .collect();
     let overrides: Vec<Value> = terms
         .multiplier
         .iter()
@@ -143,7 +191,13 @@ fn rated(terms: &Terms, events: &[(u32, u32)]) -> Vec<Value> {
             "timestamp": (Timestamp::ymd(2025, 1, 1).0 + chrono::Duration::hours(*day as i64)).to_rfc3339(), "properties": {"q": q}}))
         .collect();
     call(&mut s, "POST /v1/ingest", &json!(evs), now).unwrap();
-    let out = call(&mut s, "GET /v1/customers/c/invoices?ending_before=2025-06-01T00:00:00Z", &Value::Null, now).unwrap();
+    let out = call(
+        &mut s,
+        "GET /v1/customers/c/invoices?ending_before=2025-06-01T00:00:00Z",
+        &Value::Null,
+        now,
+    )
+    .unwrap();
     out["data"].as_array().unwrap().clone()
 }
 

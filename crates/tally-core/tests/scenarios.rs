@@ -22,8 +22,7 @@ fn every_scenario_meets_its_expectations() {
     let mut failures = Vec::new();
     for f in &files {
         let text = std::fs::read_to_string(f).expect("readable scenario");
-        let s = Scenario::parse(&text)
-            .unwrap_or_else(|e| panic!("{} is not a scenario: {e}", f.display()));
+        let s = Scenario::parse(&text).unwrap_or_else(|e| panic!("{} is not a scenario: {e}", f.display()));
         assert!(s.expect.is_some(), "{} has no expect", f.display());
         let responses = s.responses();
         for p in check(&s, &responses) {

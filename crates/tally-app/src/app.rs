@@ -47,7 +47,12 @@ fn Customers(state: RwSignal<State>) -> impl IntoView {
     let error = RwSignal::new(None::<tally_core::Error>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let list: Vec<String> = aliases.get().split(',').map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();
+        let list: Vec<String> = aliases
+            .get()
+            .split(',')
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())
+            .collect();
         let body = json!({ "name": name.get(), "ingest_aliases": list });
         let mut result = Ok(serde_json::Value::Null);
         state.update(|s| result = tally_core::call(s, "POST /v1/customers", &body, now()));
@@ -62,7 +67,12 @@ fn Customers(state: RwSignal<State>) -> impl IntoView {
         }
     };
     let field_error = move |field: &'static str| {
-        move || error.get().filter(|e| e.path == field || (field == "name" && e.path.is_empty())).map(|e| view! { <p class="field-error">{e.message}</p> })
+        move || {
+            error
+                .get()
+                .filter(|e| e.path == field || (field == "name" && e.path.is_empty()))
+                .map(|e| view! { <p class="field-error">{e.message}</p> })
+        }
     };
     view! {
         <section class="card">

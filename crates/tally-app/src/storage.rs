@@ -42,7 +42,11 @@ pub fn load() -> (Option<State>, Option<StorageProblem>) {
         Err(e) => {
             // Keep the unreadable value aside before anything can overwrite it.
             let kept = LocalStorage::raw().set_item(BACKUP_KEY, &raw).is_ok();
-            let detail = if kept { e.to_string() } else { format!("{e}; the backup copy could not be written either") };
+            let detail = if kept {
+                e.to_string()
+            } else {
+                format!("{e}; the backup copy could not be written either")
+            };
             (None, Some(StorageProblem::Corrupt { detail }))
         }
     }

@@ -9,8 +9,7 @@ const USAGE: &str = "usage: tally run [--check] FILE\n  Runs the calls of a scen
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (check_expect, files): (Vec<&String>, Vec<&String>) =
-        args.iter().skip(1).partition(|a| *a == "--check");
+    let (check_expect, files): (Vec<&String>, Vec<&String>) = args.iter().skip(1).partition(|a| *a == "--check");
     let (Some("run"), [file]) = (args.first().map(String::as_str), files.as_slice()) else {
         eprintln!("{USAGE}");
         return ExitCode::from(2);

@@ -415,7 +415,12 @@ fn update_end_date(state: &mut State, body: &Value) -> Result<Value> {
 }
 
 fn ingest(state: &mut State, body: &Value) -> Result<Value> {
-    let events: Vec<Event> = parse(body)?;
+    ingest_events(state, parse(body)?)
+}
+
+/// `POST /v1/ingest` for events already parsed (the JS binding hands them over without JSON).
+/// A repeated `transaction_id` is counted once; a bad event refuses the whole batch.
+pub fn ingest_events(state: &mut State, events: Vec<Event>) -> Result<Value> {
     validate_events(&events)?;
     let (mut added, mut duplicates) = (0, 0);
     for e in events {

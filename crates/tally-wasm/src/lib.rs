@@ -60,7 +60,10 @@ impl Engine {
             Some(s) => parse_time(&s)?,
             None => parse_time(&String::from(js_sys::Date::new_0().to_iso_string()))?,
         };
-        Ok(Engine { state: State::default(), now })
+        Ok(Engine {
+            state: State::default(),
+            now,
+        })
     }
 
     #[wasm_bindgen(js_name = setNow)]
@@ -72,7 +75,9 @@ impl Engine {
     /// Any call of the billing API: `call("POST /v1/customers", {...})`.
     pub fn call(&mut self, path: &str, body: JsValue) -> Result<JsValue, JsValue> {
         let body = from_js(body)?;
-        tally_core::call(&mut self.state, path, &body, self.now).map(|v| to_js(&v)).map_err(into_js)
+        tally_core::call(&mut self.state, path, &body, self.now)
+            .map(|v| to_js(&v))
+            .map_err(into_js)
     }
 
     #[wasm_bindgen(js_name = createCustomer)]
@@ -95,13 +100,28 @@ impl Engine {
         self.call("POST /v1/contracts/setUsageFilter", body)
     }
 
+    /// `POST /v1/ingest`, reading the events straight from JS (no JSON round trip): the fast path for
+    /// large arrays.
     pub fn ingest(&mut self, events: JsValue) -> Result<JsValue, JsValue> {
-        self.call("POST /v1/ingest", events)
+        let de = serde_wasm_bindgen::Deserializer::from(events);
+        let events: Vec<tally_core::usage::Event> = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            into_js(tally_core::Error::new(
+                tally_core::ErrorCode::InvalidBody,
+                path.trim_start_matches('.'),
+                e.into_inner().to_string(),
+            ))
+        })?;
+        tally_core::api::ingest_events(&mut self.state, events)
+            .map(|v| to_js(&v))
+            .map_err(into_js)
     }
 
     /// A customer's invoices; `query` is the list call's query string (`ending_before=...&type=USAGE`).
     pub fn invoices(&mut self, customer_id: &str, query: Option<String>) -> Result<JsValue, JsValue> {
-        let q = query.map(|q| format!("?{}", q.trim_start_matches('?'))).unwrap_or_default();
+        let q = query
+            .map(|q| format!("?{}", q.trim_start_matches('?')))
+            .unwrap_or_default();
         self.call(&format!("GET /v1/customers/{customer_id}/invoices{q}"), JsValue::NULL)
     }
 

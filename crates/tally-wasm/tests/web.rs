@@ -21,9 +21,15 @@ fn obj(json: &str) -> JsValue {
 #[wasm_bindgen_test]
 fn creates_a_customer_and_refuses_a_bad_one_naming_the_field() {
     let mut e = Engine::new(Some("2025-01-01T00:00:00Z".into())).unwrap();
-    let made = e.create_customer(obj(r#"{"id":"c1","name":"WidgetsExpress","ingest_aliases":["team@widgetsexpress.com"]}"#)).unwrap();
+    let made = e
+        .create_customer(obj(
+            r#"{"id":"c1","name":"WidgetsExpress","ingest_aliases":["team@widgetsexpress.com"]}"#,
+        ))
+        .unwrap();
     assert_eq!(get(&get(&made, "data"), "id").as_string().unwrap(), "c1");
-    let err = e.create_customer(obj(r#"{"name":"Other","ingest_aliases":["team@widgetsexpress.com"]}"#)).unwrap_err();
+    let err = e
+        .create_customer(obj(r#"{"name":"Other","ingest_aliases":["team@widgetsexpress.com"]}"#))
+        .unwrap_err();
     assert_eq!(get(&err, "code").as_string().unwrap(), "conflict");
     assert_eq!(get(&err, "path").as_string().unwrap(), "ingest_aliases[0]");
     assert!(err.is_instance_of::<js_sys::Error>());
@@ -33,20 +39,38 @@ fn creates_a_customer_and_refuses_a_bad_one_naming_the_field() {
 fn money_comes_out_as_exact_decimal_strings() {
     let mut e = Engine::new(Some("2025-03-01T00:00:00Z".into())).unwrap();
     for (path, body) in [
-        ("POST /v1/billable-metrics/create", r#"{"id":"m","name":"Calls","aggregation_type":"count"}"#),
-        ("POST /v1/contract-pricing/products/create", r#"{"id":"p","name":"API calls","type":"usage","billable_metric_id":"m"}"#),
-        ("POST /v1/contract-pricing/rate-cards/create", r#"{"id":"rc","name":"List","rates":[{"product_id":"p","starting_at":"2025-01-01T00:00:00Z","rate_type":"flat","price":"0.1"}]}"#),
+        (
+            "POST /v1/billable-metrics/create",
+            r#"{"id":"m","name":"Calls","aggregation_type":"count"}"#,
+        ),
+        (
+            "POST /v1/contract-pricing/products/create",
+            r#"{"id":"p","name":"API calls","type":"usage","billable_metric_id":"m"}"#,
+        ),
+        (
+            "POST /v1/contract-pricing/rate-cards/create",
+            r#"{"id":"rc","name":"List","rates":[{"product_id":"p","starting_at":"2025-01-01T00:00:00Z","rate_type":"flat","price":"0.1"}]}"#,
+        ),
         ("POST /v1/customers", r#"{"id":"c","name":"C"}"#),
-        ("POST /v1/contracts/create", r#"{"id":"k","customer_id":"c","rate_card_id":"rc","starting_at":"2025-01-01T00:00:00Z"}"#),
+        (
+            "POST /v1/contracts/create",
+            r#"{"id":"k","customer_id":"c","rate_card_id":"rc","starting_at":"2025-01-01T00:00:00Z"}"#,
+        ),
     ] {
         e.call(path, obj(body)).unwrap();
     }
     // 3 calls at 0.1 cent = 0.3 cents, rounded to 0 cents by the line rule; unit price stays 0.1.
-    e.ingest(obj(r#"[{"transaction_id":"a","customer_id":"c","event_type":"x","timestamp":"2025-01-02T00:00:00Z"},
+    e.ingest(obj(
+        r#"[{"transaction_id":"a","customer_id":"c","event_type":"x","timestamp":"2025-01-02T00:00:00Z"},
                      {"transaction_id":"b","customer_id":"c","event_type":"x","timestamp":"2025-01-03T00:00:00Z"},
-                     {"transaction_id":"c","customer_id":"c","event_type":"x","timestamp":"2025-01-04T00:00:00Z"}]"#))
-        .unwrap();
-    let list = get(&e.invoices("c", Some("ending_before=2025-02-01T00:00:00Z".into())).unwrap(), "data");
+                     {"transaction_id":"c","customer_id":"c","event_type":"x","timestamp":"2025-01-04T00:00:00Z"}]"#,
+    ))
+    .unwrap();
+    let list = get(
+        &e.invoices("c", Some("ending_before=2025-02-01T00:00:00Z".into()))
+            .unwrap(),
+        "data",
+    );
     let line = get(&get(&get(&list, "0"), "line_items"), "0");
     assert_eq!(get(&line, "unit_price").as_string().unwrap(), "0.1");
     assert_eq!(get(&line, "quantity").as_string().unwrap(), "3");
@@ -75,7 +99,9 @@ fn export_and_import_round_trip_and_refuse_garbage() {
     let mut f = Engine::new(Some("2025-01-01T00:00:00Z".into())).unwrap();
     f.import_state(&saved).unwrap();
     assert_eq!(f.export_state(), saved);
-    let err = f.import_state("{\"tally_state_version\": 1, \"state\": {\"customers\": 5}}").unwrap_err();
+    let err = f
+        .import_state("{\"tally_state_version\": 1, \"state\": {\"customers\": 5}}")
+        .unwrap_err();
     assert_eq!(get(&err, "path").as_string().unwrap(), "state.customers");
     assert_eq!(f.export_state(), saved, "a refused import keeps the state");
 }

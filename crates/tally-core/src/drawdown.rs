@@ -9,7 +9,7 @@ use crate::money::round_cents;
 use crate::state::State;
 use crate::time::Timestamp;
 use indexmap::IndexMap;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
 /// What each segment has left and when it was spent.
@@ -92,7 +92,7 @@ impl Ledger {
                 })
                 .min_by_key(|&j| self.segments[j].window.start);
             if let Some(j) = next {
-                let carried = (self.remaining[i] * f).round_dp_with_strategy(0, RoundingStrategy::ToZero);
+                let carried = self.remaining[i] * f;
                 self.segments[j].amount += carried;
                 self.remaining[j] += carried;
             }
@@ -129,7 +129,10 @@ impl Ledger {
     }
 
     fn apply_line(&mut self, line: LineItem, state: &State, out: &mut Vec<LineItem>) {
-        let drawable = line.total > Decimal::ZERO
+        // Balances are drawn by the exact amount (quantity × unit price, fractional cents and all);
+        // only the totals shown on each resulting line are rounded, by the line rule.
+        let exact = line.quantity * line.unit_price;
+        let drawable = exact > Decimal::ZERO
             && !line.unit_price.is_zero()
             && matches!(line.kind, LineType::Usage | LineType::Scheduled);
         if !drawable {
@@ -141,7 +144,7 @@ impl Ledger {
             .get(&line.product_id)
             .map(|p| p.tags.as_slice())
             .unwrap_or(&[]);
-        let mut left = line.total;
+        let mut left = exact;
         for i in 0..self.segments.len() {
             if left <= Decimal::ZERO {
                 break;
@@ -159,18 +162,13 @@ impl Ledger {
             {
                 continue;
             }
-            let take = self.remaining[i]
-                .min(left)
-                .round_dp_with_strategy(0, RoundingStrategy::ToZero);
-            if take <= Decimal::ZERO {
-                continue;
-            }
+            let take = self.remaining[i].min(left);
             self.remaining[i] -= take;
             self.draws[i].push((line.starting_at, take));
             left -= take;
             let mut covered = line.clone();
             covered.quantity = (take / line.unit_price).normalize();
-            covered.total = take;
+            covered.total = round_cents(take);
             covered.commit_id = Some(seg.commit_id.clone());
             out.push(covered);
             if seg.kind != BalanceKind::PostpaidCommit {
@@ -179,8 +177,8 @@ impl Ledger {
                     kind: LineType::AppliedCommitOrCredit,
                     product_id: seg.product_id.clone(),
                     quantity: Decimal::ONE,
-                    unit_price: -take,
-                    total: -take,
+                    unit_price: -take.normalize(),
+                    total: -round_cents(take),
                     starting_at: line.starting_at,
                     ending_before: line.ending_before,
                     pricing_group_values: IndexMap::new(),
@@ -190,7 +188,7 @@ impl Ledger {
                 });
             }
         }
-        if left == line.total {
+        if left == exact {
             out.push(line);
         } else if left > Decimal::ZERO {
             let mut rest = line;

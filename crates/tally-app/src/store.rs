@@ -1,0 +1,103 @@
+//! The app's one store: the core's `State` in a signal, and the only doors into tally-core.
+//! Every change is a core call; every number shown is a core answer. Nothing here knows billing.
+
+use crate::storage::StorageProblem;
+use leptos::prelude::*;
+use serde_json::Value;
+use tally_core::{Error, State, Timestamp};
+
+#[derive(Clone, Copy)]
+pub struct Store {
+    pub state: RwSignal<State>,
+    pub problem: RwSignal<Option<StorageProblem>>,
+    /// True while nothing was stored on first load and the user has not chosen yet: offer the demo.
+    pub offer_demo: RwSignal<bool>,
+}
+
+pub fn store() -> Store {
+    expect_context::<Store>()
+}
+
+/// The app's clock: the browser's current time.
+pub fn now() -> Timestamp {
+    Timestamp::parse(&String::from(js_sys::Date::new_0().to_iso_string())).unwrap_or(Timestamp::ymd(2025, 1, 1))
+}
+
+/// Runs calls on a scratch copy of `state`: the state they would make, or the core's first refusal.
+pub fn dry_run(state: &State, calls: &[(&str, &Value)]) -> Result<State, Error> {
+    let mut scratch = state.clone();
+    for (call, body) in calls {
+        tally_core::call(&mut scratch, call, body, now())?;
+    }
+    Ok(scratch)
+}
+
+/// A read-only call (GET, lists, balances) against the state.
+pub fn read(state: &State, call: &str, body: &Value) -> Result<Value, Error> {
+    tally_core::call(&mut state.clone(), call, body, now())
+}
+
+impl Store {
+    /// Runs calls for real: all of them or, on the first refusal, none (the state is untouched).
+    pub fn apply(&self, calls: &[(&str, &Value)]) -> Result<Vec<Value>, Error> {
+        let mut scratch = self.state.get_untracked();
+        let mut answers = Vec::new();
+        for (call, body) in calls {
+            answers.push(tally_core::call(&mut scratch, call, body, now())?);
+        }
+        self.state.set(scratch);
+        Ok(answers)
+    }
+
+    pub fn apply_one(&self, call: &str, body: &Value) -> Result<Value, Error> {
+        self.apply(&[(call, body)]).map(|mut v| v.remove(0))
+    }
+
+    /// `dry_run` against the current state, tracked: re-runs when the state changes.
+    pub fn check(&self, calls: &[(&str, &Value)]) -> Option<Error> {
+        self.state.with(|s| dry_run(s, calls).err())
+    }
+
+    /// A core read against the current state, tracked.
+    pub fn read(&self, call: &str, body: &Value) -> Result<Value, Error> {
+        self.state.with(|s| read(s, call, body))
+    }
+
+    /// The `data` list of a core answer (invoices, unmatched events, contracts).
+    pub fn read_list(&self, call: &str, body: &Value) -> Vec<Value> {
+        data_list(self.read(call, body))
+    }
+}
+
+pub fn data_list(answer: Result<Value, Error>) -> Vec<Value> {
+    answer.ok().and_then(|mut v| v.get_mut("data").map(Value::take)).and_then(|d| match d {
+        Value::Array(a) => Some(a),
+        _ => None,
+    }).unwrap_or_default()
+}
+
+/// A `<input type="date">` value as the core's RFC 3339 instant (midnight UTC); empty stays empty.
+pub fn date_to_rfc3339(d: &str) -> Option<String> {
+    let d = d.trim();
+    (!d.is_empty()).then(|| if d.contains('T') { d.to_string() } else { format!("{d}T00:00:00Z") })
+}
+
+/// Splits "a, b ,c" into trimmed non-empty parts.
+pub fn list(text: &str) -> Vec<String> {
+    text.split(',').map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect()
+}
+
+/// Reads `key=value` lines into a JSON object (custom fields).
+pub fn key_values(text: &str) -> serde_json::Map<String, Value> {
+    text.lines()
+        .filter_map(|l| l.split_once('=').map(|(k, v)| (k.trim().to_string(), Value::String(v.trim().to_string()))))
+        .filter(|(k, _)| !k.is_empty())
+        .collect()
+}
+
+/// A number typed in a form, passed to the core as a JSON number when it is one, else as the text
+/// itself so the core names the field it cannot read.
+pub fn number_or_text(text: &str) -> Value {
+    let t = text.trim();
+    serde_json::from_str::<serde_json::Number>(t).map(Value::Number).unwrap_or_else(|_| Value::String(t.to_string()))
+}

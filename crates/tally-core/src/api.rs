@@ -9,18 +9,17 @@ use crate::customer::{validate_aliases, Customer, SetIngestAliases};
 use crate::error::{parse, Error, ErrorCode, Result};
 use crate::invoice::{Invoice, InvoiceStatus, InvoiceType};
 use crate::metric::BillableMetric;
-use crate::money::number;
 use crate::overrides::{effective_rate, Override};
 use crate::product::{Product, ProductType};
-use crate::rate_card::{Price, Rate, RateCard};
+use crate::rate_card::{Rate, RateCard};
 use crate::rating::{rate_customer, Clock, Rated};
 use crate::state::State;
 use crate::time::Timestamp;
 use crate::usage::{validate_events, Event};
+use crate::wire::*;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 /// Runs one call (`"POST /v1/customers"`, `"GET /v1/customers/c1/invoices?type=USAGE"`) against the
 /// state at time `now`, answering the response body.
@@ -57,8 +56,13 @@ pub fn call(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Resu
     }
 }
 
+/// Every answer is `{"data": ...}`.
+fn answer<T: serde::Serialize>(data: T) -> Result<Value> {
+    Ok(json!({ "data": data }))
+}
+
 fn created(id: &str) -> Result<Value> {
-    Ok(json!({ "data": { "id": id } }))
+    answer(Created { id: id.to_string() })
 }
 
 fn customer<'a>(state: &'a State, id: &str) -> Result<&'a Customer> {
@@ -298,11 +302,7 @@ fn create_contract(state: &mut State, body: &Value) -> Result<Value> {
 }
 
 fn list_contracts(state: &State, body: &Value) -> Result<Value> {
-    #[derive(Deserialize)]
-    struct Body {
-        customer_id: String,
-    }
-    let b: Body = parse(body)?;
+    let b: ListContractsRequest = parse(body)?;
     customer(state, &b.customer_id)?;
     Ok(json!({ "data": state.contracts.values().filter(|c| c.customer_id == b.customer_id).collect::<Vec<_>>() }))
 }
@@ -431,7 +431,10 @@ pub fn ingest_events(state: &mut State, events: Vec<Event>) -> Result<Value> {
             added += 1;
         }
     }
-    Ok(json!({ "data": { "ingested": added, "duplicates": duplicates } }))
+    answer(Ingested {
+        ingested: added,
+        duplicates,
+    })
 }
 
 fn customer_events<'a>(state: &'a State, customer_id: &str) -> Vec<&'a Event> {
@@ -516,28 +519,9 @@ fn list_invoices(state: &State, customer_id: &str, query: &str, now: Timestamp) 
     Ok(json!({ "data": list }))
 }
 
-#[derive(Deserialize)]
-struct PreviewEvent {
-    #[serde(default)]
-    transaction_id: Option<String>,
-    #[serde(default)]
-    customer_id: Option<String>,
-    event_type: String,
-    timestamp: Timestamp,
-    #[serde(default)]
-    properties: Map<String, Value>,
-}
-
-#[derive(Deserialize)]
-struct PreviewBody {
-    events: Vec<PreviewEvent>,
-    #[serde(default)]
-    mode: Option<String>,
-}
-
 fn preview_events(state: &State, customer_id: &str, body: &Value, now: Timestamp) -> Result<Value> {
     customer(state, customer_id)?;
-    let b: PreviewBody = parse(body)?;
+    let b: PreviewEventsRequest = parse(body)?;
     let replace = match b.mode.as_deref().map(str::to_ascii_lowercase).as_deref() {
         None | Some("replace") => true,
         Some("merge") => false,
@@ -576,26 +560,8 @@ fn preview_events(state: &State, customer_id: &str, body: &Value, now: Timestamp
     Ok(json!({ "data": drafts }))
 }
 
-fn price_json(p: &Price) -> Value {
-    match p {
-        Price::Flat(x) => json!({ "rate_type": "FLAT", "price": number(*x) }),
-        Price::Tiered(t) => json!({ "rate_type": "TIERED", "tiers": t.iter().map(|t| {
-            let mut m = json!({ "price": number(t.price) });
-            if let Some(s) = t.size { m["size"] = json!(number(s)); }
-            m
-        }).collect::<Vec<_>>() }),
-    }
-}
-
 fn rate_schedule(state: &State, body: &Value, now: Timestamp) -> Result<Value> {
-    #[derive(Deserialize)]
-    struct Body {
-        customer_id: String,
-        contract_id: String,
-        #[serde(default)]
-        at: Option<Timestamp>,
-    }
-    let b: Body = parse(body)?;
+    let b: RateScheduleRequest = parse(body)?;
     let c = contract_of(state, &b.customer_id, &b.contract_id)?;
     let at = b.at.unwrap_or(now);
     let card = c.rate_card_id.as_ref().and_then(|id| state.rate_cards.get(id));
@@ -622,45 +588,29 @@ fn rate_schedule(state: &State, body: &Value, now: Timestamp) -> Result<Value> {
                 continue;
             }
             let list_price = list.map(Rate::price);
-            let mut row = json!({
-                "product_id": p.id,
-                "product_name": p.name,
-                "product_tags": p.tags,
-                "entitled": eff.is_some(),
-                "list_rate": list_price.as_ref().map(price_json),
-            });
-            if let Some(e) = &eff {
-                if Some(&e.price) != list_price.as_ref() {
-                    row["override_rate"] = price_json(&e.price);
-                }
-            }
-            if !pgv.is_empty() {
-                row["pricing_group_values"] = json!(pgv);
-            }
-            if let Some(r) = list {
-                row["starting_at"] = json!(r.starting_at);
-                if let Some(e) = r.ending_before {
-                    row["ending_before"] = json!(e);
-                }
-            }
+            let override_rate = eff
+                .as_ref()
+                .filter(|e| Some(&e.price) != list_price.as_ref())
+                .map(|e| PriceView::from(&e.price));
+            let row = RateScheduleRow {
+                product_id: p.id.clone(),
+                product_name: p.name.clone(),
+                product_tags: p.tags.clone(),
+                entitled: eff.is_some(),
+                list_rate: list_price.as_ref().map(PriceView::from),
+                override_rate,
+                pricing_group_values: pgv.clone(),
+                starting_at: list.map(|r| r.starting_at),
+                ending_before: list.and_then(|r| r.ending_before),
+            };
             rows.push(row);
         }
     }
-    Ok(json!({ "data": rows }))
+    answer(rows)
 }
 
 fn net_balance(state: &State, body: &Value, now: Timestamp) -> Result<Value> {
-    #[derive(Deserialize)]
-    struct Body {
-        customer_id: String,
-        #[serde(default)]
-        at: Option<Timestamp>,
-        #[serde(default)]
-        effective_before: Option<Timestamp>,
-        #[serde(default)]
-        contract_id: Option<String>,
-    }
-    let b: Body = parse(body)?;
+    let b: NetBalanceRequest = parse(body)?;
     customer(state, &b.customer_id)?;
     let at = b.at.or(b.effective_before).unwrap_or(now);
     let Rated { ledgers, .. } = rate_customer(
@@ -694,10 +644,14 @@ fn net_balance(state: &State, body: &Value, now: Timestamp) -> Result<Value> {
             by_kind[i] += ledger.balance_at(at, kind);
         }
     }
-    Ok(json!({ "data": {
-        "at": at,
-        "balance": number(by_kind[0] + by_kind[1]),
-        "by_type": { "PREPAID_COMMIT": number(by_kind[0]), "CREDIT": number(by_kind[1]), "POSTPAID_COMMIT": number(by_kind[2]) },
-        "credit_type": crate::invoice::USD_CENTS,
-    } }))
+    answer(NetBalance {
+        at,
+        balance: (by_kind[0] + by_kind[1]).normalize(),
+        by_type: BalancesByType {
+            PREPAID_COMMIT: by_kind[0].normalize(),
+            CREDIT: by_kind[1].normalize(),
+            POSTPAID_COMMIT: by_kind[2].normalize(),
+        },
+        credit_type: crate::invoice::USD_CENTS,
+    })
 }

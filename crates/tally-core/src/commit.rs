@@ -14,6 +14,7 @@ api_enum!(CommitType { Prepaid = "PREPAID", Postpaid = "POSTPAID" });
 api_enum!(Proration { None = "NONE", First = "FIRST", Last = "LAST", FirstAndLast = "FIRST_AND_LAST" });
 api_enum!(DurationUnit { Periods = "PERIODS" });
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct AccessItem {
     pub amount: Decimal,
@@ -21,6 +22,7 @@ pub struct AccessItem {
     pub ending_before: Timestamp,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct AccessSchedule {
     #[serde(default)]
@@ -30,6 +32,7 @@ pub struct AccessSchedule {
 }
 
 /// Commits and credits share one shape; credits have no `type` and no invoice schedule.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Commit {
     #[serde(default)]
@@ -56,6 +59,7 @@ pub struct Commit {
     pub custom_fields: IndexMap<String, String>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct UnitAmount {
     pub unit_price: Decimal,
@@ -69,6 +73,7 @@ impl UnitAmount {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct CommitDuration {
     pub value: u32,
@@ -76,6 +81,7 @@ pub struct CommitDuration {
     pub unit: Option<DurationUnit>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RecurringCommit {
     #[serde(default)]

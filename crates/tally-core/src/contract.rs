@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 api_enum!(Consolidation { All = "ALL" });
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ScheduledCharge {
     #[serde(default)]
@@ -28,6 +29,7 @@ pub struct ScheduledCharge {
 
 /// Only events whose `group_key` property is one of `group_values` count on the contract, from
 /// `starting_at` (absent: from the contract's start) until the next filter takes over.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct UsageFilter {
     pub group_key: String,
@@ -36,6 +38,7 @@ pub struct UsageFilter {
     pub starting_at: Option<Timestamp>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Contract {
     #[serde(default)]
@@ -78,6 +81,7 @@ pub struct Contract {
 }
 
 /// `POST /v2/contracts/edit`
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Deserialize)]
 pub struct ContractEdit {
     pub customer_id: String,
@@ -97,6 +101,7 @@ pub struct ContractEdit {
 }
 
 /// `POST /v1/contracts/setUsageFilter`
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Deserialize)]
 pub struct SetUsageFilter {
     pub customer_id: String,
@@ -107,6 +112,7 @@ pub struct SetUsageFilter {
 }
 
 /// `POST /v1/contracts/updateEndDate`
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Deserialize)]
 pub struct UpdateEndDate {
     pub customer_id: String,

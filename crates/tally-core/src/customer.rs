@@ -4,6 +4,7 @@ use crate::error::{Error, Result};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Customer {
     #[serde(default)]
@@ -17,6 +18,7 @@ pub struct Customer {
     pub external_id: Option<String>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Deserialize)]
 pub struct SetIngestAliases {
     pub ingest_aliases: Vec<String>,

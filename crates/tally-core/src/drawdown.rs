@@ -99,12 +99,14 @@ impl Ledger {
         }
     }
 
+    /// What a commit's balances paid for, as the invoices show it: the sum of its covered line totals.
+    /// A true-up bills against this figure so that a reader can check it from the invoices alone.
     pub fn consumed(&self, commit_id: &str) -> Decimal {
         self.segments
             .iter()
-            .zip(&self.remaining)
+            .zip(&self.draws)
             .filter(|(s, _)| s.commit_id == commit_id)
-            .map(|(s, r)| s.amount - r)
+            .flat_map(|(_, d)| d.iter().map(|(_, amount)| round_cents(*amount)))
             .sum()
     }
 
@@ -145,6 +147,7 @@ impl Ledger {
             .map(|p| p.tags.as_slice())
             .unwrap_or(&[]);
         let mut left = exact;
+        let mut covered_totals = Decimal::ZERO;
         for i in 0..self.segments.len() {
             if left <= Decimal::ZERO {
                 break;
@@ -169,6 +172,7 @@ impl Ledger {
             let mut covered = line.clone();
             covered.quantity = (take / line.unit_price).normalize();
             covered.total = round_cents(take);
+            covered_totals += covered.total;
             covered.commit_id = Some(seg.commit_id.clone());
             out.push(covered);
             if seg.kind != BalanceKind::PostpaidCommit {
@@ -193,7 +197,8 @@ impl Ledger {
         } else if left > Decimal::ZERO {
             let mut rest = line;
             rest.quantity = (left / rest.unit_price).normalize();
-            rest.total = round_cents(left);
+            // The parts of a split line add up to what the whole line would have cost.
+            rest.total = round_cents(exact) - covered_totals;
             out.push(rest);
         }
     }

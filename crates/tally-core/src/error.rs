@@ -4,6 +4,7 @@ use serde::Serialize;
 use std::fmt;
 
 /// What kind of refusal this is; stable strings that JS callers can switch on.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
@@ -19,6 +20,7 @@ pub enum ErrorCode {
     UnknownCall,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Error {
     pub code: ErrorCode,

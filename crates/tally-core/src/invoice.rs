@@ -7,6 +7,7 @@ use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum InvoiceType {
@@ -14,6 +15,7 @@ pub enum InvoiceType {
     Scheduled,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum InvoiceStatus {
@@ -21,6 +23,7 @@ pub enum InvoiceStatus {
     Finalized,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum LineType {
@@ -31,6 +34,7 @@ pub enum LineType {
     PostpaidTrueup,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TierInfo {
     pub level: u32,
@@ -40,6 +44,7 @@ pub struct TierInfo {
     pub size: Option<Decimal>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineItem {
     pub name: String,
@@ -64,6 +69,7 @@ pub struct LineItem {
     pub commit_id: Option<String>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreditType {
     pub id: &'static str,
@@ -75,6 +81,7 @@ pub const USD_CENTS: CreditType = CreditType {
     name: "USD (cents)",
 };
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Invoice {
     pub id: String,

@@ -27,6 +27,7 @@ pub mod schedule;
 pub mod state;
 pub mod time;
 pub mod usage;
+pub mod wire;
 
 pub use api::call;
 pub use error::{Error, ErrorCode, Result};

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 api_enum!(Aggregation { Count = "COUNT", Sum = "SUM", Max = "MAX", Unique = "UNIQUE", Latest = "LATEST" });
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct InValues {
     #[serde(default)]
@@ -17,6 +18,7 @@ pub struct InValues {
     pub not_in_values: Option<Vec<String>>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PropertyFilter {
     pub name: String,
@@ -28,6 +30,7 @@ pub struct PropertyFilter {
     pub not_in_values: Option<Vec<String>>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct BillableMetric {
     #[serde(default)]

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 api_enum!(OverrideType { Overwrite = "OVERWRITE", Multiplier = "MULTIPLIER", Tiered = "TIERED" });
 api_enum!(Prioritization { LowestMultiplier = "LOWEST_MULTIPLIER", Explicit = "EXPLICIT" });
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct OverwriteRate {
     pub rate_type: RateType,
@@ -28,6 +29,7 @@ pub struct OverwriteRate {
     pub tiers: Option<Vec<Tier>>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct MultiplierTier {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35,6 +37,7 @@ pub struct MultiplierTier {
     pub multiplier: Decimal,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Specifier {
     #[serde(default)]
@@ -49,6 +52,7 @@ pub struct Specifier {
     pub commit_ids: Vec<String>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Override {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -10,6 +10,7 @@ api_enum!(ProductType { Usage = "USAGE", Fixed = "FIXED", Composite = "COMPOSITE
 api_enum!(ConversionOperation { Multiply = "MULTIPLY", Divide = "DIVIDE" });
 api_enum!(RoundingMethod { RoundUp = "ROUND_UP", RoundDown = "ROUND_DOWN", RoundHalfUp = "ROUND_HALF_UP" });
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct QuantityConversion {
     pub conversion_factor: Decimal,
@@ -18,12 +19,14 @@ pub struct QuantityConversion {
     pub name: Option<String>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct QuantityRounding {
     pub rounding_method: RoundingMethod,
     pub decimal_places: u32,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Product {
     #[serde(default)]

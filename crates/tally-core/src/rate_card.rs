@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 api_enum!(RateType { Flat = "FLAT", Tiered = "TIERED", Percentage = "PERCENTAGE", Subscription = "SUBSCRIPTION" });
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Tier {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -78,6 +79,7 @@ pub fn validate_tiers<T>(tiers: &[T], size: impl Fn(&T) -> Option<Decimal>, path
     Ok(())
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Rate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -159,6 +161,7 @@ impl Rate {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RateCardAlias {
     pub name: String,
@@ -168,6 +171,7 @@ pub struct RateCardAlias {
     pub ending_before: Option<Timestamp>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RateCard {
     #[serde(default)]

@@ -27,6 +27,7 @@ impl Frequency {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct UsageStatementSchedule {
     pub frequency: Frequency,
@@ -127,6 +128,7 @@ pub fn grid_cell(anchor: Timestamp, months: i64, t: Timestamp) -> (Timestamp, Ti
 }
 
 /// One dated amount of a schedule: `amount`, or `unit_price` × `quantity`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ScheduleItem {
     pub timestamp: Timestamp,
@@ -138,6 +140,7 @@ pub struct ScheduleItem {
     pub quantity: Option<Decimal>,
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RecurringSchedule {
     pub starting_at: Timestamp,
@@ -154,6 +157,7 @@ pub struct RecurringSchedule {
 }
 
 /// `schedule_items` or `recurring_schedule` (both may be given; their occurrences add up).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Schedule {
     #[serde(default)]

@@ -1,0 +1,166 @@
+//! Request and response bodies of the calls that have no domain type of their own. With the domain
+//! types they make the whole wire format, and the TypeScript declarations are generated from them.
+
+use crate::invoice::CreditType;
+use crate::money::{as_number, as_opt_number};
+use crate::rate_card::{Price, RateType};
+use crate::time::Timestamp;
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Every create answers the id of what it made.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Serialize)]
+pub struct Created {
+    pub id: String,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Serialize)]
+pub struct Ingested {
+    pub ingested: usize,
+    /// Events whose `transaction_id` was already known: counted once, so skipped.
+    pub duplicates: usize,
+}
+
+/// `POST /v1/contracts/list`
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Deserialize)]
+pub struct ListContractsRequest {
+    pub customer_id: String,
+}
+
+/// An event for `previewEvents`: the customer is the one in the path unless given.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Deserialize)]
+pub struct PreviewEvent {
+    #[serde(default)]
+    pub transaction_id: Option<String>,
+    #[serde(default)]
+    pub customer_id: Option<String>,
+    pub event_type: String,
+    pub timestamp: Timestamp,
+    #[serde(default)]
+    pub properties: Map<String, Value>,
+}
+
+/// `POST /v1/customers/{id}/previewEvents`: `mode` is `replace` (default) or `merge`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Deserialize)]
+pub struct PreviewEventsRequest {
+    pub events: Vec<PreviewEvent>,
+    #[serde(default)]
+    pub mode: Option<String>,
+}
+
+/// `POST /v1/contracts/getContractRateSchedule`; `at` defaults to now.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Deserialize)]
+pub struct RateScheduleRequest {
+    pub customer_id: String,
+    pub contract_id: String,
+    #[serde(default)]
+    pub at: Option<Timestamp>,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PriceTier {
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_opt_number")]
+    pub size: Option<Decimal>,
+    #[serde(serialize_with = "as_number")]
+    pub price: Decimal,
+}
+
+/// A price as a rate schedule shows it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PriceView {
+    pub rate_type: RateType,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "as_opt_number")]
+    pub price: Option<Decimal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiers: Option<Vec<PriceTier>>,
+}
+
+impl From<&Price> for PriceView {
+    fn from(p: &Price) -> Self {
+        match p {
+            Price::Flat(x) => PriceView {
+                rate_type: RateType::Flat,
+                price: Some(x.normalize()),
+                tiers: None,
+            },
+            Price::Tiered(t) => PriceView {
+                rate_type: RateType::Tiered,
+                price: None,
+                tiers: Some(
+                    t.iter()
+                        .map(|t| PriceTier {
+                            size: t.size.map(|s| s.normalize()),
+                            price: t.price.normalize(),
+                        })
+                        .collect(),
+                ),
+            },
+        }
+    }
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Serialize)]
+pub struct RateScheduleRow {
+    pub product_id: String,
+    pub product_name: String,
+    pub product_tags: Vec<String>,
+    /// Whether the product is billed on this contract at that time.
+    pub entitled: bool,
+    pub list_rate: Option<PriceView>,
+    /// Present when an override changes the list price.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub override_rate: Option<PriceView>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub pricing_group_values: IndexMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starting_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ending_before: Option<Timestamp>,
+}
+
+/// `POST /v1/contracts/customerBalances/getNetBalance`; `at` (or `effective_before`) defaults to now.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Deserialize)]
+pub struct NetBalanceRequest {
+    pub customer_id: String,
+    #[serde(default)]
+    pub at: Option<Timestamp>,
+    #[serde(default)]
+    pub effective_before: Option<Timestamp>,
+    #[serde(default)]
+    pub contract_id: Option<String>,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Serialize)]
+#[allow(non_snake_case)]
+pub struct BalancesByType {
+    #[serde(serialize_with = "as_number")]
+    pub PREPAID_COMMIT: Decimal,
+    #[serde(serialize_with = "as_number")]
+    pub CREDIT: Decimal,
+    #[serde(serialize_with = "as_number")]
+    pub POSTPAID_COMMIT: Decimal,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Serialize)]
+pub struct NetBalance {
+    pub at: Timestamp,
+    /// What prepaid commits and credits have left at `at` (postpaid commits are promises, not balance).
+    #[serde(serialize_with = "as_number")]
+    pub balance: Decimal,
+    pub by_type: BalancesByType,
+    pub credit_type: CreditType,
+}

@@ -34,8 +34,9 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
   apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
-# JS test dependencies (playwright-core drives Debian's chromium; it never downloads a browser).
-if [ ! -d web/tests/node_modules/playwright-core ]; then
+# JS test dependencies (playwright-core drives Debian's chromium; it never downloads a browser;
+# typescript type-checks the package's declarations). Reinstalled only when the lockfile changes.
+if ! cmp -s web/tests/package-lock.json web/tests/node_modules/.tally-lock; then
   say "installing the JS test dependencies (npm ci)"
-  (cd web/tests && npm ci --no-audit --no-fund --silent)
+  (cd web/tests && npm ci --no-audit --no-fund --silent && cp package-lock.json node_modules/.tally-lock)
 fi

@@ -1,4 +1,6 @@
-//! Embeds every scenario file of tests/scenarios/ into the browser tests, which have no file system.
+//! Embeds every scenario file of tests/scenarios/ into the browser tests, which have no file system,
+//! together with what the native build of tally-core prints for it (`tally run`): this script runs
+//! on the host, so the browser test can check the wasm build gives the very same bytes.
 use std::{env, fs, path::PathBuf};
 
 fn main() {
@@ -12,15 +14,21 @@ fn main() {
         })
         .unwrap_or_default();
     files.sort();
-    let mut out = String::from("pub const SCENARIOS: &[(&str, &str)] = &[\n");
+    let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap());
+    let mut out = String::from("pub const SCENARIOS: &[(&str, &str, &str)] = &[\n");
     for f in files {
         let abs = fs::canonicalize(&f).unwrap();
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        let text = fs::read_to_string(&abs).unwrap();
+        let native = tally_core::scenario::run(&text).unwrap_or_else(|e| format!("not a scenario: {e}"));
+        let native_file = out_dir.join(format!("{name}.native.json"));
+        fs::write(&native_file, native).unwrap();
         out += &format!(
-            "    ({:?}, include_str!({:?})),\n",
-            f.file_name().unwrap().to_string_lossy(),
-            abs.display().to_string()
+            "    ({name:?}, include_str!({:?}), include_str!({:?})),\n",
+            abs.display().to_string(),
+            native_file.display().to_string()
         );
     }
     out += "];\n";
-    fs::write(PathBuf::from(env::var("OUT_DIR").unwrap()).join("scenarios.rs"), out).unwrap();
+    fs::write(out_dir.join("scenarios.rs"), out).unwrap();
 }

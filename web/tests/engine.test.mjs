@@ -41,3 +41,32 @@ for (const file of scenarios) {
     assert.equal(fromWasm, fromNative);
   });
 }
+
+test('a bad event refuses the whole batch, naming the event and field', () => {
+  const engine = new Engine('2025-01-01T00:00:00Z');
+  engine.createCustomer({ id: 'c', name: 'C' });
+  assert.throws(() => engine.ingest([
+    { transaction_id: 'ok', customer_id: 'c', event_type: 'x', timestamp: '2025-01-01T00:00:00Z' },
+    { transaction_id: 'bad', customer_id: 'c', event_type: 'x', timestamp: 'yesterday' },
+  ]), (e) => e.code === 'invalid_body' && e.path === '[1].timestamp');
+  assert.deepEqual(engine.call('GET /v1/usage/unmatched', null).data, []);
+  assert.deepEqual(engine.ingest([{ transaction_id: 'ok', customer_id: 'c', event_type: 'x', timestamp: '2025-01-01T00:00:00Z' }]).data,
+    { ingested: '1', duplicates: '0' });
+});
+
+test('exportState and importState round-trip; a bad import throws and keeps the state', () => {
+  const engine = new Engine('2025-01-01T00:00:00Z');
+  engine.createCustomer({ id: 'c', name: 'C', custom_fields: { tier: 'gold' } });
+  const saved = engine.exportState();
+  assert.equal(JSON.parse(saved).tally_state_version, 1);
+  const other = new Engine('2025-01-01T00:00:00Z');
+  other.importState(saved);
+  assert.equal(other.call('GET /v1/customers/c', null).data.custom_fields.tier, 'gold');
+  assert.throws(() => other.importState('{"tally_state_version": 99, "state": {}}'), (e) => e.path === 'tally_state_version');
+  assert.equal(other.exportState(), saved);
+});
+
+test('an unknown call is refused with code unknown_call', () => {
+  const engine = new Engine('2025-01-01T00:00:00Z');
+  assert.throws(() => engine.call('POST /v1/nope', {}), (e) => e.code === 'unknown_call');
+});

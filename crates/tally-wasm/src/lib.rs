@@ -11,6 +11,10 @@ use serde_json::Value;
 use tally_core::{scenario, State, Timestamp};
 use wasm_bindgen::prelude::*;
 
+// The wire types, generated from the Rust types (tests/typescript.rs), shipped in the package's .d.ts.
+#[wasm_bindgen(typescript_custom_section)]
+const WIRE_TYPES: &'static str = include_str!("../types/tally.d.ts");
+
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
@@ -73,36 +77,57 @@ impl Engine {
     }
 
     /// Any call of the billing API: `call("POST /v1/customers", {...})`.
-    pub fn call(&mut self, path: &str, body: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "Data<any>")]
+    pub fn call(
+        &mut self,
+        path: &str,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] body: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let body = from_js(body)?;
         tally_core::call(&mut self.state, path, &body, self.now)
             .map(|v| to_js(&v))
             .map_err(into_js)
     }
 
-    #[wasm_bindgen(js_name = createCustomer)]
-    pub fn create_customer(&mut self, body: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = createCustomer, unchecked_return_type = "Data<Created>")]
+    pub fn create_customer(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Customer")] body: JsValue,
+    ) -> Result<JsValue, JsValue> {
         self.call("POST /v1/customers", body)
     }
 
-    #[wasm_bindgen(js_name = createContract)]
-    pub fn create_contract(&mut self, body: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = createContract, unchecked_return_type = "Data<Created>")]
+    pub fn create_contract(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Contract")] body: JsValue,
+    ) -> Result<JsValue, JsValue> {
         self.call("POST /v1/contracts/create", body)
     }
 
-    #[wasm_bindgen(js_name = editContract)]
-    pub fn edit_contract(&mut self, body: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = editContract, unchecked_return_type = "Data<Created>")]
+    pub fn edit_contract(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "ContractEdit")] body: JsValue,
+    ) -> Result<JsValue, JsValue> {
         self.call("POST /v2/contracts/edit", body)
     }
 
-    #[wasm_bindgen(js_name = setUsageFilter)]
-    pub fn set_usage_filter(&mut self, body: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = setUsageFilter, unchecked_return_type = "Data<Created>")]
+    pub fn set_usage_filter(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "SetUsageFilter")] body: JsValue,
+    ) -> Result<JsValue, JsValue> {
         self.call("POST /v1/contracts/setUsageFilter", body)
     }
 
     /// `POST /v1/ingest`, reading the events straight from JS (no JSON round trip): the fast path for
     /// large arrays.
-    pub fn ingest(&mut self, events: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "Data<Ingested>")]
+    pub fn ingest(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Event[]")] events: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let de = serde_wasm_bindgen::Deserializer::from(events);
         let events: Vec<tally_core::usage::Event> = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
@@ -118,6 +143,7 @@ impl Engine {
     }
 
     /// A customer's invoices; `query` is the list call's query string (`ending_before=...&type=USAGE`).
+    #[wasm_bindgen(unchecked_return_type = "Data<Invoice[]>")]
     pub fn invoices(&mut self, customer_id: &str, query: Option<String>) -> Result<JsValue, JsValue> {
         let q = query
             .map(|q| format!("?{}", q.trim_start_matches('?')))
@@ -125,13 +151,20 @@ impl Engine {
         self.call(&format!("GET /v1/customers/{customer_id}/invoices{q}"), JsValue::NULL)
     }
 
-    #[wasm_bindgen(js_name = netBalance)]
-    pub fn net_balance(&mut self, body: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = netBalance, unchecked_return_type = "Data<NetBalance>")]
+    pub fn net_balance(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "NetBalanceRequest")] body: JsValue,
+    ) -> Result<JsValue, JsValue> {
         self.call("POST /v1/contracts/customerBalances/getNetBalance", body)
     }
 
-    #[wasm_bindgen(js_name = previewEvents)]
-    pub fn preview_events(&mut self, customer_id: &str, body: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = previewEvents, unchecked_return_type = "Data<Invoice[]>")]
+    pub fn preview_events(
+        &mut self,
+        customer_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "PreviewEventsRequest")] body: JsValue,
+    ) -> Result<JsValue, JsValue> {
         self.call(&format!("POST /v1/customers/{customer_id}/previewEvents"), body)
     }
 

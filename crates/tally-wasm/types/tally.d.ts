@@ -1,0 +1,459 @@
+// Tally's wire types. Generated from the Rust types by crates/tally-wasm/tests/typescript.rs:
+// do not edit by hand.
+
+/** RFC 3339, UTC in outputs: `2025-01-01T00:00:00Z`. */
+export type Timestamp = string;
+/** Money and quantities going in: cents of the credit type, as a number or a decimal string. */
+export type Decimal = number | string;
+/** Enum values are accepted in any letter case and returned in upper case. */
+export type AnyCase<T extends string> = T | Lowercase<T>;
+/** Every answer of the billing API. */
+export interface Data<T> {
+  data: T;
+}
+
+export interface AccessItem {
+  amount: Decimal;
+  starting_at: Timestamp;
+  ending_before: Timestamp;
+}
+
+export interface AccessSchedule {
+  schedule_items?: AccessItem[];
+  credit_type_id?: string | null;
+}
+
+export type Aggregation = "COUNT" | "SUM" | "MAX" | "UNIQUE" | "LATEST";
+
+export type AmountDistribution = "EACH" | "DIVIDED" | "DIVIDED_ROUNDED";
+
+export interface BalancesByType {
+  PREPAID_COMMIT: string;
+  CREDIT: string;
+  POSTPAID_COMMIT: string;
+}
+
+export interface BillableMetric {
+  id?: string;
+  name: string;
+  event_type_filter?: InValues | null;
+  property_filters?: PropertyFilter[];
+  aggregation_type: AnyCase<Aggregation>;
+  aggregation_key?: string | null;
+  group_keys?: string[][];
+  custom_fields?: Record<string, string>;
+}
+
+/** Commits and credits share one shape; credits have no `type` and no invoice schedule. */
+export interface Commit {
+  id?: string;
+  type?: AnyCase<CommitType> | null;
+  name?: string | null;
+  product_id: string;
+  access_schedule: AccessSchedule;
+  invoice_schedule?: Schedule | null;
+  applicable_product_ids?: string[];
+  applicable_product_tags?: string[];
+  priority?: Decimal | null;
+  rate_type?: string | null;
+  description?: string | null;
+  custom_fields?: Record<string, string>;
+}
+
+export interface CommitDuration {
+  value: number;
+  unit?: AnyCase<DurationUnit> | null;
+}
+
+export type CommitType = "PREPAID" | "POSTPAID";
+
+export type Consolidation = "ALL";
+
+export interface Contract {
+  id?: string;
+  customer_id: string;
+  name?: string | null;
+  starting_at: Timestamp;
+  ending_before?: Timestamp | null;
+  rate_card_id?: string | null;
+  rate_card_alias?: string | null;
+  commits?: Commit[];
+  credits?: Commit[];
+  recurring_commits?: RecurringCommit[];
+  recurring_credits?: RecurringCommit[];
+  scheduled_charges?: ScheduledCharge[];
+  usage_statement_schedule?: UsageStatementSchedule | null;
+  overrides?: Override[];
+  usage_filter?: UsageFilter | null;
+  /** Every filter ever set, in effect order: the one in `usage_filter` and each `setUsageFilter`. */
+  usage_filter_history?: UsageFilter[];
+  scheduled_charges_on_usage_invoices?: AnyCase<Consolidation> | null;
+  multiplier_override_prioritization?: AnyCase<Prioritization> | null;
+  custom_fields?: Record<string, string>;
+}
+
+/** `POST /v2/contracts/edit` */
+export interface ContractEdit {
+  customer_id: string;
+  contract_id: string;
+  add_overrides?: Override[];
+  add_commits?: Commit[];
+  add_credits?: Commit[];
+  add_scheduled_charges?: ScheduledCharge[];
+  add_recurring_commits?: RecurringCommit[];
+  add_recurring_credits?: RecurringCommit[];
+}
+
+export type ConversionOperation = "MULTIPLY" | "DIVIDE";
+
+/** Every create answers the id of what it made. */
+export interface Created {
+  id: string;
+}
+
+export interface CreditType {
+  id: string;
+  name: string;
+}
+
+export interface Customer {
+  id?: string;
+  name: string;
+  ingest_aliases?: string[];
+  custom_fields?: Record<string, string>;
+  external_id?: string | null;
+}
+
+export type DurationUnit = "PERIODS";
+
+export interface Event {
+  transaction_id: string;
+  customer_id: string;
+  event_type: string;
+  timestamp: Timestamp;
+  properties?: Record<string, unknown>;
+}
+
+export type Frequency = "MONTHLY" | "QUARTERLY" | "SEMI_ANNUAL" | "ANNUAL";
+
+export interface InValues {
+  in_values?: string[] | null;
+  not_in_values?: string[] | null;
+}
+
+export interface Ingested {
+  ingested: string;
+  /** Events whose `transaction_id` was already known: counted once, so skipped. */
+  duplicates: string;
+}
+
+export interface Invoice {
+  id: string;
+  customer_id: string;
+  contract_id: string;
+  type: InvoiceType;
+  status: InvoiceStatus;
+  start_timestamp?: Timestamp | null;
+  end_timestamp?: Timestamp | null;
+  issued_at: Timestamp;
+  credit_type: CreditType;
+  total: string;
+  line_items: LineItem[];
+}
+
+export type InvoiceStatus = "DRAFT" | "FINALIZED";
+
+export type InvoiceType = "USAGE" | "SCHEDULED";
+
+export interface LineItem {
+  name: string;
+  type: LineType;
+  product_id: string;
+  quantity: string;
+  unit_price: string;
+  total: string;
+  starting_at: Timestamp;
+  ending_before: Timestamp;
+  pricing_group_values?: Record<string, string>;
+  presentation_group_values?: Record<string, string>;
+  tier?: TierInfo | null;
+  commit_id?: string | null;
+}
+
+export type LineType = "usage" | "scheduled" | "commit_purchase" | "applied_commit_or_credit" | "postpaid_trueup";
+
+/** `POST /v1/contracts/list` */
+export interface ListContractsRequest {
+  customer_id: string;
+}
+
+export interface MultiplierTier {
+  size?: Decimal | null;
+  multiplier: Decimal;
+}
+
+export interface NetBalance {
+  at: Timestamp;
+  /** What prepaid commits and credits have left at `at` (postpaid commits are promises, not balance). */
+  balance: string;
+  by_type: BalancesByType;
+  credit_type: CreditType;
+}
+
+/** `POST /v1/contracts/customerBalances/getNetBalance`; `at` (or `effective_before`) defaults to now. */
+export interface NetBalanceRequest {
+  customer_id: string;
+  at?: Timestamp | null;
+  effective_before?: Timestamp | null;
+  contract_id?: string | null;
+}
+
+export interface Override {
+  id?: string | null;
+  starting_at: Timestamp;
+  ending_before?: Timestamp | null;
+  entitled?: boolean | null;
+  type?: AnyCase<OverrideType> | null;
+  multiplier?: Decimal | null;
+  overwrite_rate?: OverwriteRate | null;
+  tiers?: MultiplierTier[] | null;
+  priority?: Decimal | null;
+  product_id?: string | null;
+  applicable_product_tags?: string[];
+  override_specifiers?: Specifier[];
+}
+
+export type OverrideType = "OVERWRITE" | "MULTIPLIER" | "TIERED";
+
+export interface OverwriteRate {
+  rate_type: AnyCase<RateType>;
+  price?: Decimal | null;
+  tiers?: Tier[] | null;
+}
+
+/** An event for `previewEvents`: the customer is the one in the path unless given. */
+export interface PreviewEvent {
+  transaction_id?: string | null;
+  customer_id?: string | null;
+  event_type: string;
+  timestamp: Timestamp;
+  properties?: Record<string, unknown>;
+}
+
+/** `POST /v1/customers/{id}/previewEvents`: `mode` is `replace` (default) or `merge`. */
+export interface PreviewEventsRequest {
+  events: PreviewEvent[];
+  mode?: string | null;
+}
+
+export interface PriceTier {
+  size?: string | null;
+  price: string;
+}
+
+/** A price as a rate schedule shows it. */
+export interface PriceView {
+  rate_type: RateType;
+  price?: string | null;
+  tiers?: PriceTier[] | null;
+}
+
+export type Prioritization = "LOWEST_MULTIPLIER" | "EXPLICIT";
+
+export interface Product {
+  id?: string;
+  name: string;
+  type: AnyCase<ProductType>;
+  billable_metric_id?: string | null;
+  tags?: string[];
+  pricing_group_key?: string[];
+  presentation_group_key?: string[];
+  quantity_conversion?: QuantityConversion | null;
+  quantity_rounding?: QuantityRounding | null;
+  custom_fields?: Record<string, string>;
+}
+
+export type ProductType = "USAGE" | "FIXED" | "COMPOSITE" | "SUBSCRIPTION";
+
+export interface PropertyFilter {
+  name: string;
+  exists?: boolean | null;
+  in_values?: string[] | null;
+  not_in_values?: string[] | null;
+}
+
+export type Proration = "NONE" | "FIRST" | "LAST" | "FIRST_AND_LAST";
+
+export interface QuantityConversion {
+  conversion_factor: Decimal;
+  operation: AnyCase<ConversionOperation>;
+  name?: string | null;
+}
+
+export interface QuantityRounding {
+  rounding_method: AnyCase<RoundingMethod>;
+  decimal_places: number;
+}
+
+export interface Rate {
+  rate_card_id?: string | null;
+  product_id: string;
+  starting_at: Timestamp;
+  ending_before?: Timestamp | null;
+  entitled?: boolean;
+  rate_type: AnyCase<RateType>;
+  price?: Decimal | null;
+  tiers?: Tier[] | null;
+  pricing_group_values?: Record<string, string>;
+  commit_rate?: unknown;
+}
+
+export interface RateCard {
+  id?: string;
+  name: string;
+  description?: string | null;
+  aliases?: RateCardAlias[];
+  rates?: Rate[];
+}
+
+export interface RateCardAlias {
+  name: string;
+  starting_at?: Timestamp | null;
+  ending_before?: Timestamp | null;
+}
+
+/** `POST /v1/contracts/getContractRateSchedule`; `at` defaults to now. */
+export interface RateScheduleRequest {
+  customer_id: string;
+  contract_id: string;
+  at?: Timestamp | null;
+}
+
+export interface RateScheduleRow {
+  product_id: string;
+  product_name: string;
+  product_tags: string[];
+  /** Whether the product is billed on this contract at that time. */
+  entitled: boolean;
+  list_rate: PriceView | null;
+  /** Present when an override changes the list price. */
+  override_rate?: PriceView | null;
+  pricing_group_values?: Record<string, string>;
+  starting_at?: Timestamp | null;
+  ending_before?: Timestamp | null;
+}
+
+export type RateType = "FLAT" | "TIERED" | "PERCENTAGE" | "SUBSCRIPTION";
+
+export interface RecurringCommit {
+  id?: string;
+  product_id: string;
+  name?: string | null;
+  access_amount: UnitAmount;
+  invoice_amount?: UnitAmount | null;
+  commit_duration?: CommitDuration | null;
+  recurrence_frequency?: AnyCase<Frequency> | null;
+  proration?: AnyCase<Proration> | null;
+  priority?: Decimal | null;
+  rollover_fraction?: Decimal | null;
+  starting_at: Timestamp;
+  ending_before?: Timestamp | null;
+  applicable_product_ids?: string[];
+  applicable_product_tags?: string[];
+  description?: string | null;
+}
+
+export interface RecurringSchedule {
+  starting_at: Timestamp;
+  ending_before: Timestamp;
+  frequency: AnyCase<Frequency>;
+  amount?: Decimal | null;
+  unit_price?: Decimal | null;
+  quantity?: Decimal | null;
+  amount_distribution?: AnyCase<AmountDistribution> | null;
+}
+
+export type RoundingMethod = "ROUND_UP" | "ROUND_DOWN" | "ROUND_HALF_UP";
+
+/** `schedule_items` or `recurring_schedule` (both may be given; their occurrences add up). */
+export interface Schedule {
+  schedule_items?: ScheduleItem[];
+  recurring_schedule?: RecurringSchedule | null;
+  credit_type_id?: string | null;
+}
+
+/** One dated amount of a schedule: `amount`, or `unit_price` × `quantity`. */
+export interface ScheduleItem {
+  timestamp: Timestamp;
+  amount?: Decimal | null;
+  unit_price?: Decimal | null;
+  quantity?: Decimal | null;
+}
+
+export interface ScheduledCharge {
+  id?: string;
+  product_id: string;
+  name?: string | null;
+  schedule: Schedule;
+  description?: string | null;
+  custom_fields?: Record<string, string>;
+}
+
+export interface SetIngestAliases {
+  ingest_aliases: string[];
+}
+
+/** `POST /v1/contracts/setUsageFilter` */
+export interface SetUsageFilter {
+  customer_id: string;
+  contract_id: string;
+  group_key: string;
+  group_values: string[];
+  starting_at: Timestamp;
+}
+
+export interface Specifier {
+  product_id?: string | null;
+  product_tags?: string[];
+  pricing_group_values?: Record<string, string>;
+  presentation_group_values?: Record<string, string>;
+  commit_ids?: string[];
+}
+
+export type StatementDay = "FIRST_OF_MONTH" | "CONTRACT_START" | "CUSTOM_DATE";
+
+export interface Tier {
+  size?: Decimal | null;
+  price: Decimal;
+}
+
+export interface TierInfo {
+  level: string;
+  starting_at: string;
+  size?: string | null;
+}
+
+export interface UnitAmount {
+  unit_price: Decimal;
+  quantity?: Decimal | null;
+}
+
+/** `POST /v1/contracts/updateEndDate` */
+export interface UpdateEndDate {
+  customer_id: string;
+  contract_id: string;
+  ending_before?: Timestamp | null;
+}
+
+/** Only events whose `group_key` property is one of `group_values` count on the contract, from `starting_at` (absent: from the contract's start) until the next filter takes over. */
+export interface UsageFilter {
+  group_key: string;
+  group_values: string[];
+  starting_at?: Timestamp | null;
+}
+
+export interface UsageStatementSchedule {
+  frequency: AnyCase<Frequency>;
+  day?: AnyCase<StatementDay> | null;
+  billing_anchor_date?: Timestamp | null;
+}

@@ -1,0 +1,50 @@
+// The package as its users meet it: imported by name ('tally-billing', through package.json's
+// exports), the README's example run as written, and the TypeScript declarations type-checked.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, symlinkSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = join(here, '../..');
+
+before(() => {
+  // Install the built pkg/ the way `npm install ./pkg` would: node_modules/tally-billing -> pkg.
+  const link = join(here, 'node_modules/tally-billing');
+  try { lstatSync(link); } catch { symlinkSync(join(root, 'pkg'), link, 'dir'); }
+});
+
+test("the README's JavaScript example runs and prints what it says", () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const block = readme.match(/<!-- example:js -->\s*```js\n([\s\S]*?)```/);
+  assert.ok(block, 'README has the example block');
+  const dir = join(here, '.tmp');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'readme-example.mjs');
+  writeFileSync(file, block[1]);
+  const run = spawnSync(process.execPath, [file], { encoding: 'utf8', cwd: here });
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(run.status, 0, run.stderr);
+  // 3 calls at 2.5 cents = 7.5 cents; the line total rounds half away from zero to 8.
+  assert.equal(run.stdout.trim(), '8');
+});
+
+function tsc(file) {
+  const bin = join(here, 'node_modules/typescript/bin/tsc');
+  return spawnSync(process.execPath, [bin, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext',
+    '--target', 'esnext', '--skipLibCheck', 'false', join(here, 'typecheck', file)], { encoding: 'utf8', cwd: here });
+}
+
+test('the TypeScript declarations type-check real use under --strict', () => {
+  const r = tsc('uses-tally.ts');
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+});
+
+test('the TypeScript declarations reject a misspelled enum and money of the wrong type', () => {
+  const r = tsc('misuses-tally.ts');
+  assert.notEqual(r.status, 0);
+  assert.match(r.stdout, /"prepayed"/);
+  assert.match(r.stdout, /cents/);
+});

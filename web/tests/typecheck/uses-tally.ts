@@ -1,0 +1,16 @@
+// Compiles under `tsc --strict` against the package's declarations: what a TypeScript user writes.
+import { Engine, type Contract, type Invoice } from 'tally-billing';
+
+const engine = new Engine('2025-03-01T00:00:00Z');
+engine.createCustomer({ id: 'c', name: 'WidgetsExpress', ingest_aliases: ['team@widgetsexpress.com'] });
+const contract: Contract = {
+  customer_id: 'c',
+  starting_at: '2025-01-01T00:00:00Z',
+  commits: [{ type: 'prepaid', product_id: 'p', access_schedule: { schedule_items: [{ amount: 1000000, starting_at: '2025-01-01T00:00:00Z', ending_before: '2026-01-01T00:00:00Z' }] } }],
+  usage_statement_schedule: { frequency: 'MONTHLY', day: 'contract_start' },
+};
+const id: string = engine.createContract(contract).data.id;
+const invoices: Invoice[] = engine.invoices('c', 'ending_before=2025-02-01T00:00:00Z').data;
+const total: string = invoices[0]?.total ?? '0';
+const lineTypes: string[] = invoices.flatMap((i) => i.line_items.map((l) => l.type));
+console.log(id, total, lineTypes);

@@ -161,7 +161,8 @@ impl Segment {
 
 impl Commit {
     pub fn display_name(&self) -> String {
-        self.name.clone().unwrap_or_else(|| "Commit".to_string())
+        let fallback = if self.kind.is_none() { "Credit" } else { "Commit" };
+        self.name.clone().unwrap_or_else(|| fallback.to_string())
     }
 
     pub fn balance_kind(&self) -> BalanceKind {

@@ -19,7 +19,7 @@ use crate::time::Timestamp;
 use crate::usage::Event;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 /// The clock and the reach of one rating.
 #[derive(Debug, Clone, Copy)]
@@ -451,23 +451,19 @@ fn new_invoice(
     }
 }
 
-/// Places a dated line: onto the usage invoice whose period ends that day when the contract
-/// consolidates, otherwise onto the contract's SCHEDULED invoice for that instant.
-fn place(c: &Contract, usage: &mut [Invoice], scheduled: &mut BTreeMap<Timestamp, Invoice>, line: LineItem) {
+/// Places a dated item: onto the usage invoice whose period ends that day when the contract
+/// consolidates, otherwise onto a SCHEDULED invoice of its own.
+fn place(c: &Contract, usage: &mut [Invoice], scheduled: &mut Vec<Invoice>, line: LineItem) {
     if c.consolidates() {
-        if let Some(inv) = usage
-            .iter_mut()
-            .find(|i| i.end_timestamp.is_some_and(|e| e.date() == line.starting_at.date()))
-        {
+        if let Some(inv) = usage.iter_mut().find(|i| i.end_timestamp.is_some_and(|e| e.date() == line.starting_at.date())) {
             inv.line_items.push(line);
             return;
         }
     }
-    scheduled
-        .entry(line.starting_at)
-        .or_insert_with(|| new_invoice(c, InvoiceType::Scheduled, None, line.starting_at))
-        .line_items
-        .push(line);
+    let mut inv = new_invoice(c, InvoiceType::Scheduled, None, line.starting_at);
+    inv.id = format!("{}:{}", inv.id, scheduled.len() + 1);
+    inv.line_items.push(line);
+    scheduled.push(inv);
 }
 
 /// The ledger after draw-down and the contract's invoices.
@@ -482,7 +478,7 @@ fn rate_contract(state: &State, plan: &Plan, feeds: &[Feed], clock: Clock) -> (L
             inv
         })
         .collect();
-    let mut scheduled: BTreeMap<Timestamp, Invoice> = BTreeMap::new();
+    let mut scheduled: Vec<Invoice> = Vec::new();
     for line in scheduled_items(state, c, clock.horizon) {
         place(c, &mut usage, &mut scheduled, line);
     }
@@ -516,7 +512,7 @@ fn rate_contract(state: &State, plan: &Plan, feeds: &[Feed], clock: Clock) -> (L
         l.commit_id = Some(cm.id.clone());
         place(c, &mut usage, &mut scheduled, l);
     }
-    let mut all: Vec<Invoice> = usage.into_iter().chain(scheduled.into_values()).collect();
+    let mut all: Vec<Invoice> = usage.into_iter().chain(scheduled).collect();
     for inv in all.iter_mut() {
         inv.retotal();
         if inv.period_end() <= clock.now {

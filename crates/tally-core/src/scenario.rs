@@ -122,23 +122,31 @@ pub fn check(s: &Scenario, responses: &[Value]) -> Vec<String> {
         if invoices.len() != wanted.len() {
             say(format!("expected {} invoices, got {}", wanted.len(), invoices.len()));
         }
+        let mut taken = vec![false; invoices.len()];
         for (n, w) in wanted.iter().enumerate() {
-            let key_field = if w.get("issued_at").is_some() && w.get("start_timestamp").is_none() {
-                "issued_at"
-            } else {
-                "start_timestamp"
-            };
-            let found = invoices.iter().find(|inv| {
-                inv.get("type") == w.get("type")
-                    && w.get(key_field)
-                        .and_then(Value::as_str)
-                        .and_then(|t| Timestamp::parse(t).ok())
-                        == inv
-                            .get(key_field)
-                            .and_then(Value::as_str)
-                            .and_then(|t| Timestamp::parse(t).ok())
-                    && w.get("contract_id").is_none_or(|c| inv.get("contract_id") == Some(c))
-            });
+            let key_field =
+                if w.get("issued_at").is_some() && w.get("start_timestamp").is_none() { "issued_at" } else { "start_timestamp" };
+            let time = |v: Option<&Value>| v.and_then(Value::as_str).and_then(|t| Timestamp::parse(t).ok());
+            // Several invoices may share a type and date (one SCHEDULED invoice per item): prefer the
+            // one whose total matches, and never match one invoice twice.
+            let candidates: Vec<usize> = (0..invoices.len())
+                .filter(|&k| {
+                    let inv = &invoices[k];
+                    !taken[k]
+                        && inv.get("type") == w.get("type")
+                        && time(w.get(key_field)) == time(inv.get(key_field))
+                        && w.get("contract_id").is_none_or(|c| inv.get("contract_id") == Some(c))
+                })
+                .collect();
+            let pick = candidates
+                .iter()
+                .copied()
+                .find(|&k| w.get("total").and_then(dec) == invoices[k].get("total").and_then(dec))
+                .or_else(|| candidates.first().copied());
+            if let Some(k) = pick {
+                taken[k] = true;
+            }
+            let found = pick.map(|k| &invoices[k]);
             let Some(inv) = found else {
                 say(format!(
                     "expected invoice #{n} {} {} {} not found",

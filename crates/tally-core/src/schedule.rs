@@ -4,7 +4,6 @@ use crate::case::api_enum;
 use crate::error::{join_path, Error, Result};
 use crate::money::round_cents;
 use crate::time::Timestamp;
-use chrono::Datelike;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -61,8 +60,16 @@ impl UsageStatementSchedule {
     /// The instant period boundaries are counted from.
     pub fn anchor(&self, start: Timestamp) -> Timestamp {
         match self.day.unwrap_or(StatementDay::FirstOfMonth) {
-            // Calendar-aligned: months start on the 1st, quarters in Jan/Apr/Jul/Oct, years on Jan 1.
-            StatementDay::FirstOfMonth => Timestamp::ymd(start.0.year(), 1, 1),
+            // Periods turn on the 1st: a mid-month start runs to the next 1st, and the cadence
+            // counts from that 1st (quarterly from a Feb 1 start: Feb, May, Aug, Nov).
+            StatementDay::FirstOfMonth => {
+                let first = start.first_of_month();
+                if first < start {
+                    first.add_months(1)
+                } else {
+                    first
+                }
+            }
             StatementDay::ContractStart => start,
             StatementDay::CustomDate => self.billing_anchor_date.unwrap_or(start),
         }

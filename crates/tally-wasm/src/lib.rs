@@ -121,14 +121,17 @@ impl Engine {
         self.call("POST /v1/contracts/setUsageFilter", body)
     }
 
-    /// `POST /v1/ingest`, reading the events straight from JS (no JSON round trip): the fast path for
-    /// large arrays.
+    /// `POST /v1/ingest`. Large arrays go through one `JSON.stringify` and serde_json, which is
+    /// several times faster than converting a million JS objects one property at a time.
     #[wasm_bindgen(unchecked_return_type = "Data<Ingested>")]
     pub fn ingest(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Event[]")] events: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let de = serde_wasm_bindgen::Deserializer::from(events);
+        let text: String = js_sys::JSON::stringify(&events)
+            .map_err(|e| invalid_input("the events are not JSON", format!("{e:?}")))?
+            .into();
+        let de = &mut serde_json::Deserializer::from_str(&text);
         let events: Vec<tally_core::usage::Event> = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
             into_js(tally_core::Error::new(

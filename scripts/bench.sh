@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Prints Tally's speed: the criterion benchmark natively, then the same world in wasm under headless
+# Chromium, and the package's .wasm size. Figures only: nothing here passes or fails on a number.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+bash scripts/tools.sh
+echo "== native (criterion)"
+cargo bench -p tally-core --bench rating 2>&1 | grep -E "ingest of|rating/|time:|thrpt:"
+echo "== wasm in headless Chromium"
+bash scripts/build-pkg.sh
+node web/bench/run.mjs "${EVENTS:-1000000}"
+echo "== package size"
+wasm=pkg/web/tally_wasm_bg.wasm
+echo "tally_wasm_bg.wasm: $(wc -c < "$wasm") bytes raw, $(gzip -9 -c "$wasm" | wc -c) bytes gzipped"

@@ -222,7 +222,7 @@ impl Commit {
                 ));
             }
             let access: Decimal = items.iter().map(|i| i.amount).sum();
-            if s.total() != crate::money::round_cents(access) {
+            if s.total(Timestamp(chrono::DateTime::<chrono::Utc>::MAX_UTC)) != crate::money::round_cents(access) {
                 return Err(Error::invalid(
                     at("invoice_schedule.schedule_items[0]"),
                     "a POSTPAID commit's invoice amount must equal its access amount",
@@ -235,7 +235,7 @@ impl Commit {
     pub fn segments(&self, ordinal: usize) -> Vec<Segment> {
         let free = match self.kind {
             None => true,
-            Some(CommitType::Prepaid) => self.invoice_schedule.as_ref().is_none_or(|s| s.total().is_zero()),
+            Some(CommitType::Prepaid) => self.invoice_schedule.as_ref().is_none_or(Schedule::is_free),
             Some(CommitType::Postpaid) => false,
         };
         self.access_schedule

@@ -382,12 +382,16 @@ fn product_name(state: &State, id: &str) -> String {
 }
 
 /// Charges and commit purchases on their dates, before any consolidation.
-fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Vec<LineItem> {
+/// Each item comes with the id of the term it belongs to (charge or commit), which names its invoice.
+fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Vec<(String, LineItem)> {
     let mut items = Vec::new();
     for ch in &c.scheduled_charges {
         let name = ch.name.clone().unwrap_or_else(|| product_name(state, &ch.product_id));
-        for o in ch.schedule.occurrences() {
-            items.push(scheduled_line(name.clone(), LineType::Scheduled, &ch.product_id, &o));
+        for o in ch.schedule.occurrences(horizon) {
+            items.push((
+                ch.id.clone(),
+                scheduled_line(name.clone(), LineType::Scheduled, &ch.product_id, &o),
+            ));
         }
     }
     for cm in c
@@ -395,10 +399,10 @@ fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Vec<LineI
         .iter()
         .filter(|cm| cm.kind == Some(crate::commit::CommitType::Prepaid))
     {
-        for o in cm.invoice_schedule.iter().flat_map(|s| s.occurrences()) {
+        for o in cm.invoice_schedule.iter().flat_map(|s| s.occurrences(horizon)) {
             let mut l = scheduled_line(cm.display_name(), LineType::CommitPurchase, &cm.product_id, &o);
             l.commit_id = Some(cm.id.clone());
-            items.push(l);
+            items.push((cm.id.clone(), l));
         }
     }
     let schedule = c.statement_schedule();
@@ -418,11 +422,11 @@ fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Vec<LineI
             };
             let mut l = scheduled_line(rc.display_name(false), LineType::CommitPurchase, &rc.product_id, &o);
             l.commit_id = Some(rc.id.clone());
-            items.push(l);
+            items.push((rc.id.clone(), l));
         }
     }
     // updateEndDate drops whatever was scheduled at or after the new end.
-    items.retain(|l| c.ending_before.is_none_or(|e| l.starting_at < e));
+    items.retain(|(_, l)| c.ending_before.is_none_or(|e| l.starting_at < e));
     items
 }
 
@@ -453,15 +457,23 @@ fn new_invoice(
 
 /// Places a dated item: onto the usage invoice whose period ends that day when the contract
 /// consolidates, otherwise onto a SCHEDULED invoice of its own.
-fn place(c: &Contract, usage: &mut [Invoice], scheduled: &mut Vec<Invoice>, line: LineItem) {
+fn place(c: &Contract, usage: &mut [Invoice], scheduled: &mut Vec<Invoice>, source: &str, line: LineItem) {
     if c.consolidates() {
-        if let Some(inv) = usage.iter_mut().find(|i| i.end_timestamp.is_some_and(|e| e.date() == line.starting_at.date())) {
+        if let Some(inv) = usage
+            .iter_mut()
+            .find(|i| i.end_timestamp.is_some_and(|e| e.date() == line.starting_at.date()))
+        {
             inv.line_items.push(line);
             return;
         }
     }
     let mut inv = new_invoice(c, InvoiceType::Scheduled, None, line.starting_at);
-    inv.id = format!("{}:{}", inv.id, scheduled.len() + 1);
+    // Named after the term and the date, so an edit elsewhere never renames it.
+    inv.id = format!("{}:{}:scheduled:{}", c.id, source, line.starting_at);
+    let twins = scheduled.iter().filter(|i| i.id.starts_with(&inv.id)).count();
+    if twins > 0 {
+        inv.id = format!("{}:{}", inv.id, twins + 1);
+    }
     inv.line_items.push(line);
     scheduled.push(inv);
 }
@@ -479,8 +491,8 @@ fn rate_contract(state: &State, plan: &Plan, feeds: &[Feed], clock: Clock) -> (L
         })
         .collect();
     let mut scheduled: Vec<Invoice> = Vec::new();
-    for line in scheduled_items(state, c, clock.horizon) {
-        place(c, &mut usage, &mut scheduled, line);
+    for (source, line) in scheduled_items(state, c, clock.horizon) {
+        place(c, &mut usage, &mut scheduled, &source, line);
     }
     let mut ledger = Ledger::new(c.segments(clock.horizon), state);
     for inv in usage.iter_mut() {
@@ -494,7 +506,7 @@ fn rate_contract(state: &State, plan: &Plan, feeds: &[Feed], clock: Clock) -> (L
         let Some(o) = cm
             .invoice_schedule
             .as_ref()
-            .and_then(|s| s.occurrences().into_iter().next())
+            .and_then(|s| s.occurrences(clock.horizon).into_iter().next())
         else {
             continue;
         };
@@ -510,7 +522,7 @@ fn rate_contract(state: &State, plan: &Plan, feeds: &[Feed], clock: Clock) -> (L
         };
         let mut l = scheduled_line(cm.display_name(), LineType::PostpaidTrueup, &cm.product_id, &o);
         l.commit_id = Some(cm.id.clone());
-        place(c, &mut usage, &mut scheduled, l);
+        place(c, &mut usage, &mut scheduled, &format!("{}:trueup", cm.id), l);
     }
     let mut all: Vec<Invoice> = usage.into_iter().chain(scheduled).collect();
     for inv in all.iter_mut() {

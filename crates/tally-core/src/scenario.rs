@@ -124,8 +124,11 @@ pub fn check(s: &Scenario, responses: &[Value]) -> Vec<String> {
         }
         let mut taken = vec![false; invoices.len()];
         for (n, w) in wanted.iter().enumerate() {
-            let key_field =
-                if w.get("issued_at").is_some() && w.get("start_timestamp").is_none() { "issued_at" } else { "start_timestamp" };
+            let key_field = if w.get("issued_at").is_some() && w.get("start_timestamp").is_none() {
+                "issued_at"
+            } else {
+                "start_timestamp"
+            };
             let time = |v: Option<&Value>| v.and_then(Value::as_str).and_then(|t| Timestamp::parse(t).ok());
             // Several invoices may share a type and date (one SCHEDULED invoice per item): prefer the
             // one whose total matches, and never match one invoice twice.

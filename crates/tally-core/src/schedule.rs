@@ -151,7 +151,9 @@ pub struct ScheduleItem {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RecurringSchedule {
     pub starting_at: Timestamp,
-    pub ending_before: Timestamp,
+    /// None: the charge recurs for the contract's life.
+    #[serde(default)]
+    pub ending_before: Option<Timestamp>,
     pub frequency: Frequency,
     #[serde(default)]
     pub amount: Option<Decimal>,
@@ -225,7 +227,7 @@ impl Schedule {
         }
         if let Some(r) = &self.recurring_schedule {
             let p = join_path(path, "recurring_schedule");
-            if r.ending_before <= r.starting_at {
+            if r.ending_before.is_some_and(|e| e <= r.starting_at) {
                 return Err(Error::invalid(
                     join_path(&p, "ending_before"),
                     "ending_before must be after starting_at",
@@ -236,12 +238,28 @@ impl Schedule {
         Ok(())
     }
 
-    pub fn total(&self) -> Decimal {
-        self.occurrences().iter().map(|o| o.total).sum()
+    /// The sum of a schedule's items (an open-ended recurring part counts through `until`).
+    pub fn total(&self, until: Timestamp) -> Decimal {
+        self.occurrences(until).iter().map(|o| o.total).sum()
     }
 
-    /// Every billed occurrence, in date order. Invalid parts (refused at create) yield nothing.
-    pub fn occurrences(&self) -> Vec<Occurrence> {
+    /// True when nothing is ever billed: a complimentary commit's schedule.
+    pub fn is_free(&self) -> bool {
+        let zero = |a: Option<Decimal>, p: Option<Decimal>, q: Option<Decimal>| {
+            price_parts(a, p, q, "").is_ok_and(|(q, p)| (q * p).is_zero())
+        };
+        self.schedule_items
+            .iter()
+            .all(|i| zero(i.amount, i.unit_price, i.quantity))
+            && self
+                .recurring_schedule
+                .as_ref()
+                .is_none_or(|r| zero(r.amount, r.unit_price, r.quantity))
+    }
+
+    /// Every billed occurrence, in date order, an open-ended recurring part through `until`. Invalid
+    /// parts (refused at create) yield nothing.
+    pub fn occurrences(&self, until: Timestamp) -> Vec<Occurrence> {
         let mut out: Vec<Occurrence> = self
             .schedule_items
             .iter()
@@ -256,7 +274,7 @@ impl Schedule {
             })
             .collect();
         if let Some(r) = &self.recurring_schedule {
-            out.extend(recurring_occurrences(r));
+            out.extend(recurring_occurrences(r, until));
         }
         out.sort_by_key(|o| o.timestamp);
         out
@@ -264,8 +282,9 @@ impl Schedule {
 }
 
 /// EACH bills the full amount every time; DIVIDED splits it evenly (each share rounded to cents by the
-/// line rule); DIVIDED_ROUNDED rounds each share to cents and puts the remainder on the last one.
-fn recurring_occurrences(r: &RecurringSchedule) -> Vec<Occurrence> {
+/// line rule); DIVIDED_ROUNDED rounds each share to cents and puts the remainder on the last one. A
+/// schedule with no end has no count to divide by, so it bills EACH.
+fn recurring_occurrences(r: &RecurringSchedule, until: Timestamp) -> Vec<Occurrence> {
     let Ok((q, p)) = price_parts(r.amount, r.unit_price, r.quantity, "") else {
         return vec![];
     };
@@ -273,8 +292,8 @@ fn recurring_occurrences(r: &RecurringSchedule) -> Vec<Occurrence> {
         r.starting_at,
         r.frequency.months(),
         r.starting_at,
-        Some(r.ending_before),
         r.ending_before,
+        until,
     )
     .into_iter()
     .map(|(a, _)| a)
@@ -285,8 +304,12 @@ fn recurring_occurrences(r: &RecurringSchedule) -> Vec<Occurrence> {
     dates
         .iter()
         .enumerate()
-        .map(
-            |(i, &t)| match r.amount_distribution.unwrap_or(AmountDistribution::Each) {
+        .map(|(i, &t)| {
+            match r
+                .amount_distribution
+                .filter(|_| r.ending_before.is_some())
+                .unwrap_or(AmountDistribution::Each)
+            {
                 AmountDistribution::Each => Occurrence {
                     timestamp: t,
                     quantity: q,
@@ -316,8 +339,8 @@ fn recurring_occurrences(r: &RecurringSchedule) -> Vec<Occurrence> {
                         total,
                     }
                 }
-            },
-        )
+            }
+        })
         .collect()
 }
 
@@ -365,14 +388,17 @@ mod tests {
         // 100.00 cents over 3 months: 33, 33, 34 (33.33 rounds to 33; 100 − 66 = 34).
         let r = RecurringSchedule {
             starting_at: ts(2025, 1, 1),
-            ending_before: ts(2025, 4, 1),
+            ending_before: Some(ts(2025, 4, 1)),
             frequency: Frequency::Monthly,
             amount: Some(Decimal::from(100)),
             unit_price: None,
             quantity: None,
             amount_distribution: Some(AmountDistribution::DividedRounded),
         };
-        let totals: Vec<Decimal> = recurring_occurrences(&r).iter().map(|o| o.total).collect();
+        let totals: Vec<Decimal> = recurring_occurrences(&r, ts(2030, 1, 1))
+            .iter()
+            .map(|o| o.total)
+            .collect();
         assert_eq!(totals, vec![Decimal::from(33), Decimal::from(33), Decimal::from(34)]);
     }
 }

@@ -1,97 +1,78 @@
-//! The app shell and its pages.
+//! The app shell: the store, its persistence (saved on each change, synced across tabs), the router
+//! and the pages.
 
+use crate::components::demo::DemoOffer;
+use crate::components::nav::Nav;
+use crate::pages::{catalog::Catalog, contracts::Contracts, customers::Customers, invoices::Invoices, usage::Usage};
 use crate::storage::{self, StorageProblem};
+use crate::store::Store;
 use leptos::prelude::*;
-use serde_json::json;
-use tally_core::{State, Timestamp};
-
-/// The app's clock: the browser's current time.
-fn now() -> Timestamp {
-    Timestamp::parse(&String::from(js_sys::Date::new_0().to_iso_string())).unwrap_or(Timestamp::ymd(2025, 1, 1))
-}
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::path;
+use tally_core::State;
 
 #[component]
 pub fn App() -> impl IntoView {
     let (loaded, problem) = storage::load();
-    let state = RwSignal::new(loaded.unwrap_or_default());
-    let problem = RwSignal::new(problem);
+    // Nothing stored (or an empty state, as a reset leaves it) and nothing corrupt: offer the example.
+    let nothing_stored = problem.is_none() && loaded.as_ref().is_none_or(|s| *s == State::default());
+    let store = Store {
+        state: RwSignal::new(loaded.unwrap_or_default()),
+        problem: RwSignal::new(problem),
+        offer_demo: RwSignal::new(nothing_stored),
+    };
+    provide_context(store);
+    // What this tab last wrote or read, so a save is skipped when nothing changed (and a state
+    // received from another tab is not written back).
+    let last = StoredValue::new(store.state.with_untracked(tally_core::state::export));
     // Save on every change. A corrupt value was backed up by `load`, so writing over it is safe.
     Effect::new(move |first: Option<()>| {
-        state.with(|s| {
-            if first.is_none() && s == &State::default() {
-                return; // nothing to save yet; keep whatever is stored untouched
+        let text = store.state.with(tally_core::state::export);
+        if first.is_none() || last.with_value(|l| *l == text) {
+            return;
+        }
+        match storage::save_text(&text) {
+            Ok(()) => {
+                last.set_value(text);
+                if matches!(store.problem.get_untracked(), Some(StorageProblem::SaveFailed { .. })) {
+                    store.problem.set(None);
+                }
             }
-            if let Err(p) = storage::save(s) {
-                problem.set(Some(p));
-            } else if matches!(problem.get_untracked(), Some(StorageProblem::SaveFailed { .. })) {
-                problem.set(None);
-            }
-        });
+            Err(p) => store.problem.set(Some(p)),
+        }
+    });
+    // Another tab saved: take its state (the `storage` event only fires in the other tabs).
+    let _ = window_event_listener(leptos::ev::storage, move |ev| {
+        if ev.key().as_deref() != Some(storage::KEY) {
+            return;
+        }
+        let text = ev.new_value().unwrap_or_default();
+        let next = if text.is_empty() {
+            Ok(State::default())
+        } else {
+            tally_core::state::import(&text)
+        };
+        if let Ok(st) = next {
+            last.set_value(text);
+            store.offer_demo.set(false);
+            store.state.set(st);
+        }
     });
     view! {
-        <header class="topbar">
-            <h1>"Tally"</h1>
-            <span class="tagline">"usage billing, rated in your browser"</span>
-        </header>
-        {move || problem.get().map(|p| view! { <div class="banner error" role="alert">{p.message()}</div> })}
-        <main>
-            <Customers state />
-        </main>
-    }
-}
-
-#[component]
-fn Customers(state: RwSignal<State>) -> impl IntoView {
-    let name = RwSignal::new(String::new());
-    let aliases = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<tally_core::Error>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let list: Vec<String> = aliases
-            .get()
-            .split(',')
-            .map(|a| a.trim().to_string())
-            .filter(|a| !a.is_empty())
-            .collect();
-        let body = json!({ "name": name.get(), "ingest_aliases": list });
-        let mut result = Ok(serde_json::Value::Null);
-        state.update(|s| result = tally_core::call(s, "POST /v1/customers", &body, now()));
-        match result {
-            Ok(_) => {
-                name.set(String::new());
-                aliases.set(String::new());
-                error.set(None);
-            }
-            // Keep what was typed; show the core's own error beside the field it names.
-            Err(e) => error.set(Some(e)),
-        }
-    };
-    let field_error = move |field: &'static str| {
-        move || {
-            error
-                .get()
-                .filter(|e| e.path == field || (field == "name" && e.path.is_empty()))
-                .map(|e| view! { <p class="field-error">{e.message}</p> })
-        }
-    };
-    view! {
-        <section class="card">
-            <h2>"Customers"</h2>
-            <form class="form" on:submit=submit>
-                <label>"Name" <input id="customer-name" name="name" bind:value=name autocomplete="off" /></label>
-                {field_error("name")}
-                <label>"Ingest aliases (comma separated)" <input id="customer-aliases" name="ingest_aliases" bind:value=aliases autocomplete="off" /></label>
-                {move || error.get().filter(|e| e.path.starts_with("ingest_aliases")).map(|e| view! { <p class="field-error">{e.to_string()}</p> })}
-                <button type="submit">"Create customer"</button>
-            </form>
-            <table class="list">
-                <thead><tr><th>"Name"</th><th>"Ingest aliases"</th><th>"Id"</th></tr></thead>
-                <tbody>
-                    <For each=move || state.with(|s| s.customers.values().cloned().collect::<Vec<_>>()) key=|c| c.id.clone() let:c>
-                        <tr class="customer-row"><td>{c.name.clone()}</td><td>{c.ingest_aliases.join(", ")}</td><td class="mono">{c.id.clone()}</td></tr>
-                    </For>
-                </tbody>
-            </table>
-        </section>
+        <Router>
+            <Nav />
+            {move || store.problem.get().map(|p| view! { <div class="banner error" role="alert">{p.message()}</div> })}
+            <DemoOffer />
+            <main>
+                <Routes fallback=|| view! { <section class="card"><h2>"Not found"</h2><p>"No page here."</p></section> }>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/customers" /> } />
+                    <Route path=path!("/customers") view=Customers />
+                    <Route path=path!("/catalog") view=Catalog />
+                    <Route path=path!("/contracts") view=Contracts />
+                    <Route path=path!("/usage") view=Usage />
+                    <Route path=path!("/invoices") view=Invoices />
+                </Routes>
+            </main>
+        </Router>
     }
 }

@@ -2,7 +2,11 @@
 //! tally-core, and everything the user sees is the core's answer.
 
 mod app;
+mod components;
+mod csv;
+mod pages;
 mod storage;
+mod store;
 
 fn main() {
     console_error_panic_hook::set_once();

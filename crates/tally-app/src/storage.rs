@@ -52,9 +52,9 @@ pub fn load() -> (Option<State>, Option<StorageProblem>) {
     }
 }
 
-pub fn save(state: &State) -> Result<(), StorageProblem> {
-    let text = tally_core::state::export(state);
-    LocalStorage::raw().set_item(KEY, &text).map_err(|e| {
+/// Stores an export (`tally_core::state::export`); on failure the previous save is untouched.
+pub fn save_text(text: &str) -> Result<(), StorageProblem> {
+    LocalStorage::raw().set_item(KEY, text).map_err(|e| {
         let detail = e
             .dyn_ref::<js_sys::Error>()
             .map(|e| String::from(e.name()) + ": " + &String::from(e.message()))

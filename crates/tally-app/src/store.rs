@@ -70,27 +70,43 @@ impl Store {
 }
 
 pub fn data_list(answer: Result<Value, Error>) -> Vec<Value> {
-    answer.ok().and_then(|mut v| v.get_mut("data").map(Value::take)).and_then(|d| match d {
-        Value::Array(a) => Some(a),
-        _ => None,
-    }).unwrap_or_default()
+    answer
+        .ok()
+        .and_then(|mut v| v.get_mut("data").map(Value::take))
+        .and_then(|d| match d {
+            Value::Array(a) => Some(a),
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 /// A `<input type="date">` value as the core's RFC 3339 instant (midnight UTC); empty stays empty.
 pub fn date_to_rfc3339(d: &str) -> Option<String> {
     let d = d.trim();
-    (!d.is_empty()).then(|| if d.contains('T') { d.to_string() } else { format!("{d}T00:00:00Z") })
+    (!d.is_empty()).then(|| {
+        if d.contains('T') {
+            d.to_string()
+        } else {
+            format!("{d}T00:00:00Z")
+        }
+    })
 }
 
 /// Splits "a, b ,c" into trimmed non-empty parts.
 pub fn list(text: &str) -> Vec<String> {
-    text.split(',').map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect()
+    text.split(',')
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty())
+        .collect()
 }
 
 /// Reads `key=value` lines into a JSON object (custom fields).
 pub fn key_values(text: &str) -> serde_json::Map<String, Value> {
     text.lines()
-        .filter_map(|l| l.split_once('=').map(|(k, v)| (k.trim().to_string(), Value::String(v.trim().to_string()))))
+        .filter_map(|l| {
+            l.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), Value::String(v.trim().to_string())))
+        })
         .filter(|(k, _)| !k.is_empty())
         .collect()
 }
@@ -99,5 +115,23 @@ pub fn key_values(text: &str) -> serde_json::Map<String, Value> {
 /// itself so the core names the field it cannot read.
 pub fn number_or_text(text: &str) -> Value {
     let t = text.trim();
-    serde_json::from_str::<serde_json::Number>(t).map(Value::Number).unwrap_or_else(|_| Value::String(t.to_string()))
+    serde_json::from_str::<serde_json::Number>(t)
+        .map(Value::Number)
+        .unwrap_or_else(|_| Value::String(t.to_string()))
+}
+
+/// A form's live validation: the call on a scratch copy of the state once the user has typed.
+pub fn live_error(
+    touched: RwSignal<bool>,
+    calls: impl Fn() -> Vec<(String, Value)> + Send + Sync + 'static,
+) -> Signal<Option<Error>> {
+    let s = store();
+    Signal::derive(move || {
+        if !touched.get() {
+            return None;
+        }
+        let calls = calls();
+        let refs: Vec<(&str, &Value)> = calls.iter().map(|(c, b)| (c.as_str(), b)).collect();
+        s.check(&refs)
+    })
 }

@@ -37,6 +37,8 @@ pub fn call(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Resu
         ("GET", ["v1", "customers"]) => Ok(json!({ "data": state.customers.values().collect::<Vec<_>>() })),
         ("GET", ["v1", "customers", id]) => Ok(json!({ "data": customer(state, id)? })),
         ("POST", ["v1", "customers", id, "setIngestAliases"]) => set_ingest_aliases(state, id, body),
+        ("POST", ["v1", "customers", id, "updateName"]) => update_name(state, id, body),
+        ("POST", ["v1", "customFields", "setValues"]) => set_custom_fields(state, body),
         ("GET", ["v1", "customers", id, "invoices"]) => list_invoices(state, id, query, now),
         ("POST", ["v1", "customers", id, "previewEvents"]) => preview_events(state, id, body, now),
         ("POST", ["v1", "contracts", "create"]) => create_contract(state, body),
@@ -223,6 +225,43 @@ fn set_ingest_aliases(state: &mut State, id: &str, body: &Value) -> Result<Value
         c.ingest_aliases = body.ingest_aliases;
     }
     Ok(json!({ "data": customer(state, id)? }))
+}
+
+fn update_name(state: &mut State, id: &str, body: &Value) -> Result<Value> {
+    let b: UpdateName = parse(body)?;
+    customer(state, id)?;
+    if b.name.trim().is_empty() {
+        return Err(Error::invalid("name", "a customer needs a name"));
+    }
+    if let Some(c) = state.customers.get_mut(id) {
+        c.name = b.name;
+    }
+    answer(customer(state, id)?)
+}
+
+/// Merges custom field values into a customer's or a contract's; an empty value removes the key.
+fn set_custom_fields(state: &mut State, body: &Value) -> Result<Value> {
+    let b: SetCustomFields = parse(body)?;
+    let fields = match b.entity.to_ascii_lowercase().as_str() {
+        "customer" => state.customers.get_mut(&b.entity_id).map(|c| &mut c.custom_fields),
+        "contract" => state.contracts.get_mut(&b.entity_id).map(|c| &mut c.custom_fields),
+        other => {
+            return Err(Error::invalid(
+                "entity",
+                format!("`{other}` is not customer or contract"),
+            ))
+        }
+    };
+    let fields =
+        fields.ok_or_else(|| Error::not_found("entity_id", format!("no {} with id `{}`", b.entity, b.entity_id)))?;
+    for (k, v) in b.custom_fields {
+        if v.is_empty() {
+            fields.shift_remove(&k);
+        } else {
+            fields.insert(k, v);
+        }
+    }
+    answer(Created { id: b.entity_id })
 }
 
 fn check_products(state: &State, named: Vec<(String, String)>) -> Result<()> {

@@ -164,3 +164,19 @@ pub struct NetBalance {
     pub by_type: BalancesByType,
     pub credit_type: CreditType,
 }
+
+/// `POST /v1/customers/{id}/updateName`
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Deserialize)]
+pub struct UpdateName {
+    pub name: String,
+}
+
+/// `POST /v1/customFields/setValues`: `entity` is `customer` or `contract`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Deserialize)]
+pub struct SetCustomFields {
+    pub entity: String,
+    pub entity_id: String,
+    pub custom_fields: IndexMap<String, String>,
+}

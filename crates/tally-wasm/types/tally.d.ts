@@ -365,7 +365,8 @@ export interface RecurringCommit {
 
 export interface RecurringSchedule {
   starting_at: Timestamp;
-  ending_before: Timestamp;
+  /** None: the charge recurs for the contract's life. */
+  ending_before?: Timestamp | null;
   frequency: AnyCase<Frequency>;
   amount?: Decimal | null;
   unit_price?: Decimal | null;
@@ -397,6 +398,13 @@ export interface ScheduledCharge {
   schedule: Schedule;
   description?: string | null;
   custom_fields?: Record<string, string>;
+}
+
+/** `POST /v1/customFields/setValues`: `entity` is `customer` or `contract`. */
+export interface SetCustomFields {
+  entity: string;
+  entity_id: string;
+  custom_fields: Record<string, string>;
 }
 
 export interface SetIngestAliases {
@@ -443,6 +451,11 @@ export interface UpdateEndDate {
   customer_id: string;
   contract_id: string;
   ending_before?: Timestamp | null;
+}
+
+/** `POST /v1/customers/{id}/updateName` */
+export interface UpdateName {
+  name: string;
 }
 
 /** Only events whose `group_key` property is one of `group_values` count on the contract, from `starting_at` (absent: from the contract's start) until the next filter takes over. */

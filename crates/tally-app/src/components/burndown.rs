@@ -1,0 +1,106 @@
+//! A commit burn-down: the remaining prepaid balance of each contract month by month, as the core's
+//! `getNetBalance` answers it, drawn as SVG.
+
+use crate::components::money::{decimal, format_cents};
+use crate::store::store;
+use leptos::prelude::*;
+use rust_decimal::prelude::ToPrimitive;
+use serde_json::{json, Value};
+use tally_core::Timestamp;
+
+const W: f64 = 640.0;
+const H: f64 = 200.0;
+const PAD_L: f64 = 80.0;
+const PAD_B: f64 = 28.0;
+
+/// (month label, balance in cents as the core answered) for one contract.
+fn points(customer_id: &str, contract: &Value) -> Vec<(String, Value)> {
+    let s = store();
+    let Some(start) = contract["starting_at"].as_str().and_then(|t| Timestamp::parse(t).ok()) else {
+        return vec![];
+    };
+    let end = contract["ending_before"]
+        .as_str()
+        .and_then(|t| Timestamp::parse(t).ok());
+    let mut out = Vec::new();
+    for k in 0..=36 {
+        let at = start.add_months(k);
+        let body = json!({ "customer_id": customer_id, "contract_id": contract["id"], "at": at });
+        let balance = s
+            .read("POST /v1/contracts/customerBalances/getNetBalance", &body)
+            .ok()
+            .map(|v| v["data"]["balance"].clone());
+        out.push((at.to_string().chars().take(7).collect(), balance.unwrap_or(Value::Null)));
+        if end.is_some_and(|e| at >= e) || (end.is_none() && k >= 12) {
+            break;
+        }
+    }
+    out
+}
+
+#[component]
+pub fn BurnDown(#[prop(into)] customer_id: Signal<String>) -> impl IntoView {
+    let s = store();
+    let charts = move || {
+        let id = customer_id.get();
+        let contracts = s.read_list("POST /v1/contracts/list", &json!({ "customer_id": id }));
+        contracts
+            .into_iter()
+            .filter(|c| {
+                c["commits"].as_array().is_some_and(|a| !a.is_empty())
+                    || c["credits"].as_array().is_some_and(|a| !a.is_empty())
+            })
+            .map(|c| {
+                let pts = points(&id, &c);
+                let name = c["name"].as_str().unwrap_or("contract").to_string();
+                chart(name, pts)
+            })
+            .collect_view()
+    };
+    view! { <div class="burndowns">{charts}</div> }
+}
+
+fn chart(name: String, pts: Vec<(String, Value)>) -> impl IntoView {
+    let values: Vec<f64> = pts
+        .iter()
+        .map(|(_, v)| decimal(v).and_then(|d| d.to_f64()).unwrap_or(0.0))
+        .collect();
+    let max = values.iter().cloned().fold(0.0_f64, f64::max).max(1.0);
+    let n = pts.len().max(2) - 1;
+    let x = |i: usize| PAD_L + (W - PAD_L - 10.0) * i as f64 / n as f64;
+    let y = |v: f64| 10.0 + (H - PAD_B - 10.0) * (1.0 - v / max);
+    let line: String = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let top = pts
+        .iter()
+        .filter_map(|(_, v)| decimal(v))
+        .max()
+        .map(format_cents)
+        .unwrap_or_default();
+    let label = format!("Commit balance of {name}, monthly");
+    view! {
+        <figure class="burndown">
+            <figcaption>{format!("Commit burn-down — {name}")}</figcaption>
+            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label=label>
+                <line x1=PAD_L y1=H - PAD_B x2=W - 10.0 y2=H - PAD_B class="axis" />
+                <line x1=PAD_L y1="10" x2=PAD_L y2=H - PAD_B class="axis" />
+                <text x=PAD_L - 6.0 y="16" text-anchor="end" class="tick">{top}</text>
+                <text x=PAD_L - 6.0 y=H - PAD_B text-anchor="end" class="tick">"$0.00"</text>
+                <polyline points=line class="balance" />
+                {pts.iter().enumerate().map(|(i, (m, v))| {
+                    let tip = format!("{m}: {}", decimal(v).map(format_cents).unwrap_or_default());
+                    view! {
+                        <circle cx=x(i) cy=y(values[i]) r="3.5" class="point"><title>{tip}</title></circle>
+                        {(i == 0 || i + 1 == pts.len() || i % 3 == 0).then(|| view! {
+                            <text x=x(i) y=H - 8.0 text-anchor=if i + 1 == pts.len() { "end" } else if i == 0 { "start" } else { "middle" } class="tick">{m.clone()}</text>
+                        })}
+                    }
+                }).collect_view()}
+            </svg>
+        </figure>
+    }
+}

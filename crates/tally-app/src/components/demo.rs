@@ -1,0 +1,45 @@
+//! The WidgetsExpress example: tests/scenarios/demo_widgets_express.json run through the core, the
+//! same file whose invoices are worked out by hand and checked by `tally run --check`.
+
+use crate::store::store;
+use leptos::prelude::*;
+use tally_core::{Scenario, State};
+
+const DEMO: &str = include_str!("../../../../tests/scenarios/demo_widgets_express.json");
+
+/// The example's state, or the first call the core refused.
+pub fn demo_state() -> Result<State, String> {
+    let scenario = Scenario::parse(DEMO).map_err(|e| e.to_string())?;
+    let mut state = State::default();
+    let answers = scenario.responses_on(&mut state);
+    match answers.iter().find_map(|a| a.get("error")) {
+        Some(e) => Err(e.to_string()),
+        None => Ok(state),
+    }
+}
+
+/// Offered on first load, when nothing was stored.
+#[component]
+pub fn DemoOffer() -> impl IntoView {
+    let s = store();
+    let error = RwSignal::new(None::<String>);
+    let load = move |_| match demo_state() {
+        Ok(st) => {
+            s.state.set(st);
+            s.offer_demo.set(false);
+        }
+        Err(e) => error.set(Some(e)),
+    };
+    view! {
+        <Show when=move || s.offer_demo.get()>
+            <section class="banner offer" aria-label="Get started">
+                <p>"Nothing saved yet. Start from the WidgetsExpress example (a $10,000 prepaid cloud commit, a $1,000 quarterly platform fee, a 5% cloud discount, US/EU/APAC contracts and a few months of usage)?"</p>
+                <div class="row">
+                    <button type="button" on:click=load>"Load the WidgetsExpress example"</button>
+                    <button type="button" class="secondary" on:click=move |_| s.offer_demo.set(false)>"Start empty"</button>
+                </div>
+                {move || error.get().map(|e| view! { <p class="field-error">{e}</p> })}
+            </section>
+        </Show>
+    }
+}

@@ -1,0 +1,61 @@
+//! One invoice, line by line, as the core rated it.
+
+use crate::components::money::{day, money, quantity, quantity_short};
+use leptos::prelude::*;
+use serde_json::Value;
+
+fn period(inv: &Value) -> String {
+    match (inv.get("start_timestamp"), inv.get("end_timestamp")) {
+        (Some(s), Some(e)) => format!("{} → {}", day(s), day(e)),
+        _ => format!("issued {}", day(&inv["issued_at"])),
+    }
+}
+
+fn line_kind(t: &Value) -> String {
+    t.as_str().unwrap_or_default().replace('_', " ")
+}
+
+#[component]
+pub fn InvoiceCard(invoice: Value, contract_name: String) -> impl IntoView {
+    let kind = invoice["type"].as_str().unwrap_or_default().to_string();
+    let status = invoice["status"].as_str().unwrap_or_default().to_string();
+    let lines = invoice["line_items"].as_array().cloned().unwrap_or_default();
+    let empty = lines.is_empty();
+    view! {
+        <article class="invoice card" data-total=invoice["total"].to_string()>
+            <header class="invoice-head">
+                <div>
+                    <h3>{format!("{} invoice", if kind == "USAGE" { "Usage" } else { "Scheduled" })}</h3>
+                    <p class="muted">{period(&invoice)} " · " {contract_name}</p>
+                </div>
+                <span class=format!("badge {}", status.to_lowercase())>{status.clone()}</span>
+            </header>
+            <table>
+                <thead><tr><th scope="col">"Line"</th><th scope="col">"Type"</th><th scope="col" class="num">"Quantity"</th><th scope="col" class="num">"Unit price"</th><th scope="col" class="num">"Total"</th></tr></thead>
+                <tbody>
+                    {lines.into_iter().map(|l| {
+                        let groups = l.get("pricing_group_values").or(l.get("presentation_group_values"))
+                            .and_then(Value::as_object)
+                            .map(|m| m.iter().map(|(k, v)| format!("{k}: {}", v.as_str().unwrap_or_default())).collect::<Vec<_>>().join(", "))
+                            .unwrap_or_default();
+                        let negative = l["total"].to_string().starts_with('-');
+                        view! {
+                            <tr class:applied=negative>
+                                <td>{l["name"].as_str().unwrap_or_default().to_string()}
+                                    {(!groups.is_empty()).then(|| view! { <span class="muted">" (" {groups} ")"</span> })}
+                                    <div class="muted small">{format!("{} → {}", day(&l["starting_at"]), day(&l["ending_before"]))}</div>
+                                </td>
+                                <td>{line_kind(&l["type"])}</td>
+                                <td class="num" title=quantity(&l["quantity"])>{quantity_short(&l["quantity"])}</td>
+                                <td class="num">{money(&l["unit_price"])}</td>
+                                <td class="num">{money(&l["total"])}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                    {empty.then(|| view! { <tr><td colspan="5" class="muted">"No usage in this period."</td></tr> })}
+                </tbody>
+                <tfoot><tr><th scope="row" colspan="4">"Total"</th><td class="num invoice-total">{money(&invoice["total"])}</td></tr></tfoot>
+            </table>
+        </article>
+    }
+}

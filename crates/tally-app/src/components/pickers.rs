@@ -1,0 +1,103 @@
+//! Selects over what the state holds (customers, products, rate cards, metrics), labelled.
+
+use crate::store::store;
+use leptos::prelude::*;
+
+/// A labelled select bound to `value`; `items` re-reads the state.
+#[component]
+pub fn Picker(
+    #[prop(into)] label: String,
+    #[prop(into)] id: String,
+    value: RwSignal<String>,
+    #[prop(into)] items: Signal<Vec<(String, String)>>,
+    #[prop(default = "— choose —")] placeholder: &'static str,
+) -> impl IntoView {
+    view! {
+        <label for=id.clone()>{label}</label>
+        <select id=id on:change=move |ev| value.set(event_target_value(&ev))>
+            <option value="" prop:selected=move || value.get().is_empty()>{placeholder}</option>
+            {move || items.get().into_iter().map(|(key, name)| {
+                let k = key.clone();
+                view! { <option value=key prop:selected=move || value.get() == k>{name}</option> }
+            }).collect_view()}
+        </select>
+    }
+}
+
+pub fn customers() -> Signal<Vec<(String, String)>> {
+    let s = store();
+    Signal::derive(move || {
+        s.state
+            .with(|st| st.customers.values().map(|c| (c.id.clone(), c.name.clone())).collect())
+    })
+}
+
+/// Products, all or only USAGE (`Some(false)`) or only the others (`Some(true)`: FIXED and the like).
+pub fn products(fixed: Option<bool>) -> Signal<Vec<(String, String)>> {
+    let s = store();
+    Signal::derive(move || {
+        s.state.with(|st| {
+            st.products
+                .values()
+                .filter(|p| {
+                    let usage = p.kind == tally_core::product::ProductType::Usage;
+                    fixed.is_none_or(|f| f != usage)
+                })
+                .map(|p| (p.id.clone(), p.name.clone()))
+                .collect()
+        })
+    })
+}
+
+pub fn rate_cards() -> Signal<Vec<(String, String)>> {
+    let s = store();
+    Signal::derive(move || {
+        s.state
+            .with(|st| st.rate_cards.values().map(|r| (r.id.clone(), r.name.clone())).collect())
+    })
+}
+
+pub fn metrics() -> Signal<Vec<(String, String)>> {
+    let s = store();
+    Signal::derive(move || {
+        s.state.with(|st| {
+            st.billable_metrics
+                .values()
+                .map(|m| (m.id.clone(), m.name.clone()))
+                .collect()
+        })
+    })
+}
+
+/// The chosen customer, kept in the URL (`?customer=`) so a reload keeps it; defaults to the first.
+pub fn customer_from_query() -> RwSignal<String> {
+    use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+    use leptos_router::NavigateOptions;
+    let s = store();
+    let query = use_query_map();
+    let initial = query
+        .with_untracked(|q| q.get("customer"))
+        .filter(|c| !c.is_empty())
+        .or_else(|| s.state.with_untracked(|st| st.customers.keys().next().cloned()))
+        .unwrap_or_default();
+    let chosen = RwSignal::new(initial);
+    let navigate = use_navigate();
+    let path = use_location().pathname;
+    Effect::new(move |_| {
+        let c = chosen.get();
+        let url = if c.is_empty() {
+            path.get_untracked()
+        } else {
+            format!("{}?customer={c}", path.get_untracked())
+        };
+        navigate(
+            &url,
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    });
+    chosen
+}

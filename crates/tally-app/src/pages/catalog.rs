@@ -1,0 +1,315 @@
+//! Catalog: billable metrics, products with tags, rate cards with their rates and windows.
+
+use crate::components::field_error::{FieldError, FormError};
+use crate::components::money::{hint, money};
+use crate::components::pickers::{metrics, products, rate_cards, Picker};
+use crate::store::{date_to_rfc3339, list, live_error, number_or_text, store};
+use leptos::prelude::*;
+use serde_json::{json, Value};
+
+#[component]
+pub fn Catalog() -> impl IntoView {
+    view! {
+        <div class="grid2">
+            <Metrics />
+            <Products />
+        </div>
+        <RateCards />
+    }
+}
+
+#[component]
+fn Metrics() -> impl IntoView {
+    let s = store();
+    let name = RwSignal::new(String::new());
+    let event_type = RwSignal::new(String::new());
+    let aggregation = RwSignal::new("SUM".to_string());
+    let key = RwSignal::new(String::new());
+    let groups = RwSignal::new(String::new());
+    let touched = RwSignal::new(false);
+    let body = move || {
+        let mut b = json!({ "name": name.get(), "aggregation_type": aggregation.get() });
+        if !event_type.get().trim().is_empty() {
+            b["event_type_filter"] = json!({ "in_values": list(&event_type.get()) });
+        }
+        if !key.get().trim().is_empty() {
+            b["aggregation_key"] = json!(key.get().trim());
+        }
+        if !list(&groups.get()).is_empty() {
+            b["group_keys"] = json!([list(&groups.get())]);
+        }
+        b
+    };
+    const CALL: &str = "POST /v1/billable-metrics/create";
+    let error = live_error(touched, move || vec![(CALL.to_string(), body())]);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        touched.set(true);
+        if s.apply_one(CALL, &body()).is_ok() {
+            for f in [name, event_type, key, groups] {
+                f.set(String::new());
+            }
+            touched.set(false);
+        }
+    };
+    let rows = move || {
+        s.state.with(|st| {
+            st.billable_metrics
+                .values()
+                .map(|m| serde_json::to_value(m).unwrap_or_default())
+                .collect::<Vec<Value>>()
+        })
+    };
+    view! {
+        <section class="card">
+            <h2>"Billable metrics"</h2>
+            <table>
+                <thead><tr><th scope="col">"Name"</th><th scope="col">"Events"</th><th scope="col">"Aggregation"</th><th scope="col">"Group keys"</th></tr></thead>
+                <tbody>{move || rows().into_iter().map(|m| view! {
+                    <tr class="metric-row"><td>{m["name"].as_str().unwrap_or_default().to_string()}</td>
+                    <td>{m["event_type_filter"]["in_values"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")).unwrap_or_default()}</td>
+                    <td>{format!("{} {}", m["aggregation_type"].as_str().unwrap_or_default(), m["aggregation_key"].as_str().unwrap_or_default())}</td>
+                    <td>{m["group_keys"].to_string()}</td></tr>
+                }).collect_view()}</tbody>
+            </table>
+            <details>
+                <summary>"New billable metric"</summary>
+                <form class="form" on:submit=submit on:input=move |_| touched.set(true)>
+                    <label for="metric-name">"Metric name"</label>
+                    <input id="metric-name" bind:value=name autocomplete="off" />
+                    <FieldError error paths=&["name"] />
+                    <label for="metric-events">"Event types (comma separated)"</label>
+                    <input id="metric-events" bind:value=event_type autocomplete="off" />
+                    <FieldError error paths=&["event_type_filter"] />
+                    <label for="metric-agg">"Aggregation"</label>
+                    <select id="metric-agg" on:change=move |ev| aggregation.set(event_target_value(&ev))>
+                        {["SUM", "COUNT", "MAX", "UNIQUE"].map(|a| view! { <option value=a prop:selected=move || aggregation.get() == a>{a}</option> })}
+                    </select>
+                    <FieldError error paths=&["aggregation_type"] />
+                    <label for="metric-key">"Aggregation key (property)"</label>
+                    <input id="metric-key" bind:value=key autocomplete="off" />
+                    <FieldError error paths=&["aggregation_key"] />
+                    <label for="metric-groups">"Group keys (comma separated)"</label>
+                    <input id="metric-groups" bind:value=groups autocomplete="off" />
+                    <FieldError error paths=&["group_keys"] />
+                    <FormError error all=&["name", "event_type_filter", "aggregation_type", "aggregation_key", "group_keys"] />
+                    <button type="submit">"Create metric"</button>
+                </form>
+            </details>
+        </section>
+    }
+}
+
+#[component]
+fn Products() -> impl IntoView {
+    let s = store();
+    let name = RwSignal::new(String::new());
+    let kind = RwSignal::new("USAGE".to_string());
+    let metric = RwSignal::new(String::new());
+    let tags = RwSignal::new(String::new());
+    let touched = RwSignal::new(false);
+    let body = move || {
+        let mut b = json!({ "name": name.get(), "type": kind.get(), "tags": list(&tags.get()) });
+        if !metric.get().is_empty() {
+            b["billable_metric_id"] = json!(metric.get());
+        }
+        b
+    };
+    const CALL: &str = "POST /v1/contract-pricing/products/create";
+    let error = live_error(touched, move || vec![(CALL.to_string(), body())]);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        touched.set(true);
+        if s.apply_one(CALL, &body()).is_ok() {
+            for f in [name, metric, tags] {
+                f.set(String::new());
+            }
+            touched.set(false);
+        }
+    };
+    let rows = move || {
+        s.state.with(|st| {
+            st.products
+                .values()
+                .map(|p| serde_json::to_value(p).unwrap_or_default())
+                .collect::<Vec<Value>>()
+        })
+    };
+    view! {
+        <section class="card">
+            <h2>"Products"</h2>
+            <table>
+                <thead><tr><th scope="col">"Name"</th><th scope="col">"Type"</th><th scope="col">"Tags"</th></tr></thead>
+                <tbody>{move || rows().into_iter().map(|p| view! {
+                    <tr class="product-row"><td>{p["name"].as_str().unwrap_or_default().to_string()}</td><td>{p["type"].as_str().unwrap_or_default().to_string()}</td>
+                    <td>{p["tags"].as_array().map(|a| a.iter().filter_map(Value::as_str).map(|t| view! { <span class="tag">{t.to_string()}</span> }).collect_view())}</td></tr>
+                }).collect_view()}</tbody>
+            </table>
+            <details>
+                <summary>"New product"</summary>
+                <form class="form" on:submit=submit on:input=move |_| touched.set(true)>
+                    <label for="product-name">"Product name"</label>
+                    <input id="product-name" bind:value=name autocomplete="off" />
+                    <FieldError error paths=&["name"] />
+                    <label for="product-type">"Type"</label>
+                    <select id="product-type" on:change=move |ev| { kind.set(event_target_value(&ev)); touched.set(true) }>
+                        {["USAGE", "FIXED", "COMPOSITE", "SUBSCRIPTION"].map(|a| view! { <option value=a prop:selected=move || kind.get() == a>{a}</option> })}
+                    </select>
+                    <FieldError error paths=&["type"] />
+                    <Picker label="Billable metric (usage products)" id="product-metric" value=metric items=metrics() placeholder="— none —" />
+                    <FieldError error paths=&["billable_metric_id"] />
+                    <label for="product-tags">"Tags (comma separated)"</label>
+                    <input id="product-tags" bind:value=tags autocomplete="off" />
+                    <FieldError error paths=&["tags"] />
+                    <FormError error all=&["name", "type", "billable_metric_id", "tags"] />
+                    <button type="submit">"Create product"</button>
+                </form>
+            </details>
+        </section>
+    }
+}
+
+#[component]
+fn RateCards() -> impl IntoView {
+    let s = store();
+    let cards = move || {
+        s.state.with(|st| {
+            st.rate_cards
+                .values()
+                .map(|c| serde_json::to_value(c).unwrap_or_default())
+                .collect::<Vec<Value>>()
+        })
+    };
+    let product_name = move |id: &str| {
+        s.state.with_untracked(|st| {
+            st.products
+                .get(id)
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| id.to_string())
+        })
+    };
+    view! {
+        <section class="card">
+            <h2>"Rate cards"</h2>
+            {move || cards().into_iter().map(|c| {
+                let aliases = c["aliases"].as_array().map(|a| a.iter().filter_map(|x| x["name"].as_str()).collect::<Vec<_>>().join(", ")).unwrap_or_default();
+                view! {
+                    <div class="rate-card">
+                        <h3>{c["name"].as_str().unwrap_or_default().to_string()} {(!aliases.is_empty()).then(|| view! { <span class="muted small">" alias " {aliases}</span> })}</h3>
+                        <table>
+                            <thead><tr><th scope="col">"Product"</th><th scope="col">"From"</th><th scope="col">"Until"</th><th scope="col">"Rate"</th><th scope="col">"Entitled"</th></tr></thead>
+                            <tbody>{c["rates"].as_array().cloned().unwrap_or_default().into_iter().map(|r| {
+                                let price = match r["rate_type"].as_str() {
+                                    Some("TIERED") => format!("tiered {}", r["tiers"]),
+                                    Some(t) => format!("{} {}", t.to_lowercase(), money(&r["price"])),
+                                    None => String::new(),
+                                };
+                                view! { <tr>
+                                    <td>{product_name(r["product_id"].as_str().unwrap_or_default())}</td>
+                                    <td>{crate::components::money::day(&r["starting_at"])}</td>
+                                    <td>{r["ending_before"].as_str().map(|e| e.chars().take(10).collect::<String>()).unwrap_or_else(|| "—".into())}</td>
+                                    <td>{price}</td>
+                                    <td>{if r["entitled"].as_bool().unwrap_or(true) { "yes" } else { "no" }}</td>
+                                </tr> }
+                            }).collect_view()}</tbody>
+                        </table>
+                    </div>
+                }
+            }).collect_view()}
+            <div class="grid2">
+                <NewRateCard />
+                <AddRate />
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn NewRateCard() -> impl IntoView {
+    let s = store();
+    let name = RwSignal::new(String::new());
+    let alias = RwSignal::new(String::new());
+    let touched = RwSignal::new(false);
+    let body = move || {
+        let mut b = json!({ "name": name.get(), "rates": [] });
+        if !alias.get().trim().is_empty() {
+            b["aliases"] = json!([{ "name": alias.get().trim() }]);
+        }
+        b
+    };
+    const CALL: &str = "POST /v1/contract-pricing/rate-cards/create";
+    let error = live_error(touched, move || vec![(CALL.to_string(), body())]);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        touched.set(true);
+        if s.apply_one(CALL, &body()).is_ok() {
+            name.set(String::new());
+            alias.set(String::new());
+            touched.set(false);
+        }
+    };
+    view! {
+        <form class="form" on:submit=submit on:input=move |_| touched.set(true)>
+            <h3>"New rate card"</h3>
+            <label for="card-name">"Rate card name"</label>
+            <input id="card-name" bind:value=name autocomplete="off" />
+            <FieldError error paths=&["name"] />
+            <label for="card-alias">"Alias (optional)"</label>
+            <input id="card-alias" bind:value=alias autocomplete="off" />
+            <FieldError error paths=&["aliases"] />
+            <FormError error all=&["name", "aliases"] />
+            <button type="submit">"Create rate card"</button>
+        </form>
+    }
+}
+
+#[component]
+fn AddRate() -> impl IntoView {
+    let s = store();
+    let card = RwSignal::new(String::new());
+    let product = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let until = RwSignal::new(String::new());
+    let price = RwSignal::new(String::new());
+    let entitled = RwSignal::new(true);
+    let touched = RwSignal::new(false);
+    let body = move || {
+        let mut b = json!({ "rate_card_id": card.get(), "product_id": product.get(), "entitled": entitled.get(), "rate_type": "FLAT", "price": number_or_text(&price.get()) });
+        b["starting_at"] = json!(date_to_rfc3339(&from.get()).unwrap_or_default());
+        if let Some(u) = date_to_rfc3339(&until.get()) {
+            b["ending_before"] = json!(u);
+        }
+        b
+    };
+    const CALL: &str = "POST /v1/contract-pricing/rate-cards/addRate";
+    let error = live_error(touched, move || vec![(CALL.to_string(), body())]);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        touched.set(true);
+        if s.apply_one(CALL, &body()).is_ok() {
+            price.set(String::new());
+            touched.set(false);
+        }
+    };
+    view! {
+        <form class="form" on:submit=submit on:input=move |_| touched.set(true) on:change=move |_| touched.set(true)>
+            <h3>"Add a rate"</h3>
+            <Picker label="Rate card" id="rate-card" value=card items=rate_cards() />
+            <FieldError error paths=&["rate_card_id"] />
+            <Picker label="Product" id="rate-product" value=product items=products(Some(false)) />
+            <FieldError error paths=&["product_id"] />
+            <label for="rate-from">"Starting at"</label>
+            <input id="rate-from" type="date" bind:value=from />
+            <FieldError error paths=&["starting_at"] />
+            <label for="rate-until">"Ending before (optional)"</label>
+            <input id="rate-until" type="date" bind:value=until />
+            <FieldError error paths=&["ending_before"] />
+            <label for="rate-price">"Flat price (cents per unit)" <span class="muted">{move || hint(&price.get())}</span></label>
+            <input id="rate-price" inputmode="decimal" bind:value=price autocomplete="off" />
+            <FieldError error paths=&["price"] />
+            <label class="check"><input type="checkbox" bind:checked=entitled />" Entitled"</label>
+            <FormError error all=&["rate_card_id", "product_id", "starting_at", "ending_before", "price", "entitled"] />
+            <button type="submit">"Add rate"</button>
+        </form>
+    }
+}

@@ -1,0 +1,131 @@
+//! Editing a contract (POST /v2/contracts/edit): add an override, or any edit as JSON. While you type,
+//! the what-if shows the customer's invoice totals before and after, rated by the core on a scratch
+//! copy; nothing is saved until you press Save.
+
+use crate::components::field_error::{FieldError, FormError};
+use crate::components::pickers::Picker;
+use crate::components::whatif::WhatIf;
+use crate::store::{date_to_rfc3339, list, live_error, number_or_text, store};
+use leptos::prelude::*;
+use serde_json::{json, Value};
+
+const CALL: &str = "POST /v2/contracts/edit";
+
+#[component]
+pub fn ContractEdit(customer: RwSignal<String>) -> impl IntoView {
+    let s = store();
+    let contract = RwSignal::new(String::new());
+    let kind = RwSignal::new("MULTIPLIER".to_string());
+    let multiplier = RwSignal::new("0.9".to_string());
+    let price = RwSignal::new(String::new());
+    let product = RwSignal::new(String::new());
+    let tags = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let until = RwSignal::new(String::new());
+    let advanced = RwSignal::new(false);
+    let json_text = RwSignal::new(String::new());
+    let touched = RwSignal::new(false);
+    let done = RwSignal::new(None::<String>);
+    let contracts = Signal::derive(move || {
+        let c = customer.get();
+        s.state.with(|st| {
+            st.contracts
+                .values()
+                .filter(|k| k.customer_id == c)
+                .map(|k| (k.id.clone(), k.name.clone().unwrap_or_else(|| k.id.clone())))
+                .collect::<Vec<_>>()
+        })
+    });
+    let form_body = move || -> Value {
+        let mut o = json!({ "type": kind.get(), "starting_at": date_to_rfc3339(&from.get()).unwrap_or_default() });
+        if let Some(u) = date_to_rfc3339(&until.get()) {
+            o["ending_before"] = json!(u);
+        }
+        if kind.get() == "MULTIPLIER" {
+            o["multiplier"] = number_or_text(&multiplier.get());
+        } else {
+            o["overwrite_rate"] = json!({ "rate_type": "FLAT", "price": number_or_text(&price.get()) });
+        }
+        if !product.get().is_empty() {
+            o["product_id"] = json!(product.get());
+        }
+        if !list(&tags.get()).is_empty() {
+            o["applicable_product_tags"] = json!(list(&tags.get()));
+        }
+        json!({ "customer_id": customer.get(), "contract_id": contract.get(), "add_overrides": [o] })
+    };
+    let body = move || -> Result<Value, String> {
+        if advanced.get() {
+            serde_json::from_str(&json_text.get()).map_err(|e| format!("Not JSON: {e}"))
+        } else {
+            Ok(form_body())
+        }
+    };
+    let error = live_error(touched, move || {
+        body().map(|b| vec![(CALL.to_string(), b)]).unwrap_or_default()
+    });
+    let whatif_calls = Signal::derive(move || {
+        if touched.get() && !contract.get().is_empty() {
+            body().map(|b| vec![(CALL.to_string(), b)]).unwrap_or_default()
+        } else {
+            vec![]
+        }
+    });
+    let toggle_advanced = move |ev: leptos::ev::Event| {
+        let on = event_target_checked(&ev);
+        if on {
+            json_text.set(serde_json::to_string_pretty(&form_body()).unwrap_or_default());
+        }
+        advanced.set(on);
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        touched.set(true);
+        let Ok(b) = body() else { return };
+        if s.apply_one(CALL, &b).is_ok() {
+            done.set(Some("Saved.".into()));
+            touched.set(false);
+        }
+    };
+    view! {
+        <section class="card">
+            <h2>"Edit a contract"</h2>
+            <form class="form wide" on:submit=submit on:input=move |_| { touched.set(true); done.set(None) } on:change=move |_| touched.set(true)>
+                <Picker label="Contract to edit" id="edit-contract" value=contract items=contracts />
+                <FieldError error paths=&["contract_id", "customer_id"] />
+                <label class="check"><input type="checkbox" prop:checked=move || advanced.get() on:change=toggle_advanced />" Edit the whole edit body as JSON (add commits, credits, charges…)"</label>
+                <Show when=move || !advanced.get() fallback=move || view! {
+                    <label for="edit-json">"Request body for POST /v2/contracts/edit"</label>
+                    <textarea id="edit-json" class="code" rows="14" prop:value=move || json_text.get() on:input=move |ev| json_text.set(event_target_value(&ev))></textarea>
+                    {move || if advanced.get() { body().err().map(|e| view! { <p class="field-error">{e}</p> }) } else { None }}
+                    <FormError error all=&["contract_id", "customer_id"] />
+                }>
+                    <fieldset>
+                        <legend>"Add an override"</legend>
+                        <div class="grid2">
+                            <div><label for="edit-kind">"Override type"</label>
+                                <select id="edit-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                                    <option value="MULTIPLIER" prop:selected=move || kind.get() == "MULTIPLIER">"multiplier"</option>
+                                    <option value="OVERWRITE" prop:selected=move || kind.get() == "OVERWRITE">"overwrite (flat price)"</option>
+                                </select></div>
+                            <Show when=move || kind.get() == "MULTIPLIER" fallback=move || view! {
+                                <div><label for="edit-price">"New flat price (cents per unit)"</label><input id="edit-price" inputmode="decimal" bind:value=price /></div>
+                            }>
+                                <div><label for="edit-multiplier">"Override multiplier"</label><input id="edit-multiplier" inputmode="decimal" bind:value=multiplier /></div>
+                            </Show>
+                            <div><Picker label="Override product (or use tags)" id="edit-product" value=product items=crate::components::pickers::products(Some(false)) placeholder="— by tags —" /></div>
+                            <div><label for="edit-tags">"Override product tags (comma separated)"</label><input id="edit-tags" bind:value=tags /></div>
+                            <div><label for="edit-from">"Override starting at"</label><input id="edit-from" type="date" bind:value=from /></div>
+                            <div><label for="edit-until">"Override ending before (optional)"</label><input id="edit-until" type="date" bind:value=until /></div>
+                        </div>
+                        <FieldError error paths=&["add_overrides"] />
+                    </fieldset>
+                    <FormError error all=&["contract_id", "customer_id", "add_overrides"] />
+                </Show>
+                <button type="submit">"Save edit"</button>
+                {move || done.get().map(|m| view! { <p class="note ok" role="status">{m}</p> })}
+            </form>
+            <WhatIf customer_id=customer calls=whatif_calls />
+        </section>
+    }
+}

@@ -1,0 +1,323 @@
+//! The new-contract form: rate card, dates, statement schedule, commits, a scheduled charge, an
+//! override, a usage filter; or the whole body as JSON. The core validates it as you type and the
+//! what-if shows the customer's invoice totals with it.
+
+use crate::components::field_error::{FieldError, FormError, RowError};
+use crate::components::money::hint;
+use crate::components::pickers::{products, rate_cards, Picker};
+use crate::components::whatif::WhatIf;
+use crate::store::{date_to_rfc3339, list, live_error, number_or_text, store};
+use leptos::prelude::*;
+use serde_json::{json, Value};
+
+const CALL: &str = "POST /v1/contracts/create";
+
+#[derive(Clone, Copy)]
+struct CommitRow {
+    key: usize,
+    kind: RwSignal<String>,
+    name: RwSignal<String>,
+    product: RwSignal<String>,
+    amount: RwSignal<String>,
+    from: RwSignal<String>,
+    until: RwSignal<String>,
+    invoiced: RwSignal<bool>,
+    tags: RwSignal<String>,
+}
+
+impl CommitRow {
+    fn new(key: usize) -> Self {
+        CommitRow {
+            key,
+            kind: RwSignal::new("PREPAID".into()),
+            name: RwSignal::new(format!("Commit {}", key + 1)),
+            product: RwSignal::new(String::new()),
+            amount: RwSignal::new(String::new()),
+            from: RwSignal::new(String::new()),
+            until: RwSignal::new(String::new()),
+            invoiced: RwSignal::new(true),
+            tags: RwSignal::new(String::new()),
+        }
+    }
+
+    fn body(&self, start: &Option<String>, end: &Option<String>) -> Value {
+        let from = date_to_rfc3339(&self.from.get()).or(start.clone());
+        let until = date_to_rfc3339(&self.until.get()).or(end.clone());
+        let amount = number_or_text(&self.amount.get());
+        let mut c = json!({
+            "type": self.kind.get(), "name": self.name.get(), "product_id": self.product.get(),
+            "access_schedule": { "schedule_items": [{ "amount": amount, "starting_at": from, "ending_before": until }] },
+        });
+        if self.invoiced.get() || self.kind.get() == "POSTPAID" {
+            c["invoice_schedule"] =
+                json!({ "schedule_items": [{ "timestamp": from, "unit_price": amount, "quantity": 1 }] });
+        }
+        if !list(&self.tags.get()).is_empty() {
+            c["applicable_product_tags"] = json!(list(&self.tags.get()));
+        }
+        c
+    }
+}
+
+#[component]
+pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
+    let s = store();
+    let name = RwSignal::new(String::new());
+    let card = RwSignal::new(String::new());
+    let start = RwSignal::new(String::new());
+    let end = RwSignal::new(String::new());
+    let frequency = RwSignal::new("MONTHLY".to_string());
+    let day = RwSignal::new("FIRST_OF_MONTH".to_string());
+    let commits = RwSignal::new(Vec::<CommitRow>::new());
+    let next_key = StoredValue::new(0usize);
+    let charge_on = RwSignal::new(false);
+    let (charge_name, charge_product, charge_amount, charge_freq) = (
+        RwSignal::new("Platform fee".to_string()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new("QUARTERLY".to_string()),
+    );
+    let override_on = RwSignal::new(false);
+    let (multiplier, override_tags) = (RwSignal::new("0.95".to_string()), RwSignal::new(String::new()));
+    let (filter_key, filter_values) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let consolidate = RwSignal::new(false);
+    let advanced = RwSignal::new(false);
+    let json_text = RwSignal::new(String::new());
+    let touched = RwSignal::new(false);
+    let done = RwSignal::new(None::<String>);
+
+    let form_body = move || -> Value {
+        let (from, until) = (date_to_rfc3339(&start.get()), date_to_rfc3339(&end.get()));
+        let mut b = json!({ "customer_id": customer.get(), "starting_at": from.clone().unwrap_or_default(),
+            "usage_statement_schedule": { "frequency": frequency.get(), "day": day.get() } });
+        if !name.get().trim().is_empty() {
+            b["name"] = json!(name.get().trim());
+        }
+        if !card.get().is_empty() {
+            b["rate_card_id"] = json!(card.get());
+        }
+        if let Some(u) = &until {
+            b["ending_before"] = json!(u);
+        }
+        let cs: Vec<Value> = commits.get().iter().map(|c| c.body(&from, &until)).collect();
+        if !cs.is_empty() {
+            b["commits"] = json!(cs);
+        }
+        if charge_on.get() {
+            b["scheduled_charges"] = json!([{ "name": charge_name.get(), "product_id": charge_product.get(), "schedule": { "recurring_schedule": {
+                "starting_at": from, "ending_before": until, "frequency": charge_freq.get(), "unit_price": number_or_text(&charge_amount.get()), "quantity": 1, "amount_distribution": "EACH" } } }]);
+        }
+        if override_on.get() {
+            b["overrides"] = json!([{ "starting_at": from, "type": "MULTIPLIER", "multiplier": number_or_text(&multiplier.get()), "applicable_product_tags": list(&override_tags.get()) }]);
+        }
+        if !filter_key.get().trim().is_empty() {
+            b["usage_filter"] =
+                json!({ "group_key": filter_key.get().trim(), "group_values": list(&filter_values.get()) });
+        }
+        if consolidate.get() {
+            b["scheduled_charges_on_usage_invoices"] = json!("ALL");
+        }
+        b
+    };
+    // In JSON mode the textarea is the body; text that is not JSON is refused before the core sees it.
+    let body = move || -> Result<Value, String> {
+        if advanced.get() {
+            serde_json::from_str(&json_text.get()).map_err(|e| format!("Not JSON: {e}"))
+        } else {
+            Ok(form_body())
+        }
+    };
+    let error = live_error(touched, move || {
+        body().map(|b| vec![(CALL.to_string(), b)]).unwrap_or_default()
+    });
+    let json_error = move || if advanced.get() { body().err() } else { None };
+    let whatif_calls = Signal::derive(move || {
+        if touched.get() {
+            body().map(|b| vec![(CALL.to_string(), b)]).unwrap_or_default()
+        } else {
+            vec![]
+        }
+    });
+    let toggle_advanced = move |ev: leptos::ev::Event| {
+        let on = event_target_checked(&ev);
+        if on {
+            json_text.set(serde_json::to_string_pretty(&form_body()).unwrap_or_default());
+        }
+        advanced.set(on);
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        touched.set(true);
+        let Ok(b) = body() else { return };
+        if let Ok(answer) = s.apply_one(CALL, &b) {
+            done.set(Some(format!(
+                "Created contract {}",
+                answer["data"]["id"].as_str().unwrap_or_default()
+            )));
+            commits.set(vec![]);
+            for f in [name, start, end] {
+                f.set(String::new());
+            }
+            charge_on.set(false);
+            override_on.set(false);
+            advanced.set(false);
+            touched.set(false);
+        }
+    };
+    let add_commit = move |_| {
+        let k = next_key.get_value();
+        next_key.set_value(k + 1);
+        commits.update(|c| c.push(CommitRow::new(k)));
+        touched.set(true);
+    };
+    const ALL: &[&str] = &[
+        "customer_id",
+        "name",
+        "rate_card_id",
+        "rate_card_alias",
+        "starting_at",
+        "ending_before",
+        "usage_statement_schedule",
+        "commits",
+        "scheduled_charges",
+        "overrides",
+        "usage_filter",
+        "scheduled_charges_on_usage_invoices",
+    ];
+    view! {
+        <section class="card">
+            <h2>"New contract"</h2>
+            <form class="form wide" on:submit=submit on:input=move |_| touched.set(true) on:change=move |_| touched.set(true)>
+                <label class="check"><input type="checkbox" prop:checked=move || advanced.get() on:change=toggle_advanced />" Edit the whole request body as JSON (advanced)"</label>
+                <Show when=move || !advanced.get() fallback=move || view! {
+                    <label for="contract-json">"Request body for POST /v1/contracts/create"</label>
+                    <textarea id="contract-json" class="code" rows="18" prop:value=move || json_text.get() on:input=move |ev| json_text.set(event_target_value(&ev))></textarea>
+                    {move || json_error().map(|e| view! { <p class="field-error">{e}</p> })}
+                    <FormError error all=&[] />
+                }>
+                    <div class="grid2">
+                        <div>
+                            <label for="contract-name">"Contract name"</label>
+                            <input id="contract-name" bind:value=name autocomplete="off" />
+                            <FieldError error paths=&["name", "customer_id"] />
+                        </div>
+                        <div>
+                            <Picker label="Rate card" id="contract-rate-card" value=card items=rate_cards() placeholder="— none —" />
+                            <FieldError error paths=&["rate_card_id", "rate_card_alias"] />
+                        </div>
+                        <div>
+                            <label for="contract-start">"Starting at"</label>
+                            <input id="contract-start" type="date" bind:value=start />
+                            <FieldError error paths=&["starting_at"] />
+                        </div>
+                        <div>
+                            <label for="contract-end">"Ending before (optional)"</label>
+                            <input id="contract-end" type="date" bind:value=end />
+                            <FieldError error paths=&["ending_before"] />
+                        </div>
+                        <div>
+                            <label for="contract-frequency">"Usage statements"</label>
+                            <select id="contract-frequency" on:change=move |ev| frequency.set(event_target_value(&ev))>
+                                {["MONTHLY", "QUARTERLY", "ANNUAL"].map(|f| view! { <option value=f prop:selected=move || frequency.get() == f>{f.to_lowercase()}</option> })}
+                            </select>
+                        </div>
+                        <div>
+                            <label for="contract-day">"Statement day"</label>
+                            <select id="contract-day" on:change=move |ev| day.set(event_target_value(&ev))>
+                                <option value="FIRST_OF_MONTH" prop:selected=move || day.get() == "FIRST_OF_MONTH">"first of month"</option>
+                                <option value="CONTRACT_START" prop:selected=move || day.get() == "CONTRACT_START">"contract start"</option>
+                            </select>
+                            <FieldError error paths=&["usage_statement_schedule"] />
+                        </div>
+                    </div>
+
+                    <fieldset>
+                        <legend>"Commits"</legend>
+                        <For each=move || commits.get() key=|c| c.key let:c>
+                            <CommitFields c index=Signal::derive(move || commits.with(|l| l.iter().position(|x| x.key == c.key).unwrap_or(0))) commits error />
+                        </For>
+                        <button type="button" class="secondary" on:click=add_commit>"Add a commit"</button>
+                    </fieldset>
+
+                    <fieldset>
+                        <legend>"Scheduled charge"</legend>
+                        <label class="check"><input type="checkbox" bind:checked=charge_on />" Add a recurring scheduled charge"</label>
+                        <Show when=move || charge_on.get()>
+                            <div class="grid2">
+                                <div><label for="charge-name">"Charge name"</label><input id="charge-name" bind:value=charge_name /></div>
+                                <div><Picker label="Charge product (fixed)" id="charge-product" value=charge_product items=products(Some(true)) /></div>
+                                <div><label for="charge-amount">"Charge amount each time (cents)" <span class="muted">{move || hint(&charge_amount.get())}</span></label><input id="charge-amount" inputmode="decimal" bind:value=charge_amount /></div>
+                                <div><label for="charge-frequency">"Charge frequency"</label>
+                                    <select id="charge-frequency" on:change=move |ev| charge_freq.set(event_target_value(&ev))>
+                                        {["MONTHLY", "QUARTERLY", "SEMI_ANNUAL", "ANNUAL"].map(|f| view! { <option value=f prop:selected=move || charge_freq.get() == f>{f.to_lowercase().replace('_', "-")}</option> })}
+                                    </select></div>
+                            </div>
+                            <FieldError error paths=&["scheduled_charges"] />
+                        </Show>
+                    </fieldset>
+
+                    <fieldset>
+                        <legend>"Override"</legend>
+                        <label class="check"><input type="checkbox" bind:checked=override_on />" Add a multiplier override from the start"</label>
+                        <Show when=move || override_on.get()>
+                            <div class="grid2">
+                                <div><label for="override-multiplier">"Multiplier (0.95 = 5% off)"</label><input id="override-multiplier" inputmode="decimal" bind:value=multiplier /></div>
+                                <div><label for="override-tags">"Product tags (comma separated)"</label><input id="override-tags" bind:value=override_tags /></div>
+                            </div>
+                            <FieldError error paths=&["overrides"] />
+                        </Show>
+                    </fieldset>
+
+                    <fieldset>
+                        <legend>"Usage filter and invoices"</legend>
+                        <div class="grid2">
+                            <div><label for="filter-key">"Usage filter group key (optional)"</label><input id="filter-key" bind:value=filter_key placeholder="region" /></div>
+                            <div><label for="filter-values">"Group values (comma separated)"</label><input id="filter-values" bind:value=filter_values placeholder="US, EU" /></div>
+                        </div>
+                        <FieldError error paths=&["usage_filter"] />
+                        <label class="check"><input type="checkbox" bind:checked=consolidate />" Put scheduled charges on usage invoices"</label>
+                    </fieldset>
+                    <FormError error all=ALL />
+                </Show>
+                <button type="submit">"Create contract"</button>
+                {move || done.get().map(|m| view! { <p class="note ok" role="status">{m}</p> })}
+            </form>
+            <WhatIf customer_id=customer calls=whatif_calls />
+        </section>
+    }
+}
+
+#[component]
+fn CommitFields(
+    c: CommitRow,
+    index: Signal<usize>,
+    commits: RwSignal<Vec<CommitRow>>,
+    #[prop(into)] error: Signal<Option<tally_core::Error>>,
+) -> impl IntoView {
+    let n = move || c.key + 1;
+    let id = |f: &str| format!("commit-{}-{f}", c.key);
+    let prefix = move || format!("commits[{}]", index.get());
+    let row_paths = move || vec![prefix()];
+    view! {
+        <div class="commit-row">
+            <div class="grid3">
+                <div><label for=id("name")>{move || format!("Commit {} name", n())}</label><input id=id("name") bind:value=c.name /></div>
+                <div><label for=id("kind")>{move || format!("Commit {} type", n())}</label>
+                    <select id=id("kind") on:change=move |ev| c.kind.set(event_target_value(&ev))>
+                        <option value="PREPAID" prop:selected=move || c.kind.get() == "PREPAID">"prepaid"</option>
+                        <option value="POSTPAID" prop:selected=move || c.kind.get() == "POSTPAID">"postpaid"</option>
+                    </select></div>
+                <div><Picker label=format!("Commit {} product (fixed)", c.key + 1) id=id("product") value=c.product items=products(Some(true)) /></div>
+                <div><label for=id("amount")>{move || format!("Commit {} amount (cents)", n())}</label>
+                    <input id=id("amount") inputmode="decimal" bind:value=c.amount />
+                    <span class="muted small">{move || hint(&c.amount.get())}</span></div>
+                <div><label for=id("from")>{move || format!("Commit {} access from (default: contract start)", n())}</label><input id=id("from") type="date" bind:value=c.from /></div>
+                <div><label for=id("until")>{move || format!("Commit {} access until (default: contract end)", n())}</label><input id=id("until") type="date" bind:value=c.until /></div>
+                <div><label for=id("tags")>{move || format!("Commit {} applies to tags (empty: all products)", n())}</label><input id=id("tags") bind:value=c.tags /></div>
+                <div><label class="check"><input type="checkbox" bind:checked=c.invoiced />{move || format!(" Invoice commit {} at its start", n())}</label></div>
+            </div>
+            {move || view! { <RowError error paths=row_paths() /> }}
+            <button type="button" class="secondary small" on:click=move |_| commits.update(|l| l.retain(|x| x.key != c.key))>{move || format!("Remove commit {}", n())}</button>
+        </div>
+    }
+}

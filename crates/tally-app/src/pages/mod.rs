@@ -1,0 +1,9 @@
+//! One module a page; each page reads the store and changes it only through core calls.
+
+pub mod catalog;
+pub mod contract_edit;
+pub mod contract_form;
+pub mod contracts;
+pub mod customers;
+pub mod invoices;
+pub mod usage;

@@ -1,0 +1,170 @@
+//! Calls whose answers are not invoice lists: balances, previews, rate schedules, customer edits.
+//! Figures worked by hand in the comments.
+
+use serde_json::{json, Value};
+use tally_core::{call, State, Timestamp};
+
+fn now() -> Timestamp {
+    Timestamp::ymd(2025, 2, 15)
+}
+
+fn ok(s: &mut State, c: &str, body: Value) -> Value {
+    call(s, c, &body, now()).unwrap_or_else(|e| panic!("{c}: {e}"))
+}
+
+/// 100 cents a call; a 5,000 prepaid commit usable Jan 1–Jul 1; 30 calls in January.
+fn world() -> State {
+    let mut s = State::default();
+    ok(
+        &mut s,
+        "POST /v1/billable-metrics/create",
+        json!({"id": "calls", "name": "Calls", "aggregation_type": "count"}),
+    );
+    ok(
+        &mut s,
+        "POST /v1/contract-pricing/products/create",
+        json!({"id": "api", "name": "API", "type": "usage", "billable_metric_id": "calls"}),
+    );
+    ok(
+        &mut s,
+        "POST /v1/contract-pricing/products/create",
+        json!({"id": "f", "name": "Commit", "type": "fixed"}),
+    );
+    ok(
+        &mut s,
+        "POST /v1/contract-pricing/rate-cards/create",
+        json!({"id": "rc", "name": "List", "rates": [
+        {"product_id": "api", "starting_at": "2025-01-01T00:00:00Z", "rate_type": "flat", "price": 100}]}),
+    );
+    ok(
+        &mut s,
+        "POST /v1/customers",
+        json!({"id": "c", "name": "Acme", "custom_fields": {"tier": "gold"}}),
+    );
+    ok(
+        &mut s,
+        "POST /v1/contracts/create",
+        json!({"id": "k", "customer_id": "c", "rate_card_id": "rc", "starting_at": "2025-01-01T00:00:00Z",
+        "commits": [{"type": "prepaid", "name": "Commit", "product_id": "f",
+            "access_schedule": {"schedule_items": [{"amount": 5000, "starting_at": "2025-01-01T00:00:00Z", "ending_before": "2025-07-01T00:00:00Z"}]},
+            "invoice_schedule": {"schedule_items": [{"timestamp": "2025-01-01T00:00:00Z", "amount": 5000}]}}]}),
+    );
+    let events: Vec<Value> = (0..30)
+        .map(|i| json!({"transaction_id": format!("jan{i}"), "customer_id": "c", "event_type": "call", "timestamp": "2025-01-10T00:00:00Z"}))
+        .collect();
+    ok(&mut s, "POST /v1/ingest", json!(events));
+    s
+}
+
+fn feb_events(n: usize) -> Value {
+    json!((0..n)
+        .map(
+            |i| json!({"transaction_id": format!("feb{i}"), "event_type": "call", "timestamp": "2025-02-05T00:00:00Z"})
+        )
+        .collect::<Vec<_>>())
+}
+
+fn balance_at(s: &mut State, at: &str) -> String {
+    ok(
+        s,
+        "POST /v1/contracts/customerBalances/getNetBalance",
+        json!({"customer_id": "c", "at": at}),
+    )["data"]["balance"]
+        .to_string()
+}
+
+#[test]
+fn net_balance_falls_with_usage_and_expires_with_its_segment() {
+    let mut s = world();
+    assert_eq!(balance_at(&mut s, "2025-01-01T00:00:00Z"), "5000"); // nothing drawn yet
+    assert_eq!(balance_at(&mut s, "2025-02-01T00:00:00Z"), "2000"); // 5,000 − 30 × 100
+    assert_eq!(balance_at(&mut s, "2025-07-01T00:00:00Z"), "0"); // the segment ended
+}
+
+#[test]
+fn preview_events_rates_what_if_usage_without_storing_it() {
+    let mut s = world();
+    let before = s.clone();
+    // merge: January spent 3,000, so 2,000 is left for February's 60 × 100 = 6,000: bills 4,000.
+    let merged = ok(
+        &mut s,
+        "POST /v1/customers/c/previewEvents",
+        json!({"events": feb_events(60), "mode": "merge"}),
+    );
+    assert_eq!(merged["data"].as_array().unwrap().len(), 1);
+    assert_eq!(merged["data"][0]["start_timestamp"], "2025-02-01T00:00:00Z");
+    assert_eq!(merged["data"][0]["total"].to_string(), "4000");
+    // replace: only the previewed events exist, the commit has all 5,000: bills 6,000 − 5,000 = 1,000.
+    let replaced = ok(
+        &mut s,
+        "POST /v1/customers/c/previewEvents",
+        json!({"events": feb_events(60), "mode": "replace"}),
+    );
+    assert_eq!(replaced["data"][0]["total"].to_string(), "1000");
+    assert_eq!(s, before, "a preview stores nothing");
+}
+
+#[test]
+fn rate_schedule_shows_list_and_override_rates() {
+    let mut s = world();
+    ok(
+        &mut s,
+        "POST /v2/contracts/edit",
+        json!({"customer_id": "c", "contract_id": "k",
+        "add_overrides": [{"starting_at": "2025-02-01T00:00:00Z", "type": "multiplier", "multiplier": 0.5, "product_id": "api"}]}),
+    );
+    let jan = ok(
+        &mut s,
+        "POST /v1/contracts/getContractRateSchedule",
+        json!({"customer_id": "c", "contract_id": "k", "at": "2025-01-10T00:00:00Z"}),
+    );
+    assert_eq!(jan["data"][0]["list_rate"]["price"].to_string(), "100");
+    assert!(jan["data"][0].get("override_rate").is_none());
+    let feb = ok(
+        &mut s,
+        "POST /v1/contracts/getContractRateSchedule",
+        json!({"customer_id": "c", "contract_id": "k", "at": "2025-02-10T00:00:00Z"}),
+    );
+    assert_eq!(feb["data"][0]["override_rate"]["price"].to_string(), "50"); // 100 × 0.5
+    assert_eq!(feb["data"][0]["entitled"], true);
+}
+
+#[test]
+fn customers_can_be_renamed_and_their_custom_fields_set() {
+    let mut s = world();
+    ok(&mut s, "POST /v1/customers/c/updateName", json!({"name": "Acme Corp"}));
+    ok(
+        &mut s,
+        "POST /v1/customFields/setValues",
+        json!({"entity": "customer", "entity_id": "c", "custom_fields": {"region": "EU", "tier": ""}}),
+    );
+    let c = ok(&mut s, "GET /v1/customers/c", Value::Null);
+    assert_eq!(c["data"]["name"], "Acme Corp");
+    assert_eq!(c["data"]["custom_fields"], json!({"region": "EU"}));
+    let err = call(&mut s, "POST /v1/customers/c/updateName", &json!({"name": " "}), now()).unwrap_err();
+    assert_eq!(err.path, "name");
+}
+
+#[test]
+fn update_end_date_truncates_periods_and_drops_later_charges() {
+    let mut s = world();
+    ok(
+        &mut s,
+        "POST /v1/contracts/updateEndDate",
+        json!({"customer_id": "c", "contract_id": "k", "ending_before": "2025-01-20T00:00:00Z"}),
+    );
+    let list = ok(
+        &mut s,
+        "GET /v1/customers/c/invoices?ending_before=2025-06-01T00:00:00Z",
+        Value::Null,
+    );
+    let usage: Vec<&Value> = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["type"] == "USAGE")
+        .collect();
+    // One period left, cut at the new end: Jan 1 → Jan 20.
+    assert_eq!(usage.len(), 1);
+    assert_eq!(usage[0]["end_timestamp"], "2025-01-20T00:00:00Z");
+}

@@ -283,8 +283,14 @@ test('catalog forms create a metric, a product with tags, a rate card and a rate
   await page.getByRole('link', { name: 'Customers' }).click();
   await page.getByRole('button', { name: 'Edit WidgetsExpress', exact: true }).click();
   await page.getByLabel('Alias list (comma separated)').fill('team@widgetsexpress.com, newteam@widgetsexpress.com');
-  await page.getByRole('button', { name: 'Save aliases' }).click();
-  await page.locator('tr.customer-row', { hasText: 'newteam@widgetsexpress.com' }).waitFor();
+  const editForm = page.locator('tr.edit-row');
+  await editForm.getByLabel('Name', { exact: true }).fill('WidgetsExpress Inc.');
+  await editForm.getByLabel('Custom fields (key=value, one per line)').fill('sfdc_account_id=sfdc1001\nsegment=enterprise');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  const edited = page.locator('tr.customer-row', { hasText: 'newteam@widgetsexpress.com' });
+  await edited.waitFor();
+  assert.match(await edited.innerText(), /WidgetsExpress Inc\./);
+  assert.match(await edited.innerText(), /segment=enterprise/);
   await page.getByRole('link', { name: 'Usage' }).click();
   await page.getByRole('heading', { name: 'Unmatched events' }).waitFor();
   assert.equal(await page.locator('tr.unmatched-row').count(), 0);

@@ -1,4 +1,4 @@
-//! Customers: list and search, create (name, ingest aliases, custom fields), edit ingest aliases.
+//! Customers: list and search, create and edit (name, ingest aliases, custom fields).
 
 use crate::components::field_error::{FieldError, FormError};
 use crate::store::{key_values, list, store};
@@ -75,27 +75,73 @@ fn CustomerRow(c: Customer, editing: RwSignal<Option<String>>) -> impl IntoView 
 #[component]
 fn EditAliases(c: Customer, editing: RwSignal<Option<String>>) -> impl IntoView {
     let s = store();
+    let name = RwSignal::new(c.name.clone());
     let aliases = RwSignal::new(c.ingest_aliases.join(", "));
-    let call = format!("POST /v1/customers/{}/setIngestAliases", c.id);
-    let call2 = call.clone();
-    let body = move || json!({ "ingest_aliases": list(&aliases.get()) });
-    let error = Signal::derive(move || s.check(&[(call.as_str(), &body())]));
+    let fields = RwSignal::new(
+        c.custom_fields
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    let old_keys: Vec<String> = c.custom_fields.keys().cloned().collect();
+    let id = c.id.clone();
+    // Three core calls, applied together or not at all: rename, aliases, custom fields (a key that
+    // was removed from the list is sent empty, which removes it).
+    let calls = move || -> Vec<(String, Value)> {
+        let mut values = key_values(&fields.get());
+        for k in &old_keys {
+            values.entry(k.clone()).or_insert_with(|| json!(""));
+        }
+        vec![
+            (
+                format!("POST /v1/customers/{id}/updateName"),
+                json!({ "name": name.get() }),
+            ),
+            (
+                format!("POST /v1/customers/{id}/setIngestAliases"),
+                json!({ "ingest_aliases": list(&aliases.get()) }),
+            ),
+            (
+                "POST /v1/customFields/setValues".to_string(),
+                json!({ "entity": "customer", "entity_id": id, "custom_fields": values }),
+            ),
+        ]
+    };
+    let calls2 = calls.clone();
+    let error = Signal::derive(move || {
+        let calls = calls();
+        let refs: Vec<(&str, &Value)> = calls.iter().map(|(c, b)| (c.as_str(), b)).collect();
+        s.check(&refs)
+    });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if s.apply_one(&call2, &body()).is_ok() {
+        let calls = calls2();
+        let refs: Vec<(&str, &Value)> = calls.iter().map(|(c, b)| (c.as_str(), b)).collect();
+        if s.apply(&refs).is_ok() {
             editing.set(None);
         }
     };
-    let input_id = format!("edit-aliases-{}", c.id);
+    let (name_id, aliases_id, fields_id) = (
+        format!("edit-name-{}", c.id),
+        format!("edit-aliases-{}", c.id),
+        format!("edit-fields-{}", c.id),
+    );
     view! {
         <form class="form inline" on:submit=save>
-            <p class="muted small">{format!("Editing {}. Renaming and editing custom fields need a core call tally-core does not have yet; the ingest aliases go through setIngestAliases, and usage already sent under a newly added alias is billed to this customer.", c.name)}</p>
-            <label for=input_id.clone()>"Alias list (comma separated)"</label>
-            <input id=input_id bind:value=aliases autocomplete="off" />
+            <p class="muted small">{format!("Editing {}. Usage already sent under a newly added alias is billed to this customer.", c.name)}</p>
+            <label for=name_id.clone()>"Name"</label>
+            <input id=name_id bind:value=name autocomplete="off" />
+            <FieldError error paths=&["name"] />
+            <label for=aliases_id.clone()>"Alias list (comma separated)"</label>
+            <input id=aliases_id bind:value=aliases autocomplete="off" />
             <FieldError error paths=&["ingest_aliases"] />
-            <FormError error all=&["ingest_aliases"] />
+            <label for=fields_id.clone()>"Custom fields (key=value, one per line)"</label>
+            <textarea id=fields_id rows="3" bind:value=fields></textarea>
+            <FieldError error paths=&["custom_fields", "entity_id"] />
+            <FormError error all=&["name", "ingest_aliases", "custom_fields", "entity_id"] />
             <div class="row">
-                <button type="submit">"Save aliases"</button>
+                <button type="submit">"Save"</button>
                 <button type="button" class="secondary" on:click=move |_| editing.set(None)>"Cancel"</button>
             </div>
         </form>

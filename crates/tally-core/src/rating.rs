@@ -80,11 +80,9 @@ impl Agg {
                 let Some(v) = value().and_then(property_decimal) else {
                     return;
                 };
-                match self {
-                    Agg::Latest(t, x) if *t > e.timestamp => {
-                        let _ = x;
-                    }
-                    _ => *self = Agg::Latest(e.timestamp, v),
+                // The value of the latest event wins, whatever order events arrive in.
+                if !matches!(self, Agg::Latest(t, _) if *t > e.timestamp) {
+                    *self = Agg::Latest(e.timestamp, v);
                 }
             }
         }

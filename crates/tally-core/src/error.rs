@@ -76,8 +76,12 @@ impl std::error::Error for Error {}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Parses a JSON body into a request type, naming the exact field that does not fit.
+/// Parses a JSON body into a request type, naming the exact field that does not fit. The plain parse
+/// runs first; only a body that fails is parsed again with path tracking, which costs on big bodies.
 pub fn parse<T: serde::de::DeserializeOwned>(body: &serde_json::Value) -> Result<T> {
+    if let Ok(v) = T::deserialize(body) {
+        return Ok(v);
+    }
     serde_path_to_error::deserialize(body).map_err(|e| {
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };

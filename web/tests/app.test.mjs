@@ -40,16 +40,38 @@ after(async () => {
   server?.close();
 });
 
-async function openApp() {
+// A first visit shows the WidgetsExpress example at once; most tests start from empty, as a user who
+// clicked "Start empty" (pass { example: true } to keep the example).
+async function openApp({ example = false } = {}) {
   const context = await browser.newContext();
   const page = await context.newPage();
   const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  // A dev build (`trunk build`) carries Trunk's live-reload socket, which has no server here: not the app's.
+  page.on('console', (m) => { if (m.type() === 'error' && !m.text().includes('/trunk/ws')) errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(base + '/');
   await page.getByRole('heading', { name: 'Tally', exact: true }).waitFor();
+  if (!example) {
+    await page.getByRole('button', { name: 'Start empty' }).click();
+    await page.getByRole('button', { name: 'Load the WidgetsExpress example' }).waitFor();
+  }
   return { context, page, errors };
 }
+
+test('a first visit shows the example at once; Start empty empties it and stays empty after a reload', async () => {
+  const { context, page, errors } = await openApp({ example: true });
+  await page.getByText('You are looking at the WidgetsExpress example').waitFor();
+  await page.locator('tr.customer-row', { hasText: 'WidgetsExpress (regional)' }).waitFor();
+  assert.ok(await page.locator('tr.customer-row').count() >= 2);
+  await page.getByRole('button', { name: 'Start empty' }).click();
+  await page.getByRole('button', { name: 'Load the WidgetsExpress example' }).waitFor();
+  assert.equal(await page.locator('tr.customer-row').count(), 0);
+  await page.reload();
+  await page.getByRole('button', { name: 'Load the WidgetsExpress example' }).waitFor();
+  assert.equal(await page.locator('tr.customer-row').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
 
 test('the app renders, creates a customer, and keeps it across a reload', async () => {
   const { context, page, errors } = await openApp();
@@ -295,5 +317,184 @@ test('catalog forms create a metric, a product with tags, a rate card and a rate
   await page.getByRole('heading', { name: 'Unmatched events' }).waitFor();
   assert.equal(await page.locator('tr.unmatched-row').count(), 0);
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+async function createCustomer(page, name, alias) {
+  await page.getByRole('link', { name: 'Customers' }).click();
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Ingest aliases (comma separated)').fill(alias);
+  await page.getByRole('button', { name: 'Create customer' }).click();
+  await page.locator('tr.customer-row', { hasText: name }).waitFor();
+}
+
+async function ingestCsv(page, rows, count) {
+  await page.getByRole('link', { name: 'Usage' }).click();
+  await page.getByLabel('Events (JSON array or CSV with a header row)').fill(
+    'transaction_id,customer_id,event_type,timestamp,cpu_hours,region\n' + rows.join('\n') + '\n');
+  await page.getByRole('button', { name: 'Ingest events' }).click();
+  await page.getByRole('status').filter({ hasText: `Ingested ${count} events` }).waitFor();
+}
+
+const total = (page, text) => invoiceFor(page, text).locator('.invoice-total').innerText();
+
+test('a contract with a credit: validated as you type, its what-if, and the invoices worked by hand', async () => {
+  const { context, page, errors } = await openApp();
+  await loadDemo(page); // "Base usage products" prices Compute (tag cloud) at 200c an hour
+  await createCustomer(page, 'Credit Co', 'credit-prod');
+  await ingestCsv(page, [
+    'cr-1,credit-prod,compute,2025-01-15T00:00:00Z,100,US',
+    'cr-2,credit-prod,compute,2025-02-10T00:00:00Z,300,US',
+  ], 2);
+
+  await page.getByRole('link', { name: 'Contracts' }).click();
+  await page.getByLabel('Customer').selectOption({ label: 'Credit Co' });
+  await page.getByLabel('Contract name').fill('Credit 2025');
+  await page.getByLabel('Rate card').selectOption({ label: 'Base usage products' });
+  await page.getByLabel('Starting at', { exact: true }).fill('2025-01-01');
+  await page.getByLabel('Ending before (optional)', { exact: true }).fill('2025-03-01');
+  await page.getByRole('button', { name: 'Add a credit' }).click();
+  // A credit has no type and is not invoiced: neither field is offered.
+  assert.equal(await page.getByLabel('Credit 1 type').count(), 0);
+  assert.equal(await page.getByLabel('Invoice commit 1 at its start').count(), 0);
+  await page.getByLabel('Credit 1 product (fixed)').selectOption({ label: 'Prepaid commit' });
+  await page.getByLabel('Credit 1 amount (cents)').fill('-5');
+  await page.locator('.credit-row .field-error', { hasText: 'credits[0]' }).waitFor();
+  assert.match(await page.locator('.credit-row .field-error').innerText(), /cannot be negative/);
+  await page.getByLabel('Credit 1 amount (cents)').fill('10000');
+  await page.getByLabel('Credit 1 applies to tags (empty: all products)').fill('cloud');
+  await page.locator('.credit-row .field-error').waitFor({ state: 'detached' });
+
+  // By hand, at 200c an hour, with a 10,000c ($100.00) credit on cloud products from Jan 1:
+  // January 100 h = 20,000c, the credit covers 10,000c: $100.00. February 300 h = 60,000c, the credit
+  // is spent: $600.00. The customer had no contract, so "before" has no invoices at all.
+  const whatif = page.locator('section.card', { hasText: 'New contract' }).locator('.whatif-table');
+  const jan = whatif.locator('tr.changed', { hasText: 'usage 2025-01-01' });
+  await jan.waitFor();
+  assert.equal(await jan.locator('.before').innerText(), '(none)');
+  assert.equal(await jan.locator('.after').innerText(), '$100.00');
+  assert.equal(await whatif.locator('tr.changed', { hasText: 'usage 2025-02-01' }).locator('.after').innerText(), '$600.00');
+
+  await page.getByRole('button', { name: 'Create contract' }).click();
+  await page.getByRole('status').filter({ hasText: 'Created contract' }).waitFor();
+  assert.match(await page.locator('tr.contract-row', { hasText: 'Credit 2025' }).innerText(), /Credit 1 \(\$100\.00\)/);
+  await page.getByRole('link', { name: 'Invoices' }).click();
+  await page.getByLabel('Customer').selectOption({ label: 'Credit Co' });
+  await invoiceFor(page, '2025-02-01 → 2025-03-01').waitFor();
+  assert.equal(await total(page, '2025-01-01 → 2025-02-01'), '$100.00');
+  assert.equal(await total(page, '2025-02-01 → 2025-03-01'), '$600.00');
+  assert.equal(await invoiceFor(page, 'issued 2025-01-01').count(), 0); // a credit is granted, not bought
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an existing contract: usage filter schedule and end date, validated as you type, with their what-ifs', async () => {
+  const { context, page, errors } = await openApp();
+  await loadDemo(page);
+  await createCustomer(page, 'Filter Co', 'filter-prod');
+  await ingestCsv(page, [
+    'fi-1,filter-prod,compute,2025-01-15T00:00:00Z,100,US',
+    'fi-2,filter-prod,compute,2025-02-10T00:00:00Z,300,EU',
+    'fi-3,filter-prod,compute,2025-03-10T00:00:00Z,50,US',
+  ], 3);
+  await page.getByRole('link', { name: 'Contracts' }).click();
+  await page.getByLabel('Customer').selectOption({ label: 'Filter Co' });
+  await page.getByLabel('Contract name').fill('Filter 2025');
+  await page.getByLabel('Rate card').selectOption({ label: 'Base usage products' });
+  await page.getByLabel('Starting at', { exact: true }).fill('2025-01-01');
+  await page.getByLabel('Ending before (optional)', { exact: true }).fill('2025-04-01');
+  await page.getByRole('button', { name: 'Create contract' }).click();
+  await page.getByRole('status').filter({ hasText: 'Created contract' }).waitFor();
+
+  await page.getByLabel('Contract to edit').selectOption({ label: 'Filter 2025' });
+  const filter = page.locator('section.filter-edit');
+  await filter.getByText('No usage filter').waitFor();
+  await page.getByLabel('New filter: in effect from').fill('2025-02-01');
+  await page.getByLabel('New filter: group key').fill('region');
+  // No values yet: the core's refusal, beside the values field.
+  await filter.locator('.field-error', { hasText: 'a usage filter needs at least one group value' }).waitFor();
+  assert.equal(await page.locator('#filter-edit-values ~ .field-error').count(), 1);
+  await page.getByLabel('New filter: values to keep (comma separated)').fill('US');
+  // By hand, at 200c an hour: January 100 h = $200.00, February 300 h = $600.00, March 50 h = $100.00.
+  // Only US usage from Feb 1: February's events are all EU, so February drops to $0.00; January is
+  // before the filter and March is US, so neither changes.
+  const filterRows = filter.locator('.whatif-table tr.changed');
+  await filterRows.first().waitFor();
+  assert.equal(await filterRows.count(), 1);
+  assert.match(await filterRows.innerText(), /usage 2025-02-01/);
+  assert.equal(await filterRows.locator('.before').innerText(), '$600.00');
+  assert.equal(await filterRows.locator('.after').innerText(), '$0.00');
+  await page.getByRole('button', { name: 'Set usage filter' }).click();
+  await filter.getByRole('status').filter({ hasText: 'Usage filter saved' }).waitFor();
+  const history = filter.locator('table.filter-history tr.filter-row');
+  assert.equal(await history.count(), 1);
+  assert.deepEqual(await history.locator('td').allInnerTexts(), ['2025-02-01', 'region', 'US']);
+
+  const end = page.locator('section.end-edit');
+  await end.getByText('Now ends before 2025-04-01.').waitFor();
+  assert.equal(await page.getByLabel('New end date, exclusive (empty: no end)').inputValue(), '2025-04-01');
+  await page.getByLabel('New end date, exclusive (empty: no end)').fill('2024-12-01');
+  await end.locator('.field-error', { hasText: "ending_before must be after the contract's starting_at" }).waitFor();
+  // Ending on Mar 1 drops the March statement ($100.00); January and February stay as they are.
+  await page.getByLabel('New end date, exclusive (empty: no end)').fill('2025-03-01');
+  await end.locator('.field-error').waitFor({ state: 'detached' });
+  const endRows = end.locator('.whatif-table tr.changed');
+  await endRows.first().waitFor();
+  assert.equal(await endRows.count(), 1);
+  assert.match(await endRows.innerText(), /usage 2025-03-01/);
+  assert.equal(await endRows.locator('.before').innerText(), '$100.00');
+  assert.equal(await endRows.locator('.after').innerText(), '(none)');
+  await page.getByRole('button', { name: 'Update end date' }).click();
+  await end.getByText('Now ends before 2025-03-01.').waitFor();
+  assert.match(await page.locator('tr.contract-row', { hasText: 'Filter 2025' }).innerText(), /region ∈ US from 2025-02-01/);
+  await page.screenshot({ path: join(artifacts, 'contract-edit.png'), fullPage: true });
+
+  await page.getByRole('link', { name: 'Invoices' }).click();
+  await page.getByLabel('Customer').selectOption({ label: 'Filter Co' });
+  await invoiceFor(page, '2025-01-01 → 2025-02-01').waitFor();
+  // February has no line left (its only usage is EU); shown once empty invoices are not hidden.
+  assert.equal(await invoiceFor(page, '2025-02-01 → 2025-03-01').count(), 0);
+  await page.getByLabel('Hide invoices with no lines').uncheck();
+  await invoiceFor(page, '2025-02-01 → 2025-03-01').waitFor();
+  assert.equal(await total(page, '2025-01-01 → 2025-02-01'), '$200.00');
+  assert.equal(await total(page, '2025-02-01 → 2025-03-01'), '$0.00');
+  assert.equal(await invoiceFor(page, '2025-03-01 → 2025-04-01').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a full storage quota: the error is shown, the change stays in the page, the last save is untouched', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (key, value) {
+      if (key === 'tally.state.v1' && window.__quotaFull) {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      }
+      return setItem.call(this, key, value);
+    };
+  });
+  await page.goto(base + '/');
+  await page.getByRole('heading', { name: 'Tally', exact: true }).waitFor();
+  await createCustomer(page, 'Saved Co', 'saved-prod');
+  const saved = await page.evaluate(() => localStorage.getItem('tally.state.v1'));
+  assert.match(saved, /Saved Co/);
+
+  await page.evaluate(() => { window.__quotaFull = true; });
+  await createCustomer(page, 'Unsaved Co', 'unsaved-prod');
+  const alert = page.getByRole('alert').filter({ hasText: 'could not be saved' });
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /QuotaExceededError/);
+  assert.equal(await page.locator('tr.customer-row', { hasText: 'Unsaved Co' }).count(), 1); // kept in memory
+  assert.equal(await page.evaluate(() => localStorage.getItem('tally.state.v1')), saved); // last save untouched
+
+  // Room again: the next change saves everything kept in the page, and the error goes away.
+  await page.evaluate(() => { window.__quotaFull = false; });
+  await createCustomer(page, 'Later Co', 'later-prod');
+  await alert.waitFor({ state: 'detached' });
+  const now = await page.evaluate(() => localStorage.getItem('tally.state.v1'));
+  assert.match(now, /Unsaved Co/);
+  assert.match(now, /Later Co/);
   await context.close();
 });

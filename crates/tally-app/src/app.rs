@@ -1,11 +1,11 @@
 //! The app shell: the store, its persistence (saved on each change, synced across tabs), the router
 //! and the pages.
 
-use crate::components::demo::DemoOffer;
+use crate::components::demo::{demo_state, DemoOffer};
 use crate::components::nav::Nav;
 use crate::pages::{catalog::Catalog, contracts::Contracts, customers::Customers, invoices::Invoices, usage::Usage};
 use crate::storage::{self, StorageProblem};
-use crate::store::Store;
+use crate::store::{DemoBanner, Store};
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::path;
@@ -14,12 +14,20 @@ use tally_core::State;
 #[component]
 pub fn App() -> impl IntoView {
     let (loaded, problem) = storage::load();
-    // Nothing stored (or an empty state, as a reset leaves it) and nothing corrupt: offer the example.
-    let nothing_stored = problem.is_none() && loaded.as_ref().is_none_or(|s| *s == State::default());
+    // A first visit (nothing stored, nothing corrupt) shows the example at once, so the app shows
+    // something real; a stored empty state (after Start empty or Reset) offers it instead.
+    let (state, demo) = match (loaded, &problem) {
+        (None, None) => match demo_state() {
+            Ok(st) => (st, DemoBanner::Showing),
+            Err(_) => (State::default(), DemoBanner::Offered),
+        },
+        (Some(st), None) if st == State::default() => (st, DemoBanner::Offered),
+        (loaded, _) => (loaded.unwrap_or_default(), DemoBanner::Hidden),
+    };
     let store = Store {
-        state: RwSignal::new(loaded.unwrap_or_default()),
+        state: RwSignal::new(state),
         problem: RwSignal::new(problem),
-        offer_demo: RwSignal::new(nothing_stored),
+        demo: RwSignal::new(demo),
     };
     provide_context(store);
     // What this tab last wrote or read, so a save is skipped when nothing changed (and a state
@@ -54,7 +62,7 @@ pub fn App() -> impl IntoView {
         };
         if let Ok(st) = next {
             last.set_value(text);
-            store.offer_demo.set(false);
+            store.demo.set(DemoBanner::Hidden);
             store.state.set(st);
         }
     });

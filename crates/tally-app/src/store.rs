@@ -10,8 +10,19 @@ use tally_core::{Error, State, Timestamp};
 pub struct Store {
     pub state: RwSignal<State>,
     pub problem: RwSignal<Option<StorageProblem>>,
-    /// True while nothing was stored on first load and the user has not chosen yet: offer the demo.
-    pub offer_demo: RwSignal<bool>,
+    /// What the example banner says, if anything.
+    pub demo: RwSignal<DemoBanner>,
+}
+
+/// The first visit shows the WidgetsExpress example at once; an empty state (after Start empty or
+/// Reset) offers it again.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum DemoBanner {
+    Hidden,
+    /// The example was loaded because nothing was stored: say so, and offer to start empty.
+    Showing,
+    /// The state is empty: offer the example.
+    Offered,
 }
 
 pub fn store() -> Store {

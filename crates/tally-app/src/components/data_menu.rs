@@ -1,7 +1,7 @@
 //! Export the state as a JSON file, import one, or reset to empty (after a confirmation). The file is
 //! `tally_core::state::export`'s format, the same as tally-wasm's `exportState`.
 
-use crate::store::store;
+use crate::store::{store, DemoBanner};
 use leptos::prelude::*;
 use tally_core::State;
 use wasm_bindgen::JsCast;
@@ -44,7 +44,7 @@ pub fn DataMenu() -> impl IntoView {
             match tally_core::state::import(&text) {
                 Ok(st) => {
                     s.state.set(st);
-                    s.offer_demo.set(false);
+                    s.demo.set(DemoBanner::Hidden);
                     message.set(Some((true, "Imported.".into())));
                 }
                 // The current state stays as it was.
@@ -60,7 +60,7 @@ pub fn DataMenu() -> impl IntoView {
             .unwrap_or(false)
         {
             s.state.set(State::default());
-            s.offer_demo.set(true);
+            s.demo.set(DemoBanner::Offered);
         }
     };
     view! {

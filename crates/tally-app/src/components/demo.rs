@@ -1,7 +1,7 @@
 //! The WidgetsExpress example: tests/scenarios/demo_widgets_express.json run through the core, the
 //! same file whose invoices are worked out by hand and checked by `tally run --check`.
 
-use crate::store::store;
+use crate::store::{store, DemoBanner};
 use leptos::prelude::*;
 use tally_core::{Scenario, State};
 
@@ -18,7 +18,7 @@ pub fn demo_state() -> Result<State, String> {
     }
 }
 
-/// Offered on first load, when nothing was stored.
+/// The example banner: after a first visit loaded the example, or when the state is empty.
 #[component]
 pub fn DemoOffer() -> impl IntoView {
     let s = store();
@@ -26,20 +26,36 @@ pub fn DemoOffer() -> impl IntoView {
     let load = move |_| match demo_state() {
         Ok(st) => {
             s.state.set(st);
-            s.offer_demo.set(false);
+            s.demo.set(DemoBanner::Hidden);
         }
         Err(e) => error.set(Some(e)),
     };
+    let start_empty = move |_| {
+        s.state.set(State::default());
+        s.demo.set(DemoBanner::Offered);
+    };
     view! {
-        <Show when=move || s.offer_demo.get()>
-            <section class="banner offer" aria-label="Get started">
-                <p>"Nothing saved yet. Start from the WidgetsExpress example (a $10,000 prepaid cloud commit, a $1,000 quarterly platform fee, a 5% cloud discount, US/EU/APAC contracts and a few months of usage)?"</p>
-                <div class="row">
-                    <button type="button" on:click=load>"Load the WidgetsExpress example"</button>
-                    <button type="button" class="secondary" on:click=move |_| s.offer_demo.set(false)>"Start empty"</button>
-                </div>
-                {move || error.get().map(|e| view! { <p class="field-error">{e}</p> })}
-            </section>
-        </Show>
+        {move || match s.demo.get() {
+            DemoBanner::Hidden => None,
+            DemoBanner::Showing => Some(view! {
+                <section class="banner offer" aria-label="Get started">
+                    <p>"You are looking at the WidgetsExpress example: a $10,000 prepaid cloud commit, a $1,000 quarterly platform fee, a 5% cloud discount, US/EU/APAC contracts and a few months of usage. Change anything, or start from nothing."</p>
+                    <div class="row">
+                        <button type="button" on:click=move |_| s.demo.set(DemoBanner::Hidden)>"Keep the example"</button>
+                        <button type="button" class="secondary" on:click=start_empty>"Start empty"</button>
+                    </div>
+                </section>
+            }.into_any()),
+            DemoBanner::Offered => Some(view! {
+                <section class="banner offer" aria-label="Get started">
+                    <p>"Nothing here yet. Start from the WidgetsExpress example (a $10,000 prepaid cloud commit, a $1,000 quarterly platform fee, a 5% cloud discount, US/EU/APAC contracts and a few months of usage)?"</p>
+                    <div class="row">
+                        <button type="button" on:click=load>"Load the WidgetsExpress example"</button>
+                        <button type="button" class="secondary" on:click=move |_| s.demo.set(DemoBanner::Hidden)>"Dismiss"</button>
+                    </div>
+                    {move || error.get().map(|e| view! { <p class="field-error">{e}</p> })}
+                </section>
+            }.into_any()),
+        }}
     }
 }

@@ -1,10 +1,12 @@
-//! Editing a contract (POST /v2/contracts/edit): add an override, or any edit as JSON. While you type,
-//! the what-if shows the customer's invoice totals before and after, rated by the core on a scratch
-//! copy; nothing is saved until you press Save.
+//! Editing a contract: add an override (or any POST /v2/contracts/edit as JSON), set the usage filter
+//! schedule, change the end date. While you type, each form's what-if shows the customer's invoice
+//! totals before and after, rated by the core on a scratch copy; nothing is saved until you press Save.
 
 use crate::components::field_error::{FieldError, FormError};
 use crate::components::pickers::Picker;
 use crate::components::whatif::WhatIf;
+use crate::pages::contract_end::EndDateEdit;
+use crate::pages::contract_filter::UsageFilterEdit;
 use crate::store::{date_to_rfc3339, list, live_error, number_or_text, store};
 use leptos::prelude::*;
 use serde_json::{json, Value};
@@ -26,6 +28,14 @@ pub fn ContractEdit(customer: RwSignal<String>) -> impl IntoView {
     let json_text = RwSignal::new(String::new());
     let touched = RwSignal::new(false);
     let done = RwSignal::new(None::<String>);
+    // Another customer: their contracts, none chosen yet.
+    Effect::new(move |prev: Option<String>| {
+        let c = customer.get();
+        if prev.is_some_and(|p| p != c) {
+            contract.set(String::new());
+        }
+        c
+    });
     let contracts = Signal::derive(move || {
         let c = customer.get();
         s.state.with(|st| {
@@ -90,9 +100,10 @@ pub fn ContractEdit(customer: RwSignal<String>) -> impl IntoView {
     view! {
         <section class="card">
             <h2>"Edit a contract"</h2>
+            <div class="form narrow"><Picker label="Contract to edit" id="edit-contract" value=contract items=contracts /></div>
+            <FieldError error paths=&["contract_id", "customer_id"] />
+            <h3>"Add an override or other terms"</h3>
             <form class="form wide" on:submit=submit on:input=move |_| { touched.set(true); done.set(None) } on:change=move |_| touched.set(true)>
-                <Picker label="Contract to edit" id="edit-contract" value=contract items=contracts />
-                <FieldError error paths=&["contract_id", "customer_id"] />
                 <label class="check"><input type="checkbox" prop:checked=move || advanced.get() on:change=toggle_advanced />" Edit the whole edit body as JSON (add commits, credits, charges…)"</label>
                 <Show when=move || !advanced.get() fallback=move || view! {
                     <label for="edit-json">"Request body for POST /v2/contracts/edit"</label>
@@ -126,6 +137,8 @@ pub fn ContractEdit(customer: RwSignal<String>) -> impl IntoView {
                 {move || done.get().map(|m| view! { <p class="note ok" role="status">{m}</p> })}
             </form>
             <WhatIf customer_id=customer calls=whatif_calls />
+            <UsageFilterEdit customer contract />
+            <EndDateEdit customer contract />
         </section>
     }
 }

@@ -1,63 +1,17 @@
-//! The new-contract form: rate card, dates, statement schedule, commits, a scheduled charge, an
+//! The new-contract form: rate card, dates, statement schedule, commits, credits, a scheduled charge, an
 //! override, a usage filter; or the whole body as JSON. The core validates it as you type and the
 //! what-if shows the customer's invoice totals with it.
 
-use crate::components::field_error::{FieldError, FormError, RowError};
+use crate::components::field_error::{FieldError, FormError};
 use crate::components::money::hint;
 use crate::components::pickers::{products, rate_cards, Picker};
 use crate::components::whatif::WhatIf;
+use crate::pages::contract_balances::{BalanceRow, Balances};
 use crate::store::{date_to_rfc3339, list, live_error, number_or_text, store};
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
 const CALL: &str = "POST /v1/contracts/create";
-
-#[derive(Clone, Copy)]
-struct CommitRow {
-    key: usize,
-    kind: RwSignal<String>,
-    name: RwSignal<String>,
-    product: RwSignal<String>,
-    amount: RwSignal<String>,
-    from: RwSignal<String>,
-    until: RwSignal<String>,
-    invoiced: RwSignal<bool>,
-    tags: RwSignal<String>,
-}
-
-impl CommitRow {
-    fn new(key: usize) -> Self {
-        CommitRow {
-            key,
-            kind: RwSignal::new("PREPAID".into()),
-            name: RwSignal::new(format!("Commit {}", key + 1)),
-            product: RwSignal::new(String::new()),
-            amount: RwSignal::new(String::new()),
-            from: RwSignal::new(String::new()),
-            until: RwSignal::new(String::new()),
-            invoiced: RwSignal::new(true),
-            tags: RwSignal::new(String::new()),
-        }
-    }
-
-    fn body(&self, start: &Option<String>, end: &Option<String>) -> Value {
-        let from = date_to_rfc3339(&self.from.get()).or(start.clone());
-        let until = date_to_rfc3339(&self.until.get()).or(end.clone());
-        let amount = number_or_text(&self.amount.get());
-        let mut c = json!({
-            "type": self.kind.get(), "name": self.name.get(), "product_id": self.product.get(),
-            "access_schedule": { "schedule_items": [{ "amount": amount, "starting_at": from, "ending_before": until }] },
-        });
-        if self.invoiced.get() || self.kind.get() == "POSTPAID" {
-            c["invoice_schedule"] =
-                json!({ "schedule_items": [{ "timestamp": from, "unit_price": amount, "quantity": 1 }] });
-        }
-        if !list(&self.tags.get()).is_empty() {
-            c["applicable_product_tags"] = json!(list(&self.tags.get()));
-        }
-        c
-    }
-}
 
 #[component]
 pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
@@ -68,8 +22,8 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
     let end = RwSignal::new(String::new());
     let frequency = RwSignal::new("MONTHLY".to_string());
     let day = RwSignal::new("FIRST_OF_MONTH".to_string());
-    let commits = RwSignal::new(Vec::<CommitRow>::new());
-    let next_key = StoredValue::new(0usize);
+    let commits = RwSignal::new(Vec::<BalanceRow>::new());
+    let credits = RwSignal::new(Vec::<BalanceRow>::new());
     let charge_on = RwSignal::new(false);
     let (charge_name, charge_product, charge_amount, charge_freq) = (
         RwSignal::new("Platform fee".to_string()),
@@ -102,6 +56,10 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
         let cs: Vec<Value> = commits.get().iter().map(|c| c.body(&from, &until)).collect();
         if !cs.is_empty() {
             b["commits"] = json!(cs);
+        }
+        let cr: Vec<Value> = credits.get().iter().map(|c| c.body(&from, &until)).collect();
+        if !cr.is_empty() {
+            b["credits"] = json!(cr);
         }
         if charge_on.get() {
             b["scheduled_charges"] = json!([{ "name": charge_name.get(), "product_id": charge_product.get(), "schedule": { "recurring_schedule": {
@@ -155,6 +113,7 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
                 answer["data"]["id"].as_str().unwrap_or_default()
             )));
             commits.set(vec![]);
+            credits.set(vec![]);
             for f in [name, start, end] {
                 f.set(String::new());
             }
@@ -163,12 +122,6 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
             advanced.set(false);
             touched.set(false);
         }
-    };
-    let add_commit = move |_| {
-        let k = next_key.get_value();
-        next_key.set_value(k + 1);
-        commits.update(|c| c.push(CommitRow::new(k)));
-        touched.set(true);
     };
     const ALL: &[&str] = &[
         "customer_id",
@@ -179,6 +132,7 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
         "ending_before",
         "usage_statement_schedule",
         "commits",
+        "credits",
         "scheduled_charges",
         "overrides",
         "usage_filter",
@@ -231,13 +185,8 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
                         </div>
                     </div>
 
-                    <fieldset>
-                        <legend>"Commits"</legend>
-                        <For each=move || commits.get() key=|c| c.key let:c>
-                            <CommitFields c index=Signal::derive(move || commits.with(|l| l.iter().position(|x| x.key == c.key).unwrap_or(0))) commits error />
-                        </For>
-                        <button type="button" class="secondary" on:click=add_commit>"Add a commit"</button>
-                    </fieldset>
+                    <Balances credit=false rows=commits touched error />
+                    <Balances credit=true rows=credits touched error />
 
                     <fieldset>
                         <legend>"Scheduled charge"</legend>
@@ -284,40 +233,5 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
             </form>
             <WhatIf customer_id=customer calls=whatif_calls />
         </section>
-    }
-}
-
-#[component]
-fn CommitFields(
-    c: CommitRow,
-    index: Signal<usize>,
-    commits: RwSignal<Vec<CommitRow>>,
-    #[prop(into)] error: Signal<Option<tally_core::Error>>,
-) -> impl IntoView {
-    let n = move || c.key + 1;
-    let id = |f: &str| format!("commit-{}-{f}", c.key);
-    let prefix = move || format!("commits[{}]", index.get());
-    let row_paths = move || vec![prefix()];
-    view! {
-        <div class="commit-row">
-            <div class="grid3">
-                <div><label for=id("name")>{move || format!("Commit {} name", n())}</label><input id=id("name") bind:value=c.name /></div>
-                <div><label for=id("kind")>{move || format!("Commit {} type", n())}</label>
-                    <select id=id("kind") on:change=move |ev| c.kind.set(event_target_value(&ev))>
-                        <option value="PREPAID" prop:selected=move || c.kind.get() == "PREPAID">"prepaid"</option>
-                        <option value="POSTPAID" prop:selected=move || c.kind.get() == "POSTPAID">"postpaid"</option>
-                    </select></div>
-                <div><Picker label=format!("Commit {} product (fixed)", c.key + 1) id=id("product") value=c.product items=products(Some(true)) /></div>
-                <div><label for=id("amount")>{move || format!("Commit {} amount (cents)", n())}</label>
-                    <input id=id("amount") inputmode="decimal" bind:value=c.amount />
-                    <span class="muted small">{move || hint(&c.amount.get())}</span></div>
-                <div><label for=id("from")>{move || format!("Commit {} access from (default: contract start)", n())}</label><input id=id("from") type="date" bind:value=c.from /></div>
-                <div><label for=id("until")>{move || format!("Commit {} access until (default: contract end)", n())}</label><input id=id("until") type="date" bind:value=c.until /></div>
-                <div><label for=id("tags")>{move || format!("Commit {} applies to tags (empty: all products)", n())}</label><input id=id("tags") bind:value=c.tags /></div>
-                <div><label class="check"><input type="checkbox" bind:checked=c.invoiced />{move || format!(" Invoice commit {} at its start", n())}</label></div>
-            </div>
-            {move || view! { <RowError error paths=row_paths() /> }}
-            <button type="button" class="secondary small" on:click=move |_| commits.update(|l| l.retain(|x| x.key != c.key))>{move || format!("Remove commit {}", n())}</button>
-        </div>
     }
 }

@@ -20,6 +20,27 @@ fn names(list: &Value) -> String {
         .unwrap_or_default()
 }
 
+/// Each commit or credit by name with its access amounts: "Prepaid ($500.00)".
+fn balances(list: &Value) -> String {
+    list.as_array()
+        .map(|a| {
+            a.iter()
+                .map(|m| {
+                    let amounts = m["access_schedule"]["schedule_items"]
+                        .as_array()
+                        .map(|i| i.iter().map(|x| money(&x["amount"])).collect::<Vec<_>>().join(" + "));
+                    format!(
+                        "{} ({})",
+                        m["name"].as_str().unwrap_or("(unnamed)"),
+                        amounts.unwrap_or_default()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}
+
 #[component]
 pub fn Contracts() -> impl IntoView {
     let s = store();
@@ -38,13 +59,12 @@ pub fn Contracts() -> impl IntoView {
             <h2>"Contracts"</h2>
             <div class="form narrow"><Picker label="Customer" id="contracts-customer" value=customer items=customers() /></div>
             <table>
-                <thead><tr><th scope="col">"Contract"</th><th scope="col">"Rate card"</th><th scope="col">"From"</th><th scope="col">"Until"</th><th scope="col">"Commits"</th><th scope="col">"Charges"</th><th scope="col">"Overrides"</th><th scope="col">"Usage filter"</th></tr></thead>
+                <thead><tr><th scope="col">"Contract"</th><th scope="col">"Rate card"</th><th scope="col">"From"</th><th scope="col">"Until"</th><th scope="col">"Commits, credits"</th><th scope="col">"Charges"</th><th scope="col">"Overrides"</th><th scope="col">"Usage filter"</th></tr></thead>
                 <tbody>{move || contracts().into_iter().map(|c| {
                     let filters = c["usage_filter_history"].as_array().map(|a| a.iter().map(|f| format!("{} ∈ {} from {}", f["group_key"].as_str().unwrap_or_default(),
                         f["group_values"].as_array().map(|v| v.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("/")).unwrap_or_default(),
                         f.get("starting_at").map(day).unwrap_or_else(|| "start".into()))).collect::<Vec<_>>().join("; ")).unwrap_or_default();
-                    let commits = c["commits"].as_array().map(|a| a.iter().map(|m| format!("{} ({})", m["name"].as_str().unwrap_or("commit"),
-                        m["access_schedule"]["schedule_items"].as_array().map(|i| i.iter().map(|x| money(&x["amount"])).collect::<Vec<_>>().join(" + ")).unwrap_or_default())).collect::<Vec<_>>().join(", ")).unwrap_or_default();
+                    let commits = [balances(&c["commits"]), balances(&c["credits"])].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join("; ");
                     view! {
                         <tr class="contract-row">
                             <td>{c["name"].as_str().unwrap_or("(unnamed)").to_string()}<div class="mono">{c["id"].as_str().unwrap_or_default().to_string()}</div></td>

@@ -1,7 +1,10 @@
 //! One module a page; each page reads the store and changes it only through core calls.
 
 pub mod catalog;
+pub mod contract_balances;
 pub mod contract_edit;
+pub mod contract_end;
+pub mod contract_filter;
 pub mod contract_form;
 pub mod contracts;
 pub mod customers;

@@ -146,3 +146,44 @@ pub fn live_error(
         s.check(&refs)
     })
 }
+
+/// The wiring a one-call edit form of an existing contract shares: the core's error as you type, the
+/// calls its what-if previews once touched, and a submit that applies the call and says `saved`.
+pub struct OneCallForm<F> {
+    pub error: Signal<Option<Error>>,
+    pub whatif_calls: Signal<Vec<(String, Value)>>,
+    pub submit: F,
+}
+
+pub fn one_call_form(
+    call: &'static str,
+    body: impl Fn() -> Value + Clone + Send + Sync + 'static,
+    contract: RwSignal<String>,
+    touched: RwSignal<bool>,
+    done: RwSignal<Option<String>>,
+    saved: &'static str,
+) -> OneCallForm<impl Fn(leptos::ev::SubmitEvent) + Clone + 'static> {
+    let s = store();
+    let (b1, b2, b3) = (body.clone(), body.clone(), body);
+    let error = live_error(touched, move || vec![(call.to_string(), b1())]);
+    let whatif_calls = Signal::derive(move || {
+        if touched.get() && !contract.get().is_empty() {
+            vec![(call.to_string(), b2())]
+        } else {
+            vec![]
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        touched.set(true);
+        if s.apply_one(call, &b3()).is_ok() {
+            done.set(Some(saved.into()));
+            touched.set(false);
+        }
+    };
+    OneCallForm {
+        error,
+        whatif_calls,
+        submit,
+    }
+}

@@ -4,7 +4,7 @@
 use crate::components::field_error::{FieldError, FormError};
 use crate::components::money::day;
 use crate::components::whatif::WhatIf;
-use crate::store::{date_to_rfc3339, live_error, store};
+use crate::store::{date_to_rfc3339, one_call_form, store, OneCallForm};
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
@@ -34,22 +34,11 @@ pub fn EndDateEdit(customer: RwSignal<String>, contract: RwSignal<String>) -> im
     let body = move || -> Value {
         json!({ "customer_id": customer.get(), "contract_id": contract.get(), "ending_before": date_to_rfc3339(&end.get()) })
     };
-    let error = live_error(touched, move || vec![(CALL.to_string(), body())]);
-    let whatif_calls = Signal::derive(move || {
-        if touched.get() && !contract.get().is_empty() {
-            vec![(CALL.to_string(), body())]
-        } else {
-            vec![]
-        }
-    });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        touched.set(true);
-        if s.apply_one(CALL, &body()).is_ok() {
-            done.set(Some("End date saved.".into()));
-            touched.set(false);
-        }
-    };
+    let OneCallForm {
+        error,
+        whatif_calls,
+        submit,
+    } = one_call_form(CALL, body, contract, touched, done, "End date saved.");
     view! {
         <section class="subcard end-edit" aria-labelledby="end-edit-heading">
             <h3 id="end-edit-heading">"End date"</h3>

@@ -5,7 +5,7 @@
 use crate::components::field_error::{FieldError, FormError};
 use crate::components::money::day;
 use crate::components::whatif::WhatIf;
-use crate::store::{date_to_rfc3339, list, live_error, store};
+use crate::store::{date_to_rfc3339, list, one_call_form, store, OneCallForm};
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
@@ -56,7 +56,6 @@ fn FilterHistory(contract: RwSignal<String>) -> impl IntoView {
 
 #[component]
 pub fn UsageFilterEdit(customer: RwSignal<String>, contract: RwSignal<String>) -> impl IntoView {
-    let s = store();
     let key = RwSignal::new(String::new());
     let values = RwSignal::new(String::new());
     let from = RwSignal::new(String::new());
@@ -66,22 +65,11 @@ pub fn UsageFilterEdit(customer: RwSignal<String>, contract: RwSignal<String>) -
         json!({ "customer_id": customer.get(), "contract_id": contract.get(), "group_key": key.get().trim(),
             "group_values": list(&values.get()), "starting_at": date_to_rfc3339(&from.get()).unwrap_or_default() })
     };
-    let error = live_error(touched, move || vec![(CALL.to_string(), body())]);
-    let whatif_calls = Signal::derive(move || {
-        if touched.get() && !contract.get().is_empty() {
-            vec![(CALL.to_string(), body())]
-        } else {
-            vec![]
-        }
-    });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        touched.set(true);
-        if s.apply_one(CALL, &body()).is_ok() {
-            done.set(Some("Usage filter saved.".into()));
-            touched.set(false);
-        }
-    };
+    let OneCallForm {
+        error,
+        whatif_calls,
+        submit,
+    } = one_call_form(CALL, body, contract, touched, done, "Usage filter saved.");
     view! {
         <section class="subcard filter-edit" aria-labelledby="filter-edit-heading">
             <h3 id="filter-edit-heading">"Usage filter schedule"</h3>

@@ -680,12 +680,12 @@ fn net_balance(state: &State, body: &Value, now: Timestamp) -> Result<Value> {
         .into_iter()
         .enumerate()
         {
-            by_kind[i] += ledger.balance_at(at, kind);
+            by_kind[i] = by_kind[i].saturating_add(ledger.balance_at(at, kind));
         }
     }
     answer(NetBalance {
         at,
-        balance: (by_kind[0] + by_kind[1]).normalize(),
+        balance: by_kind[0].saturating_add(by_kind[1]).normalize(),
         by_type: BalancesByType {
             PREPAID_COMMIT: by_kind[0].normalize(),
             CREDIT: by_kind[1].normalize(),

@@ -69,7 +69,7 @@ pub struct UnitAmount {
 
 impl UnitAmount {
     pub fn total(&self) -> Decimal {
-        self.unit_price * self.quantity.unwrap_or(Decimal::ONE)
+        crate::money::mul(self.unit_price, self.quantity.unwrap_or(Decimal::ONE))
     }
 }
 
@@ -221,7 +221,7 @@ impl Commit {
                     "a POSTPAID commit's invoice schedule has exactly one item",
                 ));
             }
-            let access: Decimal = items.iter().map(|i| i.amount).sum();
+            let access = crate::money::sum(items.iter().map(|i| i.amount));
             if s.total(Timestamp(chrono::DateTime::<chrono::Utc>::MAX_UTC)) != crate::money::round_cents(access) {
                 return Err(Error::invalid(
                     at("invoice_schedule.schedule_items[0]"),

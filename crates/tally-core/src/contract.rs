@@ -232,7 +232,7 @@ impl Contract {
                 let duration = rc.commit_duration.as_ref().map(|d| d.value as i64).unwrap_or(1);
                 let step = rc.recurrence_frequency.map(|f| f.months()).unwrap_or(months);
                 for (a, b, fraction) in rc.periods(anchor, months, self.ending_before, horizon) {
-                    let amount = rc.access_amount.total() * fraction;
+                    let amount = crate::money::mul(rc.access_amount.total(), fraction);
                     let end = if duration == 1 {
                         b
                     } else {

@@ -5,7 +5,7 @@
 
 use crate::commit::{BalanceKind, Segment};
 use crate::invoice::{Invoice, LineItem, LineType};
-use crate::money::round_cents;
+use crate::money::{div, mul, round_cents, sum};
 use crate::state::State;
 use crate::time::Timestamp;
 use indexmap::IndexMap;
@@ -92,9 +92,9 @@ impl Ledger {
                 })
                 .min_by_key(|&j| self.segments[j].window.start);
             if let Some(j) = next {
-                let carried = self.remaining[i] * f;
-                self.segments[j].amount += carried;
-                self.remaining[j] += carried;
+                let carried = mul(self.remaining[i], f);
+                self.segments[j].amount = self.segments[j].amount.saturating_add(carried);
+                self.remaining[j] = self.remaining[j].saturating_add(carried);
             }
         }
     }
@@ -107,7 +107,7 @@ impl Ledger {
             .zip(&self.draws)
             .filter(|(s, _)| s.commit_id == commit_id)
             .flat_map(|(_, d)| d.iter().map(|(_, amount)| round_cents(*amount)))
-            .sum()
+            .fold(Decimal::ZERO, Decimal::saturating_add)
     }
 
     /// Remaining balance at `t` of the segments whose window holds `t`, by kind.
@@ -116,8 +116,8 @@ impl Ledger {
             .iter()
             .zip(&self.draws)
             .filter(|(s, _)| s.kind == kind && s.window.contains(t))
-            .map(|(s, d)| s.amount - d.iter().filter(|(at, _)| *at < t).map(|(_, a)| *a).sum::<Decimal>())
-            .sum()
+            .map(|(s, d)| s.amount - sum(d.iter().filter(|(at, _)| *at < t).map(|(_, a)| *a)))
+            .fold(Decimal::ZERO, Decimal::saturating_add)
     }
 
     /// Draws the invoice's lines down against the balances, splitting covered lines.
@@ -133,7 +133,7 @@ impl Ledger {
     fn apply_line(&mut self, line: LineItem, state: &State, out: &mut Vec<LineItem>) {
         // Balances are drawn by the exact amount (quantity × unit price, fractional cents and all);
         // only the totals shown on each resulting line are rounded, by the line rule.
-        let exact = line.quantity * line.unit_price;
+        let exact = mul(line.quantity, line.unit_price);
         let drawable = exact > Decimal::ZERO
             && !line.unit_price.is_zero()
             && matches!(line.kind, LineType::Usage | LineType::Scheduled);
@@ -170,9 +170,9 @@ impl Ledger {
             self.draws[i].push((line.starting_at, take));
             left -= take;
             let mut covered = line.clone();
-            covered.quantity = (take / line.unit_price).normalize();
+            covered.quantity = div(take, line.unit_price).normalize();
             covered.total = round_cents(take);
-            covered_totals += covered.total;
+            covered_totals = covered_totals.saturating_add(covered.total);
             covered.commit_id = Some(seg.commit_id.clone());
             out.push(covered);
             if seg.kind != BalanceKind::PostpaidCommit {
@@ -196,9 +196,9 @@ impl Ledger {
             out.push(line);
         } else if left > Decimal::ZERO {
             let mut rest = line;
-            rest.quantity = (left / rest.unit_price).normalize();
+            rest.quantity = div(left, rest.unit_price).normalize();
             // The parts of a split line add up to what the whole line would have cost.
-            rest.total = round_cents(exact) - covered_totals;
+            rest.total = round_cents(exact).saturating_sub(covered_totals);
             out.push(rest);
         }
     }

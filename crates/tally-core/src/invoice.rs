@@ -111,6 +111,6 @@ impl Invoice {
     }
     /// The invoice total is the exact sum of its lines (each already rounded to cents).
     pub fn retotal(&mut self) {
-        self.total = self.line_items.iter().map(|l| l.total).sum::<Decimal>().normalize();
+        self.total = crate::money::sum(self.line_items.iter().map(|l| l.total)).normalize();
     }
 }

@@ -11,6 +11,26 @@ pub fn round_cents(amount: Decimal) -> Decimal {
         .normalize()
 }
 
+/// Money arithmetic on input-sized numbers never panics: a product or sum beyond `Decimal`'s range
+/// (about 7.9e28) saturates instead of overflowing.
+pub fn mul(a: Decimal, b: Decimal) -> Decimal {
+    a.saturating_mul(b)
+}
+
+pub fn sum(values: impl IntoIterator<Item = Decimal>) -> Decimal {
+    values.into_iter().fold(Decimal::ZERO, Decimal::saturating_add)
+}
+
+/// `a / b`, saturating; `b` must not be zero (callers check).
+pub fn div(a: Decimal, b: Decimal) -> Decimal {
+    a.checked_div(b)
+        .unwrap_or(if (a < Decimal::ZERO) == (b < Decimal::ZERO) {
+            Decimal::MAX
+        } else {
+            Decimal::MIN
+        })
+}
+
 /// Output form: no trailing zeros, so 95.00 prints as 95.
 pub fn tidy(d: Decimal) -> Decimal {
     d.normalize()

@@ -303,7 +303,7 @@ fn multiply_bands(base: &Price, bands: &[MultiplierTier]) -> Price {
             .into_iter()
             .map(|s| {
                 s.map(|s| {
-                    acc += s;
+                    acc = acc.saturating_add(s);
                     acc
                 })
             })
@@ -320,7 +320,7 @@ fn multiply_bands(base: &Price, bands: &[MultiplierTier]) -> Price {
         };
         out.push(Tier {
             size: end.map(|e| e - start),
-            price: base_tiers[i].price * bands[j].multiplier,
+            price: crate::money::mul(base_tiers[i].price, bands[j].multiplier),
         });
         match end {
             None => break,

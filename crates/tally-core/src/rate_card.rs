@@ -27,12 +27,12 @@ pub enum Price {
 impl Price {
     pub fn scaled(&self, m: Decimal) -> Price {
         match self {
-            Price::Flat(p) => Price::Flat(p * m),
+            Price::Flat(p) => Price::Flat(crate::money::mul(*p, m)),
             Price::Tiered(t) => Price::Tiered(
                 t.iter()
                     .map(|t| Tier {
                         size: t.size,
-                        price: t.price * m,
+                        price: crate::money::mul(t.price, m),
                     })
                     .collect(),
             ),

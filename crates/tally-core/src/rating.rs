@@ -9,7 +9,7 @@ use crate::contract::Contract;
 use crate::drawdown::Ledger;
 use crate::invoice::{Invoice, InvoiceStatus, InvoiceType, LineItem, LineType, TierInfo, USD_CENTS};
 use crate::metric::{property_decimal, property_text, Aggregation, BillableMetric};
-use crate::money::{round_cents, tidy};
+use crate::money::{mul, round_cents, tidy};
 use crate::overrides::effective_rate;
 use crate::product::{Product, ProductType};
 use crate::rate_card::{Price, RateCard};
@@ -52,7 +52,7 @@ impl Agg {
             Aggregation::Sum => {
                 let v = value().and_then(property_decimal).unwrap_or_default();
                 match self {
-                    Agg::Sum(s) => *s += v,
+                    Agg::Sum(s) => *s = s.saturating_add(v),
                     _ => *self = Agg::Sum(v),
                 }
             }
@@ -311,7 +311,7 @@ fn usage_lines(plan: &Plan, feeds: &[Feed]) -> Vec<Vec<LineItem>> {
             product_id: feed.product.id.clone(),
             quantity: tidy(quantity),
             unit_price: tidy(unit_price),
-            total: round_cents(quantity * unit_price),
+            total: round_cents(mul(quantity, unit_price)),
             starting_at: a,
             ending_before: b,
             pricing_group_values: pgv.clone(),
@@ -326,12 +326,12 @@ fn usage_lines(plan: &Plan, feeds: &[Feed]) -> Vec<Vec<LineItem>> {
                 let so_far = used
                     .entry((key.period, key.product, &key.pricing, &key.presentation))
                     .or_default();
-                let (from, to) = (*so_far, *so_far + quantity);
+                let (from, to) = (*so_far, so_far.saturating_add(quantity));
                 *so_far = to;
                 let mut start = Decimal::ZERO;
                 let mut emitted = false;
                 for (level, t) in tiers.iter().enumerate() {
-                    let end = t.size.map(|s| start + s);
+                    let end = t.size.map(|s| start.saturating_add(s));
                     let lo = from.max(start);
                     let hi = end.map_or(to, |e| to.min(e));
                     let info = || TierInfo {
@@ -411,12 +411,12 @@ fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Vec<(Stri
         };
         for (a, _, fraction) in rc.periods(anchor, months, c.ending_before, horizon) {
             let q = inv.quantity.unwrap_or(Decimal::ONE);
-            let unit_price = inv.unit_price * fraction;
+            let unit_price = mul(inv.unit_price, fraction);
             let o = Occurrence {
                 timestamp: a,
                 quantity: q,
                 unit_price,
-                total: round_cents(q * unit_price),
+                total: round_cents(mul(q, unit_price)),
             };
             let mut l = scheduled_line(rc.display_name(false), LineType::CommitPurchase, &rc.product_id, &o);
             l.commit_id = Some(rc.id.clone());

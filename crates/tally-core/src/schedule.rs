@@ -2,7 +2,7 @@
 
 use crate::case::api_enum;
 use crate::error::{join_path, Error, Result};
-use crate::money::round_cents;
+use crate::money::{mul, round_cents};
 use crate::time::Timestamp;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -240,13 +240,13 @@ impl Schedule {
 
     /// The sum of a schedule's items (an open-ended recurring part counts through `until`).
     pub fn total(&self, until: Timestamp) -> Decimal {
-        self.occurrences(until).iter().map(|o| o.total).sum()
+        crate::money::sum(self.occurrences(until).iter().map(|o| o.total))
     }
 
     /// True when nothing is ever billed: a complimentary commit's schedule.
     pub fn is_free(&self) -> bool {
         let zero = |a: Option<Decimal>, p: Option<Decimal>, q: Option<Decimal>| {
-            price_parts(a, p, q, "").is_ok_and(|(q, p)| (q * p).is_zero())
+            price_parts(a, p, q, "").is_ok_and(|(q, p)| mul(q, p).is_zero())
         };
         self.schedule_items
             .iter()
@@ -269,7 +269,7 @@ impl Schedule {
                     timestamp: it.timestamp,
                     quantity: q,
                     unit_price: p,
-                    total: round_cents(q * p),
+                    total: round_cents(mul(q, p)),
                 })
             })
             .collect();
@@ -299,7 +299,7 @@ fn recurring_occurrences(r: &RecurringSchedule, until: Timestamp) -> Vec<Occurre
     .map(|(a, _)| a)
     .collect();
     let n = Decimal::from(dates.len().max(1) as u64);
-    let whole = q * p;
+    let whole = mul(q, p);
     let last = dates.len().saturating_sub(1);
     dates
         .iter()
@@ -322,13 +322,13 @@ fn recurring_occurrences(r: &RecurringSchedule, until: Timestamp) -> Vec<Occurre
                         timestamp: t,
                         quantity: q,
                         unit_price: up,
-                        total: round_cents(q * up),
+                        total: round_cents(mul(q, up)),
                     }
                 }
                 AmountDistribution::DividedRounded => {
                     let share = round_cents(whole / n);
                     let total = if i == last {
-                        round_cents(whole) - share * Decimal::from(last as u64)
+                        round_cents(whole).saturating_sub(mul(share, Decimal::from(last as u64)))
                     } else {
                         share
                     };

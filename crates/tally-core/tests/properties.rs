@@ -243,3 +243,59 @@ proptest! {
         }
     }
 }
+
+/// Numbers at the edges of what `Decimal` holds, as a body may carry them.
+fn arb_extreme() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("79228162514264337593543950335".to_string()),
+        Just("-79228162514264337593543950335".to_string()),
+        Just("0.0000000000000000000000000001".to_string()),
+        Just("39614081257132168796771975168".to_string()),
+        Just("0".to_string()),
+        (1u64..u64::MAX).prop_map(|n| n.to_string()),
+        (1u32..1000).prop_map(|n| format!("0.{n}")),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// Rating with prices, amounts, multipliers, tier sizes, conversions and usage at the edges of
+    /// `Decimal`: answers or typed errors, never a panic (overflow saturates).
+    #[test]
+    fn extreme_numbers_never_panic(p in arb_extreme(), m in arb_extreme(), a in arb_extreme(), q in arb_extreme(), f in arb_extreme(), size in arb_extreme()) {
+        let mut s = State::default();
+        let now = Timestamp::ymd(2025, 6, 1);
+        let calls = [
+            ("POST /v1/billable-metrics/create", json!({"id": "m", "name": "M", "aggregation_type": "SUM", "aggregation_key": "q"})),
+            ("POST /v1/contract-pricing/products/create", json!({"id": "p", "name": "P", "type": "USAGE", "billable_metric_id": "m",
+                "quantity_conversion": {"conversion_factor": f, "operation": "MULTIPLY"}})),
+            ("POST /v1/contract-pricing/products/create", json!({"id": "f", "name": "F", "type": "FIXED"})),
+            ("POST /v1/contract-pricing/rate-cards/create", json!({"id": "rc", "name": "RC", "rates": [
+                {"product_id": "p", "starting_at": "2025-01-01T00:00:00Z", "ending_before": "2025-03-01T00:00:00Z", "rate_type": "FLAT", "price": p},
+                {"product_id": "p", "starting_at": "2025-03-01T00:00:00Z", "rate_type": "TIERED", "tiers": [{"size": size, "price": p}, {"price": p}]}]})),
+            ("POST /v1/customers", json!({"id": "c", "name": "C"})),
+            ("POST /v1/contracts/create", json!({"id": "k", "customer_id": "c", "rate_card_id": "rc", "starting_at": "2025-01-01T00:00:00Z",
+                "commits": [{"type": "PREPAID", "product_id": "f", "access_schedule": {"schedule_items": [{"amount": a, "starting_at": "2025-01-01T00:00:00Z", "ending_before": "2026-01-01T00:00:00Z"}]},
+                    "invoice_schedule": {"schedule_items": [{"timestamp": "2025-01-01T00:00:00Z", "unit_price": a, "quantity": q}]}}],
+                "recurring_credits": [{"product_id": "f", "access_amount": {"unit_price": a, "quantity": q}, "starting_at": "2025-01-15T00:00:00Z", "rollover_fraction": "0.5"}],
+                "scheduled_charges": [{"product_id": "f", "schedule": {"recurring_schedule": {"starting_at": "2025-01-01T00:00:00Z", "ending_before": "2025-07-01T00:00:00Z",
+                    "frequency": "MONTHLY", "unit_price": p, "quantity": q, "amount_distribution": "DIVIDED_ROUNDED"}}}],
+                "overrides": [{"starting_at": "2025-02-01T00:00:00Z", "type": "TIERED", "product_id": "p", "tiers": [{"size": size, "multiplier": m}, {"multiplier": m}]},
+                              {"starting_at": "2025-04-01T00:00:00Z", "type": "MULTIPLIER", "product_id": "p", "multiplier": m}]})),
+            ("POST /v1/ingest", json!([
+                {"transaction_id": "1", "customer_id": "c", "event_type": "e", "timestamp": "2025-01-10T00:00:00Z", "properties": {"q": q}},
+                {"transaction_id": "2", "customer_id": "c", "event_type": "e", "timestamp": "2025-01-11T00:00:00Z", "properties": {"q": q}},
+                {"transaction_id": "3", "customer_id": "c", "event_type": "e", "timestamp": "2025-02-11T00:00:00Z", "properties": {"q": q}},
+                {"transaction_id": "4", "customer_id": "c", "event_type": "e", "timestamp": "2025-03-11T00:00:00Z", "properties": {"q": q}},
+                {"transaction_id": "5", "customer_id": "c", "event_type": "e", "timestamp": "2025-04-11T00:00:00Z", "properties": {"q": q}}])),
+            ("GET /v1/customers/c/invoices?ending_before=2025-08-01T00:00:00Z", Value::Null),
+            ("POST /v1/contracts/customerBalances/getNetBalance", json!({"customer_id": "c", "at": "2025-03-01T00:00:00Z"})),
+            ("POST /v1/contracts/getContractRateSchedule", json!({"customer_id": "c", "contract_id": "k", "at": "2025-04-02T00:00:00Z"})),
+            ("POST /v1/customers/c/previewEvents", json!({"events": [{"event_type": "e", "timestamp": "2025-05-11T00:00:00Z", "properties": {"q": q}}], "mode": "merge"})),
+        ];
+        for (c, b) in calls {
+            let _ = call(&mut s, c, &b, now);
+        }
+    }
+}

@@ -187,3 +187,37 @@ pub fn one_call_form(
         submit,
     }
 }
+
+/// A form that can also be written as its raw request body: while `advanced` is on, the body is the
+/// textarea's text (refused before the core sees it when it is not JSON), otherwise the form's.
+#[derive(Clone, Copy)]
+pub struct JsonMode {
+    pub advanced: RwSignal<bool>,
+    pub json_text: RwSignal<String>,
+}
+
+impl JsonMode {
+    pub fn new() -> Self {
+        JsonMode {
+            advanced: RwSignal::new(false),
+            json_text: RwSignal::new(String::new()),
+        }
+    }
+
+    pub fn body(self, form_body: impl Fn() -> Value) -> Result<Value, String> {
+        if self.advanced.get() {
+            serde_json::from_str(&self.json_text.get()).map_err(|e| format!("Not JSON: {e}"))
+        } else {
+            Ok(form_body())
+        }
+    }
+
+    /// Switching to JSON starts the textarea from what the form holds.
+    pub fn toggle(self, on: bool, form_body: impl Fn() -> Value) {
+        if on {
+            self.json_text
+                .set(serde_json::to_string_pretty(&form_body()).unwrap_or_default());
+        }
+        self.advanced.set(on);
+    }
+}

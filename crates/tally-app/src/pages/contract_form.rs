@@ -7,7 +7,7 @@ use crate::components::money::hint;
 use crate::components::pickers::{products, rate_cards, Picker};
 use crate::components::whatif::WhatIf;
 use crate::pages::contract_balances::{BalanceRow, Balances};
-use crate::store::{date_to_rfc3339, list, live_error, number_or_text, store};
+use crate::store::{date_to_rfc3339, list, live_error, number_or_text, store, JsonMode};
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
@@ -35,8 +35,8 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
     let (multiplier, override_tags) = (RwSignal::new("0.95".to_string()), RwSignal::new(String::new()));
     let (filter_key, filter_values) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let consolidate = RwSignal::new(false);
-    let advanced = RwSignal::new(false);
-    let json_text = RwSignal::new(String::new());
+    let json_mode = JsonMode::new();
+    let JsonMode { advanced, json_text } = json_mode;
     let touched = RwSignal::new(false);
     let done = RwSignal::new(None::<String>);
 
@@ -77,14 +77,7 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
         }
         b
     };
-    // In JSON mode the textarea is the body; text that is not JSON is refused before the core sees it.
-    let body = move || -> Result<Value, String> {
-        if advanced.get() {
-            serde_json::from_str(&json_text.get()).map_err(|e| format!("Not JSON: {e}"))
-        } else {
-            Ok(form_body())
-        }
-    };
+    let body = move || json_mode.body(form_body);
     let error = live_error(touched, move || {
         body().map(|b| vec![(CALL.to_string(), b)]).unwrap_or_default()
     });
@@ -96,13 +89,7 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
             vec![]
         }
     });
-    let toggle_advanced = move |ev: leptos::ev::Event| {
-        let on = event_target_checked(&ev);
-        if on {
-            json_text.set(serde_json::to_string_pretty(&form_body()).unwrap_or_default());
-        }
-        advanced.set(on);
-    };
+    let toggle_advanced = move |ev: leptos::ev::Event| json_mode.toggle(event_target_checked(&ev), form_body);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         touched.set(true);

@@ -23,7 +23,11 @@ fn every_scenario_meets_its_expectations() {
     for f in &files {
         let text = std::fs::read_to_string(f).expect("readable scenario");
         let s = Scenario::parse(&text).unwrap_or_else(|e| panic!("{} is not a scenario: {e}", f.display()));
-        assert!(s.expect.is_some(), "{} has no expect", f.display());
+        assert!(
+            s.expect.as_ref().is_some_and(|e| e.is_object()),
+            "{} has no expect map",
+            f.display()
+        );
         let responses = s.responses();
         for p in check(&s, &responses) {
             failures.push(format!("{}: {p}", f.file_name().unwrap().to_string_lossy()));

@@ -4,8 +4,10 @@
 //! same way but bill the usage in full; what they leave unspent is trued up at their invoice date.
 
 use crate::commit::{BalanceKind, Segment};
+use crate::contract::Contract;
 use crate::invoice::{Invoice, LineItem, LineType};
 use crate::money::{div, mul, round_cents, sum};
+use crate::overrides::commit_unit_price;
 use crate::state::State;
 use crate::time::Timestamp;
 use indexmap::IndexMap;
@@ -121,33 +123,29 @@ impl Ledger {
     }
 
     /// Draws the invoice's lines down against the balances, splitting covered lines.
-    pub fn apply(&mut self, invoice: &mut Invoice, state: &State) {
+    pub fn apply(&mut self, invoice: &mut Invoice, state: &State, contract: &Contract) {
         self.roll_over(invoice.period_start());
         invoice.line_items.sort_by(line_order);
         let lines = std::mem::take(&mut invoice.line_items);
         for line in lines {
-            self.apply_line(line, state, &mut invoice.line_items);
+            self.apply_line(line, state, contract, &mut invoice.line_items);
         }
     }
 
-    fn apply_line(&mut self, line: LineItem, state: &State, out: &mut Vec<LineItem>) {
+    fn apply_line(&mut self, line: LineItem, state: &State, contract: &Contract, out: &mut Vec<LineItem>) {
         // Balances are drawn by the exact amount (quantity × unit price, fractional cents and all);
         // only the totals shown on each resulting line are rounded, by the line rule.
         let exact = mul(line.quantity, line.unit_price);
-        let drawable = exact > Decimal::ZERO
-            && !line.unit_price.is_zero()
-            && matches!(line.kind, LineType::Usage | LineType::Scheduled);
+        let drawable = exact > Decimal::ZERO && matches!(line.kind, LineType::Usage | LineType::Scheduled);
         if !drawable {
             out.push(line);
             return;
         }
-        let tags: &[String] = state
-            .products
-            .get(&line.product_id)
-            .map(|p| p.tags.as_slice())
-            .unwrap_or(&[]);
-        let mut left = exact;
+        let product = state.products.get(&line.product_id);
+        let tags: &[String] = product.map(|p| p.tags.as_slice()).unwrap_or(&[]);
+        let mut left = line.quantity;
         let mut covered_totals = Decimal::ZERO;
+        let mut repriced = false;
         for i in 0..self.segments.len() {
             if left <= Decimal::ZERO {
                 break;
@@ -165,15 +163,38 @@ impl Ledger {
             {
                 continue;
             }
-            let take = self.remaining[i].min(left);
+            // Usage drawn from a commit with a commit-specific override is priced by it.
+            let price = product
+                .filter(|_| line.kind == LineType::Usage)
+                .and_then(|p| {
+                    commit_unit_price(
+                        &contract.overrides,
+                        contract.prioritization(),
+                        p,
+                        &line.pricing_group_values,
+                        line.starting_at,
+                        &seg.commit_id,
+                        line.list_unit_price.unwrap_or(line.unit_price),
+                        line.tier.as_ref().map(|t| t.level),
+                    )
+                })
+                .unwrap_or(line.unit_price);
+            if price <= Decimal::ZERO {
+                continue;
+            }
+            repriced |= price != line.unit_price;
+            let want = mul(left, price);
+            let take = self.remaining[i].min(want);
+            let quantity = if take == want { left } else { div(take, price) };
             self.remaining[i] -= take;
             self.draws[i].push((line.starting_at, take));
-            left -= take;
+            left -= quantity;
             let mut covered = line.clone();
-            covered.quantity = div(take, line.unit_price).normalize();
+            covered.quantity = quantity.normalize();
+            covered.unit_price = price.normalize();
             covered.total = round_cents(take);
-            covered_totals = covered_totals.saturating_add(covered.total);
             covered.commit_id = Some(seg.commit_id.clone());
+            covered_totals = covered_totals.saturating_add(covered.total);
             out.push(covered);
             if seg.kind != BalanceKind::PostpaidCommit {
                 out.push(LineItem {
@@ -189,16 +210,22 @@ impl Ledger {
                     presentation_group_values: IndexMap::new(),
                     tier: None,
                     commit_id: Some(seg.commit_id.clone()),
+                    list_unit_price: None,
                 });
             }
         }
-        if left == exact {
+        if left == line.quantity {
             out.push(line);
         } else if left > Decimal::ZERO {
             let mut rest = line;
-            rest.quantity = div(left, rest.unit_price).normalize();
-            // The parts of a split line add up to what the whole line would have cost.
-            rest.total = round_cents(exact).saturating_sub(covered_totals);
+            // The parts of a split line add up to what the whole line would have cost, unless a
+            // commit priced its part differently.
+            rest.total = if repriced {
+                round_cents(mul(left, rest.unit_price))
+            } else {
+                round_cents(exact).saturating_sub(covered_totals)
+            };
+            rest.quantity = left.normalize();
             out.push(rest);
         }
     }

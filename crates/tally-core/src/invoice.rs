@@ -67,6 +67,9 @@ pub struct LineItem {
     pub tier: Option<TierInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
+    /// The list price of the same unit, which a commit-specific multiplier scales (not shown).
+    #[serde(skip)]
+    pub list_unit_price: Option<Decimal>,
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

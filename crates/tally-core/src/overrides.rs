@@ -4,8 +4,9 @@
 //! overwrites the last added wins; among multipliers LOWEST_MULTIPLIER picks the biggest discount and
 //! EXPLICIT the lowest `priority` (ties: last added). A multiplier scales whatever list price is in force,
 //! so it follows later list changes; an overwrite replaces the price outright.
-//! Commit-specific overrides (specifiers with `commit_ids`) are accepted and kept but not yet priced: Tally
-//! prices usage the same whichever balance pays for it.
+//! Commit-specific overrides (specifiers with `commit_ids`) price only the usage drawn from those
+//! commits, and come first: commit-specific overwrite, then commit-specific multiplier (see
+//! `commit_unit_price`, used by draw-down).
 
 use crate::case::api_enum;
 use crate::error::{join_path, Error, Result};
@@ -238,6 +239,58 @@ impl Override {
             None => Price::Flat(Decimal::ZERO),
         }
     }
+}
+
+impl Override {
+    /// Whether this is a commit-specific override for usage of `product` drawn from `commit_id`.
+    fn prices_commit(&self, commit_id: &str, product: &Product, pgv: &IndexMap<String, String>) -> bool {
+        self.product_id.as_deref().is_none_or(|p| p == product.id)
+            && self.override_specifiers.iter().any(|s| {
+                s.commit_ids.iter().any(|c| c == commit_id)
+                    && s.product_id.as_deref().is_none_or(|p| p == product.id)
+                    && (s.product_tags.is_empty() || s.product_tags.iter().any(|t| product.tags.contains(t)))
+                    && s.pricing_group_values.iter().all(|(k, v)| pgv.get(k) == Some(v))
+            })
+    }
+}
+
+/// The unit price of usage drawn from `commit_id` when a commit-specific override is in force at `t`:
+/// the last added overwrite, else the multiplier picked by `prioritization`, applied to the list unit
+/// price (`list_unit`; a tiered overwrite gives the price of the same tier). `None`: no such override.
+#[allow(clippy::too_many_arguments)]
+pub fn commit_unit_price(
+    overrides: &[Override],
+    prioritization: Prioritization,
+    product: &Product,
+    pgv: &IndexMap<String, String>,
+    t: Timestamp,
+    commit_id: &str,
+    list_unit: Decimal,
+    tier_level: Option<u32>,
+) -> Option<Decimal> {
+    let active: Vec<&Override> = overrides
+        .iter()
+        .filter(|o| o.window().contains(t) && o.prices_commit(commit_id, product, pgv))
+        .collect();
+    if let Some(o) = active.iter().rev().find(|o| o.kind == Some(OverrideType::Overwrite)) {
+        return Some(match o.overwrite_price() {
+            Price::Flat(p) => p,
+            Price::Tiered(tiers) => {
+                let i = tier_level
+                    .map_or(0, |l| l.saturating_sub(1) as usize)
+                    .min(tiers.len().saturating_sub(1));
+                tiers.get(i).map(|t| t.price).unwrap_or_default()
+            }
+        });
+    }
+    let candidates = active
+        .iter()
+        .filter(|o| matches!(o.kind, Some(OverrideType::Multiplier | OverrideType::Tiered)));
+    let chosen = match prioritization {
+        Prioritization::LowestMultiplier => candidates.rev().min_by_key(|o| o.headline_multiplier()),
+        Prioritization::Explicit => candidates.rev().min_by_key(|o| (o.priority.is_none(), o.priority)),
+    }?;
+    Some(crate::money::mul(list_unit, chosen.headline_multiplier()))
 }
 
 /// The price of `product` at `t`, or `None` when it is not billable (not entitled, or no rate at all).

@@ -316,6 +316,11 @@ fn usage_lines(plan: &Plan, feeds: &[Feed]) -> Vec<Vec<LineItem>> {
             ending_before: b,
             pricing_group_values: pgv.clone(),
             presentation_group_values: key.presentation.iter().cloned().collect(),
+            list_unit_price: match &rate.list {
+                Some(Price::Flat(p)) => Some(*p),
+                Some(Price::Tiered(t)) => tier.as_ref().and_then(|i| t.get(i.level as usize - 1)).map(|t| t.price),
+                None => None,
+            },
             tier,
             commit_id: None,
         };
@@ -368,6 +373,7 @@ fn scheduled_line(name: String, kind: LineType, product_id: &str, o: &Occurrence
         presentation_group_values: IndexMap::new(),
         tier: None,
         commit_id: None,
+        list_unit_price: None,
     }
 }
 
@@ -494,7 +500,7 @@ fn rate_contract(state: &State, plan: &Plan, feeds: &[Feed], clock: Clock) -> (L
     }
     let mut ledger = Ledger::new(c.segments(clock.horizon), state);
     for inv in usage.iter_mut() {
-        ledger.apply(inv, state);
+        ledger.apply(inv, state, c);
     }
     for cm in c
         .commits

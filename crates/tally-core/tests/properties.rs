@@ -129,6 +129,8 @@ struct Terms {
     credit: Option<u32>,
     postpaid: Option<u32>,
     multiplier: Option<u32>,
+    /// A commit-specific multiplier (in hundredths) on what the prepaid commit pays for.
+    commit_multiplier: Option<u32>,
     consolidate: bool,
 }
 
@@ -138,15 +140,19 @@ fn arb_terms() -> impl Strategy<Value = Terms> {
         prop::option::of(0u32..20_000),
         prop::option::of(1u32..50_000),
         prop::option::of(1u32..150),
+        prop::option::of(1u32..200),
         any::<bool>(),
     )
-        .prop_map(|(prepaid, credit, postpaid, multiplier, consolidate)| Terms {
-            prepaid,
-            credit,
-            postpaid,
-            multiplier,
-            consolidate,
-        })
+        .prop_map(
+            |(prepaid, credit, postpaid, multiplier, commit_multiplier, consolidate)| Terms {
+                prepaid,
+                credit,
+                postpaid,
+                multiplier,
+                commit_multiplier,
+                consolidate,
+            },
+        )
 }
 
 fn rated(terms: &Terms, events: &[(u32, u32)]) -> Vec<Value> {
@@ -156,7 +162,7 @@ fn rated(terms: &Terms, events: &[(u32, u32)]) -> Vec<Value> {
     let mut commits = Vec::new();
     if let Some(a) = terms.prepaid {
         commits.push(
-            json!({"type": "PREPAID", "name": "Pre", "product_id": "f", "access_schedule": access(a),
+            json!({"id": "pre", "type": "PREPAID", "name": "Pre", "product_id": "f", "access_schedule": access(a),
             "invoice_schedule": {"schedule_items": [{"timestamp": "2025-02-01T00:00:00Z", "amount": a}]}}),
         );
     }
@@ -171,11 +177,13 @@ fn rated(terms: &Terms, events: &[(u32, u32)]) -> Vec<Value> {
         .iter()
         .map(|a| json!({"name": "Cr", "product_id": "f", "access_schedule": access(*a)}))
         .collect();
-    let overrides: Vec<Value> = terms
+    let mut overrides: Vec<Value> = terms
         .multiplier
         .iter()
         .map(|m| json!({"starting_at": "2025-02-10T00:00:00Z", "type": "MULTIPLIER", "multiplier": Decimal::new(*m as i64, 2).to_string(), "product_id": "p"}))
         .collect();
+    overrides.extend(terms.commit_multiplier.map(|m| json!({"starting_at": "2025-01-01T00:00:00Z", "type": "MULTIPLIER",
+        "multiplier": Decimal::new(m as i64, 2).to_string(), "override_specifiers": [{"product_id": "p", "commit_ids": ["pre"]}]})));
     let mut body = json!({"id": "k2", "customer_id": "c", "rate_card_id": "rc", "starting_at": "2025-01-01T00:00:00Z",
         "commits": commits, "credits": credits, "overrides": overrides});
     if terms.consolidate {

@@ -38,13 +38,6 @@ impl Price {
             ),
         }
     }
-    /// The price of the first unit: how overrides compare discounts and how a rate schedule reads.
-    pub fn headline(&self) -> Decimal {
-        match self {
-            Price::Flat(p) => *p,
-            Price::Tiered(t) => t.first().map(|t| t.price).unwrap_or_default(),
-        }
-    }
 }
 
 /// Checks a tier list: not empty, every tier sized but the last, no negative price.

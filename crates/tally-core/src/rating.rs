@@ -203,11 +203,8 @@ pub struct Rated {
     pub ledgers: Vec<Ledger>,
 }
 
-/// Every invoice of a customer through `clock.horizon`, given the customer's events.
-pub fn customer_invoices(state: &State, customer_id: &str, events: &[&Event], clock: Clock) -> Vec<Invoice> {
-    rate_customer(state, customer_id, events, clock).invoices
-}
-
+/// Every invoice of a customer through `clock.horizon`, given the customer's events, and the
+/// draw-down ledger of each of its contracts.
 pub fn rate_customer(state: &State, customer_id: &str, events: &[&Event], clock: Clock) -> Rated {
     let feeds: Vec<Feed> = state
         .products

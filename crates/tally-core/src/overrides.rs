@@ -254,6 +254,20 @@ impl Override {
     }
 }
 
+/// The one MULTIPLIER or TIERED override among `active` that applies: the biggest discount
+/// (LOWEST_MULTIPLIER) or the lowest `priority` (EXPLICIT); ties go to the last added.
+fn pick_multiplier<'a>(active: &[&'a Override], prioritization: Prioritization) -> Option<&'a Override> {
+    let candidates = active
+        .iter()
+        .copied()
+        .filter(|o| matches!(o.kind, Some(OverrideType::Multiplier | OverrideType::Tiered)));
+    // `min_by_key` keeps the first of equals, so walk newest first.
+    match prioritization {
+        Prioritization::LowestMultiplier => candidates.rev().min_by_key(|o| o.headline_multiplier()),
+        Prioritization::Explicit => candidates.rev().min_by_key(|o| (o.priority.is_none(), o.priority)),
+    }
+}
+
 /// The unit price of usage drawn from `commit_id` when a commit-specific override is in force at `t`:
 /// the last added overwrite, else the multiplier picked by `prioritization`, applied to the list unit
 /// price (`list_unit`; a tiered overwrite gives the price of the same tier). `None`: no such override.
@@ -283,13 +297,7 @@ pub fn commit_unit_price(
             }
         });
     }
-    let candidates = active
-        .iter()
-        .filter(|o| matches!(o.kind, Some(OverrideType::Multiplier | OverrideType::Tiered)));
-    let chosen = match prioritization {
-        Prioritization::LowestMultiplier => candidates.rev().min_by_key(|o| o.headline_multiplier()),
-        Prioritization::Explicit => candidates.rev().min_by_key(|o| (o.priority.is_none(), o.priority)),
-    }?;
+    let chosen = pick_multiplier(&active, prioritization)?;
     Some(crate::money::mul(list_unit, chosen.headline_multiplier()))
 }
 
@@ -323,14 +331,7 @@ pub fn effective_rate(
         });
     }
     let base = list_price.clone()?;
-    let candidates = active
-        .iter()
-        .filter(|o| matches!(o.kind, Some(OverrideType::Multiplier | OverrideType::Tiered)));
-    // `min_by_key` keeps the first of equals, so walk newest first: ties go to the last added.
-    let chosen = match prioritization {
-        Prioritization::LowestMultiplier => candidates.rev().min_by_key(|o| o.headline_multiplier()),
-        Prioritization::Explicit => candidates.rev().min_by_key(|o| (o.priority.is_none(), o.priority)),
-    };
+    let chosen = pick_multiplier(&active, prioritization);
     let price = match chosen {
         None => base,
         Some(o) if o.kind == Some(OverrideType::Tiered) => {

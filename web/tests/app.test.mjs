@@ -2,36 +2,21 @@
 // what a user does, and that it survives a reload.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { readFile, mkdir, writeFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { serveStatic, launchChromium } from './browser.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dist = join(root, 'dist');
 const artifacts = join(root, 'artifacts');
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
 
 let server, browser, base;
 
 before(async () => {
-  // A static server over dist/ with the SPA fallback Trunk's server has: unknown paths get index.html.
-  server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, '');
-    let file = join(dist, path);
-    let body;
-    try { body = await readFile(file); } catch { file = join(dist, 'index.html'); body = await readFile(file); }
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
-    res.end(body);
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  // dist/ with the SPA fallback Trunk's server has: unknown paths get index.html.
+  ({ server, base } = await serveStatic(dist, { spaFallback: true }));
+  browser = await launchChromium();
   await mkdir(artifacts, { recursive: true });
 });
 

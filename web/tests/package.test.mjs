@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync, symlinkSync, lstatSync, mkdirSync, rmSync 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { serveStatic, launchChromium } from './browser.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '../..');
@@ -52,22 +53,11 @@ test('the TypeScript declarations reject a misspelled enum and money of the wron
 test('the --target web build loads as an ES module in Chromium and rates there', async () => {
   // The wasm benchmark page imports pkg/web/tally_wasm.js as a browser user would (init(), then Engine);
   // with a few thousand events it is a quick end-to-end check of the web build.
-  const { createServer } = await import('node:http');
-  const { readFile } = await import('node:fs/promises');
-  const { extname, normalize } = await import('node:path');
-  const { chromium } = await import('playwright-core');
-  const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
-  const server = createServer(async (req, res) => {
-    const file = join(root, normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)));
-    try { const body = await readFile(file); res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }); res.end(body); }
-    catch { res.writeHead(404); res.end(); }
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const { server, base } = await serveStatic(root);
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${server.address().port}/web/bench/index.html?n=5000`);
+    await page.goto(`${base}/web/bench/index.html?n=5000`);
     await page.waitForFunction(() => window.__result, null, { timeout: 60_000 });
     const result = await page.evaluate(() => window.__result);
     assert.equal(result.error, undefined, result.error);

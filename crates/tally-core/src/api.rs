@@ -461,6 +461,7 @@ fn ingest(state: &mut State, body: &Value) -> Result<Value> {
 /// A repeated `transaction_id` is counted once; a bad event refuses the whole batch.
 pub fn ingest_events(state: &mut State, events: Vec<Event>) -> Result<Value> {
     validate_events(&events)?;
+    crate::usage::validate_values(state, &events, "")?;
     let (mut added, mut duplicates) = (0, 0);
     for e in events {
         if state.is_known_transaction(&e.transaction_id) {
@@ -493,6 +494,17 @@ fn query_value(v: &str) -> String {
         .replace("%2b", "+")
 }
 
+/// The end of the contract's usage period that holds `now` (its last period's end once it has ended,
+/// `now` itself before it starts).
+fn current_period_end(c: &Contract, now: Timestamp) -> Timestamp {
+    let periods = c.statement_schedule().periods(c.starting_at, c.ending_before, now);
+    periods
+        .iter()
+        .find(|(a, b)| *a <= now && now < *b)
+        .or_else(|| periods.last().filter(|(_, b)| *b <= now))
+        .map_or(now, |(_, b)| *b)
+}
+
 fn list_invoices(state: &State, customer_id: &str, query: &str, now: Timestamp) -> Result<Value> {
     customer(state, customer_id)?;
     let mut starting_on = None;
@@ -523,27 +535,25 @@ fn list_invoices(state: &State, customer_id: &str, query: &str, now: Timestamp) 
             _ => {}
         }
     }
-    let horizon = ending_before.map_or(now, |e| e.max(now));
+    // Without ending_before, each contract's list runs through the end of its usage period that
+    // contains now, schedules included: rating reaches that far.
+    let cutoffs: IndexMap<&str, Timestamp> = state
+        .contracts
+        .values()
+        .filter(|c| c.customer_id == customer_id)
+        .map(|c| (c.id.as_str(), current_period_end(c, now)))
+        .collect();
+    let horizon = match ending_before {
+        Some(e) => e.max(now),
+        None => cutoffs.values().copied().fold(now, Timestamp::max),
+    };
     let rated = rate_customer(
         state,
         customer_id,
         &customer_events(state, customer_id),
         Clock { now, horizon },
-    );
-    // Without ending_before, each contract's list runs through the end of its period containing now.
-    let cutoff = |inv: &Invoice| -> Timestamp {
-        state
-            .contracts
-            .get(&inv.contract_id)
-            .and_then(|c| {
-                c.statement_schedule()
-                    .periods(c.starting_at, c.ending_before, now)
-                    .into_iter()
-                    .find(|(a, b)| *a <= now && now < *b)
-                    .map(|(_, b)| b)
-            })
-            .unwrap_or(now)
-    };
+    )?;
+    let cutoff = |inv: &Invoice| cutoffs.get(inv.contract_id.as_str()).copied().unwrap_or(now);
     let list: Vec<Invoice> = rated
         .invoices
         .into_iter()
@@ -575,22 +585,39 @@ fn preview_events(state: &State, customer_id: &str, body: &Value, now: Timestamp
     let extra: Vec<Event> = b
         .events
         .into_iter()
-        .enumerate()
-        .map(|(i, e)| Event {
-            transaction_id: e.transaction_id.unwrap_or_else(|| format!("preview-{i}")),
+        .map(|e| Event {
+            transaction_id: e.transaction_id.unwrap_or_default(),
             customer_id: e.customer_id.unwrap_or_else(|| customer_id.to_string()),
             event_type: e.event_type,
             timestamp: e.timestamp,
             properties: e.properties,
         })
         .collect();
+    crate::usage::validate_values(state, &extra, "events")?;
     let mut events: Vec<&Event> = if replace {
         Vec::new()
     } else {
         customer_events(state, customer_id)
     };
-    events.extend(extra.iter());
-    let rated = rate_customer(state, customer_id, &events, Clock { now, horizon: now });
+    // As if ingested: an id already stored (merge) or repeated in the preview counts once. Preview
+    // events without an id are each their own and never match another.
+    let stored: std::collections::HashSet<&str> = if replace {
+        Default::default()
+    } else {
+        state.events.iter().map(|e| e.transaction_id.as_str()).collect()
+    };
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for e in extra.iter() {
+        let id = e.transaction_id.as_str();
+        if id.is_empty() {
+            events.push(e);
+            continue;
+        }
+        if !stored.contains(id) && seen.insert(id) {
+            events.push(e);
+        }
+    }
+    let rated = rate_customer(state, customer_id, &events, Clock { now, horizon: now })?;
     let drafts: Vec<Invoice> = rated
         .invoices
         .into_iter()
@@ -622,7 +649,7 @@ fn rate_schedule(state: &State, body: &Value, now: Timestamp) -> Result<Value> {
         groups.dedup();
         for pgv in groups {
             let list = card.and_then(|rc| rc.rate_at(&p.id, &pgv, at));
-            let eff = effective_rate(&c.overrides, c.prioritization(), p, &pgv, list, at);
+            let eff = effective_rate(&c.overrides, c.prioritization(), p, &pgv, list, at, None);
             if list.is_none() && eff.is_none() {
                 continue;
             }
@@ -660,7 +687,7 @@ fn net_balance(state: &State, body: &Value, now: Timestamp) -> Result<Value> {
             now,
             horizon: at.max(now),
         },
-    );
+    )?;
     let contract_ids: Vec<&String> = state
         .contracts
         .values()
@@ -680,12 +707,12 @@ fn net_balance(state: &State, body: &Value, now: Timestamp) -> Result<Value> {
         .into_iter()
         .enumerate()
         {
-            by_kind[i] = by_kind[i].saturating_add(ledger.balance_at(at, kind));
+            by_kind[i] = crate::money::add(by_kind[i], ledger.balance_at(at, kind));
         }
     }
     answer(NetBalance {
         at,
-        balance: by_kind[0].saturating_add(by_kind[1]).normalize(),
+        balance: crate::money::add(by_kind[0], by_kind[1]).normalize(),
         by_type: BalancesByType {
             PREPAID_COMMIT: by_kind[0].normalize(),
             CREDIT: by_kind[1].normalize(),

@@ -8,8 +8,9 @@ use crate::contract::Contract;
 use crate::invoice::{Invoice, LineItem, LineType};
 use crate::money::{div, mul, round_cents, sum};
 use crate::overrides::commit_unit_price;
+use crate::rating::Piece;
 use crate::state::State;
-use crate::time::Timestamp;
+use crate::time::{Timestamp, Window};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
@@ -23,6 +24,8 @@ pub struct Ledger {
     pub draws: Vec<Vec<(Timestamp, Decimal)>>,
     /// Segments whose leftover has already rolled into the next one.
     rolled: Vec<bool>,
+    /// Per priced piece of usage: what balances have paid on it so far.
+    paid: std::collections::HashMap<usize, Decimal>,
 }
 
 /// Order between balances: prepaid commits and credits before postpaid commits; lower priority;
@@ -73,6 +76,7 @@ impl Ledger {
             remaining,
             draws,
             rolled,
+            paid: Default::default(),
         }
     }
 
@@ -95,8 +99,8 @@ impl Ledger {
                 .min_by_key(|&j| self.segments[j].window.start);
             if let Some(j) = next {
                 let carried = mul(self.remaining[i], f);
-                self.segments[j].amount = self.segments[j].amount.saturating_add(carried);
-                self.remaining[j] = self.remaining[j].saturating_add(carried);
+                self.segments[j].amount = crate::money::add(self.segments[j].amount, carried);
+                self.remaining[j] = crate::money::add(self.remaining[j], carried);
             }
         }
     }
@@ -109,7 +113,7 @@ impl Ledger {
             .zip(&self.draws)
             .filter(|(s, _)| s.commit_id == commit_id)
             .flat_map(|(_, d)| d.iter().map(|(_, amount)| round_cents(*amount)))
-            .fold(Decimal::ZERO, Decimal::saturating_add)
+            .fold(Decimal::ZERO, crate::money::add)
     }
 
     /// Remaining balance at `t` of the segments whose window holds `t`, by kind.
@@ -119,24 +123,33 @@ impl Ledger {
             .zip(&self.draws)
             .filter(|(s, _)| s.kind == kind && s.window.contains(t))
             .map(|(s, d)| s.amount - sum(d.iter().filter(|(at, _)| *at < t).map(|(_, a)| *a)))
-            .fold(Decimal::ZERO, Decimal::saturating_add)
+            .fold(Decimal::ZERO, crate::money::add)
     }
 
     /// Draws the invoice's lines down against the balances, splitting covered lines.
-    pub fn apply(&mut self, invoice: &mut Invoice, state: &State, contract: &Contract) {
+    pub fn apply(&mut self, invoice: &mut Invoice, state: &State, contract: &Contract, pieces: &[Piece]) {
         self.roll_over(invoice.period_start());
         invoice.line_items.sort_by(line_order);
         let lines = std::mem::take(&mut invoice.line_items);
         for line in lines {
-            self.apply_line(line, state, contract, &mut invoice.line_items);
+            self.apply_line(line, state, contract, pieces, &mut invoice.line_items);
         }
     }
 
-    fn apply_line(&mut self, line: LineItem, state: &State, contract: &Contract, out: &mut Vec<LineItem>) {
+    fn apply_line(
+        &mut self,
+        line: LineItem,
+        state: &State,
+        contract: &Contract,
+        pieces: &[Piece],
+        out: &mut Vec<LineItem>,
+    ) {
         // Balances are drawn by the exact amount (quantity × unit price, fractional cents and all);
         // only the totals shown on each resulting line are rounded, by the line rule.
         let exact = mul(line.quantity, line.unit_price);
-        let drawable = exact > Decimal::ZERO && matches!(line.kind, LineType::Usage | LineType::Scheduled);
+        // Only usage draws on commits and credits: a scheduled charge costs the same wherever it sits.
+        let drawable = exact > Decimal::ZERO && line.kind == LineType::Usage;
+        let piece = line.piece.and_then(|p| pieces.get(p).map(|x| (p, x)));
         if !drawable {
             out.push(line);
             return;
@@ -151,16 +164,27 @@ impl Ledger {
                 break;
             }
             let seg = &self.segments[i];
-            // Scheduled charges are paid by a balance only when it names their product outright.
-            let applies = if line.kind == LineType::Usage {
-                seg.applies_to(&line.product_id, tags)
-            } else {
-                seg.applicable_product_ids.contains(&line.product_id)
+            let span = Window {
+                start: line.starting_at,
+                end: Some(line.ending_before),
             };
-            if !applies
-                || !seg.window.covers(line.starting_at, line.ending_before)
+            if !seg.applies_to(&line.product_id, tags)
+                || !seg.window.overlaps(&span)
                 || self.remaining[i] <= Decimal::ZERO
             {
+                continue;
+            }
+            // What this balance may still pay on the line's piece: the piece's amount for the events
+            // inside its window (all of it when the window holds the piece), less what balances drawn
+            // before it already paid on the piece (counted against the part inside the window first).
+            let allowed = match piece {
+                Some((p, x)) => {
+                    let limit = x.caps.get(i).copied().flatten().unwrap_or(x.total).min(x.total);
+                    crate::money::sub(limit, self.paid.get(&p).copied().unwrap_or_default())
+                }
+                None => Decimal::MAX,
+            };
+            if allowed <= Decimal::ZERO {
                 continue;
             }
             // Usage drawn from a commit with a commit-specific override is priced by it.
@@ -184,9 +208,12 @@ impl Ledger {
             }
             repriced |= price != line.unit_price;
             let want = mul(left, price);
-            let take = self.remaining[i].min(want);
+            let take = self.remaining[i].min(want).min(allowed);
             let quantity = if take == want { left } else { div(take, price) };
             self.remaining[i] -= take;
+            if let Some((p, _)) = piece {
+                *self.paid.entry(p).or_default() += take;
+            }
             self.draws[i].push((line.starting_at, take));
             left -= quantity;
             let mut covered = line.clone();
@@ -194,7 +221,7 @@ impl Ledger {
             covered.unit_price = price.normalize();
             covered.total = round_cents(take);
             covered.commit_id = Some(seg.commit_id.clone());
-            covered_totals = covered_totals.saturating_add(covered.total);
+            covered_totals = crate::money::add(covered_totals, covered.total);
             out.push(covered);
             if seg.kind != BalanceKind::PostpaidCommit {
                 out.push(LineItem {
@@ -211,6 +238,7 @@ impl Ledger {
                     tier: None,
                     commit_id: Some(seg.commit_id.clone()),
                     list_unit_price: None,
+                    piece: None,
                 });
             }
         }
@@ -223,7 +251,7 @@ impl Ledger {
             rest.total = if repriced {
                 round_cents(mul(left, rest.unit_price))
             } else {
-                round_cents(exact).saturating_sub(covered_totals)
+                crate::money::sub(round_cents(exact), covered_totals)
             };
             rest.quantity = left.normalize();
             out.push(rest);

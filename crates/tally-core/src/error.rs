@@ -18,6 +18,8 @@ pub enum ErrorCode {
     Conflict,
     /// The call's path is not one Tally knows.
     UnknownCall,
+    /// An amount is beyond what Tally can represent exactly; it is refused, never billed as a wrong figure.
+    OutOfRange,
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -70,6 +70,9 @@ pub struct LineItem {
     /// The list price of the same unit, which a commit-specific multiplier scales (not shown).
     #[serde(skip)]
     pub list_unit_price: Option<Decimal>,
+    /// The priced piece of usage this line shows (all or part of), which bounds what balances pay.
+    #[serde(skip)]
+    pub piece: Option<usize>,
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

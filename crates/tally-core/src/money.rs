@@ -11,24 +11,49 @@ pub fn round_cents(amount: Decimal) -> Decimal {
         .normalize()
 }
 
-/// Money arithmetic on input-sized numbers never panics: a product or sum beyond `Decimal`'s range
-/// (about 7.9e28) saturates instead of overflowing.
+/// Money arithmetic never gives a wrong figure: a product or sum beyond `Decimal`'s range (about
+/// 7.9e28) is noted as an overflow, which the rating that ran it turns into an error naming the contract
+/// and product (`take_overflow`). The value returned meanwhile is only a placeholder that never reaches
+/// an answer. The note is per thread and cleared by each rating: rating is synchronous, so it is that
+/// rating's alone.
 pub fn mul(a: Decimal, b: Decimal) -> Decimal {
-    a.saturating_mul(b)
+    a.checked_mul(b).unwrap_or_else(|| overflow(a.is_sign_negative() != b.is_sign_negative()))
+}
+
+pub fn add(a: Decimal, b: Decimal) -> Decimal {
+    a.checked_add(b).unwrap_or_else(|| overflow(a.is_sign_negative()))
+}
+
+pub fn sub(a: Decimal, b: Decimal) -> Decimal {
+    a.checked_sub(b).unwrap_or_else(|| overflow(a.is_sign_negative()))
 }
 
 pub fn sum(values: impl IntoIterator<Item = Decimal>) -> Decimal {
-    values.into_iter().fold(Decimal::ZERO, Decimal::saturating_add)
+    values.into_iter().fold(Decimal::ZERO, add)
 }
 
-/// `a / b`, saturating; `b` must not be zero (callers check).
+/// `a / b`; `b` must not be zero (callers check).
 pub fn div(a: Decimal, b: Decimal) -> Decimal {
     a.checked_div(b)
-        .unwrap_or(if (a < Decimal::ZERO) == (b < Decimal::ZERO) {
-            Decimal::MAX
-        } else {
-            Decimal::MIN
-        })
+        .unwrap_or_else(|| overflow((a < Decimal::ZERO) != (b < Decimal::ZERO)))
+}
+
+thread_local! {
+    static OVERFLOWED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn overflow(negative: bool) -> Decimal {
+    OVERFLOWED.with(|f| f.set(true));
+    if negative {
+        Decimal::MIN
+    } else {
+        Decimal::MAX
+    }
+}
+
+/// Whether some arithmetic overflowed since the last call; clears the note.
+pub fn take_overflow() -> bool {
+    OVERFLOWED.with(|f| f.replace(false))
 }
 
 /// Output form: no trailing zeros, so 95.00 prints as 95.

@@ -194,15 +194,17 @@ impl Override {
         Ok(())
     }
 
-    /// Whether the override can apply to some line of `product` (whatever its group values).
-    pub fn may_target(&self, product: &Product) -> bool {
-        let pgv: IndexMap<String, String> = IndexMap::new();
-        self.targets(product, &pgv)
-            || self.override_specifiers.iter().any(|s| {
-                !s.pricing_group_values.is_empty()
-                    && s.product_id.as_deref().is_none_or(|p| p == product.id)
-                    && (s.product_tags.is_empty() || s.product_tags.iter().any(|t| product.tags.contains(t)))
-            })
+    /// Whether the override can change the price of `product`'s line with these pricing group
+    /// values: it targets the line, or prices what one of its commits pays for on it.
+    pub fn prices_line(&self, product: &Product, pgv: &IndexMap<String, String>) -> bool {
+        self.targets(product, pgv)
+            || (self.product_id.as_deref().is_none_or(|p| p == product.id)
+                && self.override_specifiers.iter().any(|s| {
+                    !s.commit_ids.is_empty()
+                        && s.product_id.as_deref().is_none_or(|p| p == product.id)
+                        && (s.product_tags.is_empty() || s.product_tags.iter().any(|t| product.tags.contains(t)))
+                        && s.pricing_group_values.iter().all(|(k, v)| pgv.get(k) == Some(v))
+                }))
     }
 
     fn targets(&self, product: &Product, pgv: &IndexMap<String, String>) -> bool {
@@ -216,19 +218,6 @@ impl Override {
                 && (s.product_id.is_some() || !s.product_tags.is_empty());
             product_ok && s.pricing_group_values.iter().all(|(k, v)| pgv.get(k) == Some(v))
         })
-    }
-
-    /// How big a discount this multiplier override gives, for LOWEST_MULTIPLIER: its first band's multiplier.
-    fn headline_multiplier(&self) -> Decimal {
-        match self.kind {
-            Some(OverrideType::Tiered) => self
-                .tiers
-                .as_ref()
-                .and_then(|t| t.first())
-                .map(|t| t.multiplier)
-                .unwrap_or(Decimal::ONE),
-            _ => self.multiplier.unwrap_or(Decimal::ONE),
-        }
     }
 
     fn overwrite_price(&self) -> Price {
@@ -254,17 +243,37 @@ impl Override {
     }
 }
 
-/// The one MULTIPLIER or TIERED override among `active` that applies: the biggest discount
-/// (LOWEST_MULTIPLIER) or the lowest `priority` (EXPLICIT); ties go to the last added.
-fn pick_multiplier<'a>(active: &[&'a Override], prioritization: Prioritization) -> Option<&'a Override> {
+/// The one MULTIPLIER or TIERED override among `active` that applies. LOWEST_MULTIPLIER: the biggest
+/// discount, judged on money: the one that gives `base` the lowest amount over the quantity band `span`
+/// (units used so far in the period to units used after this line), so a TIERED override is judged on
+/// the units the line really has, not on its first band. EXPLICIT: the lowest `priority`. Ties go to the
+/// last added.
+fn pick_multiplier<'a>(
+    active: &[&'a Override],
+    prioritization: Prioritization,
+    base: &Price,
+    span: (Decimal, Decimal),
+) -> Option<&'a Override> {
     let candidates = active
         .iter()
         .copied()
         .filter(|o| matches!(o.kind, Some(OverrideType::Multiplier | OverrideType::Tiered)));
     // `min_by_key` keeps the first of equals, so walk newest first.
     match prioritization {
-        Prioritization::LowestMultiplier => candidates.rev().min_by_key(|o| o.headline_multiplier()),
+        Prioritization::LowestMultiplier => candidates
+            .rev()
+            .min_by_key(|o| o.multiplied(base).amount(span.0, span.1)),
         Prioritization::Explicit => candidates.rev().min_by_key(|o| (o.priority.is_none(), o.priority)),
+    }
+}
+
+impl Override {
+    /// `base` under this MULTIPLIER or TIERED override.
+    fn multiplied(&self, base: &Price) -> Price {
+        match self.kind {
+            Some(OverrideType::Tiered) => multiply_bands(base, self.tiers.as_deref().unwrap_or_default()),
+            _ => base.scaled(self.multiplier.unwrap_or(Decimal::ONE)),
+        }
     }
 }
 
@@ -297,11 +306,18 @@ pub fn commit_unit_price(
             }
         });
     }
-    let chosen = pick_multiplier(&active, prioritization)?;
-    Some(crate::money::mul(list_unit, chosen.headline_multiplier()))
+    let base = Price::Flat(list_unit);
+    let chosen = pick_multiplier(&active, prioritization, &base, (Decimal::ZERO, Decimal::ONE))?;
+    match chosen.multiplied(&base) {
+        Price::Flat(p) => Some(p),
+        Price::Tiered(t) => t.first().map(|t| t.price),
+    }
 }
 
 /// The price of `product` at `t`, or `None` when it is not billable (not entitled, or no rate at all).
+/// `span` is the band of the period's quantity the line covers (used before it, used after it), which
+/// decides LOWEST_MULTIPLIER; without one, one unit from zero.
+#[allow(clippy::too_many_arguments)]
 pub fn effective_rate(
     overrides: &[Override],
     prioritization: Prioritization,
@@ -309,6 +325,7 @@ pub fn effective_rate(
     pgv: &IndexMap<String, String>,
     list: Option<&Rate>,
     t: Timestamp,
+    span: Option<(Decimal, Decimal)>,
 ) -> Option<EffectiveRate> {
     let active: Vec<&Override> = overrides
         .iter()
@@ -331,13 +348,10 @@ pub fn effective_rate(
         });
     }
     let base = list_price.clone()?;
-    let chosen = pick_multiplier(&active, prioritization);
-    let price = match chosen {
+    let span = span.unwrap_or((Decimal::ZERO, Decimal::ONE));
+    let price = match pick_multiplier(&active, prioritization, &base, span) {
         None => base,
-        Some(o) if o.kind == Some(OverrideType::Tiered) => {
-            multiply_bands(&base, o.tiers.as_deref().unwrap_or_default())
-        }
-        Some(o) => base.scaled(o.multiplier.unwrap_or(Decimal::ONE)),
+        Some(o) => o.multiplied(&base),
     };
     Some(EffectiveRate {
         price,
@@ -357,7 +371,7 @@ fn multiply_bands(base: &Price, bands: &[MultiplierTier]) -> Price {
             .into_iter()
             .map(|s| {
                 s.map(|s| {
-                    acc = acc.saturating_add(s);
+                    acc = crate::money::add(acc, s);
                     acc
                 })
             })

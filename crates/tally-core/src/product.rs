@@ -85,8 +85,8 @@ impl Product {
         let mut q = raw;
         if let Some(c) = &self.quantity_conversion {
             q = match c.operation {
-                ConversionOperation::Multiply => q.checked_mul(c.conversion_factor).unwrap_or(q),
-                ConversionOperation::Divide => q.checked_div(c.conversion_factor).unwrap_or(q),
+                ConversionOperation::Multiply => crate::money::mul(q, c.conversion_factor),
+                ConversionOperation::Divide => crate::money::div(q, c.conversion_factor),
             };
         }
         if let Some(r) = &self.quantity_rounding {

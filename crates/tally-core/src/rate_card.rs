@@ -40,6 +40,34 @@ impl Price {
     }
 }
 
+impl Price {
+    /// What the units from `from` to `to` of a period cost at this price: a flat price per unit, or
+    /// each band's price for the units of the span that fall in it (bands count from unit 0).
+    pub fn amount(&self, from: Decimal, to: Decimal) -> Decimal {
+        use crate::money::{add, mul, sub};
+        match self {
+            Price::Flat(p) => mul(sub(to, from), *p),
+            Price::Tiered(tiers) => {
+                let mut start = Decimal::ZERO;
+                let mut total = Decimal::ZERO;
+                for t in tiers {
+                    let end = t.size.map(|s| add(start, s));
+                    let lo = from.max(start);
+                    let hi = end.map_or(to, |e| to.min(e));
+                    if hi > lo {
+                        total = add(total, mul(sub(hi, lo), t.price));
+                    }
+                    match end {
+                        Some(e) if e < to => start = e,
+                        _ => break,
+                    }
+                }
+                total
+            }
+        }
+    }
+}
+
 /// Checks a tier list: not empty, every tier sized but the last, no negative price.
 pub fn validate_tiers<T>(tiers: &[T], size: impl Fn(&T) -> Option<Decimal>, path: &str) -> Result<()> {
     if tiers.is_empty() {

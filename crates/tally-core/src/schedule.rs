@@ -328,7 +328,7 @@ fn recurring_occurrences(r: &RecurringSchedule, until: Timestamp) -> Vec<Occurre
                 AmountDistribution::DividedRounded => {
                     let share = round_cents(whole / n);
                     let total = if i == last {
-                        round_cents(whole).saturating_sub(mul(share, Decimal::from(last as u64)))
+                        crate::money::sub(round_cents(whole), mul(share, Decimal::from(last as u64)))
                     } else {
                         share
                     };

@@ -3,6 +3,9 @@
 //! earlier usage and usage for an unknown alias waits, kept, until some customer claims it.
 
 use crate::error::{Error, Result};
+use crate::metric::{property_decimal, property_text, Aggregation, BillableMetric};
+use crate::state::State;
+use std::collections::HashMap;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -31,6 +34,47 @@ pub fn validate_events(events: &[Event]) -> Result<()> {
                 format!("[{i}].customer_id"),
                 "an event needs a customer_id",
             ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses an event whose property that a billable metric aggregates is not a value it can use: a
+/// number (a numeric string such as "5" is one) for SUM, MAX and LATEST, a plain value for UNIQUE.
+/// Counted as 0 it would bill a wrong figure in silence. An event without the property is fine: it adds
+/// nothing to that metric. `prefix` is where the list sits in the body (`events` in a preview).
+pub fn validate_values(state: &State, events: &[Event], prefix: &str) -> Result<()> {
+    let mut readers: HashMap<&str, Vec<&BillableMetric>> = HashMap::new();
+    for (i, e) in events.iter().enumerate() {
+        let metrics = readers.entry(e.event_type.as_str()).or_insert_with(|| {
+            state
+                .billable_metrics
+                .values()
+                .filter(|m| m.aggregation_type != Aggregation::Count && m.matches_event_type(&e.event_type))
+                .collect()
+        });
+        for m in metrics.iter().filter(|m| m.matches_properties(&e.properties)) {
+            let Some(key) = m.aggregation_key.as_deref() else { continue };
+            let Some(v) = e.properties.get(key) else { continue };
+            let usable = match m.aggregation_type {
+                Aggregation::Unique => property_text(v).is_some(),
+                _ => property_decimal(v).is_some(),
+            };
+            if !usable {
+                let wants = if m.aggregation_type == Aggregation::Unique {
+                    "a plain value (text, number or boolean)"
+                } else {
+                    "a number"
+                };
+                return Err(Error::invalid(
+                    format!("{prefix}[{i}].properties.{key}"),
+                    format!(
+                        "`{v}` is not {wants}; billable metric `{}` aggregates `{key}` with {}",
+                        m.id,
+                        m.aggregation_type.as_str()
+                    ),
+                ));
+            }
         }
     }
     Ok(())

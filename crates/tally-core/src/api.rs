@@ -24,6 +24,16 @@ use serde_json::{json, Value};
 /// Runs one call (`"POST /v1/customers"`, `"GET /v1/customers/c1/invoices?type=USAGE"`) against the
 /// state at time `now`, answering the response body.
 pub fn call(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Result<Value> {
+    // A refused call changes nothing at all, not even the counter behind made ids.
+    let next_id = state.next_id;
+    let answer = route(state, call, body, now);
+    if answer.is_err() {
+        state.next_id = next_id;
+    }
+    answer
+}
+
+fn route(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Result<Value> {
     let (method, target) = call.trim().split_once(char::is_whitespace).unwrap_or(("", call));
     let (path, query) = target.trim().split_once('?').unwrap_or((target.trim(), ""));
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
@@ -33,6 +43,7 @@ pub fn call(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Resu
         ("POST", ["v1", "contract-pricing", "products", "create"]) => create_product(state, body),
         ("POST", ["v1", "contract-pricing", "rate-cards", "create"]) => create_rate_card(state, body),
         ("POST", ["v1", "contract-pricing", "rate-cards", "addRate"]) => add_rate(state, body),
+        ("POST", ["v1", "contract-pricing", "rate-cards", "addRates"]) => add_rates(state, body),
         ("POST", ["v1", "customers"]) => create_customer(state, body),
         ("GET", ["v1", "customers"]) => Ok(json!({ "data": state.customers.values().collect::<Vec<_>>() })),
         ("GET", ["v1", "customers", id]) => Ok(json!({ "data": customer(state, id)? })),
@@ -49,7 +60,7 @@ pub fn call(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Resu
         ("POST", ["v1", "contracts", "getContractRateSchedule"]) => rate_schedule(state, body, now),
         ("POST", ["v1", "contracts", "customerBalances", "getNetBalance"]) => net_balance(state, body, now),
         ("POST", ["v1", "ingest"]) => ingest(state, body),
-        ("GET", ["v1", "usage", "unmatched"]) => Ok(json!({ "data": state.unmatched_events() })),
+        ("GET", ["v1", "usage", "unmatched"]) => answer(crate::unbilled::unbilled(state)),
         _ => Err(Error::new(
             ErrorCode::UnknownCall,
             "",
@@ -137,10 +148,9 @@ fn create_product(state: &mut State, body: &Value) -> Result<Value> {
     created(&id)
 }
 
-fn check_rate(state: &State, card: &RateCard, rate: &Rate, path: &str) -> Result<()> {
+fn check_rate(state: &State, rate: &Rate, path: &str) -> Result<()> {
     rate.validate(path)?;
-    check_product(state, &crate::error::join_path(path, "product_id"), &rate.product_id)?;
-    card.check_overlap(rate, path)
+    check_product(state, &crate::error::join_path(path, "product_id"), &rate.product_id)
 }
 
 fn create_rate_card(state: &mut State, body: &Value) -> Result<Value> {
@@ -153,41 +163,62 @@ fn create_rate_card(state: &mut State, body: &Value) -> Result<Value> {
         ..card.clone()
     };
     for (i, r) in card.rates.iter().enumerate() {
-        check_rate(state, &built, r, &format!("rates[{i}]"))?;
-        built.rates.push(r.clone());
+        let path = format!("rates[{i}]");
+        check_rate(state, r, &path)?;
+        built.add_rate(r.clone(), &path)?;
     }
-    built.id = state.take_id(&built.id);
-    if state.rate_cards.contains_key(&built.id) {
+    if !built.id.is_empty() && state.rate_cards.contains_key(&built.id) {
         return Err(Error::conflict(
             "id",
             format!("a rate card with id `{}` exists", built.id),
         ));
     }
+    built.id = state.take_id(&built.id);
     let id = built.id.clone();
     state.rate_cards.insert(id.clone(), built);
     created(&id)
 }
 
+/// The card a rate goes on, refused whole with `path` naming the field.
+fn card_for<'a>(state: &'a State, id: Option<&String>, path: &str) -> Result<&'a RateCard> {
+    let id = id.ok_or_else(|| Error::invalid(path, "name the rate card: rate_card_id"))?;
+    state
+        .rate_cards
+        .get(id)
+        .ok_or_else(|| Error::not_found(path, format!("no rate card with id `{id}`")))
+}
+
 fn add_rate(state: &mut State, body: &Value) -> Result<Value> {
     let rate: Rate = parse(body)?;
-    let card_id = rate
-        .rate_card_id
-        .clone()
-        .ok_or_else(|| Error::invalid("rate_card_id", "addRate needs a rate_card_id"))?;
-    let card = state
-        .rate_cards
-        .get(&card_id)
-        .ok_or_else(|| Error::not_found("rate_card_id", format!("no rate card with id `{card_id}`")))?;
-    check_rate(state, card, &rate, "")?;
+    let mut card = card_for(state, rate.rate_card_id.as_ref(), "rate_card_id")?.clone();
+    check_rate(state, &rate, "")?;
     let stored = Rate {
         rate_card_id: None,
         ..rate
     };
-    let answer = json!({ "data": stored });
-    if let Some(card) = state.rate_cards.get_mut(&card_id) {
-        card.rates.push(stored);
+    card.add_rate(stored.clone(), "")?;
+    state.rate_cards.insert(card.id.clone(), card);
+    answer(stored)
+}
+
+/// `POST /v1/contract-pricing/rate-cards/addRates`: several rates on one card, all or none.
+fn add_rates(state: &mut State, body: &Value) -> Result<Value> {
+    let b: AddRates = parse(body)?;
+    let mut card = card_for(state, Some(&b.rate_card_id), "rate_card_id")?.clone();
+    for (i, r) in b.rates.iter().enumerate() {
+        let path = format!("rates[{i}]");
+        check_rate(state, r, &path)?;
+        card.add_rate(
+            Rate {
+                rate_card_id: None,
+                ..r.clone()
+            },
+            &path,
+        )?;
     }
-    Ok(answer)
+    let id = card.id.clone();
+    state.rate_cards.insert(id.clone(), card);
+    created(&id)
 }
 
 /// Refuses aliases another customer already answers to.
@@ -208,6 +239,13 @@ fn create_customer(state: &mut State, body: &Value) -> Result<Value> {
     c.validate()?;
     if !c.id.is_empty() && state.customers.contains_key(&c.id) {
         return Err(Error::conflict("id", format!("a customer with id `{}` exists", c.id)));
+    }
+    // Ids and ingest aliases are one namespace: an event names its customer by either.
+    if let Some(owner) = state.customer_for_key(&c.id).filter(|_| !c.id.is_empty()) {
+        return Err(Error::conflict(
+            "id",
+            format!("`{}` is an ingest alias of customer `{}`", c.id, owner.id),
+        ));
     }
     check_alias_owners(state, &c.id, &c.ingest_aliases)?;
     c.id = state.take_id(&c.id);

@@ -65,6 +65,8 @@ pub struct UnitAmount {
     pub unit_price: Decimal,
     #[serde(default)]
     pub quantity: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_type_id: Option<String>,
 }
 
 impl UnitAmount {
@@ -182,6 +184,19 @@ impl Commit {
         if !is_credit && self.kind.is_none() {
             return Err(Error::invalid(at("type"), "a commit needs a type: PREPAID or POSTPAID"));
         }
+        crate::invoice::check_credit_type(
+            self.access_schedule.credit_type_id.as_deref(),
+            &at("access_schedule.credit_type_id"),
+        )?;
+        // Without a rate's commit_rate (refused until supported), both ways of pricing draw-down agree.
+        if let Some(t) = &self.rate_type {
+            if !["COMMIT_RATE", "LIST_RATE"].contains(&t.to_ascii_uppercase().as_str()) {
+                return Err(Error::invalid(
+                    at("rate_type"),
+                    format!("`{t}` is not COMMIT_RATE or LIST_RATE"),
+                ));
+            }
+        }
         let items = &self.access_schedule.schedule_items;
         if items.is_empty() {
             return Err(Error::invalid(
@@ -271,6 +286,13 @@ impl RecurringCommit {
 
     pub fn validate(&self, path: &str) -> Result<()> {
         let at = |f: &str| join_path(path, f);
+        crate::invoice::check_credit_type(
+            self.access_amount.credit_type_id.as_deref(),
+            &at("access_amount.credit_type_id"),
+        )?;
+        if let Some(a) = &self.invoice_amount {
+            crate::invoice::check_credit_type(a.credit_type_id.as_deref(), &at("invoice_amount.credit_type_id"))?;
+        }
         if self.access_amount.unit_price < Decimal::ZERO
             || self.access_amount.quantity.is_some_and(|q| q < Decimal::ZERO)
         {

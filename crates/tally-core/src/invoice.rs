@@ -82,6 +82,20 @@ pub struct CreditType {
     pub name: &'static str,
 }
 
+/// Whether a body's `credit_type_id` names the one credit type Tally rates in (absent means it).
+pub fn check_credit_type(id: Option<&str>, path: &str) -> crate::Result<()> {
+    match id {
+        Some(id) if id != USD_CENTS.id => Err(crate::Error::invalid(
+            path,
+            format!(
+                "credit type `{id}` is not supported: Tally rates in USD cents (`{}`) until custom pricing units exist",
+                USD_CENTS.id
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 pub const USD_CENTS: CreditType = CreditType {
     id: "2714e483-4ff1-48e4-9e25-ac732e8f24f2",
     name: "USD (cents)",

@@ -26,6 +26,7 @@ pub mod scenario;
 pub mod schedule;
 pub mod state;
 pub mod time;
+pub mod unbilled;
 pub mod usage;
 pub mod wire;
 

@@ -174,6 +174,7 @@ impl Override {
                     tiers: r.tiers.clone(),
                     pricing_group_values: IndexMap::new(),
                     commit_rate: None,
+                    credit_type_id: None,
                 };
                 rate.validate(&at("overwrite_rate"))?;
             }

@@ -118,8 +118,10 @@ pub struct Rate {
     pub tiers: Option<Vec<Tier>>,
     #[serde(default)]
     pub pricing_group_values: IndexMap<String, String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit_rate: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_type_id: Option<String>,
 }
 
 fn yes() -> bool {
@@ -144,6 +146,13 @@ impl Rate {
     /// Shape rules of a single rate; `path` is where the rate sits in the body.
     pub fn validate(&self, path: &str) -> Result<()> {
         let at = |f: &str| crate::error::join_path(path, f);
+        if self.commit_rate.as_ref().is_some_and(|v| !v.is_null()) {
+            return Err(Error::invalid(
+                at("commit_rate"),
+                "a separate commit_rate is not supported by Tally yet: draw-down is priced at the rate itself",
+            ));
+        }
+        crate::invoice::check_credit_type(self.credit_type_id.as_deref(), &at("credit_type_id"))?;
         if let Some(e) = self.ending_before {
             if e <= self.starting_at {
                 return Err(Error::invalid(
@@ -213,22 +222,35 @@ impl RateCard {
             .any(|a| a.name == name && a.starting_at.is_none_or(|s| s <= at) && a.ending_before.is_none_or(|e| at < e))
     }
 
-    /// Refuses a rate whose window overlaps another of the same product and pricing group values.
-    pub fn check_overlap(&self, rate: &Rate, path: &str) -> Result<()> {
-        let clash = self.rates.iter().any(|r| {
-            r.product_id == rate.product_id
-                && r.pricing_group_values == rate.pricing_group_values
-                && r.window().overlaps(&rate.window())
-        });
-        if clash {
+    /// Adds a rate. A rate that starts later than an open-ended rate of the same product and pricing
+    /// group values is a scheduled price change: the open-ended rate ends where the new one starts (and
+    /// does not resume after it). Any other overlap with such a rate is refused.
+    pub fn add_rate(&mut self, rate: Rate, path: &str) -> Result<()> {
+        let same = |r: &Rate| r.product_id == rate.product_id && r.pricing_group_values == rate.pricing_group_values;
+        let mut ended = None;
+        for (i, r) in self.rates.iter().enumerate() {
+            if !same(r) || !r.window().overlaps(&rate.window()) {
+                continue;
+            }
+            if r.ending_before.is_none() && r.starting_at < rate.starting_at && ended.is_none() {
+                ended = Some(i);
+                continue;
+            }
             return Err(Error::invalid(
                 crate::error::join_path(path, "starting_at"),
                 format!(
-                    "this rate's window overlaps another rate of product {} on the rate card",
-                    rate.product_id
+                    "this rate's window overlaps another rate of product {} on the rate card (from {}{}); \
+                     a price change starts after the current open-ended rate's start",
+                    rate.product_id,
+                    r.starting_at,
+                    r.ending_before.map(|e| format!(" until {e}")).unwrap_or_default()
                 ),
             ));
         }
+        if let Some(i) = ended {
+            self.rates[i].ending_before = Some(rate.starting_at);
+        }
+        self.rates.push(rate);
         Ok(())
     }
 
@@ -240,13 +262,5 @@ impl RateCard {
             .filter(|r| r.product_id == product_id && r.window().contains(t))
             .filter(|r| r.pricing_group_values.iter().all(|(k, v)| pgv.get(k) == Some(v)))
             .max_by_key(|r| r.pricing_group_values.len())
-    }
-
-    /// Every instant at which a product's list rate can change.
-    pub fn change_points(&self, product_id: &str, out: &mut Vec<Timestamp>) {
-        for r in self.rates.iter().filter(|r| r.product_id == product_id) {
-            out.push(r.starting_at);
-            out.extend(r.ending_before);
-        }
     }
 }

@@ -205,23 +205,6 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// How strongly this contract claims an event at its time: a matching filter beats no filter, and
-    /// of two matching filters the more recently set one wins. `None`: not this contract's event.
-    fn claim(&self, e: &Event) -> Option<(u8, Timestamp)> {
-        if !self.contract.window().contains(e.timestamp) {
-            return None;
-        }
-        match self.contract.filter_at(e.timestamp) {
-            None => Some((0, self.contract.starting_at)),
-            Some(f) => {
-                let v = e.properties.get(&f.group_key).and_then(property_text)?;
-                f.group_values
-                    .contains(&v)
-                    .then(|| (1, f.starting_at.unwrap_or(self.contract.starting_at)))
-            }
-        }
-    }
-
     fn period_of(&self, t: Timestamp) -> Option<usize> {
         let i = self.periods.partition_point(|(a, _)| *a <= t);
         (i > 0 && t < self.periods[i - 1].1).then(|| i - 1)
@@ -345,7 +328,9 @@ pub fn rate_customer(state: &State, customer_id: &str, events: &[&Event], clock:
         if reach.is_empty() {
             continue;
         }
-        let Some(pi) = claimant(&plans, e) else { continue };
+        let Some(pi) = claimant(plans.iter().map(|p| p.contract), e) else {
+            continue;
+        };
         let plan = &mut plans[pi];
         let Some(period) = plan.period_of(e.timestamp) else {
             continue;
@@ -369,38 +354,34 @@ pub fn rate_customer(state: &State, customer_id: &str, events: &[&Event], clock:
     Ok(Rated { invoices, ledgers })
 }
 
-/// The contract (index into `plans`) that an event's usage belongs to, if any.
-fn claimant(plans: &[Plan], e: &Event) -> Option<usize> {
+/// How strongly `contract` claims an event at its time: a matching filter beats no filter, and of two
+/// matching filters the more recently set one wins. `None`: not this contract's event.
+fn claim(contract: &Contract, e: &Event) -> Option<(u8, Timestamp)> {
+    if !contract.window().contains(e.timestamp) {
+        return None;
+    }
+    match contract.filter_at(e.timestamp) {
+        None => Some((0, contract.starting_at)),
+        Some(f) => {
+            let v = e.properties.get(&f.group_key).and_then(property_text)?;
+            f.group_values
+                .contains(&v)
+                .then(|| (1, f.starting_at.unwrap_or(contract.starting_at)))
+        }
+    }
+}
+
+/// Which of a customer's contracts (index into `contracts`) an event's usage belongs to, if any.
+pub(crate) fn claimant<'a>(contracts: impl Iterator<Item = &'a Contract>, e: &Event) -> Option<usize> {
     let mut best: Option<(usize, (u8, Timestamp))> = None;
-    for (i, plan) in plans.iter().enumerate() {
-        if let Some(c) = plan.claim(e) {
+    for (i, c) in contracts.enumerate() {
+        if let Some(c) = claim(c, e) {
             if best.is_none_or(|(_, b)| c > b) {
                 best = Some((i, c));
             }
         }
     }
     best.map(|(i, _)| i)
-}
-
-/// Which contract of its customer claims an event, by id (for the not-billable report).
-pub(crate) fn claiming_contract<'a>(state: &'a State, customer_id: &str, e: &Event) -> Option<&'a Contract> {
-    let contracts: Vec<&Contract> = state
-        .contracts
-        .values()
-        .filter(|c| c.customer_id == customer_id)
-        .collect();
-    let plans: Vec<Plan> = contracts
-        .iter()
-        .map(|c| Plan {
-            contract: c,
-            rate_card: None,
-            periods: Vec::new(),
-            balance_cuts: Vec::new(),
-            price_cuts: HashMap::new(),
-            lines: HashMap::new(),
-        })
-        .collect();
-    claimant(&plans, e).map(|i| contracts[i])
 }
 
 /// Per period, the usage lines of a contract; and the pieces they were priced in.

@@ -11,9 +11,9 @@ api_enum!(Frequency { Monthly = "MONTHLY", Quarterly = "QUARTERLY", SemiAnnual =
 api_enum!(StatementDay { FirstOfMonth = "FIRST_OF_MONTH", ContractStart = "CONTRACT_START", CustomDate = "CUSTOM_DATE" });
 api_enum!(AmountDistribution { Each = "EACH", Divided = "DIVIDED", DividedRounded = "DIVIDED_ROUNDED" });
 
-/// Never generate more periods than this for one schedule: a contract that starts in year 1 and runs
-/// for ever would otherwise rate a million empty months.
-pub const MAX_PERIODS: usize = 2400;
+/// A guard, never reached by valid input: timestamps are refused outside the years
+/// `time::EARLIEST_YEAR`..=`time::LATEST_YEAR` (2,400 months), and this leaves a year to spare.
+pub const MAX_PERIODS: usize = 2412;
 
 impl Frequency {
     pub fn months(self) -> i64 {
@@ -217,6 +217,7 @@ fn price_parts(
 
 impl Schedule {
     pub fn validate(&self, path: &str) -> Result<()> {
+        crate::invoice::check_credit_type(self.credit_type_id.as_deref(), &join_path(path, "credit_type_id"))?;
         for (i, it) in self.schedule_items.iter().enumerate() {
             price_parts(
                 it.amount,

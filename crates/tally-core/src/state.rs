@@ -34,10 +34,31 @@ pub struct State {
 }
 
 impl State {
-    /// A fresh id in UUID form, deterministic: the n-th id Tally has made.
+    /// A fresh id in UUID form, deterministic: the n-th id Tally has made, skipping any id (or ingest
+    /// alias) already in use, so a made id never lands on a record given that id earlier.
     pub fn make_id(&mut self) -> String {
-        self.next_id += 1;
-        format!("00000000-0000-4000-8000-{:012x}", self.next_id)
+        loop {
+            self.next_id += 1;
+            let id = format!("00000000-0000-4000-8000-{:012x}", self.next_id);
+            if !self.id_in_use(&id) {
+                return id;
+            }
+        }
+    }
+
+    /// Whether any record, term or customer key already answers to `id`.
+    pub fn id_in_use(&self, id: &str) -> bool {
+        self.billable_metrics.contains_key(id)
+            || self.products.contains_key(id)
+            || self.rate_cards.contains_key(id)
+            || self.customer_for_key(id).is_some()
+            || self.contracts.contains_key(id)
+            || self.contracts.values().any(|c| {
+                c.commits.iter().chain(&c.credits).any(|x| x.id == id)
+                    || c.recurring_commits.iter().chain(&c.recurring_credits).any(|x| x.id == id)
+                    || c.scheduled_charges.iter().any(|x| x.id == id)
+                    || c.overrides.iter().any(|o| o.id.as_deref() == Some(id))
+            })
     }
 
     /// Takes `id` if the body gave one, else makes one.
@@ -78,19 +99,6 @@ impl State {
             keys.extend(c.ingest_aliases.iter().map(String::as_str));
         }
         keys
-    }
-
-    /// Events no customer claims (yet): kept, and billed once an alias claims them.
-    pub fn unmatched_events(&self) -> Vec<&Event> {
-        let mut keys: HashSet<&str> = HashSet::new();
-        for c in self.customers.values() {
-            keys.insert(&c.id);
-            keys.extend(c.ingest_aliases.iter().map(String::as_str));
-        }
-        self.events
-            .iter()
-            .filter(|e| !keys.contains(e.customer_id.as_str()))
-            .collect()
     }
 }
 

@@ -5,14 +5,28 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, SecondsFormat, TimeZone, Utc
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
+/// The first and last years a timestamp may fall in. Monthly statements from the earliest to the
+/// latest year are 2,400 periods, which is `schedule::MAX_PERIODS`: no schedule is ever cut short.
+pub const EARLIEST_YEAR: i32 = 2000;
+pub const LATEST_YEAR: i32 = 2199;
+
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(pub DateTime<Utc>);
 
 impl Timestamp {
+    /// Reads an RFC 3339 time in Tally's range: years EARLIEST_YEAR through LATEST_YEAR. Outside it
+    /// a contract would need more statement periods than Tally rates, so such a date is refused rather
+    /// than billed partly.
     pub fn parse(s: &str) -> Result<Self, String> {
-        DateTime::parse_from_rfc3339(s)
+        let t = DateTime::parse_from_rfc3339(s)
             .map(|t| Timestamp(t.with_timezone(&Utc)))
-            .map_err(|e| format!("`{s}` is not an RFC 3339 timestamp ({e})"))
+            .map_err(|e| format!("`{s}` is not an RFC 3339 timestamp ({e})"))?;
+        if !(EARLIEST_YEAR..=LATEST_YEAR).contains(&t.0.year()) {
+            return Err(format!(
+                "`{s}` is outside the years Tally reads ({EARLIEST_YEAR} to {LATEST_YEAR})"
+            ));
+        }
+        Ok(t)
     }
     pub fn ymd(y: i32, m: u32, d: u32) -> Self {
         Timestamp(

@@ -180,3 +180,11 @@ pub struct SetCustomFields {
     pub entity_id: String,
     pub custom_fields: IndexMap<String, String>,
 }
+
+/// `POST /v1/contract-pricing/rate-cards/addRates`
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Deserialize)]
+pub struct AddRates {
+    pub rate_card_id: String,
+    pub rates: Vec<crate::rate_card::Rate>,
+}

@@ -1,0 +1,99 @@
+//! Usage that bills nothing, and why: an event should never vanish without a word. The app's Usage
+//! page, `GET /v1/usage/unmatched`, the JS package and `tally run` all show this one list.
+
+use crate::contract::Contract;
+use crate::metric::{property_decimal, Aggregation};
+use crate::product::ProductType;
+use crate::rating::claimant;
+use crate::state::State;
+use crate::usage::Event;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Why an event bills nothing.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// No customer has this id or ingest alias (yet): kept, and billed once one does.
+    NoCustomer,
+    /// No billable metric of a usage product reads this event type (or its property filters leave it out).
+    NoMetric,
+    /// A property that a metric aggregates as a number is not one (stored before that metric existed).
+    NotANumber,
+    /// None of the customer's contracts claims it: outside every contract's dates, or left out by usage filters.
+    NoContract,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Serialize)]
+pub struct Unbilled<'a> {
+    #[serde(flatten)]
+    pub event: &'a Event,
+    pub reason: Reason,
+    pub message: String,
+}
+
+/// Every stored event that bills nothing, in ingest order, with its reason.
+pub fn unbilled(state: &State) -> Vec<Unbilled<'_>> {
+    let readers: Vec<_> = state
+        .products
+        .values()
+        .filter(|p| p.kind == ProductType::Usage)
+        .filter_map(|p| state.billable_metrics.get(p.billable_metric_id.as_ref()?))
+        .collect();
+    let mut contracts: HashMap<&str, Vec<&Contract>> = HashMap::new();
+    for c in state.contracts.values() {
+        contracts.entry(c.customer_id.as_str()).or_default().push(c);
+    }
+    let mut out = Vec::new();
+    for e in &state.events {
+        let say = |reason, message: String| Unbilled {
+            event: e,
+            reason,
+            message,
+        };
+        let Some(customer) = state.customer_for_key(&e.customer_id) else {
+            out.push(say(
+                Reason::NoCustomer,
+                format!("no customer has the id or ingest alias `{}`", e.customer_id),
+            ));
+            continue;
+        };
+        let metrics: Vec<_> = readers
+            .iter()
+            .filter(|m| m.matches_event_type(&e.event_type) && m.matches_properties(&e.properties))
+            .collect();
+        if metrics.is_empty() {
+            out.push(say(
+                Reason::NoMetric,
+                format!("no billable metric of a usage product reads event type `{}`", e.event_type),
+            ));
+            continue;
+        }
+        let not_a_number = metrics.iter().find_map(|m| {
+            let key = m.aggregation_key.as_deref()?;
+            let v = e.properties.get(key)?;
+            let numeric = matches!(m.aggregation_type, Aggregation::Sum | Aggregation::Max | Aggregation::Latest);
+            (numeric && property_decimal(v).is_none()).then(|| (m, key, v))
+        });
+        if let Some((m, key, v)) = not_a_number {
+            out.push(say(
+                Reason::NotANumber,
+                format!("`{key}` is `{v}`, not a number; billable metric `{}` cannot count it", m.id),
+            ));
+            continue;
+        }
+        let mine = contracts.get(customer.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+        if claimant(mine.iter().copied(), e).is_none() {
+            out.push(say(
+                Reason::NoContract,
+                format!(
+                    "no contract of customer `{}` claims it at {} (contract dates or usage filters)",
+                    customer.id, e.timestamp
+                ),
+            ));
+        }
+    }
+    out
+}

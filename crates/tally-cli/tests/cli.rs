@@ -67,3 +67,47 @@ fn check_exits_1_when_an_expectation_fails() {
     assert!(err.contains("expected 1 invoices, got 0"), "{err}");
     assert_eq!(tally(&["run", &file]).0, 0, "without --check the file just runs");
 }
+
+/// A scenario whose setup is two customers and an invoice list that rightly expects nothing; `extra`
+/// is spliced into its `expect` map and `call` replaces the second call.
+fn checked(name: &str, call: &str, extra: &str) -> (i32, String) {
+    let file = write(
+        name,
+        &format!(
+            r#"{{"now": "2025-03-01T00:00:00Z", "calls": [
+            {{"call": "POST /v1/customers", "body": {{"id": "c", "name": "Acme"}}}},
+            {call},
+            {{"call": "GET /v1/customers/c/invoices"}}],
+          "expect": {{"2": {{"why": "no contract, so no invoices", "invoices": []}}{extra}}}}}"#
+        ),
+    );
+    let (code, _, err) = tally(&["run", "--check", &file]);
+    (code, err)
+}
+
+#[test]
+fn check_passes_a_sound_file_and_fails_a_loose_one() {
+    let good_call = r#"{"call": "POST /v1/customers", "body": {"id": "d", "name": "Beta"}}"#;
+    assert_eq!(checked("sound.json", good_call, "").0, 0, "the sound file passes");
+
+    let (code, err) = checked("no-call.json", good_call, r#", "7": {"why": "there is no call 7", "invoices": []}"#);
+    assert_eq!(code, 1);
+    assert!(err.contains("call 7: no such call"), "{err}");
+
+    let (code, err) = checked("not-index.json", good_call, r#", "totals": {"why": "not a call index"}"#);
+    assert_eq!(code, 1);
+    assert!(err.contains("expect key `totals` names no call"), "{err}");
+
+    let (code, err) = checked("unknown-key.json", good_call, r#", "1": {"why": "misspelled", "invoice": []}"#);
+    assert_eq!(code, 1);
+    assert!(err.contains("unknown key `invoice`"), "{err}");
+
+    // A broken setup call (a duplicate customer id) passed silently before: now it fails the check
+    // unless an expectation says it is refused.
+    let dup = r#"{"call": "POST /v1/customers", "body": {"id": "c", "name": "Again"}}"#;
+    let (code, err) = checked("refused.json", dup, "");
+    assert_eq!(code, 1);
+    assert!(err.contains("refused, and no expectation says it should be"), "{err}");
+    let marked = r#", "1": {"why": "id c is taken", "error": {"code": "conflict", "path": "id"}}"#;
+    assert_eq!(checked("refused-marked.json", dup, marked).0, 0, "{}", checked("refused-marked.json", dup, marked).1);
+}

@@ -73,6 +73,13 @@ pub fn render(responses: &[Value]) -> String {
     out
 }
 
+/// The keys of an object that are not among `known` (a non-object has none).
+fn unknown_keys(v: &Value, known: &[&str]) -> Vec<String> {
+    v.as_object()
+        .map(|o| o.keys().filter(|k| !known.contains(&k.as_str())).cloned().collect())
+        .unwrap_or_default()
+}
+
 fn dec(v: &Value) -> Option<Decimal> {
     match v {
         Value::Number(n) => n.to_string().parse().ok(),
@@ -87,8 +94,19 @@ pub fn check(s: &Scenario, responses: &[Value]) -> Vec<String> {
     let Some(expect) = s.expect.as_ref().and_then(Value::as_object) else {
         return problems;
     };
+    // A call refused without an expectation saying so is a broken setup, not a passing scenario.
+    for (i, got) in responses.iter().enumerate() {
+        let marked = expect.get(&i.to_string()).is_some_and(|w| w.get("error").is_some());
+        if let (Some(err), false) = (got.get("error"), marked) {
+            problems.push(format!(
+                "call {i} ({}): refused, and no expectation says it should be: {err}",
+                s.calls[i].call
+            ));
+        }
+    }
     for (key, want) in expect {
         let Ok(i) = key.parse::<usize>() else {
+            problems.push(format!("expect key `{key}` names no call (keys are call indexes)"));
             continue;
         };
         let Some(got) = responses.get(i) else {
@@ -96,6 +114,23 @@ pub fn check(s: &Scenario, responses: &[Value]) -> Vec<String> {
             continue;
         };
         let mut say = |m: String| problems.push(format!("call {i} ({}): {m}", s.calls[i].call));
+        for k in unknown_keys(want, &["why", "invoices", "error"]) {
+            say(format!("unknown key `{k}` in the expectation (known: why, invoices, error)"));
+        }
+        for k in want.get("error").map(|e| unknown_keys(e, &["code", "path", "message"])).unwrap_or_default() {
+            say(format!("unknown key `{k}` in the expected error (known: code, path, message)"));
+        }
+        let invoice_keys = ["type", "start_timestamp", "issued_at", "contract_id", "total", "line_items", "why"];
+        for inv in want.get("invoices").or(Some(want)).and_then(Value::as_array).into_iter().flatten() {
+            for k in unknown_keys(inv, &invoice_keys) {
+                say(format!("unknown key `{k}` in an expected invoice (known: {})", invoice_keys.join(", ")));
+            }
+            for l in inv.get("line_items").and_then(Value::as_array).into_iter().flatten() {
+                for k in unknown_keys(l, &["name", "type", "total", "why"]) {
+                    say(format!("unknown key `{k}` in an expected line (known: name, type, total, why)"));
+                }
+            }
+        }
         if let Some(err) = want.get("error") {
             match got.get("error") {
                 None => say("expected an error, the call succeeded".into()),

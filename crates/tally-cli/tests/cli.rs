@@ -90,15 +90,27 @@ fn check_passes_a_sound_file_and_fails_a_loose_one() {
     let good_call = r#"{"call": "POST /v1/customers", "body": {"id": "d", "name": "Beta"}}"#;
     assert_eq!(checked("sound.json", good_call, "").0, 0, "the sound file passes");
 
-    let (code, err) = checked("no-call.json", good_call, r#", "7": {"why": "there is no call 7", "invoices": []}"#);
+    let (code, err) = checked(
+        "no-call.json",
+        good_call,
+        r#", "7": {"why": "there is no call 7", "invoices": []}"#,
+    );
     assert_eq!(code, 1);
     assert!(err.contains("call 7: no such call"), "{err}");
 
-    let (code, err) = checked("not-index.json", good_call, r#", "totals": {"why": "not a call index"}"#);
+    let (code, err) = checked(
+        "not-index.json",
+        good_call,
+        r#", "totals": {"why": "not a call index"}"#,
+    );
     assert_eq!(code, 1);
     assert!(err.contains("expect key `totals` names no call"), "{err}");
 
-    let (code, err) = checked("unknown-key.json", good_call, r#", "1": {"why": "misspelled", "invoice": []}"#);
+    let (code, err) = checked(
+        "unknown-key.json",
+        good_call,
+        r#", "1": {"why": "misspelled", "invoice": []}"#,
+    );
     assert_eq!(code, 1);
     assert!(err.contains("unknown key `invoice`"), "{err}");
 
@@ -109,5 +121,10 @@ fn check_passes_a_sound_file_and_fails_a_loose_one() {
     assert_eq!(code, 1);
     assert!(err.contains("refused, and no expectation says it should be"), "{err}");
     let marked = r#", "1": {"why": "id c is taken", "error": {"code": "conflict", "path": "id"}}"#;
-    assert_eq!(checked("refused-marked.json", dup, marked).0, 0, "{}", checked("refused-marked.json", dup, marked).1);
+    assert_eq!(
+        checked("refused-marked.json", dup, marked).0,
+        0,
+        "{}",
+        checked("refused-marked.json", dup, marked).1
+    );
 }

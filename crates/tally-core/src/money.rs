@@ -17,7 +17,8 @@ pub fn round_cents(amount: Decimal) -> Decimal {
 /// an answer. The note is per thread and cleared by each rating: rating is synchronous, so it is that
 /// rating's alone.
 pub fn mul(a: Decimal, b: Decimal) -> Decimal {
-    a.checked_mul(b).unwrap_or_else(|| overflow(a.is_sign_negative() != b.is_sign_negative()))
+    a.checked_mul(b)
+        .unwrap_or_else(|| overflow(a.is_sign_negative() != b.is_sign_negative()))
 }
 
 pub fn add(a: Decimal, b: Decimal) -> Decimal {

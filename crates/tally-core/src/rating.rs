@@ -155,13 +155,20 @@ struct Plan<'a> {
 /// Where the price of `product`'s line with pricing group values `pricing` may change on `contract`:
 /// the rates that could price it (same product, pricing group values that agree) and the overrides
 /// that target it start or end there.
-fn price_cuts(rate_card: Option<&RateCard>, contract: &Contract, product: &Product, pricing: &Groups) -> Vec<Timestamp> {
+fn price_cuts(
+    rate_card: Option<&RateCard>,
+    contract: &Contract,
+    product: &Product,
+    pricing: &Groups,
+) -> Vec<Timestamp> {
     let pgv: IndexMap<String, String> = pricing.iter().cloned().collect();
     let mut cuts = Vec::new();
     if let Some(rc) = rate_card {
-        for r in rc.rates.iter().filter(|r| {
-            r.product_id == product.id && r.pricing_group_values.iter().all(|(k, v)| pgv.get(k) == Some(v))
-        }) {
+        for r in rc
+            .rates
+            .iter()
+            .filter(|r| r.product_id == product.id && r.pricing_group_values.iter().all(|(k, v)| pgv.get(k) == Some(v)))
+        {
             cuts.push(r.starting_at);
             cuts.extend(r.ending_before);
         }
@@ -407,7 +414,10 @@ fn usage_lines(plan: &Plan, feeds: &[Feed], segments: &[Segment]) -> Result<(Vec
                 agg.merge(c.clone());
             }
             if matches!(agg, Agg::Overflow) {
-                return Err(out_of_range(plan.contract, &format!("the usage of product `{}`", product.id)));
+                return Err(out_of_range(
+                    plan.contract,
+                    &format!("the usage of product `{}`", product.id),
+                ));
             }
             let quantity = product.billed_quantity(agg.value());
             let list = plan.rate_card.and_then(|rc| rc.rate_at(&product.id, &pgv, a));
@@ -478,7 +488,10 @@ fn usage_lines(plan: &Plan, feeds: &[Feed], segments: &[Segment]) -> Result<(Vec
                 .collect();
             pieces.push(Piece { total, caps });
             if take_overflow() {
-                return Err(out_of_range(plan.contract, &format!("an amount of product `{}`", product.id)));
+                return Err(out_of_range(
+                    plan.contract,
+                    &format!("an amount of product `{}`", product.id),
+                ));
             }
         }
     }

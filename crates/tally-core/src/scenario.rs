@@ -115,19 +115,46 @@ pub fn check(s: &Scenario, responses: &[Value]) -> Vec<String> {
         };
         let mut say = |m: String| problems.push(format!("call {i} ({}): {m}", s.calls[i].call));
         for k in unknown_keys(want, &["why", "invoices", "error"]) {
-            say(format!("unknown key `{k}` in the expectation (known: why, invoices, error)"));
+            say(format!(
+                "unknown key `{k}` in the expectation (known: why, invoices, error)"
+            ));
         }
-        for k in want.get("error").map(|e| unknown_keys(e, &["code", "path", "message"])).unwrap_or_default() {
-            say(format!("unknown key `{k}` in the expected error (known: code, path, message)"));
+        for k in want
+            .get("error")
+            .map(|e| unknown_keys(e, &["code", "path", "message"]))
+            .unwrap_or_default()
+        {
+            say(format!(
+                "unknown key `{k}` in the expected error (known: code, path, message)"
+            ));
         }
-        let invoice_keys = ["type", "start_timestamp", "issued_at", "contract_id", "total", "line_items", "why"];
-        for inv in want.get("invoices").or(Some(want)).and_then(Value::as_array).into_iter().flatten() {
+        let invoice_keys = [
+            "type",
+            "start_timestamp",
+            "issued_at",
+            "contract_id",
+            "total",
+            "line_items",
+            "why",
+        ];
+        for inv in want
+            .get("invoices")
+            .or(Some(want))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             for k in unknown_keys(inv, &invoice_keys) {
-                say(format!("unknown key `{k}` in an expected invoice (known: {})", invoice_keys.join(", ")));
+                say(format!(
+                    "unknown key `{k}` in an expected invoice (known: {})",
+                    invoice_keys.join(", ")
+                ));
             }
             for l in inv.get("line_items").and_then(Value::as_array).into_iter().flatten() {
                 for k in unknown_keys(l, &["name", "type", "total", "why"]) {
-                    say(format!("unknown key `{k}` in an expected line (known: name, type, total, why)"));
+                    say(format!(
+                        "unknown key `{k}` in an expected line (known: name, type, total, why)"
+                    ));
                 }
             }
         }

@@ -55,7 +55,10 @@ impl State {
             || self.contracts.contains_key(id)
             || self.contracts.values().any(|c| {
                 c.commits.iter().chain(&c.credits).any(|x| x.id == id)
-                    || c.recurring_commits.iter().chain(&c.recurring_credits).any(|x| x.id == id)
+                    || c.recurring_commits
+                        .iter()
+                        .chain(&c.recurring_credits)
+                        .any(|x| x.id == id)
                     || c.scheduled_charges.iter().any(|x| x.id == id)
                     || c.overrides.iter().any(|o| o.id.as_deref() == Some(id))
             })

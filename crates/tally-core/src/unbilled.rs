@@ -67,24 +67,36 @@ pub fn unbilled(state: &State) -> Vec<Unbilled<'_>> {
         if metrics.is_empty() {
             out.push(say(
                 Reason::NoMetric,
-                format!("no billable metric of a usage product reads event type `{}`", e.event_type),
+                format!(
+                    "no billable metric of a usage product reads event type `{}`",
+                    e.event_type
+                ),
             ));
             continue;
         }
         let not_a_number = metrics.iter().find_map(|m| {
             let key = m.aggregation_key.as_deref()?;
             let v = e.properties.get(key)?;
-            let numeric = matches!(m.aggregation_type, Aggregation::Sum | Aggregation::Max | Aggregation::Latest);
+            let numeric = matches!(
+                m.aggregation_type,
+                Aggregation::Sum | Aggregation::Max | Aggregation::Latest
+            );
             (numeric && property_decimal(v).is_none()).then(|| (m, key, v))
         });
         if let Some((m, key, v)) = not_a_number {
             out.push(say(
                 Reason::NotANumber,
-                format!("`{key}` is `{v}`, not a number; billable metric `{}` cannot count it", m.id),
+                format!(
+                    "`{key}` is `{v}`, not a number; billable metric `{}` cannot count it",
+                    m.id
+                ),
             ));
             continue;
         }
-        let mine = contracts.get(customer.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+        let mine = contracts
+            .get(customer.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         if claimant(mine.iter().copied(), e).is_none() {
             out.push(say(
                 Reason::NoContract,

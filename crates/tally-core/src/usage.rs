@@ -5,10 +5,10 @@
 use crate::error::{Error, Result};
 use crate::metric::{property_decimal, property_text, Aggregation, BillableMetric};
 use crate::state::State;
-use std::collections::HashMap;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -54,7 +54,9 @@ pub fn validate_values(state: &State, events: &[Event], prefix: &str) -> Result<
                 .collect()
         });
         for m in metrics.iter().filter(|m| m.matches_properties(&e.properties)) {
-            let Some(key) = m.aggregation_key.as_deref() else { continue };
+            let Some(key) = m.aggregation_key.as_deref() else {
+                continue;
+            };
             let Some(v) = e.properties.get(key) else { continue };
             let usable = match m.aggregation_type {
                 Aggregation::Unique => property_text(v).is_some(),

@@ -1,0 +1,453 @@
+//! The reference rater: model.md read as slowly and plainly as possible, for one contract over one
+//! quarter, so that the engine can be checked against it. It shares no code with the engine but
+//! `Decimal` itself: it rates a plain description of the world (`World`), not Tally's state.
+//!
+//! The rules, in the order they are applied:
+//! 1. A line is one product's usage in one monthly period for one region (when the product is priced
+//!    by region). It is cut only where its own price may change: a rate for its product and region, or
+//!    an override that targets it, starts or ends. Each piece aggregates its own events, once.
+//! 2. A piece's quantity is its aggregate, converted, then rounded. Its price is the list rate in force
+//!    at the piece's start (the most specific by region), after overrides: not entitled means not
+//!    billed (and not counted); the last added OVERWRITE wins; otherwise the MULTIPLIER or TIERED
+//!    override that gives the lowest amount for the piece's units wins (ties: the last added).
+//! 3. Tiers count the units billed so far in the period across the line's pieces: a piece covers the
+//!    units from `used` to `used + quantity`, one invoice line per price band it reaches.
+//! 4. Draw-down, invoice by invoice: lines in the spec's order, balances in the spec's order. A balance
+//!    pays a line only if its window overlaps the line; when the window does not hold the whole piece,
+//!    it pays at most the piece's price for the events inside the window, aggregated and priced alone,
+//!    less what earlier balances paid on that piece.
+//! 5. Each line total is rounded to cents; a line a balance covered in full nets to 0 on the invoice,
+//!    a line covered in part nets to its rounded total less the rounded amounts taken.
+//! 6. Scheduled charges are never drawn on; with consolidation one dated on the day a period ends sits
+//!    on that period's usage invoice, otherwise on its own invoice. A paid commit's purchase is billed
+//!    on its own invoice on its date.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Hours from 2025-01-01T00:00Z. The quarter's monthly periods.
+pub const PERIODS: [(u32, u32); 3] = [(0, 744), (744, 1416), (1416, 2160)];
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Agg {
+    Count,
+    Sum,
+    Max,
+    Unique,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Price {
+    Flat(Decimal),
+    /// Bands of (size, price); the last has no size.
+    Tiered(Vec<(Option<Decimal>, Decimal)>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Product {
+    pub name: String,
+    pub tag: &'static str,
+    pub agg: Agg,
+    pub by_region: bool,
+    /// (multiply?, factor)
+    pub conversion: Option<(bool, Decimal)>,
+    /// (strategy, decimal places)
+    pub rounding: Option<(RoundingStrategy, u32)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rate {
+    pub product: usize,
+    pub region: Option<&'static str>,
+    pub start: u32,
+    pub end: Option<u32>,
+    pub price: Price,
+}
+
+#[derive(Debug, Clone)]
+pub enum Effect {
+    Multiplier(Decimal),
+    /// Bands of (size, multiplier).
+    Tiered(Vec<(Option<Decimal>, Decimal)>),
+    Overwrite(Price),
+    Entitled(bool),
+}
+
+#[derive(Debug, Clone)]
+pub struct Override {
+    /// By product, or by tag when `None`.
+    pub product: Option<usize>,
+    pub tag: &'static str,
+    pub region: Option<&'static str>,
+    pub start: u32,
+    pub end: Option<u32>,
+    pub effect: Effect,
+}
+
+#[derive(Debug, Clone)]
+pub struct Balance {
+    pub credit: bool,
+    /// A prepaid commit bought on Jan 1 (its purchase is billed); otherwise complimentary.
+    pub paid: bool,
+    pub amount: Decimal,
+    pub start: u32,
+    pub end: u32,
+    pub product: Option<usize>,
+    pub priority: Option<u32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub hour: u32,
+    pub product: usize,
+    pub region: &'static str,
+    pub user: u8,
+    pub value: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct World {
+    pub products: Vec<Product>,
+    pub rates: Vec<Rate>,
+    pub overrides: Vec<Override>,
+    /// Commits first, then credits: the contract's order.
+    pub balances: Vec<Balance>,
+    /// A charge of this amount on Jan 1, Feb 1 and Mar 1.
+    pub monthly_charge: Option<Decimal>,
+    pub consolidate: bool,
+    pub events: Vec<Event>,
+}
+
+fn cents(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
+}
+
+fn amount(price: &Price, from: Decimal, to: Decimal) -> Decimal {
+    bands(price, from, to).iter().map(|(q, p)| q * p).sum()
+}
+
+/// The units from `from` to `to`, by the band they fall in: (units, unit price).
+fn bands(price: &Price, from: Decimal, to: Decimal) -> Vec<(Decimal, Decimal)> {
+    match price {
+        Price::Flat(p) => vec![(to - from, *p)],
+        Price::Tiered(tiers) => {
+            let mut out = Vec::new();
+            let mut start = Decimal::ZERO;
+            for (size, p) in tiers {
+                let end = size.map(|s| start + s);
+                let lo = from.max(start);
+                let hi = end.map_or(to, |e| to.min(e));
+                if hi > lo {
+                    out.push((hi - lo, *p));
+                }
+                match end {
+                    Some(e) if e < to => start = e,
+                    _ => break,
+                }
+            }
+            out
+        }
+    }
+}
+
+/// A price under a multiplier or multiplier bands: every unit at its list price times its band's
+/// multiplier, with a band wherever either list changes.
+fn multiplied(list: &Price, effect: &Effect) -> Price {
+    let list_bands: Vec<(Option<Decimal>, Decimal)> = match list {
+        Price::Flat(p) => vec![(None, *p)],
+        Price::Tiered(t) => t.clone(),
+    };
+    let mult_bands: Vec<(Option<Decimal>, Decimal)> = match effect {
+        Effect::Multiplier(m) => vec![(None, *m)],
+        Effect::Tiered(b) => b.clone(),
+        _ => unreachable!(),
+    };
+    let ends = |b: &[(Option<Decimal>, Decimal)]| -> Vec<Decimal> {
+        let mut acc = Decimal::ZERO;
+        b.iter()
+            .filter_map(|(s, _)| {
+                s.map(|s| {
+                    acc += s;
+                    acc
+                })
+            })
+            .collect()
+    };
+    let cuts: BTreeSet<Decimal> = ends(&list_bands).into_iter().chain(ends(&mult_bands)).collect();
+    let at = |b: &[(Option<Decimal>, Decimal)], u: Decimal| {
+        let mut acc = Decimal::ZERO;
+        for (s, v) in b {
+            match s {
+                Some(s) if u >= acc + s => acc += s,
+                _ => return *v,
+            }
+        }
+        b.last().unwrap().1
+    };
+    let mut out = Vec::new();
+    let mut start = Decimal::ZERO;
+    for c in cuts {
+        out.push((Some(c - start), at(&list_bands, start) * at(&mult_bands, start)));
+        start = c;
+    }
+    out.push((None, at(&list_bands, start) * at(&mult_bands, start)));
+    Price::Tiered(out)
+}
+
+impl World {
+    fn inside(start: u32, end: Option<u32>, t: u32) -> bool {
+        start <= t && end.is_none_or(|e| t < e)
+    }
+
+    fn targets(&self, o: &Override, product: usize, region: Option<&str>) -> bool {
+        let p = &self.products[product];
+        let by = match o.product {
+            Some(x) => x == product,
+            None => o.tag == p.tag,
+        };
+        by && o.region.is_none_or(|r| Some(r) == region)
+    }
+
+    fn list_rate(&self, product: usize, region: Option<&str>, t: u32) -> Option<&Rate> {
+        self.rates
+            .iter()
+            .filter(|r| r.product == product && Self::inside(r.start, r.end, t))
+            .filter(|r| r.region.is_none_or(|x| Some(x) == region))
+            .max_by_key(|r| r.region.is_some())
+    }
+
+    /// The price of the line at `t` for units `from..to`, or `None` when it is not billed.
+    fn price(&self, product: usize, region: Option<&str>, t: u32, from: Decimal, to: Decimal) -> Option<Price> {
+        let active: Vec<&Override> = self
+            .overrides
+            .iter()
+            .filter(|o| Self::inside(o.start, o.end, t) && self.targets(o, product, region))
+            .collect();
+        let list = self.list_rate(product, region, t);
+        let mut entitled = list.is_some();
+        for o in &active {
+            if let Effect::Entitled(e) = o.effect {
+                entitled = e;
+            }
+        }
+        if !entitled {
+            return None;
+        }
+        if let Some(o) = active.iter().rev().find(|o| matches!(o.effect, Effect::Overwrite(_))) {
+            let Effect::Overwrite(p) = &o.effect else {
+                unreachable!()
+            };
+            return Some(p.clone());
+        }
+        let list = &list?.price;
+        let mut best: Option<Price> = None;
+        for o in active.iter().rev() {
+            if matches!(o.effect, Effect::Multiplier(_) | Effect::Tiered(_)) {
+                let p = multiplied(list, &o.effect);
+                if best.as_ref().is_none_or(|b| amount(&p, from, to) < amount(b, from, to)) {
+                    best = Some(p);
+                }
+            }
+        }
+        Some(best.unwrap_or_else(|| list.clone()))
+    }
+
+    fn quantity(&self, product: usize, events: &[&Event]) -> Decimal {
+        let p = &self.products[product];
+        let raw = match p.agg {
+            Agg::Count => Decimal::from(events.len()),
+            Agg::Sum => events.iter().map(|e| Decimal::from(e.value)).sum(),
+            Agg::Max => events.iter().map(|e| Decimal::from(e.value)).max().unwrap_or_default(),
+            Agg::Unique => Decimal::from(events.iter().map(|e| e.user).collect::<BTreeSet<_>>().len()),
+        };
+        let converted = match p.conversion {
+            Some((true, f)) => raw * f,
+            Some((false, f)) => raw / f,
+            None => raw,
+        };
+        match p.rounding {
+            Some((s, dp)) => converted.round_dp_with_strategy(dp, s),
+            None => converted,
+        }
+    }
+
+    /// Invoice totals by (type, date as hours): "USAGE" keyed by period start, "SCHEDULED" by date.
+    pub fn invoice_totals(&self) -> BTreeMap<(&'static str, u32), Decimal> {
+        let mut totals: BTreeMap<(&'static str, u32), Decimal> = BTreeMap::new();
+        let mut remaining: Vec<Decimal> = self.balances.iter().map(|b| b.amount).collect();
+        let order = self.balance_order();
+        for (pi, &(a, b)) in PERIODS.iter().enumerate() {
+            let (lines, pieces) = self.usage_lines(a, b);
+            let mut paid_on_piece = vec![Decimal::ZERO; pieces.len()];
+            let mut net = Decimal::ZERO;
+            for line in lines {
+                let exact = line.quantity * line.unit_price;
+                let mut left = line.quantity;
+                let mut taken = Vec::new();
+                for &bi in &order {
+                    let bal = &self.balances[bi];
+                    if left <= Decimal::ZERO || exact <= Decimal::ZERO {
+                        break;
+                    }
+                    let applies = bal.product.is_none_or(|p| p == line.product);
+                    let overlaps = bal.start < line.end && line.start < bal.end;
+                    if !applies || !overlaps || remaining[bi] <= Decimal::ZERO {
+                        continue;
+                    }
+                    let piece = &pieces[line.piece];
+                    let holds = bal.start <= line.start && line.end <= bal.end;
+                    let limit = if holds {
+                        piece.total
+                    } else {
+                        let inside: Vec<&Event> = piece
+                            .events
+                            .iter()
+                            .copied()
+                            .filter(|e| bal.start <= e.hour && e.hour < bal.end)
+                            .collect();
+                        amount(&piece.price, Decimal::ZERO, self.quantity(line.product, &inside)).min(piece.total)
+                    };
+                    let allowed = limit - paid_on_piece[line.piece];
+                    if allowed <= Decimal::ZERO {
+                        continue;
+                    }
+                    let want = left * line.unit_price;
+                    let take = remaining[bi].min(want).min(allowed);
+                    remaining[bi] -= take;
+                    paid_on_piece[line.piece] += take;
+                    left -= if take == want { left } else { take / line.unit_price };
+                    taken.push(cents(take));
+                }
+                net += if !taken.is_empty() && left <= Decimal::ZERO {
+                    Decimal::ZERO
+                } else {
+                    cents(exact) - taken.iter().sum::<Decimal>()
+                };
+            }
+            *totals.entry(("USAGE", a)).or_default() += net;
+            let _ = pi;
+        }
+        if let Some(c) = self.monthly_charge {
+            for (_, start) in [(0, 0u32), (1, 744), (2, 1416)] {
+                let on_usage = PERIODS
+                    .iter()
+                    .find(|(_, end)| *end == start)
+                    .filter(|_| self.consolidate);
+                match on_usage {
+                    Some((a, _)) => *totals.entry(("USAGE", *a)).or_default() += cents(c),
+                    None => *totals.entry(("SCHEDULED", start)).or_default() += cents(c),
+                }
+            }
+        }
+        for b in self.balances.iter().filter(|b| b.paid && !b.credit) {
+            *totals.entry(("SCHEDULED", 0)).or_default() += cents(b.amount);
+        }
+        totals
+    }
+
+    /// Balances in the spec's order: lower priority first (none last); credits and complimentary
+    /// commits before paid; fewest applicable products; earliest end; earliest start; as listed.
+    fn balance_order(&self) -> Vec<usize> {
+        // Every product of the catalog counts, the FIXED one the commits are sold as included.
+        let catalog = self.products.len() + 1;
+        let mut order: Vec<usize> = (0..self.balances.len()).collect();
+        order.sort_by_key(|&i| {
+            let b = &self.balances[i];
+            (
+                b.priority.is_none(),
+                b.priority,
+                b.paid && !b.credit,
+                if b.product.is_some() { 1 } else { catalog },
+                b.end,
+                b.start,
+                i,
+            )
+        });
+        order
+    }
+
+    fn usage_lines(&self, a: u32, b: u32) -> (Vec<Line>, Vec<RefPiece<'_>>) {
+        let mut lines = Vec::new();
+        let mut pieces = Vec::new();
+        for (pi, p) in self.products.iter().enumerate() {
+            let regions: BTreeSet<Option<&'static str>> = self
+                .events
+                .iter()
+                .filter(|e| e.product == pi && a <= e.hour && e.hour < b)
+                .map(|e| p.by_region.then_some(e.region))
+                .collect();
+            for region in regions {
+                let mine: Vec<&Event> = self
+                    .events
+                    .iter()
+                    .filter(|e| e.product == pi && a <= e.hour && e.hour < b)
+                    .filter(|e| !p.by_region || Some(e.region) == region)
+                    .collect();
+                // Where this line's own price may change.
+                let mut cuts: BTreeSet<u32> = BTreeSet::from([a, b]);
+                for r in self
+                    .rates
+                    .iter()
+                    .filter(|r| r.product == pi && r.region.is_none_or(|x| Some(x) == region))
+                {
+                    cuts.extend([r.start].into_iter().chain(r.end).filter(|t| a < *t && *t < b));
+                }
+                for o in self.overrides.iter().filter(|o| self.targets(o, pi, region)) {
+                    cuts.extend([o.start].into_iter().chain(o.end).filter(|t| a < *t && *t < b));
+                }
+                let cuts: Vec<u32> = cuts.into_iter().collect();
+                let mut used = Decimal::ZERO;
+                for w in cuts.windows(2) {
+                    let (s, e) = (w[0], w[1]);
+                    let events: Vec<&Event> = mine.iter().copied().filter(|x| s <= x.hour && x.hour < e).collect();
+                    if events.is_empty() {
+                        continue;
+                    }
+                    let q = self.quantity(pi, &events);
+                    let Some(price) = self.price(pi, region, s, used, used + q) else {
+                        continue;
+                    };
+                    let total = amount(&price, used, used + q);
+                    let piece = pieces.len();
+                    for (quantity, unit_price) in bands(&price, used, used + q) {
+                        lines.push(Line {
+                            product: pi,
+                            name: p.name.clone(),
+                            start: s,
+                            end: e,
+                            quantity,
+                            unit_price,
+                            piece,
+                        });
+                    }
+                    used += q;
+                    pieces.push(RefPiece { total, price, events });
+                }
+            }
+        }
+        // Usage lines in the spec's order: earlier start; higher unit price; name A→Z (stable beyond).
+        lines.sort_by(|x, y| {
+            x.start
+                .cmp(&y.start)
+                .then(y.unit_price.cmp(&x.unit_price))
+                .then(x.name.cmp(&y.name))
+        });
+        (lines, pieces)
+    }
+}
+
+struct Line {
+    product: usize,
+    name: String,
+    start: u32,
+    end: u32,
+    quantity: Decimal,
+    unit_price: Decimal,
+    piece: usize,
+}
+
+struct RefPiece<'a> {
+    total: Decimal,
+    price: Price,
+    events: Vec<&'a Event>,
+}

@@ -232,7 +232,7 @@ test('export to a JSON file and import it in a fresh browser', async () => {
   await context.close();
 });
 
-test('first render of the invoice page with the example data (timed)', async () => {
+test('the invoice page renders the stored example at first load (time recorded)', async () => {
   const { context, page } = await openApp();
   await loadDemo(page);
   const stored = await page.evaluate(() => localStorage.getItem('tally.state.v1'));
@@ -249,6 +249,11 @@ test('first render of the invoice page with the example data (timed)', async () 
   await p.goto(`${base}/invoices?customer=${demoCustomer}`);
   await p.locator('article.invoice').first().waitFor();
   const ms = await p.evaluate(() => window.__firstInvoiceMs);
+  // The figure is recorded, not judged (speed lives in benchmarks); what is asserted is that the page
+  // rendered the stored example's invoices, with money on them, without a reload or an error.
+  assert.ok(Number.isFinite(ms) && ms > 0, `the first invoice was stamped (${ms})`);
+  assert.ok((await p.locator('article.invoice').count()) >= 1, 'the example customer has its invoices');
+  assert.match(await p.locator('article.invoice').first().innerText(), /\$\d/);
   const wasmBytes = await p.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm')).map((e) => e.decodedBodySize)[0]);
   await writeFile(join(artifacts, 'invoice-first-render.json'), JSON.stringify({ ms_from_navigation_to_first_invoice: Math.round(ms), wasmBytes }, null, 2));
   console.log(`# invoice page first render with the example data: ${Math.round(ms)} ms after navigation start`);

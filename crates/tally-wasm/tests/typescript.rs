@@ -231,11 +231,13 @@ fn generate() -> String {
     d.add_root::<wire::ListContractsRequest>(Mode::Input);
     d.add_root::<wire::UpdateName>(Mode::Input);
     d.add_root::<wire::SetCustomFields>(Mode::Input);
+    d.add_root::<wire::AddRates>(Mode::Input);
     d.add_root::<invoice::Invoice>(Mode::Output);
     d.add_root::<wire::RateScheduleRow>(Mode::Output);
     d.add_root::<wire::NetBalance>(Mode::Output);
     d.add_root::<wire::Created>(Mode::Output);
     d.add_root::<wire::Ingested>(Mode::Output);
+    d.add_root::<tally_core::unbilled::Unbilled>(Mode::Output);
     let mut out = PRELUDE.to_string();
     for (body, _) in d.items.values() {
         out.push('\n');

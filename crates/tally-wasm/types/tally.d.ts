@@ -23,6 +23,12 @@ export interface AccessSchedule {
   credit_type_id?: string | null;
 }
 
+/** `POST /v1/contract-pricing/rate-cards/addRates` */
+export interface AddRates {
+  rate_card_id: string;
+  rates: Rate[];
+}
+
 export type Aggregation = "COUNT" | "SUM" | "MAX" | "UNIQUE" | "LATEST";
 
 export type AmountDistribution = "EACH" | "DIVIDED" | "DIVIDED_ROUNDED";
@@ -306,6 +312,7 @@ export interface Rate {
   tiers?: Tier[] | null;
   pricing_group_values?: Record<string, string>;
   commit_rate?: unknown;
+  credit_type_id?: string | null;
 }
 
 export interface RateCard {
@@ -344,6 +351,9 @@ export interface RateScheduleRow {
 }
 
 export type RateType = "FLAT" | "TIERED" | "PERCENTAGE" | "SUBSCRIPTION";
+
+/** Why an event bills nothing. */
+export type Reason = "no_customer" | "no_metric" | "not_a_number" | "no_contract";
 
 export interface RecurringCommit {
   id?: string;
@@ -441,9 +451,20 @@ export interface TierInfo {
   size?: string | null;
 }
 
+export interface Unbilled {
+  transaction_id: string;
+  customer_id: string;
+  event_type: string;
+  timestamp: Timestamp;
+  properties: Record<string, unknown>;
+  reason: Reason;
+  message: string;
+}
+
 export interface UnitAmount {
   unit_price: Decimal;
   quantity?: Decimal | null;
+  credit_type_id?: string | null;
 }
 
 /** `POST /v1/contracts/updateEndDate` */

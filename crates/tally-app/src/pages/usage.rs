@@ -1,5 +1,5 @@
 //! Usage: paste or upload events (JSON or CSV), or generate sample usage, then ingest; and the events
-//! no customer claims (GET /v1/usage/unmatched).
+//! bill nothing, with the reason (GET /v1/usage/unmatched).
 
 use crate::components::field_error::FormError;
 use crate::components::pickers::{customers, metrics, Picker};
@@ -65,13 +65,13 @@ pub fn Usage() -> impl IntoView {
             <SampleUsage text touched />
         </section>
         <section class="card">
-            <h2>"Unmatched events"</h2>
-            <p class="muted">"Events whose customer id is no customer's id or ingest alias. Add the alias to a customer and they are billed to it."</p>
+            <h2>"Usage that bills nothing"</h2>
+            <p class="muted">"Stored events that no invoice counts, each with the reason: no customer has the key (add it as an alias and they are billed, retroactively), no metric reads the event type, a value is not a number, or no contract claims the event at its time."</p>
             <table>
-                <thead><tr><th scope="col">"Transaction"</th><th scope="col">"Customer key"</th><th scope="col">"Event type"</th><th scope="col">"Time"</th><th scope="col">"Properties"</th></tr></thead>
+                <thead><tr><th scope="col">"Transaction"</th><th scope="col">"Customer key"</th><th scope="col">"Event type"</th><th scope="col">"Time"</th><th scope="col">"Properties"</th><th scope="col">"Why it bills nothing"</th></tr></thead>
                 <tbody>{move || unmatched().into_iter().map(|e| view! {
                     <tr class="unmatched-row"><td class="mono">{e["transaction_id"].as_str().unwrap_or_default().to_string()}</td><td>{e["customer_id"].as_str().unwrap_or_default().to_string()}</td>
-                    <td>{e["event_type"].as_str().unwrap_or_default().to_string()}</td><td>{e["timestamp"].as_str().unwrap_or_default().to_string()}</td><td class="mono">{e["properties"].to_string()}</td></tr>
+                    <td>{e["event_type"].as_str().unwrap_or_default().to_string()}</td><td>{e["timestamp"].as_str().unwrap_or_default().to_string()}</td><td class="mono">{e["properties"].to_string()}</td><td class="reason">{e["message"].as_str().unwrap_or_default().to_string()}</td></tr>
                 }).collect_view()}</tbody>
             </table>
         </section>

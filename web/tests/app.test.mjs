@@ -304,7 +304,7 @@ test('catalog forms create a metric, a product with tags, a rate card and a rate
   assert.match(await edited.innerText(), /WidgetsExpress Inc\./);
   assert.match(await edited.innerText(), /segment=enterprise/);
   await page.getByRole('link', { name: 'Usage' }).click();
-  await page.getByRole('heading', { name: 'Unmatched events' }).waitFor();
+  await page.getByRole('heading', { name: 'Usage that bills nothing' }).waitFor();
   assert.equal(await page.locator('tr.unmatched-row').count(), 0);
   assert.deepEqual(errors, []);
   await context.close();

@@ -168,3 +168,88 @@ fn update_end_date_truncates_periods_and_drops_later_charges() {
     assert_eq!(usage.len(), 1);
     assert_eq!(usage[0]["end_timestamp"], "2025-01-20T00:00:00Z");
 }
+
+/// Every event that bills nothing is listed with its reason; the 30 January calls bill, so they are not.
+#[test]
+fn usage_that_bills_nothing_says_why() {
+    let mut s = world();
+    let ev = |id: &str, who: &str, kind: &str, at: &str, props: Value| json!({"transaction_id": id, "customer_id": who, "event_type": kind, "timestamp": at, "properties": props});
+    ok(
+        &mut s,
+        "POST /v1/ingest",
+        json!([
+            ev("stranger", "someone-else", "call", "2025-01-10T00:00:00Z", json!({})),
+            ev("early", "c", "call", "2024-12-31T23:00:00Z", json!({})),
+            // Stored before any metric sums `gb`: ingest cannot know yet that "lots" is not a number.
+            ev("words", "c", "storage", "2025-01-10T00:00:00Z", json!({"gb": "lots"})),
+        ]),
+    );
+    ok(
+        &mut s,
+        "POST /v1/billable-metrics/create",
+        json!({"id": "gb", "name": "GB", "event_type_filter": {"in_values": ["storage"]}, "aggregation_type": "SUM", "aggregation_key": "gb"}),
+    );
+    ok(
+        &mut s,
+        "POST /v1/contract-pricing/products/create",
+        json!({"id": "disk", "name": "Disk", "type": "usage", "billable_metric_id": "gb"}),
+    );
+    let list = ok(&mut s, "GET /v1/usage/unmatched", Value::Null);
+    let reasons: Vec<(String, String)> = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["transaction_id"].as_str().unwrap().into(),
+                u["reason"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(
+        reasons,
+        vec![
+            pair("stranger", "no_customer"),
+            pair("early", "no_contract"),
+            pair("words", "not_a_number"),
+        ]
+    );
+    // Now that a metric sums `gb`, the same value is refused at ingest, naming the field.
+    let refused = call(
+        &mut s,
+        "POST /v1/ingest",
+        &json!([ev(
+            "words2",
+            "c",
+            "storage",
+            "2025-01-11T00:00:00Z",
+            json!({"gb": "lots"})
+        )]),
+        now(),
+    )
+    .unwrap_err();
+    assert_eq!(refused.path, "[0].properties.gb");
+
+    // The world's metric counts every event type; a metric that reads only `call` leaves a page view out.
+    let mut t = State::default();
+    ok(&mut t, "POST /v1/customers", json!({"id": "c", "name": "Acme"}));
+    ok(
+        &mut t,
+        "POST /v1/billable-metrics/create",
+        json!({"id": "calls", "name": "Calls", "event_type_filter": {"in_values": ["call"]}, "aggregation_type": "count"}),
+    );
+    ok(
+        &mut t,
+        "POST /v1/contract-pricing/products/create",
+        json!({"id": "api", "name": "API", "type": "usage", "billable_metric_id": "calls"}),
+    );
+    ok(
+        &mut t,
+        "POST /v1/ingest",
+        json!([ev("unread", "c", "page_view", "2025-01-10T00:00:00Z", json!({}))]),
+    );
+    let list = ok(&mut t, "GET /v1/usage/unmatched", Value::Null);
+    assert_eq!(list["data"][0]["reason"], "no_metric");
+    assert_eq!(list["data"].as_array().unwrap().len(), 1);
+}

@@ -81,7 +81,7 @@ pub fn unbilled(state: &State) -> Vec<Unbilled<'_>> {
                 m.aggregation_type,
                 Aggregation::Sum | Aggregation::Max | Aggregation::Latest
             );
-            (numeric && property_decimal(v).is_none()).then(|| (m, key, v))
+            (numeric && property_decimal(v).is_none()).then_some((m, key, v))
         });
         if let Some((m, key, v)) = not_a_number {
             out.push(say(

@@ -70,3 +70,26 @@ test('an unknown call is refused with code unknown_call', () => {
   const engine = new Engine('2025-01-01T00:00:00Z');
   assert.throws(() => engine.call('POST /v1/nope', {}), (e) => e.code === 'unknown_call');
 });
+
+test('usage that bills nothing comes back with its reason; a scheduled price change through addRates', () => {
+  const engine = new Engine('2025-03-01T00:00:00Z');
+  engine.call('POST /v1/billable-metrics/create', { id: 'm', name: 'Calls', event_type_filter: { in_values: ['call'] }, aggregation_type: 'COUNT' });
+  engine.call('POST /v1/contract-pricing/products/create', { id: 'p', name: 'API', type: 'USAGE', billable_metric_id: 'm' });
+  engine.call('POST /v1/contract-pricing/rate-cards/create', { id: 'rc', name: 'List', rates: [
+    { product_id: 'p', starting_at: '2025-01-01T00:00:00Z', rate_type: 'FLAT', price: 100 }] });
+  // From Jan 16 a call costs 150: the open-ended 100 ends there.
+  engine.addRates({ rate_card_id: 'rc', rates: [{ product_id: 'p', starting_at: '2025-01-16T00:00:00Z', rate_type: 'FLAT', price: 150 }] });
+  engine.createCustomer({ id: 'c', name: 'C' });
+  engine.createContract({ id: 'k', customer_id: 'c', rate_card_id: 'rc', starting_at: '2025-01-01T00:00:00Z' });
+  engine.ingest([
+    { transaction_id: 'a', customer_id: 'c', event_type: 'call', timestamp: '2025-01-10T00:00:00Z' },
+    { transaction_id: 'b', customer_id: 'c', event_type: 'call', timestamp: '2025-01-20T00:00:00Z' },
+    { transaction_id: 'x', customer_id: 'nobody', event_type: 'call', timestamp: '2025-01-20T00:00:00Z' },
+    { transaction_id: 'y', customer_id: 'c', event_type: 'page_view', timestamp: '2025-01-20T00:00:00Z' },
+  ]);
+  const why = engine.unbilled().data.map((u) => [u.transaction_id, u.reason]);
+  assert.deepEqual(why, [['x', 'no_customer'], ['y', 'no_metric']]);
+  // January: one call at 100 before the 16th, one at 150 after: 250.
+  const jan = engine.invoices('c', 'ending_before=2025-02-01T00:00:00Z').data[0];
+  assert.equal(jan.total, '250');
+});

@@ -46,17 +46,24 @@ fn arb_price() -> impl Strategy<Value = Price> {
 
 fn arb_product() -> impl Strategy<Value = Product> {
     (
-        prop_oneof![Just(Agg::Count), Just(Agg::Sum), Just(Agg::Max), Just(Agg::Unique)],
+        prop_oneof![
+            Just(Agg::Count),
+            Just(Agg::Sum),
+            Just(Agg::Max),
+            Just(Agg::Unique),
+            Just(Agg::Latest)
+        ],
         0usize..2,
-        any::<bool>(),
+        (any::<bool>(), any::<bool>()),
         prop::option::of((any::<bool>(), prop_oneof![Just(2u32), Just(3), Just(10)])),
         prop::option::of((0usize..3, 0u32..2)),
     )
-        .prop_map(|(agg, tag, by_region, conversion, rounding)| Product {
+        .prop_map(|(agg, tag, (by_region, by_tier), conversion, rounding)| Product {
             name: String::new(),
             tag: TAGS[tag],
             agg,
             by_region,
+            by_tier,
             conversion: conversion.map(|(m, f)| (m, Decimal::from(f))),
             rounding: rounding.map(|(s, dp)| {
                 let s = [
@@ -158,70 +165,78 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
             prop::collection::vec(arb_balance(n), 0..4),
             prop::option::of(1u32..1_000_000),
             any::<bool>(),
-            prop::collection::vec((0u32..2160, 0..n, any::<bool>(), 0u8..5, 1u32..60), 0..40),
+            prop::collection::vec(
+                (0u32..2160, 0..n, any::<bool>(), 0u8..5, 1u32..60, any::<bool>()),
+                0..40,
+            ),
+            prop::collection::vec((0u32..2160, prop::sample::subsequence(vec!["US", "EU"], 1..=2)), 0..3),
         )
-            .prop_map(|(products, overrides, mut balances, charge, consolidate, events)| {
-                // The contract lists commits, then credits.
-                balances.sort_by_key(|b| b.credit);
-                let plans: Vec<RatePlan> = products.iter().map(|(_, r)| r.clone()).collect();
-                let mut rates = Vec::new();
-                for (i, plan) in plans.iter().enumerate() {
-                    let mut push = |region, list: &RatePlan| {
-                        let first_end = list.change.as_ref().map(|c| c.0);
-                        rates.push(Rate {
-                            product: i,
-                            region,
-                            start: 0,
-                            end: first_end,
-                            price: list.base.clone(),
-                        });
-                        if let Some((s, e, p)) = &list.change {
+            .prop_map(
+                |(products, overrides, mut balances, charge, consolidate, events, filters)| {
+                    // The contract lists commits, then credits.
+                    balances.sort_by_key(|b| b.credit);
+                    let plans: Vec<RatePlan> = products.iter().map(|(_, r)| r.clone()).collect();
+                    let mut rates = Vec::new();
+                    for (i, plan) in plans.iter().enumerate() {
+                        let mut push = |region, list: &RatePlan| {
+                            let first_end = list.change.as_ref().map(|c| c.0);
                             rates.push(Rate {
                                 product: i,
                                 region,
-                                start: *s,
-                                end: *e,
-                                price: p.clone(),
+                                start: 0,
+                                end: first_end,
+                                price: list.base.clone(),
                             });
-                        }
-                    };
-                    push(None, plan);
-                    if let (Some(us), true) = (&plan.us, products[i].0.by_region) {
-                        let us_plan = RatePlan {
-                            base: us.clone(),
-                            change: plan.change.clone(),
-                            us: None,
+                            if let Some((s, e, p)) = &list.change {
+                                rates.push(Rate {
+                                    product: i,
+                                    region,
+                                    start: *s,
+                                    end: *e,
+                                    price: p.clone(),
+                                });
+                            }
                         };
-                        push(Some("US"), &us_plan);
+                        push(None, plan);
+                        if let (Some(us), true) = (&plan.us, products[i].0.by_region) {
+                            let us_plan = RatePlan {
+                                base: us.clone(),
+                                change: plan.change.clone(),
+                                us: None,
+                            };
+                            push(Some("US"), &us_plan);
+                        }
                     }
-                }
-                let world = World {
-                    products: products
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, (p, _))| Product {
-                            name: format!("Product {i}"),
-                            ..p
-                        })
-                        .collect(),
-                    rates,
-                    overrides,
-                    balances,
-                    monthly_charge: charge.map(cents),
-                    consolidate,
-                    events: events
-                        .into_iter()
-                        .map(|(hour, product, us, user, value)| Event {
-                            hour,
-                            product,
-                            region: if us { "US" } else { "EU" },
-                            user,
-                            value,
-                        })
-                        .collect(),
-                };
-                (world, plans)
-            })
+                    let world = World {
+                        products: products
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, (p, _))| Product {
+                                name: format!("Product {i}"),
+                                ..p
+                            })
+                            .collect(),
+                        rates,
+                        overrides,
+                        balances,
+                        monthly_charge: charge.map(cents),
+                        consolidate,
+                        events: events
+                            .into_iter()
+                            .map(|(hour, product, us, user, value, a)| Event {
+                                hour,
+                                product,
+                                region: if us { "US" } else { "EU" },
+                                user,
+                                value,
+                                tier: if a { "a" } else { "b" },
+                            })
+                            .collect(),
+                        filters,
+                    };
+                    (world, plans)
+                },
+            )
     })
 }
 
@@ -251,6 +266,7 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
             Agg::Sum => ("SUM", Some("v")),
             Agg::Max => ("MAX", Some("v")),
             Agg::Unique => ("UNIQUE", Some("user")),
+            Agg::Latest => ("LATEST", Some("v")),
         };
         out.push((
             "POST /v1/billable-metrics/create",
@@ -260,6 +276,9 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
         let mut body = json!({"id": format!("p{i}"), "name": p.name, "type": "USAGE", "billable_metric_id": format!("m{i}"), "tags": [p.tag]});
         if p.by_region {
             body["pricing_group_key"] = json!(["region"]);
+        }
+        if p.by_tier {
+            body["presentation_group_key"] = json!(["tier"]);
         }
         if let Some((m, f)) = p.conversion {
             body["quantity_conversion"] =
@@ -384,13 +403,24 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
     if w.consolidate {
         contract["scheduled_charges_on_usage_invoices"] = json!("ALL");
     }
+    // The first filter comes with the contract, later ones through setUsageFilter.
+    let filter = |(start, values): &(u32, Vec<&str>)| json!({"group_key": "region", "group_values": values, "starting_at": hours(*start)});
+    if let Some(f) = w.filters.first() {
+        contract["usage_filter"] = filter(f);
+    }
     out.push(("POST /v1/contracts/create", contract));
+    for f in w.filters.iter().skip(1) {
+        out.push((
+            "POST /v1/contracts/setUsageFilter",
+            with(json!({"customer_id": "c", "contract_id": "k"}), filter(f)),
+        ));
+    }
     let events: Vec<Value> = w
         .events
         .iter()
         .enumerate()
         .map(|(i, e)| json!({"transaction_id": format!("t{i}"), "customer_id": "c", "event_type": format!("e{}", e.product),
-            "timestamp": hours(e.hour), "properties": {"region": e.region, "user": format!("u{}", e.user), "v": e.value}}))
+            "timestamp": hours(e.hour), "properties": {"region": e.region, "user": format!("u{}", e.user), "v": e.value, "tier": e.tier}}))
         .collect();
     out.push(("POST /v1/ingest", json!(events)));
     out

@@ -154,6 +154,23 @@ impl Engine {
         self.call(&format!("GET /v1/customers/{customer_id}/invoices{q}"), JsValue::NULL)
     }
 
+    /// Stored events that bill nothing, each with its reason (`no_customer`, `no_metric`,
+    /// `not_a_number`, `no_contract`) and a sentence saying it.
+    #[wasm_bindgen(unchecked_return_type = "Data<Unbilled[]>")]
+    pub fn unbilled(&mut self) -> Result<JsValue, JsValue> {
+        self.call("GET /v1/usage/unmatched", JsValue::NULL)
+    }
+
+    /// Several rates on one card, all or none; a later rate for a product whose rate is open-ended
+    /// schedules a price change.
+    #[wasm_bindgen(js_name = addRates, unchecked_return_type = "Data<Created>")]
+    pub fn add_rates(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "AddRates")] body: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        self.call("POST /v1/contract-pricing/rate-cards/addRates", body)
+    }
+
     #[wasm_bindgen(js_name = netBalance, unchecked_return_type = "Data<NetBalance>")]
     pub fn net_balance(
         &mut self,

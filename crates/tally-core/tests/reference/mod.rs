@@ -3,8 +3,10 @@
 //! `Decimal` itself: it rates a plain description of the world (`World`), not Tally's state.
 //!
 //! The rules, in the order they are applied:
+//! 0. An event counts when the contract's usage filter in force at its time (the last one set to start
+//!    by then; none yet: every event) lets its region through.
 //! 1. A line is one product's usage in one monthly period for one region (when the product is priced
-//!    by region). It is cut only where its own price may change: a rate for its product and region, or
+//!    by region) and one presentation value (when it is presented by tier). It is cut only where its own price may change: a rate for its product and region, or
 //!    an override that targets it, starts or ends. Each piece aggregates its own events, once.
 //! 2. A piece's quantity is its aggregate, converted, then rounded. Its price is the list rate in force
 //!    at the piece's start (the most specific by region), after overrides: not entitled means not
@@ -34,6 +36,8 @@ pub enum Agg {
     Sum,
     Max,
     Unique,
+    /// The value of the latest event (at the same hour, the one ingested last).
+    Latest,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -49,6 +53,8 @@ pub struct Product {
     pub tag: &'static str,
     pub agg: Agg,
     pub by_region: bool,
+    /// Presented (not priced) by the event's `tier`.
+    pub by_tier: bool,
     /// (multiply?, factor)
     pub conversion: Option<(bool, Decimal)>,
     /// (strategy, decimal places)
@@ -103,6 +109,7 @@ pub struct Event {
     pub region: &'static str,
     pub user: u8,
     pub value: u32,
+    pub tier: &'static str,
 }
 
 #[derive(Debug, Clone)]
@@ -115,6 +122,8 @@ pub struct World {
     /// A charge of this amount on Jan 1, Feb 1 and Mar 1.
     pub monthly_charge: Option<Decimal>,
     pub consolidate: bool,
+    /// Usage filters on region: (from hour, regions let through), in the order set.
+    pub filters: Vec<(u32, Vec<&'static str>)>,
     pub events: Vec<Event>,
 }
 
@@ -259,6 +268,13 @@ impl World {
             Agg::Sum => events.iter().map(|e| Decimal::from(e.value)).sum(),
             Agg::Max => events.iter().map(|e| Decimal::from(e.value)).max().unwrap_or_default(),
             Agg::Unique => Decimal::from(events.iter().map(|e| e.user).collect::<BTreeSet<_>>().len()),
+            Agg::Latest => events
+                .iter()
+                .fold(None::<&&Event>, |best, e| match best {
+                    Some(b) if b.hour > e.hour => Some(b),
+                    _ => Some(e),
+                })
+                .map_or(Decimal::ZERO, |e| Decimal::from(e.value)),
         };
         let converted = match p.conversion {
             Some((true, f)) => raw * f,
@@ -366,22 +382,37 @@ impl World {
         order
     }
 
+    /// Whether the usage filter in force at the event's time lets it through.
+    fn claimed(&self, e: &Event) -> bool {
+        let mut in_force: Option<&Vec<&'static str>> = None;
+        let mut since = 0;
+        for (start, values) in &self.filters {
+            // A filter set again for the same instant replaces the earlier one.
+            if *start <= e.hour && (in_force.is_none() || *start >= since) {
+                in_force = Some(values);
+                since = *start;
+            }
+        }
+        in_force.is_none_or(|v| v.contains(&e.region))
+    }
+
     fn usage_lines(&self, a: u32, b: u32) -> (Vec<Line>, Vec<RefPiece<'_>>) {
         let mut lines = Vec::new();
         let mut pieces = Vec::new();
+        let counted: Vec<&Event> = self.events.iter().filter(|e| self.claimed(e)).collect();
         for (pi, p) in self.products.iter().enumerate() {
-            let regions: BTreeSet<Option<&'static str>> = self
-                .events
+            let keys: BTreeSet<(Option<&'static str>, Option<&'static str>)> = counted
                 .iter()
                 .filter(|e| e.product == pi && a <= e.hour && e.hour < b)
-                .map(|e| p.by_region.then_some(e.region))
+                .map(|e| (p.by_region.then_some(e.region), p.by_tier.then_some(e.tier)))
                 .collect();
-            for region in regions {
-                let mine: Vec<&Event> = self
-                    .events
+            for (region, tier) in keys {
+                let mine: Vec<&Event> = counted
                     .iter()
+                    .copied()
                     .filter(|e| e.product == pi && a <= e.hour && e.hour < b)
                     .filter(|e| !p.by_region || Some(e.region) == region)
+                    .filter(|e| !p.by_tier || Some(e.tier) == tier)
                     .collect();
                 // Where this line's own price may change.
                 let mut cuts: BTreeSet<u32> = BTreeSet::from([a, b]);

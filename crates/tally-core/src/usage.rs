@@ -65,6 +65,8 @@ pub fn validate_values(state: &State, events: &[Event], prefix: &str) -> Result<
             if !usable {
                 let wants = if m.aggregation_type == Aggregation::Unique {
                     "a plain value (text, number or boolean)"
+                } else if v.is_number() {
+                    "a number Tally can count exactly (at most about ±7.9e28, 28 decimal places)"
                 } else {
                     "a number"
                 };

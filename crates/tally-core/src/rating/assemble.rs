@@ -1,0 +1,213 @@
+//! Assembly: a contract's usage lines, scheduled items, draw-down and true-ups become its invoices.
+
+use super::lines::{usage_lines, Plan};
+use super::{out_of_range, Clock, Feed};
+use crate::commit::BalanceKind;
+use crate::contract::Contract;
+use crate::drawdown::Ledger;
+use crate::error::Result;
+use crate::invoice::{Invoice, InvoiceStatus, InvoiceType, LineItem, LineType, USD_CENTS};
+use crate::money::{mul, round_cents, take_overflow, tidy};
+use crate::schedule::Occurrence;
+use crate::state::State;
+use crate::time::Timestamp;
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+
+fn scheduled_line(name: String, kind: LineType, product_id: &str, o: &Occurrence) -> LineItem {
+    LineItem {
+        name,
+        kind,
+        product_id: product_id.to_string(),
+        quantity: tidy(o.quantity),
+        unit_price: tidy(o.unit_price),
+        total: o.total,
+        starting_at: o.timestamp,
+        ending_before: o.timestamp,
+        pricing_group_values: IndexMap::new(),
+        presentation_group_values: IndexMap::new(),
+        tier: None,
+        commit_id: None,
+        list_unit_price: None,
+        piece: None,
+    }
+}
+
+fn product_name(state: &State, id: &str) -> String {
+    state
+        .products
+        .get(id)
+        .map(|p| p.name.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// Charges and commit purchases on their dates, before any consolidation.
+/// Each item comes with the id of the term it belongs to (charge or commit), which names its invoice.
+fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Vec<(String, LineItem)> {
+    let mut items = Vec::new();
+    for ch in &c.scheduled_charges {
+        let name = ch.name.clone().unwrap_or_else(|| product_name(state, &ch.product_id));
+        for o in ch.schedule.occurrences(horizon) {
+            items.push((
+                ch.id.clone(),
+                scheduled_line(name.clone(), LineType::Scheduled, &ch.product_id, &o),
+            ));
+        }
+    }
+    for cm in c
+        .commits
+        .iter()
+        .filter(|cm| cm.kind == Some(crate::commit::CommitType::Prepaid))
+    {
+        for o in cm.invoice_schedule.iter().flat_map(|s| s.occurrences(horizon)) {
+            let mut l = scheduled_line(cm.display_name(), LineType::CommitPurchase, &cm.product_id, &o);
+            l.commit_id = Some(cm.id.clone());
+            items.push((cm.id.clone(), l));
+        }
+    }
+    let schedule = c.statement_schedule();
+    let (anchor, months) = (schedule.anchor(c.starting_at), schedule.frequency.months());
+    for rc in &c.recurring_commits {
+        let Some(inv) = rc.invoice_amount.as_ref().filter(|a| !a.total().is_zero()) else {
+            continue;
+        };
+        for (a, _, fraction) in rc.periods(anchor, months, c.ending_before, horizon) {
+            let q = inv.quantity.unwrap_or(Decimal::ONE);
+            let unit_price = mul(inv.unit_price, fraction);
+            let o = Occurrence {
+                timestamp: a,
+                quantity: q,
+                unit_price,
+                total: round_cents(mul(q, unit_price)),
+            };
+            let mut l = scheduled_line(rc.display_name(false), LineType::CommitPurchase, &rc.product_id, &o);
+            l.commit_id = Some(rc.id.clone());
+            items.push((rc.id.clone(), l));
+        }
+    }
+    // updateEndDate drops whatever was scheduled at or after the new end.
+    items.retain(|(_, l)| c.ending_before.is_none_or(|e| l.starting_at < e));
+    items
+}
+
+fn new_invoice(
+    c: &Contract,
+    kind: InvoiceType,
+    start: Option<(Timestamp, Timestamp)>,
+    issued_at: Timestamp,
+) -> Invoice {
+    let id = match kind {
+        InvoiceType::Usage => format!("{}:usage:{}", c.id, issued_at),
+        InvoiceType::Scheduled => format!("{}:scheduled:{}", c.id, issued_at),
+    };
+    Invoice {
+        id,
+        customer_id: c.customer_id.clone(),
+        contract_id: c.id.clone(),
+        kind,
+        status: InvoiceStatus::Draft,
+        start_timestamp: start.map(|s| s.0),
+        end_timestamp: start.map(|s| s.1),
+        issued_at,
+        credit_type: USD_CENTS,
+        total: Decimal::ZERO,
+        line_items: Vec::new(),
+    }
+}
+
+/// Places a dated item: onto the usage invoice whose period ends that day when the contract
+/// consolidates, otherwise onto a SCHEDULED invoice of its own.
+fn place(c: &Contract, usage: &mut [Invoice], scheduled: &mut Vec<Invoice>, source: &str, line: LineItem) {
+    if c.consolidates() {
+        if let Some(inv) = usage
+            .iter_mut()
+            .find(|i| i.end_timestamp.is_some_and(|e| e.date() == line.starting_at.date()))
+        {
+            inv.line_items.push(line);
+            return;
+        }
+    }
+    let mut inv = new_invoice(c, InvoiceType::Scheduled, None, line.starting_at);
+    // Named after the term and the date, so an edit elsewhere never renames it.
+    inv.id = format!("{}:{}:scheduled:{}", c.id, source, line.starting_at);
+    let twins = scheduled.iter().filter(|i| i.id.starts_with(&inv.id)).count();
+    if twins > 0 {
+        inv.id = format!("{}:{}", inv.id, twins + 1);
+    }
+    inv.line_items.push(line);
+    scheduled.push(inv);
+}
+
+/// The ledger after draw-down and the contract's invoices.
+pub(super) fn rate_contract(
+    state: &State,
+    plan: &Plan,
+    feeds: &[Feed],
+    clock: Clock,
+) -> Result<(Ledger, Vec<Invoice>)> {
+    let c = plan.contract;
+    let mut ledger = Ledger::new(c.segments(clock.horizon), state);
+    let (lines, pieces) = usage_lines(plan, feeds, &ledger.segments)?;
+    let mut usage: Vec<Invoice> = lines
+        .into_iter()
+        .zip(&plan.periods)
+        .map(|(lines, &(a, b))| {
+            let mut inv = new_invoice(c, InvoiceType::Usage, Some((a, b)), b);
+            inv.line_items = lines;
+            inv
+        })
+        .collect();
+    let mut scheduled: Vec<Invoice> = Vec::new();
+    for (source, line) in scheduled_items(state, c, clock.horizon) {
+        place(c, &mut usage, &mut scheduled, &source, line);
+    }
+    if take_overflow() {
+        return Err(out_of_range(c, "a scheduled charge or commit amount"));
+    }
+    for inv in usage.iter_mut() {
+        ledger.apply(inv, state, c, &pieces);
+    }
+    for cm in c
+        .commits
+        .iter()
+        .filter(|cm| cm.balance_kind() == BalanceKind::PostpaidCommit)
+    {
+        let Some(o) = cm
+            .invoice_schedule
+            .as_ref()
+            .and_then(|s| s.occurrences(clock.horizon).into_iter().next())
+        else {
+            continue;
+        };
+        // The usual postpaid minimum is trued up on the contract's last day, so the end never removes
+        // it; an end moved before the true-up brings it forward, against the access that remains.
+        let (date, owed) = match c.ending_before {
+            Some(end) if o.timestamp > end => (
+                end,
+                crate::money::sum(cm.access_schedule.schedule_items.iter().map(|i| i.amount)),
+            ),
+            _ => (o.timestamp, o.total),
+        };
+        let shortfall = round_cents(crate::money::sub(owed, ledger.consumed(&cm.id)).max(Decimal::ZERO));
+        let o = Occurrence {
+            timestamp: date,
+            quantity: Decimal::ONE,
+            unit_price: shortfall,
+            total: shortfall,
+        };
+        let mut l = scheduled_line(cm.display_name(), LineType::PostpaidTrueup, &cm.product_id, &o);
+        l.commit_id = Some(cm.id.clone());
+        place(c, &mut usage, &mut scheduled, &format!("{}:trueup", cm.id), l);
+    }
+    let mut all: Vec<Invoice> = usage.into_iter().chain(scheduled).collect();
+    for inv in all.iter_mut() {
+        inv.retotal();
+        if inv.period_end() <= clock.now {
+            inv.status = InvoiceStatus::Finalized;
+        }
+    }
+    if take_overflow() {
+        return Err(out_of_range(c, "a balance or invoice total"));
+    }
+    Ok((ledger, all))
+}

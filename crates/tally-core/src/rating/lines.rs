@@ -1,0 +1,288 @@
+//! Usage lines: the index of a contract's events by line, piece and cell, and the priced lines and
+//! pieces it gives (see the terms in `rating`).
+
+use super::aggregate::Agg;
+use super::{out_of_range, Feed};
+use crate::commit::Segment;
+use crate::contract::Contract;
+use crate::error::Result;
+use crate::invoice::{LineItem, LineType, TierInfo};
+use crate::metric::property_text;
+use crate::money::{add, mul, round_cents, take_overflow, tidy};
+use crate::overrides::effective_rate;
+use crate::product::Product;
+use crate::rate_card::{Price, RateCard};
+use crate::state::State;
+use crate::time::{Timestamp, Window};
+use crate::usage::Event;
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+
+type Groups = Vec<(String, String)>;
+
+#[derive(PartialEq, Eq, PartialOrd, Ord, Hash, Clone)]
+struct LineKey {
+    period: usize,
+    product: usize,
+    pricing: Groups,
+    presentation: Groups,
+}
+
+/// A line's events: per piece, per cell, their aggregate.
+type LineEvents = BTreeMap<usize, BTreeMap<usize, Agg>>;
+
+pub(super) struct Plan<'a> {
+    pub(super) contract: &'a Contract,
+    rate_card: Option<&'a RateCard>,
+    pub(super) periods: Vec<(Timestamp, Timestamp)>,
+    /// Per feed: the instants where a balance window that may pay for it starts or ends.
+    balance_cuts: Vec<Vec<Timestamp>>,
+    /// Per feed and pricing group values: the instants where that line's own price may change.
+    price_cuts: HashMap<(usize, Groups), Vec<Timestamp>>,
+    lines: HashMap<LineKey, LineEvents>,
+}
+
+/// Where the price of `product`'s line with pricing group values `pricing` may change on `contract`:
+/// the rates that could price it (same product, pricing group values that agree) and the overrides
+/// that target it start or end there.
+fn price_cuts(
+    rate_card: Option<&RateCard>,
+    contract: &Contract,
+    product: &Product,
+    pricing: &Groups,
+) -> Vec<Timestamp> {
+    let pgv: IndexMap<String, String> = pricing.iter().cloned().collect();
+    let mut cuts = Vec::new();
+    if let Some(rc) = rate_card {
+        for r in rc
+            .rates
+            .iter()
+            .filter(|r| r.product_id == product.id && r.pricing_group_values.iter().all(|(k, v)| pgv.get(k) == Some(v)))
+        {
+            cuts.push(r.starting_at);
+            cuts.extend(r.ending_before);
+        }
+    }
+    for o in contract.overrides.iter().filter(|o| o.prices_line(product, &pgv)) {
+        cuts.push(o.starting_at);
+        cuts.extend(o.ending_before);
+    }
+    cuts.sort();
+    cuts.dedup();
+    cuts
+}
+
+impl<'a> Plan<'a> {
+    pub(super) fn new(state: &'a State, contract: &'a Contract, feeds: &[Feed<'a>], horizon: Timestamp) -> Self {
+        let rate_card = contract.rate_card_id.as_ref().and_then(|id| state.rate_cards.get(id));
+        let periods = contract
+            .statement_schedule()
+            .periods(contract.starting_at, contract.ending_before, horizon);
+        let segments = contract.segments(horizon);
+        let balance_cuts = feeds
+            .iter()
+            .map(|f| {
+                let mut cuts = Vec::new();
+                for s in segments.iter().filter(|s| s.applies_to(&f.product.id, &f.product.tags)) {
+                    cuts.push(s.window.start);
+                    cuts.extend(s.window.end);
+                }
+                cuts.sort();
+                cuts.dedup();
+                cuts
+            })
+            .collect();
+        Plan {
+            contract,
+            rate_card,
+            periods,
+            balance_cuts,
+            price_cuts: HashMap::new(),
+            lines: HashMap::new(),
+        }
+    }
+
+    pub(super) fn period_of(&self, t: Timestamp) -> Option<usize> {
+        let i = self.periods.partition_point(|(a, _)| *a <= t);
+        (i > 0 && t < self.periods[i - 1].1).then(|| i - 1)
+    }
+
+    pub(super) fn add(&mut self, feeds: &[Feed], fi: usize, period: usize, e: &Event) {
+        let f = &feeds[fi];
+        let pricing = group_values(&f.product.pricing_group_key, e);
+        let (rate_card, contract) = (self.rate_card, self.contract);
+        let cuts = self
+            .price_cuts
+            .entry((fi, pricing.clone()))
+            .or_insert_with(|| price_cuts(rate_card, contract, f.product, &pricing));
+        let piece = cuts.partition_point(|c| *c <= e.timestamp);
+        let cell = self.balance_cuts[fi].partition_point(|c| *c <= e.timestamp);
+        let key = LineKey {
+            period,
+            product: fi,
+            pricing,
+            presentation: group_values(&f.product.presentation_group_key, e),
+        };
+        self.lines
+            .entry(key)
+            .or_default()
+            .entry(piece)
+            .or_default()
+            .entry(cell)
+            .or_default()
+            .add(f.metric.aggregation_type, e, f.metric.aggregation_key.as_deref());
+    }
+}
+
+fn group_values(keys: &[String], e: &Event) -> Groups {
+    keys.iter()
+        .filter_map(|k| e.properties.get(k).and_then(property_text).map(|v| (k.clone(), v)))
+        .collect()
+}
+
+/// A priced piece of a line, kept for draw-down: its exact amount, and per balance (in the ledger's
+/// order) the most that balance may pay on it.
+pub struct Piece {
+    pub total: Decimal,
+    /// `None`: the balance's window holds the whole piece, so it may pay all of it.
+    pub caps: Vec<Option<Decimal>>,
+}
+
+/// What a balance whose window is `window` may pay on a piece `[a, b)`: all of it when the window holds
+/// the piece; otherwise the piece's price for the events inside the window, aggregated and priced as
+/// that part alone, and never more than the piece's total.
+fn cap(
+    window: &Window,
+    (a, b): (Timestamp, Timestamp),
+    cells: &BTreeMap<usize, Agg>,
+    balance_cuts: &[Timestamp],
+    product: &Product,
+    price: &Price,
+    total: Decimal,
+) -> Option<Decimal> {
+    if window.covers(a, b) {
+        return None;
+    }
+    let mut inside = Agg::Empty;
+    for (&c, agg) in cells {
+        let lo = if c == 0 { a } else { balance_cuts[c - 1].max(a) };
+        let hi = balance_cuts.get(c).map_or(b, |t| (*t).min(b));
+        if window.covers(lo, hi) {
+            inside.merge(agg.clone());
+        }
+    }
+    let quantity = product.billed_quantity(inside.value());
+    Some(price.amount(Decimal::ZERO, quantity).min(total).max(Decimal::ZERO))
+}
+
+/// Per period, the usage lines of a contract; and the pieces they were priced in.
+pub(super) fn usage_lines(
+    plan: &Plan,
+    feeds: &[Feed],
+    segments: &[Segment],
+) -> Result<(Vec<Vec<LineItem>>, Vec<Piece>)> {
+    let mut per_period: Vec<Vec<LineItem>> = vec![Vec::new(); plan.periods.len()];
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut sorted: Vec<(&LineKey, &LineEvents)> = plan.lines.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    for (key, line) in sorted {
+        let feed = &feeds[key.product];
+        let product = feed.product;
+        let pgv: IndexMap<String, String> = key.pricing.iter().cloned().collect();
+        let cuts = &plan.price_cuts[&(key.product, key.pricing.clone())];
+        let balance_cuts = &plan.balance_cuts[key.product];
+        let (pa, pb) = plan.periods[key.period];
+        // Tiers count the units billed so far in the period, across the line's pieces.
+        let mut used = Decimal::ZERO;
+        for (&k, cells) in line {
+            let a = if k == 0 { pa } else { cuts[k - 1].max(pa) };
+            let b = cuts.get(k).map_or(pb, |c| (*c).min(pb));
+            let mut agg = Agg::Empty;
+            for c in cells.values() {
+                agg.merge(c.clone());
+            }
+            if matches!(agg, Agg::Overflow) {
+                return Err(out_of_range(
+                    plan.contract,
+                    &format!("the usage of product `{}`", product.id),
+                ));
+            }
+            let quantity = product.billed_quantity(agg.value());
+            let list = plan.rate_card.and_then(|rc| rc.rate_at(&product.id, &pgv, a));
+            let (from, to) = (used, add(used, quantity));
+            let Some(rate) = effective_rate(
+                &plan.contract.overrides,
+                plan.contract.prioritization(),
+                product,
+                &pgv,
+                list,
+                a,
+                Some((from, to)),
+            ) else {
+                continue;
+            };
+            used = to;
+            let piece_id = pieces.len();
+            let line = |quantity: Decimal, unit_price: Decimal, tier: Option<TierInfo>| LineItem {
+                name: product.name.clone(),
+                kind: LineType::Usage,
+                product_id: product.id.clone(),
+                quantity: tidy(quantity),
+                unit_price: tidy(unit_price),
+                total: round_cents(mul(quantity, unit_price)),
+                starting_at: a,
+                ending_before: b,
+                pricing_group_values: pgv.clone(),
+                presentation_group_values: key.presentation.iter().cloned().collect(),
+                list_unit_price: match &rate.list {
+                    Some(Price::Flat(p)) => Some(*p),
+                    Some(Price::Tiered(t)) => tier.as_ref().and_then(|i| t.get(i.level as usize - 1)).map(|t| t.price),
+                    None => None,
+                },
+                tier,
+                commit_id: None,
+                piece: Some(piece_id),
+            };
+            let out = &mut per_period[key.period];
+            match &rate.price {
+                Price::Flat(p) => out.push(line(quantity, *p, None)),
+                Price::Tiered(tiers) => {
+                    let mut start = Decimal::ZERO;
+                    let mut emitted = false;
+                    for (level, t) in tiers.iter().enumerate() {
+                        let end = t.size.map(|s| add(start, s));
+                        let lo = from.max(start);
+                        let hi = end.map_or(to, |e| to.min(e));
+                        let info = || TierInfo {
+                            level: level as u32 + 1,
+                            starting_at: tidy(start),
+                            size: t.size.map(tidy),
+                        };
+                        if hi > lo || (quantity <= Decimal::ZERO && end.is_none_or(|e| from < e) && !emitted) {
+                            out.push(line((hi - lo).max(quantity.min(Decimal::ZERO)), t.price, Some(info())));
+                            emitted = true;
+                        }
+                        match end {
+                            Some(e) if e < to => start = e,
+                            _ => break,
+                        }
+                    }
+                }
+            }
+            let total = rate.price.amount(from, to);
+            let caps = segments
+                .iter()
+                .map(|s| cap(&s.window, (a, b), cells, balance_cuts, product, &rate.price, total))
+                .collect();
+            pieces.push(Piece { total, caps });
+            if take_overflow() {
+                return Err(out_of_range(
+                    plan.contract,
+                    &format!("an amount of product `{}`", product.id),
+                ));
+            }
+        }
+    }
+    Ok((per_period, pieces))
+}

@@ -93,3 +93,14 @@ test('usage that bills nothing comes back with its reason; a scheduled price cha
   const jan = engine.invoices('c', 'ending_before=2025-02-01T00:00:00Z').data[0];
   assert.equal(jan.total, '250');
 });
+
+test('a customer id holding a slash lists its invoices, typed and routed (%2F)', () => {
+  const engine = new Engine('2025-02-15T00:00:00Z');
+  engine.createCustomer({ id: 'acme/eu', name: 'Acme EU' });
+  engine.createContract({ id: 'k', customer_id: 'acme/eu', starting_at: '2025-01-01T00:00:00Z' });
+  const typed = engine.invoices('acme/eu', 'ending_before=2025-02-01T00:00:00Z').data;
+  assert.equal(typed.length, 1);
+  assert.equal(typed[0].customer_id, 'acme/eu');
+  const routed = engine.call('GET /v1/customers/acme%2Feu/invoices?ending_before=2025-02-01T00%3A00%3A00Z', null).data;
+  assert.deepEqual(routed, typed);
+});

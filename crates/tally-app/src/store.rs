@@ -43,9 +43,22 @@ pub fn dry_run(state: &State, calls: &[(&str, &Value)]) -> Result<State, Error> 
     Ok(scratch)
 }
 
-/// A read-only call (GET, lists, balances) against the state.
+/// A read-only call (lists, balances) against the state: the core reads it in place, never a copy.
 pub fn read(state: &State, call: &str, body: &Value) -> Result<Value, Error> {
-    tally_core::call(&mut state.clone(), call, body, now())
+    tally_core::api::read(state, call, body, now())
+}
+
+/// A customer's invoices (the default list: through the current period), as JSON for the views. Typed,
+/// so any customer id works, `/` and all.
+pub fn invoices(state: &State, customer_id: &str) -> Vec<Value> {
+    tally_core::api::queries::invoices(state, customer_id, &Default::default(), now())
+        .ok()
+        .and_then(|list| serde_json::to_value(list).ok())
+        .and_then(|v| match v {
+            Value::Array(a) => Some(a),
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 impl Store {

@@ -138,6 +138,14 @@ impl Contract {
             .unwrap_or(Prioritization::LowestMultiplier)
     }
 
+    /// The overrides that price this contract's lines, with its multiplier prioritization.
+    pub fn pricing(&self) -> crate::overrides::Pricing<'_> {
+        crate::overrides::Pricing {
+            overrides: &self.overrides,
+            prioritization: self.prioritization(),
+        }
+    }
+
     pub fn consolidates(&self) -> bool {
         self.scheduled_charges_on_usage_invoices == Some(Consolidation::All)
     }

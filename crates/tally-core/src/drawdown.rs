@@ -7,7 +7,7 @@ use crate::commit::{BalanceKind, Segment};
 use crate::contract::Contract;
 use crate::invoice::{Invoice, LineItem, LineType};
 use crate::money::{div, mul, round_cents, sum};
-use crate::overrides::commit_unit_price;
+use crate::overrides::LineAt;
 use crate::rating::Piece;
 use crate::state::State;
 use crate::time::{Timestamp, Window};
@@ -191,12 +191,13 @@ impl Ledger {
             let price = product
                 .filter(|_| line.kind == LineType::Usage)
                 .and_then(|p| {
-                    commit_unit_price(
-                        &contract.overrides,
-                        contract.prioritization(),
-                        p,
-                        &line.pricing_group_values,
-                        line.starting_at,
+                    let at = LineAt {
+                        product: p,
+                        pgv: &line.pricing_group_values,
+                        at: line.starting_at,
+                    };
+                    contract.pricing().commit_unit_price(
+                        at,
                         &seg.commit_id,
                         line.list_unit_price.unwrap_or(line.unit_price),
                         line.tier.as_ref().map(|t| t.level),

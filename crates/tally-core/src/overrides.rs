@@ -278,86 +278,100 @@ impl Override {
     }
 }
 
-/// The unit price of usage drawn from `commit_id` when a commit-specific override is in force at `t`:
-/// the last added overwrite, else the multiplier picked by `prioritization`, applied to the list unit
-/// price (`list_unit`; a tiered overwrite gives the price of the same tier). `None`: no such override.
-#[allow(clippy::too_many_arguments)]
-pub fn commit_unit_price(
-    overrides: &[Override],
-    prioritization: Prioritization,
-    product: &Product,
-    pgv: &IndexMap<String, String>,
-    t: Timestamp,
-    commit_id: &str,
-    list_unit: Decimal,
-    tier_level: Option<u32>,
-) -> Option<Decimal> {
-    let active: Vec<&Override> = overrides
-        .iter()
-        .filter(|o| o.window().contains(t) && o.prices_commit(commit_id, product, pgv))
-        .collect();
-    if let Some(o) = active.iter().rev().find(|o| o.kind == Some(OverrideType::Overwrite)) {
-        return Some(match o.overwrite_price() {
-            Price::Flat(p) => p,
-            Price::Tiered(tiers) => {
-                let i = tier_level
-                    .map_or(0, |l| l.saturating_sub(1) as usize)
-                    .min(tiers.len().saturating_sub(1));
-                tiers.get(i).map(|t| t.price).unwrap_or_default()
-            }
-        });
-    }
-    let base = Price::Flat(list_unit);
-    let chosen = pick_multiplier(&active, prioritization, &base, (Decimal::ZERO, Decimal::ONE))?;
-    match chosen.multiplied(&base) {
-        Price::Flat(p) => Some(p),
-        Price::Tiered(t) => t.first().map(|t| t.price),
-    }
+/// A contract's overrides with the rule that picks among its multipliers: what prices its lines.
+#[derive(Debug, Clone, Copy)]
+pub struct Pricing<'a> {
+    pub overrides: &'a [Override],
+    pub prioritization: Prioritization,
 }
 
-/// The price of `product` at `t`, or `None` when it is not billable (not entitled, or no rate at all).
-/// `span` is the band of the period's quantity the line covers (used before it, used after it), which
-/// decides LOWEST_MULTIPLIER; without one, one unit from zero.
-#[allow(clippy::too_many_arguments)]
-pub fn effective_rate(
-    overrides: &[Override],
-    prioritization: Prioritization,
-    product: &Product,
-    pgv: &IndexMap<String, String>,
-    list: Option<&Rate>,
-    t: Timestamp,
-    span: Option<(Decimal, Decimal)>,
-) -> Option<EffectiveRate> {
-    let active: Vec<&Override> = overrides
-        .iter()
-        .filter(|o| o.window().contains(t) && !o.commit_specific() && o.targets(product, pgv))
-        .collect();
-    let mut entitled = list.is_some_and(|r| r.entitled);
-    for o in &active {
-        if let Some(e) = o.entitled {
-            entitled = e;
+/// One line, at one instant: a product's usage with its pricing group values.
+#[derive(Debug, Clone, Copy)]
+pub struct LineAt<'a> {
+    pub product: &'a Product,
+    pub pgv: &'a IndexMap<String, String>,
+    pub at: Timestamp,
+}
+
+impl Pricing<'_> {
+    /// The unit price of usage drawn from `commit_id` when a commit-specific override is in force:
+    /// the last added overwrite, else the multiplier picked by the prioritization, applied to the list
+    /// unit price (`list_unit`; a tiered overwrite gives the price of the same tier). `None`: no such
+    /// override.
+    pub fn commit_unit_price(
+        &self,
+        line: LineAt,
+        commit_id: &str,
+        list_unit: Decimal,
+        tier_level: Option<u32>,
+    ) -> Option<Decimal> {
+        let active: Vec<&Override> = self
+            .overrides
+            .iter()
+            .filter(|o| o.window().contains(line.at) && o.prices_commit(commit_id, line.product, line.pgv))
+            .collect();
+        if let Some(o) = active.iter().rev().find(|o| o.kind == Some(OverrideType::Overwrite)) {
+            return Some(match o.overwrite_price() {
+                Price::Flat(p) => p,
+                Price::Tiered(tiers) => {
+                    let i = tier_level
+                        .map_or(0, |l| l.saturating_sub(1) as usize)
+                        .min(tiers.len().saturating_sub(1));
+                    tiers.get(i).map(|t| t.price).unwrap_or_default()
+                }
+            });
+        }
+        let base = Price::Flat(list_unit);
+        let chosen = pick_multiplier(&active, self.prioritization, &base, (Decimal::ZERO, Decimal::ONE))?;
+        match chosen.multiplied(&base) {
+            Price::Flat(p) => Some(p),
+            Price::Tiered(t) => t.first().map(|t| t.price),
         }
     }
-    if !entitled {
-        return None;
-    }
-    let list_price = list.map(Rate::price);
-    if let Some(o) = active.iter().rev().find(|o| o.kind == Some(OverrideType::Overwrite)) {
-        return Some(EffectiveRate {
-            price: o.overwrite_price(),
+
+    /// The line's price, or `None` when it is not billable (not entitled, or no rate at all). `span`
+    /// is the band of the period's quantity the line covers (used before it, used after it), which
+    /// decides LOWEST_MULTIPLIER; without one, one unit from zero.
+    pub fn effective_rate(
+        &self,
+        line: LineAt,
+        list: Option<&Rate>,
+        span: Option<(Decimal, Decimal)>,
+    ) -> Option<EffectiveRate> {
+        let LineAt { product, pgv, at: t } = line;
+        let prioritization = self.prioritization;
+        let active: Vec<&Override> = self
+            .overrides
+            .iter()
+            .filter(|o| o.window().contains(t) && !o.commit_specific() && o.targets(product, pgv))
+            .collect();
+        let mut entitled = list.is_some_and(|r| r.entitled);
+        for o in &active {
+            if let Some(e) = o.entitled {
+                entitled = e;
+            }
+        }
+        if !entitled {
+            return None;
+        }
+        let list_price = list.map(Rate::price);
+        if let Some(o) = active.iter().rev().find(|o| o.kind == Some(OverrideType::Overwrite)) {
+            return Some(EffectiveRate {
+                price: o.overwrite_price(),
+                list: list_price,
+            });
+        }
+        let base = list_price.clone()?;
+        let span = span.unwrap_or((Decimal::ZERO, Decimal::ONE));
+        let price = match pick_multiplier(&active, prioritization, &base, span) {
+            None => base,
+            Some(o) => o.multiplied(&base),
+        };
+        Some(EffectiveRate {
+            price,
             list: list_price,
-        });
+        })
     }
-    let base = list_price.clone()?;
-    let span = span.unwrap_or((Decimal::ZERO, Decimal::ONE));
-    let price = match pick_multiplier(&active, prioritization, &base, span) {
-        None => base,
-        Some(o) => o.multiplied(&base),
-    };
-    Some(EffectiveRate {
-        price,
-        list: list_price,
-    })
 }
 
 /// Applies quantity bands of multipliers to a price, splitting bands where either list changes.

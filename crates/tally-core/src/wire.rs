@@ -52,8 +52,10 @@ pub struct PreviewEvent {
 pub struct PreviewEventsRequest {
     pub events: Vec<PreviewEvent>,
     #[serde(default)]
-    pub mode: Option<String>,
+    pub mode: Option<PreviewMode>,
 }
+
+crate::case::api_enum!(PreviewMode { Replace = "REPLACE", Merge = "MERGE" });
 
 /// `POST /v1/contracts/getContractRateSchedule`; `at` defaults to now.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -253,3 +253,29 @@ fn usage_that_bills_nothing_says_why() {
     assert_eq!(list["data"][0]["reason"], "no_metric");
     assert_eq!(list["data"].as_array().unwrap().len(), 1);
 }
+
+/// A customer id holding `/` reaches its invoices through the router as `%2F`, and through the typed
+/// query as it is.
+#[test]
+fn an_id_with_a_slash_lists_its_invoices() {
+    let mut s = State::default();
+    ok(
+        &mut s,
+        "POST /v1/customers",
+        json!({"id": "acme/eu", "name": "Acme EU"}),
+    );
+    ok(
+        &mut s,
+        "POST /v1/contracts/create",
+        json!({"id": "k", "customer_id": "acme/eu", "starting_at": "2025-01-01T00:00:00Z"}),
+    );
+    let routed = ok(
+        &mut s,
+        "GET /v1/customers/acme%2Feu/invoices?ending_before=2025-02-01T00%3A00%3A00Z",
+        Value::Null,
+    );
+    assert_eq!(routed["data"].as_array().unwrap().len(), 1);
+    let q = tally_core::api::queries::InvoiceQuery::parse("ending_before=2025-02-01T00:00:00Z").unwrap();
+    let typed = tally_core::api::queries::invoices(&s, "acme/eu", &q, now()).unwrap();
+    assert_eq!(serde_json::to_value(&typed).unwrap(), routed["data"]);
+}

@@ -147,11 +147,12 @@ impl Engine {
 
     /// A customer's invoices; `query` is the list call's query string (`ending_before=...&type=USAGE`).
     #[wasm_bindgen(unchecked_return_type = "Data<Invoice[]>")]
-    pub fn invoices(&mut self, customer_id: &str, query: Option<String>) -> Result<JsValue, JsValue> {
-        let q = query
-            .map(|q| format!("?{}", q.trim_start_matches('?')))
-            .unwrap_or_default();
-        self.call(&format!("GET /v1/customers/{customer_id}/invoices{q}"), JsValue::NULL)
+    pub fn invoices(&self, customer_id: &str, query: Option<String>) -> Result<JsValue, JsValue> {
+        use tally_core::api::queries::{invoices, InvoiceQuery};
+        // Typed, not routed: the customer id is never read as part of a path.
+        let q = InvoiceQuery::parse(query.as_deref().unwrap_or_default().trim_start_matches('?')).map_err(into_js)?;
+        let list = invoices(&self.state, customer_id, &q, self.now).map_err(into_js)?;
+        Ok(to_js(&serde_json::json!({ "data": list })))
     }
 
     /// Stored events that bill nothing, each with its reason (`no_customer`, `no_metric`,

@@ -2,9 +2,9 @@
 //! rated by the core (the "after" on a scratch copy of the state). Nothing is saved.
 
 use crate::components::money::{day, money};
-use crate::store::{data_list, dry_run, read, store};
+use crate::store::{dry_run, invoices, store};
 use leptos::prelude::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// The core's invoice id: contract, kind, date (and the item, for scheduled invoices sharing a date).
 fn key(inv: &Value) -> String {
@@ -26,12 +26,11 @@ pub fn WhatIf(
         if id.is_empty() || calls.is_empty() {
             return Err("Choose a customer and describe the change to see its effect.".to_string());
         }
-        let list = format!("GET /v1/customers/{id}/invoices");
         s.state.with(|st| {
             let refs: Vec<(&str, &Value)> = calls.iter().map(|(c, b)| (c.as_str(), b)).collect();
             let after_state = dry_run(st, &refs).map_err(|e| format!("Not valid yet: {e}"))?;
-            let before = data_list(read(st, &list, &json!(null)));
-            let after = data_list(read(&after_state, &list, &json!(null)));
+            let before = invoices(st, &id);
+            let after = invoices(&after_state, &id);
             let mut rows: Vec<(String, Option<Value>, Option<Value>)> = Vec::new();
             let mut seen: Vec<String> = Vec::new();
             for inv in before.iter().chain(after.iter()) {

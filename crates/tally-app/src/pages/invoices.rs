@@ -6,7 +6,6 @@ use crate::components::invoice::InvoiceCard;
 use crate::components::pickers::{customer_from_query, customers, Picker};
 use crate::store::store;
 use leptos::prelude::*;
-use serde_json::Value;
 
 #[component]
 pub fn Invoices() -> impl IntoView {
@@ -17,7 +16,7 @@ pub fn Invoices() -> impl IntoView {
         if id.is_empty() {
             return Vec::new();
         }
-        s.read_list(&format!("GET /v1/customers/{id}/invoices"), &Value::Null)
+        s.state.with(|st| crate::store::invoices(st, &id))
     });
     let contract_name = move |id: &str| {
         s.state.with_untracked(|st| {

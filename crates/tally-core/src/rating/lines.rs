@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::invoice::{LineItem, LineType, TierInfo};
 use crate::metric::property_text;
 use crate::money::{add, mul, round_cents, take_overflow, tidy};
-use crate::overrides::effective_rate;
+use crate::overrides::LineAt;
 use crate::product::Product;
 use crate::rate_card::{Price, RateCard};
 use crate::state::State;
@@ -211,15 +211,12 @@ pub(super) fn usage_lines(
             let quantity = product.billed_quantity(agg.value());
             let list = plan.rate_card.and_then(|rc| rc.rate_at(&product.id, &pgv, a));
             let (from, to) = (used, add(used, quantity));
-            let Some(rate) = effective_rate(
-                &plan.contract.overrides,
-                plan.contract.prioritization(),
+            let at = LineAt {
                 product,
-                &pgv,
-                list,
-                a,
-                Some((from, to)),
-            ) else {
+                pgv: &pgv,
+                at: a,
+            };
+            let Some(rate) = plan.contract.pricing().effective_rate(at, list, Some((from, to))) else {
                 continue;
             };
             used = to;

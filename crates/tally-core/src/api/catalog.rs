@@ -1,0 +1,124 @@
+//! The catalog: billable metrics, products, rate cards and their rates.
+
+use super::{answer, check_product, created};
+use crate::error::{parse, Error, Result};
+use crate::metric::BillableMetric;
+use crate::product::{Product, ProductType};
+use crate::rate_card::{Rate, RateCard};
+use crate::state::State;
+use crate::wire::AddRates;
+use serde_json::Value;
+
+pub fn create_metric(state: &mut State, body: &Value) -> Result<Value> {
+    let mut m: BillableMetric = parse(body)?;
+    m.validate()?;
+    m.id = state.take_id(&m.id);
+    if state.billable_metrics.contains_key(&m.id) {
+        return Err(Error::conflict(
+            "id",
+            format!("a billable metric with id `{}` exists", m.id),
+        ));
+    }
+    let id = m.id.clone();
+    state.billable_metrics.insert(id.clone(), m);
+    created(&id)
+}
+
+pub fn create_product(state: &mut State, body: &Value) -> Result<Value> {
+    let mut p: Product = parse(body)?;
+    p.validate()?;
+    if let Some(m) = &p.billable_metric_id {
+        if !state.billable_metrics.contains_key(m) {
+            return Err(Error::not_found(
+                "billable_metric_id",
+                format!("no billable metric with id `{m}`"),
+            ));
+        }
+    }
+    if p.kind != ProductType::Usage && p.billable_metric_id.is_some() {
+        return Err(Error::invalid(
+            "billable_metric_id",
+            "only a USAGE product has a billable metric",
+        ));
+    }
+    p.id = state.take_id(&p.id);
+    if state.products.contains_key(&p.id) {
+        return Err(Error::conflict("id", format!("a product with id `{}` exists", p.id)));
+    }
+    let id = p.id.clone();
+    state.products.insert(id.clone(), p);
+    created(&id)
+}
+
+fn check_rate(state: &State, rate: &Rate, path: &str) -> Result<()> {
+    rate.validate(path)?;
+    check_product(state, &crate::error::join_path(path, "product_id"), &rate.product_id)
+}
+
+pub fn create_rate_card(state: &mut State, body: &Value) -> Result<Value> {
+    let card: RateCard = parse(body)?;
+    if card.name.trim().is_empty() {
+        return Err(Error::invalid("name", "a rate card needs a name"));
+    }
+    let mut built = RateCard {
+        rates: Vec::new(),
+        ..card.clone()
+    };
+    for (i, r) in card.rates.iter().enumerate() {
+        let path = format!("rates[{i}]");
+        check_rate(state, r, &path)?;
+        built.add_rate(r.clone(), &path)?;
+    }
+    if !built.id.is_empty() && state.rate_cards.contains_key(&built.id) {
+        return Err(Error::conflict(
+            "id",
+            format!("a rate card with id `{}` exists", built.id),
+        ));
+    }
+    built.id = state.take_id(&built.id);
+    let id = built.id.clone();
+    state.rate_cards.insert(id.clone(), built);
+    created(&id)
+}
+
+/// The card a rate goes on, refused whole with `path` naming the field.
+fn card_for<'a>(state: &'a State, id: Option<&String>, path: &str) -> Result<&'a RateCard> {
+    let id = id.ok_or_else(|| Error::invalid(path, "name the rate card: rate_card_id"))?;
+    state
+        .rate_cards
+        .get(id)
+        .ok_or_else(|| Error::not_found(path, format!("no rate card with id `{id}`")))
+}
+
+pub fn add_rate(state: &mut State, body: &Value) -> Result<Value> {
+    let rate: Rate = parse(body)?;
+    let mut card = card_for(state, rate.rate_card_id.as_ref(), "rate_card_id")?.clone();
+    check_rate(state, &rate, "")?;
+    let stored = Rate {
+        rate_card_id: None,
+        ..rate
+    };
+    card.add_rate(stored.clone(), "")?;
+    state.rate_cards.insert(card.id.clone(), card);
+    answer(stored)
+}
+
+/// `POST /v1/contract-pricing/rate-cards/addRates`: several rates on one card, all or none.
+pub fn add_rates(state: &mut State, body: &Value) -> Result<Value> {
+    let b: AddRates = parse(body)?;
+    let mut card = card_for(state, Some(&b.rate_card_id), "rate_card_id")?.clone();
+    for (i, r) in b.rates.iter().enumerate() {
+        let path = format!("rates[{i}]");
+        check_rate(state, r, &path)?;
+        card.add_rate(
+            Rate {
+                rate_card_id: None,
+                ..r.clone()
+            },
+            &path,
+        )?;
+    }
+    let id = card.id.clone();
+    state.rate_cards.insert(id.clone(), card);
+    created(&id)
+}

@@ -1,0 +1,204 @@
+//! Contracts: creation, edits, usage filters, end dates.
+
+use super::{check_product, contract_of, created, customer};
+use crate::commit::{Commit, RecurringCommit};
+use crate::contract::{
+    validate_filter, Contract, ContractEdit, ScheduledCharge, SetUsageFilter, UpdateEndDate, UsageFilter,
+};
+use crate::error::{parse, Error, Result};
+use crate::overrides::Override;
+use crate::state::State;
+use crate::wire::ListContractsRequest;
+use serde_json::Value;
+
+fn check_products(state: &State, named: Vec<(String, String)>) -> Result<()> {
+    named.iter().try_for_each(|(path, id)| check_product(state, path, id))
+}
+
+/// Gives every term that came without an id one of Tally's, in the order the body lists them:
+/// commits, credits, recurring commits and credits, charges (`ids`), then overrides.
+fn assign_ids<'a>(state: &mut State, ids: impl Iterator<Item = &'a mut String>, overrides: &mut [Override]) {
+    for id in ids {
+        *id = state.take_id(id);
+    }
+    for o in overrides.iter_mut() {
+        if o.id.is_none() {
+            o.id = Some(state.make_id());
+        }
+    }
+}
+
+/// The ids of a body's commits, credits, recurring commits and credits and charges, in that order.
+fn term_ids<'a>(
+    (commits, credits): (&'a mut [Commit], &'a mut [Commit]),
+    (recurring, recurring_credits): (&'a mut [RecurringCommit], &'a mut [RecurringCommit]),
+    charges: &'a mut [ScheduledCharge],
+) -> impl Iterator<Item = &'a mut String> {
+    commits
+        .iter_mut()
+        .chain(credits.iter_mut())
+        .map(|c| &mut c.id)
+        .chain(
+            recurring
+                .iter_mut()
+                .chain(recurring_credits.iter_mut())
+                .map(|c| &mut c.id),
+        )
+        .chain(charges.iter_mut().map(|c| &mut c.id))
+}
+
+pub fn create_contract(state: &mut State, body: &Value) -> Result<Value> {
+    let mut c: Contract = parse(body)?;
+    c.validate_terms()?;
+    customer(state, &c.customer_id)?;
+    match (&c.rate_card_id, &c.rate_card_alias) {
+        (Some(id), _) => {
+            if !state.rate_cards.contains_key(id) {
+                return Err(Error::not_found("rate_card_id", format!("no rate card with id `{id}`")));
+            }
+        }
+        (None, Some(alias)) => {
+            let card = state
+                .rate_cards
+                .values()
+                .find(|rc| rc.alias_matches(alias, c.starting_at))
+                .ok_or_else(|| {
+                    Error::not_found(
+                        "rate_card_alias",
+                        format!("no rate card has the alias `{alias}` at {}", c.starting_at),
+                    )
+                })?;
+            c.rate_card_id = Some(card.id.clone());
+        }
+        (None, None) => {}
+    }
+    check_products(state, c.named_products())?;
+    if !c.id.is_empty() && state.contracts.contains_key(&c.id) {
+        return Err(Error::conflict("id", format!("a contract with id `{}` exists", c.id)));
+    }
+    c.id = state.take_id(&c.id);
+    let ids = term_ids(
+        (&mut c.commits, &mut c.credits),
+        (&mut c.recurring_commits, &mut c.recurring_credits),
+        &mut c.scheduled_charges,
+    );
+    assign_ids(state, ids, &mut c.overrides);
+    c.usage_filter_history = c.usage_filter.iter().cloned().collect();
+    let id = c.id.clone();
+    state.contracts.insert(id.clone(), c);
+    created(&id)
+}
+
+/// A customer's contracts, in creation order.
+pub fn list_contracts<'a>(state: &'a State, b: &ListContractsRequest) -> Result<Vec<&'a Contract>> {
+    customer(state, &b.customer_id)?;
+    Ok(state
+        .contracts
+        .values()
+        .filter(|c| c.customer_id == b.customer_id)
+        .collect())
+}
+
+pub fn edit_contract(state: &mut State, body: &Value) -> Result<Value> {
+    let mut e: ContractEdit = parse(body)?;
+    contract_of(state, &e.customer_id, &e.contract_id)?;
+    for (i, o) in e.add_overrides.iter().enumerate() {
+        let path = format!("add_overrides[{i}]");
+        o.validate(&path)?;
+        check_products(
+            state,
+            o.named_products()
+                .into_iter()
+                .map(|(f, p)| (crate::error::join_path(&path, &f), p))
+                .collect(),
+        )?;
+    }
+    for (field, list, credit) in [
+        ("add_commits", &e.add_commits, false),
+        ("add_credits", &e.add_credits, true),
+    ] {
+        for (i, c) in list.iter().enumerate() {
+            c.validate(&format!("{field}[{i}]"), credit)?;
+            check_product(state, &format!("{field}[{i}].product_id"), &c.product_id)?;
+        }
+    }
+    for (field, list) in [
+        ("add_recurring_commits", &e.add_recurring_commits),
+        ("add_recurring_credits", &e.add_recurring_credits),
+    ] {
+        for (i, c) in list.iter().enumerate() {
+            c.validate(&format!("{field}[{i}]"))?;
+            check_product(state, &format!("{field}[{i}].product_id"), &c.product_id)?;
+        }
+    }
+    for (i, c) in e.add_scheduled_charges.iter().enumerate() {
+        c.schedule.validate(&format!("add_scheduled_charges[{i}].schedule"))?;
+        check_product(state, &format!("add_scheduled_charges[{i}].product_id"), &c.product_id)?;
+    }
+    let ids = term_ids(
+        (&mut e.add_commits, &mut e.add_credits),
+        (&mut e.add_recurring_commits, &mut e.add_recurring_credits),
+        &mut e.add_scheduled_charges,
+    );
+    assign_ids(state, ids, &mut e.add_overrides);
+    let c = state.contracts.get_mut(&e.contract_id).expect("checked above");
+    c.overrides.extend(e.add_overrides);
+    c.commits.extend(e.add_commits);
+    c.credits.extend(e.add_credits);
+    c.recurring_commits.extend(e.add_recurring_commits);
+    c.recurring_credits.extend(e.add_recurring_credits);
+    c.scheduled_charges.extend(e.add_scheduled_charges);
+    created(&e.contract_id)
+}
+
+pub fn set_usage_filter(state: &mut State, body: &Value) -> Result<Value> {
+    let b: SetUsageFilter = parse(body)?;
+    contract_of(state, &b.customer_id, &b.contract_id)?;
+    let f = UsageFilter {
+        group_key: b.group_key,
+        group_values: b.group_values,
+        starting_at: Some(b.starting_at),
+    };
+    validate_filter(&f, "")?;
+    let c = state.contracts.get_mut(&b.contract_id).expect("checked above");
+    let start = |f: &UsageFilter| f.starting_at.unwrap_or(c.starting_at);
+    // A filter set for an instant replaces one set for the same instant; history stays in date order.
+    let at = start(&f);
+    c.usage_filter_history
+        .retain(|g| g.starting_at.unwrap_or(c.starting_at) != at);
+    let pos = c
+        .usage_filter_history
+        .partition_point(|g| g.starting_at.unwrap_or(c.starting_at) < at);
+    c.usage_filter_history.insert(pos, f);
+    created(&b.contract_id)
+}
+
+pub fn update_end_date(state: &mut State, body: &Value) -> Result<Value> {
+    let b: UpdateEndDate = parse(body)?;
+    let c = contract_of(state, &b.customer_id, &b.contract_id)?;
+    if let Some(end) = b.ending_before {
+        if end <= c.starting_at {
+            return Err(Error::invalid(
+                "ending_before",
+                "ending_before must be after the contract's starting_at",
+            ));
+        }
+    }
+    let c = state.contracts.get_mut(&b.contract_id).expect("checked above");
+    c.ending_before = b.ending_before;
+    if let Some(end) = b.ending_before {
+        for cm in c.commits.iter_mut().chain(c.credits.iter_mut()) {
+            cm.access_schedule.schedule_items.retain(|i| i.starting_at < end);
+            for i in cm.access_schedule.schedule_items.iter_mut() {
+                i.ending_before = i.ending_before.min(end);
+            }
+        }
+        for ch in c.scheduled_charges.iter_mut() {
+            ch.schedule.schedule_items.retain(|i| i.timestamp < end);
+        }
+        for rc in c.recurring_commits.iter_mut().chain(c.recurring_credits.iter_mut()) {
+            rc.ending_before = Some(rc.ending_before.map_or(end, |e| e.min(end)));
+        }
+    }
+    created(&b.contract_id)
+}

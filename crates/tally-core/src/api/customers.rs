@@ -1,0 +1,89 @@
+//! Customers: names, ingest aliases (one namespace with ids) and custom fields.
+
+use super::{answer, created, customer};
+use crate::customer::{validate_aliases, Customer, SetIngestAliases};
+use crate::error::{parse, Error, Result};
+use crate::state::State;
+use crate::wire::{Created, SetCustomFields, UpdateName};
+use serde_json::{json, Value};
+
+/// Refuses aliases another customer already answers to.
+fn check_alias_owners(state: &State, me: &str, aliases: &[String]) -> Result<()> {
+    for (i, a) in aliases.iter().enumerate() {
+        if let Some(owner) = state.customer_for_key(a).filter(|c| c.id != me) {
+            return Err(Error::conflict(
+                format!("ingest_aliases[{i}]"),
+                format!("ingest alias `{a}` belongs to customer `{}`", owner.id),
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub fn create_customer(state: &mut State, body: &Value) -> Result<Value> {
+    let mut c: Customer = parse(body)?;
+    c.validate()?;
+    if !c.id.is_empty() && state.customers.contains_key(&c.id) {
+        return Err(Error::conflict("id", format!("a customer with id `{}` exists", c.id)));
+    }
+    // Ids and ingest aliases are one namespace: an event names its customer by either.
+    if let Some(owner) = state.customer_for_key(&c.id).filter(|_| !c.id.is_empty()) {
+        return Err(Error::conflict(
+            "id",
+            format!("`{}` is an ingest alias of customer `{}`", c.id, owner.id),
+        ));
+    }
+    check_alias_owners(state, &c.id, &c.ingest_aliases)?;
+    c.id = state.take_id(&c.id);
+    let id = c.id.clone();
+    state.customers.insert(id.clone(), c);
+    created(&id)
+}
+
+pub fn set_ingest_aliases(state: &mut State, id: &str, body: &Value) -> Result<Value> {
+    let body: SetIngestAliases = parse(body)?;
+    customer(state, id)?;
+    validate_aliases(&body.ingest_aliases, "ingest_aliases")?;
+    check_alias_owners(state, id, &body.ingest_aliases)?;
+    if let Some(c) = state.customers.get_mut(id) {
+        c.ingest_aliases = body.ingest_aliases;
+    }
+    Ok(json!({ "data": customer(state, id)? }))
+}
+
+pub fn update_name(state: &mut State, id: &str, body: &Value) -> Result<Value> {
+    let b: UpdateName = parse(body)?;
+    customer(state, id)?;
+    if b.name.trim().is_empty() {
+        return Err(Error::invalid("name", "a customer needs a name"));
+    }
+    if let Some(c) = state.customers.get_mut(id) {
+        c.name = b.name;
+    }
+    answer(customer(state, id)?)
+}
+
+/// Merges custom field values into a customer's or a contract's; an empty value removes the key.
+pub fn set_custom_fields(state: &mut State, body: &Value) -> Result<Value> {
+    let b: SetCustomFields = parse(body)?;
+    let fields = match b.entity.to_ascii_lowercase().as_str() {
+        "customer" => state.customers.get_mut(&b.entity_id).map(|c| &mut c.custom_fields),
+        "contract" => state.contracts.get_mut(&b.entity_id).map(|c| &mut c.custom_fields),
+        other => {
+            return Err(Error::invalid(
+                "entity",
+                format!("`{other}` is not customer or contract"),
+            ))
+        }
+    };
+    let fields =
+        fields.ok_or_else(|| Error::not_found("entity_id", format!("no {} with id `{}`", b.entity, b.entity_id)))?;
+    for (k, v) in b.custom_fields {
+        if v.is_empty() {
+            fields.shift_remove(&k);
+        } else {
+            fields.insert(k, v);
+        }
+    }
+    answer(Created { id: b.entity_id })
+}

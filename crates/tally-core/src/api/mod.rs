@@ -1,0 +1,164 @@
+//! The billing API's calls, as Metronome names them. Each command parses its body, checks it whole
+//! against the state, and only then changes anything, so a refused call leaves no trace; each query
+//! reads the state without changing it.
+//!
+//! Two doors: the typed functions of each area (`catalog`, `customers`, `contracts`, `usage`,
+//! `queries`), for Rust callers (the app, the JS package's typed methods), and `call`/`read`, the JSON
+//! layer that routes `"POST /v1/customers"` or `"GET /v1/customers/c1/invoices?type=USAGE"` onto them
+//! for scenario files, the CLI and `Engine.call`.
+
+pub mod catalog;
+pub mod contracts;
+pub mod customers;
+pub mod queries;
+pub mod usage;
+
+pub use usage::ingest_events;
+
+use crate::contract::Contract;
+use crate::customer::Customer;
+use crate::error::{Error, ErrorCode, Result};
+use crate::state::State;
+use crate::time::Timestamp;
+use crate::wire::Created;
+use percent_encoding::percent_decode_str;
+use serde_json::{json, Value};
+
+/// Runs one call against the state at time `now`, answering the response body.
+pub fn call(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Result<Value> {
+    // A refused call changes nothing at all, not even the counter behind made ids.
+    let next_id = state.next_id;
+    let answer = command(state, call, body);
+    if answer.is_err() {
+        state.next_id = next_id;
+    }
+    match answer {
+        Err(e) if e.code == ErrorCode::UnknownCall => read(state, call, body, now),
+        other => other,
+    }
+}
+
+/// A call split into its method, decoded path segments and raw query string.
+struct Target {
+    method: String,
+    parts: Vec<String>,
+    query: String,
+}
+
+fn target(call: &str) -> Result<Target> {
+    let (method, rest) = call.trim().split_once(char::is_whitespace).unwrap_or(("", call));
+    let (path, query) = rest.trim().split_once('?').unwrap_or((rest.trim(), ""));
+    // Each segment is decoded on its own, so an id holding `/` travels as `%2F`.
+    let parts = path
+        .trim_matches('/')
+        .split('/')
+        .map(|p| {
+            percent_decode_str(p)
+                .decode_utf8()
+                .map(|p| p.into_owned())
+                .map_err(|_| Error::new(ErrorCode::UnknownCall, "", format!("`{p}` is not UTF-8 once decoded")))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Target {
+        method: method.to_ascii_uppercase(),
+        parts,
+        query: query.to_string(),
+    })
+}
+
+fn unknown(call: &str) -> Error {
+    Error::new(
+        ErrorCode::UnknownCall,
+        "",
+        format!("Tally does not know the call `{call}`"),
+    )
+}
+
+/// The calls that change the state.
+fn command(state: &mut State, call: &str, body: &Value) -> Result<Value> {
+    let t = target(call)?;
+    let parts: Vec<&str> = t.parts.iter().map(String::as_str).collect();
+    match (t.method.as_str(), parts.as_slice()) {
+        ("POST", ["v1", "billable-metrics", "create"]) => catalog::create_metric(state, body),
+        ("POST", ["v1", "contract-pricing", "products", "create"]) => catalog::create_product(state, body),
+        ("POST", ["v1", "contract-pricing", "rate-cards", "create"]) => catalog::create_rate_card(state, body),
+        ("POST", ["v1", "contract-pricing", "rate-cards", "addRate"]) => catalog::add_rate(state, body),
+        ("POST", ["v1", "contract-pricing", "rate-cards", "addRates"]) => catalog::add_rates(state, body),
+        ("POST", ["v1", "customers"]) => customers::create_customer(state, body),
+        ("POST", ["v1", "customers", id, "setIngestAliases"]) => customers::set_ingest_aliases(state, id, body),
+        ("POST", ["v1", "customers", id, "updateName"]) => customers::update_name(state, id, body),
+        ("POST", ["v1", "customFields", "setValues"]) => customers::set_custom_fields(state, body),
+        ("POST", ["v1", "contracts", "create"]) => contracts::create_contract(state, body),
+        ("POST", ["v2", "contracts", "edit"]) => contracts::edit_contract(state, body),
+        ("POST", ["v1", "contracts", "setUsageFilter"]) => contracts::set_usage_filter(state, body),
+        ("POST", ["v1", "contracts", "updateEndDate"]) => contracts::update_end_date(state, body),
+        ("POST", ["v1", "ingest"]) => usage::ingest(state, body),
+        _ => Err(unknown(call)),
+    }
+}
+
+/// The calls that only read: they take the state by reference, so asking never copies it.
+pub fn read(state: &State, call: &str, body: &Value, now: Timestamp) -> Result<Value> {
+    let t = target(call)?;
+    let parts: Vec<&str> = t.parts.iter().map(String::as_str).collect();
+    match (t.method.as_str(), parts.as_slice()) {
+        ("GET", ["v1", "customers"]) => answer(state.customers.values().collect::<Vec<_>>()),
+        ("GET", ["v1", "customers", id]) => answer(customer(state, id)?),
+        ("GET", ["v1", "customers", id, "invoices"]) => answer(queries::invoices(
+            state,
+            id,
+            &queries::InvoiceQuery::parse(&t.query)?,
+            now,
+        )?),
+        ("POST", ["v1", "customers", id, "previewEvents"]) => {
+            answer(queries::preview_events(state, id, crate::error::parse(body)?, now)?)
+        }
+        ("POST", ["v1", "contracts", "list"]) => answer(contracts::list_contracts(state, &crate::error::parse(body)?)?),
+        ("POST", ["v1", "contracts", "getContractRateSchedule"]) => {
+            answer(queries::rate_schedule(state, &crate::error::parse(body)?, now)?)
+        }
+        ("POST", ["v1", "contracts", "customerBalances", "getNetBalance"]) => {
+            answer(queries::net_balance(state, &crate::error::parse(body)?, now)?)
+        }
+        ("GET", ["v1", "usage", "unmatched"]) => answer(crate::unbilled::unbilled(state)),
+        _ => Err(unknown(call)),
+    }
+}
+
+/// Every answer is `{"data": ...}`.
+pub(crate) fn answer<T: serde::Serialize>(data: T) -> Result<Value> {
+    Ok(json!({ "data": data }))
+}
+
+pub(crate) fn created(id: &str) -> Result<Value> {
+    answer(Created { id: id.to_string() })
+}
+
+pub fn customer<'a>(state: &'a State, id: &str) -> Result<&'a Customer> {
+    state
+        .customers
+        .get(id)
+        .ok_or_else(|| Error::not_found("customer_id", format!("no customer with id `{id}`")))
+}
+
+pub fn contract_of<'a>(state: &'a State, customer_id: &str, contract_id: &str) -> Result<&'a Contract> {
+    customer(state, customer_id)?;
+    state
+        .contracts
+        .get(contract_id)
+        .filter(|c| c.customer_id == customer_id)
+        .ok_or_else(|| {
+            Error::not_found(
+                "contract_id",
+                format!("customer `{customer_id}` has no contract `{contract_id}`"),
+            )
+        })
+}
+
+pub(crate) fn check_product(state: &State, path: &str, id: &str) -> Result<()> {
+    if state.products.contains_key(id) {
+        Ok(())
+    } else {
+        Err(Error::not_found(path, format!("no product with id `{id}`")))
+    }
+}

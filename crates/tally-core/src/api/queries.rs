@@ -1,0 +1,274 @@
+//! Queries: invoices, previews, rate schedules and balances, computed from the state as it is.
+
+use super::usage::customer_events;
+use super::{contract_of, customer};
+use crate::commit::BalanceKind;
+use crate::contract::Contract;
+use crate::error::ErrorCode;
+use crate::error::{Error, Result};
+use crate::invoice::{Invoice, InvoiceStatus, InvoiceType};
+use crate::overrides::LineAt;
+use crate::product::ProductType;
+use crate::rate_card::Rate;
+use crate::rating::{rate_customer, Clock, Rated};
+use crate::state::State;
+use crate::time::Timestamp;
+use crate::usage::Event;
+use crate::wire::*;
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+
+/// The end of the contract's usage period that holds `now` (its last period's end once it has ended,
+/// `now` itself before it starts).
+fn current_period_end(c: &Contract, now: Timestamp) -> Timestamp {
+    let periods = c.statement_schedule().periods(c.starting_at, c.ending_before, now);
+    periods
+        .iter()
+        .find(|(a, b)| *a <= now && now < *b)
+        .or_else(|| periods.last().filter(|(_, b)| *b <= now))
+        .map_or(now, |(_, b)| *b)
+}
+
+/// What `GET /v1/customers/{id}/invoices` lists: its query string, parsed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InvoiceQuery {
+    /// Invoices whose period starts on or after this.
+    pub starting_on: Option<Timestamp>,
+    /// Invoices whose period ends on or before this; without it, through the end of each contract's
+    /// usage period that holds `now`.
+    pub ending_before: Option<Timestamp>,
+    pub kind: Option<InvoiceType>,
+    pub contract_id: Option<String>,
+}
+
+impl InvoiceQuery {
+    /// Reads `starting_on=...&ending_before=...&type=USAGE&contract_id=...`, percent-decoding each value.
+    pub fn parse(query: &str) -> Result<Self> {
+        let mut q = InvoiceQuery::default();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let v = percent_encoding::percent_decode_str(v)
+                .decode_utf8()
+                .map_err(|_| Error::new(ErrorCode::InvalidBody, k, "not UTF-8 once decoded"))?
+                .into_owned();
+            let time = |v: &str| Timestamp::parse(v).map_err(|m| Error::new(ErrorCode::InvalidBody, k, m));
+            match k {
+                "starting_on" => q.starting_on = Some(time(&v)?),
+                "ending_before" => q.ending_before = Some(time(&v)?),
+                "type" => {
+                    q.kind = Some(match v.to_ascii_uppercase().as_str() {
+                        "USAGE" => InvoiceType::Usage,
+                        "SCHEDULED" => InvoiceType::Scheduled,
+                        _ => {
+                            return Err(Error::new(
+                                ErrorCode::InvalidBody,
+                                "type",
+                                format!("`{v}` is not USAGE or SCHEDULED"),
+                            ))
+                        }
+                    })
+                }
+                "contract_id" => q.contract_id = Some(v),
+                _ => {}
+            }
+        }
+        Ok(q)
+    }
+}
+
+/// A customer's invoices, as previews computed from everything known now.
+pub fn invoices(state: &State, customer_id: &str, q: &InvoiceQuery, now: Timestamp) -> Result<Vec<Invoice>> {
+    customer(state, customer_id)?;
+    let InvoiceQuery {
+        starting_on,
+        ending_before,
+        kind,
+        contract_id,
+    } = q;
+    // Without ending_before, each contract's list runs through the end of its usage period that
+    // contains now, schedules included: rating reaches that far.
+    let cutoffs: IndexMap<&str, Timestamp> = state
+        .contracts
+        .values()
+        .filter(|c| c.customer_id == customer_id)
+        .map(|c| (c.id.as_str(), current_period_end(c, now)))
+        .collect();
+    let horizon = match *ending_before {
+        Some(e) => e.max(now),
+        None => cutoffs.values().copied().fold(now, Timestamp::max),
+    };
+    let rated = rate_customer(
+        state,
+        customer_id,
+        &customer_events(state, customer_id),
+        Clock { now, horizon },
+    )?;
+    let cutoff = |inv: &Invoice| cutoffs.get(inv.contract_id.as_str()).copied().unwrap_or(now);
+    let list: Vec<Invoice> = rated
+        .invoices
+        .into_iter()
+        .filter(|i| starting_on.is_none_or(|s| i.period_start() >= s))
+        .filter(|i| match *ending_before {
+            Some(e) => i.period_end() <= e,
+            None => i.period_end() <= cutoff(i),
+        })
+        .filter(|i| kind.is_none_or(|k| i.kind == k))
+        .filter(|i| contract_id.as_ref().is_none_or(|c| &i.contract_id == c))
+        .collect();
+    Ok(list)
+}
+
+/// The draft usage invoices as if `b.events` were ingested (merged with the stored ones, or in their
+/// place); nothing is stored.
+pub fn preview_events(
+    state: &State,
+    customer_id: &str,
+    b: PreviewEventsRequest,
+    now: Timestamp,
+) -> Result<Vec<Invoice>> {
+    customer(state, customer_id)?;
+    let replace = b.mode.unwrap_or(PreviewMode::Replace) == PreviewMode::Replace;
+    let extra: Vec<Event> = b
+        .events
+        .into_iter()
+        .map(|e| Event {
+            transaction_id: e.transaction_id.unwrap_or_default(),
+            customer_id: e.customer_id.unwrap_or_else(|| customer_id.to_string()),
+            event_type: e.event_type,
+            timestamp: e.timestamp,
+            properties: e.properties,
+        })
+        .collect();
+    crate::usage::validate_values(state, &extra, "events")?;
+    let mut events: Vec<&Event> = if replace {
+        Vec::new()
+    } else {
+        customer_events(state, customer_id)
+    };
+    // As if ingested: an id already stored (merge) or repeated in the preview counts once. Preview
+    // events without an id are each their own and never match another.
+    let stored: std::collections::HashSet<&str> = if replace {
+        Default::default()
+    } else {
+        state.events.iter().map(|e| e.transaction_id.as_str()).collect()
+    };
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for e in extra.iter() {
+        let id = e.transaction_id.as_str();
+        if id.is_empty() {
+            events.push(e);
+            continue;
+        }
+        if !stored.contains(id) && seen.insert(id) {
+            events.push(e);
+        }
+    }
+    let rated = rate_customer(state, customer_id, &events, Clock { now, horizon: now })?;
+    let drafts: Vec<Invoice> = rated
+        .invoices
+        .into_iter()
+        .filter(|i| i.kind == InvoiceType::Usage && i.status == InvoiceStatus::Draft && i.period_start() <= now)
+        .collect();
+    Ok(drafts)
+}
+
+/// Per product, the list and override rate and whether it is entitled, at `b.at` (default now).
+pub fn rate_schedule(state: &State, b: &RateScheduleRequest, now: Timestamp) -> Result<Vec<RateScheduleRow>> {
+    let c = contract_of(state, &b.customer_id, &b.contract_id)?;
+    let at = b.at.unwrap_or(now);
+    let card = c.rate_card_id.as_ref().and_then(|id| state.rate_cards.get(id));
+    let mut rows = Vec::new();
+    for p in state.products.values().filter(|p| p.kind == ProductType::Usage) {
+        // One row per distinct set of pricing group values the card prices this product by.
+        let mut groups: Vec<IndexMap<String, String>> = card
+            .map(|rc| {
+                rc.rates
+                    .iter()
+                    .filter(|r| r.product_id == p.id && r.window().contains(at))
+                    .map(|r| r.pricing_group_values.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if groups.is_empty() {
+            groups.push(IndexMap::new());
+        }
+        groups.dedup();
+        for pgv in groups {
+            let list = card.and_then(|rc| rc.rate_at(&p.id, &pgv, at));
+            let line = LineAt {
+                product: p,
+                pgv: &pgv,
+                at,
+            };
+            let eff = c.pricing().effective_rate(line, list, None);
+            if list.is_none() && eff.is_none() {
+                continue;
+            }
+            let list_price = list.map(Rate::price);
+            let override_rate = eff
+                .as_ref()
+                .filter(|e| Some(&e.price) != list_price.as_ref())
+                .map(|e| PriceView::from(&e.price));
+            let row = RateScheduleRow {
+                product_id: p.id.clone(),
+                product_name: p.name.clone(),
+                product_tags: p.tags.clone(),
+                entitled: eff.is_some(),
+                list_rate: list_price.as_ref().map(PriceView::from),
+                override_rate,
+                pricing_group_values: pgv.clone(),
+                starting_at: list.map(|r| r.starting_at),
+                ending_before: list.and_then(|r| r.ending_before),
+            };
+            rows.push(row);
+        }
+    }
+    Ok(rows)
+}
+
+/// The prepaid and credit balance left at `b.at` (default now), by kind.
+pub fn net_balance(state: &State, b: &NetBalanceRequest, now: Timestamp) -> Result<NetBalance> {
+    customer(state, &b.customer_id)?;
+    let at = b.at.or(b.effective_before).unwrap_or(now);
+    let Rated { ledgers, .. } = rate_customer(
+        state,
+        &b.customer_id,
+        &customer_events(state, &b.customer_id),
+        Clock {
+            now,
+            horizon: at.max(now),
+        },
+    )?;
+    let contract_ids: Vec<&String> = state
+        .contracts
+        .values()
+        .filter(|c| c.customer_id == b.customer_id)
+        .map(|c| &c.id)
+        .collect();
+    let mut by_kind = [Decimal::ZERO; 3];
+    for (ledger, id) in ledgers.iter().zip(contract_ids) {
+        if b.contract_id.as_ref().is_some_and(|c| c != id) {
+            continue;
+        }
+        for (i, kind) in [
+            BalanceKind::PrepaidCommit,
+            BalanceKind::Credit,
+            BalanceKind::PostpaidCommit,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            by_kind[i] = crate::money::add(by_kind[i], ledger.balance_at(at, kind));
+        }
+    }
+    Ok(NetBalance {
+        at,
+        balance: crate::money::add(by_kind[0], by_kind[1]).normalize(),
+        by_type: BalancesByType {
+            PREPAID_COMMIT: by_kind[0].normalize(),
+            CREDIT: by_kind[1].normalize(),
+            POSTPAID_COMMIT: by_kind[2].normalize(),
+        },
+        credit_type: crate::invoice::USD_CENTS,
+    })
+}

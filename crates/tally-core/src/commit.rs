@@ -151,13 +151,9 @@ impl Segment {
             || self.applicable_product_tags.iter().any(|t| tags.contains(t))
     }
 
-    /// How many catalog products the segment applies to: narrower balances are drawn first.
-    pub fn breadth(&self, products: &crate::state::State) -> usize {
-        products
-            .products
-            .values()
-            .filter(|p| self.applies_to(&p.id, &p.tags))
-            .count()
+    /// How many of the catalog's products the segment applies to: narrower balances are drawn first.
+    pub fn breadth<'a>(&self, products: impl IntoIterator<Item = &'a crate::product::Product>) -> usize {
+        products.into_iter().filter(|p| self.applies_to(&p.id, &p.tags)).count()
     }
 }
 

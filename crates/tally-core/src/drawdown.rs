@@ -8,12 +8,19 @@ use crate::contract::Contract;
 use crate::invoice::{Invoice, LineItem, LineType};
 use crate::money::{div, mul, round_cents, sum};
 use crate::overrides::LineAt;
-use crate::rating::Piece;
 use crate::state::State;
 use crate::time::{Timestamp, Window};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
+
+/// A priced piece of a line, kept for draw-down: its exact amount, and per balance (in the ledger's
+/// order) the most that balance may pay on it.
+pub struct Piece {
+    pub total: Decimal,
+    /// `None`: the balance's window holds the whole piece, so it may pay all of it.
+    pub caps: Vec<Option<Decimal>>,
+}
 
 /// What each segment has left and when it was spent.
 #[derive(Debug, Clone)]
@@ -62,7 +69,7 @@ impl Ledger {
         let mut keyed: Vec<(Segment, usize)> = segments
             .into_iter()
             .map(|s| {
-                let n = s.breadth(state);
+                let n = s.breadth(state.products.values());
                 (s, n)
             })
             .collect();

@@ -4,8 +4,8 @@
 
 use crate::error::{Error, Result};
 use crate::metric::{property_decimal, property_text, Aggregation, BillableMetric};
-use crate::state::State;
 use crate::time::Timestamp;
+use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -43,12 +43,11 @@ pub fn validate_events(events: &[Event]) -> Result<()> {
 /// number (a numeric string such as "5" is one) for SUM, MAX and LATEST, a plain value for UNIQUE.
 /// Counted as 0 it would bill a wrong figure in silence. An event without the property is fine: it adds
 /// nothing to that metric. `prefix` is where the list sits in the body (`events` in a preview).
-pub fn validate_values(state: &State, events: &[Event], prefix: &str) -> Result<()> {
+pub fn validate_values(metrics: &IndexMap<String, BillableMetric>, events: &[Event], prefix: &str) -> Result<()> {
     let mut readers: HashMap<&str, Vec<&BillableMetric>> = HashMap::new();
     for (i, e) in events.iter().enumerate() {
         let metrics = readers.entry(e.event_type.as_str()).or_insert_with(|| {
-            state
-                .billable_metrics
+            metrics
                 .values()
                 .filter(|m| m.aggregation_type != Aggregation::Count && m.matches_event_type(&e.event_type))
                 .collect()

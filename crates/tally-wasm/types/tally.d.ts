@@ -249,8 +249,10 @@ export interface PreviewEvent {
 /** `POST /v1/customers/{id}/previewEvents`: `mode` is `replace` (default) or `merge`. */
 export interface PreviewEventsRequest {
   events: PreviewEvent[];
-  mode?: string | null;
+  mode?: AnyCase<PreviewMode> | null;
 }
+
+export type PreviewMode = "REPLACE" | "MERGE";
 
 export interface PriceTier {
   size?: string | null;

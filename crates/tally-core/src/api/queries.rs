@@ -139,7 +139,7 @@ pub fn preview_events(
             properties: e.properties,
         })
         .collect();
-    crate::usage::validate_values(state, &extra, "events")?;
+    crate::usage::validate_values(&state.billable_metrics, &extra, "events")?;
     let mut events: Vec<&Event> = if replace {
         Vec::new()
     } else {

@@ -15,7 +15,7 @@ pub fn ingest(state: &mut State, body: &Value) -> Result<Value> {
 /// A repeated `transaction_id` is counted once; a bad event refuses the whole batch.
 pub fn ingest_events(state: &mut State, events: Vec<Event>) -> Result<Value> {
     validate_events(&events)?;
-    crate::usage::validate_values(state, &events, "")?;
+    crate::usage::validate_values(&state.billable_metrics, &events, "")?;
     let (mut added, mut duplicates) = (0, 0);
     for e in events {
         if state.is_known_transaction(&e.transaction_id) {

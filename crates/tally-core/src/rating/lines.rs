@@ -5,6 +5,7 @@ use super::aggregate::Agg;
 use super::{out_of_range, Feed};
 use crate::commit::Segment;
 use crate::contract::Contract;
+use crate::drawdown::Piece;
 use crate::error::Result;
 use crate::invoice::{LineItem, LineType, TierInfo};
 use crate::metric::property_text;
@@ -139,14 +140,6 @@ fn group_values(keys: &[String], e: &Event) -> Groups {
     keys.iter()
         .filter_map(|k| e.properties.get(k).and_then(property_text).map(|v| (k.clone(), v)))
         .collect()
-}
-
-/// A priced piece of a line, kept for draw-down: its exact amount, and per balance (in the ledger's
-/// order) the most that balance may pay on it.
-pub struct Piece {
-    pub total: Decimal,
-    /// `None`: the balance's window holds the whole piece, so it may pay all of it.
-    pub caps: Vec<Option<Decimal>>,
 }
 
 /// What a balance whose window is `window` may pay on a piece `[a, b)`: all of it when the window holds

@@ -29,7 +29,6 @@ mod assemble;
 mod lines;
 mod route;
 
-pub use lines::Piece;
 pub(crate) use route::claimant;
 
 use crate::contract::Contract;

@@ -2,9 +2,10 @@
 //! invoice schedule; complimentary without one) or promised (postpaid, trued up at its invoice date);
 //! a credit is given. Each has an access schedule: segments of an amount usable in a window.
 
+use crate::calendar::{grid_cell, recurring_boundaries, Frequency};
 use crate::case::api_enum;
 use crate::error::{join_path, Error, Result};
-use crate::schedule::{grid_cell, recurring_boundaries, Frequency, Schedule};
+use crate::schedule::Schedule;
 use crate::time::{Timestamp, Window};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;

@@ -1,11 +1,12 @@
 //! Contracts: a customer's terms. A rate card, a statement cadence, and the commits, credits,
 //! scheduled charges, overrides and usage filters layered on it.
 
+use crate::calendar::UsageStatementSchedule;
 use crate::case::api_enum;
 use crate::commit::{Commit, RecurringCommit, Segment};
 use crate::error::{join_path, Error, Result};
 use crate::overrides::{Override, Prioritization};
-use crate::schedule::{Schedule, UsageStatementSchedule};
+use crate::schedule::Schedule;
 use crate::time::{Timestamp, Window};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -139,8 +140,8 @@ impl Contract {
     }
 
     /// The overrides that price this contract's lines, with its multiplier prioritization.
-    pub fn pricing(&self) -> crate::overrides::Pricing<'_> {
-        crate::overrides::Pricing {
+    pub fn pricing(&self) -> crate::pricing::Pricing<'_> {
+        crate::pricing::Pricing {
             overrides: &self.overrides,
             prioritization: self.prioritization(),
         }

@@ -7,7 +7,7 @@ use crate::commit::{BalanceKind, Segment};
 use crate::contract::Contract;
 use crate::invoice::{Invoice, LineItem, LineType};
 use crate::money::{div, mul, round_cents, sum};
-use crate::overrides::LineAt;
+use crate::pricing::LineAt;
 use crate::state::State;
 use crate::time::{Timestamp, Window};
 use indexmap::IndexMap;

@@ -10,6 +10,7 @@
 mod case;
 
 pub mod api;
+pub mod calendar;
 pub mod commit;
 pub mod contract;
 pub mod customer;
@@ -19,6 +20,7 @@ pub mod invoice;
 pub mod metric;
 pub mod money;
 pub mod overrides;
+pub mod pricing;
 pub mod product;
 pub mod rate_card;
 pub mod rating;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 /// The first and last years a timestamp may fall in. Monthly statements from the earliest to the
-/// latest year are 2,400 periods, which is `schedule::MAX_PERIODS`: no schedule is ever cut short.
+/// latest year are 2,400 periods, which is `calendar::MAX_PERIODS`: no schedule is ever cut short.
 pub const EARLIEST_YEAR: i32 = 2000;
 pub const LATEST_YEAR: i32 = 2199;
 

@@ -7,7 +7,7 @@ use crate::contract::Contract;
 use crate::error::ErrorCode;
 use crate::error::{Error, Result};
 use crate::invoice::{Invoice, InvoiceStatus, InvoiceType};
-use crate::overrides::LineAt;
+use crate::pricing::LineAt;
 use crate::product::ProductType;
 use crate::rate_card::Rate;
 use crate::rating::{rate_customer, Clock, Rated};

@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::invoice::{LineItem, LineType, TierInfo};
 use crate::metric::property_text;
 use crate::money::{add, mul, round_cents, take_overflow, tidy};
-use crate::overrides::LineAt;
+use crate::pricing::LineAt;
 use crate::product::Product;
 use crate::rate_card::{Price, RateCard};
 use crate::state::State;

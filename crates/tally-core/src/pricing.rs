@@ -1,0 +1,238 @@
+//! Pricing a line after overrides: which override applies (they never stack) and what it does to the
+//! list price. Contract OVERWRITE beats contract MULTIPLIER/TIERED; among overwrites the last added
+//! wins; among multipliers LOWEST_MULTIPLIER picks the one that costs the line least and EXPLICIT the
+//! lowest `priority` (ties: last added). A multiplier scales whatever list price is in force, so it
+//! follows later list changes; an overwrite replaces the price outright. Commit-specific overrides price
+//! only what their commit pays for (`Pricing::commit_unit_price`, used by draw-down).
+
+use crate::overrides::{MultiplierTier, Override, OverrideType, Prioritization};
+use crate::product::Product;
+use crate::rate_card::{Price, Rate, Tier};
+use crate::time::Timestamp;
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+
+/// What a product costs on a contract at one instant, after overrides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EffectiveRate {
+    pub price: Price,
+    pub list: Option<Price>,
+}
+
+/// The one MULTIPLIER or TIERED override among `active` that applies. LOWEST_MULTIPLIER: the biggest
+/// discount, judged on money: the one that gives `base` the lowest amount over the quantity band `span`
+/// (units used so far in the period to units used after this line), so a TIERED override is judged on
+/// the units the line really has, not on its first band. EXPLICIT: the lowest `priority`. Ties go to the
+/// last added.
+fn pick_multiplier<'a>(
+    active: &[&'a Override],
+    prioritization: Prioritization,
+    base: &Price,
+    span: (Decimal, Decimal),
+) -> Option<&'a Override> {
+    let candidates = active
+        .iter()
+        .copied()
+        .filter(|o| matches!(o.kind, Some(OverrideType::Multiplier | OverrideType::Tiered)));
+    // `min_by_key` keeps the first of equals, so walk newest first.
+    match prioritization {
+        Prioritization::LowestMultiplier => candidates
+            .rev()
+            .min_by_key(|o| multiplied(o, base).amount(span.0, span.1)),
+        Prioritization::Explicit => candidates.rev().min_by_key(|o| (o.priority.is_none(), o.priority)),
+    }
+}
+
+/// `base` under a MULTIPLIER or TIERED override.
+fn multiplied(o: &Override, base: &Price) -> Price {
+    match o.kind {
+        Some(OverrideType::Tiered) => multiply_bands(base, o.tiers.as_deref().unwrap_or_default()),
+        _ => base.scaled(o.multiplier.unwrap_or(Decimal::ONE)),
+    }
+}
+
+/// A contract's overrides with the rule that picks among its multipliers: what prices its lines.
+#[derive(Debug, Clone, Copy)]
+pub struct Pricing<'a> {
+    pub overrides: &'a [Override],
+    pub prioritization: Prioritization,
+}
+
+/// One line, at one instant: a product's usage with its pricing group values.
+#[derive(Debug, Clone, Copy)]
+pub struct LineAt<'a> {
+    pub product: &'a Product,
+    pub pgv: &'a IndexMap<String, String>,
+    pub at: Timestamp,
+}
+
+impl Pricing<'_> {
+    /// The unit price of usage drawn from `commit_id` when a commit-specific override is in force:
+    /// the last added overwrite, else the multiplier picked by the prioritization, applied to the list
+    /// unit price (`list_unit`; a tiered overwrite gives the price of the same tier). `None`: no such
+    /// override.
+    pub fn commit_unit_price(
+        &self,
+        line: LineAt,
+        commit_id: &str,
+        list_unit: Decimal,
+        tier_level: Option<u32>,
+    ) -> Option<Decimal> {
+        let active: Vec<&Override> = self
+            .overrides
+            .iter()
+            .filter(|o| o.window().contains(line.at) && o.prices_commit(commit_id, line.product, line.pgv))
+            .collect();
+        if let Some(o) = active.iter().rev().find(|o| o.kind == Some(OverrideType::Overwrite)) {
+            return Some(match o.overwrite_price() {
+                Price::Flat(p) => p,
+                Price::Tiered(tiers) => {
+                    let i = tier_level
+                        .map_or(0, |l| l.saturating_sub(1) as usize)
+                        .min(tiers.len().saturating_sub(1));
+                    tiers.get(i).map(|t| t.price).unwrap_or_default()
+                }
+            });
+        }
+        let base = Price::Flat(list_unit);
+        let chosen = pick_multiplier(&active, self.prioritization, &base, (Decimal::ZERO, Decimal::ONE))?;
+        match multiplied(chosen, &base) {
+            Price::Flat(p) => Some(p),
+            Price::Tiered(t) => t.first().map(|t| t.price),
+        }
+    }
+
+    /// The line's price, or `None` when it is not billable (not entitled, or no rate at all). `span`
+    /// is the band of the period's quantity the line covers (used before it, used after it), which
+    /// decides LOWEST_MULTIPLIER; without one, one unit from zero.
+    pub fn effective_rate(
+        &self,
+        line: LineAt,
+        list: Option<&Rate>,
+        span: Option<(Decimal, Decimal)>,
+    ) -> Option<EffectiveRate> {
+        let LineAt { product, pgv, at: t } = line;
+        let prioritization = self.prioritization;
+        let active: Vec<&Override> = self
+            .overrides
+            .iter()
+            .filter(|o| o.window().contains(t) && !o.commit_specific() && o.targets(product, pgv))
+            .collect();
+        let mut entitled = list.is_some_and(|r| r.entitled);
+        for o in &active {
+            if let Some(e) = o.entitled {
+                entitled = e;
+            }
+        }
+        if !entitled {
+            return None;
+        }
+        let list_price = list.map(Rate::price);
+        if let Some(o) = active.iter().rev().find(|o| o.kind == Some(OverrideType::Overwrite)) {
+            return Some(EffectiveRate {
+                price: o.overwrite_price(),
+                list: list_price,
+            });
+        }
+        let base = list_price.clone()?;
+        let span = span.unwrap_or((Decimal::ZERO, Decimal::ONE));
+        let price = match pick_multiplier(&active, prioritization, &base, span) {
+            None => base,
+            Some(o) => multiplied(o, &base),
+        };
+        Some(EffectiveRate {
+            price,
+            list: list_price,
+        })
+    }
+}
+
+/// Applies quantity bands of multipliers to a price, splitting bands where either list changes.
+fn multiply_bands(base: &Price, bands: &[MultiplierTier]) -> Price {
+    let base_tiers = match base {
+        Price::Flat(p) => vec![Tier { size: None, price: *p }],
+        Price::Tiered(t) => t.clone(),
+    };
+    let ends = |sizes: Vec<Option<Decimal>>| -> Vec<Option<Decimal>> {
+        let mut acc = Decimal::ZERO;
+        sizes
+            .into_iter()
+            .map(|s| {
+                s.map(|s| {
+                    acc = crate::money::add(acc, s);
+                    acc
+                })
+            })
+            .collect()
+    };
+    let base_ends = ends(base_tiers.iter().map(|t| t.size).collect());
+    let band_ends = ends(bands.iter().map(|t| t.size).collect());
+    let (mut i, mut j, mut start) = (0, 0, Decimal::ZERO);
+    let mut out = Vec::new();
+    while i < base_tiers.len() && j < bands.len() {
+        let end = match (base_ends[i], band_ends[j]) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        out.push(Tier {
+            size: end.map(|e| e - start),
+            price: crate::money::mul(base_tiers[i].price, bands[j].multiplier),
+        });
+        match end {
+            None => break,
+            Some(e) => {
+                start = e;
+                if base_ends[i] == Some(e) {
+                    i += 1;
+                }
+                if band_ends[j] == Some(e) {
+                    j += 1;
+                }
+            }
+        }
+    }
+    Price::Tiered(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn tiered_multiplier_bands_split_a_tiered_list_price() {
+        // list: first 100 at 10, then 5; override: first 50 at ×1, then ×0.5
+        let base = Price::Tiered(vec![
+            Tier {
+                size: Some(d("100")),
+                price: d("10"),
+            },
+            Tier {
+                size: None,
+                price: d("5"),
+            },
+        ]);
+        let bands = [
+            MultiplierTier {
+                size: Some(d("50")),
+                multiplier: d("1"),
+            },
+            MultiplierTier {
+                size: None,
+                multiplier: d("0.5"),
+            },
+        ];
+        let Price::Tiered(t) = multiply_bands(&base, &bands) else {
+            panic!("tiered")
+        };
+        let got: Vec<(Option<Decimal>, Decimal)> = t.iter().map(|t| (t.size, t.price.normalize())).collect();
+        assert_eq!(
+            got,
+            vec![(Some(d("50")), d("10")), (Some(d("50")), d("5")), (None, d("2.5"))]
+        );
+    }
+}

@@ -11,6 +11,10 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 step "tools"
 bash scripts/tools.sh
 
+step "gates: cargo fmt --check, cargo clippy -D warnings"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets -- -D warnings
+
 step "native: cargo test (core, CLI, scenarios, property tests)"
 cargo test --workspace --exclude tally-app
 

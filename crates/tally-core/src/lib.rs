@@ -7,6 +7,8 @@
 //! the JS binding (`tally-wasm`), the app (`tally-app`) and the command line (`tally-cli`) only carry
 //! calls in and answers out.
 
+#![forbid(unsafe_code)]
+
 mod case;
 
 pub mod api;

@@ -17,6 +17,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 step "native: cargo test (core, CLI, scenarios, property tests)"
 cargo test --workspace --exclude tally-app
+cargo test -p tally-app --bins   # the app's form models, natively
 
 step "wasm: wasm-bindgen-test in headless Chromium"
 cargo test -p tally-wasm --target wasm32-unknown-unknown

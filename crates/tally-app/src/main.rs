@@ -4,6 +4,7 @@
 mod app;
 mod components;
 mod csv;
+mod forms;
 mod pages;
 mod storage;
 mod store;

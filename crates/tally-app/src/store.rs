@@ -104,45 +104,7 @@ pub fn data_list(answer: Result<Value, Error>) -> Vec<Value> {
         .unwrap_or_default()
 }
 
-/// A `<input type="date">` value as the core's RFC 3339 instant (midnight UTC); empty stays empty.
-pub fn date_to_rfc3339(d: &str) -> Option<String> {
-    let d = d.trim();
-    (!d.is_empty()).then(|| {
-        if d.contains('T') {
-            d.to_string()
-        } else {
-            format!("{d}T00:00:00Z")
-        }
-    })
-}
-
-/// Splits "a, b ,c" into trimmed non-empty parts.
-pub fn list(text: &str) -> Vec<String> {
-    text.split(',')
-        .map(|a| a.trim().to_string())
-        .filter(|a| !a.is_empty())
-        .collect()
-}
-
-/// Reads `key=value` lines into a JSON object (custom fields).
-pub fn key_values(text: &str) -> serde_json::Map<String, Value> {
-    text.lines()
-        .filter_map(|l| {
-            l.split_once('=')
-                .map(|(k, v)| (k.trim().to_string(), Value::String(v.trim().to_string())))
-        })
-        .filter(|(k, _)| !k.is_empty())
-        .collect()
-}
-
-/// A number typed in a form, passed to the core as a JSON number when it is one, else as the text
-/// itself so the core names the field it cannot read.
-pub fn number_or_text(text: &str) -> Value {
-    let t = text.trim();
-    serde_json::from_str::<serde_json::Number>(t)
-        .map(Value::Number)
-        .unwrap_or_else(|_| Value::String(t.to_string()))
-}
+pub use crate::forms::{date_to_rfc3339, key_values, list, number_or_text};
 
 /// A form's live validation: the call on a scratch copy of the state once the user has typed.
 pub fn live_error(
@@ -160,8 +122,9 @@ pub fn live_error(
     })
 }
 
-/// The wiring a one-call edit form of an existing contract shares: the core's error as you type, the
-/// calls its what-if previews once touched, and a submit that applies the call and says `saved`.
+/// The wiring every form shares: the core's error as you type (once touched), the calls its what-if
+/// previews (once touched and `ready`, e.g. a contract is chosen), and a submit that applies the call
+/// and hands the answer to `saved`. The body may fail before the core sees it (JSON mode).
 pub struct OneCallForm<F> {
     pub error: Signal<Option<Error>>,
     pub whatif_calls: Signal<Vec<(String, Value)>>,
@@ -170,27 +133,22 @@ pub struct OneCallForm<F> {
 
 pub fn one_call_form(
     call: &'static str,
-    body: impl Fn() -> Value + Clone + Send + Sync + 'static,
-    contract: RwSignal<String>,
+    body: impl Fn() -> Result<Value, String> + Clone + Send + Sync + 'static,
+    ready: impl Fn() -> bool + Send + Sync + 'static,
     touched: RwSignal<bool>,
-    done: RwSignal<Option<String>>,
-    saved: &'static str,
+    saved: impl Fn(&Value) + Clone + 'static,
 ) -> OneCallForm<impl Fn(leptos::ev::SubmitEvent) + Clone + 'static> {
     let s = store();
     let (b1, b2, b3) = (body.clone(), body.clone(), body);
-    let error = live_error(touched, move || vec![(call.to_string(), b1())]);
-    let whatif_calls = Signal::derive(move || {
-        if touched.get() && !contract.get().is_empty() {
-            vec![(call.to_string(), b2())]
-        } else {
-            vec![]
-        }
-    });
+    let calls = move |b: Result<Value, String>| b.map(|b| vec![(call.to_string(), b)]).unwrap_or_default();
+    let error = live_error(touched, move || calls(b1()));
+    let whatif_calls = Signal::derive(move || if touched.get() && ready() { calls(b2()) } else { vec![] });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         touched.set(true);
-        if s.apply_one(call, &b3()).is_ok() {
-            done.set(Some(saved.into()));
+        let Ok(b) = b3() else { return };
+        if let Ok(answer) = s.apply_one(call, &b) {
+            saved(&answer);
             touched.set(false);
         }
     };

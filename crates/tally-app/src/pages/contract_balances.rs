@@ -5,9 +5,8 @@
 use crate::components::field_error::RowError;
 use crate::components::money::hint;
 use crate::components::pickers::{products, Picker};
-use crate::store::{date_to_rfc3339, list, number_or_text};
+use crate::forms::BalanceDraft;
 use leptos::prelude::*;
-use serde_json::{json, Value};
 
 #[derive(Clone, Copy)]
 pub struct BalanceRow {
@@ -40,26 +39,19 @@ impl BalanceRow {
         }
     }
 
-    /// The row's entry in `commits[]` or `credits[]`; its dates default to the contract's.
-    pub fn body(&self, start: &Option<String>, end: &Option<String>) -> Value {
-        let from = date_to_rfc3339(&self.from.get()).or(start.clone());
-        let until = date_to_rfc3339(&self.until.get()).or(end.clone());
-        let amount = number_or_text(&self.amount.get());
-        let mut c = json!({
-            "name": self.name.get(), "product_id": self.product.get(),
-            "access_schedule": { "schedule_items": [{ "amount": amount, "starting_at": from, "ending_before": until }] },
-        });
-        if !self.credit {
-            c["type"] = json!(self.kind.get());
-            if self.invoiced.get() || self.kind.get() == "POSTPAID" {
-                c["invoice_schedule"] =
-                    json!({ "schedule_items": [{ "timestamp": from, "unit_price": amount, "quantity": 1 }] });
-            }
+    /// What the row holds now, as plain data.
+    pub fn draft(&self) -> BalanceDraft {
+        BalanceDraft {
+            credit: self.credit,
+            kind: self.kind.get(),
+            name: self.name.get(),
+            product: self.product.get(),
+            amount: self.amount.get(),
+            from: self.from.get(),
+            until: self.until.get(),
+            invoiced: self.invoiced.get(),
+            tags: self.tags.get(),
         }
-        if !list(&self.tags.get()).is_empty() {
-            c["applicable_product_tags"] = json!(list(&self.tags.get()));
-        }
-        c
     }
 }
 

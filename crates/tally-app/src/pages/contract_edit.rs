@@ -5,11 +5,12 @@
 use crate::components::field_error::{FieldError, FormError};
 use crate::components::pickers::Picker;
 use crate::components::whatif::WhatIf;
+use crate::forms::OverrideDraft;
 use crate::pages::contract_end::EndDateEdit;
 use crate::pages::contract_filter::UsageFilterEdit;
-use crate::store::{date_to_rfc3339, list, live_error, number_or_text, store, JsonMode};
+use crate::store::{one_call_form, store, JsonMode, OneCallForm};
 use leptos::prelude::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const CALL: &str = "POST /v2/contracts/edit";
 
@@ -47,44 +48,32 @@ pub fn ContractEdit(customer: RwSignal<String>) -> impl IntoView {
         })
     });
     let form_body = move || -> Value {
-        let mut o = json!({ "type": kind.get(), "starting_at": date_to_rfc3339(&from.get()).unwrap_or_default() });
-        if let Some(u) = date_to_rfc3339(&until.get()) {
-            o["ending_before"] = json!(u);
+        OverrideDraft {
+            customer: customer.get(),
+            contract: contract.get(),
+            kind: kind.get(),
+            multiplier: multiplier.get(),
+            price: price.get(),
+            product: product.get(),
+            tags: tags.get(),
+            from: from.get(),
+            until: until.get(),
         }
-        if kind.get() == "MULTIPLIER" {
-            o["multiplier"] = number_or_text(&multiplier.get());
-        } else {
-            o["overwrite_rate"] = json!({ "rate_type": "FLAT", "price": number_or_text(&price.get()) });
-        }
-        if !product.get().is_empty() {
-            o["product_id"] = json!(product.get());
-        }
-        if !list(&tags.get()).is_empty() {
-            o["applicable_product_tags"] = json!(list(&tags.get()));
-        }
-        json!({ "customer_id": customer.get(), "contract_id": contract.get(), "add_overrides": [o] })
+        .to_body()
     };
     let body = move || json_mode.body(form_body);
-    let error = live_error(touched, move || {
-        body().map(|b| vec![(CALL.to_string(), b)]).unwrap_or_default()
-    });
-    let whatif_calls = Signal::derive(move || {
-        if touched.get() && !contract.get().is_empty() {
-            body().map(|b| vec![(CALL.to_string(), b)]).unwrap_or_default()
-        } else {
-            vec![]
-        }
-    });
     let toggle_advanced = move |ev: leptos::ev::Event| json_mode.toggle(event_target_checked(&ev), form_body);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        touched.set(true);
-        let Ok(b) = body() else { return };
-        if s.apply_one(CALL, &b).is_ok() {
-            done.set(Some("Saved.".into()));
-            touched.set(false);
-        }
-    };
+    let OneCallForm {
+        error,
+        whatif_calls,
+        submit,
+    } = one_call_form(
+        CALL,
+        body,
+        move || !contract.get().is_empty(),
+        touched,
+        move |_| done.set(Some("Saved.".into())),
+    );
     view! {
         <section class="card">
             <h2>"Edit a contract"</h2>

@@ -38,7 +38,13 @@ pub fn EndDateEdit(customer: RwSignal<String>, contract: RwSignal<String>) -> im
         error,
         whatif_calls,
         submit,
-    } = one_call_form(CALL, body, contract, touched, done, "End date saved.");
+    } = one_call_form(
+        CALL,
+        move || Ok(body()),
+        move || !contract.get().is_empty(),
+        touched,
+        move |_| done.set(Some("End date saved.".into())),
+    );
     view! {
         <section class="subcard end-edit" aria-labelledby="end-edit-heading">
             <h3 id="end-edit-heading">"End date"</h3>

@@ -69,7 +69,13 @@ pub fn UsageFilterEdit(customer: RwSignal<String>, contract: RwSignal<String>) -
         error,
         whatif_calls,
         submit,
-    } = one_call_form(CALL, body, contract, touched, done, "Usage filter saved.");
+    } = one_call_form(
+        CALL,
+        move || Ok(body()),
+        move || !contract.get().is_empty(),
+        touched,
+        move |_| done.set(Some("Usage filter saved.".into())),
+    );
     view! {
         <section class="subcard filter-edit" aria-labelledby="filter-edit-heading">
             <h3 id="filter-edit-heading">"Usage filter schedule"</h3>

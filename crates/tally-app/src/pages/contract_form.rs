@@ -6,16 +6,16 @@ use crate::components::field_error::{FieldError, FormError};
 use crate::components::money::hint;
 use crate::components::pickers::{products, rate_cards, Picker};
 use crate::components::whatif::WhatIf;
+use crate::forms::{ChargeDraft, ContractDraft};
 use crate::pages::contract_balances::{BalanceRow, Balances};
-use crate::store::{date_to_rfc3339, list, live_error, number_or_text, store, JsonMode};
+use crate::store::{one_call_form, JsonMode, OneCallForm};
 use leptos::prelude::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const CALL: &str = "POST /v1/contracts/create";
 
 #[component]
 pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
-    let s = store();
     let name = RwSignal::new(String::new());
     let card = RwSignal::new(String::new());
     let start = RwSignal::new(String::new());
@@ -41,75 +41,51 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
     let done = RwSignal::new(None::<String>);
 
     let form_body = move || -> Value {
-        let (from, until) = (date_to_rfc3339(&start.get()), date_to_rfc3339(&end.get()));
-        let mut b = json!({ "customer_id": customer.get(), "starting_at": from.clone().unwrap_or_default(),
-            "usage_statement_schedule": { "frequency": frequency.get(), "day": day.get() } });
-        if !name.get().trim().is_empty() {
-            b["name"] = json!(name.get().trim());
+        ContractDraft {
+            customer: customer.get(),
+            name: name.get(),
+            rate_card: card.get(),
+            start: start.get(),
+            end: end.get(),
+            frequency: frequency.get(),
+            day: day.get(),
+            commits: commits.get().iter().map(BalanceRow::draft).collect(),
+            credits: credits.get().iter().map(BalanceRow::draft).collect(),
+            charge: charge_on.get().then(|| ChargeDraft {
+                name: charge_name.get(),
+                product: charge_product.get(),
+                amount: charge_amount.get(),
+                frequency: charge_freq.get(),
+            }),
+            multiplier: override_on.get().then(|| (multiplier.get(), override_tags.get())),
+            filter_key: filter_key.get(),
+            filter_values: filter_values.get(),
+            consolidate: consolidate.get(),
         }
-        if !card.get().is_empty() {
-            b["rate_card_id"] = json!(card.get());
-        }
-        if let Some(u) = &until {
-            b["ending_before"] = json!(u);
-        }
-        let cs: Vec<Value> = commits.get().iter().map(|c| c.body(&from, &until)).collect();
-        if !cs.is_empty() {
-            b["commits"] = json!(cs);
-        }
-        let cr: Vec<Value> = credits.get().iter().map(|c| c.body(&from, &until)).collect();
-        if !cr.is_empty() {
-            b["credits"] = json!(cr);
-        }
-        if charge_on.get() {
-            b["scheduled_charges"] = json!([{ "name": charge_name.get(), "product_id": charge_product.get(), "schedule": { "recurring_schedule": {
-                "starting_at": from, "ending_before": until, "frequency": charge_freq.get(), "unit_price": number_or_text(&charge_amount.get()), "quantity": 1, "amount_distribution": "EACH" } } }]);
-        }
-        if override_on.get() {
-            b["overrides"] = json!([{ "starting_at": from, "type": "MULTIPLIER", "multiplier": number_or_text(&multiplier.get()), "applicable_product_tags": list(&override_tags.get()) }]);
-        }
-        if !filter_key.get().trim().is_empty() {
-            b["usage_filter"] =
-                json!({ "group_key": filter_key.get().trim(), "group_values": list(&filter_values.get()) });
-        }
-        if consolidate.get() {
-            b["scheduled_charges_on_usage_invoices"] = json!("ALL");
-        }
-        b
+        .to_body()
     };
     let body = move || json_mode.body(form_body);
-    let error = live_error(touched, move || {
-        body().map(|b| vec![(CALL.to_string(), b)]).unwrap_or_default()
-    });
     let json_error = move || if advanced.get() { body().err() } else { None };
-    let whatif_calls = Signal::derive(move || {
-        if touched.get() {
-            body().map(|b| vec![(CALL.to_string(), b)]).unwrap_or_default()
-        } else {
-            vec![]
-        }
-    });
     let toggle_advanced = move |ev: leptos::ev::Event| json_mode.toggle(event_target_checked(&ev), form_body);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        touched.set(true);
-        let Ok(b) = body() else { return };
-        if let Ok(answer) = s.apply_one(CALL, &b) {
-            done.set(Some(format!(
-                "Created contract {}",
-                answer["data"]["id"].as_str().unwrap_or_default()
-            )));
-            commits.set(vec![]);
-            credits.set(vec![]);
-            for f in [name, start, end] {
-                f.set(String::new());
-            }
-            charge_on.set(false);
-            override_on.set(false);
-            advanced.set(false);
-            touched.set(false);
+    let saved = move |answer: &Value| {
+        done.set(Some(format!(
+            "Created contract {}",
+            answer["data"]["id"].as_str().unwrap_or_default()
+        )));
+        commits.set(vec![]);
+        credits.set(vec![]);
+        for f in [name, start, end] {
+            f.set(String::new());
         }
+        charge_on.set(false);
+        override_on.set(false);
+        advanced.set(false);
     };
+    let OneCallForm {
+        error,
+        whatif_calls,
+        submit,
+    } = one_call_form(CALL, body, || true, touched, saved);
     const ALL: &[&str] = &[
         "customer_id",
         "name",

@@ -1,0 +1,295 @@
+//! Form models: what a form holds, as plain data, and the request body it makes (`to_body`). The
+//! components only copy their fields in; the core validates the body. Pure, so tested natively.
+
+use serde_json::{json, Value};
+
+/// A `<input type="date">` value as the core's RFC 3339 instant (midnight UTC); empty stays empty.
+pub fn date_to_rfc3339(d: &str) -> Option<String> {
+    let d = d.trim();
+    (!d.is_empty()).then(|| {
+        if d.contains('T') {
+            d.to_string()
+        } else {
+            format!("{d}T00:00:00Z")
+        }
+    })
+}
+
+/// Splits "a, b ,c" into trimmed non-empty parts.
+pub fn list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty())
+        .collect()
+}
+
+/// Reads `key=value` lines into a JSON object (custom fields).
+pub fn key_values(text: &str) -> serde_json::Map<String, Value> {
+    text.lines()
+        .filter_map(|l| {
+            l.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), Value::String(v.trim().to_string())))
+        })
+        .filter(|(k, _)| !k.is_empty())
+        .collect()
+}
+
+/// A number typed in a form, passed to the core as a JSON number when it is one, else as the text
+/// itself so the core names the field it cannot read.
+pub fn number_or_text(text: &str) -> Value {
+    let t = text.trim();
+    serde_json::from_str::<serde_json::Number>(t)
+        .map(Value::Number)
+        .unwrap_or_else(|_| Value::String(t.to_string()))
+}
+
+/// A commit or credit row of the new-contract form.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BalanceDraft {
+    /// A credit (`credits[]`) rather than a commit (`commits[]`).
+    pub credit: bool,
+    /// PREPAID or POSTPAID (commits only).
+    pub kind: String,
+    pub name: String,
+    pub product: String,
+    pub amount: String,
+    pub from: String,
+    pub until: String,
+    /// A prepaid commit that is bought (invoiced on its start) rather than given.
+    pub invoiced: bool,
+    pub tags: String,
+}
+
+impl BalanceDraft {
+    /// The row's entry in `commits[]` or `credits[]`; its dates default to the contract's.
+    pub fn to_body(&self, start: &Option<String>, end: &Option<String>) -> Value {
+        let from = date_to_rfc3339(&self.from).or(start.clone());
+        let until = date_to_rfc3339(&self.until).or(end.clone());
+        let amount = number_or_text(&self.amount);
+        let mut c = json!({
+            "name": self.name, "product_id": self.product,
+            "access_schedule": { "schedule_items": [{ "amount": amount, "starting_at": from, "ending_before": until }] },
+        });
+        if !self.credit {
+            c["type"] = json!(self.kind);
+            // A postpaid commit is always invoiced: its true-up.
+            if self.invoiced || self.kind == "POSTPAID" {
+                c["invoice_schedule"] =
+                    json!({ "schedule_items": [{ "timestamp": from, "unit_price": amount, "quantity": 1 }] });
+            }
+        }
+        if !list(&self.tags).is_empty() {
+            c["applicable_product_tags"] = json!(list(&self.tags));
+        }
+        c
+    }
+}
+
+/// The recurring scheduled charge of the new-contract form.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChargeDraft {
+    pub name: String,
+    pub product: String,
+    pub amount: String,
+    pub frequency: String,
+}
+
+/// The new-contract form (`POST /v1/contracts/create`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ContractDraft {
+    pub customer: String,
+    pub name: String,
+    pub rate_card: String,
+    pub start: String,
+    pub end: String,
+    pub frequency: String,
+    pub day: String,
+    pub commits: Vec<BalanceDraft>,
+    pub credits: Vec<BalanceDraft>,
+    pub charge: Option<ChargeDraft>,
+    /// A multiplier override from the start: (multiplier, product tags).
+    pub multiplier: Option<(String, String)>,
+    pub filter_key: String,
+    pub filter_values: String,
+    pub consolidate: bool,
+}
+
+impl ContractDraft {
+    pub fn to_body(&self) -> Value {
+        let (from, until) = (date_to_rfc3339(&self.start), date_to_rfc3339(&self.end));
+        let mut b = json!({ "customer_id": self.customer, "starting_at": from.clone().unwrap_or_default(),
+            "usage_statement_schedule": { "frequency": self.frequency, "day": self.day } });
+        if !self.name.trim().is_empty() {
+            b["name"] = json!(self.name.trim());
+        }
+        if !self.rate_card.is_empty() {
+            b["rate_card_id"] = json!(self.rate_card);
+        }
+        if let Some(u) = &until {
+            b["ending_before"] = json!(u);
+        }
+        for (field, rows) in [("commits", &self.commits), ("credits", &self.credits)] {
+            if !rows.is_empty() {
+                b[field] = rows.iter().map(|c| c.to_body(&from, &until)).collect();
+            }
+        }
+        if let Some(c) = &self.charge {
+            b["scheduled_charges"] = json!([{ "name": c.name, "product_id": c.product, "schedule": { "recurring_schedule": {
+                "starting_at": from, "ending_before": until, "frequency": c.frequency, "unit_price": number_or_text(&c.amount),
+                "quantity": 1, "amount_distribution": "EACH" } } }]);
+        }
+        if let Some((m, tags)) = &self.multiplier {
+            b["overrides"] = json!([{ "starting_at": from, "type": "MULTIPLIER", "multiplier": number_or_text(m),
+                "applicable_product_tags": list(tags) }]);
+        }
+        if !self.filter_key.trim().is_empty() {
+            b["usage_filter"] =
+                json!({ "group_key": self.filter_key.trim(), "group_values": list(&self.filter_values) });
+        }
+        if self.consolidate {
+            b["scheduled_charges_on_usage_invoices"] = json!("ALL");
+        }
+        b
+    }
+}
+
+/// The add-an-override form of an existing contract (`POST /v2/contracts/edit`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OverrideDraft {
+    pub customer: String,
+    pub contract: String,
+    /// MULTIPLIER or OVERWRITE (a flat price).
+    pub kind: String,
+    pub multiplier: String,
+    pub price: String,
+    pub product: String,
+    pub tags: String,
+    pub from: String,
+    pub until: String,
+}
+
+impl OverrideDraft {
+    pub fn to_body(&self) -> Value {
+        let mut o = json!({ "type": self.kind, "starting_at": date_to_rfc3339(&self.from).unwrap_or_default() });
+        if let Some(u) = date_to_rfc3339(&self.until) {
+            o["ending_before"] = json!(u);
+        }
+        if self.kind == "MULTIPLIER" {
+            o["multiplier"] = number_or_text(&self.multiplier);
+        } else {
+            o["overwrite_rate"] = json!({ "rate_type": "FLAT", "price": number_or_text(&self.price) });
+        }
+        if !self.product.is_empty() {
+            o["product_id"] = json!(self.product);
+        }
+        if !list(&self.tags).is_empty() {
+            o["applicable_product_tags"] = json!(list(&self.tags));
+        }
+        json!({ "customer_id": self.customer, "contract_id": self.contract, "add_overrides": [o] })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commit(kind: &str, invoiced: bool) -> BalanceDraft {
+        BalanceDraft {
+            kind: kind.into(),
+            name: "Commit 1".into(),
+            product: "f".into(),
+            amount: "5000".into(),
+            invoiced,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_contract_draft_makes_the_create_body_with_balances_on_the_contract_dates() {
+        let draft = ContractDraft {
+            customer: "c".into(),
+            name: "  2025 terms ".into(),
+            rate_card: "rc".into(),
+            start: "2025-01-01".into(),
+            end: "2026-01-01".into(),
+            frequency: "MONTHLY".into(),
+            day: "FIRST_OF_MONTH".into(),
+            commits: vec![commit("PREPAID", true), commit("POSTPAID", false)],
+            credits: vec![BalanceDraft {
+                credit: true,
+                amount: "12.5".into(),
+                tags: "cloud, ai".into(),
+                ..Default::default()
+            }],
+            consolidate: true,
+            ..Default::default()
+        };
+        let b = draft.to_body();
+        assert_eq!(b["name"], "2025 terms");
+        assert_eq!(b["ending_before"], "2026-01-01T00:00:00Z");
+        let item = &b["commits"][0]["access_schedule"]["schedule_items"][0];
+        assert_eq!(
+            item["starting_at"], "2025-01-01T00:00:00Z",
+            "a row without dates takes the contract's"
+        );
+        assert_eq!(item["amount"], json!(5000));
+        assert_eq!(
+            b["commits"][0]["invoice_schedule"]["schedule_items"][0]["unit_price"],
+            json!(5000)
+        );
+        // A postpaid commit is invoiced even when the box is unticked; a credit never has a type.
+        assert!(b["commits"][1]["invoice_schedule"].is_object());
+        assert!(b["credits"][0].get("type").is_none());
+        assert!(b["credits"][0].get("invoice_schedule").is_none());
+        assert_eq!(b["credits"][0]["applicable_product_tags"], json!(["cloud", "ai"]));
+        assert_eq!(b["scheduled_charges_on_usage_invoices"], "ALL");
+        assert!(b.get("overrides").is_none() && b.get("usage_filter").is_none());
+    }
+
+    #[test]
+    fn what_is_not_a_number_reaches_the_core_as_text_so_it_names_the_field() {
+        // A number keeps the digits as typed (serde_json's arbitrary precision): never a float.
+        assert!(matches!(number_or_text(" 12.50 "), Value::Number(n) if n.to_string() == "12.50"));
+        assert_eq!(number_or_text("12,50"), json!("12,50"));
+        let b = ContractDraft {
+            multiplier: Some(("x".into(), "".into())),
+            ..Default::default()
+        }
+        .to_body();
+        assert_eq!(b["overrides"][0]["multiplier"], "x");
+        assert_eq!(b["starting_at"], "", "no start: the core says starting_at is missing");
+    }
+
+    #[test]
+    fn an_override_draft_makes_the_edit_body() {
+        let mut d = OverrideDraft {
+            customer: "c".into(),
+            contract: "k".into(),
+            kind: "MULTIPLIER".into(),
+            multiplier: "0.9".into(),
+            price: "7".into(),
+            tags: "cloud".into(),
+            from: "2025-02-01".into(),
+            ..Default::default()
+        };
+        let o = &d.to_body()["add_overrides"][0];
+        assert_eq!(o["multiplier"], json!(0.9));
+        assert!(o.get("overwrite_rate").is_none() && o.get("ending_before").is_none());
+        d.kind = "OVERWRITE".into();
+        d.product = "p".into();
+        d.until = "2025-03-01".into();
+        let o = &d.to_body()["add_overrides"][0];
+        assert_eq!(o["overwrite_rate"], json!({"rate_type": "FLAT", "price": 7}));
+        assert_eq!(o["product_id"], "p");
+        assert_eq!(o["ending_before"], "2025-03-01T00:00:00Z");
+    }
+
+    #[test]
+    fn dates_lists_and_custom_fields_read_as_typed() {
+        assert_eq!(date_to_rfc3339(" "), None);
+        assert_eq!(date_to_rfc3339("2025-01-31").as_deref(), Some("2025-01-31T00:00:00Z"));
+        assert_eq!(list(" US, ,EU "), vec!["US", "EU"]);
+        let kv = key_values("tier = gold\n=x\nnope\nseg=ent");
+        assert_eq!(Value::Object(kv), json!({"tier": "gold", "seg": "ent"}));
+    }
+}

@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 api_enum!(CommitType { Prepaid = "PREPAID", Postpaid = "POSTPAID" });
 api_enum!(Proration { None = "NONE", First = "FIRST", Last = "LAST", FirstAndLast = "FIRST_AND_LAST" });
 api_enum!(DurationUnit { Periods = "PERIODS" });
+// Without a rate's `commit_rate` (refused until supported) both price draw-down at the rate itself.
+api_enum!(CommitRateType { CommitRate = "COMMIT_RATE", ListRate = "LIST_RATE" });
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -53,7 +55,7 @@ pub struct Commit {
     #[serde(default)]
     pub priority: Option<Decimal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rate_type: Option<String>,
+    pub rate_type: Option<CommitRateType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(default)]
@@ -185,15 +187,6 @@ impl Commit {
             self.access_schedule.credit_type_id.as_deref(),
             &at("access_schedule.credit_type_id"),
         )?;
-        // Without a rate's commit_rate (refused until supported), both ways of pricing draw-down agree.
-        if let Some(t) = &self.rate_type {
-            if !["COMMIT_RATE", "LIST_RATE"].contains(&t.to_ascii_uppercase().as_str()) {
-                return Err(Error::invalid(
-                    at("rate_type"),
-                    format!("`{t}` is not COMMIT_RATE or LIST_RATE"),
-                ));
-            }
-        }
         let items = &self.access_schedule.schedule_items;
         if items.is_empty() {
             return Err(Error::invalid(

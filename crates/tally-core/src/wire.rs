@@ -178,7 +178,7 @@ pub struct UpdateName {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Deserialize)]
 pub struct SetCustomFields {
-    pub entity: String,
+    pub entity: EntityKind,
     pub entity_id: String,
     pub custom_fields: IndexMap<String, String>,
 }
@@ -190,3 +190,5 @@ pub struct AddRates {
     pub rate_card_id: String,
     pub rates: Vec<crate::rate_card::Rate>,
 }
+
+crate::case::api_enum!(EntityKind { Customer = "CUSTOMER", Contract = "CONTRACT" });

@@ -61,7 +61,7 @@ export interface Commit {
   applicable_product_ids?: string[];
   applicable_product_tags?: string[];
   priority?: Decimal | null;
-  rate_type?: string | null;
+  rate_type?: AnyCase<CommitRateType> | null;
   description?: string | null;
   custom_fields?: Record<string, string>;
 }
@@ -70,6 +70,8 @@ export interface CommitDuration {
   value: number;
   unit?: AnyCase<DurationUnit> | null;
 }
+
+export type CommitRateType = "COMMIT_RATE" | "LIST_RATE";
 
 export type CommitType = "PREPAID" | "POSTPAID";
 
@@ -131,6 +133,8 @@ export interface Customer {
 }
 
 export type DurationUnit = "PERIODS";
+
+export type EntityKind = "CUSTOMER" | "CONTRACT";
 
 export interface Event {
   transaction_id: string;
@@ -414,7 +418,7 @@ export interface ScheduledCharge {
 
 /** `POST /v1/customFields/setValues`: `entity` is `customer` or `contract`. */
 export interface SetCustomFields {
-  entity: string;
+  entity: AnyCase<EntityKind>;
   entity_id: string;
   custom_fields: Record<string, string>;
 }

@@ -6,6 +6,7 @@ use crate::components::pickers::{metrics, products, rate_cards, Picker};
 use crate::store::{date_to_rfc3339, list, live_error, number_or_text, store};
 use leptos::prelude::*;
 use serde_json::{json, Value};
+use tally_core::metric::Aggregation;
 
 #[component]
 pub fn Catalog() -> impl IntoView {
@@ -83,7 +84,7 @@ fn Metrics() -> impl IntoView {
                     <FieldError error paths=&["event_type_filter"] />
                     <label for="metric-agg">"Aggregation"</label>
                     <select id="metric-agg" on:change=move |ev| aggregation.set(event_target_value(&ev))>
-                        {["SUM", "COUNT", "MAX", "UNIQUE"].map(|a| view! { <option value=a prop:selected=move || aggregation.get() == a>{a}</option> })}
+                        {Aggregation::ALL.iter().map(|&a| view! { <option value=a prop:selected=move || aggregation.get() == a>{a}</option> }).collect_view()}
                     </select>
                     <FieldError error paths=&["aggregation_type"] />
                     <label for="metric-key">"Aggregation key (property)"</label>

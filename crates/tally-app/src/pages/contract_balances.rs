@@ -7,6 +7,7 @@ use crate::components::money::hint;
 use crate::components::pickers::{products, Picker};
 use crate::forms::BalanceDraft;
 use leptos::prelude::*;
+use tally_core::commit::CommitType;
 
 #[derive(Clone, Copy)]
 pub struct BalanceRow {
@@ -102,8 +103,7 @@ fn BalanceFields(
         view! {
             <div><label for=id("kind")>{label("type")}</label>
                 <select id=id("kind") on:change=move |ev| c.kind.set(event_target_value(&ev))>
-                    <option value="PREPAID" prop:selected=move || c.kind.get() == "PREPAID">"prepaid"</option>
-                    <option value="POSTPAID" prop:selected=move || c.kind.get() == "POSTPAID">"postpaid"</option>
+                    {CommitType::ALL.iter().map(|&k| view! { <option value=k prop:selected=move || c.kind.get() == k>{k.to_lowercase()}</option> }).collect_view()}
                 </select></div>
         }
     });

@@ -11,6 +11,7 @@ use crate::pages::contract_balances::{BalanceRow, Balances};
 use crate::store::{one_call_form, JsonMode, OneCallForm};
 use leptos::prelude::*;
 use serde_json::Value;
+use tally_core::calendar::Frequency;
 
 const CALL: &str = "POST /v1/contracts/create";
 
@@ -135,7 +136,7 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
                         <div>
                             <label for="contract-frequency">"Usage statements"</label>
                             <select id="contract-frequency" on:change=move |ev| frequency.set(event_target_value(&ev))>
-                                {["MONTHLY", "QUARTERLY", "ANNUAL"].map(|f| view! { <option value=f prop:selected=move || frequency.get() == f>{f.to_lowercase()}</option> })}
+                                {Frequency::ALL.iter().map(|&f| view! { <option value=f prop:selected=move || frequency.get() == f>{f.to_lowercase().replace('_', "-")}</option> }).collect_view()}
                             </select>
                         </div>
                         <div>
@@ -161,7 +162,7 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
                                 <div><label for="charge-amount">"Charge amount each time (cents)" <span class="muted">{move || hint(&charge_amount.get())}</span></label><input id="charge-amount" inputmode="decimal" bind:value=charge_amount /></div>
                                 <div><label for="charge-frequency">"Charge frequency"</label>
                                     <select id="charge-frequency" on:change=move |ev| charge_freq.set(event_target_value(&ev))>
-                                        {["MONTHLY", "QUARTERLY", "SEMI_ANNUAL", "ANNUAL"].map(|f| view! { <option value=f prop:selected=move || charge_freq.get() == f>{f.to_lowercase().replace('_', "-")}</option> })}
+                                        {Frequency::ALL.iter().map(|&f| view! { <option value=f prop:selected=move || charge_freq.get() == f>{f.to_lowercase().replace('_', "-")}</option> }).collect_view()}
                                     </select></div>
                             </div>
                             <FieldError error paths=&["scheduled_charges"] />

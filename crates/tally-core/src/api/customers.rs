@@ -4,7 +4,7 @@ use super::{answer, created, customer};
 use crate::customer::{validate_aliases, Customer, SetIngestAliases};
 use crate::error::{parse, Error, Result};
 use crate::state::State;
-use crate::wire::{Created, SetCustomFields, UpdateName};
+use crate::wire::{Created, EntityKind, SetCustomFields, UpdateName};
 use serde_json::{json, Value};
 
 /// Refuses aliases another customer already answers to.
@@ -66,18 +66,12 @@ pub fn update_name(state: &mut State, id: &str, body: &Value) -> Result<Value> {
 /// Merges custom field values into a customer's or a contract's; an empty value removes the key.
 pub fn set_custom_fields(state: &mut State, body: &Value) -> Result<Value> {
     let b: SetCustomFields = parse(body)?;
-    let fields = match b.entity.to_ascii_lowercase().as_str() {
-        "customer" => state.customers.get_mut(&b.entity_id).map(|c| &mut c.custom_fields),
-        "contract" => state.contracts.get_mut(&b.entity_id).map(|c| &mut c.custom_fields),
-        other => {
-            return Err(Error::invalid(
-                "entity",
-                format!("`{other}` is not customer or contract"),
-            ))
-        }
+    let fields = match b.entity {
+        EntityKind::Customer => state.customers.get_mut(&b.entity_id).map(|c| &mut c.custom_fields),
+        EntityKind::Contract => state.contracts.get_mut(&b.entity_id).map(|c| &mut c.custom_fields),
     };
-    let fields =
-        fields.ok_or_else(|| Error::not_found("entity_id", format!("no {} with id `{}`", b.entity, b.entity_id)))?;
+    let what = b.entity.as_str().to_ascii_lowercase();
+    let fields = fields.ok_or_else(|| Error::not_found("entity_id", format!("no {what} with id `{}`", b.entity_id)))?;
     for (k, v) in b.custom_fields {
         if v.is_empty() {
             fields.shift_remove(&k);

@@ -5,6 +5,7 @@
 use crate::calendar::{grid_cell, recurring_boundaries, Frequency};
 use crate::case::api_enum;
 use crate::error::{join_path, Error, Result};
+use crate::money::{Checked, Money};
 use crate::schedule::Schedule;
 use crate::time::{Timestamp, Window};
 use indexmap::IndexMap;
@@ -73,8 +74,8 @@ pub struct UnitAmount {
 }
 
 impl UnitAmount {
-    pub fn total(&self) -> Decimal {
-        crate::money::mul(self.unit_price, self.quantity.unwrap_or(Decimal::ONE))
+    pub fn total(&self) -> Checked<Money> {
+        Money::of(self.quantity.unwrap_or(Decimal::ONE), self.unit_price)
     }
 }
 
@@ -134,7 +135,7 @@ pub struct Segment {
     pub product_id: String,
     pub name: String,
     pub kind: BalanceKind,
-    pub amount: Decimal,
+    pub amount: Money,
     pub window: Window,
     pub priority: Option<Decimal>,
     /// Credits and complimentary commits cost the customer nothing; they are used before paid ones.
@@ -226,8 +227,9 @@ impl Commit {
                     "a POSTPAID commit's invoice schedule has exactly one item",
                 ));
             }
-            let access = crate::money::sum(items.iter().map(|i| i.amount));
-            if s.total(Timestamp(chrono::DateTime::<chrono::Utc>::MAX_UTC)) != crate::money::round_cents(access) {
+            let access = Money::sum(items.iter().map(|i| Money::cents(i.amount)));
+            let invoiced = s.total(Timestamp(chrono::DateTime::<chrono::Utc>::MAX_UTC));
+            if access.is_err() || invoiced != access.map(Money::rounded) {
                 return Err(Error::invalid(
                     at("invoice_schedule.schedule_items[0]"),
                     "a POSTPAID commit's invoice amount must equal its access amount",
@@ -251,7 +253,7 @@ impl Commit {
                 product_id: self.product_id.clone(),
                 name: self.display_name(),
                 kind: self.balance_kind(),
-                amount: it.amount,
+                amount: Money::cents(it.amount),
                 window: Window {
                     start: it.starting_at,
                     end: Some(it.ending_before),
@@ -282,6 +284,18 @@ impl RecurringCommit {
         )?;
         if let Some(a) = &self.invoice_amount {
             crate::invoice::check_credit_type(a.credit_type_id.as_deref(), &at("invoice_amount.credit_type_id"))?;
+        }
+        if self.access_amount.total().is_err() {
+            return Err(Error::invalid(
+                at("access_amount.quantity"),
+                "unit_price × quantity is beyond what Tally can represent (about 7.9e28 cents)",
+            ));
+        }
+        if self.invoice_amount.as_ref().is_some_and(|a| a.total().is_err()) {
+            return Err(Error::invalid(
+                at("invoice_amount.quantity"),
+                "unit_price × quantity is beyond what Tally can represent (about 7.9e28 cents)",
+            ));
         }
         if self.access_amount.unit_price < Decimal::ZERO
             || self.access_amount.quantity.is_some_and(|q| q < Decimal::ZERO)

@@ -227,7 +227,7 @@ impl Contract {
     }
 
     /// All balances on the contract, as draw-down segments, through `horizon` for open-ended ones.
-    pub fn segments(&self, horizon: Timestamp) -> Vec<Segment> {
+    pub fn segments(&self, horizon: Timestamp) -> crate::money::Checked<Vec<Segment>> {
         let mut out = Vec::new();
         let mut ordinal = 0;
         for c in self.commits.iter().chain(&self.credits) {
@@ -241,7 +241,7 @@ impl Contract {
                 let duration = rc.commit_duration.as_ref().map(|d| d.value as i64).unwrap_or(1);
                 let step = rc.recurrence_frequency.map(|f| f.months()).unwrap_or(months);
                 for (a, b, fraction) in rc.periods(anchor, months, self.ending_before, horizon) {
-                    let amount = crate::money::mul(rc.access_amount.total(), fraction);
+                    let amount = rc.access_amount.total()?.times(fraction)?;
                     let end = if duration == 1 {
                         b
                     } else {
@@ -263,7 +263,11 @@ impl Contract {
                             end: Some(end),
                         },
                         priority: rc.priority,
-                        free: credit || rc.invoice_amount.as_ref().is_none_or(|a| a.total().is_zero()),
+                        free: credit
+                            || rc
+                                .invoice_amount
+                                .as_ref()
+                                .is_none_or(|a| a.total().is_ok_and(|t| t.is_zero())),
                         applicable_product_ids: rc.applicable_product_ids.clone(),
                         applicable_product_tags: rc.applicable_product_tags.clone(),
                         ordinal,
@@ -273,7 +277,7 @@ impl Contract {
                 ordinal += 1;
             }
         }
-        out
+        Ok(out)
     }
 }
 

@@ -6,7 +6,7 @@
 use crate::commit::{BalanceKind, Segment};
 use crate::contract::Contract;
 use crate::invoice::{Invoice, LineItem, LineType};
-use crate::money::{div, mul, round_cents, sum};
+use crate::money::{Checked, Money};
 use crate::pricing::LineAt;
 use crate::state::State;
 use crate::time::{Timestamp, Window};
@@ -17,22 +17,22 @@ use std::cmp::Ordering;
 /// A priced piece of a line, kept for draw-down: its exact amount, and per balance (in the ledger's
 /// order) the most that balance may pay on it.
 pub struct Piece {
-    pub total: Decimal,
+    pub total: Money,
     /// `None`: the balance's window holds the whole piece, so it may pay all of it.
-    pub caps: Vec<Option<Decimal>>,
+    pub caps: Vec<Option<Money>>,
 }
 
 /// What each segment has left and when it was spent.
 #[derive(Debug, Clone)]
 pub struct Ledger {
     pub segments: Vec<Segment>,
-    pub remaining: Vec<Decimal>,
+    pub remaining: Vec<Money>,
     /// Per segment: (start of the line drawn on, amount).
-    pub draws: Vec<Vec<(Timestamp, Decimal)>>,
+    pub draws: Vec<Vec<(Timestamp, Money)>>,
     /// Segments whose leftover has already rolled into the next one.
     rolled: Vec<bool>,
     /// Per priced piece of usage: what balances have paid on it so far.
-    paid: std::collections::HashMap<usize, Decimal>,
+    paid: std::collections::HashMap<usize, Money>,
 }
 
 /// Order between balances: prepaid commits and credits before postpaid commits; lower priority;
@@ -89,7 +89,7 @@ impl Ledger {
 
     /// Carries `rollover_fraction` of what recurring balances ended by `t` left into the next balance
     /// of the same recurring commit or credit. Without a fraction nothing carries over: it expires.
-    fn roll_over(&mut self, t: Timestamp) {
+    fn roll_over(&mut self, t: Timestamp) -> Checked<()> {
         for i in 0..self.segments.len() {
             let s = &self.segments[i];
             let (Some(f), Some(end)) = (s.rollover_fraction, s.window.end) else {
@@ -105,42 +105,56 @@ impl Ledger {
                 })
                 .min_by_key(|&j| self.segments[j].window.start);
             if let Some(j) = next {
-                let carried = mul(self.remaining[i], f);
-                self.segments[j].amount = crate::money::add(self.segments[j].amount, carried);
-                self.remaining[j] = crate::money::add(self.remaining[j], carried);
+                let carried = self.remaining[i].times(f)?;
+                self.segments[j].amount = self.segments[j].amount.plus(carried)?;
+                self.remaining[j] = self.remaining[j].plus(carried)?;
             }
         }
+        Ok(())
     }
 
     /// What a commit's balances paid for, as the invoices show it: the sum of its covered line totals.
     /// A true-up bills against this figure so that a reader can check it from the invoices alone.
-    pub fn consumed(&self, commit_id: &str) -> Decimal {
-        self.segments
-            .iter()
-            .zip(&self.draws)
-            .filter(|(s, _)| s.commit_id == commit_id)
-            .flat_map(|(_, d)| d.iter().map(|(_, amount)| round_cents(*amount)))
-            .fold(Decimal::ZERO, crate::money::add)
+    pub fn consumed(&self, commit_id: &str) -> Checked<Money> {
+        Money::sum(
+            self.segments
+                .iter()
+                .zip(&self.draws)
+                .filter(|(s, _)| s.commit_id == commit_id)
+                .flat_map(|(_, d)| d.iter().map(|(_, amount)| amount.rounded())),
+        )
     }
 
     /// Remaining balance at `t` of the segments whose window holds `t`, by kind.
-    pub fn balance_at(&self, t: Timestamp, kind: BalanceKind) -> Decimal {
-        self.segments
+    pub fn balance_at(&self, t: Timestamp, kind: BalanceKind) -> Checked<Money> {
+        let left = self
+            .segments
             .iter()
             .zip(&self.draws)
             .filter(|(s, _)| s.kind == kind && s.window.contains(t))
-            .map(|(s, d)| s.amount - sum(d.iter().filter(|(at, _)| *at < t).map(|(_, a)| *a)))
-            .fold(Decimal::ZERO, crate::money::add)
+            .map(|(s, d)| {
+                s.amount
+                    .minus(Money::sum(d.iter().filter(|(at, _)| *at < t).map(|(_, a)| *a))?)
+            })
+            .collect::<Checked<Vec<Money>>>()?;
+        Money::sum(left)
     }
 
     /// Draws the invoice's lines down against the balances, splitting covered lines.
-    pub fn apply(&mut self, invoice: &mut Invoice, state: &State, contract: &Contract, pieces: &[Piece]) {
-        self.roll_over(invoice.period_start());
+    pub fn apply(
+        &mut self,
+        invoice: &mut Invoice,
+        state: &State,
+        contract: &Contract,
+        pieces: &[Piece],
+    ) -> Checked<()> {
+        self.roll_over(invoice.period_start())?;
         invoice.line_items.sort_by(line_order);
         let lines = std::mem::take(&mut invoice.line_items);
         for line in lines {
-            self.apply_line(line, state, contract, pieces, &mut invoice.line_items);
+            self.apply_line(line, state, contract, pieces, &mut invoice.line_items)?;
         }
+        Ok(())
     }
 
     fn apply_line(
@@ -150,21 +164,21 @@ impl Ledger {
         contract: &Contract,
         pieces: &[Piece],
         out: &mut Vec<LineItem>,
-    ) {
+    ) -> Checked<()> {
         // Balances are drawn by the exact amount (quantity × unit price, fractional cents and all);
         // only the totals shown on each resulting line are rounded, by the line rule.
-        let exact = mul(line.quantity, line.unit_price);
+        let exact = Money::of(line.quantity, line.unit_price)?;
         // Only usage draws on commits and credits: a scheduled charge costs the same wherever it sits.
-        let drawable = exact > Decimal::ZERO && line.kind == LineType::Usage;
+        let drawable = exact.is_positive() && line.kind == LineType::Usage;
         let piece = line.piece.and_then(|p| pieces.get(p).map(|x| (p, x)));
         if !drawable {
             out.push(line);
-            return;
+            return Ok(());
         }
         let product = state.products.get(&line.product_id);
         let tags: &[String] = product.map(|p| p.tags.as_slice()).unwrap_or(&[]);
         let mut left = line.quantity;
-        let mut covered_totals = Decimal::ZERO;
+        let mut covered_totals = Money::ZERO;
         let mut repriced = false;
         for i in 0..self.segments.len() {
             if left <= Decimal::ZERO {
@@ -177,7 +191,7 @@ impl Ledger {
             };
             if !seg.applies_to(&line.product_id, tags)
                 || !seg.window.overlaps(&span)
-                || self.remaining[i] <= Decimal::ZERO
+                || !self.remaining[i].is_positive()
             {
                 continue;
             }
@@ -187,17 +201,16 @@ impl Ledger {
             let allowed = match piece {
                 Some((p, x)) => {
                     let limit = x.caps.get(i).copied().flatten().unwrap_or(x.total).min(x.total);
-                    crate::money::sub(limit, self.paid.get(&p).copied().unwrap_or_default())
+                    Some(limit.minus(self.paid.get(&p).copied().unwrap_or_default())?)
                 }
-                None => Decimal::MAX,
+                None => None,
             };
-            if allowed <= Decimal::ZERO {
+            if allowed.is_some_and(|a| !a.is_positive()) {
                 continue;
             }
             // Usage drawn from a commit with a commit-specific override is priced by it.
-            let price = product
-                .filter(|_| line.kind == LineType::Usage)
-                .and_then(|p| {
+            let commit_price = match product {
+                Some(p) => {
                     let at = LineAt {
                         product: p,
                         pgv: &line.pricing_group_values,
@@ -208,28 +221,34 @@ impl Ledger {
                         &seg.commit_id,
                         line.list_unit_price.unwrap_or(line.unit_price),
                         line.tier.as_ref().map(|t| t.level),
-                    )
-                })
-                .unwrap_or(line.unit_price);
+                    )?
+                }
+                None => None,
+            };
+            let price = commit_price.unwrap_or(line.unit_price);
             if price <= Decimal::ZERO {
                 continue;
             }
             repriced |= price != line.unit_price;
-            let want = mul(left, price);
-            let take = self.remaining[i].min(want).min(allowed);
-            let quantity = if take == want { left } else { div(take, price) };
-            self.remaining[i] -= take;
+            let want = Money::of(left, price)?;
+            let mut take = self.remaining[i].min(want);
+            if let Some(a) = allowed {
+                take = take.min(a);
+            }
+            let quantity = if take == want { left } else { take.units_at(price)? };
+            self.remaining[i] = self.remaining[i].minus(take)?;
             if let Some((p, _)) = piece {
-                *self.paid.entry(p).or_default() += take;
+                let paid = self.paid.entry(p).or_default();
+                *paid = paid.plus(take)?;
             }
             self.draws[i].push((line.starting_at, take));
             left -= quantity;
             let mut covered = line.clone();
             covered.quantity = quantity.normalize();
             covered.unit_price = price.normalize();
-            covered.total = round_cents(take);
+            covered.total = take.rounded();
             covered.commit_id = Some(seg.commit_id.clone());
-            covered_totals = crate::money::add(covered_totals, covered.total);
+            covered_totals = covered_totals.plus(covered.total)?;
             out.push(covered);
             if seg.kind != BalanceKind::PostpaidCommit {
                 out.push(LineItem {
@@ -237,8 +256,8 @@ impl Ledger {
                     kind: LineType::AppliedCommitOrCredit,
                     product_id: seg.product_id.clone(),
                     quantity: Decimal::ONE,
-                    unit_price: -take.normalize(),
-                    total: -round_cents(take),
+                    unit_price: -take.amount().normalize(),
+                    total: -take.rounded(),
                     starting_at: line.starting_at,
                     ending_before: line.ending_before,
                     pricing_group_values: IndexMap::new(),
@@ -257,12 +276,13 @@ impl Ledger {
             // The parts of a split line add up to what the whole line would have cost, unless a
             // commit priced its part differently.
             rest.total = if repriced {
-                round_cents(mul(left, rest.unit_price))
+                Money::of(left, rest.unit_price)?.rounded()
             } else {
-                crate::money::sub(round_cents(exact), covered_totals)
+                exact.rounded().minus(covered_totals)?
             };
             rest.quantity = left.normalize();
             out.push(rest);
         }
+        Ok(())
     }
 }

@@ -1,7 +1,7 @@
 //! Invoices as Tally shows them: USAGE invoices, one per service period per contract, and SCHEDULED
 //! invoices for charges and commit purchases on their dates.
 
-use crate::money::{as_number, as_opt_number};
+use crate::money::{as_number, as_opt_number, Money};
 use crate::time::Timestamp;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
@@ -55,8 +55,7 @@ pub struct LineItem {
     pub quantity: Decimal,
     #[serde(serialize_with = "as_number")]
     pub unit_price: Decimal,
-    #[serde(serialize_with = "as_number")]
-    pub total: Decimal,
+    pub total: Money,
     pub starting_at: Timestamp,
     pub ending_before: Timestamp,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
@@ -116,8 +115,7 @@ pub struct Invoice {
     pub end_timestamp: Option<Timestamp>,
     pub issued_at: Timestamp,
     pub credit_type: CreditType,
-    #[serde(serialize_with = "as_number")]
-    pub total: Decimal,
+    pub total: Money,
     pub line_items: Vec<LineItem>,
 }
 
@@ -130,7 +128,8 @@ impl Invoice {
         self.end_timestamp.unwrap_or(self.issued_at)
     }
     /// The invoice total is the exact sum of its lines (each already rounded to cents).
-    pub fn retotal(&mut self) {
-        self.total = crate::money::sum(self.line_items.iter().map(|l| l.total)).normalize();
+    pub fn retotal(&mut self) -> crate::money::Checked<()> {
+        self.total = Money::sum(self.line_items.iter().map(|l| l.total))?;
+        Ok(())
     }
 }

@@ -2,9 +2,9 @@
 //! contracts with commits, credits, charges, overrides and usage filters) and the rating engine that
 //! turns stored state and a period into invoices.
 //!
-//! Pure and deterministic: no I/O, no clock, no randomness. The same calls give the same bytes. The one
-//! piece of state outside the arguments is `money`'s per-thread overflow note, which each rating clears
-//! first and reads last, so that no figure past `Decimal`'s range is ever billed. Parsing the wire (JSON bodies) and errors that name the offending field live here too;
+//! Pure and deterministic: no I/O, no clock, no randomness, no global state. The same calls give the
+//! same bytes. Money is one type (`money::Money`, cents of a credit type) whose arithmetic is checked:
+//! a figure past `Decimal`'s range is refused with an error, never billed. Parsing the wire (JSON bodies) and errors that name the offending field live here too;
 //! the JS binding (`tally-wasm`), the app (`tally-app`) and the command line (`tally-cli`) only carry
 //! calls in and answers out.
 

@@ -5,56 +5,143 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 /// Tally's rounding rule: a line `total` is rounded to whole cents, half away from zero.
 /// Quantities and unit prices keep full precision; an invoice total is the exact sum of its lines.
-pub fn round_cents(amount: Decimal) -> Decimal {
+fn round_cents(amount: Decimal) -> Decimal {
     amount
         .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
         .normalize()
 }
 
-/// Money arithmetic never gives a wrong figure: a product or sum beyond `Decimal`'s range (about
-/// 7.9e28) is noted as an overflow, which the rating that ran it turns into an error naming the contract
-/// and product (`take_overflow`). The value returned meanwhile is only a placeholder that never reaches
-/// an answer. The note is per thread and cleared by each rating: rating is synchronous, so it is that
-/// rating's alone.
-pub fn mul(a: Decimal, b: Decimal) -> Decimal {
-    a.checked_mul(b)
-        .unwrap_or_else(|| overflow(a.is_sign_negative() != b.is_sign_negative()))
+/// A figure past `Decimal`'s range (about ±7.9e28): refused, never billed as a saturated number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Overflow;
+
+pub type Checked<T> = Result<T, Overflow>;
+
+/// The credit type an amount is counted in. Tally rates in USD cents until custom pricing units exist;
+/// any other `credit_type_id` is refused where a body names it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CreditType {
+    #[default]
+    UsdCents,
 }
 
-pub fn add(a: Decimal, b: Decimal) -> Decimal {
-    a.checked_add(b).unwrap_or_else(|| overflow(a.is_sign_negative()))
+/// An exact amount of money: cents of a credit type, fractions of a cent kept until a line total is
+/// rounded (`rounded`, Tally's one rounding rule). Arithmetic is checked: past `Decimal`'s range it
+/// answers `Overflow`, and the rating that asked turns that into an error naming contract and product.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Money {
+    cents: Decimal,
+    credit_type: CreditType,
 }
 
-pub fn sub(a: Decimal, b: Decimal) -> Decimal {
-    a.checked_sub(b).unwrap_or_else(|| overflow(a.is_sign_negative()))
-}
+impl Money {
+    pub const ZERO: Money = Money {
+        cents: Decimal::ZERO,
+        credit_type: CreditType::UsdCents,
+    };
 
-pub fn sum(values: impl IntoIterator<Item = Decimal>) -> Decimal {
-    values.into_iter().fold(Decimal::ZERO, add)
-}
+    /// An amount in USD cents, as bodies give it.
+    pub fn cents(cents: Decimal) -> Money {
+        Money {
+            cents,
+            credit_type: CreditType::UsdCents,
+        }
+    }
 
-/// `a / b`; `b` must not be zero (callers check).
-pub fn div(a: Decimal, b: Decimal) -> Decimal {
-    a.checked_div(b)
-        .unwrap_or_else(|| overflow((a < Decimal::ZERO) != (b < Decimal::ZERO)))
-}
+    /// What `quantity` units cost at `unit_price` cents each.
+    pub fn of(quantity: Decimal, unit_price: Decimal) -> Checked<Money> {
+        Ok(Money::cents(mul(quantity, unit_price)?))
+    }
 
-thread_local! {
-    static OVERFLOWED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
+    pub fn amount(self) -> Decimal {
+        self.cents
+    }
 
-fn overflow(negative: bool) -> Decimal {
-    OVERFLOWED.with(|f| f.set(true));
-    if negative {
-        Decimal::MIN
-    } else {
-        Decimal::MAX
+    pub fn credit_type(self) -> CreditType {
+        self.credit_type
+    }
+
+    pub fn plus(self, other: Money) -> Checked<Money> {
+        Ok(Money::cents(add(self.cents, other.cents)?))
+    }
+
+    pub fn minus(self, other: Money) -> Checked<Money> {
+        Ok(Money::cents(sub(self.cents, other.cents)?))
+    }
+
+    /// This amount scaled by `factor` (a proration fraction, a rollover share).
+    pub fn times(self, factor: Decimal) -> Checked<Money> {
+        Ok(Money::cents(mul(self.cents, factor)?))
+    }
+
+    /// How many units at `unit_price` this amount buys; `unit_price` is not zero (callers check).
+    pub fn units_at(self, unit_price: Decimal) -> Checked<Decimal> {
+        self.cents.checked_div(unit_price).ok_or(Overflow)
+    }
+
+    /// Tally's rounding rule: a line `total` is rounded to whole cents, half away from zero.
+    pub fn rounded(self) -> Money {
+        Money::cents(round_cents(self.cents))
+    }
+
+    pub fn is_positive(self) -> bool {
+        self.cents > Decimal::ZERO
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.cents.is_zero()
+    }
+
+    /// The sum of some amounts.
+    pub fn sum(amounts: impl IntoIterator<Item = Money>) -> Checked<Money> {
+        amounts.into_iter().try_fold(Money::ZERO, Money::plus)
     }
 }
 
-/// Whether some arithmetic overflowed since the last call; clears the note.
-pub fn take_overflow() -> bool {
-    OVERFLOWED.with(|f| f.replace(false))
+impl std::ops::Neg for Money {
+    type Output = Money;
+    /// Negation never overflows: `Decimal`'s range is symmetric.
+    fn neg(self) -> Money {
+        Money::cents(-self.cents)
+    }
+}
+
+impl serde::Serialize for Money {
+    /// An exact JSON number, as Metronome's API answers amounts.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&number(self.cents), s)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Money {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        <Decimal as schemars::JsonSchema>::schema_name()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <Decimal as schemars::JsonSchema>::json_schema(g)
+    }
+}
+
+/// `a × b` for quantities and unit prices (a multiplier, a conversion factor), checked.
+pub fn mul(a: Decimal, b: Decimal) -> Checked<Decimal> {
+    a.checked_mul(b).ok_or(Overflow)
+}
+
+pub fn add(a: Decimal, b: Decimal) -> Checked<Decimal> {
+    a.checked_add(b).ok_or(Overflow)
+}
+
+pub fn sub(a: Decimal, b: Decimal) -> Checked<Decimal> {
+    a.checked_sub(b).ok_or(Overflow)
+}
+
+/// `a / b`; `b` is not zero (callers check).
+pub fn div(a: Decimal, b: Decimal) -> Checked<Decimal> {
+    a.checked_div(b).ok_or(Overflow)
 }
 
 /// Output form: no trailing zeros, so 95.00 prints as 95.
@@ -91,5 +178,28 @@ mod tests {
         assert_eq!(round_cents(d("-2.5")), d("-3"));
         assert_eq!(round_cents(d("2.4999")), d("2"));
         assert_eq!(round_cents(d("1234.50")), d("1235"));
+    }
+
+    #[test]
+    fn money_refuses_what_it_cannot_hold_and_rounds_by_the_one_rule() {
+        let d = |s| Decimal::from_str(s).unwrap();
+        let max = Money::cents(Decimal::MAX);
+        assert_eq!(max.plus(Money::cents(d("1"))), Err(Overflow));
+        assert_eq!(Money::of(d("2"), Decimal::MAX), Err(Overflow));
+        assert_eq!(max.times(d("1.5")), Err(Overflow));
+        assert_eq!(
+            Money::of(d("3"), d("0.125")).map(Money::rounded),
+            Ok(Money::cents(d("0")))
+        );
+        assert_eq!(
+            Money::of(d("4"), d("0.125")).map(Money::rounded),
+            Ok(Money::cents(d("1")))
+        );
+        assert_eq!((-Money::cents(d("2.5"))).rounded(), Money::cents(d("-3")));
+        let parts = [d("0.4"), d("0.35"), d("0.25")].map(Money::cents);
+        assert_eq!(Money::sum(parts), Ok(Money::cents(d("1"))));
+        assert_eq!(Money::cents(d("10")).units_at(d("4")), Ok(d("2.5")));
+        assert_eq!(Money::cents(d("95.00")).credit_type(), CreditType::UsdCents);
+        assert_eq!(serde_json::to_string(&Money::cents(d("95.00"))).unwrap(), "95");
     }
 }

@@ -5,6 +5,7 @@
 //! follows later list changes; an overwrite replaces the price outright. Commit-specific overrides price
 //! only what their commit pays for (`Pricing::commit_unit_price`, used by draw-down).
 
+use crate::money::{add, mul, Checked};
 use crate::overrides::{MultiplierTier, Override, OverrideType, Prioritization};
 use crate::product::Product;
 use crate::rate_card::{Price, Rate, Tier};
@@ -29,22 +30,26 @@ fn pick_multiplier<'a>(
     prioritization: Prioritization,
     base: &Price,
     span: (Decimal, Decimal),
-) -> Option<&'a Override> {
+) -> Checked<Option<&'a Override>> {
     let candidates = active
         .iter()
         .copied()
         .filter(|o| matches!(o.kind, Some(OverrideType::Multiplier | OverrideType::Tiered)));
     // `min_by_key` keeps the first of equals, so walk newest first.
-    match prioritization {
-        Prioritization::LowestMultiplier => candidates
-            .rev()
-            .min_by_key(|o| multiplied(o, base).amount(span.0, span.1)),
+    Ok(match prioritization {
+        Prioritization::LowestMultiplier => {
+            let costs = candidates
+                .rev()
+                .map(|o| Ok((multiplied(o, base)?.amount(span.0, span.1)?, o)))
+                .collect::<Checked<Vec<_>>>()?;
+            costs.into_iter().min_by_key(|(cost, _)| *cost).map(|(_, o)| o)
+        }
         Prioritization::Explicit => candidates.rev().min_by_key(|o| (o.priority.is_none(), o.priority)),
-    }
+    })
 }
 
 /// `base` under a MULTIPLIER or TIERED override.
-fn multiplied(o: &Override, base: &Price) -> Price {
+fn multiplied(o: &Override, base: &Price) -> Checked<Price> {
     match o.kind {
         Some(OverrideType::Tiered) => multiply_bands(base, o.tiers.as_deref().unwrap_or_default()),
         _ => base.scaled(o.multiplier.unwrap_or(Decimal::ONE)),
@@ -77,14 +82,14 @@ impl Pricing<'_> {
         commit_id: &str,
         list_unit: Decimal,
         tier_level: Option<u32>,
-    ) -> Option<Decimal> {
+    ) -> Checked<Option<Decimal>> {
         let active: Vec<&Override> = self
             .overrides
             .iter()
             .filter(|o| o.window().contains(line.at) && o.prices_commit(commit_id, line.product, line.pgv))
             .collect();
         if let Some(o) = active.iter().rev().find(|o| o.kind == Some(OverrideType::Overwrite)) {
-            return Some(match o.overwrite_price() {
+            return Ok(Some(match o.overwrite_price() {
                 Price::Flat(p) => p,
                 Price::Tiered(tiers) => {
                     let i = tier_level
@@ -92,14 +97,16 @@ impl Pricing<'_> {
                         .min(tiers.len().saturating_sub(1));
                     tiers.get(i).map(|t| t.price).unwrap_or_default()
                 }
-            });
+            }));
         }
         let base = Price::Flat(list_unit);
-        let chosen = pick_multiplier(&active, self.prioritization, &base, (Decimal::ZERO, Decimal::ONE))?;
-        match multiplied(chosen, &base) {
+        let Some(chosen) = pick_multiplier(&active, self.prioritization, &base, (Decimal::ZERO, Decimal::ONE))? else {
+            return Ok(None);
+        };
+        Ok(match multiplied(chosen, &base)? {
             Price::Flat(p) => Some(p),
             Price::Tiered(t) => t.first().map(|t| t.price),
-        }
+        })
     }
 
     /// The line's price, or `None` when it is not billable (not entitled, or no rate at all). `span`
@@ -110,7 +117,7 @@ impl Pricing<'_> {
         line: LineAt,
         list: Option<&Rate>,
         span: Option<(Decimal, Decimal)>,
-    ) -> Option<EffectiveRate> {
+    ) -> Checked<Option<EffectiveRate>> {
         let LineAt { product, pgv, at: t } = line;
         let prioritization = self.prioritization;
         let active: Vec<&Override> = self
@@ -125,48 +132,51 @@ impl Pricing<'_> {
             }
         }
         if !entitled {
-            return None;
+            return Ok(None);
         }
         let list_price = list.map(Rate::price);
         if let Some(o) = active.iter().rev().find(|o| o.kind == Some(OverrideType::Overwrite)) {
-            return Some(EffectiveRate {
+            return Ok(Some(EffectiveRate {
                 price: o.overwrite_price(),
                 list: list_price,
-            });
+            }));
         }
-        let base = list_price.clone()?;
-        let span = span.unwrap_or((Decimal::ZERO, Decimal::ONE));
-        let price = match pick_multiplier(&active, prioritization, &base, span) {
-            None => base,
-            Some(o) => multiplied(o, &base),
+        let Some(base) = list_price.clone() else {
+            return Ok(None);
         };
-        Some(EffectiveRate {
+        let span = span.unwrap_or((Decimal::ZERO, Decimal::ONE));
+        let price = match pick_multiplier(&active, prioritization, &base, span)? {
+            None => base,
+            Some(o) => multiplied(o, &base)?,
+        };
+        Ok(Some(EffectiveRate {
             price,
             list: list_price,
-        })
+        }))
     }
 }
 
 /// Applies quantity bands of multipliers to a price, splitting bands where either list changes.
-fn multiply_bands(base: &Price, bands: &[MultiplierTier]) -> Price {
+fn multiply_bands(base: &Price, bands: &[MultiplierTier]) -> Checked<Price> {
     let base_tiers = match base {
         Price::Flat(p) => vec![Tier { size: None, price: *p }],
         Price::Tiered(t) => t.clone(),
     };
-    let ends = |sizes: Vec<Option<Decimal>>| -> Vec<Option<Decimal>> {
+    let ends = |sizes: Vec<Option<Decimal>>| -> Checked<Vec<Option<Decimal>>> {
         let mut acc = Decimal::ZERO;
         sizes
             .into_iter()
             .map(|s| {
                 s.map(|s| {
-                    acc = crate::money::add(acc, s);
-                    acc
+                    acc = add(acc, s)?;
+                    Ok(acc)
                 })
+                .transpose()
             })
             .collect()
     };
-    let base_ends = ends(base_tiers.iter().map(|t| t.size).collect());
-    let band_ends = ends(bands.iter().map(|t| t.size).collect());
+    let base_ends = ends(base_tiers.iter().map(|t| t.size).collect())?;
+    let band_ends = ends(bands.iter().map(|t| t.size).collect())?;
     let (mut i, mut j, mut start) = (0, 0, Decimal::ZERO);
     let mut out = Vec::new();
     while i < base_tiers.len() && j < bands.len() {
@@ -176,7 +186,7 @@ fn multiply_bands(base: &Price, bands: &[MultiplierTier]) -> Price {
         };
         out.push(Tier {
             size: end.map(|e| e - start),
-            price: crate::money::mul(base_tiers[i].price, bands[j].multiplier),
+            price: mul(base_tiers[i].price, bands[j].multiplier)?,
         });
         match end {
             None => break,
@@ -191,7 +201,7 @@ fn multiply_bands(base: &Price, bands: &[MultiplierTier]) -> Price {
             }
         }
     }
-    Price::Tiered(out)
+    Ok(Price::Tiered(out))
 }
 
 #[cfg(test)]
@@ -226,7 +236,7 @@ mod tests {
                 multiplier: d("0.5"),
             },
         ];
-        let Price::Tiered(t) = multiply_bands(&base, &bands) else {
+        let Ok(Price::Tiered(t)) = multiply_bands(&base, &bands) else {
             panic!("tiered")
         };
         let got: Vec<(Option<Decimal>, Decimal)> = t.iter().map(|t| (t.size, t.price.normalize())).collect();

@@ -81,12 +81,12 @@ impl Product {
     }
 
     /// The billed quantity from the metric's aggregate: conversion first, then rounding.
-    pub fn billed_quantity(&self, raw: Decimal) -> Decimal {
+    pub fn billed_quantity(&self, raw: Decimal) -> crate::money::Checked<Decimal> {
         let mut q = raw;
         if let Some(c) = &self.quantity_conversion {
             q = match c.operation {
-                ConversionOperation::Multiply => crate::money::mul(q, c.conversion_factor),
-                ConversionOperation::Divide => crate::money::div(q, c.conversion_factor),
+                ConversionOperation::Multiply => crate::money::mul(q, c.conversion_factor)?,
+                ConversionOperation::Divide => crate::money::div(q, c.conversion_factor)?,
             };
         }
         if let Some(r) = &self.quantity_rounding {
@@ -97,6 +97,6 @@ impl Product {
             };
             q = q.round_dp_with_strategy(r.decimal_places, strategy);
         }
-        q
+        Ok(q)
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::case::api_enum;
 use crate::error::{Error, Result};
+use crate::money::{add, mul, sub, Checked, Money};
 use crate::time::{Timestamp, Window};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
@@ -25,44 +26,44 @@ pub enum Price {
 }
 
 impl Price {
-    pub fn scaled(&self, m: Decimal) -> Price {
-        match self {
-            Price::Flat(p) => Price::Flat(crate::money::mul(*p, m)),
+    /// Every unit price times `m` (a multiplier override).
+    pub fn scaled(&self, m: Decimal) -> Checked<Price> {
+        Ok(match self {
+            Price::Flat(p) => Price::Flat(mul(*p, m)?),
             Price::Tiered(t) => Price::Tiered(
                 t.iter()
-                    .map(|t| Tier {
-                        size: t.size,
-                        price: crate::money::mul(t.price, m),
+                    .map(|t| {
+                        Ok(Tier {
+                            size: t.size,
+                            price: mul(t.price, m)?,
+                        })
                     })
-                    .collect(),
+                    .collect::<Checked<_>>()?,
             ),
-        }
+        })
     }
-}
 
-impl Price {
     /// What the units from `from` to `to` of a period cost at this price: a flat price per unit, or
     /// each band's price for the units of the span that fall in it (bands count from unit 0).
-    pub fn amount(&self, from: Decimal, to: Decimal) -> Decimal {
-        use crate::money::{add, mul, sub};
+    pub fn amount(&self, from: Decimal, to: Decimal) -> Checked<Money> {
         match self {
-            Price::Flat(p) => mul(sub(to, from), *p),
+            Price::Flat(p) => Money::of(sub(to, from)?, *p),
             Price::Tiered(tiers) => {
                 let mut start = Decimal::ZERO;
-                let mut total = Decimal::ZERO;
+                let mut total = Money::ZERO;
                 for t in tiers {
-                    let end = t.size.map(|s| add(start, s));
+                    let end = t.size.map(|s| add(start, s)).transpose()?;
                     let lo = from.max(start);
                     let hi = end.map_or(to, |e| to.min(e));
                     if hi > lo {
-                        total = add(total, mul(sub(hi, lo), t.price));
+                        total = total.plus(Money::of(hi - lo, t.price)?)?;
                     }
                     match end {
                         Some(e) if e < to => start = e,
                         _ => break,
                     }
                 }
-                total
+                Ok(total)
             }
         }
     }
@@ -290,11 +291,12 @@ mod tests {
                 price: d(2),
             },
         ]);
-        assert_eq!(p.amount(d(0), d(80)), d(800));
+        let cents = |n| Ok(Money::cents(d(n)));
+        assert_eq!(p.amount(d(0), d(80)), cents(800));
         // Units 80..200 (a piece after 80 units were billed): 20 × 10 + 50 × 5 + 50 × 2.
-        assert_eq!(p.amount(d(80), d(200)), d(550));
-        assert_eq!(p.amount(d(160), d(170)), d(20));
-        assert_eq!(p.amount(d(0), d(0)), d(0));
-        assert_eq!(Price::Flat(d(3)).amount(d(80), d(200)), d(360));
+        assert_eq!(p.amount(d(80), d(200)), cents(550));
+        assert_eq!(p.amount(d(160), d(170)), cents(20));
+        assert_eq!(p.amount(d(0), d(0)), cents(0));
+        assert_eq!(Price::Flat(d(3)).amount(d(80), d(200)), cents(360));
     }
 }

@@ -4,7 +4,7 @@
 use crate::calendar::{recurring_boundaries, Frequency};
 use crate::case::api_enum;
 use crate::error::{join_path, Error, Result};
-use crate::money::{mul, round_cents};
+use crate::money::{Checked, Money};
 use crate::time::Timestamp;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -60,9 +60,11 @@ pub struct Occurrence {
     pub timestamp: Timestamp,
     pub quantity: Decimal,
     pub unit_price: Decimal,
-    pub total: Decimal,
+    pub total: Money,
 }
 
+/// `amount`, or `unit_price` × `quantity`, checked whole: a product past `Decimal`'s range is refused
+/// at the field, never billed.
 fn price_parts(
     amount: Option<Decimal>,
     unit_price: Option<Decimal>,
@@ -87,6 +89,12 @@ fn price_parts(
         return Err(Error::invalid(
             join_path(path, "quantity"),
             "a quantity cannot be negative",
+        ));
+    }
+    if Money::of(q, p).is_err() {
+        return Err(Error::invalid(
+            join_path(path, "quantity"),
+            "unit_price × quantity is beyond what Tally can represent (about 7.9e28 cents)",
         ));
     }
     Ok((q, p))
@@ -117,14 +125,14 @@ impl Schedule {
     }
 
     /// The sum of a schedule's items (an open-ended recurring part counts through `until`).
-    pub fn total(&self, until: Timestamp) -> Decimal {
-        crate::money::sum(self.occurrences(until).iter().map(|o| o.total))
+    pub fn total(&self, until: Timestamp) -> Checked<Money> {
+        Money::sum(self.occurrences(until)?.iter().map(|o| o.total))
     }
 
     /// True when nothing is ever billed: a complimentary commit's schedule.
     pub fn is_free(&self) -> bool {
         let zero = |a: Option<Decimal>, p: Option<Decimal>, q: Option<Decimal>| {
-            price_parts(a, p, q, "").is_ok_and(|(q, p)| mul(q, p).is_zero())
+            price_parts(a, p, q, "").is_ok_and(|(q, p)| q.is_zero() || p.is_zero())
         };
         self.schedule_items
             .iter()
@@ -137,34 +145,34 @@ impl Schedule {
 
     /// Every billed occurrence, in date order, an open-ended recurring part through `until`. Invalid
     /// parts (refused at create) yield nothing.
-    pub fn occurrences(&self, until: Timestamp) -> Vec<Occurrence> {
+    pub fn occurrences(&self, until: Timestamp) -> Checked<Vec<Occurrence>> {
         let mut out: Vec<Occurrence> = self
             .schedule_items
             .iter()
             .filter_map(|it| {
                 let (q, p) = price_parts(it.amount, it.unit_price, it.quantity, "").ok()?;
-                Some(Occurrence {
+                Some(Money::of(q, p).map(|total| Occurrence {
                     timestamp: it.timestamp,
                     quantity: q,
                     unit_price: p,
-                    total: round_cents(mul(q, p)),
-                })
+                    total: total.rounded(),
+                }))
             })
-            .collect();
+            .collect::<Checked<_>>()?;
         if let Some(r) = &self.recurring_schedule {
-            out.extend(recurring_occurrences(r, until));
+            out.extend(recurring_occurrences(r, until)?);
         }
         out.sort_by_key(|o| o.timestamp);
-        out
+        Ok(out)
     }
 }
 
 /// EACH bills the full amount every time; DIVIDED splits it evenly (each share rounded to cents by the
 /// line rule); DIVIDED_ROUNDED rounds each share to cents and puts the remainder on the last one. A
 /// schedule with no end has no count to divide by, so it bills EACH.
-fn recurring_occurrences(r: &RecurringSchedule, until: Timestamp) -> Vec<Occurrence> {
+fn recurring_occurrences(r: &RecurringSchedule, until: Timestamp) -> Checked<Vec<Occurrence>> {
     let Ok((q, p)) = price_parts(r.amount, r.unit_price, r.quantity, "") else {
-        return vec![];
+        return Ok(vec![]);
     };
     let dates: Vec<Timestamp> = recurring_boundaries(
         r.starting_at,
@@ -177,7 +185,7 @@ fn recurring_occurrences(r: &RecurringSchedule, until: Timestamp) -> Vec<Occurre
     .map(|(a, _)| a)
     .collect();
     let n = Decimal::from(dates.len().max(1) as u64);
-    let whole = mul(q, p);
+    let whole = Money::of(q, p)?;
     let last = dates.len().saturating_sub(1);
     dates
         .iter()
@@ -188,34 +196,34 @@ fn recurring_occurrences(r: &RecurringSchedule, until: Timestamp) -> Vec<Occurre
                 .filter(|_| r.ending_before.is_some())
                 .unwrap_or(AmountDistribution::Each)
             {
-                AmountDistribution::Each => Occurrence {
+                AmountDistribution::Each => Ok(Occurrence {
                     timestamp: t,
                     quantity: q,
                     unit_price: p,
-                    total: round_cents(whole),
-                },
+                    total: whole.rounded(),
+                }),
                 AmountDistribution::Divided => {
                     let up = p / n;
-                    Occurrence {
+                    Ok(Occurrence {
                         timestamp: t,
                         quantity: q,
                         unit_price: up,
-                        total: round_cents(mul(q, up)),
-                    }
+                        total: Money::of(q, up)?.rounded(),
+                    })
                 }
                 AmountDistribution::DividedRounded => {
-                    let share = round_cents(whole / n);
+                    let share = Money::cents(whole.amount() / n).rounded();
                     let total = if i == last {
-                        crate::money::sub(round_cents(whole), mul(share, Decimal::from(last as u64)))
+                        whole.rounded().minus(share.times(Decimal::from(last as u64))?)?
                     } else {
                         share
                     };
-                    Occurrence {
+                    Ok(Occurrence {
                         timestamp: t,
                         quantity: Decimal::ONE,
-                        unit_price: total,
+                        unit_price: total.amount(),
                         total,
-                    }
+                    })
                 }
             }
         })
@@ -243,8 +251,9 @@ mod tests {
             amount_distribution: Some(AmountDistribution::DividedRounded),
         };
         let totals: Vec<Decimal> = recurring_occurrences(&r, ts(2030, 1, 1))
+            .unwrap()
             .iter()
-            .map(|o| o.total)
+            .map(|o| o.total.amount())
             .collect();
         assert_eq!(totals, vec![Decimal::from(33), Decimal::from(33), Decimal::from(34)]);
     }

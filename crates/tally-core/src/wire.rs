@@ -2,6 +2,7 @@
 //! types they make the whole wire format, and the TypeScript declarations are generated from them.
 
 use crate::invoice::CreditType;
+use crate::money::Money;
 use crate::money::{as_number, as_opt_number};
 use crate::rate_card::{Price, RateType};
 use crate::time::Timestamp;
@@ -148,12 +149,9 @@ pub struct NetBalanceRequest {
 #[derive(Debug, Clone, Serialize)]
 #[allow(non_snake_case)]
 pub struct BalancesByType {
-    #[serde(serialize_with = "as_number")]
-    pub PREPAID_COMMIT: Decimal,
-    #[serde(serialize_with = "as_number")]
-    pub CREDIT: Decimal,
-    #[serde(serialize_with = "as_number")]
-    pub POSTPAID_COMMIT: Decimal,
+    pub PREPAID_COMMIT: Money,
+    pub CREDIT: Money,
+    pub POSTPAID_COMMIT: Money,
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -161,8 +159,7 @@ pub struct BalancesByType {
 pub struct NetBalance {
     pub at: Timestamp,
     /// What prepaid commits and credits have left at `at` (postpaid commits are promises, not balance).
-    #[serde(serialize_with = "as_number")]
-    pub balance: Decimal,
+    pub balance: Money,
     pub by_type: BalancesByType,
     pub credit_type: CreditType,
 }

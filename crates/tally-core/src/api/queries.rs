@@ -7,6 +7,7 @@ use crate::contract::Contract;
 use crate::error::ErrorCode;
 use crate::error::{Error, Result};
 use crate::invoice::{Invoice, InvoiceStatus, InvoiceType};
+use crate::money::Money;
 use crate::pricing::LineAt;
 use crate::product::ProductType;
 use crate::rate_card::Rate;
@@ -16,7 +17,6 @@ use crate::time::Timestamp;
 use crate::usage::Event;
 use crate::wire::*;
 use indexmap::IndexMap;
-use rust_decimal::Decimal;
 
 /// The end of the contract's usage period that holds `now` (its last period's end once it has ended,
 /// `now` itself before it starts).
@@ -200,7 +200,10 @@ pub fn rate_schedule(state: &State, b: &RateScheduleRequest, now: Timestamp) -> 
                 pgv: &pgv,
                 at,
             };
-            let eff = c.pricing().effective_rate(line, list, None);
+            let eff = c
+                .pricing()
+                .effective_rate(line, list, None)
+                .map_err(|_| out_of_range_rate(c, p))?;
             if list.is_none() && eff.is_none() {
                 continue;
             }
@@ -226,6 +229,17 @@ pub fn rate_schedule(state: &State, b: &RateScheduleRequest, now: Timestamp) -> 
     Ok(rows)
 }
 
+fn out_of_range_rate(c: &Contract, p: &crate::product::Product) -> Error {
+    Error::new(
+        ErrorCode::OutOfRange,
+        "at",
+        format!(
+            "the price of product `{}` on contract `{}` is beyond what Tally can represent",
+            p.id, c.id
+        ),
+    )
+}
+
 /// The prepaid and credit balance left at `b.at` (default now), by kind.
 pub fn net_balance(state: &State, b: &NetBalanceRequest, now: Timestamp) -> Result<NetBalance> {
     customer(state, &b.customer_id)?;
@@ -245,7 +259,14 @@ pub fn net_balance(state: &State, b: &NetBalanceRequest, now: Timestamp) -> Resu
         .filter(|c| c.customer_id == b.customer_id)
         .map(|c| &c.id)
         .collect();
-    let mut by_kind = [Decimal::ZERO; 3];
+    let mut by_kind = [Money::ZERO; 3];
+    let too_big = || {
+        Error::new(
+            ErrorCode::OutOfRange,
+            "customer_id",
+            "a balance is beyond what Tally can represent",
+        )
+    };
     for (ledger, id) in ledgers.iter().zip(contract_ids) {
         if b.contract_id.as_ref().is_some_and(|c| c != id) {
             continue;
@@ -258,16 +279,19 @@ pub fn net_balance(state: &State, b: &NetBalanceRequest, now: Timestamp) -> Resu
         .into_iter()
         .enumerate()
         {
-            by_kind[i] = crate::money::add(by_kind[i], ledger.balance_at(at, kind));
+            by_kind[i] = ledger
+                .balance_at(at, kind)
+                .and_then(|b| by_kind[i].plus(b))
+                .map_err(|_| too_big())?;
         }
     }
     Ok(NetBalance {
         at,
-        balance: crate::money::add(by_kind[0], by_kind[1]).normalize(),
+        balance: by_kind[0].plus(by_kind[1]).map_err(|_| too_big())?,
         by_type: BalancesByType {
-            PREPAID_COMMIT: by_kind[0].normalize(),
-            CREDIT: by_kind[1].normalize(),
-            POSTPAID_COMMIT: by_kind[2].normalize(),
+            PREPAID_COMMIT: by_kind[0],
+            CREDIT: by_kind[1],
+            POSTPAID_COMMIT: by_kind[2],
         },
         credit_type: crate::invoice::USD_CENTS,
     })

@@ -7,7 +7,7 @@ use crate::contract::Contract;
 use crate::drawdown::Ledger;
 use crate::error::Result;
 use crate::invoice::{Invoice, InvoiceStatus, InvoiceType, LineItem, LineType, USD_CENTS};
-use crate::money::{mul, round_cents, take_overflow, tidy};
+use crate::money::{mul, tidy, Checked, Money, Overflow};
 use crate::schedule::Occurrence;
 use crate::state::State;
 use crate::time::Timestamp;
@@ -43,11 +43,11 @@ fn product_name(state: &State, id: &str) -> String {
 
 /// Charges and commit purchases on their dates, before any consolidation.
 /// Each item comes with the id of the term it belongs to (charge or commit), which names its invoice.
-fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Vec<(String, LineItem)> {
+fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Checked<Vec<(String, LineItem)>> {
     let mut items = Vec::new();
     for ch in &c.scheduled_charges {
         let name = ch.name.clone().unwrap_or_else(|| product_name(state, &ch.product_id));
-        for o in ch.schedule.occurrences(horizon) {
+        for o in ch.schedule.occurrences(horizon)? {
             items.push((
                 ch.id.clone(),
                 scheduled_line(name.clone(), LineType::Scheduled, &ch.product_id, &o),
@@ -59,7 +59,11 @@ fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Vec<(Stri
         .iter()
         .filter(|cm| cm.kind == Some(crate::commit::CommitType::Prepaid))
     {
-        for o in cm.invoice_schedule.iter().flat_map(|s| s.occurrences(horizon)) {
+        let occurrences = match &cm.invoice_schedule {
+            Some(s) => s.occurrences(horizon)?,
+            None => Vec::new(),
+        };
+        for o in occurrences {
             let mut l = scheduled_line(cm.display_name(), LineType::CommitPurchase, &cm.product_id, &o);
             l.commit_id = Some(cm.id.clone());
             items.push((cm.id.clone(), l));
@@ -68,17 +72,20 @@ fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Vec<(Stri
     let schedule = c.statement_schedule();
     let (anchor, months) = (schedule.anchor(c.starting_at), schedule.frequency.months());
     for rc in &c.recurring_commits {
-        let Some(inv) = rc.invoice_amount.as_ref().filter(|a| !a.total().is_zero()) else {
+        let Some(inv) = rc.invoice_amount.as_ref() else {
             continue;
         };
+        if inv.total()?.is_zero() {
+            continue;
+        }
         for (a, _, fraction) in rc.periods(anchor, months, c.ending_before, horizon) {
             let q = inv.quantity.unwrap_or(Decimal::ONE);
-            let unit_price = mul(inv.unit_price, fraction);
+            let unit_price = mul(inv.unit_price, fraction)?;
             let o = Occurrence {
                 timestamp: a,
                 quantity: q,
                 unit_price,
-                total: round_cents(mul(q, unit_price)),
+                total: Money::of(q, unit_price)?.rounded(),
             };
             let mut l = scheduled_line(rc.display_name(false), LineType::CommitPurchase, &rc.product_id, &o);
             l.commit_id = Some(rc.id.clone());
@@ -87,7 +94,7 @@ fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Vec<(Stri
     }
     // updateEndDate drops whatever was scheduled at or after the new end.
     items.retain(|(_, l)| c.ending_before.is_none_or(|e| l.starting_at < e));
-    items
+    Ok(items)
 }
 
 fn new_invoice(
@@ -110,7 +117,7 @@ fn new_invoice(
         end_timestamp: start.map(|s| s.1),
         issued_at,
         credit_type: USD_CENTS,
-        total: Decimal::ZERO,
+        total: Money::ZERO,
         line_items: Vec::new(),
     }
 }
@@ -146,7 +153,14 @@ pub(super) fn rate_contract(
     clock: Clock,
 ) -> Result<(Ledger, Vec<Invoice>)> {
     let c = plan.contract;
-    let mut ledger = Ledger::new(c.segments(clock.horizon), state);
+    let overflow = |what: &str| {
+        let what = what.to_string();
+        move |Overflow| out_of_range(c, &what)
+    };
+    let segments = c
+        .segments(clock.horizon)
+        .map_err(overflow("a commit or credit amount"))?;
+    let mut ledger = Ledger::new(segments, state);
     let (lines, pieces) = usage_lines(plan, feeds, &ledger.segments)?;
     let mut usage: Vec<Invoice> = lines
         .into_iter()
@@ -158,56 +172,59 @@ pub(super) fn rate_contract(
         })
         .collect();
     let mut scheduled: Vec<Invoice> = Vec::new();
-    for (source, line) in scheduled_items(state, c, clock.horizon) {
+    let items = scheduled_items(state, c, clock.horizon).map_err(overflow("a scheduled charge or commit amount"))?;
+    for (source, line) in items {
         place(c, &mut usage, &mut scheduled, &source, line);
     }
-    if take_overflow() {
-        return Err(out_of_range(c, "a scheduled charge or commit amount"));
-    }
     for inv in usage.iter_mut() {
-        ledger.apply(inv, state, c, &pieces);
+        ledger
+            .apply(inv, state, c, &pieces)
+            .map_err(overflow("a commit or credit draw-down"))?;
     }
     for cm in c
         .commits
         .iter()
         .filter(|cm| cm.balance_kind() == BalanceKind::PostpaidCommit)
     {
-        let Some(o) = cm
-            .invoice_schedule
-            .as_ref()
-            .and_then(|s| s.occurrences(clock.horizon).into_iter().next())
-        else {
-            continue;
+        let true_up = || -> Checked<Option<LineItem>> {
+            let occurrences = match &cm.invoice_schedule {
+                Some(s) => s.occurrences(clock.horizon)?,
+                None => Vec::new(),
+            };
+            let Some(o) = occurrences.into_iter().next() else {
+                return Ok(None);
+            };
+            // The usual postpaid minimum is trued up on the contract's last day, so the end never
+            // removes it; an end moved before the true-up brings it forward, against the access that
+            // remains.
+            let (date, owed) = match c.ending_before {
+                Some(end) if o.timestamp > end => (
+                    end,
+                    Money::sum(cm.access_schedule.schedule_items.iter().map(|i| Money::cents(i.amount)))?,
+                ),
+                _ => (o.timestamp, o.total),
+            };
+            let shortfall = owed.minus(ledger.consumed(&cm.id)?)?.max(Money::ZERO).rounded();
+            let o = Occurrence {
+                timestamp: date,
+                quantity: Decimal::ONE,
+                unit_price: shortfall.amount(),
+                total: shortfall,
+            };
+            let mut l = scheduled_line(cm.display_name(), LineType::PostpaidTrueup, &cm.product_id, &o);
+            l.commit_id = Some(cm.id.clone());
+            Ok(Some(l))
         };
-        // The usual postpaid minimum is trued up on the contract's last day, so the end never removes
-        // it; an end moved before the true-up brings it forward, against the access that remains.
-        let (date, owed) = match c.ending_before {
-            Some(end) if o.timestamp > end => (
-                end,
-                crate::money::sum(cm.access_schedule.schedule_items.iter().map(|i| i.amount)),
-            ),
-            _ => (o.timestamp, o.total),
-        };
-        let shortfall = round_cents(crate::money::sub(owed, ledger.consumed(&cm.id)).max(Decimal::ZERO));
-        let o = Occurrence {
-            timestamp: date,
-            quantity: Decimal::ONE,
-            unit_price: shortfall,
-            total: shortfall,
-        };
-        let mut l = scheduled_line(cm.display_name(), LineType::PostpaidTrueup, &cm.product_id, &o);
-        l.commit_id = Some(cm.id.clone());
-        place(c, &mut usage, &mut scheduled, &format!("{}:trueup", cm.id), l);
+        if let Some(l) = true_up().map_err(overflow("a postpaid true-up"))? {
+            place(c, &mut usage, &mut scheduled, &format!("{}:trueup", cm.id), l);
+        }
     }
     let mut all: Vec<Invoice> = usage.into_iter().chain(scheduled).collect();
     for inv in all.iter_mut() {
-        inv.retotal();
+        inv.retotal().map_err(overflow("an invoice total"))?;
         if inv.period_end() <= clock.now {
             inv.status = InvoiceStatus::Finalized;
         }
-    }
-    if take_overflow() {
-        return Err(out_of_range(c, "a balance or invoice total"));
     }
     Ok((ledger, all))
 }

@@ -9,7 +9,7 @@ use crate::drawdown::Piece;
 use crate::error::Result;
 use crate::invoice::{LineItem, LineType, TierInfo};
 use crate::metric::property_text;
-use crate::money::{add, mul, round_cents, take_overflow, tidy};
+use crate::money::{add, tidy, Checked, Money, Overflow};
 use crate::pricing::LineAt;
 use crate::product::Product;
 use crate::rate_card::{Price, RateCard};
@@ -80,7 +80,8 @@ impl<'a> Plan<'a> {
         let periods = contract
             .statement_schedule()
             .periods(contract.starting_at, contract.ending_before, horizon);
-        let segments = contract.segments(horizon);
+        // A balance past range is refused when the contract is rated; it cuts nothing here.
+        let segments = contract.segments(horizon).unwrap_or_default();
         let balance_cuts = feeds
             .iter()
             .map(|f| {
@@ -152,10 +153,10 @@ fn cap(
     balance_cuts: &[Timestamp],
     product: &Product,
     price: &Price,
-    total: Decimal,
-) -> Option<Decimal> {
+    total: Money,
+) -> Checked<Option<Money>> {
     if window.covers(a, b) {
-        return None;
+        return Ok(None);
     }
     let mut inside = Agg::Empty;
     for (&c, agg) in cells {
@@ -165,8 +166,8 @@ fn cap(
             inside.merge(agg.clone());
         }
     }
-    let quantity = product.billed_quantity(inside.value());
-    Some(price.amount(Decimal::ZERO, quantity).min(total).max(Decimal::ZERO))
+    let quantity = product.billed_quantity(inside.value())?;
+    Ok(Some(price.amount(Decimal::ZERO, quantity)?.min(total).max(Money::ZERO)))
 }
 
 /// Per period, the usage lines of a contract; and the pieces they were priced in.
@@ -195,83 +196,83 @@ pub(super) fn usage_lines(
             for c in cells.values() {
                 agg.merge(c.clone());
             }
-            if matches!(agg, Agg::Overflow) {
-                return Err(out_of_range(
-                    plan.contract,
-                    &format!("the usage of product `{}`", product.id),
-                ));
-            }
-            let quantity = product.billed_quantity(agg.value());
-            let list = plan.rate_card.and_then(|rc| rc.rate_at(&product.id, &pgv, a));
-            let (from, to) = (used, add(used, quantity));
-            let at = LineAt {
-                product,
-                pgv: &pgv,
-                at: a,
-            };
-            let Some(rate) = plan.contract.pricing().effective_rate(at, list, Some((from, to))) else {
-                continue;
-            };
-            used = to;
-            let piece_id = pieces.len();
-            let line = |quantity: Decimal, unit_price: Decimal, tier: Option<TierInfo>| LineItem {
-                name: product.name.clone(),
-                kind: LineType::Usage,
-                product_id: product.id.clone(),
-                quantity: tidy(quantity),
-                unit_price: tidy(unit_price),
-                total: round_cents(mul(quantity, unit_price)),
-                starting_at: a,
-                ending_before: b,
-                pricing_group_values: pgv.clone(),
-                presentation_group_values: key.presentation.iter().cloned().collect(),
-                list_unit_price: match &rate.list {
-                    Some(Price::Flat(p)) => Some(*p),
-                    Some(Price::Tiered(t)) => tier.as_ref().and_then(|i| t.get(i.level as usize - 1)).map(|t| t.price),
-                    None => None,
-                },
-                tier,
-                commit_id: None,
-                piece: Some(piece_id),
-            };
-            let out = &mut per_period[key.period];
-            match &rate.price {
-                Price::Flat(p) => out.push(line(quantity, *p, None)),
-                Price::Tiered(tiers) => {
-                    let mut start = Decimal::ZERO;
-                    let mut emitted = false;
-                    for (level, t) in tiers.iter().enumerate() {
-                        let end = t.size.map(|s| add(start, s));
-                        let lo = from.max(start);
-                        let hi = end.map_or(to, |e| to.min(e));
-                        let info = || TierInfo {
-                            level: level as u32 + 1,
-                            starting_at: tidy(start),
-                            size: t.size.map(tidy),
-                        };
-                        if hi > lo || (quantity <= Decimal::ZERO && end.is_none_or(|e| from < e) && !emitted) {
-                            out.push(line((hi - lo).max(quantity.min(Decimal::ZERO)), t.price, Some(info())));
-                            emitted = true;
-                        }
-                        match end {
-                            Some(e) if e < to => start = e,
-                            _ => break,
+            let mut price_piece = || -> Checked<()> {
+                if matches!(agg, Agg::Overflow) {
+                    return Err(Overflow);
+                }
+                let quantity = product.billed_quantity(agg.value())?;
+                let list = plan.rate_card.and_then(|rc| rc.rate_at(&product.id, &pgv, a));
+                let (from, to) = (used, add(used, quantity)?);
+                let at = LineAt {
+                    product,
+                    pgv: &pgv,
+                    at: a,
+                };
+                let Some(rate) = plan.contract.pricing().effective_rate(at, list, Some((from, to)))? else {
+                    return Ok(());
+                };
+                used = to;
+                let piece_id = pieces.len();
+                let line = |quantity: Decimal, unit_price: Decimal, tier: Option<TierInfo>| -> Checked<LineItem> {
+                    Ok(LineItem {
+                        name: product.name.clone(),
+                        kind: LineType::Usage,
+                        product_id: product.id.clone(),
+                        quantity: tidy(quantity),
+                        unit_price: tidy(unit_price),
+                        total: Money::of(quantity, unit_price)?.rounded(),
+                        starting_at: a,
+                        ending_before: b,
+                        pricing_group_values: pgv.clone(),
+                        presentation_group_values: key.presentation.iter().cloned().collect(),
+                        list_unit_price: match &rate.list {
+                            Some(Price::Flat(p)) => Some(*p),
+                            Some(Price::Tiered(t)) => {
+                                tier.as_ref().and_then(|i| t.get(i.level as usize - 1)).map(|t| t.price)
+                            }
+                            None => None,
+                        },
+                        tier,
+                        commit_id: None,
+                        piece: Some(piece_id),
+                    })
+                };
+                let out = &mut per_period[key.period];
+                match &rate.price {
+                    Price::Flat(p) => out.push(line(quantity, *p, None)?),
+                    Price::Tiered(tiers) => {
+                        let mut start = Decimal::ZERO;
+                        let mut emitted = false;
+                        for (level, t) in tiers.iter().enumerate() {
+                            let end = t.size.map(|s| add(start, s)).transpose()?;
+                            let lo = from.max(start);
+                            let hi = end.map_or(to, |e| to.min(e));
+                            let info = || TierInfo {
+                                level: level as u32 + 1,
+                                starting_at: tidy(start),
+                                size: t.size.map(tidy),
+                            };
+                            if hi > lo || (quantity <= Decimal::ZERO && end.is_none_or(|e| from < e) && !emitted) {
+                                out.push(line((hi - lo).max(quantity.min(Decimal::ZERO)), t.price, Some(info()))?);
+                                emitted = true;
+                            }
+                            match end {
+                                Some(e) if e < to => start = e,
+                                _ => break,
+                            }
                         }
                     }
                 }
-            }
-            let total = rate.price.amount(from, to);
-            let caps = segments
-                .iter()
-                .map(|s| cap(&s.window, (a, b), cells, balance_cuts, product, &rate.price, total))
-                .collect();
-            pieces.push(Piece { total, caps });
-            if take_overflow() {
-                return Err(out_of_range(
-                    plan.contract,
-                    &format!("an amount of product `{}`", product.id),
-                ));
-            }
+                let total = rate.price.amount(from, to)?;
+                let caps = segments
+                    .iter()
+                    .map(|s| cap(&s.window, (a, b), cells, balance_cuts, product, &rate.price, total))
+                    .collect::<Checked<_>>()?;
+                pieces.push(Piece { total, caps });
+                Ok(())
+            };
+            price_piece()
+                .map_err(|Overflow| out_of_range(plan.contract, &format!("an amount of product `{}`", product.id)))?;
         }
     }
     Ok((per_period, pieces))

@@ -36,7 +36,6 @@ use crate::drawdown::Ledger;
 use crate::error::{Error, Result};
 use crate::invoice::Invoice;
 use crate::metric::BillableMetric;
-use crate::money::take_overflow;
 use crate::product::{Product, ProductType};
 use crate::state::State;
 use crate::time::Timestamp;
@@ -80,7 +79,6 @@ fn out_of_range(contract: &Contract, what: &str) -> Error {
 /// Every invoice of a customer through `clock.horizon`, given the customer's events, and the
 /// draw-down ledger of each of its contracts. Refused (never a wrong figure) when an amount overflows.
 pub fn rate_customer(state: &State, customer_id: &str, events: &[&Event], clock: Clock) -> Result<Rated> {
-    take_overflow();
     let feeds: Vec<Feed> = state
         .products
         .values()

@@ -5,7 +5,7 @@ use crate::calendar::UsageStatementSchedule;
 use crate::case::api_enum;
 use crate::commit::{Commit, RecurringCommit, Segment};
 use crate::error::{join_path, Error, Result};
-use crate::overrides::{Override, Prioritization};
+use crate::overrides::{OverrideRule, Prioritization};
 use crate::schedule::Schedule;
 use crate::time::{Timestamp, Window};
 use indexmap::IndexMap;
@@ -67,7 +67,7 @@ pub struct Contract {
     #[serde(default)]
     pub usage_statement_schedule: Option<UsageStatementSchedule>,
     #[serde(default)]
-    pub overrides: Vec<Override>,
+    pub overrides: Vec<OverrideRule>,
     #[serde(default)]
     pub usage_filter: Option<UsageFilter>,
     /// Every filter ever set, in effect order: the one in `usage_filter` and each `setUsageFilter`.
@@ -88,7 +88,7 @@ pub struct ContractEdit {
     pub customer_id: String,
     pub contract_id: String,
     #[serde(default)]
-    pub add_overrides: Vec<Override>,
+    pub add_overrides: Vec<OverrideRule>,
     #[serde(default)]
     pub add_commits: Vec<Commit>,
     #[serde(default)]
@@ -177,9 +177,6 @@ impl Contract {
         for (i, c) in self.scheduled_charges.iter().enumerate() {
             c.schedule.validate(&format!("scheduled_charges[{i}].schedule"))?;
         }
-        for (i, o) in self.overrides.iter().enumerate() {
-            o.validate(&format!("overrides[{i}]"))?;
-        }
         if let Some(f) = &self.usage_filter {
             validate_filter(f, "usage_filter")?;
         }
@@ -211,7 +208,7 @@ impl Contract {
             out.push((format!("scheduled_charges[{i}].product_id"), c.product_id.clone()));
         }
         for (i, o) in self.overrides.iter().enumerate() {
-            for (f, p) in o.named_products() {
+            for (f, p) in o.body.named_products() {
                 out.push((join_path(&format!("overrides[{i}]"), &f), p));
             }
         }

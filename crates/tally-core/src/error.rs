@@ -5,7 +5,7 @@ use std::fmt;
 
 /// What kind of refusal this is; stable strings that JS callers can switch on.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The body is not the shape the call takes (wrong type, missing field, bad timestamp).
@@ -78,15 +78,40 @@ impl std::error::Error for Error {}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// A refusal raised while serde builds a domain type from its body (`TryFrom` of a parsed term): it
+/// travels through serde as a message and comes back out of `parse` as the same code and field path,
+/// joined to where the term sits in the body.
+#[derive(Debug)]
+pub struct InBody(pub Error);
+
+const MARK: char = '\u{1}';
+
+impl fmt::Display for InBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let code = serde_json::to_value(self.0.code).ok();
+        let code = code.as_ref().and_then(|c| c.as_str()).unwrap_or("invalid");
+        write!(f, "{MARK}{code}{MARK}{}{MARK}{}", self.0.path, self.0.message)
+    }
+}
+
+/// The error serde_path_to_error reports at `path`, with a refusal from `InBody` restored.
+pub(crate) fn at_path(path: &str, message: String) -> Error {
+    let path = if path == "." { "" } else { path };
+    let mut parts = message.splitn(4, MARK);
+    if let (Some(""), Some(code), Some(inner), Some(text)) = (parts.next(), parts.next(), parts.next(), parts.next()) {
+        let code = serde_json::from_value(serde_json::Value::String(code.into())).unwrap_or(ErrorCode::Invalid);
+        // serde may append " at line L column C" to a message from a string source.
+        let text = text.split(" at line ").next().unwrap_or(text);
+        return Error::new(code, join_path(path, inner), text);
+    }
+    Error::new(ErrorCode::InvalidBody, path, message)
+}
+
 /// Parses a JSON body into a request type, naming the exact field that does not fit. The plain parse
 /// runs first; only a body that fails is parsed again with path tracking, which costs on big bodies.
 pub fn parse<T: serde::de::DeserializeOwned>(body: &serde_json::Value) -> Result<T> {
     if let Ok(v) = T::deserialize(body) {
         return Ok(v);
     }
-    serde_path_to_error::deserialize(body).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." { String::new() } else { path };
-        Error::new(ErrorCode::InvalidBody, path, e.into_inner().to_string())
-    })
+    serde_path_to_error::deserialize(body).map_err(|e| at_path(&e.path().to_string(), e.into_inner().to_string()))
 }

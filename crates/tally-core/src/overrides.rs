@@ -89,10 +89,6 @@ impl Override {
         }
     }
 
-    pub(crate) fn commit_specific(&self) -> bool {
-        self.override_specifiers.iter().any(|s| !s.commit_ids.is_empty())
-    }
-
     /// Product ids this override names, for the caller to check they exist.
     pub fn named_products(&self) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = self
@@ -108,7 +104,8 @@ impl Override {
         out
     }
 
-    pub fn validate(&self, path: &str) -> Result<()> {
+    /// Parses the body into the rule the engine prices with, naming the field it refuses.
+    pub fn parse(&self, path: &str) -> Result<OverrideRule> {
         let at = |f: &str| join_path(path, f);
         if self.ending_before.is_some_and(|e| e <= self.starting_at) {
             return Err(Error::invalid(
@@ -122,14 +119,14 @@ impl Override {
                 "an override needs a product_id, applicable_product_tags or override_specifiers",
             ));
         }
-        match self.kind {
+        let effect = match self.kind {
             None if self.entitled.is_none() => {
                 return Err(Error::invalid(
                     at("type"),
                     "an override needs a type (OVERWRITE, MULTIPLIER, TIERED)",
                 ))
             }
-            None => {}
+            None => None,
             Some(OverrideType::Multiplier) => match self.multiplier {
                 None => {
                     return Err(Error::invalid(
@@ -140,7 +137,7 @@ impl Override {
                 Some(m) if m < Decimal::ZERO => {
                     return Err(Error::invalid(at("multiplier"), "a multiplier cannot be negative"))
                 }
-                _ => {}
+                Some(m) => Some(Effect::Multiplier(m)),
             },
             Some(OverrideType::Overwrite) => {
                 let tags_only = self.product_id.is_none()
@@ -170,6 +167,7 @@ impl Override {
                     credit_type_id: None,
                 };
                 rate.validate(&at("overwrite_rate"))?;
+                Some(Effect::Overwrite(rate.price()))
             }
             Some(OverrideType::Tiered) => {
                 let tiers = self
@@ -183,17 +181,97 @@ impl Override {
                         "a multiplier cannot be negative",
                     ));
                 }
+                Some(Effect::Bands(tiers.to_vec()))
             }
-        }
-        Ok(())
+        };
+        Ok(OverrideRule {
+            window: self.window(),
+            target: Target {
+                product_id: self.product_id.clone(),
+                tags: self.applicable_product_tags.clone(),
+                specifiers: self.override_specifiers.clone(),
+            },
+            effect,
+            entitled: self.entitled,
+            priority: self.priority,
+            body: self.clone(),
+        })
+    }
+}
+
+/// What an override prices: a product, products with a tag, or the lines its specifiers name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub product_id: Option<String>,
+    pub tags: Vec<String>,
+    pub specifiers: Vec<Specifier>,
+}
+
+/// What an override does to the price of the lines it targets.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// The price outright (a later list change does not reach it).
+    Overwrite(Price),
+    /// The list price in force, times this.
+    Multiplier(Decimal),
+    /// The list price in force, times each band's multiplier by quantity within the period.
+    Bands(Vec<MultiplierTier>),
+}
+
+/// An override as the engine prices with it: parsed once from its body, so it cannot hold a shape the
+/// body rules refuse (a MULTIPLIER without a multiplier, an OVERWRITE of tags...). It is stored and
+/// written back as the body it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Override", into = "Override")]
+pub struct OverrideRule {
+    pub window: Window,
+    pub target: Target,
+    /// `None`: the override only turns a product on or off (`entitled`).
+    pub effect: Option<Effect>,
+    pub entitled: Option<bool>,
+    pub priority: Option<Decimal>,
+    /// The body as given (with the id Tally gave it), for answers and exports.
+    pub body: Override,
+}
+
+impl TryFrom<Override> for OverrideRule {
+    type Error = crate::error::InBody;
+    fn try_from(body: Override) -> std::result::Result<Self, Self::Error> {
+        body.parse("").map_err(crate::error::InBody)
+    }
+}
+
+impl From<OverrideRule> for Override {
+    fn from(rule: OverrideRule) -> Override {
+        rule.body
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for OverrideRule {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        <Override as schemars::JsonSchema>::schema_name()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <Override as schemars::JsonSchema>::json_schema(g)
+    }
+}
+
+impl OverrideRule {
+    pub fn id(&self) -> Option<&str> {
+        self.body.id.as_deref()
+    }
+
+    pub(crate) fn commit_specific(&self) -> bool {
+        self.target.specifiers.iter().any(|s| !s.commit_ids.is_empty())
     }
 
     /// Whether the override can change the price of `product`'s line with these pricing group
     /// values: it targets the line, or prices what one of its commits pays for on it.
     pub fn prices_line(&self, product: &Product, pgv: &IndexMap<String, String>) -> bool {
         self.targets(product, pgv)
-            || (self.product_id.as_deref().is_none_or(|p| p == product.id)
-                && self.override_specifiers.iter().any(|s| {
+            || (self.target.product_id.as_deref().is_none_or(|p| p == product.id)
+                && self.target.specifiers.iter().any(|s| {
                     !s.commit_ids.is_empty()
                         && s.product_id.as_deref().is_none_or(|p| p == product.id)
                         && (s.product_tags.is_empty() || s.product_tags.iter().any(|t| product.tags.contains(t)))
@@ -203,10 +281,10 @@ impl Override {
 
     pub(crate) fn targets(&self, product: &Product, pgv: &IndexMap<String, String>) -> bool {
         let by_tag = |tags: &[String]| tags.iter().any(|t| product.tags.contains(t));
-        if self.product_id.as_deref() == Some(product.id.as_str()) || by_tag(&self.applicable_product_tags) {
+        if self.target.product_id.as_deref() == Some(product.id.as_str()) || by_tag(&self.target.tags) {
             return true;
         }
-        self.override_specifiers.iter().any(|s| {
+        self.target.specifiers.iter().any(|s| {
             let product_ok = s.product_id.as_deref().is_none_or(|p| p == product.id)
                 && (s.product_tags.is_empty() || by_tag(&s.product_tags))
                 && (s.product_id.is_some() || !s.product_tags.is_empty());
@@ -214,21 +292,10 @@ impl Override {
         })
     }
 
-    pub(crate) fn overwrite_price(&self) -> Price {
-        let r = self.overwrite_rate.as_ref();
-        match r {
-            Some(r) if r.rate_type == RateType::Tiered => Price::Tiered(r.tiers.clone().unwrap_or_default()),
-            Some(r) => Price::Flat(r.price.unwrap_or_default()),
-            None => Price::Flat(Decimal::ZERO),
-        }
-    }
-}
-
-impl Override {
     /// Whether this is a commit-specific override for usage of `product` drawn from `commit_id`.
     pub(crate) fn prices_commit(&self, commit_id: &str, product: &Product, pgv: &IndexMap<String, String>) -> bool {
-        self.product_id.as_deref().is_none_or(|p| p == product.id)
-            && self.override_specifiers.iter().any(|s| {
+        self.target.product_id.as_deref().is_none_or(|p| p == product.id)
+            && self.target.specifiers.iter().any(|s| {
                 s.commit_ids.iter().any(|c| c == commit_id)
                     && s.product_id.as_deref().is_none_or(|p| p == product.id)
                     && (s.product_tags.is_empty() || s.product_tags.iter().any(|t| product.tags.contains(t)))

@@ -6,7 +6,7 @@
 //! only what their commit pays for (`Pricing::commit_unit_price`, used by draw-down).
 
 use crate::money::{add, mul, Checked};
-use crate::overrides::{MultiplierTier, Override, OverrideType, Prioritization};
+use crate::overrides::{Effect, MultiplierTier, OverrideRule, Prioritization};
 use crate::product::Product;
 use crate::rate_card::{Price, Rate, Tier};
 use crate::time::Timestamp;
@@ -26,15 +26,15 @@ pub struct EffectiveRate {
 /// the units the line really has, not on its first band. EXPLICIT: the lowest `priority`. Ties go to the
 /// last added.
 fn pick_multiplier<'a>(
-    active: &[&'a Override],
+    active: &[&'a OverrideRule],
     prioritization: Prioritization,
     base: &Price,
     span: (Decimal, Decimal),
-) -> Checked<Option<&'a Override>> {
+) -> Checked<Option<&'a OverrideRule>> {
     let candidates = active
         .iter()
         .copied()
-        .filter(|o| matches!(o.kind, Some(OverrideType::Multiplier | OverrideType::Tiered)));
+        .filter(|o| matches!(o.effect, Some(Effect::Multiplier(_) | Effect::Bands(_))));
     // `min_by_key` keeps the first of equals, so walk newest first.
     Ok(match prioritization {
         Prioritization::LowestMultiplier => {
@@ -48,18 +48,24 @@ fn pick_multiplier<'a>(
     })
 }
 
-/// `base` under a MULTIPLIER or TIERED override.
-fn multiplied(o: &Override, base: &Price) -> Checked<Price> {
-    match o.kind {
-        Some(OverrideType::Tiered) => multiply_bands(base, o.tiers.as_deref().unwrap_or_default()),
-        _ => base.scaled(o.multiplier.unwrap_or(Decimal::ONE)),
+/// `base` under a MULTIPLIER or TIERED override (an OVERWRITE never reaches here).
+fn multiplied(o: &OverrideRule, base: &Price) -> Checked<Price> {
+    match &o.effect {
+        Some(Effect::Bands(bands)) => multiply_bands(base, bands),
+        Some(Effect::Multiplier(m)) => base.scaled(*m),
+        _ => Ok(base.clone()),
     }
+}
+
+/// The override's effect when it is an OVERWRITE.
+fn overwrite(o: &OverrideRule) -> Option<&Effect> {
+    o.effect.as_ref().filter(|e| matches!(e, Effect::Overwrite(_)))
 }
 
 /// A contract's overrides with the rule that picks among its multipliers: what prices its lines.
 #[derive(Debug, Clone, Copy)]
 pub struct Pricing<'a> {
-    pub overrides: &'a [Override],
+    pub overrides: &'a [OverrideRule],
     pub prioritization: Prioritization,
 }
 
@@ -83,14 +89,14 @@ impl Pricing<'_> {
         list_unit: Decimal,
         tier_level: Option<u32>,
     ) -> Checked<Option<Decimal>> {
-        let active: Vec<&Override> = self
+        let active: Vec<&OverrideRule> = self
             .overrides
             .iter()
-            .filter(|o| o.window().contains(line.at) && o.prices_commit(commit_id, line.product, line.pgv))
+            .filter(|o| o.window.contains(line.at) && o.prices_commit(commit_id, line.product, line.pgv))
             .collect();
-        if let Some(o) = active.iter().rev().find(|o| o.kind == Some(OverrideType::Overwrite)) {
-            return Ok(Some(match o.overwrite_price() {
-                Price::Flat(p) => p,
+        if let Some(Effect::Overwrite(price)) = active.iter().rev().find_map(|o| overwrite(o)) {
+            return Ok(Some(match price {
+                Price::Flat(p) => *p,
                 Price::Tiered(tiers) => {
                     let i = tier_level
                         .map_or(0, |l| l.saturating_sub(1) as usize)
@@ -120,10 +126,10 @@ impl Pricing<'_> {
     ) -> Checked<Option<EffectiveRate>> {
         let LineAt { product, pgv, at: t } = line;
         let prioritization = self.prioritization;
-        let active: Vec<&Override> = self
+        let active: Vec<&OverrideRule> = self
             .overrides
             .iter()
-            .filter(|o| o.window().contains(t) && !o.commit_specific() && o.targets(product, pgv))
+            .filter(|o| o.window.contains(t) && !o.commit_specific() && o.targets(product, pgv))
             .collect();
         let mut entitled = list.is_some_and(|r| r.entitled);
         for o in &active {
@@ -135,9 +141,9 @@ impl Pricing<'_> {
             return Ok(None);
         }
         let list_price = list.map(Rate::price);
-        if let Some(o) = active.iter().rev().find(|o| o.kind == Some(OverrideType::Overwrite)) {
+        if let Some(Effect::Overwrite(price)) = active.iter().rev().find_map(|o| overwrite(o)) {
             return Ok(Some(EffectiveRate {
-                price: o.overwrite_price(),
+                price: price.clone(),
                 list: list_price,
             }));
         }

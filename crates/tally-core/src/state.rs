@@ -60,7 +60,7 @@ impl State {
                         .chain(&c.recurring_credits)
                         .any(|x| x.id == id)
                     || c.scheduled_charges.iter().any(|x| x.id == id)
-                    || c.overrides.iter().any(|o| o.id.as_deref() == Some(id))
+                    || c.overrides.iter().any(|o| o.id() == Some(id))
             })
     }
 
@@ -125,13 +125,8 @@ pub fn export(state: &State) -> String {
 /// Reads an export; refuses text that is not one, or one from a newer Tally.
 pub fn import(text: &str) -> crate::Result<State> {
     let de = &mut serde_json::Deserializer::from_str(text);
-    let e: Export = serde_path_to_error::deserialize(de).map_err(|e| {
-        crate::Error::new(
-            crate::ErrorCode::InvalidBody,
-            e.path().to_string().trim_start_matches('.'),
-            e.into_inner().to_string(),
-        )
-    })?;
+    let e: Export = serde_path_to_error::deserialize(de)
+        .map_err(|e| crate::error::at_path(e.path().to_string().trim_start_matches('.'), e.into_inner().to_string()))?;
     if e.tally_state_version > crate::STATE_FORMAT_VERSION {
         return Err(crate::Error::invalid(
             "tally_state_version",

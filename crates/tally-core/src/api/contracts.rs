@@ -6,7 +6,7 @@ use crate::contract::{
     validate_filter, Contract, ContractEdit, ScheduledCharge, SetUsageFilter, UpdateEndDate, UsageFilter,
 };
 use crate::error::{parse, Error, Result};
-use crate::overrides::Override;
+use crate::overrides::OverrideRule;
 use crate::state::State;
 use crate::wire::ListContractsRequest;
 use serde_json::Value;
@@ -17,13 +17,13 @@ fn check_products(state: &State, named: Vec<(String, String)>) -> Result<()> {
 
 /// Gives every term that came without an id one of Tally's, in the order the body lists them:
 /// commits, credits, recurring commits and credits, charges (`ids`), then overrides.
-fn assign_ids<'a>(state: &mut State, ids: impl Iterator<Item = &'a mut String>, overrides: &mut [Override]) {
+fn assign_ids<'a>(state: &mut State, ids: impl Iterator<Item = &'a mut String>, overrides: &mut [OverrideRule]) {
     for id in ids {
         *id = state.take_id(id);
     }
     for o in overrides.iter_mut() {
-        if o.id.is_none() {
-            o.id = Some(state.make_id());
+        if o.body.id.is_none() {
+            o.body.id = Some(state.make_id());
         }
     }
 }
@@ -104,10 +104,10 @@ pub fn edit_contract(state: &mut State, body: &Value) -> Result<Value> {
     contract_of(state, &e.customer_id, &e.contract_id)?;
     for (i, o) in e.add_overrides.iter().enumerate() {
         let path = format!("add_overrides[{i}]");
-        o.validate(&path)?;
         check_products(
             state,
-            o.named_products()
+            o.body
+                .named_products()
                 .into_iter()
                 .map(|(f, p)| (crate::error::join_path(&path, &f), p))
                 .collect(),

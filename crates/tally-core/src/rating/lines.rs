@@ -66,8 +66,8 @@ fn price_cuts(
         }
     }
     for o in contract.overrides.iter().filter(|o| o.prices_line(product, &pgv)) {
-        cuts.push(o.starting_at);
-        cuts.extend(o.ending_before);
+        cuts.push(o.window.start);
+        cuts.extend(o.window.end);
     }
     cuts.sort();
     cuts.dedup();

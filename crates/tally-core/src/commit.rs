@@ -167,16 +167,9 @@ impl Commit {
         self.name.clone().unwrap_or_else(|| fallback.to_string())
     }
 
-    pub fn balance_kind(&self) -> BalanceKind {
-        match self.kind {
-            None => BalanceKind::Credit,
-            Some(CommitType::Prepaid) => BalanceKind::PrepaidCommit,
-            Some(CommitType::Postpaid) => BalanceKind::PostpaidCommit,
-        }
-    }
-
-    /// `is_credit` says which list the body came from; credits take no `type`.
-    pub fn validate(&self, path: &str, is_credit: bool) -> Result<()> {
+    /// Parses the body into the balance the engine draws on, naming the field it refuses;
+    /// `is_credit` says which list the body came from (credits take no `type`).
+    pub fn parse(&self, path: &str, is_credit: bool) -> Result<Billing> {
         let at = |f: &str| join_path(path, f);
         if is_credit && self.kind.is_some() {
             return Err(Error::invalid(at("type"), "a credit has no type"));
@@ -235,15 +228,87 @@ impl Commit {
                     "a POSTPAID commit's invoice amount must equal its access amount",
                 ));
             }
+            return Ok(Billing::Promised(s.clone()));
         }
-        Ok(())
+        Ok(match (&self.kind, &self.invoice_schedule) {
+            (None, _) => Billing::Granted,
+            (_, Some(s)) => Billing::Bought(s.clone()),
+            (_, None) => Billing::Complimentary,
+        })
+    }
+}
+
+/// How a balance is paid for: the closed set behind a commit's `type` and invoice schedule.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Billing {
+    /// A credit: granted, never billed.
+    Granted,
+    /// A prepaid commit with no invoice schedule: given.
+    Complimentary,
+    /// A prepaid commit, billed on its invoice schedule (one that bills nothing is given, too).
+    Bought(Schedule),
+    /// A postpaid commit: usage draws it down, and its one invoice date trues up what was not used.
+    Promised(Schedule),
+}
+
+/// A commit (`CREDIT = false`) or credit (`CREDIT = true`) as the engine draws on it: parsed once as
+/// the body is read, so a credit never has a type or an invoice schedule and a postpaid commit always
+/// has its true-up date. Reads as its body (`Deref`), and is stored and written back as it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Commit", into = "Commit")]
+pub struct Balance<const CREDIT: bool> {
+    pub billing: Billing,
+    body: Commit,
+}
+
+pub type CommitTerm = Balance<false>;
+pub type CreditTerm = Balance<true>;
+
+impl<const CREDIT: bool> TryFrom<Commit> for Balance<CREDIT> {
+    type Error = crate::error::InBody;
+    fn try_from(body: Commit) -> std::result::Result<Self, Self::Error> {
+        let billing = body.parse("", CREDIT).map_err(crate::error::InBody)?;
+        Ok(Balance { billing, body })
+    }
+}
+
+impl<const CREDIT: bool> From<Balance<CREDIT>> for Commit {
+    fn from(b: Balance<CREDIT>) -> Commit {
+        b.body
+    }
+}
+
+impl<const CREDIT: bool> std::ops::Deref for Balance<CREDIT> {
+    type Target = Commit;
+    fn deref(&self) -> &Commit {
+        &self.body
+    }
+}
+
+/// Ids and access items may change after parsing (Tally's ids, `updateEndDate`); the billing may not.
+impl<const CREDIT: bool> Balance<CREDIT> {
+    pub fn id_mut(&mut self) -> &mut String {
+        &mut self.body.id
+    }
+
+    pub fn access_mut(&mut self) -> &mut Vec<AccessItem> {
+        &mut self.body.access_schedule.schedule_items
+    }
+
+    pub fn kind(&self) -> BalanceKind {
+        match self.billing {
+            Billing::Granted => BalanceKind::Credit,
+            Billing::Promised(_) => BalanceKind::PostpaidCommit,
+            Billing::Bought(_) | Billing::Complimentary => BalanceKind::PrepaidCommit,
+        }
     }
 
     pub fn segments(&self, ordinal: usize) -> Vec<Segment> {
-        let free = match self.kind {
-            None => true,
-            Some(CommitType::Prepaid) => self.invoice_schedule.as_ref().is_none_or(Schedule::is_free),
-            Some(CommitType::Postpaid) => false,
+        // Credits and complimentary commits cost the customer nothing: they are drawn before paid ones.
+        let free = match &self.billing {
+            Billing::Granted | Billing::Complimentary => true,
+            Billing::Bought(s) => s.is_free(),
+            Billing::Promised(_) => false,
         };
         self.access_schedule
             .schedule_items
@@ -252,7 +317,7 @@ impl Commit {
                 commit_id: self.id.clone(),
                 product_id: self.product_id.clone(),
                 name: self.display_name(),
-                kind: self.balance_kind(),
+                kind: self.kind(),
                 amount: Money::cents(it.amount),
                 window: Window {
                     start: it.starting_at,
@@ -266,6 +331,16 @@ impl Commit {
                 rollover_fraction: None,
             })
             .collect()
+    }
+}
+
+#[cfg(feature = "schema")]
+impl<const CREDIT: bool> schemars::JsonSchema for Balance<CREDIT> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        <Commit as schemars::JsonSchema>::schema_name()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <Commit as schemars::JsonSchema>::json_schema(g)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::calendar::UsageStatementSchedule;
 use crate::case::api_enum;
-use crate::commit::{Commit, RecurringCommit, Segment};
+use crate::commit::{Commit, CommitTerm, CreditTerm, RecurringCommit, Segment};
 use crate::error::{join_path, Error, Result};
 use crate::overrides::{OverrideRule, Prioritization};
 use crate::schedule::Schedule;
@@ -55,9 +55,9 @@ pub struct Contract {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_card_alias: Option<String>,
     #[serde(default)]
-    pub commits: Vec<Commit>,
+    pub commits: Vec<CommitTerm>,
     #[serde(default)]
-    pub credits: Vec<Commit>,
+    pub credits: Vec<CreditTerm>,
     #[serde(default)]
     pub recurring_commits: Vec<RecurringCommit>,
     #[serde(default)]
@@ -90,9 +90,9 @@ pub struct ContractEdit {
     #[serde(default)]
     pub add_overrides: Vec<OverrideRule>,
     #[serde(default)]
-    pub add_commits: Vec<Commit>,
+    pub add_commits: Vec<CommitTerm>,
     #[serde(default)]
-    pub add_credits: Vec<Commit>,
+    pub add_credits: Vec<CreditTerm>,
     #[serde(default)]
     pub add_scheduled_charges: Vec<ScheduledCharge>,
     #[serde(default)]
@@ -162,12 +162,6 @@ impl Contract {
         if let Some(s) = &self.usage_statement_schedule {
             s.validate("usage_statement_schedule")?;
         }
-        for (i, c) in self.commits.iter().enumerate() {
-            c.validate(&format!("commits[{i}]"), false)?;
-        }
-        for (i, c) in self.credits.iter().enumerate() {
-            c.validate(&format!("credits[{i}]"), true)?;
-        }
         for (i, c) in self.recurring_commits.iter().enumerate() {
             c.validate(&format!("recurring_commits[{i}]"))?;
         }
@@ -186,16 +180,16 @@ impl Contract {
     /// Every product id the contract names, with where it names it, for existence checks.
     pub fn named_products(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        let mut commits = |list: &[Commit], field: &str| {
-            for (i, c) in list.iter().enumerate() {
+        let mut commits = |list: Vec<&Commit>, field: &str| {
+            for (i, c) in list.into_iter().enumerate() {
                 out.push((format!("{field}[{i}].product_id"), c.product_id.clone()));
                 for (j, p) in c.applicable_product_ids.iter().enumerate() {
                     out.push((format!("{field}[{i}].applicable_product_ids[{j}]"), p.clone()));
                 }
             }
         };
-        commits(&self.commits, "commits");
-        commits(&self.credits, "credits");
+        commits(self.commits.iter().map(|c| &**c).collect(), "commits");
+        commits(self.credits.iter().map(|c| &**c).collect(), "credits");
         for (field, list) in [
             ("recurring_commits", &self.recurring_commits),
             ("recurring_credits", &self.recurring_credits),
@@ -227,7 +221,11 @@ impl Contract {
     pub fn segments(&self, horizon: Timestamp) -> crate::money::Checked<Vec<Segment>> {
         let mut out = Vec::new();
         let mut ordinal = 0;
-        for c in self.commits.iter().chain(&self.credits) {
+        for c in &self.commits {
+            out.extend(c.segments(ordinal));
+            ordinal += 1;
+        }
+        for c in &self.credits {
             out.extend(c.segments(ordinal));
             ordinal += 1;
         }

@@ -54,7 +54,8 @@ impl State {
             || self.customer_for_key(id).is_some()
             || self.contracts.contains_key(id)
             || self.contracts.values().any(|c| {
-                c.commits.iter().chain(&c.credits).any(|x| x.id == id)
+                c.commits.iter().any(|x| x.id == id)
+                    || c.credits.iter().any(|x| x.id == id)
                     || c.recurring_commits
                         .iter()
                         .chain(&c.recurring_credits)

@@ -1,7 +1,7 @@
 //! Contracts: creation, edits, usage filters, end dates.
 
 use super::{check_product, contract_of, created, customer};
-use crate::commit::{Commit, RecurringCommit};
+use crate::commit::{CommitTerm, CreditTerm, RecurringCommit};
 use crate::contract::{
     validate_filter, Contract, ContractEdit, ScheduledCharge, SetUsageFilter, UpdateEndDate, UsageFilter,
 };
@@ -30,14 +30,14 @@ fn assign_ids<'a>(state: &mut State, ids: impl Iterator<Item = &'a mut String>, 
 
 /// The ids of a body's commits, credits, recurring commits and credits and charges, in that order.
 fn term_ids<'a>(
-    (commits, credits): (&'a mut [Commit], &'a mut [Commit]),
+    (commits, credits): (&'a mut [CommitTerm], &'a mut [CreditTerm]),
     (recurring, recurring_credits): (&'a mut [RecurringCommit], &'a mut [RecurringCommit]),
     charges: &'a mut [ScheduledCharge],
 ) -> impl Iterator<Item = &'a mut String> {
     commits
         .iter_mut()
-        .chain(credits.iter_mut())
-        .map(|c| &mut c.id)
+        .map(|c| c.id_mut())
+        .chain(credits.iter_mut().map(|c| c.id_mut()))
         .chain(
             recurring
                 .iter_mut()
@@ -113,14 +113,11 @@ pub fn edit_contract(state: &mut State, body: &Value) -> Result<Value> {
                 .collect(),
         )?;
     }
-    for (field, list, credit) in [
-        ("add_commits", &e.add_commits, false),
-        ("add_credits", &e.add_credits, true),
-    ] {
-        for (i, c) in list.iter().enumerate() {
-            c.validate(&format!("{field}[{i}]"), credit)?;
-            check_product(state, &format!("{field}[{i}].product_id"), &c.product_id)?;
-        }
+    for (i, c) in e.add_commits.iter().enumerate() {
+        check_product(state, &format!("add_commits[{i}].product_id"), &c.product_id)?;
+    }
+    for (i, c) in e.add_credits.iter().enumerate() {
+        check_product(state, &format!("add_credits[{i}].product_id"), &c.product_id)?;
     }
     for (field, list) in [
         ("add_recurring_commits", &e.add_recurring_commits),
@@ -187,9 +184,14 @@ pub fn update_end_date(state: &mut State, body: &Value) -> Result<Value> {
     let c = state.contracts.get_mut(&b.contract_id).expect("checked above");
     c.ending_before = b.ending_before;
     if let Some(end) = b.ending_before {
-        for cm in c.commits.iter_mut().chain(c.credits.iter_mut()) {
-            cm.access_schedule.schedule_items.retain(|i| i.starting_at < end);
-            for i in cm.access_schedule.schedule_items.iter_mut() {
+        let access = c
+            .commits
+            .iter_mut()
+            .map(|cm| cm.access_mut())
+            .chain(c.credits.iter_mut().map(|cm| cm.access_mut()));
+        for items in access {
+            items.retain(|i| i.starting_at < end);
+            for i in items.iter_mut() {
                 i.ending_before = i.ending_before.min(end);
             }
         }

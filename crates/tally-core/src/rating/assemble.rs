@@ -2,7 +2,7 @@
 
 use super::lines::{usage_lines, Plan};
 use super::{out_of_range, Clock, Feed};
-use crate::commit::BalanceKind;
+use crate::commit::Billing;
 use crate::contract::Contract;
 use crate::drawdown::Ledger;
 use crate::error::Result;
@@ -54,14 +54,10 @@ fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Checked<V
             ));
         }
     }
-    for cm in c
-        .commits
-        .iter()
-        .filter(|cm| cm.kind == Some(crate::commit::CommitType::Prepaid))
-    {
-        let occurrences = match &cm.invoice_schedule {
-            Some(s) => s.occurrences(horizon)?,
-            None => Vec::new(),
+    for cm in &c.commits {
+        let occurrences = match &cm.billing {
+            Billing::Bought(s) => s.occurrences(horizon)?,
+            _ => Vec::new(),
         };
         for o in occurrences {
             let mut l = scheduled_line(cm.display_name(), LineType::CommitPurchase, &cm.product_id, &o);
@@ -181,16 +177,12 @@ pub(super) fn rate_contract(
             .apply(inv, state, c, &pieces)
             .map_err(overflow("a commit or credit draw-down"))?;
     }
-    for cm in c
-        .commits
-        .iter()
-        .filter(|cm| cm.balance_kind() == BalanceKind::PostpaidCommit)
-    {
+    for cm in &c.commits {
+        let Billing::Promised(schedule) = &cm.billing else {
+            continue;
+        };
         let true_up = || -> Checked<Option<LineItem>> {
-            let occurrences = match &cm.invoice_schedule {
-                Some(s) => s.occurrences(clock.horizon)?,
-                None => Vec::new(),
-            };
+            let occurrences = schedule.occurrences(clock.horizon)?;
             let Some(o) = occurrences.into_iter().next() else {
                 return Ok(None);
             };

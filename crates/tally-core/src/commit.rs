@@ -7,7 +7,7 @@ use crate::case::api_enum;
 use crate::error::{join_path, Error, Result};
 use crate::money::{Checked, Money};
 use crate::schedule::Schedule;
-use crate::time::{Timestamp, Window};
+use crate::time::Timestamp;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -119,48 +119,6 @@ pub struct RecurringCommit {
     pub description: Option<String>,
 }
 
-/// What kind of balance a segment belongs to; decides draw-down order and how it is billed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BalanceKind {
-    PrepaidCommit,
-    PostpaidCommit,
-    Credit,
-}
-
-/// One usable amount in one window: the unit that draw-down works on.
-#[derive(Debug, Clone)]
-pub struct Segment {
-    pub commit_id: String,
-    /// The FIXED product the balance was sold as; applied lines carry it.
-    pub product_id: String,
-    pub name: String,
-    pub kind: BalanceKind,
-    pub amount: Money,
-    pub window: Window,
-    pub priority: Option<Decimal>,
-    /// Credits and complimentary commits cost the customer nothing; they are used before paid ones.
-    pub free: bool,
-    pub applicable_product_ids: Vec<String>,
-    pub applicable_product_tags: Vec<String>,
-    /// Position among the contract's balances, a stable last tie-break.
-    pub ordinal: usize,
-    /// For recurring balances: the share of what is left at the end that carries into the next one.
-    pub rollover_fraction: Option<Decimal>,
-}
-
-impl Segment {
-    pub fn applies_to(&self, product_id: &str, tags: &[String]) -> bool {
-        (self.applicable_product_ids.is_empty() && self.applicable_product_tags.is_empty())
-            || self.applicable_product_ids.iter().any(|p| p == product_id)
-            || self.applicable_product_tags.iter().any(|t| tags.contains(t))
-    }
-
-    /// How many of the catalog's products the segment applies to: narrower balances are drawn first.
-    pub fn breadth<'a>(&self, products: impl IntoIterator<Item = &'a crate::product::Product>) -> usize {
-        products.into_iter().filter(|p| self.applies_to(&p.id, &p.tags)).count()
-    }
-}
-
 impl Commit {
     pub fn display_name(&self) -> String {
         let fallback = if self.kind.is_none() { "Credit" } else { "Commit" };
@@ -200,21 +158,18 @@ impl Commit {
                 ));
             }
         }
-        if let Some(s) = &self.invoice_schedule {
-            if is_credit {
-                return Err(Error::invalid(
-                    at("invoice_schedule"),
-                    "a credit has no invoice schedule",
-                ));
-            }
-            s.validate(&at("invoice_schedule"))?;
+        if is_credit && self.invoice_schedule.is_some() {
+            return Err(Error::invalid(
+                at("invoice_schedule"),
+                "a credit has no invoice schedule",
+            ));
         }
         if self.kind == Some(CommitType::Postpaid) {
             let s = self
                 .invoice_schedule
                 .as_ref()
                 .ok_or_else(|| Error::invalid(at("invoice_schedule"), "a POSTPAID commit needs an invoice schedule"))?;
-            if s.schedule_items.len() != 1 || s.recurring_schedule.is_some() {
+            if s.items.len() != 1 || s.recurring.is_some() {
                 return Err(Error::invalid(
                     at("invoice_schedule.schedule_items"),
                     "a POSTPAID commit's invoice schedule has exactly one item",
@@ -249,99 +204,6 @@ pub enum Billing {
     Bought(Schedule),
     /// A postpaid commit: usage draws it down, and its one invoice date trues up what was not used.
     Promised(Schedule),
-}
-
-/// A commit (`CREDIT = false`) or credit (`CREDIT = true`) as the engine draws on it: parsed once as
-/// the body is read, so a credit never has a type or an invoice schedule and a postpaid commit always
-/// has its true-up date. Reads as its body (`Deref`), and is stored and written back as it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "Commit", into = "Commit")]
-pub struct Balance<const CREDIT: bool> {
-    pub billing: Billing,
-    body: Commit,
-}
-
-pub type CommitTerm = Balance<false>;
-pub type CreditTerm = Balance<true>;
-
-impl<const CREDIT: bool> TryFrom<Commit> for Balance<CREDIT> {
-    type Error = crate::error::InBody;
-    fn try_from(body: Commit) -> std::result::Result<Self, Self::Error> {
-        let billing = body.parse("", CREDIT).map_err(crate::error::InBody)?;
-        Ok(Balance { billing, body })
-    }
-}
-
-impl<const CREDIT: bool> From<Balance<CREDIT>> for Commit {
-    fn from(b: Balance<CREDIT>) -> Commit {
-        b.body
-    }
-}
-
-impl<const CREDIT: bool> std::ops::Deref for Balance<CREDIT> {
-    type Target = Commit;
-    fn deref(&self) -> &Commit {
-        &self.body
-    }
-}
-
-/// Ids and access items may change after parsing (Tally's ids, `updateEndDate`); the billing may not.
-impl<const CREDIT: bool> Balance<CREDIT> {
-    pub fn id_mut(&mut self) -> &mut String {
-        &mut self.body.id
-    }
-
-    pub fn access_mut(&mut self) -> &mut Vec<AccessItem> {
-        &mut self.body.access_schedule.schedule_items
-    }
-
-    pub fn kind(&self) -> BalanceKind {
-        match self.billing {
-            Billing::Granted => BalanceKind::Credit,
-            Billing::Promised(_) => BalanceKind::PostpaidCommit,
-            Billing::Bought(_) | Billing::Complimentary => BalanceKind::PrepaidCommit,
-        }
-    }
-
-    pub fn segments(&self, ordinal: usize) -> Vec<Segment> {
-        // Credits and complimentary commits cost the customer nothing: they are drawn before paid ones.
-        let free = match &self.billing {
-            Billing::Granted | Billing::Complimentary => true,
-            Billing::Bought(s) => s.is_free(),
-            Billing::Promised(_) => false,
-        };
-        self.access_schedule
-            .schedule_items
-            .iter()
-            .map(|it| Segment {
-                commit_id: self.id.clone(),
-                product_id: self.product_id.clone(),
-                name: self.display_name(),
-                kind: self.kind(),
-                amount: Money::cents(it.amount),
-                window: Window {
-                    start: it.starting_at,
-                    end: Some(it.ending_before),
-                },
-                priority: self.priority,
-                free,
-                applicable_product_ids: self.applicable_product_ids.clone(),
-                applicable_product_tags: self.applicable_product_tags.clone(),
-                ordinal,
-                rollover_fraction: None,
-            })
-            .collect()
-    }
-}
-
-#[cfg(feature = "schema")]
-impl<const CREDIT: bool> schemars::JsonSchema for Balance<CREDIT> {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        <Commit as schemars::JsonSchema>::schema_name()
-    }
-    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        <Commit as schemars::JsonSchema>::json_schema(g)
-    }
 }
 
 impl RecurringCommit {

@@ -1,9 +1,10 @@
 //! Contracts: a customer's terms. A rate card, a statement cadence, and the commits, credits,
 //! scheduled charges, overrides and usage filters layered on it.
 
+use crate::balance::{CommitTerm, CreditTerm, Segment};
 use crate::calendar::UsageStatementSchedule;
 use crate::case::api_enum;
-use crate::commit::{Commit, CommitTerm, CreditTerm, RecurringCommit, Segment};
+use crate::commit::{Commit, RecurringCommit};
 use crate::error::{join_path, Error, Result};
 use crate::overrides::{OverrideRule, Prioritization};
 use crate::schedule::Schedule;
@@ -168,9 +169,6 @@ impl Contract {
         for (i, c) in self.recurring_credits.iter().enumerate() {
             c.validate(&format!("recurring_credits[{i}]"))?;
         }
-        for (i, c) in self.scheduled_charges.iter().enumerate() {
-            c.schedule.validate(&format!("scheduled_charges[{i}].schedule"))?;
-        }
         if let Some(f) = &self.usage_filter {
             validate_filter(f, "usage_filter")?;
         }
@@ -248,9 +246,9 @@ impl Contract {
                         product_id: rc.product_id.clone(),
                         name: rc.display_name(credit),
                         kind: if credit {
-                            crate::commit::BalanceKind::Credit
+                            crate::balance::BalanceKind::Credit
                         } else {
-                            crate::commit::BalanceKind::PrepaidCommit
+                            crate::balance::BalanceKind::PrepaidCommit
                         },
                         amount,
                         window: Window {

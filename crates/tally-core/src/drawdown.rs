@@ -3,7 +3,7 @@
 //! `applied_commit_or_credit` line takes the same amount off the invoice. Postpaid commits are drawn the
 //! same way but bill the usage in full; what they leave unspent is trued up at their invoice date.
 
-use crate::commit::{BalanceKind, Segment};
+use crate::balance::{BalanceKind, Segment};
 use crate::contract::Contract;
 use crate::invoice::{Invoice, LineItem, LineType};
 use crate::money::{Checked, Money};

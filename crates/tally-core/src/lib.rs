@@ -13,6 +13,7 @@
 mod case;
 
 pub mod api;
+pub mod balance;
 pub mod calendar;
 pub mod commit;
 pub mod contract;

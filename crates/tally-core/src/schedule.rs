@@ -42,10 +42,11 @@ pub struct RecurringSchedule {
     pub amount_distribution: Option<AmountDistribution>,
 }
 
-/// `schedule_items` or `recurring_schedule` (both may be given; their occurrences add up).
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+/// The body of a schedule: `schedule_items` or `recurring_schedule` (both may be given; their
+/// occurrences add up).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(rename = "Schedule"))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct Schedule {
+pub struct ScheduleBody {
     #[serde(default)]
     pub schedule_items: Vec<ScheduleItem>,
     #[serde(default)]
@@ -100,30 +101,102 @@ fn price_parts(
     Ok((q, p))
 }
 
-impl Schedule {
-    pub fn validate(&self, path: &str) -> Result<()> {
-        crate::invoice::check_credit_type(self.credit_type_id.as_deref(), &join_path(path, "credit_type_id"))?;
-        for (i, it) in self.schedule_items.iter().enumerate() {
-            price_parts(
-                it.amount,
-                it.unit_price,
-                it.quantity,
-                &join_path(path, &format!("schedule_items[{i}]")),
-            )?;
-        }
-        if let Some(r) = &self.recurring_schedule {
-            let p = join_path(path, "recurring_schedule");
-            if r.ending_before.is_some_and(|e| e <= r.starting_at) {
-                return Err(Error::invalid(
-                    join_path(&p, "ending_before"),
-                    "ending_before must be after starting_at",
-                ));
-            }
-            price_parts(r.amount, r.unit_price, r.quantity, &p)?;
-        }
-        Ok(())
-    }
+/// One dated amount, parsed: `quantity` units at `unit_price` (an `amount` is one unit of it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dated {
+    pub timestamp: Timestamp,
+    pub quantity: Decimal,
+    pub unit_price: Decimal,
+}
 
+/// A recurring amount, parsed: a window that is never inverted and a price that fits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recurring {
+    pub starting_at: Timestamp,
+    pub ending_before: Option<Timestamp>,
+    pub frequency: Frequency,
+    pub quantity: Decimal,
+    pub unit_price: Decimal,
+    pub distribution: Option<AmountDistribution>,
+}
+
+/// A schedule as the engine bills it: parsed once as the body is read, so each item has its price
+/// (never an item with neither an amount nor a unit price), and stored and written back as the body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ScheduleBody", into = "ScheduleBody")]
+pub struct Schedule {
+    pub items: Vec<Dated>,
+    pub recurring: Option<Recurring>,
+    body: ScheduleBody,
+}
+
+impl TryFrom<ScheduleBody> for Schedule {
+    type Error = crate::error::InBody;
+    fn try_from(body: ScheduleBody) -> std::result::Result<Self, Self::Error> {
+        body.parse("").map_err(crate::error::InBody)
+    }
+}
+
+impl From<Schedule> for ScheduleBody {
+    fn from(s: Schedule) -> ScheduleBody {
+        s.body
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Schedule {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        <ScheduleBody as schemars::JsonSchema>::schema_name()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <ScheduleBody as schemars::JsonSchema>::json_schema(g)
+    }
+}
+
+impl ScheduleBody {
+    /// Parses the body, naming the field it refuses.
+    pub fn parse(&self, path: &str) -> Result<Schedule> {
+        crate::invoice::check_credit_type(self.credit_type_id.as_deref(), &join_path(path, "credit_type_id"))?;
+        let mut items = Vec::new();
+        for (i, it) in self.schedule_items.iter().enumerate() {
+            let at = join_path(path, &format!("schedule_items[{i}]"));
+            let (quantity, unit_price) = price_parts(it.amount, it.unit_price, it.quantity, &at)?;
+            items.push(Dated {
+                timestamp: it.timestamp,
+                quantity,
+                unit_price,
+            });
+        }
+        let recurring = match &self.recurring_schedule {
+            None => None,
+            Some(r) => {
+                let p = join_path(path, "recurring_schedule");
+                if r.ending_before.is_some_and(|e| e <= r.starting_at) {
+                    return Err(Error::invalid(
+                        join_path(&p, "ending_before"),
+                        "ending_before must be after starting_at",
+                    ));
+                }
+                let (quantity, unit_price) = price_parts(r.amount, r.unit_price, r.quantity, &p)?;
+                Some(Recurring {
+                    starting_at: r.starting_at,
+                    ending_before: r.ending_before,
+                    frequency: r.frequency,
+                    quantity,
+                    unit_price,
+                    distribution: r.amount_distribution,
+                })
+            }
+        };
+        Ok(Schedule {
+            items,
+            recurring,
+            body: self.clone(),
+        })
+    }
+}
+
+impl Schedule {
     /// The sum of a schedule's items (an open-ended recurring part counts through `until`).
     pub fn total(&self, until: Timestamp) -> Checked<Money> {
         Money::sum(self.occurrences(until)?.iter().map(|o| o.total))
@@ -131,35 +204,32 @@ impl Schedule {
 
     /// True when nothing is ever billed: a complimentary commit's schedule.
     pub fn is_free(&self) -> bool {
-        let zero = |a: Option<Decimal>, p: Option<Decimal>, q: Option<Decimal>| {
-            price_parts(a, p, q, "").is_ok_and(|(q, p)| q.is_zero() || p.is_zero())
-        };
-        self.schedule_items
-            .iter()
-            .all(|i| zero(i.amount, i.unit_price, i.quantity))
-            && self
-                .recurring_schedule
-                .as_ref()
-                .is_none_or(|r| zero(r.amount, r.unit_price, r.quantity))
+        let zero = |q: Decimal, p: Decimal| q.is_zero() || p.is_zero();
+        self.items.iter().all(|i| zero(i.quantity, i.unit_price))
+            && self.recurring.as_ref().is_none_or(|r| zero(r.quantity, r.unit_price))
     }
 
-    /// Every billed occurrence, in date order, an open-ended recurring part through `until`. Invalid
-    /// parts (refused at create) yield nothing.
+    /// Drops what is dated at or after `end` (a contract's new end).
+    pub fn retain_before(&mut self, end: Timestamp) {
+        self.items.retain(|i| i.timestamp < end);
+        self.body.schedule_items.retain(|i| i.timestamp < end);
+    }
+
+    /// Every billed occurrence, in date order, an open-ended recurring part through `until`.
     pub fn occurrences(&self, until: Timestamp) -> Checked<Vec<Occurrence>> {
         let mut out: Vec<Occurrence> = self
-            .schedule_items
+            .items
             .iter()
-            .filter_map(|it| {
-                let (q, p) = price_parts(it.amount, it.unit_price, it.quantity, "").ok()?;
-                Some(Money::of(q, p).map(|total| Occurrence {
+            .map(|it| {
+                Ok(Occurrence {
                     timestamp: it.timestamp,
-                    quantity: q,
-                    unit_price: p,
-                    total: total.rounded(),
-                }))
+                    quantity: it.quantity,
+                    unit_price: it.unit_price,
+                    total: Money::of(it.quantity, it.unit_price)?.rounded(),
+                })
             })
             .collect::<Checked<_>>()?;
-        if let Some(r) = &self.recurring_schedule {
+        if let Some(r) = &self.recurring {
             out.extend(recurring_occurrences(r, until)?);
         }
         out.sort_by_key(|o| o.timestamp);
@@ -170,10 +240,8 @@ impl Schedule {
 /// EACH bills the full amount every time; DIVIDED splits it evenly (each share rounded to cents by the
 /// line rule); DIVIDED_ROUNDED rounds each share to cents and puts the remainder on the last one. A
 /// schedule with no end has no count to divide by, so it bills EACH.
-fn recurring_occurrences(r: &RecurringSchedule, until: Timestamp) -> Checked<Vec<Occurrence>> {
-    let Ok((q, p)) = price_parts(r.amount, r.unit_price, r.quantity, "") else {
-        return Ok(vec![]);
-    };
+fn recurring_occurrences(r: &Recurring, until: Timestamp) -> Checked<Vec<Occurrence>> {
+    let (q, p) = (r.quantity, r.unit_price);
     let dates: Vec<Timestamp> = recurring_boundaries(
         r.starting_at,
         r.frequency.months(),
@@ -192,7 +260,7 @@ fn recurring_occurrences(r: &RecurringSchedule, until: Timestamp) -> Checked<Vec
         .enumerate()
         .map(|(i, &t)| {
             match r
-                .amount_distribution
+                .distribution
                 .filter(|_| r.ending_before.is_some())
                 .unwrap_or(AmountDistribution::Each)
             {
@@ -241,16 +309,22 @@ mod tests {
     #[test]
     fn divided_rounded_puts_the_remainder_last() {
         // 100.00 cents over 3 months: 33, 33, 34 (33.33 rounds to 33; 100 − 66 = 34).
-        let r = RecurringSchedule {
-            starting_at: ts(2025, 1, 1),
-            ending_before: Some(ts(2025, 4, 1)),
-            frequency: Frequency::Monthly,
-            amount: Some(Decimal::from(100)),
-            unit_price: None,
-            quantity: None,
-            amount_distribution: Some(AmountDistribution::DividedRounded),
+        let body = ScheduleBody {
+            recurring_schedule: Some(RecurringSchedule {
+                starting_at: ts(2025, 1, 1),
+                ending_before: Some(ts(2025, 4, 1)),
+                frequency: Frequency::Monthly,
+                amount: Some(Decimal::from(100)),
+                unit_price: None,
+                quantity: None,
+                amount_distribution: Some(AmountDistribution::DividedRounded),
+            }),
+            ..Default::default()
         };
-        let totals: Vec<Decimal> = recurring_occurrences(&r, ts(2030, 1, 1))
+        let totals: Vec<Decimal> = body
+            .parse("")
+            .unwrap()
+            .occurrences(ts(2030, 1, 1))
             .unwrap()
             .iter()
             .map(|o| o.total.amount())

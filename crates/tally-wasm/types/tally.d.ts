@@ -392,7 +392,7 @@ export interface RecurringSchedule {
 
 export type RoundingMethod = "ROUND_UP" | "ROUND_DOWN" | "ROUND_HALF_UP";
 
-/** `schedule_items` or `recurring_schedule` (both may be given; their occurrences add up). */
+/** The body of a schedule: `schedule_items` or `recurring_schedule` (both may be given; their occurrences add up). */
 export interface Schedule {
   schedule_items?: ScheduleItem[];
   recurring_schedule?: RecurringSchedule | null;

@@ -1,7 +1,8 @@
 //! Contracts: creation, edits, usage filters, end dates.
 
 use super::{check_product, contract_of, created, customer};
-use crate::commit::{CommitTerm, CreditTerm, RecurringCommit};
+use crate::balance::{CommitTerm, CreditTerm};
+use crate::commit::RecurringCommit;
 use crate::contract::{
     validate_filter, Contract, ContractEdit, ScheduledCharge, SetUsageFilter, UpdateEndDate, UsageFilter,
 };
@@ -129,7 +130,6 @@ pub fn edit_contract(state: &mut State, body: &Value) -> Result<Value> {
         }
     }
     for (i, c) in e.add_scheduled_charges.iter().enumerate() {
-        c.schedule.validate(&format!("add_scheduled_charges[{i}].schedule"))?;
         check_product(state, &format!("add_scheduled_charges[{i}].product_id"), &c.product_id)?;
     }
     let ids = term_ids(
@@ -196,7 +196,7 @@ pub fn update_end_date(state: &mut State, body: &Value) -> Result<Value> {
             }
         }
         for ch in c.scheduled_charges.iter_mut() {
-            ch.schedule.schedule_items.retain(|i| i.timestamp < end);
+            ch.schedule.retain_before(end);
         }
         for rc in c.recurring_commits.iter_mut().chain(c.recurring_credits.iter_mut()) {
             rc.ending_before = Some(rc.ending_before.map_or(end, |e| e.min(end)));

@@ -2,7 +2,7 @@
 
 use super::usage::customer_events;
 use super::{contract_of, customer};
-use crate::commit::BalanceKind;
+use crate::balance::BalanceKind;
 use crate::contract::Contract;
 use crate::error::ErrorCode;
 use crate::error::{Error, Result};

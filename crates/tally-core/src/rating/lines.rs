@@ -3,7 +3,7 @@
 
 use super::aggregate::Agg;
 use super::{out_of_range, Feed};
-use crate::commit::Segment;
+use crate::balance::Segment;
 use crate::contract::Contract;
 use crate::drawdown::Piece;
 use crate::error::Result;

@@ -5,7 +5,7 @@
 use crate::calendar::{grid_cell, recurring_boundaries, Frequency};
 use crate::case::api_enum;
 use crate::error::{join_path, Error, Result};
-use crate::money::{Checked, Money};
+use crate::money::{Checked, Money, Quantity};
 use crate::schedule::Schedule;
 use crate::time::Timestamp;
 use indexmap::IndexMap;
@@ -75,7 +75,7 @@ pub struct UnitAmount {
 
 impl UnitAmount {
     pub fn total(&self) -> Checked<Money> {
-        Money::of(self.quantity.unwrap_or(Decimal::ONE), self.unit_price)
+        Money::of(Quantity::new(self.quantity.unwrap_or(Decimal::ONE)), self.unit_price)
     }
 }
 

@@ -6,7 +6,7 @@
 use crate::balance::{BalanceKind, Segment};
 use crate::contract::Contract;
 use crate::invoice::{Invoice, LineItem, LineType};
-use crate::money::{Checked, Money};
+use crate::money::{Checked, Money, Quantity};
 use crate::pricing::LineAt;
 use crate::state::State;
 use crate::time::{Timestamp, Window};
@@ -167,7 +167,7 @@ impl Ledger {
     ) -> Checked<()> {
         // Balances are drawn by the exact amount (quantity × unit price, fractional cents and all);
         // only the totals shown on each resulting line are rounded, by the line rule.
-        let exact = Money::of(line.quantity, line.unit_price)?;
+        let exact = Money::of(Quantity::new(line.quantity), line.unit_price)?;
         // Only usage draws on commits and credits: a scheduled charge costs the same wherever it sits.
         let drawable = exact.is_positive() && line.kind == LineType::Usage;
         let piece = line.piece.and_then(|p| pieces.get(p).map(|x| (p, x)));
@@ -177,11 +177,11 @@ impl Ledger {
         }
         let product = state.products.get(&line.product_id);
         let tags: &[String] = product.map(|p| p.tags.as_slice()).unwrap_or(&[]);
-        let mut left = line.quantity;
+        let mut left = Quantity::new(line.quantity);
         let mut covered_totals = Money::ZERO;
         let mut repriced = false;
         for i in 0..self.segments.len() {
-            if left <= Decimal::ZERO {
+            if left <= Quantity::ZERO {
                 break;
             }
             let seg = &self.segments[i];
@@ -242,9 +242,9 @@ impl Ledger {
                 *paid = paid.plus(take)?;
             }
             self.draws[i].push((line.starting_at, take));
-            left -= quantity;
+            left = left.minus(quantity)?;
             let mut covered = line.clone();
-            covered.quantity = quantity.normalize();
+            covered.quantity = quantity.value().normalize();
             covered.unit_price = price.normalize();
             covered.total = take.rounded();
             covered.commit_id = Some(seg.commit_id.clone());
@@ -269,9 +269,9 @@ impl Ledger {
                 });
             }
         }
-        if left == line.quantity {
+        if left == Quantity::new(line.quantity) {
             out.push(line);
-        } else if left > Decimal::ZERO {
+        } else if left > Quantity::ZERO {
             let mut rest = line;
             // The parts of a split line add up to what the whole line would have cost, unless a
             // commit priced its part differently.
@@ -280,7 +280,7 @@ impl Ledger {
             } else {
                 exact.rounded().minus(covered_totals)?
             };
-            rest.quantity = left.normalize();
+            rest.quantity = left.value().normalize();
             out.push(rest);
         }
         Ok(())

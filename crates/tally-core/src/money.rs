@@ -34,6 +34,32 @@ pub struct Money {
     credit_type: CreditType,
 }
 
+/// A number of units: a metric's aggregate after conversion and rounding, the units of a tier band, a
+/// schedule item's quantity. Kept apart from `Money` so that units are never added to cents by
+/// accident; `Money::of` is where the two meet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Quantity(Decimal);
+
+impl Quantity {
+    pub const ZERO: Quantity = Quantity(Decimal::ZERO);
+
+    pub fn new(units: Decimal) -> Quantity {
+        Quantity(units)
+    }
+
+    pub fn value(self) -> Decimal {
+        self.0
+    }
+
+    pub fn plus(self, other: Quantity) -> Checked<Quantity> {
+        Ok(Quantity(add(self.0, other.0)?))
+    }
+
+    pub fn minus(self, other: Quantity) -> Checked<Quantity> {
+        Ok(Quantity(sub(self.0, other.0)?))
+    }
+}
+
 impl Money {
     pub const ZERO: Money = Money {
         cents: Decimal::ZERO,
@@ -49,8 +75,8 @@ impl Money {
     }
 
     /// What `quantity` units cost at `unit_price` cents each.
-    pub fn of(quantity: Decimal, unit_price: Decimal) -> Checked<Money> {
-        Ok(Money::cents(mul(quantity, unit_price)?))
+    pub fn of(quantity: Quantity, unit_price: Decimal) -> Checked<Money> {
+        Ok(Money::cents(mul(quantity.value(), unit_price)?))
     }
 
     pub fn amount(self) -> Decimal {
@@ -75,8 +101,8 @@ impl Money {
     }
 
     /// How many units at `unit_price` this amount buys; `unit_price` is not zero (callers check).
-    pub fn units_at(self, unit_price: Decimal) -> Checked<Decimal> {
-        self.cents.checked_div(unit_price).ok_or(Overflow)
+    pub fn units_at(self, unit_price: Decimal) -> Checked<Quantity> {
+        self.cents.checked_div(unit_price).map(Quantity).ok_or(Overflow)
     }
 
     /// Tally's rounding rule: a line `total` is rounded to whole cents, half away from zero.
@@ -185,20 +211,21 @@ mod tests {
         let d = |s| Decimal::from_str(s).unwrap();
         let max = Money::cents(Decimal::MAX);
         assert_eq!(max.plus(Money::cents(d("1"))), Err(Overflow));
-        assert_eq!(Money::of(d("2"), Decimal::MAX), Err(Overflow));
+        let q = |s| Quantity::new(d(s));
+        assert_eq!(Money::of(q("2"), Decimal::MAX), Err(Overflow));
         assert_eq!(max.times(d("1.5")), Err(Overflow));
         assert_eq!(
-            Money::of(d("3"), d("0.125")).map(Money::rounded),
+            Money::of(q("3"), d("0.125")).map(Money::rounded),
             Ok(Money::cents(d("0")))
         );
         assert_eq!(
-            Money::of(d("4"), d("0.125")).map(Money::rounded),
+            Money::of(q("4"), d("0.125")).map(Money::rounded),
             Ok(Money::cents(d("1")))
         );
         assert_eq!((-Money::cents(d("2.5"))).rounded(), Money::cents(d("-3")));
         let parts = [d("0.4"), d("0.35"), d("0.25")].map(Money::cents);
         assert_eq!(Money::sum(parts), Ok(Money::cents(d("1"))));
-        assert_eq!(Money::cents(d("10")).units_at(d("4")), Ok(d("2.5")));
+        assert_eq!(Money::cents(d("10")).units_at(d("4")), Ok(q("2.5")));
         assert_eq!(Money::cents(d("95.00")).credit_type(), CreditType::UsdCents);
         assert_eq!(serde_json::to_string(&Money::cents(d("95.00"))).unwrap(), "95");
     }

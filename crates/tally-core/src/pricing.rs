@@ -5,7 +5,7 @@
 //! follows later list changes; an overwrite replaces the price outright. Commit-specific overrides price
 //! only what their commit pays for (`Pricing::commit_unit_price`, used by draw-down).
 
-use crate::money::{add, mul, Checked};
+use crate::money::{add, mul, Checked, Quantity};
 use crate::overrides::{Effect, MultiplierTier, OverrideRule, Prioritization};
 use crate::product::Product;
 use crate::rate_card::{Price, Rate, Tier};
@@ -29,7 +29,7 @@ fn pick_multiplier<'a>(
     active: &[&'a OverrideRule],
     prioritization: Prioritization,
     base: &Price,
-    span: (Decimal, Decimal),
+    span: (Quantity, Quantity),
 ) -> Checked<Option<&'a OverrideRule>> {
     let candidates = active
         .iter()
@@ -106,7 +106,13 @@ impl Pricing<'_> {
             }));
         }
         let base = Price::Flat(list_unit);
-        let Some(chosen) = pick_multiplier(&active, self.prioritization, &base, (Decimal::ZERO, Decimal::ONE))? else {
+        let Some(chosen) = pick_multiplier(
+            &active,
+            self.prioritization,
+            &base,
+            (Quantity::ZERO, Quantity::new(Decimal::ONE)),
+        )?
+        else {
             return Ok(None);
         };
         Ok(match multiplied(chosen, &base)? {
@@ -122,7 +128,7 @@ impl Pricing<'_> {
         &self,
         line: LineAt,
         list: Option<&Rate>,
-        span: Option<(Decimal, Decimal)>,
+        span: Option<(Quantity, Quantity)>,
     ) -> Checked<Option<EffectiveRate>> {
         let LineAt { product, pgv, at: t } = line;
         let prioritization = self.prioritization;
@@ -150,7 +156,7 @@ impl Pricing<'_> {
         let Some(base) = list_price.clone() else {
             return Ok(None);
         };
-        let span = span.unwrap_or((Decimal::ZERO, Decimal::ONE));
+        let span = span.unwrap_or((Quantity::ZERO, Quantity::new(Decimal::ONE)));
         let price = match pick_multiplier(&active, prioritization, &base, span)? {
             None => base,
             Some(o) => multiplied(o, &base)?,

@@ -81,7 +81,7 @@ impl Product {
     }
 
     /// The billed quantity from the metric's aggregate: conversion first, then rounding.
-    pub fn billed_quantity(&self, raw: Decimal) -> crate::money::Checked<Decimal> {
+    pub fn billed_quantity(&self, raw: Decimal) -> crate::money::Checked<crate::money::Quantity> {
         let mut q = raw;
         if let Some(c) = &self.quantity_conversion {
             q = match c.operation {
@@ -97,6 +97,6 @@ impl Product {
             };
             q = q.round_dp_with_strategy(r.decimal_places, strategy);
         }
-        Ok(q)
+        Ok(crate::money::Quantity::new(q))
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::case::api_enum;
 use crate::error::{Error, Result};
-use crate::money::{add, mul, sub, Checked, Money};
+use crate::money::{add, mul, sub, Checked, Money, Quantity};
 use crate::time::{Timestamp, Window};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
@@ -45,9 +45,10 @@ impl Price {
 
     /// What the units from `from` to `to` of a period cost at this price: a flat price per unit, or
     /// each band's price for the units of the span that fall in it (bands count from unit 0).
-    pub fn amount(&self, from: Decimal, to: Decimal) -> Checked<Money> {
+    pub fn amount(&self, from: Quantity, to: Quantity) -> Checked<Money> {
+        let (from, to) = (from.value(), to.value());
         match self {
-            Price::Flat(p) => Money::of(sub(to, from)?, *p),
+            Price::Flat(p) => Money::of(Quantity::new(sub(to, from)?), *p),
             Price::Tiered(tiers) => {
                 let mut start = Decimal::ZERO;
                 let mut total = Money::ZERO;
@@ -56,7 +57,7 @@ impl Price {
                     let lo = from.max(start);
                     let hi = end.map_or(to, |e| to.min(e));
                     if hi > lo {
-                        total = total.plus(Money::of(hi - lo, t.price)?)?;
+                        total = total.plus(Money::of(Quantity::new(hi - lo), t.price)?)?;
                     }
                     match end {
                         Some(e) if e < to => start = e,
@@ -292,11 +293,12 @@ mod tests {
             },
         ]);
         let cents = |n| Ok(Money::cents(d(n)));
+        let d = |n| Quantity::new(d(n));
         assert_eq!(p.amount(d(0), d(80)), cents(800));
         // Units 80..200 (a piece after 80 units were billed): 20 × 10 + 50 × 5 + 50 × 2.
         assert_eq!(p.amount(d(80), d(200)), cents(550));
         assert_eq!(p.amount(d(160), d(170)), cents(20));
         assert_eq!(p.amount(d(0), d(0)), cents(0));
-        assert_eq!(Price::Flat(d(3)).amount(d(80), d(200)), cents(360));
+        assert_eq!(Price::Flat(Decimal::from(3)).amount(d(80), d(200)), cents(360));
     }
 }

@@ -4,7 +4,7 @@
 use crate::calendar::{recurring_boundaries, Frequency};
 use crate::case::api_enum;
 use crate::error::{join_path, Error, Result};
-use crate::money::{Checked, Money};
+use crate::money::{Checked, Money, Quantity};
 use crate::time::Timestamp;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -92,7 +92,7 @@ fn price_parts(
             "a quantity cannot be negative",
         ));
     }
-    if Money::of(q, p).is_err() {
+    if Money::of(Quantity::new(q), p).is_err() {
         return Err(Error::invalid(
             join_path(path, "quantity"),
             "unit_price × quantity is beyond what Tally can represent (about 7.9e28 cents)",
@@ -225,7 +225,7 @@ impl Schedule {
                     timestamp: it.timestamp,
                     quantity: it.quantity,
                     unit_price: it.unit_price,
-                    total: Money::of(it.quantity, it.unit_price)?.rounded(),
+                    total: Money::of(Quantity::new(it.quantity), it.unit_price)?.rounded(),
                 })
             })
             .collect::<Checked<_>>()?;
@@ -253,7 +253,7 @@ fn recurring_occurrences(r: &Recurring, until: Timestamp) -> Checked<Vec<Occurre
     .map(|(a, _)| a)
     .collect();
     let n = Decimal::from(dates.len().max(1) as u64);
-    let whole = Money::of(q, p)?;
+    let whole = Money::of(Quantity::new(q), p)?;
     let last = dates.len().saturating_sub(1);
     dates
         .iter()
@@ -276,7 +276,7 @@ fn recurring_occurrences(r: &Recurring, until: Timestamp) -> Checked<Vec<Occurre
                         timestamp: t,
                         quantity: q,
                         unit_price: up,
-                        total: Money::of(q, up)?.rounded(),
+                        total: Money::of(Quantity::new(q), up)?.rounded(),
                     })
                 }
                 AmountDistribution::DividedRounded => {

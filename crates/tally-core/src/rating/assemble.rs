@@ -7,7 +7,7 @@ use crate::contract::Contract;
 use crate::drawdown::Ledger;
 use crate::error::Result;
 use crate::invoice::{Invoice, InvoiceStatus, InvoiceType, LineItem, LineType, USD_CENTS};
-use crate::money::{mul, tidy, Checked, Money, Overflow};
+use crate::money::{mul, tidy, Checked, Money, Overflow, Quantity};
 use crate::schedule::Occurrence;
 use crate::state::State;
 use crate::time::Timestamp;
@@ -81,7 +81,7 @@ fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Checked<V
                 timestamp: a,
                 quantity: q,
                 unit_price,
-                total: Money::of(q, unit_price)?.rounded(),
+                total: Money::of(Quantity::new(q), unit_price)?.rounded(),
             };
             let mut l = scheduled_line(rc.display_name(false), LineType::CommitPurchase, &rc.product_id, &o);
             l.commit_id = Some(rc.id.clone());

@@ -9,7 +9,7 @@ use crate::drawdown::Piece;
 use crate::error::Result;
 use crate::invoice::{LineItem, LineType, TierInfo};
 use crate::metric::property_text;
-use crate::money::{add, tidy, Checked, Money, Overflow};
+use crate::money::{add, tidy, Checked, Money, Overflow, Quantity};
 use crate::pricing::LineAt;
 use crate::product::Product;
 use crate::rate_card::{Price, RateCard};
@@ -167,7 +167,9 @@ fn cap(
         }
     }
     let quantity = product.billed_quantity(inside.value())?;
-    Ok(Some(price.amount(Decimal::ZERO, quantity)?.min(total).max(Money::ZERO)))
+    Ok(Some(
+        price.amount(Quantity::ZERO, quantity)?.min(total).max(Money::ZERO),
+    ))
 }
 
 /// Per period, the usage lines of a contract; and the pieces they were priced in.
@@ -188,7 +190,7 @@ pub(super) fn usage_lines(
         let balance_cuts = &plan.balance_cuts[key.product];
         let (pa, pb) = plan.periods[key.period];
         // Tiers count the units billed so far in the period, across the line's pieces.
-        let mut used = Decimal::ZERO;
+        let mut used = Quantity::ZERO;
         for (&k, cells) in line {
             let a = if k == 0 { pa } else { cuts[k - 1].max(pa) };
             let b = cuts.get(k).map_or(pb, |c| (*c).min(pb));
@@ -202,7 +204,7 @@ pub(super) fn usage_lines(
                 }
                 let quantity = product.billed_quantity(agg.value())?;
                 let list = plan.rate_card.and_then(|rc| rc.rate_at(&product.id, &pgv, a));
-                let (from, to) = (used, add(used, quantity)?);
+                let (from, to) = (used, used.plus(quantity)?);
                 let at = LineAt {
                     product,
                     pgv: &pgv,
@@ -220,7 +222,7 @@ pub(super) fn usage_lines(
                         product_id: product.id.clone(),
                         quantity: tidy(quantity),
                         unit_price: tidy(unit_price),
-                        total: Money::of(quantity, unit_price)?.rounded(),
+                        total: Money::of(Quantity::new(quantity), unit_price)?.rounded(),
                         starting_at: a,
                         ending_before: b,
                         pricing_group_values: pgv.clone(),
@@ -238,6 +240,9 @@ pub(super) fn usage_lines(
                     })
                 };
                 let out = &mut per_period[key.period];
+                let total = rate.price.amount(from, to)?;
+                // The bands are walked in units: where the piece's span (from..to) meets each tier.
+                let (from, to, quantity) = (from.value(), to.value(), quantity.value());
                 match &rate.price {
                     Price::Flat(p) => out.push(line(quantity, *p, None)?),
                     Price::Tiered(tiers) => {
@@ -263,7 +268,6 @@ pub(super) fn usage_lines(
                         }
                     }
                 }
-                let total = rate.price.amount(from, to)?;
                 let caps = segments
                     .iter()
                     .map(|s| cap(&s.window, (a, b), cells, balance_cuts, product, &rate.price, total))

@@ -20,6 +20,11 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
+/// A typed query's answer as the router would give it: `{"data": ...}`, numbers as strings.
+fn typed<T: serde::Serialize>(data: T) -> JsValue {
+    to_js(&serde_json::json!({ "data": data }))
+}
+
 /// JSON → JS, with every number as a string so no decimal passes through a float.
 fn to_js(v: &Value) -> JsValue {
     match v {
@@ -151,15 +156,16 @@ impl Engine {
         use tally_core::api::queries::{invoices, InvoiceQuery};
         // Typed, not routed: the customer id is never read as part of a path.
         let q = InvoiceQuery::parse(query.as_deref().unwrap_or_default().trim_start_matches('?')).map_err(into_js)?;
-        let list = invoices(&self.state, customer_id, &q, self.now).map_err(into_js)?;
-        Ok(to_js(&serde_json::json!({ "data": list })))
+        Ok(typed(
+            invoices(&self.state, customer_id, &q, self.now).map_err(into_js)?,
+        ))
     }
 
     /// Stored events that bill nothing, each with its reason (`no_customer`, `no_metric`,
     /// `not_a_number`, `no_contract`) and a sentence saying it.
     #[wasm_bindgen(unchecked_return_type = "Data<Unbilled[]>")]
-    pub fn unbilled(&mut self) -> Result<JsValue, JsValue> {
-        self.call("GET /v1/usage/unmatched", JsValue::NULL)
+    pub fn unbilled(&self) -> JsValue {
+        typed(tally_core::unbilled::unbilled(&self.state))
     }
 
     /// Several rates on one card, all or none; a later rate for a product whose rate is open-ended
@@ -174,19 +180,24 @@ impl Engine {
 
     #[wasm_bindgen(js_name = netBalance, unchecked_return_type = "Data<NetBalance>")]
     pub fn net_balance(
-        &mut self,
+        &self,
         #[wasm_bindgen(unchecked_param_type = "NetBalanceRequest")] body: JsValue,
     ) -> Result<JsValue, JsValue> {
-        self.call("POST /v1/contracts/customerBalances/getNetBalance", body)
+        let req = tally_core::error::parse(&from_js(body)?).map_err(into_js)?;
+        Ok(typed(
+            tally_core::api::queries::net_balance(&self.state, &req, self.now).map_err(into_js)?,
+        ))
     }
 
     #[wasm_bindgen(js_name = previewEvents, unchecked_return_type = "Data<Invoice[]>")]
     pub fn preview_events(
-        &mut self,
+        &self,
         customer_id: &str,
         #[wasm_bindgen(unchecked_param_type = "PreviewEventsRequest")] body: JsValue,
     ) -> Result<JsValue, JsValue> {
-        self.call(&format!("POST /v1/customers/{customer_id}/previewEvents"), body)
+        let req = tally_core::error::parse(&from_js(body)?).map_err(into_js)?;
+        let drafts = tally_core::api::queries::preview_events(&self.state, customer_id, req, self.now);
+        Ok(typed(drafts.map_err(into_js)?))
     }
 
     /// The whole state as versioned JSON text.

@@ -2,10 +2,11 @@
 //! `getNetBalance` answers it, drawn as SVG.
 
 use crate::components::money::{decimal, format_cents};
-use crate::store::store;
+use crate::store::{now, store};
 use leptos::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
 use serde_json::{json, Value};
+use tally_core::wire::NetBalanceRequest;
 use tally_core::Timestamp;
 
 const W: f64 = 640.0;
@@ -25,11 +26,17 @@ fn points(customer_id: &str, contract: &Value) -> Vec<(String, Value)> {
     let mut out = Vec::new();
     for k in 0..=36 {
         let at = start.add_months(k);
-        let body = json!({ "customer_id": customer_id, "contract_id": contract["id"], "at": at });
+        let req = NetBalanceRequest {
+            customer_id: customer_id.to_string(),
+            contract_id: contract["id"].as_str().map(String::from),
+            at: Some(at),
+            effective_before: None,
+        };
         let balance = s
-            .read("POST /v1/contracts/customerBalances/getNetBalance", &body)
+            .state
+            .with(|st| tally_core::api::queries::net_balance(st, &req, now()))
             .ok()
-            .map(|v| v["data"]["balance"].clone());
+            .map(|b| json!(b.balance));
         out.push((at.to_string().chars().take(7).collect(), balance.unwrap_or(Value::Null)));
         if end.is_some_and(|e| at >= e) || (end.is_none() && k >= 12) {
             break;

@@ -50,8 +50,9 @@ test('a bad event refuses the whole batch, naming the event and field', () => {
     { transaction_id: 'bad', customer_id: 'c', event_type: 'x', timestamp: 'yesterday' },
   ]), (e) => e.code === 'invalid_body' && e.path === '[1].timestamp');
   assert.deepEqual(engine.call('GET /v1/usage/unmatched', null).data, []);
+  // Stored, and said at once to bill nothing: no metric reads event type `x`.
   assert.deepEqual(engine.ingest([{ transaction_id: 'ok', customer_id: 'c', event_type: 'x', timestamp: '2025-01-01T00:00:00Z' }]).data,
-    { ingested: '1', duplicates: '0' });
+    { ingested: '1', duplicates: '0', not_billed: { no_metric: '1' } });
 });
 
 test('exportState and importState round-trip; a bad import throws and keeps the state', () => {

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 /// Why an event bills nothing.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// No customer has this id or ingest alias (yet): kept, and billed once one does.
@@ -36,6 +36,28 @@ pub struct Unbilled<'a> {
 
 /// Every stored event that bills nothing, in ingest order, with its reason.
 pub fn unbilled(state: &State) -> Vec<Unbilled<'_>> {
+    unbilled_among(state, &state.events)
+}
+
+/// How many of `events` bill nothing, by reason (the ingest answer says so at once).
+pub fn count_by_reason<'a>(state: &'a State, events: &'a [Event]) -> std::collections::BTreeMap<Reason, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for u in unbilled_among(state, events) {
+        *counts.entry(u.reason).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// Which of `events` bill nothing, in their order, with the reason.
+pub fn unbilled_among<'a>(state: &'a State, events: &'a [Event]) -> Vec<Unbilled<'a>> {
+    // Every key an event may name its customer by, looked up once per event.
+    let mut keys: HashMap<&str, &crate::customer::Customer> = HashMap::new();
+    for c in state.customers.values() {
+        keys.insert(c.id.as_str(), c);
+        for a in &c.ingest_aliases {
+            keys.entry(a.as_str()).or_insert(c);
+        }
+    }
     let readers: Vec<_> = state
         .products
         .values()
@@ -47,13 +69,13 @@ pub fn unbilled(state: &State) -> Vec<Unbilled<'_>> {
         contracts.entry(c.customer_id.as_str()).or_default().push(c);
     }
     let mut out = Vec::new();
-    for e in &state.events {
+    for e in events {
         let say = |reason, message: String| Unbilled {
             event: e,
             reason,
             message,
         };
-        let Some(customer) = state.customer_for_key(&e.customer_id) else {
+        let Some(customer) = keys.get(e.customer_id.as_str()) else {
             out.push(say(
                 Reason::NoCustomer,
                 format!("no customer has the id or ingest alias `{}`", e.customer_id),

@@ -24,6 +24,10 @@ pub struct Ingested {
     pub ingested: usize,
     /// Events whose `transaction_id` was already known: counted once, so skipped.
     pub duplicates: usize,
+    /// Of the events added, how many bill nothing (yet), by reason; `GET /v1/usage/unmatched` lists
+    /// them. Absent when every event is billed.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub not_billed: std::collections::BTreeMap<crate::unbilled::Reason, usize>,
 }
 
 /// `POST /v1/contracts/list`

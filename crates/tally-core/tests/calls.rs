@@ -174,7 +174,7 @@ fn update_end_date_truncates_periods_and_drops_later_charges() {
 fn usage_that_bills_nothing_says_why() {
     let mut s = world();
     let ev = |id: &str, who: &str, kind: &str, at: &str, props: Value| json!({"transaction_id": id, "customer_id": who, "event_type": kind, "timestamp": at, "properties": props});
-    ok(
+    let answer = ok(
         &mut s,
         "POST /v1/ingest",
         json!([
@@ -183,6 +183,12 @@ fn usage_that_bills_nothing_says_why() {
             // Stored before any metric sums `gb`: ingest cannot know yet that "lots" is not a number.
             ev("words", "c", "storage", "2025-01-10T00:00:00Z", json!({"gb": "lots"})),
         ]),
+    );
+    // The ingest answer says at once what will not bill: the stranger and the event before the
+    // contract. `words` is billed for now: the world's metric counts events of every type.
+    assert_eq!(
+        answer["data"]["not_billed"],
+        json!({"no_customer": 1, "no_contract": 1})
     );
     ok(
         &mut s,

@@ -155,6 +155,8 @@ export interface Ingested {
   ingested: string;
   /** Events whose `transaction_id` was already known: counted once, so skipped. */
   duplicates: string;
+  /** Of the events added, how many bill nothing (yet), by reason; `GET /v1/usage/unmatched` lists them. Absent when every event is billed. */
+  not_billed?: Record<string, string>;
 }
 
 export interface Invoice {

@@ -25,8 +25,17 @@ pub fn Usage() -> impl IntoView {
         touched.set(true);
         let Ok(body) = parsed() else { return };
         if let Ok(a) = s.apply_one(CALL, &body) {
+            let not_billed: u64 = a["data"]["not_billed"]
+                .as_object()
+                .map(|m| m.values().filter_map(Value::as_u64).sum())
+                .unwrap_or(0);
+            let warning = if not_billed > 0 {
+                format!(" {not_billed} of them bill nothing yet: see why below.")
+            } else {
+                String::new()
+            };
             done.set(Some(format!(
-                "Ingested {} events ({} duplicates skipped).",
+                "Ingested {} events ({} duplicates skipped).{warning}",
                 a["data"]["ingested"], a["data"]["duplicates"]
             )));
             text.set(String::new());

@@ -17,6 +17,7 @@ pub fn ingest_events(state: &mut State, events: Vec<Event>) -> Result<Value> {
     validate_events(&events)?;
     crate::usage::validate_values(&state.billable_metrics, &events, "")?;
     let (mut added, mut duplicates) = (0, 0);
+    let first = state.events.len();
     for e in events {
         if state.is_known_transaction(&e.transaction_id) {
             duplicates += 1;
@@ -25,9 +26,11 @@ pub fn ingest_events(state: &mut State, events: Vec<Event>) -> Result<Value> {
             added += 1;
         }
     }
+    let not_billed = crate::unbilled::count_by_reason(state, &state.events[first..]);
     answer(Ingested {
         ingested: added,
         duplicates,
+        not_billed,
     })
 }
 

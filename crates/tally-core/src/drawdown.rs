@@ -22,6 +22,10 @@ pub struct Piece {
     pub caps: Vec<Option<Money>>,
 }
 
+/// A billionth of a billionth of a cent: what is left of a line after a balance takes all but this
+/// much of it is division dust, not usage.
+const DUST: Decimal = Decimal::from_parts(1, 0, 0, false, 12);
+
 /// What each segment has left and when it was spent.
 #[derive(Debug, Clone)]
 pub struct Ledger {
@@ -230,16 +234,31 @@ impl Ledger {
                 continue;
             }
             repriced |= price != line.unit_price;
-            let want = Money::of(left, price)?;
+            // What a balance may pay on a piece is counted at the line's own price, so a commit that
+            // prices its part differently (a commit-specific override) is bounded by the units it
+            // covers, not by its money.
+            let mut units = left;
+            if let Some(a) = allowed.filter(|_| price != line.unit_price) {
+                units = units.min(a.units_at(line.unit_price)?);
+            }
+            let want = Money::of(units, price)?;
             let mut take = self.remaining[i].min(want);
-            if let Some(a) = allowed {
+            if let Some(a) = allowed.filter(|_| price == line.unit_price) {
                 take = take.min(a);
             }
-            let quantity = if take == want { left } else { take.units_at(price)? };
+            // A take within DUST of what the line has left covers it: dividing money back into units
+            // leaves a remainder in the 28th digit that must not become a line of its own.
+            let covers = take == want || want.minus(take)?.amount().abs() < DUST;
+            let quantity = if covers { units } else { take.units_at(price)? };
             self.remaining[i] = self.remaining[i].minus(take)?;
             if let Some((p, _)) = piece {
+                let at_line_price = if price == line.unit_price {
+                    take
+                } else {
+                    Money::of(quantity, line.unit_price)?
+                };
                 let paid = self.paid.entry(p).or_default();
-                *paid = paid.plus(take)?;
+                *paid = paid.plus(at_line_price)?;
             }
             self.draws[i].push((line.starting_at, take));
             left = left.minus(quantity)?;
@@ -281,7 +300,11 @@ impl Ledger {
                 exact.rounded().minus(covered_totals)?
             };
             rest.quantity = left.value().normalize();
-            out.push(rest);
+            // Covered parts rounded one by one can reach the whole line's total while a sliver of
+            // it is left: nothing more is owed then, so no negative rest line.
+            if rest.total >= Money::ZERO {
+                out.push(rest);
+            }
         }
         Ok(())
     }

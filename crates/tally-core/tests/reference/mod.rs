@@ -18,8 +18,9 @@
 //!    pays a line only if its window overlaps the line; when the window does not hold the whole piece,
 //!    it pays at most the piece's price for the events inside the window, aggregated and priced alone,
 //!    less what earlier balances paid on that piece.
-//! 5. Each line total is rounded to cents; a line a balance covered in full nets to 0 on the invoice,
-//!    a line covered in part nets to its rounded total less the rounded amounts taken.
+//! 5. Each line total is rounded to cents; a line a balance covered in full (to within 1e-12 cents)
+//!    nets to 0 on the invoice, a line covered in part nets to its rounded total less the rounded
+//!    amounts taken, never below 0.
 //! 6. Scheduled charges are never drawn on; with consolidation one dated on the day a period ends sits
 //!    on that period's usage invoice, otherwise on its own invoice. A paid commit's purchase is billed
 //!    on its own invoice on its date.
@@ -331,13 +332,16 @@ impl World {
                     let take = remaining[bi].min(want).min(allowed);
                     remaining[bi] -= take;
                     paid_on_piece[line.piece] += take;
-                    left -= if take == want { left } else { take / line.unit_price };
+                    // What is left within 1e-12 cents of nothing is division dust: the line is covered.
+                    let covered = (want - take).abs() < Decimal::new(1, 12);
+                    left -= if covered { left } else { take / line.unit_price };
                     taken.push(cents(take));
                 }
                 net += if !taken.is_empty() && left <= Decimal::ZERO {
                     Decimal::ZERO
                 } else {
-                    cents(exact) - taken.iter().sum::<Decimal>()
+                    // Rounded covered parts can reach the line's total with a sliver left: never below 0.
+                    (cents(exact) - taken.iter().sum::<Decimal>()).max(Decimal::ZERO)
                 };
             }
             *totals.entry(("USAGE", a)).or_default() += net;

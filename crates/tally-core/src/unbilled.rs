@@ -68,6 +68,7 @@ pub fn unbilled_among<'a>(state: &'a State, events: &'a [Event]) -> Vec<Unbilled
     for c in state.contracts.values() {
         contracts.entry(c.customer_id.as_str()).or_default().push(c);
     }
+    let mut by_type: HashMap<&str, Vec<&crate::metric::BillableMetric>> = HashMap::new();
     let mut out = Vec::new();
     for e in events {
         let say = |reason, message: String| Unbilled {
@@ -82,10 +83,15 @@ pub fn unbilled_among<'a>(state: &'a State, events: &'a [Event]) -> Vec<Unbilled
             ));
             continue;
         };
-        let metrics: Vec<_> = readers
-            .iter()
-            .filter(|m| m.matches_event_type(&e.event_type) && m.matches_properties(&e.properties))
-            .collect();
+        // The metrics that read an event type are found once per type, not once per event.
+        let by_type = by_type.entry(e.event_type.as_str()).or_insert_with(|| {
+            readers
+                .iter()
+                .copied()
+                .filter(|m| m.matches_event_type(&e.event_type))
+                .collect::<Vec<_>>()
+        });
+        let metrics: Vec<_> = by_type.iter().filter(|m| m.matches_properties(&e.properties)).collect();
         if metrics.is_empty() {
             out.push(say(
                 Reason::NoMetric,

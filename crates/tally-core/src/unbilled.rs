@@ -36,20 +36,70 @@ pub struct Unbilled<'a> {
 
 /// Every stored event that bills nothing, in ingest order, with its reason.
 pub fn unbilled(state: &State) -> Vec<Unbilled<'_>> {
-    unbilled_among(state, &state.events)
+    classify(state, &state.events)
+        .into_iter()
+        .map(|(event, why)| Unbilled {
+            event,
+            reason: why.reason(),
+            message: why.message(event),
+        })
+        .collect()
 }
 
-/// How many of `events` bill nothing, by reason (the ingest answer says so at once).
-pub fn count_by_reason<'a>(state: &'a State, events: &'a [Event]) -> std::collections::BTreeMap<Reason, usize> {
+/// How many of `events` bill nothing, by reason (the ingest answer says so at once; no sentence is
+/// written for an answer that only counts).
+pub fn count_by_reason(state: &State, events: &[Event]) -> std::collections::BTreeMap<Reason, usize> {
     let mut counts = std::collections::BTreeMap::new();
-    for u in unbilled_among(state, events) {
-        *counts.entry(u.reason).or_insert(0) += 1;
+    for (_, why) in classify(state, events) {
+        *counts.entry(why.reason()).or_insert(0) += 1;
     }
     counts
 }
 
-/// Which of `events` bill nothing, in their order, with the reason.
-pub fn unbilled_among<'a>(state: &'a State, events: &'a [Event]) -> Vec<Unbilled<'a>> {
+/// Why one event bills nothing, with what the sentence about it names.
+enum Why<'a> {
+    NoCustomer,
+    NoMetric,
+    NotANumber {
+        metric: &'a str,
+        key: &'a str,
+        value: &'a serde_json::Value,
+    },
+    NoContract {
+        customer: &'a str,
+    },
+}
+
+impl Why<'_> {
+    fn reason(&self) -> Reason {
+        match self {
+            Why::NoCustomer => Reason::NoCustomer,
+            Why::NoMetric => Reason::NoMetric,
+            Why::NotANumber { .. } => Reason::NotANumber,
+            Why::NoContract { .. } => Reason::NoContract,
+        }
+    }
+
+    fn message(&self, e: &Event) -> String {
+        match self {
+            Why::NoCustomer => format!("no customer has the id or ingest alias `{}`", e.customer_id),
+            Why::NoMetric => format!(
+                "no billable metric of a usage product reads event type `{}`",
+                e.event_type
+            ),
+            Why::NotANumber { metric, key, value } => {
+                format!("`{key}` is `{value}`, not a number; billable metric `{metric}` cannot count it")
+            }
+            Why::NoContract { customer } => format!(
+                "no contract of customer `{customer}` claims it at {} (contract dates or usage filters)",
+                e.timestamp
+            ),
+        }
+    }
+}
+
+/// Which of `events` bill nothing, in their order, and why.
+fn classify<'a>(state: &'a State, events: &'a [Event]) -> Vec<(&'a Event, Why<'a>)> {
     // Every key an event may name its customer by, looked up once per event.
     let mut keys: HashMap<&str, &crate::customer::Customer> = HashMap::new();
     for c in state.customers.values() {
@@ -71,16 +121,8 @@ pub fn unbilled_among<'a>(state: &'a State, events: &'a [Event]) -> Vec<Unbilled
     let mut by_type: HashMap<&str, Vec<&crate::metric::BillableMetric>> = HashMap::new();
     let mut out = Vec::new();
     for e in events {
-        let say = |reason, message: String| Unbilled {
-            event: e,
-            reason,
-            message,
-        };
         let Some(customer) = keys.get(e.customer_id.as_str()) else {
-            out.push(say(
-                Reason::NoCustomer,
-                format!("no customer has the id or ingest alias `{}`", e.customer_id),
-            ));
+            out.push((e, Why::NoCustomer));
             continue;
         };
         // The metrics that read an event type are found once per type, not once per event.
@@ -93,32 +135,24 @@ pub fn unbilled_among<'a>(state: &'a State, events: &'a [Event]) -> Vec<Unbilled
         });
         let metrics: Vec<_> = by_type.iter().filter(|m| m.matches_properties(&e.properties)).collect();
         if metrics.is_empty() {
-            out.push(say(
-                Reason::NoMetric,
-                format!(
-                    "no billable metric of a usage product reads event type `{}`",
-                    e.event_type
-                ),
-            ));
+            out.push((e, Why::NoMetric));
             continue;
         }
         let not_a_number = metrics.iter().find_map(|m| {
             let key = m.aggregation_key.as_deref()?;
-            let v = e.properties.get(key)?;
+            let value = e.properties.get(key)?;
             let numeric = matches!(
                 m.aggregation_type,
                 Aggregation::Sum | Aggregation::Max | Aggregation::Latest
             );
-            (numeric && property_decimal(v).is_none()).then_some((m, key, v))
+            (numeric && property_decimal(value).is_none()).then_some(Why::NotANumber {
+                metric: &m.id,
+                key,
+                value,
+            })
         });
-        if let Some((m, key, v)) = not_a_number {
-            out.push(say(
-                Reason::NotANumber,
-                format!(
-                    "`{key}` is `{v}`, not a number; billable metric `{}` cannot count it",
-                    m.id
-                ),
-            ));
+        if let Some(why) = not_a_number {
+            out.push((e, why));
             continue;
         }
         let mine = contracts
@@ -126,13 +160,7 @@ pub fn unbilled_among<'a>(state: &'a State, events: &'a [Event]) -> Vec<Unbilled
             .map(Vec::as_slice)
             .unwrap_or_default();
         if claimant(mine.iter().copied(), e).is_none() {
-            out.push(say(
-                Reason::NoContract,
-                format!(
-                    "no contract of customer `{}` claims it at {} (contract dates or usage filters)",
-                    customer.id, e.timestamp
-                ),
-            ));
+            out.push((e, Why::NoContract { customer: &customer.id }));
         }
     }
     out

@@ -153,9 +153,7 @@ pub(super) fn rate_contract(
         let what = what.to_string();
         move |Overflow| out_of_range(c, &what)
     };
-    let segments = c
-        .segments(clock.horizon)
-        .map_err(overflow("a commit or credit amount"))?;
+    let segments = plan.segments.clone().map_err(overflow("a commit or credit amount"))?;
     let mut ledger = Ledger::new(segments, state);
     let (lines, pieces) = usage_lines(plan, feeds, &ledger.segments)?;
     let mut usage: Vec<Invoice> = lines

@@ -39,6 +39,8 @@ pub(super) struct Plan<'a> {
     pub(super) periods: Vec<(Timestamp, Timestamp)>,
     /// Per feed: the instants where a balance window that may pay for it starts or ends.
     balance_cuts: Vec<Vec<Timestamp>>,
+    /// The contract's balances as draw-down segments, made once for both the cuts and the ledger.
+    pub(super) segments: Checked<Vec<Segment>>,
     /// Per feed and pricing group values: the instants where that line's own price may change.
     price_cuts: HashMap<(usize, Groups), Vec<Timestamp>>,
     lines: HashMap<LineKey, LineEvents>,
@@ -80,13 +82,14 @@ impl<'a> Plan<'a> {
         let periods = contract
             .statement_schedule()
             .periods(contract.starting_at, contract.ending_before, horizon);
-        // A balance past range is refused when the contract is rated; it cuts nothing here.
-        let segments = contract.segments(horizon).unwrap_or_default();
+        let segments = contract.segments(horizon);
+        // A balance past range is refused when the contract is assembled; it cuts nothing here.
         let balance_cuts = feeds
             .iter()
             .map(|f| {
                 let mut cuts = Vec::new();
-                for s in segments.iter().filter(|s| s.applies_to(&f.product.id, &f.product.tags)) {
+                let all = segments.as_deref().unwrap_or_default();
+                for s in all.iter().filter(|s| s.applies_to(&f.product.id, &f.product.tags)) {
                     cuts.push(s.window.start);
                     cuts.extend(s.window.end);
                 }
@@ -100,6 +103,7 @@ impl<'a> Plan<'a> {
             rate_card,
             periods,
             balance_cuts,
+            segments,
             price_cuts: HashMap::new(),
             lines: HashMap::new(),
         }

@@ -159,6 +159,25 @@ pub fn one_call_form(
     }
 }
 
+/// `one_call_form` for an edit of the chosen `contract`: its what-if waits for a contract, and a save
+/// says `saved` in `done`.
+pub fn contract_edit_form(
+    call: &'static str,
+    body: impl Fn() -> Result<Value, String> + Clone + Send + Sync + 'static,
+    contract: RwSignal<String>,
+    touched: RwSignal<bool>,
+    done: RwSignal<Option<String>>,
+    saved: &'static str,
+) -> OneCallForm<impl Fn(leptos::ev::SubmitEvent) + Clone + 'static> {
+    one_call_form(
+        call,
+        body,
+        move || !contract.get().is_empty(),
+        touched,
+        move |_| done.set(Some(saved.into())),
+    )
+}
+
 /// A form that can also be written as its raw request body: while `advanced` is on, the body is the
 /// textarea's text (refused before the core sees it when it is not JSON), otherwise the form's.
 #[derive(Clone, Copy)]

@@ -8,7 +8,7 @@ use crate::components::whatif::WhatIf;
 use crate::forms::OverrideDraft;
 use crate::pages::contract_end::EndDateEdit;
 use crate::pages::contract_filter::UsageFilterEdit;
-use crate::store::{one_call_form, store, JsonMode, OneCallForm};
+use crate::store::{contract_edit_form, store, JsonMode, OneCallForm};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -67,13 +67,7 @@ pub fn ContractEdit(customer: RwSignal<String>) -> impl IntoView {
         error,
         whatif_calls,
         submit,
-    } = one_call_form(
-        CALL,
-        body,
-        move || !contract.get().is_empty(),
-        touched,
-        move |_| done.set(Some("Saved.".into())),
-    );
+    } = contract_edit_form(CALL, body, contract, touched, done, "Saved.");
     view! {
         <section class="card">
             <h2>"Edit a contract"</h2>

@@ -4,7 +4,7 @@
 use crate::components::field_error::{FieldError, FormError};
 use crate::components::money::day;
 use crate::components::whatif::WhatIf;
-use crate::store::{date_to_rfc3339, one_call_form, store, OneCallForm};
+use crate::store::{contract_edit_form, date_to_rfc3339, store, OneCallForm};
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
@@ -38,13 +38,7 @@ pub fn EndDateEdit(customer: RwSignal<String>, contract: RwSignal<String>) -> im
         error,
         whatif_calls,
         submit,
-    } = one_call_form(
-        CALL,
-        move || Ok(body()),
-        move || !contract.get().is_empty(),
-        touched,
-        move |_| done.set(Some("End date saved.".into())),
-    );
+    } = contract_edit_form(CALL, move || Ok(body()), contract, touched, done, "End date saved.");
     view! {
         <section class="subcard end-edit" aria-labelledby="end-edit-heading">
             <h3 id="end-edit-heading">"End date"</h3>

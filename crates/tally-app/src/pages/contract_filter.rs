@@ -5,7 +5,7 @@
 use crate::components::field_error::{FieldError, FormError};
 use crate::components::money::day;
 use crate::components::whatif::WhatIf;
-use crate::store::{date_to_rfc3339, list, one_call_form, store, OneCallForm};
+use crate::store::{contract_edit_form, date_to_rfc3339, list, store, OneCallForm};
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
@@ -69,13 +69,7 @@ pub fn UsageFilterEdit(customer: RwSignal<String>, contract: RwSignal<String>) -
         error,
         whatif_calls,
         submit,
-    } = one_call_form(
-        CALL,
-        move || Ok(body()),
-        move || !contract.get().is_empty(),
-        touched,
-        move |_| done.set(Some("Usage filter saved.".into())),
-    );
+    } = contract_edit_form(CALL, move || Ok(body()), contract, touched, done, "Usage filter saved.");
     view! {
         <section class="subcard filter-edit" aria-labelledby="filter-edit-heading">
             <h3 id="filter-edit-heading">"Usage filter schedule"</h3>

@@ -59,13 +59,34 @@ pub fn property_text(v: &Value) -> Option<String> {
     }
 }
 
+/// Where rating reads an event's properties: a JSON object, a stored event, or an aggregate's
+/// dimensions. Every filter and group key compares on `text`.
+pub trait Props {
+    /// The property's value as text (`property_text`), if it has one.
+    fn text(&self, key: &str) -> Option<&str>;
+}
+
+impl Props for serde_json::Map<String, Value> {
+    fn text(&self, key: &str) -> Option<&str> {
+        match self.get(key)? {
+            Value::String(s) => Some(s),
+            Value::Number(n) => Some(n.as_str()),
+            Value::Bool(b) => Some(if *b { "true" } else { "false" }),
+            _ => None,
+        }
+    }
+}
+
+/// A JSON number's text as a quantity: exactly when it has one, else through its float (1e3).
+pub fn number_decimal(text: &str) -> Option<Decimal> {
+    text.parse::<Decimal>()
+        .ok()
+        .or_else(|| text.parse::<f64>().ok().and_then(|f| Decimal::try_from(f).ok()))
+}
+
 pub fn property_decimal(v: &Value) -> Option<Decimal> {
     match v {
-        Value::Number(n) => n
-            .to_string()
-            .parse::<Decimal>()
-            .ok()
-            .or_else(|| n.as_f64().and_then(|f| Decimal::try_from(f).ok())),
+        Value::Number(n) => number_decimal(n.as_str()),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     }
@@ -100,21 +121,21 @@ impl BillableMetric {
         }
     }
 
-    pub fn matches_properties(&self, props: &serde_json::Map<String, Value>) -> bool {
+    pub fn matches_properties(&self, props: &impl Props) -> bool {
         self.property_filters.iter().all(|f| {
-            let v = props.get(&f.name).and_then(property_text);
+            let v = props.text(&f.name);
             if let Some(exists) = f.exists {
                 if exists != v.is_some() {
                     return false;
                 }
             }
             if let Some(ins) = &f.in_values {
-                if !v.as_ref().is_some_and(|v| ins.contains(v)) {
+                if !v.is_some_and(|v| ins.iter().any(|x| x == v)) {
                     return false;
                 }
             }
-            if let (Some(outs), Some(v)) = (&f.not_in_values, &v) {
-                if outs.contains(v) {
+            if let (Some(outs), Some(v)) = (&f.not_in_values, v) {
+                if outs.iter().any(|x| x == v) {
                     return false;
                 }
             }

@@ -6,10 +6,9 @@ use crate::customer::Customer;
 use crate::metric::BillableMetric;
 use crate::product::Product;
 use crate::rate_card::RateCard;
-use crate::usage::Event;
+use crate::usage::Usage;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -24,13 +23,12 @@ pub struct State {
     pub customers: IndexMap<String, Customer>,
     #[serde(default)]
     pub contracts: IndexMap<String, Contract>,
+    /// Every ingested event (written as a list of events; held compactly, see `usage::store`).
     #[serde(default)]
-    pub events: Vec<Event>,
+    pub events: Usage,
     /// Counter behind the ids Tally makes, so the same calls always give the same ids.
     #[serde(default)]
     pub next_id: u64,
-    #[serde(skip)]
-    seen_transactions: HashSet<String>,
 }
 
 impl State {
@@ -74,19 +72,6 @@ impl State {
         }
     }
 
-    pub fn is_known_transaction(&mut self, id: &str) -> bool {
-        if self.seen_transactions.len() != self.events.len() {
-            self.seen_transactions = self.events.iter().map(|e| e.transaction_id.clone()).collect();
-        }
-        self.seen_transactions.contains(id)
-    }
-
-    pub fn push_event(&mut self, e: Event) {
-        self.is_known_transaction("");
-        self.seen_transactions.insert(e.transaction_id.clone());
-        self.events.push(e);
-    }
-
     /// The customer an event key (Tally id or ingest alias) belongs to now.
     pub fn customer_for_key(&self, key: &str) -> Option<&Customer> {
         self.customers.get(key).or_else(|| {
@@ -96,11 +81,15 @@ impl State {
         })
     }
 
-    pub fn customer_keys(&self, customer_id: &str) -> HashSet<&str> {
-        let mut keys = HashSet::new();
+    /// Every key a customer's events may carry: its id, then its ingest aliases, each once.
+    pub fn customer_keys(&self, customer_id: &str) -> Vec<&str> {
+        let mut keys: Vec<&str> = Vec::new();
         if let Some(c) = self.customers.get(customer_id) {
-            keys.insert(c.id.as_str());
-            keys.extend(c.ingest_aliases.iter().map(String::as_str));
+            for k in std::iter::once(&c.id).chain(&c.ingest_aliases) {
+                if !keys.contains(&k.as_str()) {
+                    keys.push(k);
+                }
+            }
         }
         keys
     }

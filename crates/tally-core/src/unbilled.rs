@@ -2,11 +2,11 @@
 //! page, `GET /v1/usage/unmatched`, the JS package and `tally run` all show this one list.
 
 use crate::contract::Contract;
-use crate::metric::{property_decimal, Aggregation};
+use crate::metric::Aggregation;
 use crate::product::ProductType;
 use crate::rating::claimant;
 use crate::state::State;
-use crate::usage::Event;
+use crate::usage::{Event, EventRef};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -27,30 +27,33 @@ pub enum Reason {
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize)]
-pub struct Unbilled<'a> {
+pub struct Unbilled {
     #[serde(flatten)]
-    pub event: &'a Event,
+    pub event: Event,
     pub reason: Reason,
     pub message: String,
 }
 
 /// Every stored event that bills nothing, in ingest order, with its reason.
-pub fn unbilled(state: &State) -> Vec<Unbilled<'_>> {
-    classify(state, &state.events)
+pub fn unbilled(state: &State) -> Vec<Unbilled> {
+    classify(state, 0..state.events.len())
         .into_iter()
-        .map(|(event, why)| Unbilled {
-            event,
-            reason: why.reason(),
-            message: why.message(event),
+        .map(|(e, why)| {
+            let event = state.events.event(e.i);
+            Unbilled {
+                reason: why.reason(),
+                message: why.message(&event),
+                event,
+            }
         })
         .collect()
 }
 
 /// How many of `events` bill nothing, by reason (the ingest answer says so at once; no sentence is
 /// written for an answer that only counts).
-pub fn count_by_reason(state: &State, events: &[Event]) -> std::collections::BTreeMap<Reason, usize> {
+pub fn count_by_reason(state: &State, rows: std::ops::Range<usize>) -> std::collections::BTreeMap<Reason, usize> {
     let mut counts = std::collections::BTreeMap::new();
-    for (_, why) in classify(state, events) {
+    for (_, why) in classify(state, rows) {
         *counts.entry(why.reason()).or_insert(0) += 1;
     }
     counts
@@ -63,7 +66,7 @@ enum Why<'a> {
     NotANumber {
         metric: &'a str,
         key: &'a str,
-        value: &'a serde_json::Value,
+        value: serde_json::Value,
     },
     NoContract {
         customer: &'a str,
@@ -98,8 +101,8 @@ impl Why<'_> {
     }
 }
 
-/// Which of `events` bill nothing, in their order, and why.
-fn classify<'a>(state: &'a State, events: &'a [Event]) -> Vec<(&'a Event, Why<'a>)> {
+/// Which of the stored events `rows` bill nothing, in their order, and why.
+fn classify(state: &State, rows: std::ops::Range<usize>) -> Vec<(EventRef<'_>, Why<'_>)> {
     // Every key an event may name its customer by, looked up once per event.
     let mut keys: HashMap<&str, &crate::customer::Customer> = HashMap::new();
     for c in state.customers.values() {
@@ -120,35 +123,35 @@ fn classify<'a>(state: &'a State, events: &'a [Event]) -> Vec<(&'a Event, Why<'a
     }
     let mut by_type: HashMap<&str, Vec<&crate::metric::BillableMetric>> = HashMap::new();
     let mut out = Vec::new();
-    for e in events {
-        let Some(customer) = keys.get(e.customer_id.as_str()) else {
+    for e in rows.map(|i| state.events.event_ref(i)) {
+        let Some(customer) = keys.get(e.customer_key()) else {
             out.push((e, Why::NoCustomer));
             continue;
         };
         // The metrics that read an event type are found once per type, not once per event.
-        let by_type = by_type.entry(e.event_type.as_str()).or_insert_with(|| {
+        let by_type = by_type.entry(e.event_type()).or_insert_with(|| {
             readers
                 .iter()
                 .copied()
-                .filter(|m| m.matches_event_type(&e.event_type))
+                .filter(|m| m.matches_event_type(e.event_type()))
                 .collect::<Vec<_>>()
         });
-        let metrics: Vec<_> = by_type.iter().filter(|m| m.matches_properties(&e.properties)).collect();
+        let metrics: Vec<_> = by_type.iter().filter(|m| m.matches_properties(&e)).collect();
         if metrics.is_empty() {
             out.push((e, Why::NoMetric));
             continue;
         }
         let not_a_number = metrics.iter().find_map(|m| {
             let key = m.aggregation_key.as_deref()?;
-            let value = e.properties.get(key)?;
+            let value = e.value(key)?;
             let numeric = matches!(
                 m.aggregation_type,
                 Aggregation::Sum | Aggregation::Max | Aggregation::Latest
             );
-            (numeric && property_decimal(value).is_none()).then_some(Why::NotANumber {
+            (numeric && state.events.decimal_of(value).is_none()).then(|| Why::NotANumber {
                 metric: &m.id,
                 key,
-                value,
+                value: state.events.json(value),
             })
         });
         if let Some(why) = not_a_number {
@@ -159,7 +162,7 @@ fn classify<'a>(state: &'a State, events: &'a [Event]) -> Vec<(&'a Event, Why<'a
             .get(customer.id.as_str())
             .map(Vec::as_slice)
             .unwrap_or_default();
-        if claimant(mine.iter().copied(), e).is_none() {
+        if claimant(mine.iter().copied(), e.at(), &e).is_none() {
             out.push((e, Why::NoContract { customer: &customer.id }));
         }
     }

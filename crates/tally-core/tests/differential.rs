@@ -17,13 +17,25 @@ use tally_core::{call, State, Timestamp};
 
 const TAGS: [&str; 2] = ["compute", "storage"];
 
-fn hours(h: u32) -> String {
-    (Timestamp::ymd(2025, 1, 1).0 + chrono::Duration::hours(h as i64)).to_rfc3339()
+/// Time in the generated worlds is counted in ticks of a quarter hour, so windows often fall inside
+/// an hour and several events share one: the hourly aggregates rating reads must still give the
+/// cents that rating each event on its own gives (the reference rater reads events one by one).
+const TICK_MINUTES: i64 = 15;
+/// The contract's end, 90 days in.
+const END: u32 = 2160 * 4;
+
+fn hours(tick: u32) -> String {
+    (Timestamp::ymd(2025, 1, 1).0 + chrono::Duration::minutes(tick as i64 * TICK_MINUTES)).to_rfc3339()
 }
 
 fn hour_of(t: &str) -> u32 {
     let t = Timestamp::parse(t).unwrap();
-    ((t.0 - Timestamp::ymd(2025, 1, 1).0).num_hours()) as u32
+    ((t.0 - Timestamp::ymd(2025, 1, 1).0).num_minutes() / TICK_MINUTES) as u32
+}
+
+/// When an event happens: anywhere, or crowded into a few hours (so hours hold many events).
+fn arb_event_tick() -> impl Strategy<Value = u32> {
+    prop_oneof![0u32..END, (0u32..12, 0u32..4).prop_map(|(h, q)| h * 720 + q)]
 }
 
 fn cents(n: u32) -> Decimal {
@@ -88,7 +100,7 @@ struct RatePlan {
 fn arb_rates() -> impl Strategy<Value = RatePlan> {
     (
         arb_price(),
-        prop::option::of((1u32..2100, prop::option::of(1u32..400), arb_price())),
+        prop::option::of((1u32..8400, prop::option::of(1u32..1600), arb_price())),
         prop::option::of(arb_price()),
     )
         .prop_map(|(base, change, us)| RatePlan {
@@ -117,8 +129,8 @@ fn arb_override(n_products: usize) -> impl Strategy<Value = Override> {
         0..n_products,
         any::<bool>(),
         prop::option::of(prop_oneof![Just("US"), Just("EU")]),
-        0u32..2100,
-        prop::option::of(1u32..1500),
+        0u32..8400,
+        prop::option::of(1u32..6000),
         arb_effect(),
     )
         .prop_map(|(product, by_tag, region, start, len, effect)| {
@@ -140,8 +152,8 @@ fn arb_balance(n_products: usize) -> impl Strategy<Value = Balance> {
         any::<bool>(),
         any::<bool>(),
         0u32..400_000,
-        0u32..2100,
-        1u32..2200,
+        0u32..8400,
+        1u32..8800,
         prop::option::of(0..n_products),
         prop::option::of(0u32..3),
     )
@@ -150,7 +162,7 @@ fn arb_balance(n_products: usize) -> impl Strategy<Value = Balance> {
             paid: paid && !credit,
             amount: cents(amount),
             start,
-            end: (start + len).min(2160),
+            end: (start + len).min(END),
             product,
             priority,
         })
@@ -166,10 +178,10 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
             prop::option::of(1u32..1_000_000),
             any::<bool>(),
             prop::collection::vec(
-                (0u32..2160, 0..n, any::<bool>(), 0u8..5, 1u32..60, any::<bool>()),
+                (arb_event_tick(), 0..n, any::<bool>(), 0u8..5, 1u32..60, any::<bool>()),
                 0..40,
             ),
-            prop::collection::vec((0u32..2160, prop::sample::subsequence(vec!["US", "EU"], 1..=2)), 0..3),
+            prop::collection::vec((0u32..END, prop::sample::subsequence(vec!["US", "EU"], 1..=2)), 0..3),
         )
             .prop_map(
                 |(products, overrides, mut balances, charge, consolidate, events, filters)| {
@@ -223,8 +235,8 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
                         consolidate,
                         events: events
                             .into_iter()
-                            .map(|(hour, product, us, user, value, a)| Event {
-                                hour,
+                            .map(|(tick, product, us, user, value, a)| Event {
+                                tick,
                                 product,
                                 region: if us { "US" } else { "EU" },
                                 user,
@@ -392,13 +404,13 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
         }
         body
     };
-    let mut contract = json!({"id": "k", "customer_id": "c", "rate_card_id": "rc", "starting_at": hours(0), "ending_before": hours(2160),
+    let mut contract = json!({"id": "k", "customer_id": "c", "rate_card_id": "rc", "starting_at": hours(0), "ending_before": hours(END),
         "overrides": overrides,
         "commits": w.balances.iter().filter(|b| !b.credit).map(balance).collect::<Vec<_>>(),
         "credits": w.balances.iter().filter(|b| b.credit).map(balance).collect::<Vec<_>>()});
     if let Some(c) = w.monthly_charge {
         contract["scheduled_charges"] = json!([{"product_id": "f", "name": "Platform", "schedule": {"recurring_schedule": {
-            "starting_at": hours(0), "ending_before": hours(2160), "frequency": "MONTHLY", "amount": c.to_string(), "amount_distribution": "EACH"}}}]);
+            "starting_at": hours(0), "ending_before": hours(END), "frequency": "MONTHLY", "amount": c.to_string(), "amount_distribution": "EACH"}}}]);
     }
     if w.consolidate {
         contract["scheduled_charges_on_usage_invoices"] = json!("ALL");
@@ -420,7 +432,7 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
         .iter()
         .enumerate()
         .map(|(i, e)| json!({"transaction_id": format!("t{i}"), "customer_id": "c", "event_type": format!("e{}", e.product),
-            "timestamp": hours(e.hour), "properties": {"region": e.region, "user": format!("u{}", e.user), "v": e.value, "tier": e.tier}}))
+            "timestamp": hours(e.tick), "properties": {"region": e.region, "user": format!("u{}", e.user), "v": e.value, "tier": e.tier}}))
         .collect();
     out.push(("POST /v1/ingest", json!(events)));
     out
@@ -436,7 +448,7 @@ fn engine_totals(w: &World, plans: &[RatePlan]) -> BTreeMap<(&'static str, u32),
     }
     let list = call(
         &mut s,
-        &format!("GET /v1/customers/c/invoices?ending_before={}", hours(2160)),
+        &format!("GET /v1/customers/c/invoices?ending_before={}", hours(END)),
         &Value::Null,
         now,
     )

@@ -232,6 +232,7 @@ fn generate() -> String {
     d.add_root::<wire::UpdateName>(Mode::Input);
     d.add_root::<wire::SetCustomFields>(Mode::Input);
     d.add_root::<wire::AddRates>(Mode::Input);
+    d.add_root::<tally_core::api::DeleteUsage>(Mode::Input);
     d.add_root::<invoice::Invoice>(Mode::Output);
     d.add_root::<wire::RateScheduleRow>(Mode::Output);
     d.add_root::<wire::NetBalance>(Mode::Output);

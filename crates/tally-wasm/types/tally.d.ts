@@ -132,6 +132,13 @@ export interface Customer {
   external_id?: string | null;
 }
 
+/** Which stored events to delete: those of a customer (by its id and ingest aliases as they are now), those in a time window, or those of a customer in a window. At least one must be given. */
+export interface DeleteUsage {
+  customer_id?: string | null;
+  starting_at?: Timestamp | null;
+  ending_before?: Timestamp | null;
+}
+
 export type DurationUnit = "PERIODS";
 
 export type EntityKind = "CUSTOMER" | "CONTRACT";

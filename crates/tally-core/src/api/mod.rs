@@ -13,7 +13,7 @@ pub mod customers;
 pub mod queries;
 pub mod usage;
 
-pub use usage::ingest_events;
+pub use usage::{delete_usage, ingest_events, ingest_text, DeleteUsage};
 
 use crate::contract::Contract;
 use crate::customer::Customer;
@@ -93,6 +93,11 @@ fn command(state: &mut State, call: &str, body: &Value) -> Result<Value> {
         ("POST", ["v1", "contracts", "setUsageFilter"]) => contracts::set_usage_filter(state, body),
         ("POST", ["v1", "contracts", "updateEndDate"]) => contracts::update_end_date(state, body),
         ("POST", ["v1", "ingest"]) => usage::ingest(state, body),
+        // Tally's own: Metronome keeps usage forever; a model in a browser needs to drop some.
+        ("POST", ["v1", "usage", "delete"]) => {
+            let n = usage::delete_usage(state, &crate::error::parse(body)?)?;
+            answer(json!({ "deleted": n }))
+        }
         _ => Err(unknown(call)),
     }
 }

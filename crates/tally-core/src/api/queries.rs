@@ -1,6 +1,5 @@
 //! Queries: invoices, previews, rate schedules and balances, computed from the state as it is.
 
-use super::usage::customer_events;
 use super::{contract_of, customer};
 use crate::balance::BalanceKind;
 use crate::contract::Contract;
@@ -11,10 +10,10 @@ use crate::money::Money;
 use crate::pricing::LineAt;
 use crate::product::ProductType;
 use crate::rate_card::Rate;
-use crate::rating::{rate_customer, Clock, Rated};
+use crate::rating::{rate_customer, Clock, Rated, Usage};
 use crate::state::State;
 use crate::time::Timestamp;
-use crate::usage::Event;
+use crate::usage::{Event, Store};
 use crate::wire::*;
 use indexmap::IndexMap;
 
@@ -97,12 +96,7 @@ pub fn invoices(state: &State, customer_id: &str, q: &InvoiceQuery, now: Timesta
         Some(e) => e.max(now),
         None => cutoffs.values().copied().fold(now, Timestamp::max),
     };
-    let rated = rate_customer(
-        state,
-        customer_id,
-        &customer_events(state, customer_id),
-        Clock { now, horizon },
-    )?;
+    let rated = rate_customer(state, customer_id, Usage::STORED, Clock { now, horizon })?;
     let cutoff = |inv: &Invoice| cutoffs.get(inv.contract_id.as_str()).copied().unwrap_or(now);
     let list: Vec<Invoice> = rated
         .invoices
@@ -140,30 +134,31 @@ pub fn preview_events(
         })
         .collect();
     crate::usage::validate_values(&state.billable_metrics, &extra, "events")?;
-    let mut events: Vec<&Event> = if replace {
-        Vec::new()
-    } else {
-        customer_events(state, customer_id)
-    };
     // As if ingested: an id already stored (merge) or repeated in the preview counts once. Preview
     // events without an id are each their own and never match another.
-    let stored: std::collections::HashSet<&str> = if replace {
-        Default::default()
-    } else {
-        state.events.iter().map(|e| e.transaction_id.as_str()).collect()
-    };
-    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    for e in extra.iter() {
+    let mut previewed = Store::default();
+    for (i, e) in extra.iter().enumerate() {
         let id = e.transaction_id.as_str();
-        if id.is_empty() {
-            events.push(e);
+        if !id.is_empty() && !replace && state.events.contains_transaction(id) {
             continue;
         }
-        if !stored.contains(id) && seen.insert(id) {
-            events.push(e);
-        }
+        let own;
+        let e = if id.is_empty() {
+            own = Event {
+                transaction_id: format!("\u{0}preview {i}"),
+                ..e.clone()
+            };
+            &own
+        } else {
+            e
+        };
+        previewed.push(e);
     }
-    let rated = rate_customer(state, customer_id, &events, Clock { now, horizon: now })?;
+    let usage = Usage {
+        stored: !replace,
+        extra: Some(&previewed),
+    };
+    let rated = rate_customer(state, customer_id, usage, Clock { now, horizon: now })?;
     let drafts: Vec<Invoice> = rated
         .invoices
         .into_iter()
@@ -247,7 +242,7 @@ pub fn net_balance(state: &State, b: &NetBalanceRequest, now: Timestamp) -> Resu
     let Rated { ledgers, .. } = rate_customer(
         state,
         &b.customer_id,
-        &customer_events(state, &b.customer_id),
+        Usage::STORED,
         Clock {
             now,
             horizon: at.max(now),

@@ -1,9 +1,9 @@
-//! Usage: ingesting events, and the events that belong to a customer.
+//! Usage: ingesting events, as parsed values or straight from JSON text.
 
 use super::answer;
 use crate::error::{parse, Result};
 use crate::state::State;
-use crate::usage::{validate_events, Event};
+use crate::usage::{parse_into, validate_events, validate_values, Event, Format};
 use crate::wire::Ingested;
 use serde_json::Value;
 
@@ -11,22 +11,27 @@ pub fn ingest(state: &mut State, body: &Value) -> Result<Value> {
     ingest_events(state, parse(body)?)
 }
 
-/// `POST /v1/ingest` for events already parsed (the JS binding hands them over without JSON).
-/// A repeated `transaction_id` is counted once; a bad event refuses the whole batch.
+/// `POST /v1/ingest` for events already parsed. A repeated `transaction_id` is counted once; a bad
+/// event refuses the whole batch.
 pub fn ingest_events(state: &mut State, events: Vec<Event>) -> Result<Value> {
     validate_events(&events)?;
-    crate::usage::validate_values(&state.billable_metrics, &events, "")?;
-    let (mut added, mut duplicates) = (0, 0);
+    validate_values(&state.billable_metrics, &events, "")?;
     let first = state.events.len();
-    for e in events {
-        if state.is_known_transaction(&e.transaction_id) {
-            duplicates += 1;
-        } else {
-            state.push_event(e);
-            added += 1;
-        }
-    }
-    let not_billed = crate::unbilled::count_by_reason(state, &state.events[first..]);
+    let store = state.events.make_mut();
+    let added = events.iter().filter(|e| store.push(e)).count();
+    ingested(state, first, added, events.len() - added)
+}
+
+/// `POST /v1/ingest` from JSON text (an array of events, or NDJSON), read without a JSON tree. The
+/// same checks and answer as `ingest_events`; a bad event refuses the whole text.
+pub fn ingest_text(state: &mut State, text: &str, format: Format) -> Result<Value> {
+    let first = state.events.len();
+    let added = parse_into(state.events.make_mut(), &state.billable_metrics, text, format)?;
+    ingested(state, first, added.added, added.duplicates)
+}
+
+fn ingested(state: &State, first: usize, added: usize, duplicates: usize) -> Result<Value> {
+    let not_billed = crate::unbilled::count_by_reason(state, first..state.events.len());
     answer(Ingested {
         ingested: added,
         duplicates,
@@ -34,11 +39,49 @@ pub fn ingest_events(state: &mut State, events: Vec<Event>) -> Result<Value> {
     })
 }
 
-pub(crate) fn customer_events<'a>(state: &'a State, customer_id: &str) -> Vec<&'a Event> {
-    let keys = state.customer_keys(customer_id);
-    state
-        .events
-        .iter()
-        .filter(|e| keys.contains(e.customer_id.as_str()))
-        .collect()
+/// Which stored events to delete: those of a customer (by its id and ingest aliases as they are now),
+/// those in a time window, or those of a customer in a window. At least one must be given.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteUsage {
+    #[serde(default)]
+    pub customer_id: Option<String>,
+    #[serde(default)]
+    pub starting_at: Option<crate::time::Timestamp>,
+    #[serde(default)]
+    pub ending_before: Option<crate::time::Timestamp>,
+}
+
+/// Deletes stored events; answers how many went. Nothing else changes.
+pub fn delete_usage(state: &mut State, d: &DeleteUsage) -> Result<usize> {
+    if d.customer_id.is_none() && d.starting_at.is_none() && d.ending_before.is_none() {
+        return Err(crate::Error::invalid(
+            "customer_id",
+            "say whose usage to delete (customer_id) or when (starting_at, ending_before)",
+        ));
+    }
+    let keys: Vec<&str> = match &d.customer_id {
+        Some(id) => {
+            super::customer(state, id)?;
+            state.customer_keys(id)
+        }
+        None => Vec::new(),
+    };
+    let window = crate::time::Window {
+        start: d
+            .starting_at
+            .unwrap_or(crate::time::Timestamp::ymd(crate::time::EARLIEST_YEAR, 1, 1)),
+        end: d.ending_before,
+    };
+    let before = state.events.len();
+    let kept = state.events.retain(|e| {
+        let theirs = d.customer_id.is_none() || keys.contains(&e.customer_key());
+        !(theirs && window.contains(e.at()))
+    });
+    let removed = before - kept.len();
+    if removed > 0 {
+        state.events.replace(kept);
+    }
+    Ok(removed)
 }

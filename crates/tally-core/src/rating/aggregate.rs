@@ -1,9 +1,10 @@
 //! Aggregates: what a metric keeps of a set of events (count, sum, max, the distinct values, the latest
 //! value), so that the aggregates of disjoint sets merge into the aggregate of their union.
 
-use crate::metric::{property_decimal, property_text, Aggregation};
+use crate::metric::Aggregation;
 use crate::time::Timestamp;
-use crate::usage::Event;
+use crate::usage::rows::UsageRow;
+use crate::usage::store::timestamp;
 use rust_decimal::Decimal;
 use std::collections::HashSet;
 
@@ -17,40 +18,42 @@ pub(crate) enum Agg {
     Sum(Decimal),
     Max(Decimal),
     Unique(HashSet<String>),
-    Latest(Timestamp, Decimal),
+    /// The latest value, with its time and ingest order (of two at one instant, the later ingested).
+    Latest(Timestamp, u32, Decimal),
     /// A sum past `Decimal`'s range: the line that holds it is refused, never billed.
     Overflow,
 }
 
 impl Agg {
-    /// Adds one event. A value that is not a number (for SUM, MAX, LATEST) adds nothing: ingest refuses
-    /// such events, and ones stored before their metric existed are listed as not billable.
-    pub(crate) fn add(&mut self, how: Aggregation, e: &Event, key: Option<&str>) {
-        let raw = key.and_then(|k| e.properties.get(k));
-        let numeric = matches!(how, Aggregation::Sum | Aggregation::Max | Aggregation::Latest);
-        let number = match raw.filter(|_| numeric).map(property_decimal) {
-            Some(None) => return,
-            Some(Some(v)) => Some(v),
-            None => None,
+    /// What `row` adds to a metric that aggregates `key` with `how`. A value that is not a number
+    /// (for SUM, MAX, LATEST) adds nothing: ingest refuses such events, and ones stored before their
+    /// metric existed are listed as not billable.
+    pub(crate) fn of(row: &UsageRow, how: Aggregation, key: Option<&str>) -> Agg {
+        if how == Aggregation::Count {
+            return Agg::Count(Decimal::from(row.events));
+        }
+        let Some(m) = key.and_then(|k| row.measure(k)) else {
+            // Without a key only COUNT reads anything; an event without the property adds nothing,
+            // though its line still appears.
+            return if how == Aggregation::Sum {
+                Agg::Sum(Decimal::ZERO)
+            } else {
+                Agg::Empty
+            };
         };
-        let item = match how {
-            Aggregation::Count => Agg::Count(Decimal::ONE),
-            // An event without the property adds nothing, but its line still appears.
-            Aggregation::Sum => Agg::Sum(number.unwrap_or_default()),
-            Aggregation::Max => match number {
-                Some(v) => Agg::Max(v),
-                None => return,
-            },
-            Aggregation::Unique => match raw.and_then(property_text) {
-                Some(v) => Agg::Unique(HashSet::from([v])),
-                None => return,
-            },
-            Aggregation::Latest => match number {
-                Some(v) => Agg::Latest(e.timestamp, v),
-                None => return,
-            },
-        };
-        self.merge(item);
+        match how {
+            Aggregation::Count => Agg::Count(Decimal::from(row.events)),
+            Aggregation::Sum if m.overflow => Agg::Overflow,
+            Aggregation::Sum if m.numeric + m.absent > 0 => Agg::Sum(m.sum),
+            Aggregation::Max if m.numeric > 0 => Agg::Max(m.max),
+            Aggregation::Latest => m
+                .latest
+                .map_or(Agg::Empty, |(t, row, v)| Agg::Latest(timestamp(t), row, v)),
+            Aggregation::Unique if !m.distinct.is_empty() => {
+                Agg::Unique(m.distinct.iter().map(|&s| row.store.text(s).to_string()).collect())
+            }
+            _ => Agg::Empty,
+        }
     }
 
     pub(crate) fn merge(&mut self, other: Agg) {
@@ -66,11 +69,11 @@ impl Agg {
             }
             // The value of the latest event wins, whatever order events arrive in; at the same
             // instant, the one added last.
-            (Agg::Latest(t, v), Agg::Latest(u, w)) => {
-                if u >= t {
-                    Agg::Latest(u, w)
+            (Agg::Latest(t, r, v), Agg::Latest(u, q, w)) => {
+                if (u, q) >= (t, r) {
+                    Agg::Latest(u, q, w)
                 } else {
-                    Agg::Latest(t, v)
+                    Agg::Latest(t, r, v)
                 }
             }
             (a, _) => a,
@@ -82,7 +85,7 @@ impl Agg {
             Agg::Empty | Agg::Overflow => Decimal::ZERO,
             Agg::Count(n) | Agg::Sum(n) | Agg::Max(n) => *n,
             Agg::Unique(s) => Decimal::from(s.len() as u64),
-            Agg::Latest(_, v) => *v,
+            Agg::Latest(_, _, v) => *v,
         }
     }
 }

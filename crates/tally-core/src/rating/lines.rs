@@ -8,14 +8,14 @@ use crate::contract::Contract;
 use crate::drawdown::Piece;
 use crate::error::Result;
 use crate::invoice::{LineItem, LineType, TierInfo};
-use crate::metric::property_text;
+use crate::metric::Props;
 use crate::money::{add, tidy, Checked, Money, Overflow, Quantity};
 use crate::pricing::LineAt;
 use crate::product::Product;
 use crate::rate_card::{Price, RateCard};
 use crate::state::State;
 use crate::time::{Timestamp, Window};
-use crate::usage::Event;
+use crate::usage::rows::UsageRow;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
@@ -114,7 +114,33 @@ impl<'a> Plan<'a> {
         (i > 0 && t < self.periods[i - 1].1).then(|| i - 1)
     }
 
-    pub(super) fn add(&mut self, feeds: &[Feed], fi: usize, period: usize, e: &Event) {
+    /// Every instant where anything about rating this contract may change: its dates and periods,
+    /// usage filters, rates, overrides and balance windows. Usage never needs cutting elsewhere.
+    pub(super) fn cuts(&self) -> Vec<Timestamp> {
+        let c = self.contract;
+        let mut cuts = vec![c.starting_at];
+        cuts.extend(c.ending_before);
+        for (a, b) in &self.periods {
+            cuts.push(*a);
+            cuts.push(*b);
+        }
+        cuts.extend(c.usage_filter_history.iter().filter_map(|f| f.starting_at));
+        for r in self.rate_card.iter().flat_map(|rc| &rc.rates) {
+            cuts.push(r.starting_at);
+            cuts.extend(r.ending_before);
+        }
+        for o in &c.overrides {
+            cuts.push(o.window.start);
+            cuts.extend(o.window.end);
+        }
+        for s in self.segments.as_deref().unwrap_or_default() {
+            cuts.push(s.window.start);
+            cuts.extend(s.window.end);
+        }
+        cuts
+    }
+
+    pub(super) fn add(&mut self, feeds: &[Feed], fi: usize, period: usize, e: &UsageRow) {
         let f = &feeds[fi];
         let pricing = group_values(&f.product.pricing_group_key, e);
         let (rate_card, contract) = (self.rate_card, self.contract);
@@ -122,8 +148,8 @@ impl<'a> Plan<'a> {
             .price_cuts
             .entry((fi, pricing.clone()))
             .or_insert_with(|| price_cuts(rate_card, contract, f.product, &pricing));
-        let piece = cuts.partition_point(|c| *c <= e.timestamp);
-        let cell = self.balance_cuts[fi].partition_point(|c| *c <= e.timestamp);
+        let piece = cuts.partition_point(|c| *c <= e.at);
+        let cell = self.balance_cuts[fi].partition_point(|c| *c <= e.at);
         let key = LineKey {
             period,
             product: fi,
@@ -137,13 +163,17 @@ impl<'a> Plan<'a> {
             .or_default()
             .entry(cell)
             .or_default()
-            .add(f.metric.aggregation_type, e, f.metric.aggregation_key.as_deref());
+            .merge(Agg::of(
+                e,
+                f.metric.aggregation_type,
+                f.metric.aggregation_key.as_deref(),
+            ));
     }
 }
 
-fn group_values(keys: &[String], e: &Event) -> Groups {
+fn group_values(keys: &[String], e: &UsageRow) -> Groups {
     keys.iter()
-        .filter_map(|k| e.properties.get(k).and_then(property_text).map(|v| (k.clone(), v)))
+        .filter_map(|k| e.text(k).map(|v| (k.clone(), v.to_string())))
         .collect()
 }
 

@@ -39,7 +39,9 @@ use crate::metric::BillableMetric;
 use crate::product::{Product, ProductType};
 use crate::state::State;
 use crate::time::Timestamp;
-use crate::usage::Event;
+use crate::usage::rows::customer_rows;
+use crate::usage::store::nanos;
+use crate::usage::{Layout, Store};
 use assemble::rate_contract;
 use lines::Plan;
 use std::collections::HashMap;
@@ -76,9 +78,25 @@ fn out_of_range(contract: &Contract, what: &str) -> Error {
     )
 }
 
-/// Every invoice of a customer through `clock.horizon`, given the customer's events, and the
-/// draw-down ledger of each of its contracts. Refused (never a wrong figure) when an amount overflows.
-pub fn rate_customer(state: &State, customer_id: &str, events: &[&Event], clock: Clock) -> Result<Rated> {
+/// Whose usage a rating reads.
+#[derive(Clone, Copy)]
+pub struct Usage<'a> {
+    /// The customer's stored events (false: a preview that replaces them).
+    pub stored: bool,
+    /// Events of a preview, in a store of their own, counted after every stored event.
+    pub extra: Option<&'a Store>,
+}
+
+impl Usage<'_> {
+    pub const STORED: Usage<'static> = Usage {
+        stored: true,
+        extra: None,
+    };
+}
+
+/// Every invoice of a customer through `clock.horizon`, given whose usage counts, and the draw-down
+/// ledger of each of its contracts. Refused (never a wrong figure) when an amount overflows.
+pub fn rate_customer(state: &State, customer_id: &str, usage: Usage, clock: Clock) -> Result<Rated> {
     let feeds: Vec<Feed> = state
         .products
         .values()
@@ -97,27 +115,45 @@ pub fn rate_customer(state: &State, customer_id: &str, events: &[&Event], clock:
         .map(|c| Plan::new(state, c, &feeds, clock.horizon))
         .collect();
 
-    // Index usage once: which feeds an event type can reach, then one pass over the events.
+    // The customer's usage as rows that each route and price as one (`usage::rows`): hourly
+    // aggregates rolled up between the instants where anything about rating may change.
+    let mut cuts: Vec<i64> = Vec::new();
+    for p in &plans {
+        cuts.extend(p.cuts().into_iter().map(nanos));
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    let layout = Layout::needed(state);
+    let hourly = usage.stored.then(|| state.events.hourly(&layout));
+    let rows = customer_rows(
+        &state.events,
+        hourly.as_deref(),
+        &state.customer_keys(customer_id),
+        usage.extra.map(|x| (x, &layout)),
+        &cuts,
+    );
+
+    // One pass over the rows: which feeds an event type can reach, which contract claims the row.
     let mut by_type: HashMap<&str, Vec<usize>> = HashMap::new();
-    for e in events {
-        let reach = by_type.entry(e.event_type.as_str()).or_insert_with(|| {
+    for r in &rows {
+        let reach = by_type.entry(r.event_type).or_insert_with(|| {
             (0..feeds.len())
-                .filter(|&i| feeds[i].metric.matches_event_type(&e.event_type))
+                .filter(|&i| feeds[i].metric.matches_event_type(r.event_type))
                 .collect()
         });
         if reach.is_empty() {
             continue;
         }
-        let Some(pi) = claimant(plans.iter().map(|p| p.contract), e) else {
+        let Some(pi) = claimant(plans.iter().map(|p| p.contract), r.at, r) else {
             continue;
         };
         let plan = &mut plans[pi];
-        let Some(period) = plan.period_of(e.timestamp) else {
+        let Some(period) = plan.period_of(r.at) else {
             continue;
         };
         for &fi in reach.iter() {
-            if feeds[fi].metric.matches_properties(&e.properties) {
-                plan.add(&feeds, fi, period, e);
+            if feeds[fi].metric.matches_properties(r) {
+                plan.add(&feeds, fi, period, r);
             }
         }
     }

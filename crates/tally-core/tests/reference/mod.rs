@@ -29,7 +29,8 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Hours from 2025-01-01T00:00Z. The quarter's monthly periods.
-pub const PERIODS: [(u32, u32); 3] = [(0, 744), (744, 1416), (1416, 2160)];
+/// The monthly periods of the generated contract, in quarter-hour ticks from its start.
+pub const PERIODS: [(u32, u32); 3] = [(0, 744 * 4), (744 * 4, 1416 * 4), (1416 * 4, 2160 * 4)];
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Agg {
@@ -37,7 +38,7 @@ pub enum Agg {
     Sum,
     Max,
     Unique,
-    /// The value of the latest event (at the same hour, the one ingested last).
+    /// The value of the latest event (at the same tick, the one ingested last).
     Latest,
 }
 
@@ -105,7 +106,7 @@ pub struct Balance {
 
 #[derive(Debug, Clone)]
 pub struct Event {
-    pub hour: u32,
+    pub tick: u32,
     pub product: usize,
     pub region: &'static str,
     pub user: u8,
@@ -123,7 +124,7 @@ pub struct World {
     /// A charge of this amount on Jan 1, Feb 1 and Mar 1.
     pub monthly_charge: Option<Decimal>,
     pub consolidate: bool,
-    /// Usage filters on region: (from hour, regions let through), in the order set.
+    /// Usage filters on region: (from tick, regions let through), in the order set.
     pub filters: Vec<(u32, Vec<&'static str>)>,
     pub events: Vec<Event>,
 }
@@ -272,7 +273,7 @@ impl World {
             Agg::Latest => events
                 .iter()
                 .fold(None::<&&Event>, |best, e| match best {
-                    Some(b) if b.hour > e.hour => Some(b),
+                    Some(b) if b.tick > e.tick => Some(b),
                     _ => Some(e),
                 })
                 .map_or(Decimal::ZERO, |e| Decimal::from(e.value)),
@@ -288,7 +289,7 @@ impl World {
         }
     }
 
-    /// Invoice totals by (type, date as hours): "USAGE" keyed by period start, "SCHEDULED" by date.
+    /// Invoice totals by (type, date as ticks): "USAGE" keyed by period start, "SCHEDULED" by date.
     pub fn invoice_totals(&self) -> BTreeMap<(&'static str, u32), Decimal> {
         let mut totals: BTreeMap<(&'static str, u32), Decimal> = BTreeMap::new();
         let mut remaining: Vec<Decimal> = self.balances.iter().map(|b| b.amount).collect();
@@ -320,7 +321,7 @@ impl World {
                             .events
                             .iter()
                             .copied()
-                            .filter(|e| bal.start <= e.hour && e.hour < bal.end)
+                            .filter(|e| bal.start <= e.tick && e.tick < bal.end)
                             .collect();
                         amount(&piece.price, Decimal::ZERO, self.quantity(line.product, &inside)).min(piece.total)
                     };
@@ -348,7 +349,7 @@ impl World {
             let _ = pi;
         }
         if let Some(c) = self.monthly_charge {
-            for (_, start) in [(0, 0u32), (1, 744), (2, 1416)] {
+            for (_, start) in [(0, 0u32), (1, 744 * 4), (2, 1416 * 4)] {
                 let on_usage = PERIODS
                     .iter()
                     .find(|(_, end)| *end == start)
@@ -392,7 +393,7 @@ impl World {
         let mut since = 0;
         for (start, values) in &self.filters {
             // A filter set again for the same instant replaces the earlier one.
-            if *start <= e.hour && (in_force.is_none() || *start >= since) {
+            if *start <= e.tick && (in_force.is_none() || *start >= since) {
                 in_force = Some(values);
                 since = *start;
             }
@@ -407,14 +408,14 @@ impl World {
         for (pi, p) in self.products.iter().enumerate() {
             let keys: BTreeSet<(Option<&'static str>, Option<&'static str>)> = counted
                 .iter()
-                .filter(|e| e.product == pi && a <= e.hour && e.hour < b)
+                .filter(|e| e.product == pi && a <= e.tick && e.tick < b)
                 .map(|e| (p.by_region.then_some(e.region), p.by_tier.then_some(e.tier)))
                 .collect();
             for (region, tier) in keys {
                 let mine: Vec<&Event> = counted
                     .iter()
                     .copied()
-                    .filter(|e| e.product == pi && a <= e.hour && e.hour < b)
+                    .filter(|e| e.product == pi && a <= e.tick && e.tick < b)
                     .filter(|e| !p.by_region || Some(e.region) == region)
                     .filter(|e| !p.by_tier || Some(e.tier) == tier)
                     .collect();
@@ -434,7 +435,7 @@ impl World {
                 let mut used = Decimal::ZERO;
                 for w in cuts.windows(2) {
                     let (s, e) = (w[0], w[1]);
-                    let events: Vec<&Event> = mine.iter().copied().filter(|x| s <= x.hour && x.hour < e).collect();
+                    let events: Vec<&Event> = mine.iter().copied().filter(|x| s <= x.tick && x.tick < e).collect();
                     if events.is_empty() {
                         continue;
                     }

@@ -1,0 +1,72 @@
+//! Interned strings: each distinct text is kept once and named by a `Sym`, so a million events that
+//! say `"region": "US"` hold the text once and compare and hash as integers.
+
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
+use std::hash::BuildHasher;
+
+pub type Sym = u32;
+
+#[derive(Clone, Default)]
+pub struct Interner {
+    text: String,
+    ends: Vec<u32>,
+    table: HashTable<Sym>,
+}
+
+fn hash(s: &str) -> u64 {
+    FxBuildHasher.hash_one(s)
+}
+
+impl Interner {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn get(&self, sym: Sym) -> &str {
+        let i = sym as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
+    pub fn find(&self, s: &str) -> Option<Sym> {
+        self.table.find(hash(s), |&k| self.get(k) == s).copied()
+    }
+
+    pub fn intern(&mut self, s: &str) -> Sym {
+        let h = hash(s);
+        if let Some(&k) = self.table.find(h, |&k| self.get(k) == s) {
+            return k;
+        }
+        let sym = self.ends.len() as Sym;
+        self.text.push_str(s);
+        self.ends.push(self.text.len() as u32);
+        let Interner { text, ends, table } = self;
+        let get = |k: &Sym| {
+            let k = *k;
+            let i = k as usize;
+            let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+            hash(&text[start..ends[i] as usize])
+        };
+        table.insert_unique(h, sym, get);
+        sym
+    }
+
+    /// Forgets every text interned after the first `n`.
+    pub fn truncate(&mut self, n: usize) {
+        while self.ends.len() > n {
+            let sym = (self.ends.len() - 1) as Sym;
+            let h = hash(self.get(sym));
+            if let Ok(e) = self.table.find_entry(h, |&k| k == sym) {
+                e.remove();
+            }
+            self.ends.pop();
+            self.text.truncate(self.ends.last().copied().unwrap_or(0) as usize);
+        }
+    }
+
+    /// Bytes held: the texts, their ends and the hash table.
+    pub fn bytes(&self) -> usize {
+        self.text.capacity() + self.ends.capacity() * 4 + self.table.capacity() * (4 + 1)
+    }
+}

@@ -1,0 +1,16 @@
+//! Usage: events as ingested, the compact store that keeps them, and the hourly aggregates rating
+//! reads. An event names its customer by Tally id or by ingest alias; which customer that is gets
+//! decided when rating, from the aliases as they are then, so an alias added later claims earlier
+//! usage and usage for an unknown alias waits, kept, until some customer claims it.
+
+mod event;
+pub mod hourly;
+mod intern;
+mod parse;
+pub(crate) mod rows;
+pub mod store;
+
+pub use event::{validate_events, validate_values, Event};
+pub use hourly::Layout;
+pub use parse::{parse_into, Format};
+pub use store::{EventRef, Store, Usage};

@@ -1,0 +1,416 @@
+//! Reading events from JSON text straight into the store: no JSON tree, no `Event` per event. Keys,
+//! types and property values are interned as they are read, times become integers on a fast path for
+//! the usual `2025-01-01T00:00:00Z` form (chrono reads every other RFC 3339 form), and a property
+//! value is classified from its raw text.
+
+use super::event::{Incoming, Reads, ValueCheck};
+use super::intern::Sym;
+use super::store::{nanos, Store, Val};
+use crate::error::{Error, Result};
+use crate::metric::{BillableMetric, Props};
+use crate::time::{Timestamp, EARLIEST_YEAR, LATEST_YEAR};
+use indexmap::IndexMap;
+use serde::de::{DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::fmt;
+
+/// How events are laid out in text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// A JSON array of events (the body of `POST /v1/ingest`).
+    Json,
+    /// One JSON event per line.
+    Ndjson,
+}
+
+/// What a batch did: events added and events whose transaction id was already stored.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Added {
+    pub added: usize,
+    pub duplicates: usize,
+}
+
+/// Reads `text` into `store`. A bad event refuses the whole text: the store is as it was.
+pub fn parse_into(
+    store: &mut Store,
+    metrics: &IndexMap<String, BillableMetric>,
+    text: &str,
+    format: Format,
+) -> Result<Added> {
+    let mark = store.mark();
+    let mut sink = Sink {
+        store,
+        check: ValueCheck::new(metrics),
+        props: Vec::new(),
+        index: 0,
+        field: "",
+        failure: None,
+        added: Added::default(),
+    };
+    let read = match format {
+        Format::Json => {
+            let mut de = serde_json::Deserializer::from_str(text);
+            Events { sink: &mut sink }.deserialize(&mut de).and_then(|()| de.end())
+        }
+        Format::Ndjson => text.lines().filter(|l| !l.trim().is_empty()).try_for_each(|line| {
+            let mut de = serde_json::Deserializer::from_str(line);
+            let r = OneEvent { sink: &mut sink }
+                .deserialize(&mut de)
+                .and_then(|()| de.end());
+            if r.is_ok() {
+                sink.index += 1;
+            }
+            r
+        }),
+    };
+    match read {
+        Ok(()) => Ok(sink.added),
+        Err(e) => {
+            let failure = sink.failure.take();
+            let (index, field) = (sink.index, sink.field);
+            sink.store.rollback(mark);
+            Err(failure.unwrap_or_else(|| {
+                let path = if field.is_empty() {
+                    format!("[{index}]")
+                } else {
+                    format!("[{index}].{field}")
+                };
+                let line = if format == Format::Ndjson {
+                    format!(" (event on line {} of the non-empty lines)", index + 1)
+                } else {
+                    String::new()
+                };
+                Error::new(crate::ErrorCode::InvalidBody, path, format!("{e}{line}"))
+            }))
+        }
+    }
+}
+
+struct Sink<'s, 'm> {
+    store: &'s mut Store,
+    check: ValueCheck<'m>,
+    props: Vec<(Sym, Val)>,
+    index: usize,
+    field: &'static str,
+    /// A refusal that is Tally's, not JSON's (it keeps its own path and message).
+    failure: Option<Error>,
+    added: Added,
+}
+
+/// A string as read: borrowed from the text when it has no escapes.
+struct Str<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Str<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Str<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Str<'de>, E> {
+                Ok(Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> std::result::Result<Str<'de>, E> {
+                Ok(Str(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> std::result::Result<Str<'de>, E> {
+                Ok(Str(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+struct Events<'a, 's, 'm> {
+    sink: &'a mut Sink<'s, 'm>,
+}
+
+impl<'de> DeserializeSeed<'de> for Events<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Events<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of events")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        while seq.next_element_seed(OneEvent { sink: self.sink })?.is_some() {
+            self.sink.index += 1;
+        }
+        Ok(())
+    }
+}
+
+struct OneEvent<'a, 's, 'm> {
+    sink: &'a mut Sink<'s, 'm>,
+}
+
+impl<'de> DeserializeSeed<'de> for OneEvent<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for OneEvent<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an event (an object with transaction_id, customer_id, event_type, timestamp)")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        let sink = self.sink;
+        sink.props.clear();
+        sink.field = "";
+        let (mut tx, mut customer, mut ty, mut at) = (None, None, None, None);
+        while let Some(k) = map.next_key::<Str>()? {
+            match &*k.0 {
+                "transaction_id" => {
+                    sink.field = "transaction_id";
+                    tx = Some(map.next_value::<Str>()?);
+                }
+                "customer_id" => {
+                    sink.field = "customer_id";
+                    customer = Some(map.next_value::<Str>()?);
+                }
+                "event_type" => {
+                    sink.field = "event_type";
+                    ty = Some(map.next_value::<Str>()?);
+                }
+                "timestamp" => {
+                    sink.field = "timestamp";
+                    let s = map.next_value::<Str>()?;
+                    at = Some(parse_time(&s.0).map_err(A::Error::custom)?);
+                }
+                "properties" => {
+                    sink.field = "properties";
+                    map.next_value_seed(Properties { sink: &mut *sink })?;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        sink.field = "";
+        let missing = |f: &str| A::Error::custom(format!("missing field `{f}`"));
+        let tx = tx.ok_or_else(|| missing("transaction_id"))?;
+        let customer = customer.ok_or_else(|| missing("customer_id"))?;
+        let ty = ty.ok_or_else(|| missing("event_type"))?;
+        let at = at.ok_or_else(|| missing("timestamp"))?;
+        sink.finish(&tx.0, &customer.0, &ty.0, at).map_err(|e| {
+            sink.failure = Some(e);
+            A::Error::custom("refused")
+        })
+    }
+}
+
+struct Properties<'a, 's, 'm> {
+    sink: &'a mut Sink<'s, 'm>,
+}
+
+impl<'de> DeserializeSeed<'de> for Properties<'_, '_, '_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Properties<'_, '_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object of properties")
+    }
+    fn visit_unit<E>(self) -> std::result::Result<(), E> {
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        let sink = self.sink;
+        while let Some(k) = map.next_key::<Str>()? {
+            let raw: &'de RawValue = map.next_value()?;
+            let key = sink.store.intern(&k.0);
+            let v = classify(sink.store, raw.get()).map_err(A::Error::custom)?;
+            // A key given twice keeps its first place and its last value, as JSON reading does.
+            match sink.props.iter_mut().find(|p| p.0 == key) {
+                Some(p) => p.1 = v,
+                None => sink.props.push((key, v)),
+            }
+        }
+        Ok(())
+    }
+}
+
+fn classify(store: &mut Store, raw: &str) -> std::result::Result<Val, serde_json::Error> {
+    Ok(match raw.as_bytes().first() {
+        Some(b'"') if !raw.contains('\\') => Val::Text(store.intern(&raw[1..raw.len() - 1])),
+        Some(b'"') => Val::Text(store.intern(&serde_json::from_str::<String>(raw)?)),
+        Some(b't') => Val::Bool(true),
+        Some(b'f') => Val::Bool(false),
+        Some(b'n') => Val::Null,
+        Some(b'[' | b'{') => Val::Json(store.intern(&serde_json::from_str::<serde_json::Value>(raw)?.to_string())),
+        _ => Val::Num(store.intern(raw)),
+    })
+}
+
+impl Sink<'_, '_> {
+    fn finish(&mut self, tx: &str, customer: &str, ty: &str, at: i64) -> Result<()> {
+        let i = self.index;
+        if tx.is_empty() {
+            return Err(Error::invalid(
+                format!("[{i}].transaction_id"),
+                "an event needs a transaction_id",
+            ));
+        }
+        if customer.is_empty() {
+            return Err(Error::invalid(
+                format!("[{i}].customer_id"),
+                "an event needs a customer_id",
+            ));
+        }
+        let parsed = Parsed {
+            store: self.store,
+            ty,
+            props: &self.props,
+        };
+        self.check.check("", i, &parsed)?;
+        if self.store.push_parts(tx, customer, ty, at, &self.props) {
+            self.added.added += 1;
+        } else {
+            self.added.duplicates += 1;
+        }
+        Ok(())
+    }
+}
+
+/// An event read but not yet stored.
+struct Parsed<'a> {
+    store: &'a Store,
+    ty: &'a str,
+    props: &'a [(Sym, Val)],
+}
+
+impl Parsed<'_> {
+    fn value(&self, key: &str) -> Option<Val> {
+        let k = self.store.strings.find(key)?;
+        self.props.iter().find(|p| p.0 == k).map(|p| p.1)
+    }
+}
+
+impl Props for Parsed<'_> {
+    fn text(&self, key: &str) -> Option<&str> {
+        Store::text_of(self.value(key)?).map(|s| self.store.text(s))
+    }
+}
+
+impl Incoming for Parsed<'_> {
+    fn event_type(&self) -> &str {
+        self.ty
+    }
+    fn reads(&self, key: &str) -> Option<Reads> {
+        let v = self.value(key)?;
+        Some(Reads {
+            number: self.store.decimal_of(v).is_some(),
+            plain: Store::text_of(v).is_some(),
+            json_number: matches!(v, Val::Num(_)),
+        })
+    }
+    fn shown(&self, key: &str) -> String {
+        self.value(key)
+            .map(|v| self.store.json(v).to_string())
+            .unwrap_or_default()
+    }
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// An RFC 3339 time as nanoseconds since 1970. `YYYY-MM-DDTHH:MM:SS[.fraction]Z` is read here; any
+/// other form (offsets, lowercase, leap seconds) and every refusal goes through `Timestamp::parse`.
+pub(crate) fn parse_time(s: &str) -> std::result::Result<i64, String> {
+    fast_time(s).map_or_else(|| Timestamp::parse(s).map(nanos), Ok)
+}
+
+fn fast_time(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        b[r].iter()
+            .try_fold(0i64, |n, c| c.is_ascii_digit().then(|| n * 10 + (c - b'0') as i64))
+    };
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let mut nanos = 0i64;
+    let rest = &b[19..];
+    let zone = match rest.first()? {
+        b'.' => {
+            let digits = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if digits == 0 || digits > 9 {
+                return None;
+            }
+            for (i, c) in rest[1..=digits].iter().enumerate() {
+                nanos += (c - b'0') as i64 * 10i64.pow(8 - i as u32);
+            }
+            &rest[1 + digits..]
+        }
+        _ => rest,
+    };
+    if zone != b"Z" || !(EARLIEST_YEAR as i64..=LATEST_YEAR as i64).contains(&y) {
+        return None;
+    }
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&mo) || d < 1 || d > month_days[mo as usize - 1] || h > 23 || mi > 59 || se > 59 {
+        return None;
+    }
+    let secs = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se;
+    Some(secs * 1_000_000_000 + nanos)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fast_path_reads_times_as_chrono_does() {
+        for s in [
+            "2025-01-01T00:00:00Z",
+            "2000-02-29T23:59:59Z",
+            "2199-12-31T23:59:59.999999999Z",
+            "2025-06-15T12:34:56.5Z",
+            "2024-02-29T00:00:00.000Z",
+        ] {
+            assert_eq!(fast_time(s), Some(nanos(Timestamp::parse(s).unwrap())), "{s}");
+        }
+        // Left to chrono: offsets, lowercase, a leap second; refused: impossible dates, years out of range.
+        for s in [
+            "2025-01-01T01:00:00+01:00",
+            "2025-01-01t00:00:00z",
+            "2025-02-29T00:00:00Z",
+            "1999-12-31T23:00:00Z",
+        ] {
+            assert_eq!(fast_time(s), None, "{s}");
+        }
+        assert_eq!(
+            parse_time("2025-01-01T01:00:00+01:00"),
+            parse_time("2025-01-01T00:00:00Z")
+        );
+        assert!(parse_time("2025-02-29T00:00:00Z").is_err());
+        assert!(parse_time("1999-12-31T23:00:00Z")
+            .unwrap_err()
+            .contains("outside the years"));
+    }
+}

@@ -1,0 +1,423 @@
+//! The usage store: every ingested event, kept compactly and exactly. Strings are interned, times are
+//! integers (nanoseconds since 1970, UTC), property values are typed, and transaction ids sit in one
+//! arena with a hash table of row numbers, so de-duplication costs a few bytes per event beyond the id.
+//! Events read back exactly as they came (export, the not-billed list); rating reads the hourly index
+//! built from them (`hourly`).
+
+use super::event::Event;
+use super::hourly::{Hourly, Layout};
+use super::intern::{Interner, Sym};
+use crate::metric::Props;
+use crate::time::Timestamp;
+use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
+use serde_json::{Map, Value};
+use std::sync::{Arc, Mutex};
+
+/// A property value as stored: texts and number texts are interned (a number keeps its exact text).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Val {
+    Null,
+    Bool(bool),
+    Num(Sym),
+    Text(Sym),
+    /// An array or object, as compact JSON text. Never a dimension or a quantity; kept for export.
+    Json(Sym),
+}
+
+pub(crate) const FALSE: Sym = 0;
+pub(crate) const TRUE: Sym = 1;
+
+pub struct Store {
+    pub(crate) strings: Interner,
+    /// Transaction ids; the id of row `i` is symbol `i`, so the arena is also the de-duplication set.
+    txs: Interner,
+    pub(crate) keys: Vec<Sym>,
+    pub(crate) types: Vec<Sym>,
+    pub(crate) times: Vec<i64>,
+    prop_ends: Vec<u32>,
+    props: Vec<(Sym, Val)>,
+    /// Rows per customer key (id or alias as the event gave it), in ingest order.
+    by_key: FxHashMap<Sym, Vec<u32>>,
+    /// The hourly index, built on first need and kept up to date lazily (see `hourly`).
+    hourly: Mutex<Option<Arc<Hourly>>>,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        let mut strings = Interner::default();
+        strings.intern("false");
+        strings.intern("true");
+        Store {
+            strings,
+            txs: Interner::default(),
+            keys: Vec::new(),
+            types: Vec::new(),
+            times: Vec::new(),
+            prop_ends: Vec::new(),
+            props: Vec::new(),
+            by_key: FxHashMap::default(),
+            hourly: Mutex::new(None),
+        }
+    }
+}
+
+impl Clone for Store {
+    fn clone(&self) -> Self {
+        Store {
+            strings: self.strings.clone(),
+            txs: self.txs.clone(),
+            keys: self.keys.clone(),
+            types: self.types.clone(),
+            times: self.times.clone(),
+            prop_ends: self.prop_ends.clone(),
+            props: self.props.clone(),
+            by_key: self.by_key.clone(),
+            hourly: Mutex::new(self.cached_hourly()),
+        }
+    }
+}
+
+pub(crate) fn nanos(t: Timestamp) -> i64 {
+    // Tally's years (2000–2199) are well inside i64 nanoseconds (1677–2262).
+    t.0.timestamp_nanos_opt().unwrap_or(i64::MAX)
+}
+
+pub(crate) fn timestamp(ns: i64) -> Timestamp {
+    Timestamp(chrono::DateTime::from_timestamp_nanos(ns))
+}
+
+/// Where a batch began, to take it back whole if any event of it is refused.
+#[derive(Clone, Copy)]
+pub struct Mark(usize);
+
+impl Store {
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    pub fn contains_transaction(&self, id: &str) -> bool {
+        self.txs.find(id).is_some()
+    }
+
+    pub fn mark(&self) -> Mark {
+        Mark(self.len())
+    }
+
+    /// Takes back every row added since `mark`.
+    pub fn rollback(&mut self, mark: Mark) {
+        let n = mark.0;
+        if self.len() <= n {
+            return;
+        }
+        for i in n..self.len() {
+            if let Some(rows) = self.by_key.get_mut(&self.keys[i]) {
+                rows.pop();
+            }
+        }
+        self.txs.truncate(n);
+        self.keys.truncate(n);
+        self.types.truncate(n);
+        self.times.truncate(n);
+        self.prop_ends.truncate(n);
+        self.props
+            .truncate(self.prop_ends.last().copied().unwrap_or(0) as usize);
+        let hourly = self.hourly.get_mut().unwrap_or_else(|e| e.into_inner());
+        if hourly.as_ref().is_some_and(|h| h.rows > n) {
+            *hourly = None;
+        }
+    }
+
+    /// Adds a row; false (and nothing added) when its transaction id is already stored.
+    pub(crate) fn push_parts(
+        &mut self,
+        transaction_id: &str,
+        key: &str,
+        event_type: &str,
+        at: i64,
+        props: &[(Sym, Val)],
+    ) -> bool {
+        let n = self.txs.len();
+        if self.txs.intern(transaction_id) as usize != n {
+            return false;
+        }
+        let key = self.strings.intern(key);
+        let ty = self.strings.intern(event_type);
+        self.keys.push(key);
+        self.types.push(ty);
+        self.times.push(at);
+        self.props.extend_from_slice(props);
+        self.prop_ends.push(self.props.len() as u32);
+        self.by_key.entry(key).or_default().push(n as u32);
+        true
+    }
+
+    /// Adds an event already parsed; false when its transaction id is already stored.
+    pub fn push(&mut self, e: &Event) -> bool {
+        let props: Vec<(Sym, Val)> = e
+            .properties
+            .iter()
+            .map(|(k, v)| (self.strings.intern(k), self.value(v)))
+            .collect();
+        self.push_parts(
+            &e.transaction_id,
+            &e.customer_id,
+            &e.event_type,
+            nanos(e.timestamp),
+            &props,
+        )
+    }
+
+    pub(crate) fn value(&mut self, v: &Value) -> Val {
+        match v {
+            Value::Null => Val::Null,
+            Value::Bool(b) => Val::Bool(*b),
+            Value::Number(n) => Val::Num(self.intern(n.as_str())),
+            Value::String(s) => Val::Text(self.intern(s)),
+            other => Val::Json(self.intern(&other.to_string())),
+        }
+    }
+
+    pub(crate) fn intern(&mut self, s: &str) -> Sym {
+        self.strings.intern(s)
+    }
+
+    pub fn text(&self, sym: Sym) -> &str {
+        self.strings.get(sym)
+    }
+
+    pub fn transaction_id(&self, i: usize) -> &str {
+        self.txs.get(i as Sym)
+    }
+
+    pub(crate) fn props_of(&self, i: usize) -> &[(Sym, Val)] {
+        let start = if i == 0 { 0 } else { self.prop_ends[i - 1] as usize };
+        &self.props[start..self.prop_ends[i] as usize]
+    }
+
+    pub fn event_ref(&self, i: usize) -> EventRef<'_> {
+        EventRef { store: self, i }
+    }
+
+    /// The stored event `i` as it was ingested.
+    pub fn event(&self, i: usize) -> Event {
+        let properties: Map<String, Value> = self
+            .props_of(i)
+            .iter()
+            .map(|&(k, v)| (self.text(k).to_string(), self.json(v)))
+            .collect();
+        Event {
+            transaction_id: self.transaction_id(i).to_string(),
+            customer_id: self.text(self.keys[i]).to_string(),
+            event_type: self.text(self.types[i]).to_string(),
+            timestamp: timestamp(self.times[i]),
+            properties,
+        }
+    }
+
+    pub fn events(&self) -> impl Iterator<Item = Event> + '_ {
+        (0..self.len()).map(|i| self.event(i))
+    }
+
+    pub(crate) fn json(&self, v: Val) -> Value {
+        match v {
+            Val::Null => Value::Null,
+            Val::Bool(b) => Value::Bool(b),
+            Val::Text(s) => Value::String(self.text(s).to_string()),
+            Val::Num(s) | Val::Json(s) => serde_json::from_str(self.text(s)).unwrap_or(Value::Null),
+        }
+    }
+
+    /// The value as text, the form filters and group keys compare on (`metric::property_text`).
+    pub(crate) fn text_of(v: Val) -> Option<Sym> {
+        match v {
+            Val::Text(s) | Val::Num(s) => Some(s),
+            Val::Bool(b) => Some(if b { TRUE } else { FALSE }),
+            Val::Null | Val::Json(_) => None,
+        }
+    }
+
+    /// The value as a number, as `metric::property_decimal` reads it.
+    pub(crate) fn decimal_of(&self, v: Val) -> Option<Decimal> {
+        match v {
+            Val::Num(s) => crate::metric::number_decimal(self.text(s)),
+            Val::Text(s) => self.text(s).trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// The rows whose customer key is `key`, in ingest order.
+    pub(crate) fn rows_of(&self, key: &str) -> &[u32] {
+        self.strings
+            .find(key)
+            .and_then(|k| self.by_key.get(&k))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    fn cached_hourly(&self) -> Option<Arc<Hourly>> {
+        self.hourly.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The hourly index with at least `layout`'s dimensions and measures, over every stored row:
+    /// the cached one if it has them (brought up to date with rows added since), else rebuilt from the
+    /// raw rows, keeping what the old one kept apart too, so two layouts never rebuild in turn.
+    pub(crate) fn hourly(&self, layout: &Layout) -> Arc<Hourly> {
+        let mut cache = self.hourly.lock().unwrap_or_else(|e| e.into_inner());
+        let fresh = match cache.take() {
+            Some(h) if h.layout.covers(layout) => {
+                let mut h = h;
+                if h.rows < self.len() {
+                    Arc::make_mut(&mut h).extend(self);
+                }
+                h
+            }
+            Some(h) => Arc::new(Hourly::build(self, h.layout.union(layout))),
+            None => Arc::new(Hourly::build(self, layout.clone())),
+        };
+        *cache = Some(fresh.clone());
+        fresh
+    }
+
+    /// Bytes held by the rows, the strings and the transaction ids (not the hourly index).
+    pub fn bytes(&self) -> (usize, usize) {
+        let rows = self.keys.capacity() * 4
+            + self.types.capacity() * 4
+            + self.times.capacity() * 8
+            + self.prop_ends.capacity() * 4
+            + self.props.capacity() * std::mem::size_of::<(Sym, Val)>()
+            + self.by_key.values().map(|v| v.capacity() * 4).sum::<usize>()
+            + self.strings.bytes();
+        (rows, self.txs.bytes())
+    }
+
+    /// Events `range` as NDJSON text, one event per line (how the app keeps usage in IndexedDB).
+    pub fn ndjson(&self, range: std::ops::Range<usize>) -> String {
+        let mut out = String::new();
+        for i in range {
+            out.push_str(&serde_json::to_string(&self.event(i)).unwrap_or_default());
+            out.push('\n');
+        }
+        out
+    }
+
+    /// A store of the rows `keep` accepts, in their order (deleting usage).
+    pub fn retain(&self, mut keep: impl FnMut(EventRef<'_>) -> bool) -> Store {
+        let mut out = Store::default();
+        for i in 0..self.len() {
+            if keep(self.event_ref(i)) {
+                out.push(&self.event(i));
+            }
+        }
+        out
+    }
+}
+
+/// A stored event, read in place.
+#[derive(Clone, Copy)]
+pub struct EventRef<'a> {
+    pub(crate) store: &'a Store,
+    pub(crate) i: usize,
+}
+
+impl<'a> EventRef<'a> {
+    pub fn customer_key(&self) -> &'a str {
+        self.store.text(self.store.keys[self.i])
+    }
+    pub fn event_type(&self) -> &'a str {
+        self.store.text(self.store.types[self.i])
+    }
+    pub fn at(&self) -> Timestamp {
+        timestamp(self.store.times[self.i])
+    }
+    pub(crate) fn value(&self, key: &str) -> Option<Val> {
+        let k = self.store.strings.find(key)?;
+        self.store.props_of(self.i).iter().find(|p| p.0 == k).map(|p| p.1)
+    }
+}
+
+impl Props for EventRef<'_> {
+    fn text(&self, key: &str) -> Option<&str> {
+        let v = self.value(key)?;
+        Store::text_of(v).map(|s| self.store.text(s))
+    }
+}
+
+/// The stored usage as the state holds it: shared, so copying a state (a what-if, an undo step) never
+/// copies its events; written as the list of events, so exports read as before.
+#[derive(Clone, Default)]
+pub struct Usage(Arc<Store>);
+
+impl std::ops::Deref for Usage {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        &self.0
+    }
+}
+
+impl Usage {
+    /// The store to change (copied first if another state shares it).
+    pub fn make_mut(&mut self) -> &mut Store {
+        Arc::make_mut(&mut self.0)
+    }
+
+    pub fn replace(&mut self, store: Store) {
+        self.0 = Arc::new(store);
+    }
+}
+
+impl std::fmt::Debug for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Usage({} events)", self.len())
+    }
+}
+
+impl PartialEq for Usage {
+    fn eq(&self, other: &Usage) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+            || (self.len() == other.len() && (0..self.len()).all(|i| self.event(i) == other.event(i)))
+    }
+}
+
+impl serde::Serialize for Usage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.events())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Usage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Store;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of events")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Store, A::Error> {
+                let mut store = Store::default();
+                while let Some(e) = seq.next_element::<Event>()? {
+                    store.push(&e);
+                }
+                Ok(store)
+            }
+        }
+        Ok(Usage(Arc::new(d.deserialize_seq(V)?)))
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Usage {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Usage".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <Vec<Event>>::json_schema(generator)
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+}

@@ -8,6 +8,7 @@ mod forms;
 mod pages;
 mod storage;
 mod store;
+mod usage_db;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -6,7 +6,6 @@ use crate::time::Timestamp;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -82,14 +81,14 @@ impl Props for Event {
 /// nothing to that metric.
 pub(crate) struct ValueCheck<'m> {
     metrics: &'m IndexMap<String, BillableMetric>,
-    readers: HashMap<String, Vec<&'m BillableMetric>>,
+    readers: rustc_hash::FxHashMap<String, Vec<&'m BillableMetric>>,
 }
 
 impl<'m> ValueCheck<'m> {
     pub(crate) fn new(metrics: &'m IndexMap<String, BillableMetric>) -> Self {
         ValueCheck {
             metrics,
-            readers: HashMap::new(),
+            readers: Default::default(),
         }
     }
 

@@ -29,6 +29,17 @@ impl Interner {
         &self.text[start..self.ends[i] as usize]
     }
 
+    /// Room for `n` more texts.
+    pub fn reserve(&mut self, n: usize) {
+        self.ends.reserve(n);
+        let Interner { text, ends, table } = self;
+        table.reserve(n, |&k| {
+            let i = k as usize;
+            let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+            hash(&text[start..ends[i] as usize])
+        });
+    }
+
     pub fn find(&self, s: &str) -> Option<Sym> {
         self.table.find(hash(s), |&k| self.get(k) == s).copied()
     }

@@ -104,6 +104,16 @@ impl Store {
         self.txs.find(id).is_some()
     }
 
+    /// Room for `n` more events.
+    pub fn reserve(&mut self, n: usize) {
+        self.txs.reserve(n);
+        self.keys.reserve(n);
+        self.types.reserve(n);
+        self.times.reserve(n);
+        self.prop_ends.reserve(n);
+        self.props.reserve(2 * n);
+    }
+
     pub fn mark(&self) -> Mark {
         Mark(self.len())
     }
@@ -266,7 +276,7 @@ impl Store {
     /// The hourly index with at least `layout`'s dimensions and measures, over every stored row:
     /// the cached one if it has them (brought up to date with rows added since), else rebuilt from the
     /// raw rows, keeping what the old one kept apart too, so two layouts never rebuild in turn.
-    pub(crate) fn hourly(&self, layout: &Layout) -> Arc<Hourly> {
+    pub fn hourly(&self, layout: &Layout) -> Arc<Hourly> {
         let mut cache = self.hourly.lock().unwrap_or_else(|e| e.into_inner());
         let fresh = match cache.take() {
             Some(h) if h.layout.covers(layout) => {

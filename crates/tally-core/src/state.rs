@@ -112,6 +112,16 @@ pub fn export(state: &State) -> String {
     .unwrap_or_default()
 }
 
+/// The state without its events, in the export format: the model (catalog, customers, contracts),
+/// small enough for localStorage however much usage there is. The app keeps events in IndexedDB.
+pub fn export_model(state: &State) -> String {
+    let model = State {
+        events: Default::default(),
+        ..state.clone()
+    };
+    export(&model)
+}
+
 /// Reads an export; refuses text that is not one, or one from a newer Tally.
 pub fn import(text: &str) -> crate::Result<State> {
     let de = &mut serde_json::Deserializer::from_str(text);

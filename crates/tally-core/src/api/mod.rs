@@ -13,7 +13,7 @@ pub mod customers;
 pub mod queries;
 pub mod usage;
 
-pub use usage::{delete_usage, ingest_events, ingest_text, DeleteUsage};
+pub use usage::{check_ingest, delete_usage, ingest_events, ingest_text, restore_text, DeleteUsage};
 
 use crate::contract::Contract;
 use crate::customer::Customer;

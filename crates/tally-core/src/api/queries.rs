@@ -237,24 +237,28 @@ fn out_of_range_rate(c: &Contract, p: &crate::product::Product) -> Error {
 
 /// The prepaid and credit balance left at `b.at` (default now), by kind.
 pub fn net_balance(state: &State, b: &NetBalanceRequest, now: Timestamp) -> Result<NetBalance> {
-    customer(state, &b.customer_id)?;
     let at = b.at.or(b.effective_before).unwrap_or(now);
-    let Rated { ledgers, .. } = rate_customer(
-        state,
-        &b.customer_id,
-        Usage::STORED,
-        Clock {
-            now,
-            horizon: at.max(now),
-        },
-    )?;
+    let mut series = net_balances(state, &b.customer_id, b.contract_id.as_deref(), &[at], now)?;
+    Ok(series.remove(0))
+}
+
+/// The net balance at each of `ats`, from one rating (a burn-down chart asks for dozens of points).
+pub fn net_balances(
+    state: &State,
+    customer_id: &str,
+    contract_id: Option<&str>,
+    ats: &[Timestamp],
+    now: Timestamp,
+) -> Result<Vec<NetBalance>> {
+    customer(state, customer_id)?;
+    let horizon = ats.iter().copied().fold(now, Timestamp::max);
+    let Rated { ledgers, .. } = rate_customer(state, customer_id, Usage::STORED, Clock { now, horizon })?;
     let contract_ids: Vec<&String> = state
         .contracts
         .values()
-        .filter(|c| c.customer_id == b.customer_id)
+        .filter(|c| c.customer_id == customer_id)
         .map(|c| &c.id)
         .collect();
-    let mut by_kind = [Money::ZERO; 3];
     let too_big = || {
         Error::new(
             ErrorCode::OutOfRange,
@@ -262,32 +266,37 @@ pub fn net_balance(state: &State, b: &NetBalanceRequest, now: Timestamp) -> Resu
             "a balance is beyond what Tally can represent",
         )
     };
-    for (ledger, id) in ledgers.iter().zip(contract_ids) {
-        if b.contract_id.as_ref().is_some_and(|c| c != id) {
-            continue;
+    let mut out = Vec::with_capacity(ats.len());
+    for &at in ats {
+        let mut by_kind = [Money::ZERO; 3];
+        for (ledger, id) in ledgers.iter().zip(&contract_ids) {
+            if contract_id.is_some_and(|c| c != id.as_str()) {
+                continue;
+            }
+            for (i, kind) in [
+                BalanceKind::PrepaidCommit,
+                BalanceKind::Credit,
+                BalanceKind::PostpaidCommit,
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                by_kind[i] = ledger
+                    .balance_at(at, kind)
+                    .and_then(|b| by_kind[i].plus(b))
+                    .map_err(|_| too_big())?;
+            }
         }
-        for (i, kind) in [
-            BalanceKind::PrepaidCommit,
-            BalanceKind::Credit,
-            BalanceKind::PostpaidCommit,
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            by_kind[i] = ledger
-                .balance_at(at, kind)
-                .and_then(|b| by_kind[i].plus(b))
-                .map_err(|_| too_big())?;
-        }
+        out.push(NetBalance {
+            at,
+            balance: by_kind[0].plus(by_kind[1]).map_err(|_| too_big())?,
+            by_type: BalancesByType {
+                PREPAID_COMMIT: by_kind[0],
+                CREDIT: by_kind[1],
+                POSTPAID_COMMIT: by_kind[2],
+            },
+            credit_type: crate::invoice::USD_CENTS,
+        });
     }
-    Ok(NetBalance {
-        at,
-        balance: by_kind[0].plus(by_kind[1]).map_err(|_| too_big())?,
-        by_type: BalancesByType {
-            PREPAID_COMMIT: by_kind[0],
-            CREDIT: by_kind[1],
-            POSTPAID_COMMIT: by_kind[2],
-        },
-        credit_type: crate::invoice::USD_CENTS,
-    })
+    Ok(out)
 }

@@ -26,8 +26,22 @@ pub fn ingest_events(state: &mut State, events: Vec<Event>) -> Result<Value> {
 /// same checks and answer as `ingest_events`; a bad event refuses the whole text.
 pub fn ingest_text(state: &mut State, text: &str, format: Format) -> Result<Value> {
     let first = state.events.len();
-    let added = parse_into(state.events.make_mut(), &state.billable_metrics, text, format)?;
+    let added = parse_into(state.events.make_mut(), Some(&state.billable_metrics), text, format)?;
     ingested(state, first, added.added, added.duplicates)
+}
+
+/// Reads back events Tally itself stored (the app's IndexedDB batches): de-duplicated like any
+/// ingest, but values are not checked against today's metrics, since an event stored before a metric
+/// that refuses it is kept and listed as not billable, never dropped. Answers how many were added.
+pub fn restore_text(state: &mut State, text: &str, format: Format) -> Result<usize> {
+    Ok(parse_into(state.events.make_mut(), None, text, format)?.added)
+}
+
+/// Whether `POST /v1/ingest` would take `body`, without storing anything (or copying the store).
+pub fn check_ingest(state: &State, body: &Value) -> Result<()> {
+    let events: Vec<Event> = parse(body)?;
+    validate_events(&events)?;
+    validate_values(&state.billable_metrics, &events, "")
 }
 
 fn ingested(state: &State, first: usize, added: usize, duplicates: usize) -> Result<Value> {

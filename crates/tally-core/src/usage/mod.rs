@@ -12,5 +12,5 @@ pub mod store;
 
 pub use event::{validate_events, validate_values, Event};
 pub use hourly::Layout;
-pub use parse::{parse_into, Format};
+pub use parse::{parse_into, Added, ArrayChunks, Format};
 pub use store::{EventRef, Store, Usage};

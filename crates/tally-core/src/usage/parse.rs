@@ -33,10 +33,12 @@ pub struct Added {
     pub duplicates: usize,
 }
 
-/// Reads `text` into `store`. A bad event refuses the whole text: the store is as it was.
+/// Reads `text` into `store`. A bad event refuses the whole text: the store is as it was. Values are
+/// checked against `metrics` (a SUM property must be a number); `None` skips that check, for events
+/// read back from where Tally itself kept them (stored before a metric that now refuses them).
 pub fn parse_into(
     store: &mut Store,
-    metrics: &IndexMap<String, BillableMetric>,
+    metrics: Option<&IndexMap<String, BillableMetric>>,
     text: &str,
     format: Format,
 ) -> Result<Added> {
@@ -45,7 +47,7 @@ pub fn parse_into(
     store.reserve(text.len() / 120);
     let mut sink = Sink {
         store,
-        check: ValueCheck::new(metrics),
+        check: metrics.map(ValueCheck::new),
         props: Vec::new(),
         index: 0,
         field: "",
@@ -93,7 +95,7 @@ pub fn parse_into(
 
 struct Sink<'s, 'm> {
     store: &'s mut Store,
-    check: ValueCheck<'m>,
+    check: Option<ValueCheck<'m>>,
     props: Vec<(Sym, Val)>,
     index: usize,
     field: &'static str,
@@ -280,13 +282,98 @@ impl Sink<'_, '_> {
             ty,
             props: &self.props,
         };
-        self.check.check("", i, &parsed)?;
+        if let Some(check) = &mut self.check {
+            check.check("", i, &parsed)?;
+        }
         if self.store.push_parts(tx, customer, ty, at, &self.props) {
             self.added.added += 1;
         } else {
             self.added.duplicates += 1;
         }
         Ok(())
+    }
+}
+
+/// Cuts a JSON array of events that arrives in pieces (a file read a few MB at a time) into whole
+/// elements: each `feed` answers the events completed so far as NDJSON text, one per line, so a
+/// browser can read a file of any size with a progress bar and never hold it whole.
+#[derive(Default)]
+pub struct ArrayChunks {
+    depth: u32,
+    in_string: bool,
+    escaped: bool,
+    opened: bool,
+    closed: bool,
+    pending: String,
+}
+
+impl ArrayChunks {
+    /// The elements completed by `piece`, one per line. Text outside the array (other than white
+    /// space) is an error, named with what was found.
+    pub fn feed(&mut self, piece: &str) -> std::result::Result<String, String> {
+        let mut out = String::new();
+        let mut start = 0;
+        for (i, c) in piece.char_indices() {
+            if self.in_string {
+                match (self.escaped, c) {
+                    (true, _) => self.escaped = false,
+                    (false, '\\') => self.escaped = true,
+                    (false, '"') => self.in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match (self.depth, c) {
+                (0, c) if c.is_whitespace() => {}
+                (0, '[') if !self.opened => {
+                    self.opened = true;
+                    self.depth = 1;
+                    start = i + 1;
+                }
+                (1, ',') => {
+                    self.flush(&mut out, &piece[start..i]);
+                    start = i + 1;
+                }
+                (1, ']') => {
+                    self.flush(&mut out, &piece[start..i]);
+                    self.depth = 0;
+                    self.closed = true;
+                    start = i + 1;
+                }
+                (0, c) => {
+                    return Err(if self.closed {
+                        format!("text after the end of the array (`{c}`)")
+                    } else {
+                        format!("a JSON array of events starts with `[`, not `{c}`")
+                    });
+                }
+                (_, '"') => self.in_string = true,
+                (_, '{' | '[') => self.depth += 1,
+                (_, '}' | ']') => self.depth -= 1,
+                _ => {}
+            }
+        }
+        if self.depth >= 1 {
+            self.pending.push_str(&piece[start..]);
+        }
+        Ok(out)
+    }
+
+    fn flush(&mut self, out: &mut String, tail: &str) {
+        self.pending.push_str(tail);
+        let element = self.pending.trim();
+        if !element.is_empty() {
+            // A line break inside an element is white space between tokens (JSON strings cannot
+            // hold one raw), so the element becomes one line.
+            out.extend(element.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }));
+            out.push('\n');
+        }
+        self.pending.clear();
+    }
+
+    /// Whether the array was closed (a file that ends before `]` is cut short).
+    pub fn finished(&self) -> bool {
+        self.closed
     }
 }
 

@@ -9,7 +9,9 @@ echo "== native (criterion)"
 cargo bench -p tally-core --bench rating 2>&1 | grep -E "ingest of|rating/|time:|thrpt:"
 echo "== wasm in headless Chromium"
 bash scripts/build-pkg.sh
-node web/bench/run.mjs "${EVENTS:-1000000}"
+node web/bench/run.mjs "${EVENTS:-1000000}" rating
+echo "== wasm in headless Chromium: the usage store (a year, 50 products, 200 customers)"
+node web/bench/run.mjs "${EVENTS:-1000000}" store
 echo "== package size"
 wasm=pkg/web/tally_wasm_bg.wasm
 echo "tally_wasm_bg.wasm: $(wc -c < "$wasm") bytes raw, $(gzip -9 -c "$wasm" | wc -c) bytes gzipped"

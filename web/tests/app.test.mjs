@@ -84,12 +84,19 @@ test('a bad customer shows the core error beside the field and keeps what was ty
   await context.close();
 });
 
-test('a corrupt stored value is kept as a backup and the user is told', async () => {
+const backups = (page) => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('tally.state.backup.')).sort()
+  .map((k) => localStorage.getItem(k)));
+
+test('a corrupt stored value is kept as a dated backup, a second one beside it, and the user is told', async () => {
   const { context, page } = await openApp();
-  await page.evaluate(() => localStorage.setItem('tally.state.v1', '{not json'));
+  await page.evaluate(() => localStorage.setItem('tally.state.v2', '{not json'));
   await page.reload();
   await page.getByRole('alert').filter({ hasText: 'could not be read' }).waitFor();
-  assert.equal(await page.evaluate(() => localStorage.getItem('tally.state.v1.backup')), '{not json');
+  assert.deepEqual(await backups(page), ['{not json']);
+  await page.evaluate(() => localStorage.setItem('tally.state.v2', '{also not json'));
+  await page.reload();
+  await page.getByRole('alert').filter({ hasText: 'could not be read' }).waitFor();
+  assert.deepEqual((await backups(page)).sort(), ['{also not json', '{not json']);
   await context.close();
 });
 
@@ -235,11 +242,14 @@ test('export to a JSON file and import it in a fresh browser', async () => {
 test('the invoice page renders the stored example at first load (time recorded)', async () => {
   const { context, page } = await openApp();
   await loadDemo(page);
-  const stored = await page.evaluate(() => localStorage.getItem('tally.state.v1'));
+  // A save from before usage moved to IndexedDB (the whole export under tally.state.v1): the fresh
+  // browser upgrades it on first load and shows the same invoices.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()]);
+  const stored = await readFile(await download.path(), 'utf8');
   await context.close();
   const ctx = await browser.newContext();
   await ctx.addInitScript((s) => {
-    if (!localStorage.getItem('tally.state.v1')) localStorage.setItem('tally.state.v1', s);
+    if (!localStorage.getItem('tally.state.v1') && !localStorage.getItem('tally.state.v2')) localStorage.setItem('tally.state.v1', s);
     // Stamp the moment the first invoice is in the DOM, measured from navigation start.
     new MutationObserver((_, obs) => {
       if (document.querySelector('article.invoice')) { window.__firstInvoiceMs = performance.now(); obs.disconnect(); }
@@ -257,7 +267,79 @@ test('the invoice page renders the stored example at first load (time recorded)'
   const wasmBytes = await p.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm')).map((e) => e.decodedBodySize)[0]);
   await writeFile(join(artifacts, 'invoice-first-render.json'), JSON.stringify({ ms_from_navigation_to_first_invoice: Math.round(ms), wasmBytes }, null, 2));
   console.log(`# invoice page first render with the example data: ${Math.round(ms)} ms after navigation start`);
+  // The upgrade finished: the events are in IndexedDB, the model under v2, the old key gone; a
+  // reload reads the new layout and shows the same invoice.
+  await p.waitForFunction(() => !localStorage.getItem('tally.state.v1') && localStorage.getItem('tally.state.v2'));
+  const first = await p.locator('article.invoice').first().innerText();
+  await p.reload();
+  await p.locator('article.invoice').first().waitFor();
+  assert.equal(await p.locator('article.invoice').first().innerText(), first);
   await ctx.close();
+});
+
+test('an upgrade that cannot write the browser database keeps the old save untouched and says so', async () => {
+  const { context, page } = await openApp();
+  await loadDemo(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()]);
+  const stored = await readFile(await download.path(), 'utf8');
+  await context.close();
+  const ctx = await browser.newContext();
+  await ctx.addInitScript((s) => {
+    if (!localStorage.getItem('tally.state.v1')) localStorage.setItem('tally.state.v1', s);
+    // IndexedDB refuses (as in some private modes).
+    Object.defineProperty(window, 'indexedDB', { value: { open() { throw new DOMException('blocked', 'SecurityError'); } } });
+  }, stored);
+  const p = await ctx.newPage();
+  await p.goto(`${base}/invoices?customer=${demoCustomer}`);
+  await p.getByRole('alert').filter({ hasText: 'Moving your saved data to the new storage failed' }).waitFor();
+  // Everything is in the tab; nothing was written over or removed.
+  await p.locator('article.invoice').first().waitFor();
+  assert.equal(await p.evaluate(() => localStorage.getItem('tally.state.v1')), stored);
+  assert.equal(await p.evaluate(() => localStorage.getItem('tally.state.v2')), null);
+  await ctx.close();
+});
+
+const counts = (page, text) => page.locator('.usage-counts', { hasText: text }).waitFor();
+
+test('usage lives in IndexedDB: a streamed file import survives a reload; a bad file imports nothing; usage deleted by customer', async () => {
+  const { context, page, errors } = await openApp();
+  await loadDemo(page);
+  await page.getByRole('link', { name: 'Usage' }).click();
+  await counts(page, '14 events in this tab; 14 saved in this browser (all saved)');
+  // 20,000 events (1 cpu hour each) for WidgetsExpress, as NDJSON.
+  const lines = [];
+  for (let i = 0; i < 20000; i++) {
+    lines.push(JSON.stringify({ transaction_id: `f${i}`, customer_id: 'team@widgetsexpress.com', event_type: 'compute',
+      timestamp: new Date(Date.UTC(2025, 0, 1) + i * 60000).toISOString(), properties: { cpu_hours: 1, region: 'US' } }));
+  }
+  const file = join(artifacts, 'usage.ndjson');
+  await writeFile(file, lines.join('\n'));
+  await page.locator('#usage-file').setInputFiles(file);
+  await page.getByRole('status').filter({ hasText: 'Imported 20000 events from usage.ndjson (0 duplicates skipped).' }).waitFor();
+  await counts(page, '20014 events in this tab; 20014 saved in this browser (all saved)');
+  await page.reload();
+  await counts(page, '20014 events in this tab; 20014 saved in this browser (all saved)');
+
+  // A JSON array whose third event has no valid time: refused whole, with the event's place.
+  const bad = [0, 1, 2].map((i) => ({ transaction_id: `bad${i}`, customer_id: 'team@widgetsexpress.com', event_type: 'compute',
+    timestamp: i === 2 ? 'yesterday' : '2025-03-01T00:00:00Z', properties: { cpu_hours: 1 } }));
+  const badFile = join(artifacts, 'bad.json');
+  await writeFile(badFile, JSON.stringify(bad, null, 2));
+  await page.locator('#usage-file').setInputFiles(badFile);
+  await page.getByRole('status').filter({ hasText: 'Event 3 of the file (timestamp)' }).waitFor();
+  await counts(page, '20014 events in this tab; 20014 saved');
+
+  // Delete WidgetsExpress's usage (its 3 + 1 example events by alias and id, and the 20,000): 10 remain.
+  await page.getByText('Delete usage', { exact: true }).click();
+  await page.getByLabel('Customer (leave empty for all)').selectOption({ label: 'WidgetsExpress' });
+  page.once('dialog', (d) => { assert.match(d.message(), /Delete the usage of WidgetsExpress at any time\?/); d.accept(); });
+  await page.getByRole('button', { name: 'Delete usage…' }).click();
+  await page.getByRole('status').filter({ hasText: 'Deleted 20004 events.' }).waitFor();
+  await counts(page, '10 events in this tab; 10 saved in this browser (all saved)');
+  await page.reload();
+  await counts(page, '10 events in this tab; 10 saved in this browser (all saved)');
+  assert.deepEqual(errors, []);
+  await context.close();
 });
 
 test('catalog forms create a metric, a product with tags, a rate card and a rate; an alias claims unmatched usage', async () => {
@@ -459,7 +541,7 @@ test('a full storage quota: the error is shown, the change stays in the page, th
   await page.addInitScript(() => {
     const setItem = Storage.prototype.setItem;
     Storage.prototype.setItem = function (key, value) {
-      if (key === 'tally.state.v1' && window.__quotaFull) {
+      if (key === 'tally.state.v2' && window.__quotaFull) {
         throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       }
       return setItem.call(this, key, value);
@@ -468,7 +550,7 @@ test('a full storage quota: the error is shown, the change stays in the page, th
   await page.goto(base + '/');
   await page.getByRole('heading', { name: 'Tally', exact: true }).waitFor();
   await createCustomer(page, 'Saved Co', 'saved-prod');
-  const saved = await page.evaluate(() => localStorage.getItem('tally.state.v1'));
+  const saved = await page.evaluate(() => localStorage.getItem('tally.state.v2'));
   assert.match(saved, /Saved Co/);
 
   await page.evaluate(() => { window.__quotaFull = true; });
@@ -477,13 +559,13 @@ test('a full storage quota: the error is shown, the change stays in the page, th
   await alert.waitFor();
   assert.match(await alert.innerText(), /QuotaExceededError/);
   assert.equal(await page.locator('tr.customer-row', { hasText: 'Unsaved Co' }).count(), 1); // kept in memory
-  assert.equal(await page.evaluate(() => localStorage.getItem('tally.state.v1')), saved); // last save untouched
+  assert.equal(await page.evaluate(() => localStorage.getItem('tally.state.v2')), saved); // last save untouched
 
   // Room again: the next change saves everything kept in the page, and the error goes away.
   await page.evaluate(() => { window.__quotaFull = false; });
   await createCustomer(page, 'Later Co', 'later-prod');
   await alert.waitFor({ state: 'detached' });
-  const now = await page.evaluate(() => localStorage.getItem('tally.state.v1'));
+  const now = await page.evaluate(() => localStorage.getItem('tally.state.v2'));
   assert.match(now, /Unsaved Co/);
   assert.match(now, /Later Co/);
   await context.close();

@@ -55,6 +55,30 @@ test('a bad event refuses the whole batch, naming the event and field', () => {
     { ingested: '1', duplicates: '0', not_billed: { no_metric: '1' } });
 });
 
+test('ingestText reads a JSON array or NDJSON as ingest does; deleteUsage, eventCount and exportModel', () => {
+  const events = [
+    { transaction_id: 'a', customer_id: 'c', event_type: 'x', timestamp: '2025-01-01T00:00:00Z', properties: { n: 1.5, region: 'US' } },
+    { transaction_id: 'b', customer_id: 'c', event_type: 'x', timestamp: '2025-01-02T10:00:00+02:00' },
+    { transaction_id: 'a', customer_id: 'c', event_type: 'x', timestamp: '2025-01-03T00:00:00Z' },
+  ];
+  const engines = [0, 1, 2].map(() => { const e = new Engine('2025-02-01T00:00:00Z'); e.createCustomer({ id: 'c', name: 'C' }); return e; });
+  const answers = [
+    engines[0].ingest(events).data,
+    engines[1].ingestText(JSON.stringify(events)).data,
+    engines[2].ingestText(events.map((e) => JSON.stringify(e)).join('\n'), 'ndjson').data,
+  ];
+  for (const a of answers) assert.deepEqual(a, { ingested: '2', duplicates: '1', not_billed: { no_metric: '2' } });
+  assert.equal(engines[1].exportState(), engines[0].exportState());
+  assert.equal(engines[2].exportState(), engines[0].exportState());
+  assert.equal(engines[0].eventCount(), 2);
+  assert.deepEqual(JSON.parse(engines[0].exportModel()).state.events, []);
+  assert.deepEqual(engines[0].deleteUsage({ customer_id: 'c', starting_at: '2025-01-02T00:00:00Z' }).data, { deleted: '1' });
+  assert.equal(engines[0].eventCount(), 1);
+  assert.throws(() => engines[0].ingestText('{"transaction_id": 1}', 'ndjson'), (e) => e.code === 'invalid_body' && e.path === '[0].transaction_id');
+  assert.throws(() => engines[0].ingestText('[]', 'xml'), (e) => e.code === 'invalid_body');
+  assert.equal(engines[0].eventCount(), 1);
+});
+
 test('exportState and importState round-trip; a bad import throws and keeps the state', () => {
   const engine = new Engine('2025-01-01T00:00:00Z');
   engine.createCustomer({ id: 'c', name: 'C', custom_fields: { tier: 'gold' } });

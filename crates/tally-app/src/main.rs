@@ -7,6 +7,7 @@ mod csv;
 mod forms;
 mod pages;
 mod storage;
+mod persist;
 mod store;
 mod usage_db;
 

@@ -12,6 +12,30 @@ pub struct Store {
     pub problem: RwSignal<Option<StorageProblem>>,
     /// What the example banner says, if anything.
     pub demo: RwSignal<DemoBanner>,
+    /// How the state's usage stands against IndexedDB (`persist`).
+    pub usage: RwSignal<UsageSync>,
+    /// Counts the state's changes, so a rating is made once per change and customer (`invoices`).
+    pub generation: Memo<u64>,
+    rated: StoredValue<std::collections::HashMap<String, (u64, Vec<Value>)>>,
+}
+
+/// The state's usage against what IndexedDB holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct UsageSync {
+    /// Still reading IndexedDB: nothing is written until it is done.
+    pub loading: bool,
+    /// How many of the state's events (the first ones) IndexedDB holds.
+    pub saved: usize,
+    /// Bumped when the state's usage is replaced whole (import, delete, reset, example), so the next
+    /// write replaces IndexedDB's too; `synced_epoch` is the one last written.
+    pub epoch: u64,
+    pub synced_epoch: u64,
+    /// A write is under way.
+    pub writing: bool,
+    /// An import is being read (events so far, bytes read, bytes in all).
+    pub importing: Option<(usize, f64, f64)>,
+    /// The last write failed at (events, epoch): not retried until the state changes.
+    pub failed: Option<(usize, u64)>,
 }
 
 /// The first visit shows the WidgetsExpress example at once; an empty state (after Start empty or
@@ -27,6 +51,48 @@ pub enum DemoBanner {
 
 pub fn store() -> Store {
     expect_context::<Store>()
+}
+
+impl Store {
+    pub fn new(state: State, problem: Option<StorageProblem>, demo: DemoBanner) -> Store {
+        let state = RwSignal::new(state);
+        Store {
+            state,
+            problem: RwSignal::new(problem),
+            demo: RwSignal::new(demo),
+            usage: RwSignal::new(UsageSync::default()),
+            generation: Memo::new(move |prev: Option<&u64>| {
+                state.track();
+                prev.map_or(0, |p| p + 1)
+            }),
+            rated: StoredValue::new(Default::default()),
+        }
+    }
+
+    /// Replaces the whole state, usage included (import, reset, the example).
+    pub fn replace_state(&self, st: State) {
+        self.state.set(st);
+        self.usage.update(|u| u.epoch += 1);
+    }
+
+    /// A customer's invoices (the default list), rated once per change of the state: the invoice
+    /// list, the what-if's "before" and the customer page share it.
+    pub fn invoices(&self, customer_id: &str) -> Vec<Value> {
+        let generation = self.generation.get();
+        if let Some(list) = self.rated.with_value(|m| {
+            m.get(customer_id)
+                .filter(|(g, _)| *g == generation)
+                .map(|(_, l)| l.clone())
+        }) {
+            return list;
+        }
+        let list = self.state.with_untracked(|st| invoices(st, customer_id));
+        self.rated.update_value(|m| {
+            m.retain(|_, (g, _)| *g == generation);
+            m.insert(customer_id.to_string(), (generation, list.clone()));
+        });
+        list
+    }
 }
 
 /// The app's clock: the browser's current time.
@@ -73,8 +139,12 @@ impl Store {
         Ok(answers)
     }
 
+    /// One call, in place: the core refuses a call whole, so no copy is needed (a copy of the state
+    /// would copy its usage store on ingest).
     pub fn apply_one(&self, call: &str, body: &Value) -> Result<Value, Error> {
-        self.apply(&[(call, body)]).map(|mut v| v.remove(0))
+        let mut answer = None;
+        self.state.update(|st| answer = Some(tally_core::call(st, call, body, now())));
+        answer.unwrap_or_else(|| Err(Error::new(tally_core::ErrorCode::Invalid, "", "the state is gone")))
     }
 
     /// `dry_run` against the current state, tracked: re-runs when the state changes.

@@ -25,7 +25,7 @@ pub fn meta() -> Option<Meta> {
     LocalStorage::get(META_KEY).ok()
 }
 
-fn set_meta(m: Meta) -> Result<(), String> {
+pub fn set_meta(m: Meta) -> Result<(), String> {
     LocalStorage::set(META_KEY, m).map_err(|e| e.to_string())
 }
 
@@ -55,13 +55,16 @@ pub async fn load() -> Result<Vec<String>, String> {
     Ok(texts)
 }
 
-/// Adds a batch after the stored ones; on success the meta counts it.
+/// Adds a batch after the stored ones (its key is one past the highest stored, whatever the meta
+/// says, so nothing is ever written over); on success the meta counts it.
 pub async fn append(text: String, events: usize) -> Result<Meta, String> {
     let before = meta().unwrap_or_default();
     let db = open().await?;
     let tx = db.transaction(&[STORE], TransactionMode::ReadWrite).map_err(err)?;
     let store = tx.object_store(STORE).map_err(err)?;
-    let key = JsValue::from(before.batches);
+    let keys = store.get_all_keys(None, None).map_err(err)?.await.map_err(err)?;
+    let next = keys.iter().filter_map(JsValue::as_f64).fold(-1.0, f64::max) + 1.0;
+    let key = JsValue::from(next);
     store
         .put(&JsValue::from(text), Some(&key))
         .map_err(err)?

@@ -236,6 +236,13 @@ impl Engine {
         tally_core::state::export(&self.state)
     }
 
+    /// The state without its events (catalog, customers, contracts): what fits in localStorage
+    /// however much usage there is. The events go elsewhere (`exportState`, or your own store).
+    #[wasm_bindgen(js_name = exportModel)]
+    pub fn export_model(&self) -> String {
+        tally_core::state::export_model(&self.state)
+    }
+
     /// Replaces the state with an export; on error the current state is kept.
     #[wasm_bindgen(js_name = importState)]
     pub fn import_state(&mut self, json: &str) -> Result<(), JsValue> {

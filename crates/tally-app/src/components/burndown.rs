@@ -6,7 +6,6 @@ use crate::store::{now, store};
 use leptos::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
 use serde_json::{json, Value};
-use tally_core::wire::NetBalanceRequest;
 use tally_core::Timestamp;
 
 const W: f64 = 640.0;
@@ -23,25 +22,28 @@ fn points(customer_id: &str, contract: &Value) -> Vec<(String, Value)> {
     let end = contract["ending_before"]
         .as_str()
         .and_then(|t| Timestamp::parse(t).ok());
-    let mut out = Vec::new();
+    // The months to show: through the contract's end, or a year when it has none (at most 3 years).
+    let mut ats = Vec::new();
     for k in 0..=36 {
         let at = start.add_months(k);
-        let req = NetBalanceRequest {
-            customer_id: customer_id.to_string(),
-            contract_id: contract["id"].as_str().map(String::from),
-            at: Some(at),
-            effective_before: None,
-        };
-        let balance = s
-            .state
-            .with(|st| tally_core::api::queries::net_balance(st, &req, now()))
-            .ok()
-            .map(|b| json!(b.balance));
-        out.push((at.to_string().chars().take(7).collect(), balance.unwrap_or(Value::Null)));
+        ats.push(at);
         if end.is_some_and(|e| at >= e) || (end.is_none() && k >= 12) {
             break;
         }
     }
+    // One rating for the whole series.
+    let balances = s
+        .state
+        .with(|st| tally_core::api::queries::net_balances(st, customer_id, contract["id"].as_str(), &ats, now()))
+        .ok();
+    let out: Vec<(String, Value)> = ats
+        .iter()
+        .enumerate()
+        .map(|(i, at)| {
+            let balance = balances.as_ref().and_then(|b| b.get(i)).map(|b| json!(b.balance));
+            (at.to_string().chars().take(7).collect(), balance.unwrap_or(Value::Null))
+        })
+        .collect();
     out
 }
 

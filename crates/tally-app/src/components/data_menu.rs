@@ -43,7 +43,7 @@ pub fn DataMenu() -> impl IntoView {
                 .unwrap_or_default();
             match tally_core::state::import(&text) {
                 Ok(st) => {
-                    s.state.set(st);
+                    s.replace_state(st);
                     s.demo.set(DemoBanner::Hidden);
                     message.set(Some((true, "Imported.".into())));
                 }
@@ -59,7 +59,7 @@ pub fn DataMenu() -> impl IntoView {
             )
             .unwrap_or(false)
         {
-            s.state.set(State::default());
+            s.replace_state(State::default());
             s.demo.set(DemoBanner::Offered);
         }
     };

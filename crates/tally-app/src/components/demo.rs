@@ -25,13 +25,13 @@ pub fn DemoOffer() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let load = move |_| match demo_state() {
         Ok(st) => {
-            s.state.set(st);
+            s.replace_state(st);
             s.demo.set(DemoBanner::Hidden);
         }
         Err(e) => error.set(Some(e)),
     };
     let start_empty = move |_| {
-        s.state.set(State::default());
+        s.replace_state(State::default());
         s.demo.set(DemoBanner::Offered);
     };
     view! {

@@ -9,4 +9,6 @@ pub mod invoice;
 pub mod money;
 pub mod nav;
 pub mod pickers;
+pub mod usage_delete;
+pub mod usage_import;
 pub mod whatif;

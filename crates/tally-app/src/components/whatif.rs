@@ -26,10 +26,12 @@ pub fn WhatIf(
         if id.is_empty() || calls.is_empty() {
             return Err("Choose a customer and describe the change to see its effect.".to_string());
         }
+        // "Before" is the customer's rating the invoice list made already; only "after" is rated here,
+        // on a copy that shares the usage store (nothing of the usage is copied or re-read).
+        let before = s.invoices(&id);
         s.state.with(|st| {
             let refs: Vec<(&str, &Value)> = calls.iter().map(|(c, b)| (c.as_str(), b)).collect();
             let after_state = dry_run(st, &refs).map_err(|e| format!("Not valid yet: {e}"))?;
-            let before = invoices(st, &id);
             let after = invoices(&after_state, &id);
             let mut rows: Vec<(String, Option<Value>, Option<Value>)> = Vec::new();
             let mut seen: Vec<String> = Vec::new();

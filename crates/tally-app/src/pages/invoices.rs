@@ -11,12 +11,15 @@ use leptos::prelude::*;
 pub fn Invoices() -> impl IntoView {
     let s = store();
     let customer = customer_from_query();
+    // While the saved usage is still being read, no figure is shown: a total without its usage
+    // would be a wrong total.
+    let loading = move || s.usage.with(|u| u.loading);
     let invoices = Memo::new(move |_| {
         let id = customer.get();
-        if id.is_empty() {
+        if id.is_empty() || loading() {
             return Vec::new();
         }
-        s.state.with(|st| crate::store::invoices(st, &id))
+        s.invoices(&id)
     });
     let contract_name = move |id: &str| {
         s.state.with_untracked(|st| {
@@ -44,10 +47,11 @@ pub fn Invoices() -> impl IntoView {
             <div class="form narrow no-print"><Picker label="Customer" id="invoices-customer" value=customer items=customers() /></div>
             <label class="check no-print"><input type="checkbox" bind:checked=hide_empty />" Hide invoices with no lines"</label>
             <p class="print-only">{customer_name}</p>
-            {move || (invoices.with(Vec::is_empty) && !customer.get().is_empty()).then(|| view! { <p class="muted">"No invoices yet: this customer needs a contract."</p> })}
+            {move || loading().then(|| view! { <p class="muted" role="status">"Reading the saved usage\u{2026}"</p> })}
+            {move || (invoices.with(Vec::is_empty) && !customer.get().is_empty() && !loading()).then(|| view! { <p class="muted">"No invoices yet: this customer needs a contract."</p> })}
         </section>
         <section class="card no-break">
-            <BurnDown customer_id=customer />
+            {move || (!loading()).then(|| view! { <BurnDown customer_id=customer /> })}
         </section>
         <div class="invoices">
             {move || invoices.get().into_iter().filter(|inv| !hide_empty.get() || inv["line_items"].as_array().is_some_and(|l| !l.is_empty())).map(|inv| {

@@ -1,29 +1,65 @@
-//! Usage: paste or upload events (JSON or CSV), or generate sample usage, then ingest; and the events
-//! bill nothing, with the reason (GET /v1/usage/unmatched).
+//! Usage: paste events (JSON or CSV), import a file of any size, generate sample usage, delete usage;
+//! what is saved; and the events that bill nothing, with the reason (GET /v1/usage/unmatched).
 
 use crate::components::field_error::FormError;
 use crate::components::pickers::{customers, metrics, Picker};
+use crate::components::usage_delete::UsageDelete;
+use crate::components::usage_import::UsageImport;
 use crate::csv::parse_events;
-use crate::store::{live_error, store};
+use crate::store::store;
+use wasm_bindgen::JsCast;
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
 const CALL: &str = "POST /v1/ingest";
 
+/// How long the box waits after the last keystroke before checking what was typed.
+const SETTLE_MS: i32 = 400;
+
 #[component]
 pub fn Usage() -> impl IntoView {
     let s = store();
     let text = RwSignal::new(String::new());
-    let touched = RwSignal::new(false);
+    // The text as last checked: on paste, or once typing stops, never on every keystroke (parsing a
+    // box of 50,000 events takes longer than a keystroke may).
+    let settled = RwSignal::new(String::new());
+    let timer = StoredValue::new(None::<i32>);
+    let settle_later = move || {
+        if let Some(t) = timer.get_value() {
+            window().clear_timeout_with_handle(t);
+        }
+        // The page may be gone by then (navigated away): the signals are then disposed, and skipped.
+        let cb = wasm_bindgen::closure::Closure::once_into_js(move || {
+            if let Some(t) = text.try_get_untracked() {
+                let _ = settled.try_set(t);
+            }
+        });
+        timer.set_value(
+            window()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), SETTLE_MS)
+                .ok(),
+        );
+    };
+    on_cleanup(move || {
+        if let Some(t) = timer.try_get_value().flatten() {
+            window().clear_timeout_with_handle(t);
+        }
+    });
     let done = RwSignal::new(None::<String>);
-    let parsed = move || parse_events(&text.get());
-    let error = live_error(touched, move || {
-        parsed().map(|b| vec![(CALL.to_string(), b)]).unwrap_or_default()
+    let parsed = Memo::new(move |_| {
+        let t = settled.get();
+        (!t.trim().is_empty()).then(|| parse_events(&t))
+    });
+    let error = Signal::derive(move || match parsed.get() {
+        Some(Ok(body)) => s.state.with(|st| tally_core::api::check_ingest(st, &body).err()),
+        _ => None,
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        touched.set(true);
-        let Ok(body) = parsed() else { return };
+        settled.set(text.get_untracked());
+        let Ok(body) = parse_events(&text.get_untracked()) else {
+            return;
+        };
         if let Ok(a) = s.apply_one(CALL, &body) {
             let not_billed: u64 = a["data"]["not_billed"]
                 .as_object()
@@ -39,58 +75,81 @@ pub fn Usage() -> impl IntoView {
                 a["data"]["ingested"], a["data"]["duplicates"]
             )));
             text.set(String::new());
-            touched.set(false);
+            settled.set(String::new());
         }
     };
-    let upload = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            if let Ok(v) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                text.set(v.as_string().unwrap_or_default());
-                touched.set(true);
-            }
-        });
-    };
     let unmatched = move || s.read_list("GET /v1/usage/unmatched", &Value::Null);
-    let count = move || s.state.with(|st| st.events.len());
     view! {
         <section class="card">
             <h2>"Ingest usage"</h2>
-            <p class="muted">{move || format!("{} events stored.", count())}</p>
+            <UsageCounts />
             <form class="form wide" on:submit=submit>
                 <label for="usage-events">"Events (JSON array or CSV with a header row)"</label>
                 <textarea id="usage-events" class="code" rows="10" placeholder="transaction_id,customer_id,event_type,timestamp,cpu_hours,region"
-                    prop:value=move || text.get() on:input=move |ev| { text.set(event_target_value(&ev)); touched.set(true); done.set(None) }></textarea>
-                {move || if touched.get() && !text.get().trim().is_empty() { parsed().err().map(|e| view! { <p class="field-error">{e}</p> }) } else { None }}
+                    prop:value=move || text.get()
+                    on:input=move |ev| { text.set(event_target_value(&ev)); done.set(None); settle_later() }
+                    on:paste=move |_| settle_later()></textarea>
+                {move || parsed.get().and_then(Result::err).map(|e| view! { <p class="field-error">{e}</p> })}
                 <FormError error all=&[] />
-                <label for="usage-file">"Or upload a .json or .csv file"</label>
-                <input id="usage-file" type="file" accept=".json,.csv,application/json,text/csv" on:change=upload />
                 <button type="submit">"Ingest events"</button>
                 {move || done.get().map(|m| view! { <p class="note ok" role="status">{m}</p> })}
             </form>
-            <SampleUsage text touched />
+            <UsageImport />
+            <SampleUsage text settled />
+            <UsageDelete />
         </section>
         <section class="card">
             <h2>"Usage that bills nothing"</h2>
             <p class="muted">"Stored events that no invoice counts, each with the reason: no customer has the key (add it as an alias and they are billed, retroactively), no metric reads the event type, a value is not a number, or no contract claims the event at its time."</p>
-            <table>
-                <thead><tr><th scope="col">"Transaction"</th><th scope="col">"Customer key"</th><th scope="col">"Event type"</th><th scope="col">"Time"</th><th scope="col">"Properties"</th><th scope="col">"Why it bills nothing"</th></tr></thead>
-                <tbody>{move || unmatched().into_iter().map(|e| view! {
-                    <tr class="unmatched-row"><td class="mono">{e["transaction_id"].as_str().unwrap_or_default().to_string()}</td><td>{e["customer_id"].as_str().unwrap_or_default().to_string()}</td>
-                    <td>{e["event_type"].as_str().unwrap_or_default().to_string()}</td><td>{e["timestamp"].as_str().unwrap_or_default().to_string()}</td><td class="mono">{e["properties"].to_string()}</td><td class="reason">{e["message"].as_str().unwrap_or_default().to_string()}</td></tr>
-                }).collect_view()}</tbody>
-            </table>
+            {move || {
+                let all = unmatched();
+                let shown = all.len().min(SHOWN);
+                let more = (all.len() > SHOWN).then(|| view! { <p class="muted">{format!("The first {SHOWN} of {} are listed.", all.len())}</p> });
+                view! {
+                    {more}
+                    <table>
+                        <thead><tr><th scope="col">"Transaction"</th><th scope="col">"Customer key"</th><th scope="col">"Event type"</th><th scope="col">"Time"</th><th scope="col">"Properties"</th><th scope="col">"Why it bills nothing"</th></tr></thead>
+                        <tbody>{all.into_iter().take(shown).map(|e| view! {
+                            <tr class="unmatched-row"><td class="mono">{e["transaction_id"].as_str().unwrap_or_default().to_string()}</td><td>{e["customer_id"].as_str().unwrap_or_default().to_string()}</td>
+                            <td>{e["event_type"].as_str().unwrap_or_default().to_string()}</td><td>{e["timestamp"].as_str().unwrap_or_default().to_string()}</td><td class="mono">{e["properties"].to_string()}</td><td class="reason">{e["message"].as_str().unwrap_or_default().to_string()}</td></tr>
+                        }).collect_view()}</tbody>
+                    </table>
+                }
+            }}
         </section>
     }
+}
+
+/// Rows of the not-billed list drawn at most (the rest are counted).
+const SHOWN: usize = 200;
+
+/// What is stored where: events in this tab, and how many of them this browser has saved.
+#[component]
+fn UsageCounts() -> impl IntoView {
+    let s = store();
+    let line = move || {
+        let u = s.usage.get();
+        let here = s.state.with(|st| st.events.len());
+        if u.loading {
+            return format!("{here} events in this tab; reading the saved usage\u{2026}");
+        }
+        let unsaved = here.saturating_sub(u.saved);
+        let state = if u.writing {
+            "saving\u{2026}".to_string()
+        } else if u.epoch != u.synced_epoch || unsaved > 0 {
+            format!("{unsaved} not saved yet")
+        } else {
+            "all saved".to_string()
+        };
+        format!("{here} events in this tab; {} saved in this browser ({state}).", u.saved.min(here))
+    };
+    view! { <p class="muted usage-counts" role="status">{line}</p> }
 }
 
 /// Fills the events box with sample usage for a customer and metric: one event a day for a month,
 /// varying quantities, cycling through a few group values. The user reviews it and ingests it.
 #[component]
-fn SampleUsage(text: RwSignal<String>, touched: RwSignal<bool>) -> impl IntoView {
+fn SampleUsage(text: RwSignal<String>, settled: RwSignal<String>) -> impl IntoView {
     let s = store();
     let customer = RwSignal::new(String::new());
     let metric = RwSignal::new(String::new());
@@ -126,7 +185,7 @@ fn SampleUsage(text: RwSignal<String>, touched: RwSignal<bool>) -> impl IntoView
             })
             .collect();
         text.set(serde_json::to_string_pretty(&events).unwrap_or_default());
-        touched.set(true);
+        settled.set(text.get_untracked());
     };
     view! {
         <details class="sample">

@@ -1,0 +1,213 @@
+//! Keeping the state: the model to localStorage on every change (`storage`), usage to IndexedDB
+//! (`usage_db`) as batches appended after each ingest and rewritten after a wholesale change, read
+//! back on load, synced across tabs, and a warning before the tab closes while anything is unsaved.
+
+use crate::storage::{self, Loaded, StorageProblem};
+use crate::store::Store;
+use crate::usage_db;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tally_core::usage::Format;
+use tally_core::State;
+
+/// Starts persistence for `store`, whose state already holds the model. `initial`: events that
+/// came with what was loaded (a v1 save being upgraded, or the example) and are not in IndexedDB yet.
+pub fn start(store: Store, initial: Option<State>, upgrading: bool) {
+    store.usage.update(|u| u.loading = true);
+    // The model: saved on every change, except while an upgrade is pending (the old save must stay
+    // the one a reload reads until the events are safe in IndexedDB).
+    let model_saving = RwSignal::new(!upgrading);
+    let last = StoredValue::new(String::new());
+    Effect::new(move |_| {
+        let text = store.state.with(tally_core::state::export_model);
+        if !model_saving.get() || last.with_value(|l| *l == text) {
+            return;
+        }
+        match storage::save_text(&text) {
+            Ok(()) => {
+                last.set_value(text);
+                if matches!(store.problem.get_untracked(), Some(StorageProblem::SaveFailed { .. })) {
+                    store.problem.set(None);
+                }
+            }
+            Err(p) => store.problem.set(Some(p)),
+        }
+    });
+    // Usage: read IndexedDB, add what came with the load, then keep IndexedDB in step.
+    spawn_local(async move {
+        let before = usage_db::meta();
+        let read = usage_db::load().await;
+        let mut restored = 0;
+        let mut damage = Vec::new();
+        match read {
+            Ok(batches) => {
+                store.state.update(|st| {
+                    for (i, text) in batches.iter().enumerate() {
+                        match tally_core::api::restore_text(st, text, Format::Ndjson) {
+                            Ok(n) => restored += n,
+                            Err(e) => damage.push(format!("batch {} is not readable: {e}", i + 1)),
+                        }
+                    }
+                });
+            }
+            Err(e) => damage.push(e),
+        }
+        if let Some(m) = before.filter(|m| m.events > restored) {
+            damage.push(format!("{} events were saved, {restored} could be read", m.events));
+        }
+        if !damage.is_empty() {
+            store
+                .problem
+                .set(Some(StorageProblem::UsageDamaged { detail: damage.join("; ") }));
+        }
+        let len = store.state.with_untracked(|st| st.events.len());
+        store.usage.update(|u| {
+            u.loading = false;
+            u.saved = len;
+            u.synced_epoch = u.epoch;
+        });
+        if let Some(initial) = initial {
+            let text = initial.events.ndjson(0..initial.events.len());
+            store.state.update(|st| {
+                let _ = tally_core::api::restore_text(st, &text, Format::Ndjson);
+            });
+        }
+        if upgrading {
+            match write(store).await {
+                Ok(()) => {
+                    model_saving.set(true);
+                    if storage::save_text(&store.state.with_untracked(tally_core::state::export_model)).is_ok() {
+                        storage::forget_v1();
+                    }
+                }
+                Err(detail) => store.problem.set(Some(StorageProblem::UpgradeFailed { detail })),
+            }
+        }
+    });
+    Effect::new(move |_| {
+        let u = store.usage.get();
+        let len = store.state.with(|st| st.events.len());
+        let behind = u.epoch != u.synced_epoch || len != u.saved;
+        // After a failed write, the next change tries again (not a loop against a full disk).
+        let retry = u.failed != Some((len, u.epoch));
+        if behind && retry && !u.loading && !u.writing && u.importing.is_none() && !upgrading_pending(model_saving) {
+            spawn_local(async move {
+                if let Err(detail) = write(store).await {
+                    store.problem.set(Some(StorageProblem::UsageSaveFailed { detail }));
+                }
+            });
+        }
+    });
+    // Another tab saved the model: take it, keeping this tab's usage. Another tab wrote usage: read
+    // it again, unless this tab has usage of its own not yet written.
+    let _ = window_event_listener(leptos::ev::storage, move |ev| match ev.key().as_deref() {
+        Some(storage::KEY) => {
+            let text = ev.new_value().unwrap_or_default();
+            if let Ok(model) = tally_core::state::import(&text) {
+                last.set_value(text);
+                store.demo.set(crate::store::DemoBanner::Hidden);
+                store.state.update(|st| {
+                    let events = std::mem::take(&mut st.events);
+                    *st = State { events, ..model };
+                });
+            }
+        }
+        Some(usage_db::META_KEY) => {
+            let u = store.usage.get_untracked();
+            let len = store.state.with_untracked(|st| st.events.len());
+            if u.loading || u.writing || u.saved != len || u.epoch != u.synced_epoch {
+                return;
+            }
+            spawn_local(async move {
+                if let Ok(batches) = usage_db::load().await {
+                    store.state.update(|st| {
+                        st.events = Default::default();
+                        for text in &batches {
+                            let _ = tally_core::api::restore_text(st, text, Format::Ndjson);
+                        }
+                    });
+                    let len = store.state.with_untracked(|st| st.events.len());
+                    store.usage.update(|u| u.saved = len);
+                }
+            });
+        }
+        _ => {}
+    });
+    // Closing the tab while something is not saved asks first.
+    let _ = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        let u = store.usage.get_untracked();
+        let len = store.state.with_untracked(|st| st.events.len());
+        let unsaved = store.problem.get_untracked().is_some_and(|p| p.unsaved())
+            || u.writing
+            || u.importing.is_some()
+            || (!u.loading && (len != u.saved || u.epoch != u.synced_epoch));
+        if unsaved {
+            ev.prevent_default();
+            ev.set_return_value("Some of your work is not saved yet.");
+        }
+    });
+}
+
+fn upgrading_pending(model_saving: RwSignal<bool>) -> bool {
+    !model_saving.get_untracked()
+}
+
+/// Brings IndexedDB up to the state's usage: appends the events added since the last write, or
+/// rewrites it all after a wholesale change. Loops until caught up (the state may change meanwhile).
+async fn write(store: Store) -> Result<(), String> {
+    store.usage.update(|u| u.writing = true);
+    let result = loop {
+        let u = store.usage.get_untracked();
+        let (len, epoch) = (store.state.with_untracked(|st| st.events.len()), u.epoch);
+        let done = if epoch != u.synced_epoch || len < u.saved {
+            let batches: Vec<(String, usize)> = store.state.with_untracked(|st| {
+                (0..len)
+                    .step_by(usage_db::BATCH)
+                    .map(|a| {
+                        let b = (a + usage_db::BATCH).min(len);
+                        (st.events.ndjson(a..b), b - a)
+                    })
+                    .collect()
+            });
+            usage_db::replace(batches).await
+        } else if len > u.saved {
+            let text = store.state.with_untracked(|st| st.events.ndjson(u.saved..len));
+            usage_db::append(text, len - u.saved).await
+        } else {
+            break Ok(());
+        };
+        match done {
+            Ok(_) => {
+                store.usage.update(|u| {
+                    u.saved = len;
+                    u.synced_epoch = epoch;
+                    u.failed = None;
+                });
+                if matches!(store.problem.get_untracked(), Some(StorageProblem::UsageSaveFailed { .. })) {
+                    store.problem.set(None);
+                }
+            }
+            Err(e) => {
+                store.usage.update(|u| u.failed = Some((len, epoch)));
+                break Err(e);
+            }
+        }
+    };
+    store.usage.update(|u| u.writing = false);
+    result
+}
+
+/// What `App` starts from: the model, and events that are not in IndexedDB yet.
+pub fn initial(loaded: Loaded) -> (State, Option<State>, bool) {
+    match loaded {
+        Loaded::Nothing => (State::default(), None, false),
+        Loaded::Model(m) => (m, None, false),
+        Loaded::V1(st) => {
+            let model = State {
+                events: Default::default(),
+                ..st.clone()
+            };
+            (model, Some(st), true)
+        }
+    }
+}

@@ -49,6 +49,7 @@ pub fn parse_into(
         store,
         check: metrics.map(ValueCheck::new),
         props: Vec::new(),
+        numbers: Default::default(),
         index: 0,
         field: "",
         failure: None,
@@ -97,6 +98,8 @@ struct Sink<'s, 'm> {
     store: &'s mut Store,
     check: Option<ValueCheck<'m>>,
     props: Vec<(Sym, Val)>,
+    /// Whether a value reads as a number, per distinct value (the same few values recur).
+    numbers: rustc_hash::FxHashMap<Val, bool>,
     index: usize,
     field: &'static str,
     /// A refusal that is Tally's, not JSON's (it keeps its own path and message).
@@ -281,6 +284,7 @@ impl Sink<'_, '_> {
             store: self.store,
             ty,
             props: &self.props,
+            numbers: std::cell::RefCell::new(&mut self.numbers),
         };
         if let Some(check) = &mut self.check {
             check.check("", i, &parsed)?;
@@ -382,6 +386,7 @@ struct Parsed<'a> {
     store: &'a Store,
     ty: &'a str,
     props: &'a [(Sym, Val)],
+    numbers: std::cell::RefCell<&'a mut rustc_hash::FxHashMap<Val, bool>>,
 }
 
 impl Parsed<'_> {
@@ -404,7 +409,11 @@ impl Incoming for Parsed<'_> {
     fn reads(&self, key: &str) -> Option<Reads> {
         let v = self.value(key)?;
         Some(Reads {
-            number: self.store.decimal_of(v).is_some(),
+            number: *self
+                .numbers
+                .borrow_mut()
+                .entry(v)
+                .or_insert_with(|| self.store.decimal_of(v).is_some()),
             plain: Store::text_of(v).is_some(),
             json_number: matches!(v, Val::Num(_)),
         })
@@ -486,6 +495,9 @@ fn fast_time(s: &str) -> Option<i64> {
     }
     let secs = days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se - offset;
     let ns = secs * 1_000_000_000 + nanos;
+    if offset == 0 {
+        return Some(ns);
+    }
     // An offset can carry a time across a year end: the UTC year decides, as chrono's reading does.
     let utc_year = super::store::timestamp(ns).0.year() as i64;
     (EARLIEST_YEAR as i64..=LATEST_YEAR as i64)

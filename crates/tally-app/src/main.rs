@@ -6,8 +6,8 @@ mod components;
 mod csv;
 mod forms;
 mod pages;
-mod storage;
 mod persist;
+mod storage;
 mod store;
 mod usage_db;
 

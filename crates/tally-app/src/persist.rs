@@ -56,9 +56,9 @@ pub fn start(store: Store, initial: Option<State>, upgrading: bool) {
             damage.push(format!("{} events were saved, {restored} could be read", m.events));
         }
         if !damage.is_empty() {
-            store
-                .problem
-                .set(Some(StorageProblem::UsageDamaged { detail: damage.join("; ") }));
+            store.problem.set(Some(StorageProblem::UsageDamaged {
+                detail: damage.join("; "),
+            }));
         }
         let len = store.state.with_untracked(|st| st.events.len());
         store.usage.update(|u| {
@@ -183,7 +183,10 @@ async fn write(store: Store) -> Result<(), String> {
                     u.synced_epoch = epoch;
                     u.failed = None;
                 });
-                if matches!(store.problem.get_untracked(), Some(StorageProblem::UsageSaveFailed { .. })) {
+                if matches!(
+                    store.problem.get_untracked(),
+                    Some(StorageProblem::UsageSaveFailed { .. })
+                ) {
                     store.problem.set(None);
                 }
             }

@@ -59,7 +59,9 @@ impl StorageProblem {
     pub fn unsaved(&self) -> bool {
         matches!(
             self,
-            StorageProblem::SaveFailed { .. } | StorageProblem::UsageSaveFailed { .. } | StorageProblem::UpgradeFailed { .. }
+            StorageProblem::SaveFailed { .. }
+                | StorageProblem::UsageSaveFailed { .. }
+                | StorageProblem::UpgradeFailed { .. }
         )
     }
 }

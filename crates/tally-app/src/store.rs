@@ -143,7 +143,8 @@ impl Store {
     /// would copy its usage store on ingest).
     pub fn apply_one(&self, call: &str, body: &Value) -> Result<Value, Error> {
         let mut answer = None;
-        self.state.update(|st| answer = Some(tally_core::call(st, call, body, now())));
+        self.state
+            .update(|st| answer = Some(tally_core::call(st, call, body, now())));
         answer.unwrap_or_else(|| Err(Error::new(tally_core::ErrorCode::Invalid, "", "the state is gone")))
     }
 

@@ -28,7 +28,9 @@ async fn yield_now() {
 
 async fn read_bytes(file: &web_sys::File, a: f64, b: f64) -> Result<Vec<u8>, String> {
     let blob = file.slice_with_f64_and_f64(a, b).map_err(|e| format!("{e:?}"))?;
-    let buf = JsFuture::from(blob.array_buffer()).await.map_err(|e| format!("{e:?}"))?;
+    let buf = JsFuture::from(blob.array_buffer())
+        .await
+        .map_err(|e| format!("{e:?}"))?;
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
@@ -40,7 +42,11 @@ fn in_file(e: tally_core::Error, before: usize) -> String {
         .and_then(|p| p.split_once(']'))
         .and_then(|(i, rest)| Some((i.parse::<usize>().ok()?, rest.trim_start_matches('.'))))
         .unwrap_or((0, ""));
-    let field = if rest.is_empty() { String::new() } else { format!(" ({rest})") };
+    let field = if rest.is_empty() {
+        String::new()
+    } else {
+        format!(" ({rest})")
+    };
     format!("Event {} of the file{field}: {}", before + index + 1, e.message)
 }
 
@@ -80,7 +86,11 @@ impl Reader {
             Kind::Array => self.array.feed(text)?,
             Kind::Lines | Kind::Csv => {
                 self.carry.push_str(text);
-                let cut = if last { self.carry.len() } else { self.carry.rfind('\n').map_or(0, |i| i + 1) };
+                let cut = if last {
+                    self.carry.len()
+                } else {
+                    self.carry.rfind('\n').map_or(0, |i| i + 1)
+                };
                 let rest = self.carry.split_off(cut);
                 std::mem::replace(&mut self.carry, rest)
             }
@@ -205,4 +215,3 @@ pub fn UsageImport() -> impl IntoView {
         </div>
     }
 }
-

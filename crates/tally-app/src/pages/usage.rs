@@ -7,9 +7,9 @@ use crate::components::usage_delete::UsageDelete;
 use crate::components::usage_import::UsageImport;
 use crate::csv::parse_events;
 use crate::store::store;
-use wasm_bindgen::JsCast;
 use leptos::prelude::*;
 use serde_json::{json, Value};
+use wasm_bindgen::JsCast;
 
 const CALL: &str = "POST /v1/ingest";
 
@@ -141,7 +141,10 @@ fn UsageCounts() -> impl IntoView {
         } else {
             "all saved".to_string()
         };
-        format!("{here} events in this tab; {} saved in this browser ({state}).", u.saved.min(here))
+        format!(
+            "{here} events in this tab; {} saved in this browser ({state}).",
+            u.saved.min(here)
+        )
     };
     view! { <p class="muted usage-counts" role="status">{line}</p> }
 }

@@ -7,8 +7,8 @@ use crate::product::ProductType;
 use crate::rating::claimant;
 use crate::state::State;
 use crate::usage::{Event, EventRef};
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// Why an event bills nothing.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -104,7 +104,7 @@ impl Why<'_> {
 /// Which of the stored events `rows` bill nothing, in their order, and why.
 fn classify(state: &State, rows: std::ops::Range<usize>) -> Vec<(EventRef<'_>, Why<'_>)> {
     // Every key an event may name its customer by, looked up once per event.
-    let mut keys: HashMap<&str, &crate::customer::Customer> = HashMap::new();
+    let mut keys: HashMap<&str, &crate::customer::Customer> = HashMap::default();
     for c in state.customers.values() {
         keys.insert(c.id.as_str(), c);
         for a in &c.ingest_aliases {
@@ -117,11 +117,13 @@ fn classify(state: &State, rows: std::ops::Range<usize>) -> Vec<(EventRef<'_>, W
         .filter(|p| p.kind == ProductType::Usage)
         .filter_map(|p| state.billable_metrics.get(p.billable_metric_id.as_ref()?))
         .collect();
-    let mut contracts: HashMap<&str, Vec<&Contract>> = HashMap::new();
+    let mut contracts: HashMap<&str, Vec<&Contract>> = HashMap::default();
     for c in state.contracts.values() {
         contracts.entry(c.customer_id.as_str()).or_default().push(c);
     }
-    let mut by_type: HashMap<&str, Vec<&crate::metric::BillableMetric>> = HashMap::new();
+    let mut by_type: HashMap<&str, Vec<&crate::metric::BillableMetric>> = HashMap::default();
+    // Whether a stored value reads as a number, once per distinct value.
+    let mut numbers: HashMap<crate::usage::store::Val, bool> = HashMap::default();
     let mut out = Vec::new();
     for e in rows.map(|i| state.events.event_ref(i)) {
         let Some(customer) = keys.get(e.customer_key()) else {
@@ -148,7 +150,10 @@ fn classify(state: &State, rows: std::ops::Range<usize>) -> Vec<(EventRef<'_>, W
                 m.aggregation_type,
                 Aggregation::Sum | Aggregation::Max | Aggregation::Latest
             );
-            (numeric && state.events.decimal_of(value).is_none()).then(|| Why::NotANumber {
+            let number = *numbers
+                .entry(value)
+                .or_insert_with(|| state.events.decimal_of(value).is_some());
+            (numeric && !number).then(|| Why::NotANumber {
                 metric: &m.id,
                 key,
                 value: state.events.json(value),

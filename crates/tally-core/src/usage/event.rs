@@ -96,14 +96,17 @@ impl<'m> ValueCheck<'m> {
     pub(crate) fn check(&mut self, prefix: &str, i: usize, e: &impl Incoming) -> Result<()> {
         let all = self.metrics;
         let ty = e.event_type();
-        if !self.readers.contains_key(ty) {
-            let reading = all
-                .values()
-                .filter(|m| m.aggregation_type != Aggregation::Count && m.matches_event_type(ty))
-                .collect();
-            self.readers.insert(ty.to_string(), reading);
-        }
-        for m in self.readers[ty].iter().filter(|m| m.matches_properties(e)) {
+        let reading = match self.readers.get(ty) {
+            Some(r) => r,
+            None => {
+                let r = all
+                    .values()
+                    .filter(|m| m.aggregation_type != Aggregation::Count && m.matches_event_type(ty))
+                    .collect();
+                self.readers.entry(ty.to_string()).or_insert(r)
+            }
+        };
+        for m in reading.iter().filter(|m| m.matches_properties(e)) {
             let Some(key) = m.aggregation_key.as_deref() else {
                 continue;
             };

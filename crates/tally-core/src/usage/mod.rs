@@ -8,6 +8,7 @@ pub mod hourly;
 mod intern;
 mod parse;
 pub(crate) mod rows;
+mod scan;
 pub mod store;
 
 pub use event::{validate_events, validate_values, Event};

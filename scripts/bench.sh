@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Prints Tally's speed: the criterion benchmark natively, then the same world in wasm under headless
-# Chromium, and the package's .wasm size. Figures only: nothing here passes or fails on a number.
+# Prints Tally's speed: the criterion benchmark natively (rating from hourly aggregates, text ingest,
+# the usage store's bytes), the same world in wasm under headless Chromium, the usage-store world
+# (ingest against JSON.parse, re-rating after an edit), the package's .wasm size, and the app with a
+# million events (import, reload, what-if). Figures only: nothing here passes or fails on a number.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -15,3 +17,6 @@ node web/bench/run.mjs "${EVENTS:-1000000}" store
 echo "== package size"
 wasm=pkg/web/tally_wasm_bg.wasm
 echo "tally_wasm_bg.wasm: $(wc -c < "$wasm") bytes raw, $(gzip -9 -c "$wasm" | wc -c) bytes gzipped"
+echo "== the app in headless Chromium: 1,000,000 events imported, a reload, the what-if"
+trunk build --release
+node web/bench/app.mjs "${EVENTS:-1000000}"

@@ -342,6 +342,29 @@ test('usage lives in IndexedDB: a streamed file import survives a reload; a bad 
   await context.close();
 });
 
+test('a usage store that lost its events is reported on load, and the model is kept', async () => {
+  const { context, page } = await openApp();
+  await loadDemo(page);
+  await page.getByRole('link', { name: 'Usage' }).click();
+  await counts(page, '14 events in this tab; 14 saved in this browser (all saved)');
+  // The browser's database goes (as when site data is cleared in part); localStorage still says 14.
+  await page.evaluate(() => new Promise((resolve, reject) => {
+    const r = indexedDB.deleteDatabase('tally');
+    r.onsuccess = resolve; r.onerror = reject; r.onblocked = resolve;
+  }));
+  await page.reload();
+  await page.getByRole('alert').filter({ hasText: '14 events were saved, 0 could be read' }).waitFor();
+  await page.getByRole('link', { name: 'Customers' }).click();
+  await page.locator('tr.customer-row', { hasText: 'WidgetsExpress (regional)' }).waitFor();
+  // Said once: the next load counts what the database holds, and says nothing.
+  await page.reload();
+  await page.locator('tr.customer-row', { hasText: 'WidgetsExpress (regional)' }).waitFor();
+  await page.getByRole('link', { name: 'Usage' }).click();
+  await counts(page, '0 events in this tab; 0 saved in this browser (all saved)');
+  assert.equal(await page.getByRole('alert').count(), 0);
+  await context.close();
+});
+
 test('catalog forms create a metric, a product with tags, a rate card and a rate; an alias claims unmatched usage', async () => {
   const { context, page, errors } = await openApp();
   await loadDemo(page);

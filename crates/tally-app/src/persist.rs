@@ -39,8 +39,10 @@ pub fn start(store: Store, initial: Option<State>, upgrading: bool) {
         let read = usage_db::load().await;
         let mut restored = 0;
         let mut damage = Vec::new();
+        let mut stored_batches = None;
         match read {
             Ok(batches) => {
+                stored_batches = Some(batches.len() as u32);
                 store.state.update(|st| {
                     for (i, text) in batches.iter().enumerate() {
                         match tally_core::api::restore_text(st, text, Format::Ndjson) {
@@ -54,6 +56,14 @@ pub fn start(store: Store, initial: Option<State>, upgrading: bool) {
         }
         if let Some(m) = before.filter(|m| m.events > restored) {
             damage.push(format!("{} events were saved, {restored} could be read", m.events));
+            // Said once: from now on the count is what the database really gave back (nothing in
+            // it is removed; a batch that cannot be read stays, and is reported at each load).
+            if let Some(batches) = stored_batches {
+                let _ = usage_db::set_meta(usage_db::Meta {
+                    events: restored,
+                    batches,
+                });
+            }
         }
         if !damage.is_empty() {
             store.problem.set(Some(StorageProblem::UsageDamaged {

@@ -8,52 +8,30 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic, launchChromium } from '../tests/browser.mjs';
+import { CUSTOMERS, PRODUCTS, storeWorld, storeEvents } from './store-world.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const require = createRequire(import.meta.url);
 const { Engine } = require(join(root, 'pkg/node/tally_wasm.js'));
 const n = Number(process.argv[2] ?? 1_000_000);
-const PRODUCTS = 50, CUSTOMERS = 200;
 const work = join(root, 'artifacts/bench');
 await mkdir(work, { recursive: true });
 
 // The model, made by the engine itself and exported as the app's Import reads it.
 const engine = new Engine('2026-01-15T00:00:00Z');
-const rates = [];
-for (let i = 0; i < PRODUCTS; i++) {
-  engine.call('POST /v1/billable-metrics/create', { id: `m${i}`, name: `Metric ${i}`, event_type_filter: { in_values: [`e${i}`] },
-    aggregation_type: 'SUM', aggregation_key: 'q', group_keys: [['region']] });
-  engine.call('POST /v1/contract-pricing/products/create', { id: `p${i}`, name: `Product ${i}`, type: 'USAGE', billable_metric_id: `m${i}`,
-    tags: i % 2 === 0 ? ['cloud'] : [] });
-  rates.push({ product_id: `p${i}`, starting_at: '2025-01-01T00:00:00Z', rate_type: 'FLAT', price: '0.5' });
-}
-engine.call('POST /v1/contract-pricing/rate-cards/create', { id: 'rc', name: 'List', rates });
-for (let c = 0; c < CUSTOMERS; c++) {
-  engine.createCustomer({ id: `c${c}`, name: `Customer ${c}`, ingest_aliases: [`alias-${c}`] });
-  engine.createContract({ id: `k${c}`, customer_id: `c${c}`, name: `Contract ${c}`, rate_card_id: 'rc',
-    starting_at: '2025-01-01T00:00:00Z', ending_before: '2026-01-01T00:00:00Z' });
-}
+storeWorld(engine);
 const modelFile = join(work, 'model.json');
 await writeFile(modelFile, engine.exportModel());
 
 // The events: a year over 50 products and 200 customers, as an NDJSON file made in the page (a file
 // of this size does not go through the test driver's protocol) and handed to the Usage page's file
 // input, as a user's pick would be.
-function makeEventsFile(n, customers, products, from, to) {
-  let x = 0x2545F4914F6CDD1Dn;
-  const next = () => { x = (x * 6364136223846793005n + 1442695040888963407n) & 0xFFFFFFFFFFFFFFFFn; return Number(x >> 33n); };
-  const start = Date.UTC(2025, 0, 1) / 1000, year = 365 * 24 * 3600, regions = ['US', 'EU', 'APAC'];
+function makeEventsFile(customers, products, from, to) {
+  const events = window.__storeEvents(customers, products, from, to);
   const parts = [];
-  let lines = [];
-  for (let i = 0; i < to; i++) {
-    const c = next() % customers;
-    const [ty, ts, q, r] = [next() % products, next() % year, next() % 100, next() % 3];
-    if (i < from) continue;
-    lines.push(JSON.stringify({ transaction_id: `t${i}`, customer_id: i % 2 === 0 ? `c${c}` : `alias-${c}`, event_type: `e${ty}`,
-      timestamp: new Date((start + ts) * 1000).toISOString(), properties: { q, region: regions[r] } }));
-    if (lines.length === 10_000) { parts.push(lines.join('\n') + '\n'); lines = []; }
+  for (let k = 0; k < events.length; k += 10_000) {
+    parts.push(events.slice(k, k + 10_000).map((e) => JSON.stringify(e)).join('\n') + '\n');
   }
-  parts.push(lines.join('\n'));
   window.__file = new File(parts, `events-${from}.ndjson`, { type: 'application/x-ndjson' });
   return window.__file.size;
 }
@@ -86,7 +64,10 @@ try {
   page.on('console', (m) => log(`console ${m.type()}: ${m.text().slice(0, 300)}`));
   page.on('pageerror', (e) => log(`page error: ${String(e).slice(0, 300)}`));
   log('importing the events file');
-  await page.evaluate((src) => { window.__make = new Function(`return ${src}`)(); }, makeEventsFile.toString());
+  await page.evaluate(([make, events]) => {
+    window.__make = new Function(`return ${make}`)();
+    window.__storeEvents = new Function(`return ${events}`)();
+  }, [makeEventsFile.toString(), storeEvents.toString()]);
   // Files of at most 500,000 events (≈ 73 MB): this headless Chromium never finishes reading a File
   // made in memory past ≈ 128 MB (such blobs go to disk), so a million events come as two files.
   const PER_FILE = 500_000;
@@ -96,7 +77,7 @@ try {
   figures.import_and_saved_ms = 0;
   for (let from = 0; from < n; from += PER_FILE) {
     const to = Math.min(n, from + PER_FILE);
-    figures.file_bytes += await page.evaluate(([n, c, p, a, b]) => window.__make(n, c, p, a, b), [n, CUSTOMERS, PRODUCTS, from, to]);
+    figures.file_bytes += await page.evaluate(([c, p, a, b]) => window.__make(c, p, a, b), [CUSTOMERS, PRODUCTS, from, to]);
     log(`made events ${from}..${to}`);
     const t = Date.now();
     await page.evaluate(pickEventsFile);

@@ -1,6 +1,7 @@
 // The wasm benchmark: the same world as crates/tally-core/benches/rating.rs (50 products, a prepaid
 // commit, a tag override), 1,000,000 events passed from JS as one array, rated into a year of invoices.
 import init, { Engine } from '../../pkg/web/tally_wasm.js';
+import { CUSTOMERS, storeWorld, storeEvents } from './store-world.js';
 
 const PRODUCTS = 50;
 
@@ -62,42 +63,11 @@ export async function run(n = 1_000_000) {
 // The usage-store world of the usage-at-scale issue: a year of usage, 50 products, 200 customers each
 // with a contract. Prints ingest against JSON.parse of the same events, the first rating (which builds
 // the hourly index) and re-rating one customer's year after a contract edit.
-const CUSTOMERS = 200;
-
-function storeWorld(engine) {
-  const rates = [];
-  for (let i = 0; i < PRODUCTS; i++) {
-    engine.call('POST /v1/billable-metrics/create', { id: `m${i}`, name: `Metric ${i}`, event_type_filter: { in_values: [`e${i}`] },
-      aggregation_type: 'SUM', aggregation_key: 'q', group_keys: [['region']] });
-    engine.call('POST /v1/contract-pricing/products/create', { id: `p${i}`, name: `Product ${i}`, type: 'USAGE', billable_metric_id: `m${i}`,
-      tags: i % 2 === 0 ? ['cloud'] : [] });
-    rates.push({ product_id: `p${i}`, starting_at: '2025-01-01T00:00:00Z', rate_type: 'FLAT', price: '0.5' });
-  }
-  engine.call('POST /v1/contract-pricing/rate-cards/create', { id: 'rc', name: 'List', rates });
-  for (let c = 0; c < CUSTOMERS; c++) {
-    engine.createCustomer({ id: `c${c}`, name: `Customer ${c}`, ingest_aliases: [`alias-${c}`] });
-    engine.createContract({ id: `k${c}`, customer_id: `c${c}`, rate_card_id: 'rc', starting_at: '2025-01-01T00:00:00Z', ending_before: '2026-01-01T00:00:00Z' });
-  }
-}
-
-function storeEvents(n) {
-  let x = 0x2545F4914F6CDD1Dn;
-  const next = () => { x = (x * 6364136223846793005n + 1442695040888963407n) & 0xFFFFFFFFFFFFFFFFn; return Number(x >> 33n); };
-  const start = Date.UTC(2025, 0, 1) / 1000, year = 365 * 24 * 3600, regions = ['US', 'EU', 'APAC'];
-  const out = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = next() % CUSTOMERS;
-    out[i] = { transaction_id: `t${i}`, customer_id: i % 2 === 0 ? `c${c}` : `alias-${c}`, event_type: `e${next() % PRODUCTS}`,
-      timestamp: new Date((start + (next() % year)) * 1000).toISOString(), properties: { q: next() % 100, region: regions[next() % 3] } };
-  }
-  return out;
-}
-
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function runStore(n = 1_000_000) {
   await init();
-  const evs = storeEvents(n);
+  const evs = storeEvents(CUSTOMERS, PRODUCTS, 0, n);
   const text = JSON.stringify(evs);
   const t0 = performance.now();
   JSON.parse(text);

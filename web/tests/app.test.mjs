@@ -239,14 +239,21 @@ test('export to a JSON file and import it in a fresh browser', async () => {
   await context.close();
 });
 
-test('the invoice page renders the stored example at first load (time recorded)', async () => {
+// The example as the Export button writes it (the whole state, events inside): the shape of a save
+// from before usage moved to IndexedDB.
+async function exportedExample() {
   const { context, page } = await openApp();
   await loadDemo(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()]);
+  const text = await readFile(await download.path(), 'utf8');
+  await context.close();
+  return text;
+}
+
+test('the invoice page renders the stored example at first load (time recorded)', async () => {
   // A save from before usage moved to IndexedDB (the whole export under tally.state.v1): the fresh
   // browser upgrades it on first load and shows the same invoices.
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()]);
-  const stored = await readFile(await download.path(), 'utf8');
-  await context.close();
+  const stored = await exportedExample();
   const ctx = await browser.newContext();
   await ctx.addInitScript((s) => {
     if (!localStorage.getItem('tally.state.v1') && !localStorage.getItem('tally.state.v2')) localStorage.setItem('tally.state.v1', s);
@@ -278,11 +285,7 @@ test('the invoice page renders the stored example at first load (time recorded)'
 });
 
 test('an upgrade that cannot write the browser database keeps the old save untouched and says so', async () => {
-  const { context, page } = await openApp();
-  await loadDemo(page);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()]);
-  const stored = await readFile(await download.path(), 'utf8');
-  await context.close();
+  const stored = await exportedExample();
   const ctx = await browser.newContext();
   await ctx.addInitScript((s) => {
     if (!localStorage.getItem('tally.state.v1')) localStorage.setItem('tally.state.v1', s);

@@ -20,10 +20,7 @@ pub fn App() -> impl IntoView {
     let demo = if first_visit {
         match demo_state() {
             Ok(st) => {
-                let model = State {
-                    events: Default::default(),
-                    ..st.clone()
-                };
+                let model = st.model();
                 initial = Some(st);
                 (Some(model), DemoBanner::Showing)
             }

@@ -44,12 +44,9 @@ pub fn start(store: Store, initial: Option<State>, upgrading: bool) {
             Ok(batches) => {
                 stored_batches = Some(batches.len() as u32);
                 store.state.update(|st| {
-                    for (i, text) in batches.iter().enumerate() {
-                        match tally_core::api::restore_text(st, text, Format::Ndjson) {
-                            Ok(n) => restored += n,
-                            Err(e) => damage.push(format!("batch {} is not readable: {e}", i + 1)),
-                        }
-                    }
+                    let (n, unreadable) = restore(st, &batches);
+                    restored = n;
+                    damage.extend(unreadable);
                 });
             }
             Err(e) => damage.push(e),
@@ -77,9 +74,11 @@ pub fn start(store: Store, initial: Option<State>, upgrading: bool) {
             u.synced_epoch = u.epoch;
         });
         if let Some(initial) = initial {
-            let text = initial.events.ndjson(0..initial.events.len());
             store.state.update(|st| {
-                let _ = tally_core::api::restore_text(st, &text, Format::Ndjson);
+                let events = st.events.make_mut();
+                for e in initial.events.events() {
+                    events.push(&e);
+                }
             });
         }
         if upgrading {
@@ -132,9 +131,7 @@ pub fn start(store: Store, initial: Option<State>, upgrading: bool) {
                 if let Ok(batches) = usage_db::load().await {
                     store.state.update(|st| {
                         st.events = Default::default();
-                        for text in &batches {
-                            let _ = tally_core::api::restore_text(st, text, Format::Ndjson);
-                        }
+                        restore(st, &batches);
                     });
                     let len = store.state.with_untracked(|st| st.events.len());
                     store.usage.update(|u| u.saved = len);
@@ -156,6 +153,20 @@ pub fn start(store: Store, initial: Option<State>, upgrading: bool) {
             ev.set_return_value("Some of your work is not saved yet.");
         }
     });
+}
+
+/// Reads IndexedDB's batches into the state: how many events were added, and a sentence for each
+/// batch that could not be read (it is left in the database as it is).
+fn restore(st: &mut State, batches: &[String]) -> (usize, Vec<String>) {
+    let mut restored = 0;
+    let mut unreadable = Vec::new();
+    for (i, text) in batches.iter().enumerate() {
+        match tally_core::api::restore_text(st, text, Format::Ndjson) {
+            Ok(n) => restored += n,
+            Err(e) => unreadable.push(format!("batch {} is not readable: {e}", i + 1)),
+        }
+    }
+    (restored, unreadable)
 }
 
 fn upgrading_pending(model_saving: RwSignal<bool>) -> bool {
@@ -215,12 +226,6 @@ pub fn initial(loaded: Loaded) -> (State, Option<State>, bool) {
     match loaded {
         Loaded::Nothing => (State::default(), None, false),
         Loaded::Model(m) => (m, None, false),
-        Loaded::V1(st) => {
-            let model = State {
-                events: Default::default(),
-                ..st.clone()
-            };
-            (model, Some(st), true)
-        }
+        Loaded::V1(st) => (st.model(), Some(st), true),
     }
 }

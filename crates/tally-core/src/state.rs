@@ -63,6 +63,14 @@ impl State {
             })
     }
 
+    /// A copy without the events: the catalog, customers and contracts.
+    pub fn model(&self) -> State {
+        State {
+            events: Default::default(),
+            ..self.clone()
+        }
+    }
+
     /// Takes `id` if the body gave one, else makes one.
     pub fn take_id(&mut self, given: &str) -> String {
         if given.is_empty() {
@@ -115,11 +123,7 @@ pub fn export(state: &State) -> String {
 /// The state without its events, in the export format: the model (catalog, customers, contracts),
 /// small enough for localStorage however much usage there is. The app keeps events in IndexedDB.
 pub fn export_model(state: &State) -> String {
-    let model = State {
-        events: Default::default(),
-        ..state.clone()
-    };
-    export(&model)
+    export(&state.model())
 }
 
 /// Reads an export; refuses text that is not one, or one from a newer Tally.

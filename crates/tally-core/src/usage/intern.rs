@@ -18,26 +18,28 @@ fn hash(s: &str) -> u64 {
     FxBuildHasher.hash_one(s)
 }
 
+/// Text `sym` of an arena: the one reading of `text` and `ends`, for `get` and for the table's rehash
+/// (which cannot borrow the whole interner while it grows).
+fn text_of<'a>(text: &'a str, ends: &[u32], sym: Sym) -> &'a str {
+    let i = sym as usize;
+    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+    &text[start..ends[i] as usize]
+}
+
 impl Interner {
     pub fn len(&self) -> usize {
         self.ends.len()
     }
 
     pub fn get(&self, sym: Sym) -> &str {
-        let i = sym as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.text[start..self.ends[i] as usize]
+        text_of(&self.text, &self.ends, sym)
     }
 
     /// Room for `n` more texts.
     pub fn reserve(&mut self, n: usize) {
         self.ends.reserve(n);
         let Interner { text, ends, table } = self;
-        table.reserve(n, |&k| {
-            let i = k as usize;
-            let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-            hash(&text[start..ends[i] as usize])
-        });
+        table.reserve(n, |&k| hash(text_of(text, ends, k)));
     }
 
     pub fn find(&self, s: &str) -> Option<Sym> {
@@ -53,13 +55,7 @@ impl Interner {
         self.text.push_str(s);
         self.ends.push(self.text.len() as u32);
         let Interner { text, ends, table } = self;
-        let get = |k: &Sym| {
-            let k = *k;
-            let i = k as usize;
-            let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-            hash(&text[start..ends[i] as usize])
-        };
-        table.insert_unique(h, sym, get);
+        table.insert_unique(h, sym, |&k| hash(text_of(text, ends, k)));
         sym
     }
 

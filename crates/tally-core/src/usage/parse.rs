@@ -422,8 +422,7 @@ struct Parsed<'a> {
 
 impl Parsed<'_> {
     fn value(&self, key: &str) -> Option<Val> {
-        let k = self.store.strings.find(key)?;
-        self.props.iter().find(|p| p.0 == k).map(|p| p.1)
+        self.store.lookup(self.props, key)
     }
 }
 

@@ -22,6 +22,50 @@ struct Scanner<'t> {
 }
 
 impl<'t> Scanner<'t> {
+    fn new(s: &'t str) -> Self {
+        Scanner {
+            s,
+            b: s.as_bytes(),
+            i: 0,
+        }
+    }
+
+    /// Nothing but white space is left.
+    fn end(&mut self) -> Scan<()> {
+        self.ws();
+        if self.i == self.b.len() {
+            Ok(())
+        } else {
+            Err(GiveUp)
+        }
+    }
+
+    /// A member's key and its colon.
+    fn key(&mut self) -> Scan<&'t str> {
+        self.ws();
+        let key = self.string()?;
+        self.ws();
+        self.eat(b':')?;
+        self.ws();
+        Ok(key)
+    }
+
+    /// After a member or element: a comma (false) or the `close` that ends the list (true).
+    fn next_or_close(&mut self, close: u8) -> Scan<bool> {
+        self.ws();
+        match self.peek() {
+            Some(b',') => {
+                self.i += 1;
+                Ok(false)
+            }
+            Some(c) if c == close => {
+                self.i += 1;
+                Ok(true)
+            }
+            _ => Err(GiveUp),
+        }
+    }
+
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
             self.i += 1;
@@ -134,25 +178,15 @@ impl<'t> Scanner<'t> {
             return Ok(());
         }
         loop {
-            self.ws();
-            let key = self.string()?;
-            self.ws();
-            self.eat(b':')?;
-            self.ws();
+            let key = self.key()?;
             let v = self.value(sink)?;
             let k = sink.store.intern(key);
             match sink.props.iter_mut().find(|p| p.0 == k) {
                 Some(p) => p.1 = v,
                 None => sink.props.push((k, v)),
             }
-            self.ws();
-            match self.peek() {
-                Some(b',') => self.i += 1,
-                Some(b'}') => {
-                    self.i += 1;
-                    return Ok(());
-                }
-                _ => return Err(GiveUp),
+            if self.next_or_close(b'}')? {
+                return Ok(());
             }
         }
     }
@@ -164,12 +198,7 @@ impl<'t> Scanner<'t> {
         let (mut tx, mut customer, mut ty, mut at): (Option<&str>, Option<&str>, Option<&str>, Option<i64>) =
             (None, None, None, None);
         loop {
-            self.ws();
-            let key = self.string()?;
-            self.ws();
-            self.eat(b':')?;
-            self.ws();
-            match key {
+            match self.key()? {
                 "transaction_id" => tx = Some(self.string()?),
                 "customer_id" => customer = Some(self.string()?),
                 "event_type" => ty = Some(self.string()?),
@@ -184,14 +213,8 @@ impl<'t> Scanner<'t> {
                 }
                 _ => self.skip(sink)?,
             }
-            self.ws();
-            match self.peek() {
-                Some(b',') => self.i += 1,
-                Some(b'}') => {
-                    self.i += 1;
-                    break;
-                }
-                _ => return Err(GiveUp),
+            if self.next_or_close(b'}')? {
+                break;
             }
         }
         let (Some(tx), Some(customer), Some(ty), Some(at)) = (tx, customer, ty, at) else {
@@ -204,11 +227,7 @@ impl<'t> Scanner<'t> {
 /// Reads a JSON array of events into the sink: `Err(GiveUp)` when the text is not in the shape this
 /// reader takes; `Ok(Err)` for Tally's refusal of an event once read.
 pub(super) fn array(text: &str, sink: &mut Sink) -> Scan<Result<()>> {
-    let mut sc = Scanner {
-        s: text,
-        b: text.as_bytes(),
-        i: 0,
-    };
+    let mut sc = Scanner::new(text);
     sc.ws();
     sc.eat(b'[')?;
     sc.ws();
@@ -221,40 +240,24 @@ pub(super) fn array(text: &str, sink: &mut Sink) -> Scan<Result<()>> {
                 return Ok(Err(e));
             }
             sink.index += 1;
-            sc.ws();
-            match sc.peek() {
-                Some(b',') => sc.i += 1,
-                Some(b']') => {
-                    sc.i += 1;
-                    break;
-                }
-                _ => return Err(GiveUp),
+            if sc.next_or_close(b']')? {
+                break;
             }
         }
     }
-    sc.ws();
-    if sc.i != sc.b.len() {
-        return Err(GiveUp);
-    }
+    sc.end()?;
     Ok(Ok(()))
 }
 
 /// Reads NDJSON (one event per non-empty line) into the sink, as `array` does.
 pub(super) fn lines(text: &str, sink: &mut Sink) -> Scan<Result<()>> {
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let mut sc = Scanner {
-            s: line,
-            b: line.as_bytes(),
-            i: 0,
-        };
+        let mut sc = Scanner::new(line);
         sc.ws();
         if let Err(e) = sc.event(sink)? {
             return Ok(Err(e));
         }
-        sc.ws();
-        if sc.i != sc.b.len() {
-            return Err(GiveUp);
-        }
+        sc.end()?;
         sink.index += 1;
     }
     Ok(Ok(()))

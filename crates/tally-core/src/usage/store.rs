@@ -204,6 +204,12 @@ impl Store {
         self.txs.get(i as Sym)
     }
 
+    /// The value of property `key` among `props` (a stored row's, or a row being read).
+    pub(crate) fn lookup(&self, props: &[(Sym, Val)], key: &str) -> Option<Val> {
+        let k = self.strings.find(key)?;
+        props.iter().find(|p| p.0 == k).map(|p| p.1)
+    }
+
     pub(crate) fn props_of(&self, i: usize) -> &[(Sym, Val)] {
         let start = if i == 0 { 0 } else { self.prop_ends[i - 1] as usize };
         &self.props[start..self.prop_ends[i] as usize]
@@ -345,8 +351,7 @@ impl<'a> EventRef<'a> {
         timestamp(self.store.times[self.i])
     }
     pub(crate) fn value(&self, key: &str) -> Option<Val> {
-        let k = self.store.strings.find(key)?;
-        self.store.props_of(self.i).iter().find(|p| p.0 == k).map(|p| p.1)
+        self.store.lookup(self.store.props_of(self.i), key)
     }
 }
 

@@ -79,6 +79,24 @@ test('ingestText reads a JSON array or NDJSON as ingest does; deleteUsage, event
   assert.equal(engines[0].eventCount(), 1);
 });
 
+test('ingestText and importState read text beyond ASCII exactly as the object path does; a non-string is refused', () => {
+  // Mostly ASCII with multi-byte characters late in the text, so the first buffer (a byte per unit)
+  // runs out and the rest is read in a second round.
+  const events = Array.from({ length: 300 }, (_, i) => ({ transaction_id: `t${i}`, customer_id: 'c', event_type: 'x',
+    timestamp: '2025-01-01T00:00:00Z', properties: { region: i < 250 ? 'US' : `Zürich € ${'😀'.repeat(i % 4)}` } }));
+  const [byObject, byText, restored] = [0, 1, 2].map(() => { const e = new Engine('2025-02-01T00:00:00Z'); e.createCustomer({ id: 'c', name: 'C' }); return e; });
+  byObject.call('POST /v1/ingest', events);
+  byText.ingestText(JSON.stringify(events), 'json');
+  const exported = byObject.exportState();
+  assert.equal(byText.exportState(), exported);
+  assert.match(exported, /Zürich € 😀😀😀/);
+  restored.importState(exported);
+  assert.equal(restored.exportState(), exported);
+  assert.throws(() => byText.ingestText(42), (e) => e.code === 'invalid_body' && /text: expected a string/.test(e.message));
+  assert.throws(() => restored.importState({}), (e) => e.code === 'invalid_body' && /json: expected a string/.test(e.message));
+  assert.equal(byText.eventCount(), 300);
+});
+
 test('exportState and importState round-trip; a bad import throws and keeps the state', () => {
   const engine = new Engine('2025-01-01T00:00:00Z');
   engine.createCustomer({ id: 'c', name: 'C', custom_fields: { tier: 'gold' } });

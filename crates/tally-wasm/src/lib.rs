@@ -4,6 +4,7 @@
 //! as RFC 3339 strings. Errors are thrown as `Error`s carrying `code` and `path`.
 
 mod error;
+mod text;
 
 use error::{into_js, invalid_input};
 use serde_json::Value;
@@ -160,10 +161,9 @@ impl Engine {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Event[]")] events: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let text: String = js_sys::JSON::stringify(&events)
-            .map_err(|e| invalid_input("the events are not JSON", format!("{e:?}")))?
-            .into();
-        self.ingest_text(&text, Some("json".into()))
+        let text =
+            js_sys::JSON::stringify(&events).map_err(|e| invalid_input("the events are not JSON", format!("{e:?}")))?;
+        self.ingest_text(text.into(), Some("json".into()))
     }
 
     /// `POST /v1/ingest` from text: a JSON array of events (`format` "json") or one event per line
@@ -171,9 +171,10 @@ impl Engine {
     #[wasm_bindgen(js_name = ingestText, unchecked_return_type = "Data<Ingested>")]
     pub fn ingest_text(
         &mut self,
-        text: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
         #[wasm_bindgen(unchecked_param_type = "\"json\" | \"ndjson\"")] format: Option<String>,
     ) -> Result<JsValue, JsValue> {
+        let text = &text::utf8(&text, "text")?;
         let format = match format.as_deref() {
             Some("json") => tally_core::usage::Format::Json,
             Some("ndjson") => tally_core::usage::Format::Ndjson,
@@ -271,8 +272,11 @@ impl Engine {
 
     /// Replaces the state with an export; on error the current state is kept.
     #[wasm_bindgen(js_name = importState)]
-    pub fn import_state(&mut self, json: &str) -> Result<(), JsValue> {
-        self.state = tally_core::state::import(json).map_err(into_js)?;
+    pub fn import_state(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] json: JsValue,
+    ) -> Result<(), JsValue> {
+        self.state = tally_core::state::import(&text::utf8(&json, "json")?).map_err(into_js)?;
         Ok(())
     }
 }

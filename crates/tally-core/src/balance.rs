@@ -30,10 +30,29 @@ pub struct Segment {
     pub free: bool,
     pub applicable_product_ids: Vec<String>,
     pub applicable_product_tags: Vec<String>,
-    /// Position among the contract's balances, a stable last tie-break.
+    /// Position among its holder's balances, a stable last tie-break.
     pub ordinal: usize,
+    /// Who holds the balance, and so which contracts' usage may draw on it.
+    pub holder: Holder,
     /// For recurring balances: the share of what is left at the end that carries into the next one.
     pub rollover_fraction: Option<Decimal>,
+}
+
+/// Who holds a balance: one contract, or the customer (for all of its contracts, or those listed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Holder {
+    Contract(String),
+    Customer { contracts: Vec<String> },
+}
+
+impl Holder {
+    /// Whether usage rated on `contract_id` may draw on the balance.
+    pub fn reaches(&self, contract_id: &str) -> bool {
+        match self {
+            Holder::Contract(id) => id == contract_id,
+            Holder::Customer { contracts } => contracts.is_empty() || contracts.iter().any(|c| c == contract_id),
+        }
+    }
 }
 
 impl Segment {
@@ -101,7 +120,7 @@ impl<const CREDIT: bool> Balance<CREDIT> {
         }
     }
 
-    pub fn segments(&self, ordinal: usize) -> Vec<Segment> {
+    pub fn segments(&self, ordinal: usize, holder: &Holder) -> Vec<Segment> {
         // Credits and complimentary commits cost the customer nothing: they are drawn before paid ones.
         let free = match &self.billing {
             Billing::Granted | Billing::Complimentary => true,
@@ -126,6 +145,7 @@ impl<const CREDIT: bool> Balance<CREDIT> {
                 applicable_product_ids: self.applicable_product_ids.clone(),
                 applicable_product_tags: self.applicable_product_tags.clone(),
                 ordinal,
+                holder: holder.clone(),
                 rollover_fraction: None,
             })
             .collect()

@@ -219,12 +219,13 @@ impl Contract {
     pub fn segments(&self, horizon: Timestamp) -> crate::money::Checked<Vec<Segment>> {
         let mut out = Vec::new();
         let mut ordinal = 0;
+        let holder = crate::balance::Holder::Contract(self.id.clone());
         for c in &self.commits {
-            out.extend(c.segments(ordinal));
+            out.extend(c.segments(ordinal, &holder));
             ordinal += 1;
         }
         for c in &self.credits {
-            out.extend(c.segments(ordinal));
+            out.extend(c.segments(ordinal, &holder));
             ordinal += 1;
         }
         let schedule = self.statement_schedule();
@@ -264,6 +265,7 @@ impl Contract {
                         applicable_product_ids: rc.applicable_product_ids.clone(),
                         applicable_product_tags: rc.applicable_product_tags.clone(),
                         ordinal,
+                        holder: holder.clone(),
                         rollover_fraction: rc.rollover_fraction,
                     });
                 }

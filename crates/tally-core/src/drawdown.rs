@@ -3,7 +3,7 @@
 //! `applied_commit_or_credit` line takes the same amount off the invoice. Postpaid commits are drawn the
 //! same way but bill the usage in full; what they leave unspent is trued up at their invoice date.
 
-use crate::balance::{BalanceKind, Segment};
+use crate::balance::{BalanceKind, Holder, Segment};
 use crate::contract::Contract;
 use crate::invoice::{Invoice, LineItem, LineType};
 use crate::money::{Checked, Money, Quantity};
@@ -39,8 +39,14 @@ pub struct Ledger {
     paid: std::collections::HashMap<usize, Money>,
 }
 
+/// Contract-level balances before customer-level ones (the last of the spec's tie-breaks).
+fn level(s: &Segment) -> u8 {
+    matches!(s.holder, Holder::Customer { .. }) as u8
+}
+
 /// Order between balances: prepaid commits and credits before postpaid commits; lower priority;
-/// free before paid; fewest applicable products; earliest end; earliest start; then as listed.
+/// free before paid; fewest applicable products; earliest end; earliest start; contract-level before
+/// customer-level; then as listed.
 fn balance_order((a, breadth_a): &(Segment, usize), (b, breadth_b): &(Segment, usize)) -> Ordering {
     let rank = |s: &Segment| matches!(s.kind, BalanceKind::PostpaidCommit) as u8;
     rank(a)
@@ -55,6 +61,7 @@ fn balance_order((a, breadth_a): &(Segment, usize), (b, breadth_b): &(Segment, u
         .then_with(|| breadth_a.cmp(breadth_b))
         .then_with(|| a.window.end.cmp(&b.window.end))
         .then_with(|| a.window.start.cmp(&b.window.start))
+        .then_with(|| level(a).cmp(&level(b)))
         .then_with(|| a.ordinal.cmp(&b.ordinal))
 }
 
@@ -91,11 +98,15 @@ impl Ledger {
         }
     }
 
-    /// Carries `rollover_fraction` of what recurring balances ended by `t` left into the next balance
-    /// of the same recurring commit or credit. Without a fraction nothing carries over: it expires.
-    fn roll_over(&mut self, t: Timestamp) -> Checked<()> {
+    /// Carries `rollover_fraction` of what recurring balances of `contract` ended by `t` left into the
+    /// next balance of the same recurring commit or credit. Without a fraction nothing carries over:
+    /// it expires. Only the contract's own invoices roll its balances, as when it is rated alone.
+    fn roll_over(&mut self, t: Timestamp, contract: &str) -> Checked<()> {
         for i in 0..self.segments.len() {
             let s = &self.segments[i];
+            if s.holder != Holder::Contract(contract.to_string()) {
+                continue;
+            }
             let (Some(f), Some(end)) = (s.rollover_fraction, s.window.end) else {
                 continue;
             };
@@ -129,13 +140,13 @@ impl Ledger {
         )
     }
 
-    /// Remaining balance at `t` of the segments whose window holds `t`, by kind.
-    pub fn balance_at(&self, t: Timestamp, kind: BalanceKind) -> Checked<Money> {
+    /// Remaining balance at `t` of the segments `which` picks whose window holds `t`.
+    pub fn balance_at(&self, t: Timestamp, which: impl Fn(&Segment) -> bool) -> Checked<Money> {
         let left = self
             .segments
             .iter()
             .zip(&self.draws)
-            .filter(|(s, _)| s.kind == kind && s.window.contains(t))
+            .filter(|(s, _)| which(s) && s.window.contains(t))
             .map(|(s, d)| {
                 s.amount
                     .minus(Money::sum(d.iter().filter(|(at, _)| *at < t).map(|(_, a)| *a))?)
@@ -152,7 +163,7 @@ impl Ledger {
         contract: &Contract,
         pieces: &[Piece],
     ) -> Checked<()> {
-        self.roll_over(invoice.period_start())?;
+        self.roll_over(invoice.period_start(), &contract.id)?;
         invoice.line_items.sort_by(line_order);
         let lines = std::mem::take(&mut invoice.line_items);
         for line in lines {
@@ -193,7 +204,8 @@ impl Ledger {
                 start: line.starting_at,
                 end: Some(line.ending_before),
             };
-            if !seg.applies_to(&line.product_id, tags)
+            if !seg.holder.reaches(&contract.id)
+                || !seg.applies_to(&line.product_id, tags)
                 || !seg.window.overlaps(&span)
                 || !self.remaining[i].is_positive()
             {

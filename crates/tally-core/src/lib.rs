@@ -18,6 +18,7 @@ pub mod calendar;
 pub mod commit;
 pub mod contract;
 pub mod customer;
+pub mod customer_balance;
 pub mod drawdown;
 pub mod error;
 pub mod invoice;

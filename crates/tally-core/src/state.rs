@@ -3,6 +3,7 @@
 
 use crate::contract::Contract;
 use crate::customer::Customer;
+use crate::customer_balance::{CustomerCommit, CustomerCredit};
 use crate::metric::BillableMetric;
 use crate::product::Product;
 use crate::rate_card::RateCard;
@@ -23,6 +24,11 @@ pub struct State {
     pub customers: IndexMap<String, Customer>,
     #[serde(default)]
     pub contracts: IndexMap<String, Contract>,
+    /// Commits and credits held by a customer rather than one contract.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub customer_commits: IndexMap<String, CustomerCommit>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub customer_credits: IndexMap<String, CustomerCredit>,
     /// Every ingested event (written as a list of events; held compactly, see `usage::store`).
     #[serde(default)]
     pub events: Usage,
@@ -51,6 +57,8 @@ impl State {
             || self.rate_cards.contains_key(id)
             || self.customer_for_key(id).is_some()
             || self.contracts.contains_key(id)
+            || self.customer_commits.contains_key(id)
+            || self.customer_credits.contains_key(id)
             || self.contracts.values().any(|c| {
                 c.commits.iter().any(|x| x.id == id)
                     || c.credits.iter().any(|x| x.id == id)

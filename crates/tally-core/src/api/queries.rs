@@ -252,13 +252,7 @@ pub fn net_balances(
 ) -> Result<Vec<NetBalance>> {
     customer(state, customer_id)?;
     let horizon = ats.iter().copied().fold(now, Timestamp::max);
-    let Rated { ledgers, .. } = rate_customer(state, customer_id, Usage::STORED, Clock { now, horizon })?;
-    let contract_ids: Vec<&String> = state
-        .contracts
-        .values()
-        .filter(|c| c.customer_id == customer_id)
-        .map(|c| &c.id)
-        .collect();
+    let Rated { ledger, .. } = rate_customer(state, customer_id, Usage::STORED, Clock { now, horizon })?;
     let too_big = || {
         Error::new(
             ErrorCode::OutOfRange,
@@ -266,26 +260,22 @@ pub fn net_balances(
             "a balance is beyond what Tally can represent",
         )
     };
+    // With a contract: the balances its usage may draw on (its own and the customer's that reach it).
+    let counted = |s: &crate::balance::Segment| contract_id.is_none_or(|c| s.holder.reaches(c));
     let mut out = Vec::with_capacity(ats.len());
     for &at in ats {
         let mut by_kind = [Money::ZERO; 3];
-        for (ledger, id) in ledgers.iter().zip(&contract_ids) {
-            if contract_id.is_some_and(|c| c != id.as_str()) {
-                continue;
-            }
-            for (i, kind) in [
-                BalanceKind::PrepaidCommit,
-                BalanceKind::Credit,
-                BalanceKind::PostpaidCommit,
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                by_kind[i] = ledger
-                    .balance_at(at, kind)
-                    .and_then(|b| by_kind[i].plus(b))
-                    .map_err(|_| too_big())?;
-            }
+        for (i, kind) in [
+            BalanceKind::PrepaidCommit,
+            BalanceKind::Credit,
+            BalanceKind::PostpaidCommit,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            by_kind[i] = ledger
+                .balance_at(at, |s| s.kind == kind && counted(s))
+                .map_err(|_| too_big())?;
         }
         out.push(NetBalance {
             at,

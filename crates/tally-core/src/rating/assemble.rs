@@ -2,9 +2,11 @@
 
 use super::lines::{usage_lines, Plan};
 use super::{out_of_range, Clock, Feed};
+use crate::balance::CommitTerm;
 use crate::commit::Billing;
 use crate::contract::Contract;
 use crate::drawdown::Ledger;
+use crate::drawdown::Piece;
 use crate::error::Result;
 use crate::invoice::{Invoice, InvoiceStatus, InvoiceType, LineItem, LineType, USD_CENTS};
 use crate::money::{mul, tidy, Checked, Money, Overflow, Quantity};
@@ -41,6 +43,18 @@ fn product_name(state: &State, id: &str) -> String {
         .unwrap_or_else(|| id.to_string())
 }
 
+/// The commits a contract's invoices bill: its own, then the customer-level ones it is named to
+/// invoice.
+fn billed_terms<'a>(state: &'a State, c: &'a Contract) -> impl Iterator<Item = &'a CommitTerm> {
+    c.commits.iter().chain(
+        state
+            .customer_commits
+            .values()
+            .filter(|b| b.invoice_contract_id.as_deref() == Some(c.id.as_str()))
+            .map(|b| &b.term),
+    )
+}
+
 /// Charges and commit purchases on their dates, before any consolidation.
 /// Each item comes with the id of the term it belongs to (charge or commit), which names its invoice.
 fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Checked<Vec<(String, LineItem)>> {
@@ -54,7 +68,7 @@ fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Checked<V
             ));
         }
     }
-    for cm in &c.commits {
+    for cm in billed_terms(state, c) {
         let occurrences = match &cm.billing {
             Billing::Bought(s) => s.occurrences(horizon)?,
             _ => Vec::new(),
@@ -141,21 +155,24 @@ fn place(c: &Contract, usage: &mut [Invoice], scheduled: &mut Vec<Invoice>, sour
     scheduled.push(inv);
 }
 
-/// The ledger after draw-down and the contract's invoices.
-pub(super) fn rate_contract(
+/// A contract's invoices before draw-down: usage lines by period, scheduled items placed.
+pub(super) struct Drafts {
+    pub(super) usage: Vec<Invoice>,
+    scheduled: Vec<Invoice>,
+}
+
+/// Drafts a contract's invoices; the pieces its usage lines were priced in join `pieces`, with what
+/// each of `segments` (the customer's ledger) may pay on them.
+pub(super) fn draft(
     state: &State,
     plan: &Plan,
     feeds: &[Feed],
+    segments: &[crate::balance::Segment],
+    pieces: &mut Vec<Piece>,
     clock: Clock,
-) -> Result<(Ledger, Vec<Invoice>)> {
+) -> Result<Drafts> {
     let c = plan.contract;
-    let overflow = |what: &str| {
-        let what = what.to_string();
-        move |Overflow| out_of_range(c, &what)
-    };
-    let segments = plan.segments.clone().map_err(overflow("a commit or credit amount"))?;
-    let mut ledger = Ledger::new(segments, state);
-    let (lines, pieces) = usage_lines(plan, feeds, &ledger.segments)?;
+    let lines = usage_lines(plan, feeds, segments, pieces)?;
     let mut usage: Vec<Invoice> = lines
         .into_iter()
         .zip(&plan.periods)
@@ -166,16 +183,32 @@ pub(super) fn rate_contract(
         })
         .collect();
     let mut scheduled: Vec<Invoice> = Vec::new();
-    let items = scheduled_items(state, c, clock.horizon).map_err(overflow("a scheduled charge or commit amount"))?;
+    let items = scheduled_items(state, c, clock.horizon)
+        .map_err(|Overflow| out_of_range(c, "a scheduled charge or commit amount"))?;
     for (source, line) in items {
         place(c, &mut usage, &mut scheduled, &source, line);
     }
-    for inv in usage.iter_mut() {
-        ledger
-            .apply(inv, state, c, &pieces)
-            .map_err(overflow("a commit or credit draw-down"))?;
-    }
-    for cm in &c.commits {
+    Ok(Drafts { usage, scheduled })
+}
+
+/// A contract's invoices once the customer's ledger has drawn down: postpaid true-ups, totals and
+/// statuses.
+pub(super) fn settle(
+    state: &State,
+    c: &Contract,
+    drafts: Drafts,
+    ledger: &Ledger,
+    clock: Clock,
+) -> Result<Vec<Invoice>> {
+    let Drafts {
+        mut usage,
+        mut scheduled,
+    } = drafts;
+    let overflow = |what: &str| {
+        let what = what.to_string();
+        move |Overflow| out_of_range(c, &what)
+    };
+    for cm in billed_terms(state, c) {
         let Billing::Promised(schedule) = &cm.billing else {
             continue;
         };
@@ -216,5 +249,5 @@ pub(super) fn rate_contract(
             inv.status = InvoiceStatus::Finalized;
         }
     }
-    Ok((ledger, all))
+    Ok(all)
 }

@@ -39,7 +39,8 @@ pub(super) struct Plan<'a> {
     pub(super) periods: Vec<(Timestamp, Timestamp)>,
     /// Per feed: the instants where a balance window that may pay for it starts or ends.
     balance_cuts: Vec<Vec<Timestamp>>,
-    /// The contract's balances as draw-down segments, made once for both the cuts and the ledger.
+    /// The balances this contract's usage may draw on (its own, then the customer's that reach it),
+    /// as draw-down segments, made once for both the cuts and the ledger.
     pub(super) segments: Checked<Vec<Segment>>,
     /// Per feed and pricing group values: the instants where that line's own price may change.
     price_cuts: HashMap<(usize, Groups), Vec<Timestamp>>,
@@ -77,12 +78,22 @@ fn price_cuts(
 }
 
 impl<'a> Plan<'a> {
-    pub(super) fn new(state: &'a State, contract: &'a Contract, feeds: &[Feed<'a>], horizon: Timestamp) -> Self {
+    /// `shared`: the customer-level balances; those that reach this contract cut its cells too.
+    pub(super) fn new(
+        state: &'a State,
+        contract: &'a Contract,
+        feeds: &[Feed<'a>],
+        horizon: Timestamp,
+        shared: &[Segment],
+    ) -> Self {
         let rate_card = contract.rate_card_id.as_ref().and_then(|id| state.rate_cards.get(id));
         let periods = contract
             .statement_schedule()
             .periods(contract.starting_at, contract.ending_before, horizon);
-        let segments = contract.segments(horizon);
+        let segments = contract.segments(horizon).map(|mut own| {
+            own.extend(shared.iter().filter(|s| s.holder.reaches(&contract.id)).cloned());
+            own
+        });
         // A balance past range is refused when the contract is assembled; it cuts nothing here.
         let balance_cuts = feeds
             .iter()
@@ -206,14 +217,16 @@ fn cap(
     ))
 }
 
-/// Per period, the usage lines of a contract; and the pieces they were priced in.
+/// Per period, the usage lines of a contract; the pieces they were priced in are added to `pieces`
+/// (one list for the customer, as its ledger is one), with what each of the ledger's `segments` may
+/// pay on them (nothing, for a balance this contract cannot draw on).
 pub(super) fn usage_lines(
     plan: &Plan,
     feeds: &[Feed],
     segments: &[Segment],
-) -> Result<(Vec<Vec<LineItem>>, Vec<Piece>)> {
+    pieces: &mut Vec<Piece>,
+) -> Result<Vec<Vec<LineItem>>> {
     let mut per_period: Vec<Vec<LineItem>> = vec![Vec::new(); plan.periods.len()];
-    let mut pieces: Vec<Piece> = Vec::new();
     let mut sorted: Vec<(&LineKey, &LineEvents)> = plan.lines.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(b.0));
     for (key, line) in sorted {
@@ -304,7 +317,13 @@ pub(super) fn usage_lines(
                 }
                 let caps = segments
                     .iter()
-                    .map(|s| cap(&s.window, (a, b), cells, balance_cuts, product, &rate.price, total))
+                    .map(|s| {
+                        if s.holder.reaches(&plan.contract.id) {
+                            cap(&s.window, (a, b), cells, balance_cuts, product, &rate.price, total)
+                        } else {
+                            Ok(Some(Money::ZERO))
+                        }
+                    })
                     .collect::<Checked<_>>()?;
                 pieces.push(Piece { total, caps });
                 Ok(())
@@ -313,5 +332,5 @@ pub(super) fn usage_lines(
                 .map_err(|Overflow| out_of_range(plan.contract, &format!("an amount of product `{}`", product.id)))?;
         }
     }
-    Ok((per_period, pieces))
+    Ok(per_period)
 }

@@ -31,7 +31,9 @@ mod route;
 
 pub(crate) use route::claimant;
 
+use crate::balance::Holder;
 use crate::contract::Contract;
+use crate::customer_balance::customer_segments;
 use crate::drawdown::Ledger;
 use crate::error::{Error, Result};
 use crate::invoice::Invoice;
@@ -42,7 +44,7 @@ use crate::time::Timestamp;
 use crate::usage::rows::customer_rows;
 use crate::usage::store::nanos;
 use crate::usage::{Layout, Store};
-use assemble::rate_contract;
+use assemble::{draft, settle};
 use lines::Plan;
 use std::collections::HashMap;
 
@@ -61,10 +63,11 @@ struct Feed<'a> {
     metric: &'a BillableMetric,
 }
 
-/// A customer's invoices, and the draw-down ledger of each contract (for balance questions).
+/// A customer's invoices, and the draw-down ledger of its balances (for balance questions).
 pub struct Rated {
     pub invoices: Vec<Invoice>,
-    pub ledgers: Vec<Ledger>,
+    /// One ledger for the customer: every contract's balances and the customer-level ones.
+    pub ledger: Ledger,
 }
 
 fn out_of_range(contract: &Contract, what: &str) -> Error {
@@ -95,7 +98,7 @@ impl Usage<'_> {
 }
 
 /// Every invoice of a customer through `clock.horizon`, given whose usage counts, and the draw-down
-/// ledger of each of its contracts. Refused (never a wrong figure) when an amount overflows.
+/// ledger of its balances. Refused (never a wrong figure) when an amount overflows.
 pub fn rate_customer(state: &State, customer_id: &str, usage: Usage, clock: Clock) -> Result<Rated> {
     let feeds: Vec<Feed> = state
         .products
@@ -108,11 +111,12 @@ pub fn rate_customer(state: &State, customer_id: &str, usage: Usage, clock: Cloc
             })
         })
         .collect();
+    let shared = customer_segments(state, customer_id);
     let mut plans: Vec<Plan> = state
         .contracts
         .values()
         .filter(|c| c.customer_id == customer_id)
-        .map(|c| Plan::new(state, c, &feeds, clock.horizon))
+        .map(|c| Plan::new(state, c, &feeds, clock.horizon, &shared))
         .collect();
 
     // The customer's usage as rows that each route and price as one (`usage::rows`): hourly
@@ -158,14 +162,42 @@ pub fn rate_customer(state: &State, customer_id: &str, usage: Usage, clock: Cloc
         }
     }
 
+    // One ledger for the customer, so a customer-level balance is spent once whichever contract
+    // draws on it: each contract's own balances, then the customer's.
+    let mut segments = Vec::new();
+    for p in &plans {
+        let own = p
+            .segments
+            .as_ref()
+            .map_err(|_| out_of_range(p.contract, "a commit or credit amount"))?;
+        segments.extend(own.iter().filter(|s| matches!(s.holder, Holder::Contract(_))).cloned());
+    }
+    segments.extend(shared);
+    let mut ledger = Ledger::new(segments, state);
+    let mut pieces = Vec::new();
+    let mut drafts = plans
+        .iter()
+        .map(|p| draft(state, p, &feeds, &ledger.segments, &mut pieces, clock))
+        .collect::<Result<Vec<_>>>()?;
+    // Usage draws in time order of the invoice periods (earlier end first), then by contract start.
+    let mut order: Vec<(Timestamp, Timestamp, usize, usize)> = Vec::new();
+    for (k, d) in drafts.iter().enumerate() {
+        for (i, inv) in d.usage.iter().enumerate() {
+            order.push((inv.period_end(), plans[k].contract.starting_at, k, i));
+        }
+    }
+    order.sort();
+    for (_, _, k, i) in order {
+        let c = plans[k].contract;
+        ledger
+            .apply(&mut drafts[k].usage[i], state, c, &pieces)
+            .map_err(|_| out_of_range(c, "a commit or credit draw-down"))?;
+    }
     let mut invoices = Vec::new();
-    let mut ledgers = Vec::new();
-    for plan in &plans {
-        let (ledger, list) = rate_contract(state, plan, &feeds, clock)?;
-        invoices.extend(list);
-        ledgers.push(ledger);
+    for (p, d) in plans.iter().zip(drafts) {
+        invoices.extend(settle(state, p.contract, d, &ledger, clock)?);
     }
     // Stable: contracts keep their creation order among invoices issued at the same instant.
     invoices.sort_by(|a, b| a.issued_at.cmp(&b.issued_at).then(a.kind.cmp(&b.kind)));
-    Ok(Rated { invoices, ledgers })
+    Ok(Rated { invoices, ledger })
 }

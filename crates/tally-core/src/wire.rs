@@ -37,6 +37,33 @@ pub struct ListContractsRequest {
     pub customer_id: String,
 }
 
+/// `POST /v1/contracts/customerCommits/list` and `.../customerCredits/list`
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Deserialize)]
+pub struct ListBalancesRequest {
+    pub customer_id: String,
+    #[serde(default)]
+    pub commit_id: Option<String>,
+    #[serde(default)]
+    pub credit_id: Option<String>,
+    /// Only balances with an access segment that holds this instant.
+    #[serde(default)]
+    pub covering_date: Option<Timestamp>,
+    /// Only balances with access that ends after this instant.
+    #[serde(default)]
+    pub starting_at: Option<Timestamp>,
+    /// Only balances with access that starts before this instant.
+    #[serde(default)]
+    pub effective_before: Option<Timestamp>,
+    #[serde(default)]
+    pub include_contract_commits: bool,
+    #[serde(default)]
+    pub include_contract_credits: bool,
+    /// Adds each balance's amount left now (`balance`, cents) to the answer.
+    #[serde(default)]
+    pub include_balance: bool,
+}
+
 /// An event for `previewEvents`: the customer is the one in the path unless given.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Deserialize)]

@@ -285,3 +285,39 @@ fn an_id_with_a_slash_lists_its_invoices() {
     let typed = tally_core::api::queries::invoices(&s, "acme/eu", &q, now()).unwrap();
     assert_eq!(serde_json::to_value(&typed).unwrap(), routed["data"]);
 }
+
+/// The customer-level balances scenario's answers that are not invoices, worked by hand (the
+/// invoices themselves are checked by its `expect`). On Jan 10 only k_a's January line (dated Jan 1)
+/// has drawn: A credit 1,000 (spent) and Shared credit 1,500 (500 left); the Shared commit (5,000)
+/// and the B-only credit (500) are untouched.
+#[test]
+fn customer_level_balances_count_once_and_only_where_they_reach() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/scenarios/customer_level_balances.json"
+    ))
+    .unwrap();
+    let s = tally_core::scenario::Scenario::parse(&text).unwrap();
+    let r = s.responses();
+    let at = |i: usize| &r[i];
+    // The whole customer: 5,000 commit + 500 Shared credit + 500 B-only credit.
+    assert_eq!(at(18)["data"]["balance"], json!(6000));
+    assert_eq!(at(18)["data"]["by_type"]["PREPAID_COMMIT"], json!(5000));
+    assert_eq!(at(18)["data"]["by_type"]["CREDIT"], json!(1000));
+    // k_a: the B-only credit does not reach it.
+    assert_eq!(at(19)["data"]["balance"], json!(5500));
+    // The commit list: the one customer-level commit, billed on k_a, nothing left by now (Mar 20):
+    // 2,200 to k_b in January and 2,800 to k_a in February.
+    let commits = at(20)["data"].as_array().unwrap();
+    assert_eq!(commits.len(), 1);
+    assert_eq!(commits[0]["id"], json!("cm_shared"));
+    assert_eq!(commits[0]["invoice_contract"]["id"], json!("k_a"));
+    assert_eq!(commits[0]["balance"], json!(0));
+    // Credits with the contracts' own: k_a's first, then the customer's in the order created.
+    let credits = at(21)["data"].as_array().unwrap();
+    let ids: Vec<&str> = credits.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["cr_a", "cr_shared", "cr_b"]);
+    assert_eq!(credits[0]["contract"]["id"], json!("k_a"));
+    assert_eq!(credits[2]["applicable_contract_ids"], json!(["k_b"]));
+    assert!(credits.iter().all(|c| c["type"] == json!("CREDIT")));
+}

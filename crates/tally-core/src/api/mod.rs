@@ -7,6 +7,7 @@
 //! layer that routes `"POST /v1/customers"` or `"GET /v1/customers/c1/invoices?type=USAGE"` onto them
 //! for scenario files, the CLI and `Engine.call`.
 
+pub mod balances;
 pub mod catalog;
 pub mod contracts;
 pub mod customers;
@@ -89,6 +90,13 @@ fn command(state: &mut State, call: &str, body: &Value) -> Result<Value> {
         ("POST", ["v1", "customers", id, "updateName"]) => customers::update_name(state, id, body),
         ("POST", ["v1", "customFields", "setValues"]) => customers::set_custom_fields(state, body),
         ("POST", ["v1", "contracts", "create"]) => contracts::create_contract(state, body),
+        // The docs name both spellings of these two.
+        ("POST", ["v1", "customers", "commits", "create"] | ["v1", "contracts", "customerCommits", "create"]) => {
+            balances::create_customer_commit(state, body)
+        }
+        ("POST", ["v1", "customers", "credits", "create"] | ["v1", "contracts", "customerCredits", "create"]) => {
+            balances::create_customer_credit(state, body)
+        }
         ("POST", ["v2", "contracts", "edit"]) => contracts::edit_contract(state, body),
         ("POST", ["v1", "contracts", "setUsageFilter"]) => contracts::set_usage_filter(state, body),
         ("POST", ["v1", "contracts", "updateEndDate"]) => contracts::update_end_date(state, body),
@@ -125,6 +133,18 @@ pub fn read(state: &State, call: &str, body: &Value, now: Timestamp) -> Result<V
         ("POST", ["v1", "contracts", "customerBalances", "getNetBalance"]) => {
             answer(queries::net_balance(state, &crate::error::parse(body)?, now)?)
         }
+        ("POST", ["v1", "contracts", "customerCommits", "list"]) => answer(balances::list_balances(
+            state,
+            &crate::error::parse(body)?,
+            balances::Listed::Commits,
+            now,
+        )?),
+        ("POST", ["v1", "contracts", "customerCredits", "list"]) => answer(balances::list_balances(
+            state,
+            &crate::error::parse(body)?,
+            balances::Listed::Credits,
+            now,
+        )?),
         ("GET", ["v1", "usage", "unmatched"]) => answer(crate::unbilled::unbilled(state)),
         _ => Err(unknown(call)),
     }

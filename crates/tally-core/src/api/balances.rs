@@ -47,7 +47,9 @@ fn holding<const CREDIT: bool>(state: &mut State, body: &Value) -> Result<Custom
         check_product(state, &format!("applicable_product_ids[{i}]"), p)?;
     }
     let of_customer = |path: String, id: &str| {
-        contract_of(state, &h.customer_id, id).map(|_| ()).map_err(|e| Error { path, ..e })
+        contract_of(state, &h.customer_id, id)
+            .map(|_| ())
+            .map_err(|e| Error { path, ..e })
     };
     for (i, id) in h.applicable_contract_ids.iter().enumerate() {
         of_customer(format!("applicable_contract_ids[{i}]"), id)?;
@@ -96,7 +98,11 @@ pub fn list_balances(state: &State, b: &ListBalancesRequest, which: Listed, now:
     customer(state, &b.customer_id)?;
     let credit = which == Listed::Credits;
     let mut out: Vec<(&crate::commit::Commit, Value)> = Vec::new();
-    let with_contracts = if credit { b.include_contract_credits } else { b.include_contract_commits };
+    let with_contracts = if credit {
+        b.include_contract_credits
+    } else {
+        b.include_contract_commits
+    };
     if with_contracts {
         for c in state.contracts.values().filter(|c| c.customer_id == b.customer_id) {
             let terms: Vec<&crate::commit::Commit> = if credit {
@@ -121,7 +127,12 @@ pub fn list_balances(state: &State, b: &ListBalancesRequest, which: Listed, now:
             .customer_commits
             .values()
             .filter(|x| x.customer_id == b.customer_id)
-            .map(|x| (&*x.term, holder_fields(&x.applicable_contract_ids, x.invoice_contract_id.as_deref())))
+            .map(|x| {
+                (
+                    &*x.term,
+                    holder_fields(&x.applicable_contract_ids, x.invoice_contract_id.as_deref()),
+                )
+            })
             .collect()
     };
     out.extend(customer_level);
@@ -165,9 +176,13 @@ pub fn list_balances(state: &State, b: &ListBalancesRequest, which: Listed, now:
             obj.extend(extra);
         }
         if let Some(ledger) = &ledger {
-            let left = ledger
-                .balance_at(now, |s| s.commit_id == term.id)
-                .map_err(|_| Error::new(crate::ErrorCode::OutOfRange, "customer_id", "a balance is beyond what Tally can represent"))?;
+            let left = ledger.balance_at(now, |s| s.commit_id == term.id).map_err(|_| {
+                Error::new(
+                    crate::ErrorCode::OutOfRange,
+                    "customer_id",
+                    "a balance is beyond what Tally can represent",
+                )
+            })?;
             obj.insert("balance".into(), serde_json::to_value(left).unwrap_or_default());
         }
         listed.push(v);

@@ -24,13 +24,22 @@
 //! 6. Scheduled charges are never drawn on; with consolidation one dated on the day a period ends sits
 //!    on that period's usage invoice, otherwise on its own invoice. A paid commit's purchase is billed
 //!    on its own invoice on its date.
+//! 7. A second contract (`second`) starts Jan 15 with periods from the 15th, the same list prices and
+//!    no overrides; it claims every APAC event from its start (its usage filter), the first contract
+//!    none of those. Balances are held by the first contract, by the customer for every contract, or
+//!    by the customer for the second contract only. Invoices draw in order of period end, then
+//!    contract start; a balance pays only the contracts it reaches; at equal rank contract-level
+//!    balances go before customer-level ones.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Hours from 2025-01-01T00:00Z. The quarter's monthly periods.
-/// The monthly periods of the generated contract, in quarter-hour ticks from its start.
+/// The monthly periods of the generated contract, in quarter-hour ticks from its start (Jan 1).
 pub const PERIODS: [(u32, u32); 3] = [(0, 744 * 4), (744 * 4, 1416 * 4), (1416 * 4, 2160 * 4)];
+/// The second contract's start (Jan 15) and its periods, monthly on the 15th, the last cut short by
+/// its end (Apr 1, as the first's).
+pub const SECOND_START: u32 = 336 * 4;
+pub const PERIODS2: [(u32, u32); 3] = [(336 * 4, 1080 * 4), (1080 * 4, 1752 * 4), (1752 * 4, 2160 * 4)];
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Agg {
@@ -102,6 +111,19 @@ pub struct Balance {
     pub end: u32,
     pub product: Option<usize>,
     pub priority: Option<u32>,
+    /// 0: the first contract's own; 1: the customer's, for every contract; 2: the customer's, for
+    /// the second contract only.
+    pub holder: u8,
+}
+
+impl Balance {
+    fn reaches(&self, contract: usize) -> bool {
+        match self.holder {
+            0 => contract == 0,
+            1 => true,
+            _ => contract == 1,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -127,6 +149,8 @@ pub struct World {
     /// Usage filters on region: (from tick, regions let through), in the order set.
     pub filters: Vec<(u32, Vec<&'static str>)>,
     pub events: Vec<Event>,
+    /// Whether the customer has the second contract.
+    pub second: bool,
 }
 
 fn cents(d: Decimal) -> Decimal {
@@ -228,11 +252,19 @@ impl World {
     }
 
     /// The price of the line at `t` for units `from..to`, or `None` when it is not billed.
-    fn price(&self, product: usize, region: Option<&str>, t: u32, from: Decimal, to: Decimal) -> Option<Price> {
+    fn price(
+        &self,
+        contract: usize,
+        product: usize,
+        region: Option<&str>,
+        t: u32,
+        from: Decimal,
+        to: Decimal,
+    ) -> Option<Price> {
         let active: Vec<&Override> = self
             .overrides
             .iter()
-            .filter(|o| Self::inside(o.start, o.end, t) && self.targets(o, product, region))
+            .filter(|o| contract == 0 && Self::inside(o.start, o.end, t) && self.targets(o, product, region))
             .collect();
         let list = self.list_rate(product, region, t);
         let mut entitled = list.is_some();
@@ -294,8 +326,14 @@ impl World {
         let mut totals: BTreeMap<(&'static str, u32), Decimal> = BTreeMap::new();
         let mut remaining: Vec<Decimal> = self.balances.iter().map(|b| b.amount).collect();
         let order = self.balance_order();
-        for (pi, &(a, b)) in PERIODS.iter().enumerate() {
-            let (lines, pieces) = self.usage_lines(a, b);
+        // Usage invoices of both contracts, in order of period end, then contract start.
+        let mut invoices: Vec<(u32, u32, usize, u32)> = PERIODS.iter().map(|&(a, b)| (b, 0, 0, a)).collect();
+        if self.second {
+            invoices.extend(PERIODS2.iter().map(|&(a, b)| (b, SECOND_START, 1, a)));
+        }
+        invoices.sort();
+        for (b, _, contract, a) in invoices {
+            let (lines, pieces) = self.usage_lines(contract, a, b);
             let mut paid_on_piece = vec![Decimal::ZERO; pieces.len()];
             let mut net = Decimal::ZERO;
             for line in lines {
@@ -307,7 +345,7 @@ impl World {
                     if left <= Decimal::ZERO || exact <= Decimal::ZERO {
                         break;
                     }
-                    let applies = bal.product.is_none_or(|p| p == line.product);
+                    let applies = bal.product.is_none_or(|p| p == line.product) && bal.reaches(contract);
                     let overlaps = bal.start < line.end && line.start < bal.end;
                     if !applies || !overlaps || remaining[bi] <= Decimal::ZERO {
                         continue;
@@ -346,7 +384,6 @@ impl World {
                 };
             }
             *totals.entry(("USAGE", a)).or_default() += net;
-            let _ = pi;
         }
         if let Some(c) = self.monthly_charge {
             for (_, start) in [(0, 0u32), (1, 744 * 4), (2, 1416 * 4)] {
@@ -367,7 +404,8 @@ impl World {
     }
 
     /// Balances in the spec's order: lower priority first (none last); credits and complimentary
-    /// commits before paid; fewest applicable products; earliest end; earliest start; as listed.
+    /// commits before paid; fewest applicable products; earliest end; earliest start; contract-level
+    /// before customer-level; as listed.
     fn balance_order(&self) -> Vec<usize> {
         // Every product of the catalog counts, the FIXED one the commits are sold as included.
         let catalog = self.products.len() + 1;
@@ -381,14 +419,21 @@ impl World {
                 if b.product.is_some() { 1 } else { catalog },
                 b.end,
                 b.start,
+                b.holder != 0,
                 i,
             )
         });
         order
     }
 
-    /// Whether the usage filter in force at the event's time lets it through.
-    fn claimed(&self, e: &Event) -> bool {
+    /// Whether `contract` claims the event: the second claims APAC usage from its start (its filter,
+    /// more specific than none and set later than any of the first's); the first, what its own usage
+    /// filter in force at the event's time lets through.
+    fn claims(&self, contract: usize, e: &Event) -> bool {
+        let second = self.second && e.region == "APAC" && e.tick >= SECOND_START;
+        if contract == 1 || second {
+            return contract == 1 && second;
+        }
         let mut in_force: Option<&Vec<&'static str>> = None;
         let mut since = 0;
         for (start, values) in &self.filters {
@@ -401,10 +446,10 @@ impl World {
         in_force.is_none_or(|v| v.contains(&e.region))
     }
 
-    fn usage_lines(&self, a: u32, b: u32) -> (Vec<Line>, Vec<RefPiece<'_>>) {
+    fn usage_lines(&self, contract: usize, a: u32, b: u32) -> (Vec<Line>, Vec<RefPiece<'_>>) {
         let mut lines = Vec::new();
         let mut pieces = Vec::new();
-        let counted: Vec<&Event> = self.events.iter().filter(|e| self.claimed(e)).collect();
+        let counted: Vec<&Event> = self.events.iter().filter(|e| self.claims(contract, e)).collect();
         for (pi, p) in self.products.iter().enumerate() {
             let keys: BTreeSet<(Option<&'static str>, Option<&'static str>)> = counted
                 .iter()
@@ -428,7 +473,11 @@ impl World {
                 {
                     cuts.extend([r.start].into_iter().chain(r.end).filter(|t| a < *t && *t < b));
                 }
-                for o in self.overrides.iter().filter(|o| self.targets(o, pi, region)) {
+                for o in self
+                    .overrides
+                    .iter()
+                    .filter(|o| contract == 0 && self.targets(o, pi, region))
+                {
                     cuts.extend([o.start].into_iter().chain(o.end).filter(|t| a < *t && *t < b));
                 }
                 let cuts: Vec<u32> = cuts.into_iter().collect();
@@ -440,7 +489,7 @@ impl World {
                         continue;
                     }
                     let q = self.quantity(pi, &events);
-                    let Some(price) = self.price(pi, region, s, used, used + q) else {
+                    let Some(price) = self.price(contract, pi, region, s, used, used + q) else {
                         continue;
                     };
                     let total = amount(&price, used, used + q);

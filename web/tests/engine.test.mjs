@@ -97,6 +97,37 @@ test('ingestText and importState read text beyond ASCII exactly as the object pa
   assert.equal(byText.eventCount(), 300);
 });
 
+test('customer-level commits and credits: typed create and list methods, shared by two contracts', () => {
+  const engine = new Engine('2025-03-01T00:00:00Z');
+  engine.call('POST /v1/billable-metrics/create', { id: 'm', name: 'Calls', aggregation_type: 'COUNT', group_keys: [['region']] });
+  engine.call('POST /v1/contract-pricing/products/create', { id: 'p', name: 'API', type: 'USAGE', billable_metric_id: 'm' });
+  engine.call('POST /v1/contract-pricing/products/create', { id: 'f', name: 'Commit', type: 'FIXED' });
+  engine.call('POST /v1/contract-pricing/rate-cards/create', { id: 'rc', name: 'List', rates: [
+    { product_id: 'p', starting_at: '2025-01-01T00:00:00Z', rate_type: 'FLAT', price: 100 }] });
+  engine.createCustomer({ id: 'c', name: 'C' });
+  for (const [id, region] of [['us', 'US'], ['eu', 'EU']]) {
+    engine.createContract({ id, customer_id: 'c', rate_card_id: 'rc', starting_at: '2025-01-01T00:00:00Z',
+      usage_filter: { group_key: 'region', group_values: [region] } });
+  }
+  assert.deepEqual(engine.createCustomerCommit({ id: 'shared', customer_id: 'c', type: 'PREPAID', name: 'Shared', product_id: 'f', invoice_contract_id: 'us',
+    access_schedule: { schedule_items: [{ amount: 1000, starting_at: '2025-01-01T00:00:00Z', ending_before: '2026-01-01T00:00:00Z' }] },
+    invoice_schedule: { schedule_items: [{ timestamp: '2025-01-01T00:00:00Z', amount: 1000 }] } }).data, { id: 'shared' });
+  assert.throws(() => engine.createCustomerCredit({ customer_id: 'c', product_id: 'f', applicable_contract_ids: ['nope'],
+    access_schedule: { schedule_items: [{ amount: 1, starting_at: '2025-01-01T00:00:00Z', ending_before: '2026-01-01T00:00:00Z' }] } }),
+  (e) => e.code === 'not_found' && e.path === 'applicable_contract_ids[0]');
+  // 6 US calls (600) and 7 EU calls (700) in January. Both January periods end together and both
+  // contracts start together, so the one created first draws first: us takes 600 of the 1,000, eu
+  // the last 400 of its 700.
+  const events = [...Array(13).keys()].map((i) => ({ transaction_id: `t${i}`, customer_id: 'c', event_type: 'call',
+    timestamp: `2025-01-${String(2 + i).padStart(2, '0')}T00:00:00Z`, properties: { region: i < 6 ? 'US' : 'EU' } }));
+  engine.ingest(events);
+  const jan = engine.invoices('c', 'ending_before=2025-02-01T00:00:00Z').data.filter((i) => i.type === 'USAGE');
+  assert.deepEqual(jan.map((i) => [i.contract_id, i.total]), [['us', '0'], ['eu', '300']]);
+  const listed = engine.listCustomerBalances({ customer_id: 'c', include_balance: true }).data;
+  assert.deepEqual(listed.map((b) => [b.id, b.invoice_contract?.id, b.balance]), [['shared', 'us', '0']]);
+  assert.deepEqual(engine.listCustomerBalances({ customer_id: 'c' }, true).data, []);
+});
+
 test('exportState and importState round-trip; a bad import throws and keeps the state', () => {
   const engine = new Engine('2025-01-01T00:00:00Z');
   engine.createCustomer({ id: 'c', name: 'C', custom_fields: { tier: 'gold' } });

@@ -37,6 +37,20 @@ pub struct ListContractsRequest {
     pub customer_id: String,
 }
 
+/// Who holds a customer-level commit or credit: the fields its create body adds to a commit's.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Deserialize)]
+pub struct BalanceHolder {
+    pub customer_id: String,
+    /// The contracts whose usage may draw on it; none: every contract of the customer.
+    #[serde(default)]
+    pub applicable_contract_ids: Vec<String>,
+    /// The contract whose invoices bill it; required for a POSTPAID commit or a PREPAID one with an
+    /// invoice schedule; never on a credit.
+    #[serde(default)]
+    pub invoice_contract_id: Option<String>,
+}
+
 /// `POST /v1/contracts/customerCommits/list` and `.../customerCredits/list`
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Deserialize)]

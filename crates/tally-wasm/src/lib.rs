@@ -137,6 +137,46 @@ impl Engine {
         self.call("POST /v1/contracts/create", body)
     }
 
+    /// A commit held by the customer (`POST /v1/customers/commits/create`): every contract of the
+    /// customer draws on it, or those in `applicable_contract_ids`.
+    #[wasm_bindgen(js_name = createCustomerCommit, unchecked_return_type = "Data<Created>")]
+    pub fn create_customer_commit(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Commit & BalanceHolder")] body: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        self.call("POST /v1/customers/commits/create", body)
+    }
+
+    /// A credit held by the customer (`POST /v1/customers/credits/create`).
+    #[wasm_bindgen(js_name = createCustomerCredit, unchecked_return_type = "Data<Created>")]
+    pub fn create_customer_credit(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "Commit & BalanceHolder")] body: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        self.call("POST /v1/customers/credits/create", body)
+    }
+
+    /// The customer's commits (`POST /v1/contracts/customerCommits/list`), or credits with `credits`.
+    #[wasm_bindgen(
+        js_name = listCustomerBalances,
+        unchecked_return_type = "Data<Array<Commit & { product: { id: string; name: string | null }; contract?: { id: string }; invoice_contract?: { id: string }; balance?: string }>>"
+    )]
+    pub fn list_customer_balances(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ListBalancesRequest")] body: JsValue,
+        credits: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
+        let path = if credits.unwrap_or(false) {
+            "POST /v1/contracts/customerCredits/list"
+        } else {
+            "POST /v1/contracts/customerCommits/list"
+        };
+        let body = from_js(body)?;
+        tally_core::api::read(&self.state, path, &body, self.now)
+            .map(|v| to_js(&v))
+            .map_err(into_js)
+    }
+
     #[wasm_bindgen(js_name = editContract, unchecked_return_type = "Data<Created>")]
     pub fn edit_contract(
         &mut self,

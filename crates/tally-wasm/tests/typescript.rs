@@ -229,6 +229,8 @@ fn generate() -> String {
     d.add_root::<wire::RateScheduleRequest>(Mode::Input);
     d.add_root::<wire::NetBalanceRequest>(Mode::Input);
     d.add_root::<wire::ListContractsRequest>(Mode::Input);
+    d.add_root::<wire::BalanceHolder>(Mode::Input);
+    d.add_root::<wire::ListBalancesRequest>(Mode::Input);
     d.add_root::<wire::UpdateName>(Mode::Input);
     d.add_root::<wire::SetCustomFields>(Mode::Input);
     d.add_root::<wire::AddRates>(Mode::Input);

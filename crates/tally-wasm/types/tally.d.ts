@@ -33,6 +33,15 @@ export type Aggregation = "COUNT" | "SUM" | "MAX" | "UNIQUE" | "LATEST";
 
 export type AmountDistribution = "EACH" | "DIVIDED" | "DIVIDED_ROUNDED";
 
+/** Who holds a customer-level commit or credit: the fields its create body adds to a commit's. */
+export interface BalanceHolder {
+  customer_id: string;
+  /** The contracts whose usage may draw on it; none: every contract of the customer. */
+  applicable_contract_ids?: string[];
+  /** The contract whose invoices bill it; required for a POSTPAID commit or a PREPAID one with an invoice schedule; never on a credit. */
+  invoice_contract_id?: string | null;
+}
+
 export interface BalancesByType {
   PREPAID_COMMIT: string;
   CREDIT: string;
@@ -200,6 +209,23 @@ export interface LineItem {
 }
 
 export type LineType = "usage" | "scheduled" | "commit_purchase" | "applied_commit_or_credit" | "postpaid_trueup";
+
+/** `POST /v1/contracts/customerCommits/list` and `.../customerCredits/list` */
+export interface ListBalancesRequest {
+  customer_id: string;
+  commit_id?: string | null;
+  credit_id?: string | null;
+  /** Only balances with an access segment that holds this instant. */
+  covering_date?: Timestamp | null;
+  /** Only balances with access that ends after this instant. */
+  starting_at?: Timestamp | null;
+  /** Only balances with access that starts before this instant. */
+  effective_before?: Timestamp | null;
+  include_contract_commits?: boolean;
+  include_contract_credits?: boolean;
+  /** Adds each balance's amount left now (`balance`, cents) to the answer. */
+  include_balance?: boolean;
+}
 
 /** `POST /v1/contracts/list` */
 export interface ListContractsRequest {

@@ -14,3 +14,8 @@ const invoices: Invoice[] = engine.invoices('c', 'ending_before=2025-02-01T00:00
 const total: string = invoices[0]?.total ?? '0';
 const lineTypes: string[] = invoices.flatMap((i) => i.line_items.map((l) => l.type));
 console.log(id, total, lineTypes);
+engine.createCustomerCommit({ customer_id: 'c', type: 'PREPAID', product_id: 'p', invoice_contract_id: id,
+  access_schedule: { schedule_items: [{ amount: 5000, starting_at: '2025-01-01T00:00:00Z', ending_before: '2026-01-01T00:00:00Z' }] },
+  invoice_schedule: { schedule_items: [{ timestamp: '2025-01-01T00:00:00Z', amount: 5000 }] } });
+const left: string | undefined = engine.listCustomerBalances({ customer_id: 'c', include_balance: true }).data[0]?.balance;
+console.log(left);

@@ -9,19 +9,8 @@ use crate::error::{parse, Error, Result};
 use crate::rating::{rate_customer, Clock, Usage};
 use crate::state::State;
 use crate::time::Timestamp;
-use crate::wire::ListBalancesRequest;
-use serde::Deserialize;
+use crate::wire::{BalanceHolder, ListBalancesRequest};
 use serde_json::{json, Map, Value};
-
-/// The body's fields about who holds the balance; the rest is the commit or credit itself.
-#[derive(Deserialize)]
-struct Holding {
-    customer_id: String,
-    #[serde(default)]
-    applicable_contract_ids: Vec<String>,
-    #[serde(default)]
-    invoice_contract_id: Option<String>,
-}
 
 pub fn create_customer_commit(state: &mut State, body: &Value) -> Result<Value> {
     let b = holding::<false>(state, body)?;
@@ -39,7 +28,8 @@ pub fn create_customer_credit(state: &mut State, body: &Value) -> Result<Value> 
 
 /// Reads and checks a customer-level commit or credit whole, and gives it its id.
 fn holding<const CREDIT: bool>(state: &mut State, body: &Value) -> Result<CustomerBalance<CREDIT>> {
-    let h: Holding = parse(body)?;
+    // The body's fields about who holds the balance; the rest is the commit or credit itself.
+    let h: BalanceHolder = parse(body)?;
     let mut term: Balance<CREDIT> = parse(body)?;
     customer(state, &h.customer_id)?;
     check_product(state, "product_id", &term.product_id)?;

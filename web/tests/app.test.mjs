@@ -191,6 +191,63 @@ test('customer, contract with a commit, usage: the invoice total worked by hand;
   await context.close();
 });
 
+test('a balance held by the customer: refused without its invoice contract, then a credit that pays the contract\'s usage', async () => {
+  const { context, page, errors } = await openApp();
+  await loadDemo(page); // "Base usage products" prices Compute at 200c an hour
+  await page.getByLabel('Name').fill('Shared Co');
+  await page.getByLabel('Ingest aliases (comma separated)').fill('shared-prod');
+  await page.getByRole('button', { name: 'Create customer' }).click();
+  await page.locator('tr.customer-row', { hasText: 'Shared Co' }).waitFor();
+  await page.getByRole('link', { name: 'Contracts' }).click();
+  await page.getByLabel('Customer').selectOption({ label: 'Shared Co' });
+  await page.getByLabel('Contract name').fill('Shared 2025');
+  await page.getByLabel('Rate card').selectOption({ label: 'Base usage products' });
+  await page.getByLabel('Starting at', { exact: true }).fill('2025-01-01');
+  await page.getByLabel('Ending before (optional)', { exact: true }).fill('2025-03-01');
+  await page.getByRole('button', { name: 'Create contract' }).click();
+  await page.getByRole('status').filter({ hasText: 'Created contract' }).waitFor();
+
+  await page.getByRole('link', { name: 'Customers' }).click();
+  await page.getByLabel('Held by customer').selectOption({ label: 'Shared Co' });
+  // A bought prepaid commit must say which contract bills it: the core's words, beside the field.
+  await page.getByLabel('Balance product (fixed)').selectOption({ label: 'Prepaid commit' });
+  await page.getByLabel('Balance amount (cents)').fill('5000');
+  await page.getByLabel('Balance access from').fill('2025-01-01');
+  await page.getByLabel('Balance access until (exclusive)').fill('2027-01-01');
+  await page.locator('.field-error', { hasText: 'name it in invoice_contract_id' }).waitFor();
+  // A credit instead (never invoiced), for every contract of the customer.
+  await page.getByLabel('Balance kind').selectOption({ label: 'credit' });
+  await page.getByLabel('Shown on invoices as').fill('Team credit');
+  await page.getByLabel('Balance amount (cents)').fill('10000');
+  assert.equal(await page.locator('.field-error').count(), 0);
+  await page.getByRole('button', { name: 'Add the balance' }).click();
+  await page.getByRole('status').filter({ hasText: 'Team credit added.' }).waitFor();
+  const held = page.locator('tr.held-balance', { hasText: 'Team credit' });
+  await held.waitFor();
+  assert.match(await held.innerText(), /credit\s+\$100\.00\s+2025-01-01 to 2027-01-01\s+all\s+\$100\.00/);
+
+  await page.getByRole('link', { name: 'Usage' }).click();
+  await page.getByLabel('Events (JSON array or CSV with a header row)').fill(
+    'transaction_id,customer_id,event_type,timestamp,cpu_hours,region\n' +
+    'shared-1,shared-prod,compute,2025-01-15T00:00:00Z,30,US\n');
+  await page.getByRole('button', { name: 'Ingest events' }).click();
+  await page.getByRole('status').filter({ hasText: 'Ingested 1 event' }).waitFor();
+  // By hand: 30 h at 200c = 6,000c in January, all paid by the customer's credit: $0.00; $40.00 left.
+  await page.getByRole('link', { name: 'Invoices' }).click();
+  await page.getByLabel('Customer').selectOption({ label: 'Shared Co' });
+  const jan = invoiceFor(page, '2025-01-01 → 2025-02-01');
+  await jan.waitFor();
+  assert.equal(await jan.locator('.invoice-total').innerText(), '$0.00');
+  assert.match(await jan.innerText(), /Team credit/);
+  await page.getByRole('link', { name: 'Customers' }).click();
+  await page.getByLabel('Held by customer').selectOption({ label: 'Shared Co' });
+  await page.reload();
+  await page.getByLabel('Held by customer').selectOption({ label: 'Shared Co' });
+  assert.match(await page.locator('tr.held-balance', { hasText: 'Team credit' }).innerText(), /\$40\.00$/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the contract form shows the core error beside the commit as you type and keeps the input', async () => {
   const { context, page } = await openApp();
   await loadDemo(page);

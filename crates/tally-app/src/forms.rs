@@ -72,10 +72,16 @@ impl BalanceDraft {
         });
         if !self.credit {
             c["type"] = json!(self.kind);
-            // A postpaid commit is always invoiced: its true-up.
-            if self.invoiced || self.kind == "POSTPAID" {
+            // A prepaid commit is bought at its start; a postpaid one is always invoiced, by its
+            // true-up at the end of its access (what is left unspent then is billed).
+            let due = match self.kind.as_str() {
+                "POSTPAID" => Some(&until),
+                _ if self.invoiced => Some(&from),
+                _ => None,
+            };
+            if let Some(at) = due {
                 c["invoice_schedule"] =
-                    json!({ "schedule_items": [{ "timestamp": from, "unit_price": amount, "quantity": 1 }] });
+                    json!({ "schedule_items": [{ "timestamp": at, "unit_price": amount, "quantity": 1 }] });
             }
         }
         if !list(&self.tags).is_empty() {
@@ -237,8 +243,12 @@ mod tests {
             b["commits"][0]["invoice_schedule"]["schedule_items"][0]["unit_price"],
             json!(5000)
         );
-        // A postpaid commit is invoiced even when the box is unticked; a credit never has a type.
-        assert!(b["commits"][1]["invoice_schedule"].is_object());
+        // A postpaid commit is invoiced even when the box is unticked, by its true-up at the end of
+        // its access; a credit never has a type.
+        assert_eq!(
+            b["commits"][1]["invoice_schedule"]["schedule_items"][0]["timestamp"],
+            "2026-01-01T00:00:00Z"
+        );
         assert!(b["credits"][0].get("type").is_none());
         assert!(b["credits"][0].get("invoice_schedule").is_none());
         assert_eq!(b["credits"][0]["applicable_product_tags"], json!(["cloud", "ai"]));

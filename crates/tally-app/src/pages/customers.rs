@@ -43,6 +43,7 @@ pub fn Customers() -> impl IntoView {
                 </tbody>
             </table>
         </section>
+        <crate::pages::customer_balances::CustomerBalances />
     }
 }
 

@@ -7,6 +7,7 @@ pub mod contract_end;
 pub mod contract_filter;
 pub mod contract_form;
 pub mod contracts;
+pub mod customer_balances;
 pub mod customers;
 pub mod invoices;
 pub mod usage;

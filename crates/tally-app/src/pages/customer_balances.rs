@@ -1,0 +1,163 @@
+//! Balances held by a customer (customer-level commits and credits): listed with what is left now,
+//! and added through the core's `POST /v1/customers/commits/create` or `.../credits/create`, validated
+//! as you type, with the what-if of the customer's invoice totals before saving.
+
+use crate::components::field_error::{FieldError, FormError};
+use crate::components::money::{day, money};
+use crate::components::pickers::{customers, products, Picker};
+use crate::components::whatif::WhatIf;
+use crate::forms::BalanceDraft;
+use crate::store::{list, live_error, store};
+use leptos::prelude::*;
+use serde_json::{json, Value};
+
+const FIELDS: &[&str] = &[
+    "customer_id",
+    "name",
+    "product_id",
+    "access_schedule",
+    "invoice_schedule",
+    "applicable_contract_ids",
+    "invoice_contract_id",
+];
+
+#[component]
+pub fn CustomerBalances() -> impl IntoView {
+    let s = store();
+    let customer = RwSignal::new(String::new());
+    // What each balance is: a prepaid or postpaid commit, or a credit.
+    let kind = RwSignal::new("PREPAID".to_string());
+    let name = RwSignal::new("Shared commit".to_string());
+    let product = RwSignal::new(String::new());
+    let amount = RwSignal::new(String::new());
+    let (from, until) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let invoiced = RwSignal::new(true);
+    let contracts = RwSignal::new(String::new());
+    let invoice_contract = RwSignal::new(String::new());
+    let touched = RwSignal::new(false);
+    let done = RwSignal::new(None::<String>);
+
+    let listed = move || {
+        let c = customer.get();
+        if c.is_empty() {
+            return Vec::new();
+        }
+        let body = json!({"customer_id": c, "include_balance": true});
+        let mut rows = s.read_list("POST /v1/contracts/customerCommits/list", &body);
+        rows.extend(s.read_list("POST /v1/contracts/customerCredits/list", &body));
+        rows
+    };
+    let own_contracts = Signal::derive(move || {
+        let c = customer.get();
+        s.state.with(|st| {
+            st.contracts
+                .values()
+                .filter(|k| k.customer_id == c)
+                .map(|k| (k.id.clone(), k.name.clone().unwrap_or_else(|| k.id.clone())))
+                .collect::<Vec<_>>()
+        })
+    });
+    let call = move || -> Vec<(String, Value)> {
+        let credit = kind.get() == "CREDIT";
+        let draft = BalanceDraft {
+            credit,
+            kind: kind.get(),
+            name: name.get(),
+            product: product.get(),
+            amount: amount.get(),
+            from: from.get(),
+            until: until.get(),
+            invoiced: invoiced.get(),
+            tags: String::new(),
+        };
+        let mut body = draft.to_body(&None, &None);
+        body["customer_id"] = json!(customer.get());
+        if !list(&contracts.get()).is_empty() {
+            body["applicable_contract_ids"] = json!(list(&contracts.get()));
+        }
+        if !credit && !invoice_contract.get().is_empty() {
+            body["invoice_contract_id"] = json!(invoice_contract.get());
+        }
+        let path = if credit {
+            "POST /v1/customers/credits/create"
+        } else {
+            "POST /v1/customers/commits/create"
+        };
+        vec![(path.to_string(), body)]
+    };
+    let error = live_error(touched, call);
+    let whatif_calls = Signal::derive(move || {
+        if touched.get() && !customer.get().is_empty() {
+            call()
+        } else {
+            vec![]
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        touched.set(true);
+        let calls = call();
+        let refs: Vec<(&str, &Value)> = calls.iter().map(|(c, b)| (c.as_str(), b)).collect();
+        if s.apply(&refs).is_ok() {
+            touched.set(false);
+            done.set(Some(format!("{} added.", name.get_untracked())));
+            // A second click must not add the same balance twice: the form starts over.
+            amount.set(String::new());
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="customer-balances-heading">
+            <h2 id="customer-balances-heading">"Balances held by a customer"</h2>
+            <p class="muted">"Commits and credits that every contract of the customer draws on (or only the contracts listed), after each contract's own balances at equal rank; usage draws in the order its statement periods end."</p>
+            <div class="narrow"><Picker label="Held by customer" id="cb-customer" value=customer items=customers() /></div>
+            <table class="list balances-held">
+                <thead><tr><th scope="col">"Name"</th><th scope="col">"Kind"</th><th scope="col">"Amount"</th><th scope="col">"Access"</th><th scope="col">"Contracts"</th><th scope="col">"Left now"</th></tr></thead>
+                <tbody>
+                    {move || listed().into_iter().map(|b| {
+                        let item = &b["access_schedule"]["schedule_items"][0];
+                        let what = match b["type"].as_str() { Some("CREDIT") => "credit", Some("POSTPAID") => "postpaid commit", _ => "prepaid commit" };
+                        let reach = match (&b["contract"]["id"], b["applicable_contract_ids"].as_array()) {
+                            (Value::String(k), _) => format!("{k} only (its own)"),
+                            (_, Some(ids)) => ids.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "),
+                            _ => "all".to_string(),
+                        };
+                        view! {
+                            <tr class="held-balance">
+                                <td>{b["name"].as_str().unwrap_or("").to_string()}</td>
+                                <td>{what}</td>
+                                <td class="num">{money(&item["amount"])}</td>
+                                <td>{format!("{} to {}", day(&item["starting_at"]), day(&item["ending_before"]))}</td>
+                                <td>{reach}</td>
+                                <td class="num">{money(&b["balance"])}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <form class="form" on:submit=submit on:input=move |_| { touched.set(true); done.set(None) } on:change=move |_| touched.set(true)>
+                <div class="grid3">
+                    <div><label for="cb-kind">"Balance kind"</label>
+                        <select id="cb-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                            <option value="PREPAID" prop:selected=move || kind.get() == "PREPAID">"prepaid commit"</option>
+                            <option value="POSTPAID" prop:selected=move || kind.get() == "POSTPAID">"postpaid commit"</option>
+                            <option value="CREDIT" prop:selected=move || kind.get() == "CREDIT">"credit"</option>
+                        </select></div>
+                    <div><label for="cb-name">"Shown on invoices as"</label><input id="cb-name" bind:value=name /></div>
+                    <div><Picker label="Balance product (fixed)" id="cb-product" value=product items=products(Some(true)) /></div>
+                    <div><label for="cb-amount">"Balance amount (cents)"</label><input id="cb-amount" inputmode="decimal" bind:value=amount /></div>
+                    <div><label for="cb-from">"Balance access from"</label><input id="cb-from" type="date" bind:value=from /></div>
+                    <div><label for="cb-until">"Balance access until (exclusive)"</label><input id="cb-until" type="date" bind:value=until /></div>
+                    <div><label for="cb-contracts">"Only these contracts (ids, comma separated; empty: all)"</label><input id="cb-contracts" bind:value=contracts autocomplete="off" /></div>
+                    <div><Picker label="Invoiced on contract (paid commits)" id="cb-invoice-contract" value=invoice_contract items=own_contracts /></div>
+                    <div><label class="check"><input type="checkbox" bind:checked=invoiced />" A prepaid commit is bought at its start (unticked: given)"</label></div>
+                </div>
+                <FieldError error paths=&["access_schedule", "invoice_schedule"] />
+                <FieldError error paths=&["applicable_contract_ids", "invoice_contract_id"] />
+                <FormError error all=FIELDS />
+                <button type="submit">"Add the balance"</button>
+                {move || done.get().map(|m| view! { <p class="note ok" role="status">{m}</p> })}
+            </form>
+            <WhatIf customer_id=customer calls=whatif_calls />
+        </section>
+    }
+}

@@ -34,8 +34,21 @@ pub struct Segment {
     pub ordinal: usize,
     /// Who holds the balance, and so which contracts' usage may draw on it.
     pub holder: Holder,
+    /// A rollover commit: its amount is decided at the transition, from what the commit it rolls
+    /// over has left then.
+    pub rollover: Option<Rollover>,
     /// For recurring balances: the share of what is left at the end that carries into the next one.
     pub rollover_fraction: Option<Decimal>,
+}
+
+/// Where a rollover commit's amount comes from: `fraction` of what commit `commit_id` of contract
+/// `from` has left, in its segments still unexpired when that contract ended (`since`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rollover {
+    pub from: String,
+    pub commit_id: String,
+    pub fraction: Decimal,
+    pub since: crate::time::Timestamp,
 }
 
 /// Who holds a balance: one contract, or the customer (for all of its contracts, or those listed).
@@ -146,6 +159,7 @@ impl<const CREDIT: bool> Balance<CREDIT> {
                 applicable_product_tags: self.applicable_product_tags.clone(),
                 ordinal,
                 holder: holder.clone(),
+                rollover: None,
                 rollover_fraction: None,
             })
             .collect()

@@ -61,6 +61,10 @@ pub struct Commit {
     pub description: Option<String>,
     #[serde(default)]
     pub custom_fields: IndexMap<String, String>,
+    /// The share (0 to 1) of what is left unspent at a renewal that becomes a commit on the new
+    /// contract (`transition` on the new contract's create body).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollover_fraction: Option<Decimal>,
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -155,6 +159,23 @@ impl Commit {
                 return Err(Error::invalid(
                     join_path(&p, "ending_before"),
                     "ending_before must be after starting_at",
+                ));
+            }
+        }
+        if let Some(f) = self.rollover_fraction {
+            if is_credit {
+                return Err(Error::invalid(at("rollover_fraction"), "a credit does not roll over"));
+            }
+            if self.kind == Some(CommitType::Postpaid) {
+                return Err(Error::invalid(
+                    at("rollover_fraction"),
+                    "Tally rolls over prepaid commits only: a POSTPAID commit's shortfall is trued up instead",
+                ));
+            }
+            if f < Decimal::ZERO || f > Decimal::ONE {
+                return Err(Error::invalid(
+                    at("rollover_fraction"),
+                    "a rollover fraction is between 0 and 1",
                 ));
             }
         }

@@ -13,6 +13,36 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 api_enum!(Consolidation { All = "ALL" });
+api_enum!(TransitionType { Supersede = "SUPERSEDE", Renewal = "RENEWAL" });
+api_enum!(TrueupBehavior { Remove = "REMOVE", AsIs = "AS_IS" });
+
+/// How a contract follows an earlier one of the customer: a RENEWAL starts where it ended, a
+/// SUPERSEDE ends it at the new start. Either way the earlier contract's prepaid commits with a
+/// `rollover_fraction` carry that share of what they have left into the new contract.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Transition {
+    pub from_contract_id: String,
+    #[serde(rename = "type")]
+    pub kind: TransitionType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub future_invoice_behavior: Option<FutureInvoiceBehavior>,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FutureInvoiceBehavior {
+    /// REMOVE drops the earlier contract's postpaid true-ups dated after the transition; AS_IS
+    /// (the default) bills them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trueup: Option<TrueupBehavior>,
+}
+
+impl Transition {
+    pub fn removes_trueups(&self) -> bool {
+        self.future_invoice_behavior.as_ref().and_then(|f| f.trueup) == Some(TrueupBehavior::Remove)
+    }
+}
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -80,6 +110,8 @@ pub struct Contract {
     pub multiplier_override_prioritization: Option<Prioritization>,
     #[serde(default)]
     pub custom_fields: IndexMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transition: Option<Transition>,
 }
 
 /// `POST /v2/contracts/edit`
@@ -266,6 +298,7 @@ impl Contract {
                         applicable_product_tags: rc.applicable_product_tags.clone(),
                         ordinal,
                         holder: holder.clone(),
+                        rollover: None,
                         rollover_fraction: rc.rollover_fraction,
                     });
                 }

@@ -44,11 +44,18 @@ fn level(s: &Segment) -> u8 {
     matches!(s.holder, Holder::Customer { .. }) as u8
 }
 
-/// Order between balances: prepaid commits and credits before postpaid commits; lower priority;
+/// Order between balances: rollover commits first; prepaid commits and credits before postpaid
+/// commits; lower priority;
 /// free before paid; fewest applicable products; earliest end; earliest start; contract-level before
 /// customer-level; then as listed.
 fn balance_order((a, breadth_a): &(Segment, usize), (b, breadth_b): &(Segment, usize)) -> Ordering {
-    let rank = |s: &Segment| matches!(s.kind, BalanceKind::PostpaidCommit) as u8;
+    // Rollover commits burn before every other balance, whatever their priority.
+    let rank = |s: &Segment| {
+        (
+            s.rollover.is_none() as u8,
+            matches!(s.kind, BalanceKind::PostpaidCommit) as u8,
+        )
+    };
     rank(a)
         .cmp(&rank(b))
         .then_with(|| match (a.priority, b.priority) {
@@ -128,6 +135,33 @@ impl Ledger {
         Ok(())
     }
 
+    /// Decides the amount of `contract`'s rollover commits, at its first invoice: every invoice of the
+    /// contract it follows ends by then (invoices draw in order of period end), so what the commit
+    /// rolled over has left is final. The share that rolls moves; the rest expires with the old term.
+    fn carry_over(&mut self, contract: &str) -> Checked<()> {
+        for i in 0..self.segments.len() {
+            let Some(r) = self.segments[i].rollover.clone() else {
+                continue;
+            };
+            if self.rolled[i] || !self.segments[i].holder.reaches(contract) {
+                continue;
+            }
+            self.rolled[i] = true;
+            let mut amount = Money::ZERO;
+            for j in 0..self.segments.len() {
+                let s = &self.segments[j];
+                let unexpired = s.window.start < r.since && s.window.end.is_none_or(|e| e >= r.since);
+                if s.commit_id == r.commit_id && s.holder == Holder::Contract(r.from.clone()) && unexpired {
+                    amount = amount.plus(self.remaining[j].times(r.fraction)?)?;
+                    self.remaining[j] = Money::ZERO;
+                }
+            }
+            self.segments[i].amount = amount;
+            self.remaining[i] = amount;
+        }
+        Ok(())
+    }
+
     /// What a commit's balances paid for, as the invoices show it: the sum of its covered line totals.
     /// A true-up bills against this figure so that a reader can check it from the invoices alone.
     pub fn consumed(&self, commit_id: &str) -> Checked<Money> {
@@ -164,6 +198,7 @@ impl Ledger {
         pieces: &[Piece],
     ) -> Checked<()> {
         self.roll_over(invoice.period_start(), &contract.id)?;
+        self.carry_over(&contract.id)?;
         invoice.line_items.sort_by(line_order);
         let lines = std::mem::take(&mut invoice.line_items);
         for line in lines {

@@ -33,6 +33,7 @@ pub mod scenario;
 pub mod schedule;
 pub mod state;
 pub mod time;
+pub mod transition;
 pub mod unbilled;
 pub mod usage;
 pub mod wire;

@@ -73,6 +73,8 @@ export interface Commit {
   rate_type?: AnyCase<CommitRateType> | null;
   description?: string | null;
   custom_fields?: Record<string, string>;
+  /** The share (0 to 1) of what is left unspent at a renewal that becomes a commit on the new contract (`transition` on the new contract's create body). */
+  rollover_fraction?: Decimal | null;
 }
 
 export interface CommitDuration {
@@ -107,6 +109,7 @@ export interface Contract {
   scheduled_charges_on_usage_invoices?: AnyCase<Consolidation> | null;
   multiplier_override_prioritization?: AnyCase<Prioritization> | null;
   custom_fields?: Record<string, string>;
+  transition?: Transition | null;
 }
 
 /** `POST /v2/contracts/edit` */
@@ -161,6 +164,11 @@ export interface Event {
 }
 
 export type Frequency = "MONTHLY" | "QUARTERLY" | "SEMI_ANNUAL" | "ANNUAL";
+
+export interface FutureInvoiceBehavior {
+  /** REMOVE drops the earlier contract's postpaid true-ups dated after the transition; AS_IS (the default) bills them. */
+  trueup?: AnyCase<TrueupBehavior> | null;
+}
 
 export interface InValues {
   in_values?: string[] | null;
@@ -491,6 +499,17 @@ export interface TierInfo {
   starting_at: string;
   size?: string | null;
 }
+
+/** How a contract follows an earlier one of the customer: a RENEWAL starts where it ended, a SUPERSEDE ends it at the new start. Either way the earlier contract's prepaid commits with a `rollover_fraction` carry that share of what they have left into the new contract. */
+export interface Transition {
+  from_contract_id: string;
+  type: AnyCase<TransitionType>;
+  future_invoice_behavior?: FutureInvoiceBehavior | null;
+}
+
+export type TransitionType = "SUPERSEDE" | "RENEWAL";
+
+export type TrueupBehavior = "REMOVE" | "AS_IS";
 
 export interface Unbilled {
   transaction_id: string;

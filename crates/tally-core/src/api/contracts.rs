@@ -4,11 +4,13 @@ use super::{check_product, contract_of, created, customer};
 use crate::balance::{CommitTerm, CreditTerm};
 use crate::commit::RecurringCommit;
 use crate::contract::{
-    validate_filter, Contract, ContractEdit, ScheduledCharge, SetUsageFilter, UpdateEndDate, UsageFilter,
+    validate_filter, Contract, ContractEdit, ScheduledCharge, SetUsageFilter, TransitionType, UpdateEndDate,
+    UsageFilter,
 };
 use crate::error::{parse, Error, Result};
 use crate::overrides::OverrideRule;
 use crate::state::State;
+use crate::time::Timestamp;
 use crate::wire::ListContractsRequest;
 use serde_json::Value;
 
@@ -77,6 +79,7 @@ pub fn create_contract(state: &mut State, body: &Value) -> Result<Value> {
     if !c.id.is_empty() && state.contracts.contains_key(&c.id) {
         return Err(Error::conflict("id", format!("a contract with id `{}` exists", c.id)));
     }
+    let superseded = check_transition(state, &c)?;
     c.id = state.take_id(&c.id);
     let ids = term_ids(
         (&mut c.commits, &mut c.credits),
@@ -85,6 +88,9 @@ pub fn create_contract(state: &mut State, body: &Value) -> Result<Value> {
     );
     assign_ids(state, ids, &mut c.overrides);
     c.usage_filter_history = c.usage_filter.iter().cloned().collect();
+    if let Some((from, end)) = superseded {
+        end_at(state.contracts.get_mut(&from).expect("checked above"), Some(end));
+    }
     let id = c.id.clone();
     state.contracts.insert(id.clone(), c);
     created(&id)
@@ -182,8 +188,15 @@ pub fn update_end_date(state: &mut State, body: &Value) -> Result<Value> {
         }
     }
     let c = state.contracts.get_mut(&b.contract_id).expect("checked above");
-    c.ending_before = b.ending_before;
-    if let Some(end) = b.ending_before {
+    end_at(c, b.ending_before);
+    created(&b.contract_id)
+}
+
+/// Moves a contract's end: its terms are cut there (access after it dropped, access across it
+/// clipped, charges after it dropped).
+fn end_at(c: &mut Contract, ending_before: Option<Timestamp>) {
+    c.ending_before = ending_before;
+    if let Some(end) = ending_before {
         let access = c
             .commits
             .iter_mut()
@@ -202,5 +215,55 @@ pub fn update_end_date(state: &mut State, body: &Value) -> Result<Value> {
             rc.ending_before = Some(rc.ending_before.map_or(end, |e| e.min(end)));
         }
     }
-    created(&b.contract_id)
+}
+
+/// Checks a new contract's `transition` against the contract it follows; a SUPERSEDE answers the end
+/// to give that contract (the new start).
+fn check_transition(state: &State, c: &Contract) -> Result<Option<(String, Timestamp)>> {
+    let Some(t) = &c.transition else {
+        return Ok(None);
+    };
+    let from = state
+        .contracts
+        .get(&t.from_contract_id)
+        .filter(|f| f.customer_id == c.customer_id)
+        .ok_or_else(|| {
+            Error::not_found(
+                "transition.from_contract_id",
+                format!("customer `{}` has no contract `{}`", c.customer_id, t.from_contract_id),
+            )
+        })?;
+    let taken = state
+        .contracts
+        .values()
+        .any(|k| k.transition.as_ref().is_some_and(|x| x.from_contract_id == from.id));
+    if taken {
+        return Err(Error::conflict(
+            "transition.from_contract_id",
+            format!("contract `{}` has already been renewed or superseded", from.id),
+        ));
+    }
+    let start = c.starting_at;
+    match t.kind {
+        TransitionType::Renewal => match from.ending_before {
+            Some(end) if end <= start => Ok(None),
+            _ => Err(Error::invalid(
+                "transition.type",
+                format!(
+                    "a RENEWAL starts where contract `{}` ends (it {}); SUPERSEDE ends it at the new start instead",
+                    from.id,
+                    from.ending_before
+                        .map_or("has no end".to_string(), |e| format!("ends at {e}"))
+                ),
+            )),
+        },
+        TransitionType::Supersede if from.starting_at >= start => Err(Error::invalid(
+            "transition.type",
+            format!("a SUPERSEDE starts after contract `{}` starts", from.id),
+        )),
+        TransitionType::Supersede => Ok(from
+            .ending_before
+            .is_none_or(|e| e > start)
+            .then(|| (from.id.clone(), start))),
+    }
 }

@@ -208,10 +208,18 @@ pub(super) fn settle(
         let what = what.to_string();
         move |Overflow| out_of_range(c, &what)
     };
+    let removed_after = crate::transition::trueups_removed_after(state, c);
     for cm in billed_terms(state, c) {
         let Billing::Promised(schedule) = &cm.billing else {
             continue;
         };
+        let due = schedule
+            .occurrences(clock.horizon)
+            .ok()
+            .and_then(|o| o.first().map(|o| o.timestamp));
+        if removed_after.is_some_and(|t| due.is_some_and(|d| d > t)) {
+            continue;
+        }
         let true_up = || -> Checked<Option<LineItem>> {
             let occurrences = schedule.occurrences(clock.horizon)?;
             let Some(o) = occurrences.into_iter().next() else {

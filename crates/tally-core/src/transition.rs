@@ -1,0 +1,68 @@
+//! Renewals and supersedes: a contract created with a `transition` from an earlier one of the same
+//! customer receives, as rollover commits, `rollover_fraction` of what the earlier contract's prepaid
+//! commits have left unspent (and unexpired) when it ends. The amount depends on usage, so a rollover
+//! commit is a segment whose amount the draw-down ledger decides at the transition
+//! (`drawdown::Ledger`); here it gets its terms: the commit's products, tags and priority, usable from
+//! the new contract's start to its end.
+
+use crate::balance::{Holder, Rollover, Segment};
+use crate::commit::Billing;
+use crate::contract::Contract;
+use crate::money::Money;
+use crate::state::State;
+use crate::time::{Timestamp, Window};
+
+/// The rollover commits of `contract`, one per commit of the contract it follows that rolls over.
+pub fn rollover_segments(state: &State, contract: &Contract, horizon: Timestamp) -> Vec<Segment> {
+    let Some(t) = &contract.transition else {
+        return Vec::new();
+    };
+    let Some(from) = state.contracts.get(&t.from_contract_id) else {
+        return Vec::new();
+    };
+    let at = contract.starting_at;
+    let since = from.ending_before.unwrap_or(at).min(at);
+    // Open-ended, the new contract keeps the rollover through the rating's horizon.
+    let end = contract.ending_before.unwrap_or(horizon.max(at));
+    from.commits
+        .iter()
+        .filter(|cm| matches!(cm.billing, Billing::Bought(_) | Billing::Complimentary))
+        .filter_map(|cm| {
+            let fraction = cm.rollover_fraction?;
+            Some(Segment {
+                commit_id: format!("{}:rollover:{}", cm.id, contract.id),
+                product_id: cm.product_id.clone(),
+                name: format!("{} (rolled over)", cm.display_name()),
+                kind: crate::balance::BalanceKind::PrepaidCommit,
+                amount: Money::ZERO,
+                window: Window {
+                    start: at,
+                    end: Some(end),
+                },
+                priority: cm.priority,
+                // Paid for on the earlier contract; nothing is billed for it again.
+                free: false,
+                applicable_product_ids: cm.applicable_product_ids.clone(),
+                applicable_product_tags: cm.applicable_product_tags.clone(),
+                ordinal: 0,
+                holder: Holder::Contract(contract.id.clone()),
+                rollover: Some(Rollover {
+                    from: from.id.clone(),
+                    commit_id: cm.id.clone(),
+                    fraction,
+                    since,
+                }),
+                rollover_fraction: None,
+            })
+        })
+        .collect()
+}
+
+/// Whether a later contract's transition drops `contract`'s postpaid true-ups dated after `at`:
+/// the instant of that transition, when it says `trueup: REMOVE`.
+pub fn trueups_removed_after(state: &State, contract: &Contract) -> Option<Timestamp> {
+    state.contracts.values().find_map(|k| {
+        let t = k.transition.as_ref()?;
+        (t.from_contract_id == contract.id && t.removes_trueups()).then_some(k.starting_at)
+    })
+}

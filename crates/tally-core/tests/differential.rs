@@ -9,7 +9,10 @@
 mod reference;
 
 use proptest::prelude::*;
-use reference::{Agg, Balance, Effect, Event, Override, Price, Product, Rate, World, PERIODS, PERIODS2, SECOND_START};
+use reference::{
+    Agg, Balance, Effect, Event, Override, Price, Product, Rate, Second, World, PERIODS, PERIODS2, RENEWAL_AT,
+    SECOND_START,
+};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -158,9 +161,10 @@ fn arb_balance(n_products: usize) -> impl Strategy<Value = Balance> {
         prop::option::of(0..n_products),
         prop::option::of(0u32..3),
         0u8..3,
+        prop::option::of(0i64..=100),
     )
         .prop_map(
-            |(credit, paid, amount, start, len, product, priority, holder)| Balance {
+            |(credit, paid, amount, start, len, product, priority, holder, rollover)| Balance {
                 credit,
                 paid: paid && !credit,
                 amount: cents(amount),
@@ -169,6 +173,8 @@ fn arb_balance(n_products: usize) -> impl Strategy<Value = Balance> {
                 product,
                 priority,
                 holder,
+                // Only a contract's own prepaid commits roll over.
+                rollover: rollover.filter(|_| !credit && holder == 0).map(|f| Decimal::new(f, 2)),
             },
         )
 }
@@ -187,14 +193,14 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
                 0..40,
             ),
             prop::collection::vec((0u32..END, prop::sample::subsequence(vec!["US", "EU"], 1..=2)), 0..3),
-            any::<bool>(),
+            prop_oneof![2 => Just(Second::None), 1 => Just(Second::Parallel), 1 => Just(Second::Renewal)],
         )
             .prop_map(
                 |(products, overrides, mut balances, charge, consolidate, events, filters, second)| {
                     // Commits, then credits: the order the contract lists them and the customer's
                     // were created in.
                     balances.sort_by_key(|b| b.credit);
-                    if !second {
+                    if second == Second::None {
                         for b in balances.iter_mut().filter(|b| b.holder == 2) {
                             b.holder = 1;
                         }
@@ -415,6 +421,9 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
             body["invoice_schedule"] =
                 json!({"schedule_items": [{"timestamp": hours(0), "amount": b.amount.to_string()}]});
         }
+        if let Some(f) = b.rollover {
+            body["rollover_fraction"] = json!(f.to_string());
+        }
         body
     };
     let own = |credit: bool| {
@@ -424,7 +433,8 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
             .map(balance)
             .collect::<Vec<_>>()
     };
-    let mut contract = json!({"id": "k", "customer_id": "c", "rate_card_id": "rc", "starting_at": hours(0), "ending_before": hours(END),
+    let end = if w.second == Second::Renewal { RENEWAL_AT } else { END };
+    let mut contract = json!({"id": "k", "customer_id": "c", "rate_card_id": "rc", "starting_at": hours(0), "ending_before": hours(end),
         "overrides": overrides, "commits": own(false), "credits": own(true)});
     if let Some(c) = w.monthly_charge {
         contract["scheduled_charges"] = json!([{"product_id": "f", "name": "Platform", "schedule": {"recurring_schedule": {
@@ -445,13 +455,19 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
             with(json!({"customer_id": "c", "contract_id": "k"}), filter(f)),
         ));
     }
-    if w.second {
-        out.push((
+    match w.second {
+        Second::None => {}
+        Second::Parallel => out.push((
             "POST /v1/contracts/create",
             json!({"id": "k2", "customer_id": "c", "rate_card_id": "rc", "starting_at": hours(SECOND_START), "ending_before": hours(END),
                 "usage_statement_schedule": {"frequency": "MONTHLY", "day": "CONTRACT_START"},
                 "usage_filter": {"group_key": "region", "group_values": ["APAC"]}}),
-        ));
+        )),
+        Second::Renewal => out.push((
+            "POST /v1/contracts/create",
+            json!({"id": "k2", "customer_id": "c", "rate_card_id": "rc", "starting_at": hours(RENEWAL_AT), "ending_before": hours(END),
+                "transition": {"from_contract_id": "k", "type": "RENEWAL"}}),
+        )),
     }
     for b in w.balances.iter().filter(|b| b.holder != 0) {
         let mut body = with(balance(b), json!({"customer_id": "c"}));
@@ -522,7 +538,7 @@ proptest! {
     fn engine_and_reference_agree_to_the_cent((world, plans) in arb_world()) {
         let want = world.invoice_totals();
         let got = engine_totals(&world, &plans);
-        let periods = PERIODS.len() + if world.second { PERIODS2.len() } else { 0 };
+        let periods = PERIODS.len() + if world.second == Second::Parallel { PERIODS2.len() } else { 0 };
         prop_assert_eq!(got.len(), periods + want.keys().filter(|k| k.0 == "SCHEDULED").count());
         prop_assert_eq!(got, want);
     }

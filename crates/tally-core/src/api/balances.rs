@@ -61,6 +61,12 @@ fn holding<const CREDIT: bool>(state: &mut State, body: &Value) -> Result<Custom
         }
         None => {}
     }
+    if term.rollover_fraction.is_some() {
+        return Err(Error::invalid(
+            "rollover_fraction",
+            "a customer-level balance outlives every contract, so it has nothing to roll over into",
+        ));
+    }
     if !term.id.is_empty() && state.id_in_use(&term.id) {
         return Err(Error::conflict("id", format!("the id `{}` is already in use", term.id)));
     }

@@ -30,6 +30,12 @@
 //!    by the customer for the second contract only. Invoices draw in order of period end, then
 //!    contract start; a balance pays only the contracts it reaches; at equal rank contract-level
 //!    balances go before customer-level ones.
+//! 8. Or the second contract renews the first (`Second::Renewal`): the first ends Mar 1, the renewal
+//!    runs Mar 1 to Apr 1 with no filter and no overrides and takes all usage from then. Each prepaid
+//!    commit of the first with a rollover fraction whose access started before Mar 1 and had not ended
+//!    before it gives that fraction of what it has left after the first contract's invoices to a
+//!    rollover commit of the renewal (Mar 1 to Apr 1, same products and priority), which burns before
+//!    every other balance; the rest expires.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, BTreeSet};
@@ -40,6 +46,19 @@ pub const PERIODS: [(u32, u32); 3] = [(0, 744 * 4), (744 * 4, 1416 * 4), (1416 *
 /// its end (Apr 1, as the first's).
 pub const SECOND_START: u32 = 336 * 4;
 pub const PERIODS2: [(u32, u32); 3] = [(336 * 4, 1080 * 4), (1080 * 4, 1752 * 4), (1752 * 4, 2160 * 4)];
+/// Where a renewal takes over (Mar 1): the first contract's end and the renewal's start.
+pub const RENEWAL_AT: u32 = 1416 * 4;
+const END: u32 = 2160 * 4;
+
+/// The customer's other contract, if any.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Second {
+    None,
+    /// From Jan 15, beside the first, taking the APAC usage.
+    Parallel,
+    /// Renewing the first from `RENEWAL_AT`.
+    Renewal,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Agg {
@@ -112,8 +131,11 @@ pub struct Balance {
     pub product: Option<usize>,
     pub priority: Option<u32>,
     /// 0: the first contract's own; 1: the customer's, for every contract; 2: the customer's, for
-    /// the second contract only.
+    /// the second contract only; 3: the second contract's own (a rollover commit).
     pub holder: u8,
+    /// For a prepaid commit of the first contract: the share of what it has left that a renewal rolls
+    /// over.
+    pub rollover: Option<Decimal>,
 }
 
 impl Balance {
@@ -149,8 +171,8 @@ pub struct World {
     /// Usage filters on region: (from tick, regions let through), in the order set.
     pub filters: Vec<(u32, Vec<&'static str>)>,
     pub events: Vec<Event>,
-    /// Whether the customer has the second contract.
-    pub second: bool,
+    /// The customer's second contract, if any.
+    pub second: Second,
 }
 
 fn cents(d: Decimal) -> Decimal {
@@ -324,15 +346,34 @@ impl World {
     /// Invoice totals by (type, date as ticks): "USAGE" keyed by period start, "SCHEDULED" by date.
     pub fn invoice_totals(&self) -> BTreeMap<(&'static str, u32), Decimal> {
         let mut totals: BTreeMap<(&'static str, u32), Decimal> = BTreeMap::new();
-        let mut remaining: Vec<Decimal> = self.balances.iter().map(|b| b.amount).collect();
-        let order = self.balance_order();
+        let (balances, rolled_from) = self.ledger();
+        let mut remaining: Vec<Decimal> = balances.iter().map(|b| b.amount).collect();
+        // Every product of the catalog counts, the FIXED one the commits are sold as included.
+        let order = Self::balance_order(&balances, self.products.len() + 1);
         // Usage invoices of both contracts, in order of period end, then contract start.
-        let mut invoices: Vec<(u32, u32, usize, u32)> = PERIODS.iter().map(|&(a, b)| (b, 0, 0, a)).collect();
-        if self.second {
-            invoices.extend(PERIODS2.iter().map(|&(a, b)| (b, SECOND_START, 1, a)));
+        let mut invoices: Vec<(u32, u32, usize, u32)> = match self.second {
+            Second::Renewal => PERIODS[..2].iter().map(|&(a, b)| (b, 0, 0, a)).collect(),
+            _ => PERIODS.iter().map(|&(a, b)| (b, 0, 0, a)).collect(),
+        };
+        match self.second {
+            Second::None => {}
+            Second::Parallel => invoices.extend(PERIODS2.iter().map(|&(a, b)| (b, SECOND_START, 1, a))),
+            Second::Renewal => invoices.push((END, RENEWAL_AT, 1, RENEWAL_AT)),
         }
         invoices.sort();
+        let mut rolled = false;
         for (b, _, contract, a) in invoices {
+            // The renewal's first invoice: every invoice of the first contract is drawn, so what
+            // rolls over is known.
+            if contract == 1 && self.second == Second::Renewal && !rolled {
+                rolled = true;
+                for (i, from) in rolled_from.iter().enumerate() {
+                    if let Some(j) = *from {
+                        remaining[i] = remaining[j] * self.balances[j].rollover.unwrap_or_default();
+                        remaining[j] = Decimal::ZERO;
+                    }
+                }
+            }
             let (lines, pieces) = self.usage_lines(contract, a, b);
             let mut paid_on_piece = vec![Decimal::ZERO; pieces.len()];
             let mut net = Decimal::ZERO;
@@ -341,7 +382,7 @@ impl World {
                 let mut left = line.quantity;
                 let mut taken = Vec::new();
                 for &bi in &order {
-                    let bal = &self.balances[bi];
+                    let bal = &balances[bi];
                     if left <= Decimal::ZERO || exact <= Decimal::ZERO {
                         break;
                     }
@@ -386,7 +427,16 @@ impl World {
             *totals.entry(("USAGE", a)).or_default() += net;
         }
         if let Some(c) = self.monthly_charge {
-            for (_, start) in [(0, 0u32), (1, 744 * 4), (2, 1416 * 4)] {
+            // A renewed contract ends Mar 1: its charge on that day is past its end.
+            let ends = if self.second == Second::Renewal {
+                RENEWAL_AT
+            } else {
+                END
+            };
+            for (_, start) in [(0, 0u32), (1, 744 * 4), (2, 1416 * 4)]
+                .into_iter()
+                .filter(|(_, t)| *t < ends)
+            {
                 let on_usage = PERIODS
                     .iter()
                     .find(|(_, end)| *end == start)
@@ -403,23 +453,52 @@ impl World {
         totals
     }
 
-    /// Balances in the spec's order: lower priority first (none last); credits and complimentary
-    /// commits before paid; fewest applicable products; earliest end; earliest start; contract-level
-    /// before customer-level; as listed.
-    fn balance_order(&self) -> Vec<usize> {
-        // Every product of the catalog counts, the FIXED one the commits are sold as included.
-        let catalog = self.products.len() + 1;
-        let mut order: Vec<usize> = (0..self.balances.len()).collect();
+    /// The balances drawn on: the world's, then in a renewal one rollover commit (amount decided at
+    /// the renewal) per prepaid commit of the first contract with a rollover fraction, with the index
+    /// of the balance it rolls over.
+    fn ledger(&self) -> (Vec<Balance>, Vec<Option<usize>>) {
+        let mut all: Vec<Balance> = self.balances.clone();
+        let mut from: Vec<Option<usize>> = vec![None; all.len()];
+        if self.second == Second::Renewal {
+            for (j, b) in self.balances.iter().enumerate() {
+                if b.holder != 0 || b.credit || b.rollover.is_none() {
+                    continue;
+                }
+                all.push(Balance {
+                    credit: false,
+                    paid: true,
+                    amount: Decimal::ZERO,
+                    start: RENEWAL_AT,
+                    end: END,
+                    product: b.product,
+                    priority: b.priority,
+                    holder: 3,
+                    rollover: None,
+                });
+                // Only access that started before the renewal and had not ended before it rolls.
+                let unexpired = b.start < RENEWAL_AT && b.end >= RENEWAL_AT;
+                from.push(unexpired.then_some(j));
+            }
+        }
+        (all, from)
+    }
+
+    /// Balances in the spec's order: rollover commits first; lower priority first (none last);
+    /// credits and complimentary commits before paid; fewest applicable products (of `catalog`);
+    /// earliest end; earliest start; contract-level before customer-level; as listed.
+    fn balance_order(balances: &[Balance], catalog: usize) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..balances.len()).collect();
         order.sort_by_key(|&i| {
-            let b = &self.balances[i];
+            let b = &balances[i];
             (
+                b.holder != 3,
                 b.priority.is_none(),
                 b.priority,
                 b.paid && !b.credit,
                 if b.product.is_some() { 1 } else { catalog },
                 b.end,
                 b.start,
-                b.holder != 0,
+                matches!(b.holder, 1 | 2),
                 i,
             )
         });
@@ -430,10 +509,21 @@ impl World {
     /// more specific than none and set later than any of the first's); the first, what its own usage
     /// filter in force at the event's time lets through.
     fn claims(&self, contract: usize, e: &Event) -> bool {
-        let second = self.second && e.region == "APAC" && e.tick >= SECOND_START;
+        if self.second == Second::Renewal {
+            return match contract {
+                1 => e.tick >= RENEWAL_AT,
+                _ => e.tick < RENEWAL_AT && self.filtered_in(e),
+            };
+        }
+        let second = self.second == Second::Parallel && e.region == "APAC" && e.tick >= SECOND_START;
         if contract == 1 || second {
             return contract == 1 && second;
         }
+        self.filtered_in(e)
+    }
+
+    /// Whether the first contract's usage filter in force at the event's time lets it through.
+    fn filtered_in(&self, e: &Event) -> bool {
         let mut in_force: Option<&Vec<&'static str>> = None;
         let mut since = 0;
         for (start, values) in &self.filters {

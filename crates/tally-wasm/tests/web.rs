@@ -97,11 +97,36 @@ fn export_and_import_round_trip_and_refuse_garbage() {
     e.create_customer(obj(r#"{"id":"c1","name":"A"}"#)).unwrap();
     let saved = e.export_state();
     let mut f = Engine::new(Some("2025-01-01T00:00:00Z".into())).unwrap();
-    f.import_state(&saved).unwrap();
+    f.import_state(JsValue::from_str(&saved)).unwrap();
     assert_eq!(f.export_state(), saved);
     let err = f
-        .import_state("{\"tally_state_version\": 1, \"state\": {\"customers\": 5}}")
+        .import_state(JsValue::from_str(
+            "{\"tally_state_version\": 1, \"state\": {\"customers\": 5}}",
+        ))
         .unwrap_err();
     assert_eq!(get(&err, "path").as_string().unwrap(), "state.customers");
     assert_eq!(f.export_state(), saved, "a refused import keeps the state");
+}
+
+/// Large text reaches wasm through the browser's `TextEncoder.encodeInto`: mostly ASCII with
+/// multi-byte characters late in it, so the first buffer (a byte per unit) runs out and the rest is
+/// read in a second round; the engine must store every character as sent.
+#[wasm_bindgen_test]
+fn text_beyond_ascii_reaches_the_engine_whole() {
+    let mut e = Engine::new(Some("2025-02-01T00:00:00Z".into())).unwrap();
+    e.create_customer(obj(r#"{"id":"c","name":"C"}"#)).unwrap();
+    let events: Vec<String> = (0..300)
+        .map(|i| {
+            let region = if i < 250 { "US".to_string() } else { format!("Zürich € {}", "😀".repeat(i % 4)) };
+            format!(
+                r#"{{"transaction_id":"t{i}","customer_id":"c","event_type":"x","timestamp":"2025-01-01T00:00:00Z","properties":{{"region":"{region}"}}}}"#
+            )
+        })
+        .collect();
+    let text = format!("[{}]", events.join(","));
+    e.ingest_text(JsValue::from_str(&text), Some("json".into())).unwrap();
+    assert_eq!(e.event_count(), 300);
+    assert!(e.export_state().contains("Zürich € 😀😀😀"));
+    let err = e.ingest_text(JsValue::from_f64(42.0), None).unwrap_err();
+    assert_eq!(get(&err, "code").as_string().unwrap(), "invalid_body");
 }

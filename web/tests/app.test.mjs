@@ -248,6 +248,54 @@ test('a balance held by the customer: refused without its invoice contract, then
   await context.close();
 });
 
+test('renewing a contract: half the unspent commit rolls over and is spent first; worked by hand', async () => {
+  const { context, page, errors } = await openApp();
+  await loadDemo(page); // "Base usage products" prices Compute at 200c an hour
+  await page.getByLabel('Name').fill('Renew Co');
+  await page.getByLabel('Ingest aliases (comma separated)').fill('renew-prod');
+  await page.getByRole('button', { name: 'Create customer' }).click();
+  await page.locator('tr.customer-row', { hasText: 'Renew Co' }).waitFor();
+  await page.getByRole('link', { name: 'Contracts' }).click();
+  await page.getByLabel('Customer').selectOption({ label: 'Renew Co' });
+  await page.getByLabel('Contract name').fill('Q1');
+  await page.getByLabel('Rate card').selectOption({ label: 'Base usage products' });
+  await page.getByLabel('Starting at', { exact: true }).fill('2025-01-01');
+  await page.getByLabel('Ending before (optional)', { exact: true }).fill('2025-04-01');
+  await page.getByRole('button', { name: 'Add a commit' }).click();
+  await page.getByLabel('Commit 1 product (fixed)').selectOption({ label: 'Prepaid commit' });
+  await page.getByLabel('Commit 1 amount (cents)').fill('10000');
+  await page.getByLabel('Commit 1 share rolled over at renewal (0 to 1, optional)').fill('0.5');
+  await page.getByRole('button', { name: 'Create contract' }).click();
+  await page.getByRole('status').filter({ hasText: 'Created contract' }).waitFor();
+
+  await page.getByLabel('Contract to edit').selectOption({ label: 'Q1' });
+  assert.equal(await page.getByLabel('New contract starting at').inputValue(), '2025-04-01');
+  await page.getByLabel('New contract ending before (optional)').fill('2025-07-01');
+  await page.getByRole('button', { name: 'Create the new contract' }).click();
+  await page.getByRole('status').filter({ hasText: 'Renewal created.' }).waitFor();
+  await page.locator('tr.contract-row', { hasText: 'Q1 (renewed)' }).waitFor();
+
+  await page.getByRole('link', { name: 'Usage' }).click();
+  await page.getByLabel('Events (JSON array or CSV with a header row)').fill(
+    'transaction_id,customer_id,event_type,timestamp,cpu_hours,region\n' +
+    'r-1,renew-prod,compute,2025-02-10T00:00:00Z,20,US\n' +
+    'r-2,renew-prod,compute,2025-04-15T00:00:00Z,20,US\n');
+  await page.getByRole('button', { name: 'Ingest events' }).click();
+  await page.getByRole('status').filter({ hasText: 'Ingested 2 events' }).waitFor();
+  // By hand, at 200c an hour: February's 20 h = 4,000c from the 10,000c commit, 6,000c left at the
+  // end of Q1; half (3,000c) rolls into the renewal and pays first for April's 20 h = 4,000c, so April
+  // bills 1,000c = $10.00.
+  await page.getByRole('link', { name: 'Invoices' }).click();
+  await page.getByLabel('Customer').selectOption({ label: 'Renew Co' });
+  const apr = invoiceFor(page, '2025-04-01 → 2025-05-01');
+  await apr.waitFor();
+  assert.equal(await apr.locator('.invoice-total').innerText(), '$10.00');
+  assert.match(await apr.innerText(), /Commit 1 \(rolled over\)/);
+  assert.equal(await invoiceFor(page, '2025-02-01 → 2025-03-01').locator('.invoice-total').innerText(), '$0.00');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the contract form shows the core error beside the commit as you type and keeps the input', async () => {
   const { context, page } = await openApp();
   await loadDemo(page);

@@ -58,6 +58,8 @@ pub struct BalanceDraft {
     /// A prepaid commit that is bought (invoiced on its start) rather than given.
     pub invoiced: bool,
     pub tags: String,
+    /// The share (0 to 1) a renewal rolls over (commits only; empty: none).
+    pub rollover: String,
 }
 
 impl BalanceDraft {
@@ -86,6 +88,9 @@ impl BalanceDraft {
         }
         if !list(&self.tags).is_empty() {
             c["applicable_product_tags"] = json!(list(&self.tags));
+        }
+        if !self.credit && !self.rollover.trim().is_empty() {
+            c["rollover_fraction"] = number_or_text(&self.rollover);
         }
         c
     }
@@ -220,7 +225,13 @@ mod tests {
             end: "2026-01-01".into(),
             frequency: "MONTHLY".into(),
             day: "FIRST_OF_MONTH".into(),
-            commits: vec![commit("PREPAID", true), commit("POSTPAID", false)],
+            commits: vec![
+                BalanceDraft {
+                    rollover: "0.5".into(),
+                    ..commit("PREPAID", true)
+                },
+                commit("POSTPAID", false),
+            ],
             credits: vec![BalanceDraft {
                 credit: true,
                 amount: "12.5".into(),
@@ -249,6 +260,8 @@ mod tests {
             b["commits"][1]["invoice_schedule"]["schedule_items"][0]["timestamp"],
             "2026-01-01T00:00:00Z"
         );
+        assert_eq!(b["commits"][0]["rollover_fraction"], json!(0.5));
+        assert!(b["commits"][1].get("rollover_fraction").is_none());
         assert!(b["credits"][0].get("type").is_none());
         assert!(b["credits"][0].get("invoice_schedule").is_none());
         assert_eq!(b["credits"][0]["applicable_product_tags"], json!(["cloud", "ai"]));

@@ -22,6 +22,7 @@ pub struct BalanceRow {
     until: RwSignal<String>,
     invoiced: RwSignal<bool>,
     tags: RwSignal<String>,
+    rollover: RwSignal<String>,
 }
 
 impl BalanceRow {
@@ -37,6 +38,7 @@ impl BalanceRow {
             until: RwSignal::new(String::new()),
             invoiced: RwSignal::new(true),
             tags: RwSignal::new(String::new()),
+            rollover: RwSignal::new(String::new()),
         }
     }
 
@@ -52,6 +54,7 @@ impl BalanceRow {
             until: self.until.get(),
             invoiced: self.invoiced.get(),
             tags: self.tags.get(),
+            rollover: self.rollover.get(),
         }
     }
 }
@@ -108,7 +111,10 @@ fn BalanceFields(
         }
     });
     let invoice_field = (!c.credit).then(|| {
-        view! { <div><label class="check"><input type="checkbox" bind:checked=c.invoiced />{format!(" Invoice commit {n} at its start")}</label></div> }
+        view! {
+            <div><label class="check"><input type="checkbox" bind:checked=c.invoiced />{format!(" Invoice commit {n} at its start")}</label></div>
+            <div><label for=id("rollover")>{label("share rolled over at renewal (0 to 1, optional)")}</label><input id=id("rollover") inputmode="decimal" bind:value=c.rollover /></div>
+        }
     });
     view! {
         <div class=if c.credit { "credit-row" } else { "commit-row" }>

@@ -69,6 +69,7 @@ pub fn CustomerBalances() -> impl IntoView {
             until: until.get(),
             invoiced: invoiced.get(),
             tags: String::new(),
+            rollover: String::new(),
         };
         let mut body = draft.to_body(&None, &None);
         body["customer_id"] = json!(customer.get());

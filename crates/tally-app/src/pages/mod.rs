@@ -6,6 +6,7 @@ pub mod contract_edit;
 pub mod contract_end;
 pub mod contract_filter;
 pub mod contract_form;
+pub mod contract_renewal;
 pub mod contracts;
 pub mod customer_balances;
 pub mod customers;

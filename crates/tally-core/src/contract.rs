@@ -112,6 +112,8 @@ pub struct Contract {
     pub custom_fields: IndexMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transition: Option<Transition>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prepaid_balance_threshold_configuration: Option<crate::threshold::PrepaidBalanceThreshold>,
 }
 
 /// `POST /v2/contracts/edit`
@@ -204,12 +206,29 @@ impl Contract {
         if let Some(f) = &self.usage_filter {
             validate_filter(f, "usage_filter")?;
         }
+        if let Some(t) = &self.prepaid_balance_threshold_configuration {
+            t.validate("prepaid_balance_threshold_configuration")?;
+        }
         Ok(())
+    }
+
+    /// The contract's auto-recharge, when it has one switched on.
+    pub fn recharge(&self) -> Option<&crate::threshold::PrepaidBalanceThreshold> {
+        self.prepaid_balance_threshold_configuration
+            .as_ref()
+            .filter(|t| t.is_enabled)
     }
 
     /// Every product id the contract names, with where it names it, for existence checks.
     pub fn named_products(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
+        if let Some(t) = &self.prepaid_balance_threshold_configuration {
+            let path = "prepaid_balance_threshold_configuration.commit";
+            out.push((format!("{path}.product_id"), t.commit.product_id.clone()));
+            for (j, p) in t.commit.applicable_product_ids.iter().enumerate() {
+                out.push((format!("{path}.applicable_product_ids[{j}]"), p.clone()));
+            }
+        }
         let mut commits = |list: Vec<&Commit>, field: &str| {
             for (i, c) in list.into_iter().enumerate() {
                 out.push((format!("{field}[{i}].product_id"), c.product_id.clone()));

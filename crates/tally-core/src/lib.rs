@@ -32,6 +32,7 @@ pub mod rating;
 pub mod scenario;
 pub mod schedule;
 pub mod state;
+pub mod threshold;
 pub mod time;
 pub mod transition;
 pub mod unbilled;

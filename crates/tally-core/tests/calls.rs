@@ -321,3 +321,17 @@ fn customer_level_balances_count_once_and_only_where_they_reach() {
     assert_eq!(credits[2]["applicable_contract_ids"], json!(["k_b"]));
     assert!(credits.iter().all(|c| c["type"] == json!("CREDIT")));
 }
+
+/// The auto-recharge scenario's balance on Mar 15, worked by hand: the second recharge has 500 left
+/// after March's 2,500, and the third (granted Mar 3 01:00) its whole 4,500.
+#[test]
+fn recharges_count_in_the_net_balance() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/scenarios/prepaid_auto_recharge.json"
+    ))
+    .unwrap();
+    let r = tally_core::scenario::Scenario::parse(&text).unwrap().responses();
+    assert_eq!(r[11]["data"]["balance"], json!(5000));
+    assert_eq!(r[11]["data"]["by_type"]["PREPAID_COMMIT"], json!(5000));
+}

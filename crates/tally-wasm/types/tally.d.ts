@@ -110,6 +110,7 @@ export interface Contract {
   multiplier_override_prioritization?: AnyCase<Prioritization> | null;
   custom_fields?: Record<string, string>;
   transition?: Transition | null;
+  prepaid_balance_threshold_configuration?: PrepaidBalanceThreshold | null;
 }
 
 /** `POST /v2/contracts/edit` */
@@ -149,6 +150,11 @@ export interface DeleteUsage {
   customer_id?: string | null;
   starting_at?: Timestamp | null;
   ending_before?: Timestamp | null;
+}
+
+export interface DiscountConfiguration {
+  /** The share of a recharge's amount that is invoiced (0.9: the customer pays 90 % of it). */
+  payment_fraction: Decimal;
 }
 
 export type DurationUnit = "PERIODS";
@@ -282,6 +288,21 @@ export interface OverwriteRate {
   rate_type: AnyCase<RateType>;
   price?: Decimal | null;
   tiers?: Tier[] | null;
+}
+
+export type PaymentGate = "NONE" | "STRIPE" | "EXTERNAL";
+
+export interface PaymentGateConfig {
+  payment_gate_type: AnyCase<PaymentGate>;
+}
+
+export interface PrepaidBalanceThreshold {
+  commit: ThresholdCommit;
+  is_enabled?: boolean;
+  threshold_amount: Decimal;
+  recharge_to_amount: Decimal;
+  payment_gate_config?: PaymentGateConfig | null;
+  discount_configuration?: DiscountConfiguration | null;
 }
 
 /** An event for `previewEvents`: the customer is the one in the path unless given. */
@@ -488,6 +509,16 @@ export interface Specifier {
 }
 
 export type StatementDay = "FIRST_OF_MONTH" | "CONTRACT_START" | "CUSTOM_DATE";
+
+/** The commit each recharge grants: what it is sold as and what it pays for. */
+export interface ThresholdCommit {
+  product_id: string;
+  name?: string | null;
+  description?: string | null;
+  applicable_product_ids?: string[];
+  applicable_product_tags?: string[];
+  priority?: Decimal | null;
+}
 
 export interface Tier {
   size?: Decimal | null;

@@ -132,10 +132,17 @@ fn new_invoice(
     }
 }
 
-/// Places a dated item: onto the usage invoice whose period ends that day when the contract
-/// consolidates, otherwise onto a SCHEDULED invoice of its own.
-fn place(c: &Contract, usage: &mut [Invoice], scheduled: &mut Vec<Invoice>, source: &str, line: LineItem) {
-    if c.consolidates() {
+/// Places a dated item: onto the usage invoice whose period ends that day when `consolidate` (the
+/// contract consolidates, and the item may wait), otherwise onto a SCHEDULED invoice of its own.
+fn place(
+    c: &Contract,
+    consolidate: bool,
+    usage: &mut [Invoice],
+    scheduled: &mut Vec<Invoice>,
+    source: &str,
+    line: LineItem,
+) {
+    if consolidate {
         if let Some(inv) = usage
             .iter_mut()
             .find(|i| i.end_timestamp.is_some_and(|e| e.date() == line.starting_at.date()))
@@ -170,6 +177,7 @@ pub(super) fn draft(
     segments: &[crate::balance::Segment],
     pieces: &mut Vec<Piece>,
     clock: Clock,
+    grants: &[crate::threshold::Recharge],
 ) -> Result<Drafts> {
     let c = plan.contract;
     let lines = usage_lines(plan, feeds, segments, pieces)?;
@@ -185,8 +193,31 @@ pub(super) fn draft(
     let mut scheduled: Vec<Invoice> = Vec::new();
     let items = scheduled_items(state, c, clock.horizon)
         .map_err(|Overflow| out_of_range(c, "a scheduled charge or commit amount"))?;
+    // Each recharge is bought when it is granted, at the payment fraction, on an invoice of its own
+    // (billed at once, never held for a usage invoice).
+    let mut recharges = Vec::new();
+    if let Some(config) = c.recharge() {
+        for g in grants.iter().filter(|g| g.contract == c.id) {
+            let (price, total) = g
+                .billed(config)
+                .map_err(|Overflow| out_of_range(c, "a recharge amount"))?;
+            let o = Occurrence {
+                timestamp: g.at,
+                quantity: Decimal::ONE,
+                unit_price: price,
+                total,
+            };
+            let name = config.commit.name.clone().unwrap_or_else(|| "Recharge".to_string());
+            let mut l = scheduled_line(name, LineType::CommitPurchase, &config.commit.product_id, &o);
+            l.commit_id = Some(g.commit_id());
+            recharges.push((g.commit_id(), l));
+        }
+    }
     for (source, line) in items {
-        place(c, &mut usage, &mut scheduled, &source, line);
+        place(c, c.consolidates(), &mut usage, &mut scheduled, &source, line);
+    }
+    for (source, line) in recharges {
+        place(c, false, &mut usage, &mut scheduled, &source, line);
     }
     Ok(Drafts { usage, scheduled })
 }
@@ -247,7 +278,14 @@ pub(super) fn settle(
             Ok(Some(l))
         };
         if let Some(l) = true_up().map_err(overflow("a postpaid true-up"))? {
-            place(c, &mut usage, &mut scheduled, &format!("{}:trueup", cm.id), l);
+            place(
+                c,
+                c.consolidates(),
+                &mut usage,
+                &mut scheduled,
+                &format!("{}:trueup", cm.id),
+                l,
+            );
         }
     }
     let mut all: Vec<Invoice> = usage.into_iter().chain(scheduled).collect();

@@ -38,8 +38,10 @@ use crate::drawdown::Ledger;
 use crate::error::{Error, Result};
 use crate::invoice::Invoice;
 use crate::metric::BillableMetric;
+use crate::money::Money;
 use crate::product::{Product, ProductType};
 use crate::state::State;
+use crate::threshold::Recharge;
 use crate::time::Timestamp;
 use crate::usage::rows::customer_rows;
 use crate::usage::store::nanos;
@@ -100,6 +102,153 @@ impl Usage<'_> {
 /// Every invoice of a customer through `clock.horizon`, given whose usage counts, and the draw-down
 /// ledger of its balances. Refused (never a wrong figure) when an amount overflows.
 pub fn rate_customer(state: &State, customer_id: &str, usage: Usage, clock: Clock) -> Result<Rated> {
+    let grants = recharges(state, customer_id, usage, clock)?;
+    rate_once(state, customer_id, usage, clock, &grants, None)
+}
+
+/// Most recharges one rating grants: each needs at least $10 of usage, so more means a loop.
+const MAX_RECHARGES: usize = 1000;
+
+/// The auto-recharges of the customer's contracts (`threshold`), earliest first: each found on a
+/// rating with the recharges before it, as the balance falls hour by hour.
+fn recharges(state: &State, customer_id: &str, usage: Usage, clock: Clock) -> Result<Vec<Recharge>> {
+    let configured: Vec<&Contract> = state
+        .contracts
+        .values()
+        .filter(|c| c.customer_id == customer_id && c.recharge().is_some())
+        .collect();
+    let mut grants: Vec<Recharge> = Vec::new();
+    let mut from: Vec<Timestamp> = configured.iter().map(|c| c.starting_at).collect();
+    loop {
+        let mut next: Option<(usize, Recharge)> = None;
+        for (k, c) in configured.iter().enumerate() {
+            if let Some(r) = next_recharge(state, customer_id, usage, clock, &grants, c, from[k])? {
+                if next.as_ref().is_none_or(|(_, n)| r.at < n.at) {
+                    next = Some((k, r));
+                }
+            }
+        }
+        let Some((k, r)) = next else {
+            return Ok(grants);
+        };
+        if grants.len() >= MAX_RECHARGES {
+            return Err(Error::new(
+                crate::ErrorCode::OutOfRange,
+                "prepaid_balance_threshold_configuration",
+                format!(
+                    "contract `{}` would recharge more than {MAX_RECHARGES} times; nothing is billed",
+                    r.contract
+                ),
+            ));
+        }
+        from[k] = next_hour(r.at);
+        grants.push(r);
+    }
+}
+
+const HOUR: chrono::Duration = chrono::Duration::hours(1);
+
+/// The first whole hour after `t`.
+fn next_hour(t: Timestamp) -> Timestamp {
+    use chrono::{DurationRound, TimeDelta};
+    let floor = t.0.duration_trunc(TimeDelta::hours(1)).unwrap_or(t.0);
+    Timestamp(floor + HOUR)
+}
+
+/// The first instant from `from` (then whole hours) at which contract `c`'s prepaid balance, after
+/// the usage before it, is at its threshold or below; and the recharge it gets there.
+fn next_recharge(
+    state: &State,
+    customer_id: &str,
+    usage: Usage,
+    clock: Clock,
+    grants: &[Recharge],
+    c: &Contract,
+    from: Timestamp,
+) -> Result<Option<Recharge>> {
+    let Some(config) = c.recharge() else {
+        return Ok(None);
+    };
+    let threshold = Money::cents(config.threshold_amount);
+    // Far enough for every period an invoice list through the horizon shows.
+    let reach = Timestamp(clock.horizon.0 + chrono::Duration::days(400));
+    let end = c.ending_before.map_or(reach, |e| e.min(reach));
+    if from >= end {
+        return Ok(None);
+    }
+    let balance = |h: Timestamp| -> Result<Money> {
+        let r = rate_once(state, customer_id, usage, clock, grants, Some(h))?;
+        Ok(crate::threshold::prepaid_balance(&r.ledger, &c.id, h))
+    };
+    // Between two instants where a balance this contract reaches starts, its balance only falls.
+    let whole = rate_once(state, customer_id, usage, clock, grants, Some(from))?;
+    let mut starts: Vec<Timestamp> = whole
+        .ledger
+        .segments
+        .iter()
+        .filter(|s| s.holder.reaches(&c.id) && s.window.start > from && s.window.start < end)
+        .map(|s| s.window.start)
+        .collect();
+    starts.push(end);
+    starts.sort();
+    starts.dedup();
+    let mut a = from;
+    for b in starts {
+        let recharge = |h: Timestamp, left: Money| Recharge {
+            contract: c.id.clone(),
+            at: h,
+            amount: Money::cents(config.recharge_to_amount)
+                .minus(left)
+                .unwrap_or(Money::ZERO),
+        };
+        let at_a = balance(a)?;
+        if at_a <= threshold {
+            return Ok(Some(recharge(a, at_a)));
+        }
+        // Whole hours in (a, b): the first is `first`, the last `first + (n - 1) hours`.
+        let first = next_hour(a);
+        let n = if first < b {
+            ((b.0 - first.0).num_hours() + i64::from((b.0 - first.0).num_seconds() % 3600 != 0)).max(0)
+        } else {
+            0
+        };
+        let hour = |i: i64| Timestamp(first.0 + HOUR * (i as i32));
+        if n > 0 {
+            let last = balance(hour(n - 1))?;
+            if last <= threshold {
+                // The balance is over at `a` and at or under by the last hour: bisect.
+                let (mut lo, mut hi) = (-1i64, n - 1);
+                let mut at_hi = last;
+                while hi - lo > 1 {
+                    let mid = (lo + hi) / 2;
+                    let m = balance(hour(mid))?;
+                    if m <= threshold {
+                        hi = mid;
+                        at_hi = m;
+                    } else {
+                        lo = mid;
+                    }
+                }
+                return Ok(Some(recharge(hour(hi), at_hi)));
+            }
+        }
+        a = b;
+        if a >= end {
+            break;
+        }
+    }
+    Ok(None)
+}
+
+/// One rating with the recharges `grants`; `until`: only the usage before it (a threshold's search).
+fn rate_once(
+    state: &State,
+    customer_id: &str,
+    usage: Usage,
+    clock: Clock,
+    grants: &[Recharge],
+    until: Option<Timestamp>,
+) -> Result<Rated> {
     let feeds: Vec<Feed> = state
         .products
         .values()
@@ -112,11 +261,19 @@ pub fn rate_customer(state: &State, customer_id: &str, usage: Usage, clock: Cloc
         })
         .collect();
     let shared = customer_segments(state, customer_id);
+    // Balances a plan cuts its cells for: the customer's, and the recharges granted (each held by
+    // its contract, so only that contract's plan takes it).
+    let mut extra = shared.clone();
+    for g in grants {
+        if let Some((c, config)) = state.contracts.get(&g.contract).and_then(|c| Some((c, c.recharge()?))) {
+            extra.push(g.segment(c, config, clock.horizon));
+        }
+    }
     let mut plans: Vec<Plan> = state
         .contracts
         .values()
         .filter(|c| c.customer_id == customer_id)
-        .map(|c| Plan::new(state, c, &feeds, clock.horizon, &shared))
+        .map(|c| Plan::new(state, c, &feeds, clock.horizon, &extra))
         .collect();
 
     // The customer's usage as rows that each route and price as one (`usage::rows`): hourly
@@ -125,17 +282,22 @@ pub fn rate_customer(state: &State, customer_id: &str, usage: Usage, clock: Cloc
     for p in &plans {
         cuts.extend(p.cuts().into_iter().map(nanos));
     }
+    cuts.extend(until.map(nanos));
     cuts.sort_unstable();
     cuts.dedup();
     let layout = Layout::needed(state);
     let hourly = usage.stored.then(|| state.events.hourly(&layout));
-    let rows = customer_rows(
+    let mut rows = customer_rows(
         &state.events,
         hourly.as_deref(),
         &state.customer_keys(customer_id),
         usage.extra.map(|x| (x, &layout)),
         &cuts,
     );
+    if let Some(t) = until {
+        // `until` is a cut, so no row straddles it.
+        rows.retain(|r| r.at < t);
+    }
 
     // One pass over the rows: which feeds an event type can reach, which contract claims the row.
     let mut by_type: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -177,7 +339,7 @@ pub fn rate_customer(state: &State, customer_id: &str, usage: Usage, clock: Cloc
     let mut pieces = Vec::new();
     let mut drafts = plans
         .iter()
-        .map(|p| draft(state, p, &feeds, &ledger.segments, &mut pieces, clock))
+        .map(|p| draft(state, p, &feeds, &ledger.segments, &mut pieces, clock, grants))
         .collect::<Result<Vec<_>>>()?;
     // Usage draws in time order of the invoice periods (earlier end first), then by contract start.
     let mut order: Vec<(Timestamp, Timestamp, usize, usize)> = Vec::new();

@@ -1,0 +1,166 @@
+//! Prepaid balance thresholds (auto-recharge): when the prepaid balance a contract's usage may draw on
+//! (its own and the customer's prepaid commits and credits in force) falls to `threshold_amount` or
+//! below, at the contract's first hour or any hour after, a prepaid commit bringing it back to
+//! `recharge_to_amount` is granted from that hour and invoiced then at `payment_fraction` of its
+//! amount. Usage draws on balances in time order, so the hour is found by rating the usage before it:
+//! between two instants where a balance starts the balance only falls, so the first hour at or under
+//! the threshold is found by bisection over whole hours.
+
+use crate::balance::{BalanceKind, Holder, Segment};
+use crate::case::api_enum;
+use crate::contract::Contract;
+use crate::error::{Error, Result};
+use crate::money::Money;
+use crate::time::{Timestamp, Window};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+api_enum!(PaymentGate { None = "NONE", Stripe = "STRIPE", External = "EXTERNAL" });
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PrepaidBalanceThreshold {
+    pub commit: ThresholdCommit,
+    #[serde(default = "enabled")]
+    pub is_enabled: bool,
+    pub threshold_amount: Decimal,
+    pub recharge_to_amount: Decimal,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_gate_config: Option<PaymentGateConfig>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_configuration: Option<DiscountConfiguration>,
+}
+
+fn enabled() -> bool {
+    true
+}
+
+/// The commit each recharge grants: what it is sold as and what it pays for.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ThresholdCommit {
+    pub product_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applicable_product_ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applicable_product_tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Decimal>,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PaymentGateConfig {
+    pub payment_gate_type: PaymentGate,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DiscountConfiguration {
+    /// The share of a recharge's amount that is invoiced (0.9: the customer pays 90 % of it).
+    pub payment_fraction: Decimal,
+}
+
+impl PrepaidBalanceThreshold {
+    /// Metronome's rules: a threshold of at least $5, recharging to at least $10 above it; no payment
+    /// gate (Tally has no payment to wait for); a payment fraction above 0 and at most 1.
+    pub fn validate(&self, path: &str) -> Result<()> {
+        let at = |f: &str| format!("{path}.{f}");
+        if self.threshold_amount < Decimal::from(500) {
+            return Err(Error::invalid(
+                at("threshold_amount"),
+                "a threshold is at least 500 cents ($5)",
+            ));
+        }
+        if self.recharge_to_amount < self.threshold_amount + Decimal::from(1000) {
+            return Err(Error::invalid(
+                at("recharge_to_amount"),
+                "recharge_to_amount is at least threshold_amount + 1000 cents ($10)",
+            ));
+        }
+        if let Some(g) = &self.payment_gate_config {
+            if g.payment_gate_type != PaymentGate::None {
+                return Err(Error::invalid(
+                    at("payment_gate_config.payment_gate_type"),
+                    "Tally bills recharges without a payment gate: only NONE",
+                ));
+            }
+        }
+        if let Some(d) = &self.discount_configuration {
+            if d.payment_fraction <= Decimal::ZERO || d.payment_fraction > Decimal::ONE {
+                return Err(Error::invalid(
+                    at("discount_configuration.payment_fraction"),
+                    "a payment fraction is above 0 and at most 1",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn payment_fraction(&self) -> Decimal {
+        self.discount_configuration
+            .as_ref()
+            .map_or(Decimal::ONE, |d| d.payment_fraction)
+    }
+
+    fn name(&self) -> String {
+        self.commit.name.clone().unwrap_or_else(|| "Recharge".to_string())
+    }
+}
+
+/// A recharge granted on a contract: the commit and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recharge {
+    pub contract: String,
+    pub at: Timestamp,
+    pub amount: Money,
+}
+
+impl Recharge {
+    /// The id of the commit a recharge grants (on its segment and its invoice line).
+    pub fn commit_id(&self) -> String {
+        format!("{}:recharge:{}", self.contract, self.at)
+    }
+
+    pub fn segment(&self, c: &Contract, config: &PrepaidBalanceThreshold, horizon: Timestamp) -> Segment {
+        Segment {
+            commit_id: self.commit_id(),
+            product_id: config.commit.product_id.clone(),
+            name: config.name(),
+            kind: BalanceKind::PrepaidCommit,
+            amount: self.amount,
+            window: Window {
+                start: self.at,
+                end: Some(c.ending_before.unwrap_or(horizon.max(self.at)).max(self.at)),
+            },
+            priority: config.commit.priority,
+            free: false,
+            applicable_product_ids: config.commit.applicable_product_ids.clone(),
+            applicable_product_tags: config.commit.applicable_product_tags.clone(),
+            ordinal: usize::MAX,
+            holder: Holder::Contract(c.id.clone()),
+            rollover: None,
+            rollover_fraction: None,
+        }
+    }
+
+    /// What the recharge's invoice bills: its amount at the payment fraction, by the line rule.
+    pub fn billed(&self, config: &PrepaidBalanceThreshold) -> crate::money::Checked<(Decimal, Money)> {
+        let price = crate::money::mul(self.amount.amount(), config.payment_fraction())?;
+        Ok((price, Money::cents(price).rounded()))
+    }
+}
+
+/// The prepaid balance `contract`'s usage may draw on at `at`, from a ledger of the usage before it.
+pub fn prepaid_balance(ledger: &crate::drawdown::Ledger, contract: &str, at: Timestamp) -> Money {
+    ledger
+        .segments
+        .iter()
+        .zip(&ledger.remaining)
+        .filter(|(s, _)| s.kind != BalanceKind::PostpaidCommit && s.holder.reaches(contract) && s.window.contains(at))
+        .fold(Money::ZERO, |sum, (_, left)| sum.plus(*left).unwrap_or(sum))
+}

@@ -332,6 +332,6 @@ fn recharges_count_in_the_net_balance() {
     ))
     .unwrap();
     let r = tally_core::scenario::Scenario::parse(&text).unwrap().responses();
-    assert_eq!(r[11]["data"]["balance"], json!(5000));
-    assert_eq!(r[11]["data"]["by_type"]["PREPAID_COMMIT"], json!(5000));
+    assert_eq!(r[12]["data"]["balance"], json!(5000));
+    assert_eq!(r[12]["data"]["by_type"]["PREPAID_COMMIT"], json!(5000));
 }

@@ -296,6 +296,50 @@ test('renewing a contract: half the unspent commit rolls over and is spent first
   await context.close();
 });
 
+test('auto-recharge set in the contract form: recharge invoices worked by hand, marked on the burn-down', async () => {
+  const { context, page, errors } = await openApp();
+  await loadDemo(page); // "Base usage products" prices Compute at 200c an hour
+  await page.getByLabel('Name').fill('Auto Co');
+  await page.getByLabel('Ingest aliases (comma separated)').fill('auto-prod');
+  await page.getByRole('button', { name: 'Create customer' }).click();
+  await page.locator('tr.customer-row', { hasText: 'Auto Co' }).waitFor();
+  await page.getByRole('link', { name: 'Contracts' }).click();
+  await page.getByLabel('Customer').selectOption({ label: 'Auto Co' });
+  await page.getByLabel('Contract name').fill('Auto 2025');
+  await page.getByLabel('Rate card').selectOption({ label: 'Base usage products' });
+  await page.getByLabel('Starting at', { exact: true }).fill('2025-01-01');
+  await page.getByLabel('Ending before (optional)', { exact: true }).fill('2025-03-01');
+  await page.getByLabel('Recharge the prepaid balance when it falls to a threshold').check();
+  await page.getByLabel('Recharge at or below (cents)').fill('400');
+  await page.locator('.field-error', { hasText: 'at least 500 cents' }).waitFor();
+  await page.getByLabel('Recharge at or below (cents)').fill('1000');
+  await page.getByLabel('Recharge sold as (fixed product)').selectOption({ label: 'Prepaid commit' });
+  await page.getByLabel('Share of each recharge invoiced (optional, e.g. 0.9)').fill('0.9');
+  await page.getByRole('button', { name: 'Create contract' }).click();
+  await page.getByRole('status').filter({ hasText: 'Created contract' }).waitFor();
+
+  await page.getByRole('link', { name: 'Usage' }).click();
+  await page.getByLabel('Events (JSON array or CSV with a header row)').fill(
+    'transaction_id,customer_id,event_type,timestamp,cpu_hours,region\n' +
+    'auto-1,auto-prod,compute,2025-01-10T00:00:00Z,21,US\n');
+  await page.getByRole('button', { name: 'Ingest events' }).click();
+  await page.getByRole('status').filter({ hasText: 'Ingested 1 event' }).waitFor();
+  // By hand: at the first hour the balance is 0, so 5,000c are granted and billed at 0.9: $45.00.
+  // Jan 10's 21 h at 200c = 4,200c leave 800c, under the 1,000c threshold once that hour is in: at
+  // 01:00, 4,200c more, billed $37.80. January's usage is all paid: $0.00.
+  await page.getByRole('link', { name: 'Invoices' }).click();
+  await page.getByLabel('Customer').selectOption({ label: 'Auto Co' });
+  const first = invoiceFor(page, 'issued 2025-01-01');
+  await first.waitFor();
+  assert.equal(await first.locator('.invoice-total').innerText(), '$45.00');
+  assert.equal(await invoiceFor(page, 'issued 2025-01-10').locator('.invoice-total').innerText(), '$37.80');
+  assert.equal(await invoiceFor(page, '2025-01-01 → 2025-02-01').locator('.invoice-total').innerText(), '$0.00');
+  await page.locator('.burndown svg').first().waitFor();
+  assert.equal(await page.locator('.burndown path.recharge').count(), 2);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the contract form shows the core error beside the commit as you type and keeps the input', async () => {
   const { context, page } = await openApp();
   await loadDemo(page);

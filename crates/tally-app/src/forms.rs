@@ -123,6 +123,8 @@ pub struct ContractDraft {
     pub filter_key: String,
     pub filter_values: String,
     pub consolidate: bool,
+    /// Auto-recharge: (threshold, recharge to, commit product, payment fraction), amounts in cents.
+    pub recharge: Option<(String, String, String, String)>,
 }
 
 impl ContractDraft {
@@ -159,6 +161,15 @@ impl ContractDraft {
         }
         if self.consolidate {
             b["scheduled_charges_on_usage_invoices"] = json!("ALL");
+        }
+        if let Some((threshold, to, product, fraction)) = &self.recharge {
+            let mut t = json!({ "commit": { "product_id": product, "name": "Auto-recharge" }, "is_enabled": true,
+                "threshold_amount": number_or_text(threshold), "recharge_to_amount": number_or_text(to),
+                "payment_gate_config": { "payment_gate_type": "NONE" } });
+            if !fraction.trim().is_empty() {
+                t["discount_configuration"] = json!({ "payment_fraction": number_or_text(fraction) });
+            }
+            b["prepaid_balance_threshold_configuration"] = t;
         }
         b
     }

@@ -1,5 +1,6 @@
 //! A commit burn-down: the remaining prepaid balance of each contract month by month, as the core's
-//! `getNetBalance` answers it, drawn as SVG.
+//! `getNetBalance` answers it, drawn as SVG, with a mark at each auto-recharge (the core's recharge
+//! invoices).
 
 use crate::components::money::{decimal, format_cents};
 use crate::store::{now, store};
@@ -13,11 +14,31 @@ const H: f64 = 200.0;
 const PAD_L: f64 = 80.0;
 const PAD_B: f64 = 28.0;
 
-/// (month label, balance in cents as the core answered) for one contract.
-fn points(customer_id: &str, contract: &Value) -> Vec<(String, Value)> {
+/// Where each of the contract's auto-recharges falls on the chart's span (0 to 1), with what it billed.
+fn recharges(customer_id: &str, contract: &Value, first: Timestamp, last: Timestamp) -> Vec<(f64, String)> {
+    let span = (last.0 - first.0).num_seconds().max(1) as f64;
+    store()
+        .invoices(customer_id)
+        .iter()
+        .filter(|i| i["type"] == "SCHEDULED" && i["contract_id"] == contract["id"])
+        .flat_map(|i| i["line_items"].as_array().cloned().unwrap_or_default())
+        .filter(|l| l["commit_id"].as_str().is_some_and(|c| c.contains(":recharge:")))
+        .filter_map(|l| {
+            let when = l["starting_at"].as_str()?;
+            let at = Timestamp::parse(when).ok()?;
+            let f = (at.0 - first.0).num_seconds() as f64 / span;
+            let billed = decimal(&l["total"]).map(format_cents).unwrap_or_default();
+            let shown: String = when.chars().take(16).collect();
+            (0.0..=1.0).contains(&f).then(|| (f, format!("Recharged {shown}: billed {billed}")))
+        })
+        .collect()
+}
+
+/// (month label, balance in cents as the core answered) for one contract, and the months' span.
+fn points(customer_id: &str, contract: &Value) -> (Vec<(String, Value)>, Option<(Timestamp, Timestamp)>) {
     let s = store();
     let Some(start) = contract["starting_at"].as_str().and_then(|t| Timestamp::parse(t).ok()) else {
-        return vec![];
+        return (vec![], None);
     };
     let end = contract["ending_before"]
         .as_str()
@@ -44,7 +65,7 @@ fn points(customer_id: &str, contract: &Value) -> Vec<(String, Value)> {
             (at.to_string().chars().take(7).collect(), balance.unwrap_or(Value::Null))
         })
         .collect();
-    out
+    (out, ats.first().copied().zip(ats.last().copied()))
 }
 
 #[component]
@@ -58,18 +79,20 @@ pub fn BurnDown(#[prop(into)] customer_id: Signal<String>) -> impl IntoView {
             .filter(|c| {
                 c["commits"].as_array().is_some_and(|a| !a.is_empty())
                     || c["credits"].as_array().is_some_and(|a| !a.is_empty())
+                    || c["prepaid_balance_threshold_configuration"]["is_enabled"] == true
             })
             .map(|c| {
-                let pts = points(&id, &c);
+                let (pts, span) = points(&id, &c);
+                let marks = span.map(|(a, b)| recharges(&id, &c, a, b)).unwrap_or_default();
                 let name = c["name"].as_str().unwrap_or("contract").to_string();
-                chart(name, pts)
+                chart(name, pts, marks)
             })
             .collect_view()
     };
     view! { <div class="burndowns">{charts}</div> }
 }
 
-fn chart(name: String, pts: Vec<(String, Value)>) -> impl IntoView {
+fn chart(name: String, pts: Vec<(String, Value)>, marks: Vec<(f64, String)>) -> impl IntoView {
     let values: Vec<f64> = pts
         .iter()
         .map(|(_, v)| decimal(v).and_then(|d| d.to_f64()).unwrap_or(0.0))
@@ -100,6 +123,12 @@ fn chart(name: String, pts: Vec<(String, Value)>) -> impl IntoView {
                 <text x=PAD_L - 6.0 y="16" text-anchor="end" class="tick">{top}</text>
                 <text x=PAD_L - 6.0 y=H - PAD_B text-anchor="end" class="tick">"$0.00"</text>
                 <polyline points=line class="balance" />
+                {marks.into_iter().map(|(f, tip)| {
+                    let mx = PAD_L + (W - PAD_L - 10.0) * f;
+                    view! {
+                        <path class="recharge" d=format!("M{:.1},{:.1} l-5,9 h10 z", mx, H - PAD_B - 10.0)><title>{tip}</title></path>
+                    }
+                }).collect_view()}
                 {pts.iter().enumerate().map(|(i, (m, v))| {
                     let tip = format!("{m}: {}", decimal(v).map(format_cents).unwrap_or_default());
                     view! {

@@ -36,6 +36,9 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
     let (multiplier, override_tags) = (RwSignal::new("0.95".to_string()), RwSignal::new(String::new()));
     let (filter_key, filter_values) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let consolidate = RwSignal::new(false);
+    let recharge_on = RwSignal::new(false);
+    let (threshold, recharge_to) = (RwSignal::new("1000".to_string()), RwSignal::new("5000".to_string()));
+    let (recharge_product, payment_fraction) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let json_mode = JsonMode::new();
     let JsonMode { advanced, json_text } = json_mode;
     let touched = RwSignal::new(false);
@@ -62,6 +65,14 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
             filter_key: filter_key.get(),
             filter_values: filter_values.get(),
             consolidate: consolidate.get(),
+            recharge: recharge_on.get().then(|| {
+                (
+                    threshold.get(),
+                    recharge_to.get(),
+                    recharge_product.get(),
+                    payment_fraction.get(),
+                )
+            }),
         }
         .to_body()
     };
@@ -80,6 +91,7 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
         }
         charge_on.set(false);
         override_on.set(false);
+        recharge_on.set(false);
         advanced.set(false);
     };
     let OneCallForm {
@@ -101,6 +113,7 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
         "overrides",
         "usage_filter",
         "scheduled_charges_on_usage_invoices",
+        "prepaid_balance_threshold_configuration",
     ];
     view! {
         <section class="card">
@@ -178,6 +191,20 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
                                 <div><label for="override-tags">"Product tags (comma separated)"</label><input id="override-tags" bind:value=override_tags /></div>
                             </div>
                             <FieldError error paths=&["overrides"] />
+                        </Show>
+                    </fieldset>
+
+                    <fieldset>
+                        <legend>"Auto-recharge"</legend>
+                        <label class="check"><input type="checkbox" bind:checked=recharge_on />" Recharge the prepaid balance when it falls to a threshold"</label>
+                        <Show when=move || recharge_on.get()>
+                            <div class="grid2">
+                                <div><label for="recharge-threshold">"Recharge at or below (cents)"</label><input id="recharge-threshold" inputmode="decimal" bind:value=threshold /></div>
+                                <div><label for="recharge-to">"Recharge to (cents)"</label><input id="recharge-to" inputmode="decimal" bind:value=recharge_to /></div>
+                                <div><Picker label="Recharge sold as (fixed product)" id="recharge-product" value=recharge_product items=products(Some(true)) /></div>
+                                <div><label for="recharge-fraction">"Share of each recharge invoiced (optional, e.g. 0.9)"</label><input id="recharge-fraction" inputmode="decimal" bind:value=payment_fraction /></div>
+                            </div>
+                            <FieldError error paths=&["prepaid_balance_threshold_configuration"] />
                         </Show>
                     </fieldset>
 

@@ -29,7 +29,9 @@ fn recharges(customer_id: &str, contract: &Value, first: Timestamp, last: Timest
             let f = (at.0 - first.0).num_seconds() as f64 / span;
             let billed = decimal(&l["total"]).map(format_cents).unwrap_or_default();
             let shown: String = when.chars().take(16).collect();
-            (0.0..=1.0).contains(&f).then(|| (f, format!("Recharged {shown}: billed {billed}")))
+            (0.0..=1.0)
+                .contains(&f)
+                .then(|| (f, format!("Recharged {shown}: billed {billed}")))
         })
         .collect()
 }

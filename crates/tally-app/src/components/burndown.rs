@@ -36,8 +36,11 @@ fn recharges(customer_id: &str, contract: &Value, first: Timestamp, last: Timest
         .collect()
 }
 
-/// (month label, balance in cents as the core answered) for one contract, and the months' span.
-fn points(customer_id: &str, contract: &Value) -> (Vec<(String, Value)>, Option<(Timestamp, Timestamp)>) {
+/// (month label, balance in cents as the core answered), month by month.
+type Points = Vec<(String, Value)>;
+
+/// One contract's points, and the months' span.
+fn points(customer_id: &str, contract: &Value) -> (Points, Option<(Timestamp, Timestamp)>) {
     let s = store();
     let Some(start) = contract["starting_at"].as_str().and_then(|t| Timestamp::parse(t).ok()) else {
         return (vec![], None);

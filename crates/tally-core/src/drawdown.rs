@@ -154,6 +154,9 @@ impl Ledger {
                 if s.commit_id == r.commit_id && s.holder == Holder::Contract(r.from.clone()) && unexpired {
                     amount = amount.plus(self.remaining[j].times(r.fraction)?)?;
                     self.remaining[j] = Money::ZERO;
+                    // Its access ends with the old term: what did not roll expires, and a balance
+                    // asked for later does not count it again.
+                    self.segments[j].window.end = Some(r.since);
                 }
             }
             self.segments[i].amount = amount;

@@ -76,7 +76,13 @@ impl PrepaidBalanceThreshold {
                 "a threshold is at least 500 cents ($5)",
             ));
         }
-        if self.recharge_to_amount < self.threshold_amount + Decimal::from(1000) {
+        let Some(least) = self.threshold_amount.checked_add(Decimal::from(1000)) else {
+            return Err(Error::invalid(
+                at("threshold_amount"),
+                "a threshold beyond what Tally can represent",
+            ));
+        };
+        if self.recharge_to_amount < least {
             return Err(Error::invalid(
                 at("recharge_to_amount"),
                 "recharge_to_amount is at least threshold_amount + 1000 cents ($10)",
@@ -135,7 +141,7 @@ impl Recharge {
             amount: self.amount,
             window: Window {
                 start: self.at,
-                end: Some(c.ending_before.unwrap_or(horizon.max(self.at)).max(self.at)),
+                end: Some(reach(c, horizon).max(self.at)),
             },
             priority: config.commit.priority,
             free: false,
@@ -155,12 +161,28 @@ impl Recharge {
     }
 }
 
+/// How far a contract's auto-recharges reach: its end, or when it has none, far enough for every
+/// period an invoice list through `horizon` shows. The search for recharges stops there too, so a
+/// recharge is always usable for the rest of it.
+pub fn reach(c: &Contract, horizon: Timestamp) -> Timestamp {
+    let far = Timestamp(horizon.0 + chrono::Duration::days(400));
+    c.ending_before.map_or(far, |e| e.min(far))
+}
+
 /// The prepaid balance `contract`'s usage may draw on at `at`, from a ledger of the usage before it.
-pub fn prepaid_balance(ledger: &crate::drawdown::Ledger, contract: &str, at: Timestamp) -> Money {
-    ledger
-        .segments
-        .iter()
-        .zip(&ledger.remaining)
-        .filter(|(s, _)| s.kind != BalanceKind::PostpaidCommit && s.holder.reaches(contract) && s.window.contains(at))
-        .fold(Money::ZERO, |sum, (_, left)| sum.plus(*left).unwrap_or(sum))
+pub fn prepaid_balance(
+    ledger: &crate::drawdown::Ledger,
+    contract: &str,
+    at: Timestamp,
+) -> crate::money::Checked<Money> {
+    Money::sum(
+        ledger
+            .segments
+            .iter()
+            .zip(&ledger.remaining)
+            .filter(|(s, _)| {
+                s.kind != BalanceKind::PostpaidCommit && s.holder.reaches(contract) && s.window.contains(at)
+            })
+            .map(|(_, left)| *left),
+    )
 }

@@ -102,8 +102,11 @@ fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Checked<V
             items.push((rc.id.clone(), l));
         }
     }
-    // updateEndDate drops whatever was scheduled at or after the new end.
-    items.retain(|(_, l)| c.ending_before.is_none_or(|e| l.starting_at < e));
+    // updateEndDate drops whatever of the contract's own was scheduled at or after the new end; a
+    // customer-level commit it bills is the customer's, and is billed on its dates whatever the end.
+    items.retain(|(source, l)| {
+        state.customer_commits.contains_key(source) || c.ending_before.is_none_or(|e| l.starting_at < e)
+    });
     Ok(items)
 }
 
@@ -248,7 +251,9 @@ pub(super) fn settle(
             .occurrences(clock.horizon)
             .ok()
             .and_then(|o| o.first().map(|o| o.timestamp));
-        if removed_after.is_some_and(|t| due.is_some_and(|d| d > t)) {
+        // A transition's `trueup` and the contract's end concern the contract's own commits only.
+        let own = c.commits.iter().any(|x| x.id == cm.id);
+        if own && removed_after.is_some_and(|t| due.is_some_and(|d| d > t)) {
             continue;
         }
         let true_up = || -> Checked<Option<LineItem>> {
@@ -260,7 +265,7 @@ pub(super) fn settle(
             // removes it; an end moved before the true-up brings it forward, against the access that
             // remains.
             let (date, owed) = match c.ending_before {
-                Some(end) if o.timestamp > end => (
+                Some(end) if own && o.timestamp > end => (
                     end,
                     Money::sum(cm.access_schedule.schedule_items.iter().map(|i| Money::cents(i.amount)))?,
                 ),

@@ -170,16 +170,16 @@ fn next_recharge(
         return Ok(None);
     };
     let threshold = Money::cents(config.threshold_amount);
-    // Far enough for every period an invoice list through the horizon shows.
-    let reach = Timestamp(clock.horizon.0 + chrono::Duration::days(400));
-    let end = c.ending_before.map_or(reach, |e| e.min(reach));
+    let end = crate::threshold::reach(c, clock.horizon);
     if from >= end {
         return Ok(None);
     }
     let balance = |h: Timestamp| -> Result<Money> {
         let r = rate_once(state, customer_id, usage, clock, grants, Some(h))?;
-        Ok(crate::threshold::prepaid_balance(&r.ledger, &c.id, h))
+        crate::threshold::prepaid_balance(&r.ledger, &c.id, h).map_err(|_| out_of_range(c, "a prepaid balance"))
     };
+    // The instants the balance is looked at: the contract's first, then whole hours.
+    let looked_at = |t: Timestamp| t == c.starting_at || next_hour(t) == Timestamp(t.0 + HOUR);
     // Between two instants where a balance this contract reaches starts, its balance only falls.
     let whole = rate_once(state, customer_id, usage, clock, grants, Some(from))?;
     let mut starts: Vec<Timestamp> = whole
@@ -201,27 +201,26 @@ fn next_recharge(
                 .minus(left)
                 .unwrap_or(Money::ZERO),
         };
-        let at_a = balance(a)?;
-        if at_a <= threshold {
-            return Ok(Some(recharge(a, at_a)));
+        // The instants looked at in [a, b): `a` when it is one, then every whole hour after it.
+        let mut looked: Vec<Timestamp> = Vec::new();
+        let mut t = if looked_at(a) { a } else { next_hour(a) };
+        while t < b {
+            looked.push(t);
+            t = next_hour(t);
         }
-        // Whole hours in (a, b): the first is `first`, the last `first + (n - 1) hours`.
-        let first = next_hour(a);
-        let n = if first < b {
-            ((b.0 - first.0).num_hours() + i64::from((b.0 - first.0).num_seconds() % 3600 != 0)).max(0)
-        } else {
-            0
-        };
-        let hour = |i: i64| Timestamp(first.0 + HOUR * (i as i32));
-        if n > 0 {
-            let last = balance(hour(n - 1))?;
-            if last <= threshold {
-                // The balance is over at `a` and at or under by the last hour: bisect.
-                let (mut lo, mut hi) = (-1i64, n - 1);
-                let mut at_hi = last;
+        if let (Some(&first), Some(&last)) = (looked.first(), looked.last()) {
+            let at_first = balance(first)?;
+            if at_first <= threshold {
+                return Ok(Some(recharge(first, at_first)));
+            }
+            let at_last = balance(last)?;
+            if at_last <= threshold {
+                // Over at the first instant, at or under by the last: bisect.
+                let (mut lo, mut hi) = (0, looked.len() - 1);
+                let mut at_hi = at_last;
                 while hi - lo > 1 {
                     let mid = (lo + hi) / 2;
-                    let m = balance(hour(mid))?;
+                    let m = balance(looked[mid])?;
                     if m <= threshold {
                         hi = mid;
                         at_hi = m;
@@ -229,7 +228,7 @@ fn next_recharge(
                         lo = mid;
                     }
                 }
-                return Ok(Some(recharge(hour(hi), at_hi)));
+                return Ok(Some(recharge(looked[hi], at_hi)));
             }
         }
         a = b;

@@ -1,0 +1,193 @@
+//! Balances beyond one contract, at their edges: auto-recharge on an open-ended contract and between
+//! whole hours, a renewal's expired remainder, a customer-level commit billed on a contract that
+//! ended. Figures worked by hand in the comments.
+
+use serde_json::{json, Value};
+use tally_core::{call, State, Timestamp};
+
+fn now() -> Timestamp {
+    Timestamp::ymd(2025, 7, 1)
+}
+
+fn ok(s: &mut State, c: &str, body: Value) -> Value {
+    call(s, c, &body, now()).unwrap_or_else(|e| panic!("{c}: {e}"))
+}
+
+/// 100 cents a unit of API, a FIXED product to sell balances as, customer `c`.
+fn world() -> State {
+    let mut s = State::default();
+    ok(
+        &mut s,
+        "POST /v1/billable-metrics/create",
+        json!({"id": "m", "name": "Units", "aggregation_type": "SUM", "aggregation_key": "units"}),
+    );
+    ok(
+        &mut s,
+        "POST /v1/contract-pricing/products/create",
+        json!({"id": "api", "name": "API", "type": "USAGE", "billable_metric_id": "m"}),
+    );
+    ok(
+        &mut s,
+        "POST /v1/contract-pricing/products/create",
+        json!({"id": "f", "name": "Balance", "type": "FIXED"}),
+    );
+    ok(
+        &mut s,
+        "POST /v1/contract-pricing/rate-cards/create",
+        json!({"id": "rc", "name": "List", "rates": [
+        {"product_id": "api", "starting_at": "2025-01-01T00:00:00Z", "rate_type": "FLAT", "price": 100}]}),
+    );
+    ok(&mut s, "POST /v1/customers", json!({"id": "c", "name": "C"}));
+    s
+}
+
+fn recharge_config() -> Value {
+    json!({"commit": {"product_id": "f", "name": "Recharge"}, "is_enabled": true, "threshold_amount": 1000,
+        "recharge_to_amount": 5000, "payment_gate_config": {"payment_gate_type": "NONE"}})
+}
+
+fn ingest(s: &mut State, events: &[(&str, &str, u32)]) {
+    let body: Vec<Value> = events
+        .iter()
+        .map(|(id, at, units)| json!({"transaction_id": id, "customer_id": "c", "event_type": "u", "timestamp": at, "properties": {"units": units}}))
+        .collect();
+    ok(s, "POST /v1/ingest", json!(body));
+}
+
+/// (issued_at, total) of every SCHEDULED invoice through `until`.
+fn scheduled(s: &State, until: &str) -> Vec<(String, String)> {
+    let list = tally_core::api::read(
+        s,
+        &format!("GET /v1/customers/c/invoices?ending_before={until}"),
+        &Value::Null,
+        now(),
+    )
+    .unwrap();
+    list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["type"] == "SCHEDULED")
+        .map(|i| (i["issued_at"].as_str().unwrap().to_string(), i["total"].to_string()))
+        .collect()
+}
+
+/// Without an end, recharges reach as far as the search for them: Jan 1 (5,000 from 0), then Feb 10's
+/// 45 units (4,500) leave 500, so at 01:00 4,500 more; nothing after.
+#[test]
+fn an_open_ended_contract_recharges_as_a_bounded_one_does() {
+    let mut s = world();
+    ok(
+        &mut s,
+        "POST /v1/contracts/create",
+        json!({"id": "k", "customer_id": "c", "rate_card_id": "rc",
+        "starting_at": "2025-01-01T00:00:00Z", "prepaid_balance_threshold_configuration": recharge_config()}),
+    );
+    ingest(&mut s, &[("e1", "2025-02-10T00:00:00Z", 45)]);
+    assert_eq!(
+        scheduled(&s, "2025-06-01T00:00:00Z"),
+        [
+            ("2025-01-01T00:00:00Z".to_string(), "5000".to_string()),
+            ("2025-02-10T01:00:00Z".to_string(), "4500".to_string())
+        ]
+    );
+}
+
+/// The balance is looked at on whole hours only (and the contract's first instant): a credit of 200
+/// starting at 12:30 does not make 12:30 an instant. Jan 20 12:10: 45 units (4,500) from the first
+/// recharge (the credit's window starts after them), leaving 500 + 200 = 700 at 13:00: 4,300 more.
+#[test]
+fn a_balance_starting_between_hours_is_not_an_instant_looked_at() {
+    let mut s = world();
+    ok(
+        &mut s,
+        "POST /v1/contracts/create",
+        json!({"id": "k", "customer_id": "c", "rate_card_id": "rc",
+        "starting_at": "2025-01-01T00:00:00Z", "ending_before": "2025-04-01T00:00:00Z",
+        "prepaid_balance_threshold_configuration": recharge_config(),
+        "credits": [{"name": "Goodwill", "product_id": "f", "access_schedule": {"schedule_items": [
+            {"amount": 200, "starting_at": "2025-01-20T12:30:00Z", "ending_before": "2025-04-01T00:00:00Z"}]}}]}),
+    );
+    ingest(&mut s, &[("e1", "2025-01-20T12:10:00Z", 45)]);
+    assert_eq!(
+        scheduled(&s, "2025-04-01T00:00:00Z"),
+        [
+            ("2025-01-01T00:00:00Z".to_string(), "5000".to_string()),
+            ("2025-01-20T13:00:00Z".to_string(), "4300".to_string())
+        ]
+    );
+}
+
+#[test]
+fn a_threshold_beyond_range_is_refused_not_a_panic() {
+    let mut s = world();
+    let mut config = recharge_config();
+    config["threshold_amount"] = json!("79228162514264337593543950335");
+    let e = call(
+        &mut s,
+        "POST /v1/contracts/create",
+        &json!({"customer_id": "c", "rate_card_id": "rc",
+        "starting_at": "2025-01-01T00:00:00Z", "prepaid_balance_threshold_configuration": config}),
+        now(),
+    )
+    .unwrap_err();
+    assert_eq!(e.path, "prepaid_balance_threshold_configuration.threshold_amount");
+}
+
+/// A commit of 10,000 with access to Mar 1 on a contract that ends Feb 1, renewed from Feb 1 with half
+/// rolling over: on Feb 15 the customer has the 5,000 rolled over, not that plus the old 10,000.
+#[test]
+fn what_does_not_roll_over_is_not_counted_again() {
+    let mut s = world();
+    ok(
+        &mut s,
+        "POST /v1/contracts/create",
+        json!({"id": "a", "customer_id": "c", "rate_card_id": "rc",
+        "starting_at": "2025-01-01T00:00:00Z", "ending_before": "2025-02-01T00:00:00Z",
+        "commits": [{"type": "PREPAID", "name": "Commit", "product_id": "f", "rollover_fraction": 0.5,
+            "access_schedule": {"schedule_items": [{"amount": 10000, "starting_at": "2025-01-01T00:00:00Z", "ending_before": "2025-03-01T00:00:00Z"}]}}]}),
+    );
+    ok(
+        &mut s,
+        "POST /v1/contracts/create",
+        json!({"id": "b", "customer_id": "c", "rate_card_id": "rc",
+        "starting_at": "2025-02-01T00:00:00Z", "ending_before": "2025-06-01T00:00:00Z",
+        "transition": {"from_contract_id": "a", "type": "RENEWAL"}}),
+    );
+    let b = ok(
+        &mut s,
+        "POST /v1/contracts/customerBalances/getNetBalance",
+        json!({"customer_id": "c", "at": "2025-02-15T00:00:00Z"}),
+    );
+    assert_eq!(b["data"]["balance"], json!(5000));
+}
+
+/// A customer-level commit bought on Jun 1 and billed on contract `a`, which a SUPERSEDE ends on Mar 1:
+/// still billed on Jun 1 (every contract may still draw on it).
+#[test]
+fn a_customer_level_commit_is_billed_after_its_invoice_contract_ends() {
+    let mut s = world();
+    ok(
+        &mut s,
+        "POST /v1/contracts/create",
+        json!({"id": "a", "customer_id": "c", "rate_card_id": "rc", "starting_at": "2025-01-01T00:00:00Z"}),
+    );
+    ok(
+        &mut s,
+        "POST /v1/customers/commits/create",
+        json!({"customer_id": "c", "type": "PREPAID", "name": "Shared", "product_id": "f",
+        "invoice_contract_id": "a",
+        "access_schedule": {"schedule_items": [{"amount": 3000, "starting_at": "2025-06-01T00:00:00Z", "ending_before": "2026-01-01T00:00:00Z"}]},
+        "invoice_schedule": {"schedule_items": [{"timestamp": "2025-06-01T00:00:00Z", "amount": 3000}]}}),
+    );
+    ok(
+        &mut s,
+        "POST /v1/contracts/create",
+        json!({"id": "b", "customer_id": "c", "rate_card_id": "rc", "starting_at": "2025-03-01T00:00:00Z",
+        "transition": {"from_contract_id": "a", "type": "SUPERSEDE"}}),
+    );
+    assert_eq!(
+        scheduled(&s, "2025-07-01T00:00:00Z"),
+        [("2025-06-01T00:00:00Z".to_string(), "3000".to_string())]
+    );
+}

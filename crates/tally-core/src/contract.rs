@@ -212,6 +212,13 @@ impl Contract {
         Ok(())
     }
 
+    /// How far a balance the contract grants itself (a recharge, a rollover) reaches: its end, or
+    /// when it has none, far enough for every period an invoice list through `horizon` shows.
+    pub fn reach(&self, horizon: Timestamp) -> Timestamp {
+        let far = Timestamp(horizon.0 + chrono::Duration::days(400));
+        self.ending_before.map_or(far, |e| e.min(far))
+    }
+
     /// The contract's auto-recharge, when it has one switched on.
     pub fn recharge(&self) -> Option<&crate::threshold::PrepaidBalanceThreshold> {
         self.prepaid_balance_threshold_configuration

@@ -161,12 +161,10 @@ impl Recharge {
     }
 }
 
-/// How far a contract's auto-recharges reach: its end, or when it has none, far enough for every
-/// period an invoice list through `horizon` shows. The search for recharges stops there too, so a
-/// recharge is always usable for the rest of it.
+/// How far a contract's auto-recharges reach (`Contract::reach`); the search for recharges stops
+/// there too, so a recharge is always usable for the rest of it.
 pub fn reach(c: &Contract, horizon: Timestamp) -> Timestamp {
-    let far = Timestamp(horizon.0 + chrono::Duration::days(400));
-    c.ending_before.map_or(far, |e| e.min(far))
+    c.reach(horizon)
 }
 
 /// The prepaid balance `contract`'s usage may draw on at `at`, from a ledger of the usage before it.

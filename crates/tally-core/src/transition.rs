@@ -3,7 +3,7 @@
 //! commits have left unspent (and unexpired) when it ends. The amount depends on usage, so a rollover
 //! commit is a segment whose amount the draw-down ledger decides at the transition
 //! (`drawdown::Ledger`); here it gets its terms: the commit's products, tags and priority, usable from
-//! the new contract's start to its end.
+//! the new contract's start to its end (`Contract::reach` when it has none).
 
 use crate::balance::{Holder, Rollover, Segment};
 use crate::commit::Billing;
@@ -22,8 +22,7 @@ pub fn rollover_segments(state: &State, contract: &Contract, horizon: Timestamp)
     };
     let at = contract.starting_at;
     let since = from.ending_before.unwrap_or(at).min(at);
-    // Open-ended, the new contract keeps the rollover through the rating's horizon.
-    let end = contract.ending_before.unwrap_or(horizon.max(at));
+    let end = contract.reach(horizon).max(at);
     from.commits
         .iter()
         .filter(|cm| matches!(cm.billing, Billing::Bought(_) | Billing::Complimentary))

@@ -141,7 +141,7 @@ impl Recharge {
             amount: self.amount,
             window: Window {
                 start: self.at,
-                end: Some(reach(c, horizon).max(self.at)),
+                end: Some(c.reach(horizon).max(self.at)),
             },
             priority: config.commit.priority,
             free: false,
@@ -159,12 +159,6 @@ impl Recharge {
         let price = crate::money::mul(self.amount.amount(), config.payment_fraction())?;
         Ok((price, Money::cents(price).rounded()))
     }
-}
-
-/// How far a contract's auto-recharges reach (`Contract::reach`); the search for recharges stops
-/// there too, so a recharge is always usable for the rest of it.
-pub fn reach(c: &Contract, horizon: Timestamp) -> Timestamp {
-    c.reach(horizon)
 }
 
 /// The prepaid balance `contract`'s usage may draw on at `at`, from a ledger of the usage before it.

@@ -49,6 +49,21 @@ pub fn products(fixed: Option<bool>) -> Signal<Vec<(String, String)>> {
     })
 }
 
+/// The contracts of the customer `customer` names, by name (their id when unnamed).
+pub fn contracts_of(customer: RwSignal<String>) -> Signal<Vec<(String, String)>> {
+    let s = store();
+    Signal::derive(move || {
+        let c = customer.get();
+        s.state.with(|st| {
+            st.contracts
+                .values()
+                .filter(|k| k.customer_id == c)
+                .map(|k| (k.id.clone(), k.name.clone().unwrap_or_else(|| k.id.clone())))
+                .collect()
+        })
+    })
+}
+
 pub fn rate_cards() -> Signal<Vec<(String, String)>> {
     let s = store();
     Signal::derive(move || {

@@ -8,7 +8,7 @@ use crate::components::whatif::WhatIf;
 use crate::forms::OverrideDraft;
 use crate::pages::contract_end::EndDateEdit;
 use crate::pages::contract_filter::UsageFilterEdit;
-use crate::store::{contract_edit_form, store, JsonMode, OneCallForm};
+use crate::store::{contract_edit_form, JsonMode, OneCallForm};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -16,7 +16,6 @@ const CALL: &str = "POST /v2/contracts/edit";
 
 #[component]
 pub fn ContractEdit(customer: RwSignal<String>) -> impl IntoView {
-    let s = store();
     let contract = RwSignal::new(String::new());
     let kind = RwSignal::new("MULTIPLIER".to_string());
     let multiplier = RwSignal::new("0.9".to_string());
@@ -37,16 +36,7 @@ pub fn ContractEdit(customer: RwSignal<String>) -> impl IntoView {
         }
         c
     });
-    let contracts = Signal::derive(move || {
-        let c = customer.get();
-        s.state.with(|st| {
-            st.contracts
-                .values()
-                .filter(|k| k.customer_id == c)
-                .map(|k| (k.id.clone(), k.name.clone().unwrap_or_else(|| k.id.clone())))
-                .collect::<Vec<_>>()
-        })
-    });
+    let contracts = crate::components::pickers::contracts_of(customer);
     let form_body = move || -> Value {
         OverrideDraft {
             customer: customer.get(),

@@ -47,16 +47,7 @@ pub fn CustomerBalances() -> impl IntoView {
         rows.extend(s.read_list("POST /v1/contracts/customerCredits/list", &body));
         rows
     };
-    let own_contracts = Signal::derive(move || {
-        let c = customer.get();
-        s.state.with(|st| {
-            st.contracts
-                .values()
-                .filter(|k| k.customer_id == c)
-                .map(|k| (k.id.clone(), k.name.clone().unwrap_or_else(|| k.id.clone())))
-                .collect::<Vec<_>>()
-        })
-    });
+    let own_contracts = crate::components::pickers::contracts_of(customer);
     let call = move || -> Vec<(String, Value)> {
         let credit = kind.get() == "CREDIT";
         let draft = BalanceDraft {

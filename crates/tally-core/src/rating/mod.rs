@@ -170,7 +170,8 @@ fn next_recharge(
         return Ok(None);
     };
     let threshold = Money::cents(config.threshold_amount);
-    let end = crate::threshold::reach(c, clock.horizon);
+    // The search stops where a recharge's access does, so a recharge is always usable after it.
+    let end = c.reach(clock.horizon);
     if from >= end {
         return Ok(None);
     }

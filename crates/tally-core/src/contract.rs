@@ -114,6 +114,8 @@ pub struct Contract {
     pub transition: Option<Transition>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prepaid_balance_threshold_configuration: Option<crate::threshold::PrepaidBalanceThreshold>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spend_threshold_configuration: Option<crate::threshold::SpendThreshold>,
 }
 
 /// `POST /v2/contracts/edit`
@@ -209,6 +211,9 @@ impl Contract {
         if let Some(t) = &self.prepaid_balance_threshold_configuration {
             t.validate("prepaid_balance_threshold_configuration")?;
         }
+        if let Some(t) = &self.spend_threshold_configuration {
+            t.validate("spend_threshold_configuration")?;
+        }
         Ok(())
     }
 
@@ -226,6 +231,11 @@ impl Contract {
             .filter(|t| t.is_enabled)
     }
 
+    /// The contract's spend threshold, when it has one switched on.
+    pub fn spend_threshold(&self) -> Option<&crate::threshold::SpendThreshold> {
+        self.spend_threshold_configuration.as_ref().filter(|t| t.is_enabled)
+    }
+
     /// Every product id the contract names, with where it names it, for existence checks.
     pub fn named_products(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
@@ -235,6 +245,12 @@ impl Contract {
             for (j, p) in t.commit.applicable_product_ids.iter().enumerate() {
                 out.push((format!("{path}.applicable_product_ids[{j}]"), p.clone()));
             }
+        }
+        if let Some(t) = &self.spend_threshold_configuration {
+            out.push((
+                "spend_threshold_configuration.commit.product_id".to_string(),
+                t.commit.product_id.clone(),
+            ));
         }
         let mut commits = |list: Vec<&Commit>, field: &str| {
             for (i, c) in list.into_iter().enumerate() {

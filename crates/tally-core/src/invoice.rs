@@ -13,6 +13,8 @@ use serde::Serialize;
 pub enum InvoiceType {
     Usage,
     Scheduled,
+    /// A spend threshold charge, billed the hour spend reaches the threshold.
+    Threshold,
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

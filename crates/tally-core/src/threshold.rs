@@ -88,23 +88,7 @@ impl PrepaidBalanceThreshold {
                 "recharge_to_amount is at least threshold_amount + 1000 cents ($10)",
             ));
         }
-        if let Some(g) = &self.payment_gate_config {
-            if g.payment_gate_type != PaymentGate::None {
-                return Err(Error::invalid(
-                    at("payment_gate_config.payment_gate_type"),
-                    "Tally bills recharges without a payment gate: only NONE",
-                ));
-            }
-        }
-        if let Some(d) = &self.discount_configuration {
-            if d.payment_fraction <= Decimal::ZERO || d.payment_fraction > Decimal::ONE {
-                return Err(Error::invalid(
-                    at("discount_configuration.payment_fraction"),
-                    "a payment fraction is above 0 and at most 1",
-                ));
-            }
-        }
-        Ok(())
+        check_payment(&self.payment_gate_config, &self.discount_configuration, path)
     }
 
     pub fn payment_fraction(&self) -> Decimal {
@@ -112,9 +96,94 @@ impl PrepaidBalanceThreshold {
             .as_ref()
             .map_or(Decimal::ONE, |d| d.payment_fraction)
     }
+}
 
-    fn name(&self) -> String {
-        self.commit.name.clone().unwrap_or_else(|| "Recharge".to_string())
+/// No payment gate (Tally has no payment to wait for); a payment fraction above 0 and at most 1.
+fn check_payment(gate: &Option<PaymentGateConfig>, discount: &Option<DiscountConfiguration>, path: &str) -> Result<()> {
+    if let Some(g) = gate {
+        if g.payment_gate_type != PaymentGate::None {
+            return Err(Error::invalid(
+                format!("{path}.payment_gate_config.payment_gate_type"),
+                "Tally bills threshold charges without a payment gate: only NONE",
+            ));
+        }
+    }
+    if let Some(d) = discount {
+        if d.payment_fraction <= Decimal::ZERO || d.payment_fraction > Decimal::ONE {
+            return Err(Error::invalid(
+                format!("{path}.discount_configuration.payment_fraction"),
+                "a payment fraction is above 0 and at most 1",
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl ThresholdCommit {
+    /// The line's name: the commit's own, else (as Metronome does) its product's.
+    pub fn line_name(&self, products: &indexmap::IndexMap<String, crate::product::Product>) -> String {
+        self.name.clone().unwrap_or_else(|| {
+            products
+                .get(&self.product_id)
+                .map_or_else(|| self.product_id.clone(), |p| p.name.clone())
+        })
+    }
+}
+
+/// Spend threshold billing: each time a contract's outstanding usage spend in a usage period (what
+/// its usage invoice would bill for usage, after commits and credits) reaches `threshold_amount`,
+/// that spend is invoiced at once on a THRESHOLD invoice, and the period's usage invoice shows it as
+/// paid, so outstanding spend returns to zero and nothing is billed twice.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SpendThreshold {
+    pub commit: ThresholdCommit,
+    #[serde(default = "enabled")]
+    pub is_enabled: bool,
+    pub threshold_amount: Decimal,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_gate_config: Option<PaymentGateConfig>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_configuration: Option<DiscountConfiguration>,
+}
+
+impl SpendThreshold {
+    pub fn validate(&self, path: &str) -> Result<()> {
+        if self.threshold_amount <= Decimal::ZERO {
+            return Err(Error::invalid(
+                format!("{path}.threshold_amount"),
+                "a spend threshold is above 0 cents",
+            ));
+        }
+        if !self.commit.applicable_product_ids.is_empty() || !self.commit.applicable_product_tags.is_empty() {
+            return Err(Error::invalid(
+                format!("{path}.commit"),
+                "a spend threshold pays the contract's whole outstanding usage: it takes no applicable products or tags",
+            ));
+        }
+        check_payment(&self.payment_gate_config, &self.discount_configuration, path)
+    }
+
+    pub fn payment_fraction(&self) -> Decimal {
+        self.discount_configuration
+            .as_ref()
+            .map_or(Decimal::ONE, |d| d.payment_fraction)
+    }
+}
+
+/// One spend threshold charge: `amount` of the contract's usage spend in the usage period ending at
+/// `period_end`, invoiced `at` (the whole hour the spend reached the threshold by).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpendBill {
+    pub contract: String,
+    pub at: Timestamp,
+    pub period_end: Timestamp,
+    pub amount: Money,
+}
+
+impl SpendBill {
+    pub fn commit_id(&self) -> String {
+        format!("{}:spend_threshold:{}", self.contract, self.at)
     }
 }
 
@@ -132,11 +201,11 @@ impl Recharge {
         format!("{}:recharge:{}", self.contract, self.at)
     }
 
-    pub fn segment(&self, c: &Contract, config: &PrepaidBalanceThreshold, horizon: Timestamp) -> Segment {
+    pub fn segment(&self, c: &Contract, config: &PrepaidBalanceThreshold, name: String, horizon: Timestamp) -> Segment {
         Segment {
             commit_id: self.commit_id(),
             product_id: config.commit.product_id.clone(),
-            name: config.name(),
+            name,
             kind: BalanceKind::PrepaidCommit,
             amount: self.amount,
             window: Window {

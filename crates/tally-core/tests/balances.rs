@@ -191,3 +191,83 @@ fn a_customer_level_commit_is_billed_after_its_invoice_contract_ends() {
         [("2025-06-01T00:00:00Z".to_string(), "3000".to_string())]
     );
 }
+
+/// (type, issued_at, total) of every invoice through `until`.
+fn invoices(s: &State, until: &str) -> Vec<(String, String, String)> {
+    let list = tally_core::api::read(
+        s,
+        &format!("GET /v1/customers/c/invoices?ending_before={until}"),
+        &Value::Null,
+        now(),
+    )
+    .unwrap();
+    list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["type"].as_str().unwrap().to_string(),
+                i["issued_at"].as_str().unwrap().to_string(),
+                i["total"].to_string(),
+            )
+        })
+        .collect()
+}
+
+fn spend_contract(s: &mut State, enabled: bool) {
+    ok(
+        s,
+        "POST /v1/contracts/create",
+        json!({"id": "k", "customer_id": "c", "rate_card_id": "rc", "starting_at": "2025-01-01T00:00:00Z",
+            "ending_before": "2025-02-01T00:00:00Z",
+            "spend_threshold_configuration": {"commit": {"product_id": "f"}, "is_enabled": enabled,
+                "threshold_amount": 1000, "payment_gate_config": {"payment_gate_type": "NONE"}}}),
+    );
+}
+
+/// A customer-level credit of 2,000 pays first, so it is not spend: Jan 5 10:00's 35 units (3,500)
+/// leave 1,500 outstanding, over 1,000 by 11:00, all billed then. Jan 9's 10 units (1,000) reach the
+/// threshold exactly (at or over counts): billed at 13:00. January: 4,500 - 2,000 - 1,500 - 1,000 = 0.
+#[test]
+fn a_spend_threshold_counts_only_what_balances_leave_and_fires_at_the_threshold_itself() {
+    let mut s = world();
+    ok(
+        &mut s,
+        "POST /v1/customers/credits/create",
+        json!({"customer_id": "c", "name": "Shared credit", "product_id": "f",
+            "access_schedule": {"schedule_items": [{"amount": 2000, "starting_at": "2025-01-01T00:00:00Z",
+                "ending_before": "2026-01-01T00:00:00Z"}]}}),
+    );
+    spend_contract(&mut s, true);
+    ingest(
+        &mut s,
+        &[("a", "2025-01-05T10:00:00Z", 35), ("b", "2025-01-09T12:59:59Z", 10)],
+    );
+    let t = |k: &str, at: &str, total: &str| (k.to_string(), at.to_string(), total.to_string());
+    assert_eq!(
+        invoices(&s, "2025-02-01T00:00:00Z"),
+        vec![
+            t("THRESHOLD", "2025-01-05T11:00:00Z", "1500"),
+            t("THRESHOLD", "2025-01-09T13:00:00Z", "1000"),
+            t("USAGE", "2025-02-01T00:00:00Z", "0"),
+        ]
+    );
+}
+
+/// Switched off (`is_enabled: false`), the threshold bills nothing early: January's 4,500 is billed
+/// on its usage invoice.
+#[test]
+fn a_disabled_spend_threshold_bills_at_the_period_end() {
+    let mut s = world();
+    spend_contract(&mut s, false);
+    ingest(&mut s, &[("a", "2025-01-05T10:00:00Z", 45)]);
+    assert_eq!(
+        invoices(&s, "2025-02-01T00:00:00Z"),
+        vec![(
+            "USAGE".to_string(),
+            "2025-02-01T00:00:00Z".to_string(),
+            "4500".to_string()
+        )]
+    );
+}

@@ -111,6 +111,7 @@ export interface Contract {
   custom_fields?: Record<string, string>;
   transition?: Transition | null;
   prepaid_balance_threshold_configuration?: PrepaidBalanceThreshold | null;
+  spend_threshold_configuration?: SpendThreshold | null;
 }
 
 /** `POST /v2/contracts/edit` */
@@ -205,7 +206,7 @@ export interface Invoice {
 
 export type InvoiceStatus = "DRAFT" | "FINALIZED";
 
-export type InvoiceType = "USAGE" | "SCHEDULED";
+export type InvoiceType = "USAGE" | "SCHEDULED" | "THRESHOLD";
 
 export interface LineItem {
   name: string;
@@ -506,6 +507,15 @@ export interface Specifier {
   pricing_group_values?: Record<string, string>;
   presentation_group_values?: Record<string, string>;
   commit_ids?: string[];
+}
+
+/** Spend threshold billing: each time a contract's outstanding usage spend in a usage period (what its usage invoice would bill for usage, after commits and credits) reaches `threshold_amount`, that spend is invoiced at once on a THRESHOLD invoice, and the period's usage invoice shows it as paid, so outstanding spend returns to zero and nothing is billed twice. */
+export interface SpendThreshold {
+  commit: ThresholdCommit;
+  is_enabled?: boolean;
+  threshold_amount: Decimal;
+  payment_gate_config?: PaymentGateConfig | null;
+  discount_configuration?: DiscountConfiguration | null;
 }
 
 export type StatementDay = "FIRST_OF_MONTH" | "CONTRACT_START" | "CUSTOM_DATE";

@@ -51,13 +51,6 @@ fn term_ids<'a>(
 }
 
 pub fn create_contract(state: &mut State, body: &Value) -> Result<Value> {
-    // Billing terms Tally does not rate are refused, never dropped (other unknown fields are metadata).
-    if body.get("spend_threshold_configuration").is_some_and(|v| !v.is_null()) {
-        return Err(Error::invalid(
-            "spend_threshold_configuration",
-            "Tally does not rate spend thresholds yet; without this field the contract is billed at each period's end",
-        ));
-    }
     let mut c: Contract = parse(body)?;
     c.validate_terms()?;
     customer(state, &c.customer_id)?;

@@ -58,11 +58,12 @@ impl InvoiceQuery {
                     q.kind = Some(match v.to_ascii_uppercase().as_str() {
                         "USAGE" => InvoiceType::Usage,
                         "SCHEDULED" => InvoiceType::Scheduled,
+                        "THRESHOLD" => InvoiceType::Threshold,
                         _ => {
                             return Err(Error::new(
                                 ErrorCode::InvalidBody,
                                 "type",
-                                format!("`{v}` is not USAGE or SCHEDULED"),
+                                format!("`{v}` is not USAGE, SCHEDULED or THRESHOLD"),
                             ))
                         }
                     })

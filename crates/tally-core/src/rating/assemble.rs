@@ -119,6 +119,7 @@ fn new_invoice(
     let id = match kind {
         InvoiceType::Usage => format!("{}:usage:{}", c.id, issued_at),
         InvoiceType::Scheduled => format!("{}:scheduled:{}", c.id, issued_at),
+        InvoiceType::Threshold => format!("{}:threshold:{}", c.id, issued_at),
     };
     Invoice {
         id,
@@ -210,7 +211,7 @@ pub(super) fn draft(
                 unit_price: price,
                 total,
             };
-            let name = config.commit.name.clone().unwrap_or_else(|| "Recharge".to_string());
+            let name = config.commit.line_name(&state.products);
             let mut l = scheduled_line(name, LineType::CommitPurchase, &config.commit.product_id, &o);
             l.commit_id = Some(g.commit_id());
             recharges.push((g.commit_id(), l));
@@ -301,4 +302,65 @@ pub(super) fn settle(
         }
     }
     Ok(all)
+}
+
+/// Shows spend threshold charges: each on a THRESHOLD invoice of its own (its spend at the payment
+/// fraction, by the line rule), and as paid on its period's usage invoice (the whole spend it paid).
+pub(super) fn bill_spend(
+    state: &State,
+    invoices: &mut Vec<Invoice>,
+    bills: &[crate::threshold::SpendBill],
+    clock: Clock,
+) -> Result<()> {
+    for b in bills {
+        let Some((c, config)) = state
+            .contracts
+            .get(&b.contract)
+            .and_then(|c| Some((c, c.spend_threshold()?)))
+        else {
+            continue;
+        };
+        let overflow = |Overflow| out_of_range(c, "a spend threshold charge");
+        let name = config.commit.line_name(&state.products);
+        let price = mul(b.amount.amount(), config.payment_fraction()).map_err(overflow)?;
+        let o = Occurrence {
+            timestamp: b.at,
+            quantity: Decimal::ONE,
+            unit_price: price,
+            total: Money::cents(price).rounded(),
+        };
+        let mut line = scheduled_line(name.clone(), LineType::CommitPurchase, &config.commit.product_id, &o);
+        line.commit_id = Some(b.commit_id());
+        let mut inv = new_invoice(c, InvoiceType::Threshold, None, b.at);
+        inv.line_items.push(line);
+        inv.retotal().map_err(overflow)?;
+        if b.at <= clock.now {
+            inv.status = InvoiceStatus::Finalized;
+        }
+        invoices.push(inv);
+        if let Some(usage) = invoices
+            .iter_mut()
+            .find(|i| i.contract_id == c.id && i.kind == InvoiceType::Usage && i.period_end() == b.period_end)
+        {
+            usage.line_items.push(LineItem {
+                name,
+                kind: LineType::AppliedCommitOrCredit,
+                product_id: config.commit.product_id.clone(),
+                quantity: Decimal::ONE,
+                unit_price: -b.amount.amount().normalize(),
+                total: -b.amount,
+                starting_at: usage.period_start(),
+                ending_before: b.at,
+                pricing_group_values: IndexMap::new(),
+                presentation_group_values: IndexMap::new(),
+                tier: None,
+                commit_id: Some(b.commit_id()),
+                list_unit_price: None,
+                piece: None,
+            });
+            usage.retotal().map_err(overflow)?;
+        }
+    }
+    invoices.sort_by(|a, b| a.issued_at.cmp(&b.issued_at).then(a.kind.cmp(&b.kind)));
+    Ok(())
 }

@@ -28,6 +28,7 @@ mod aggregate;
 mod assemble;
 mod lines;
 mod route;
+mod spend;
 
 pub(crate) use route::claimant;
 
@@ -103,7 +104,13 @@ impl Usage<'_> {
 /// ledger of its balances. Refused (never a wrong figure) when an amount overflows.
 pub fn rate_customer(state: &State, customer_id: &str, usage: Usage, clock: Clock) -> Result<Rated> {
     let grants = recharges(state, customer_id, usage, clock)?;
-    rate_once(state, customer_id, usage, clock, &grants, None)
+    let mut rated = rate_once(state, customer_id, usage, clock, &grants, None)?;
+    // Spend threshold charges change no balance, so they are found on the rating and shown on it.
+    let bills = spend::spend_bills(state, customer_id, usage, clock, &grants, &rated)?;
+    if !bills.is_empty() {
+        assemble::bill_spend(state, &mut rated.invoices, &bills, clock)?;
+    }
+    Ok(rated)
 }
 
 /// Most recharges one rating grants: each needs at least $10 of usage, so more means a loop.
@@ -266,7 +273,7 @@ fn rate_once(
     let mut extra = shared.clone();
     for g in grants {
         if let Some((c, config)) = state.contracts.get(&g.contract).and_then(|c| Some((c, c.recharge()?))) {
-            extra.push(g.segment(c, config, clock.horizon));
+            extra.push(g.segment(c, config, config.commit.line_name(&state.products), clock.horizon));
         }
     }
     let mut plans: Vec<Plan> = state

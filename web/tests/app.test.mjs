@@ -340,6 +340,48 @@ test('auto-recharge set in the contract form: recharge invoices worked by hand, 
   await context.close();
 });
 
+test('a spend threshold set in the contract form: usage billed early on a threshold invoice, shown paid at the period end', async () => {
+  const { context, page, errors } = await openApp();
+  await loadDemo(page); // "Base usage products" prices Compute at 200c an hour
+  await page.getByLabel('Name').fill('Early Co');
+  await page.getByLabel('Ingest aliases (comma separated)').fill('early-prod');
+  await page.getByRole('button', { name: 'Create customer' }).click();
+  await page.locator('tr.customer-row', { hasText: 'Early Co' }).waitFor();
+  await page.getByRole('link', { name: 'Contracts' }).click();
+  await page.getByLabel('Customer').selectOption({ label: 'Early Co' });
+  await page.getByLabel('Contract name').fill('Early 2025');
+  await page.getByLabel('Rate card').selectOption({ label: 'Base usage products' });
+  await page.getByLabel('Starting at', { exact: true }).fill('2025-01-01');
+  await page.getByLabel('Ending before (optional)', { exact: true }).fill('2025-02-01');
+  await page.getByLabel("Bill usage early when a period's spend reaches a threshold").check();
+  await page.getByLabel('Bill when outstanding spend reaches (cents)').fill('0');
+  await page.locator('.field-error', { hasText: 'above 0 cents' }).waitFor();
+  await page.getByLabel('Bill when outstanding spend reaches (cents)').fill('5000');
+  await page.getByLabel('Early bills sold as (fixed product)').selectOption({ label: 'Prepaid commit' });
+  await page.getByRole('button', { name: 'Create contract' }).click();
+  await page.getByRole('status').filter({ hasText: 'Created contract' }).waitFor();
+
+  await page.getByRole('link', { name: 'Usage' }).click();
+  await page.getByLabel('Events (JSON array or CSV with a header row)').fill(
+    'transaction_id,customer_id,event_type,timestamp,cpu_hours,region\n' +
+    'early-1,early-prod,compute,2025-01-10T00:00:00Z,30,US\n' +
+    'early-2,early-prod,compute,2025-01-20T00:00:00Z,10,US\n');
+  await page.getByRole('button', { name: 'Ingest events' }).click();
+  await page.getByRole('status').filter({ hasText: 'Ingested 2 events' }).waitFor();
+  // By hand: Jan 10's 30 h at 200c = 6,000c reach the 5,000c threshold in that hour: at 01:00 the
+  // whole 6,000c is billed ($60.00) on a threshold invoice. Jan 20's 10 h (2,000c) stay under it.
+  // January's usage invoice: 8,000c less the 6,000c already paid: $20.00.
+  await page.getByRole('link', { name: 'Invoices' }).click();
+  await page.getByLabel('Customer').selectOption({ label: 'Early Co' });
+  const early = invoiceFor(page, 'issued 2025-01-10');
+  await early.waitFor();
+  assert.match(await early.innerText(), /Threshold invoice/);
+  assert.equal(await early.locator('.invoice-total').innerText(), '$60.00');
+  assert.equal(await invoiceFor(page, '2025-01-01 → 2025-02-01').locator('.invoice-total').innerText(), '$20.00');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the contract form shows the core error beside the commit as you type and keeps the input', async () => {
   const { context, page } = await openApp();
   await loadDemo(page);

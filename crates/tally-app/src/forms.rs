@@ -125,6 +125,8 @@ pub struct ContractDraft {
     pub consolidate: bool,
     /// Auto-recharge: (threshold, recharge to, commit product, payment fraction), amounts in cents.
     pub recharge: Option<(String, String, String, String)>,
+    /// Spend threshold: (threshold in cents, the fixed product its charges are sold as).
+    pub spend: Option<(String, String)>,
 }
 
 impl ContractDraft {
@@ -170,6 +172,10 @@ impl ContractDraft {
                 t["discount_configuration"] = json!({ "payment_fraction": number_or_text(fraction) });
             }
             b["prepaid_balance_threshold_configuration"] = t;
+        }
+        if let Some((threshold, product)) = &self.spend {
+            b["spend_threshold_configuration"] = json!({ "commit": { "product_id": product }, "is_enabled": true,
+                "threshold_amount": number_or_text(threshold), "payment_gate_config": { "payment_gate_type": "NONE" } });
         }
         b
     }

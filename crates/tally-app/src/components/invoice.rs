@@ -25,7 +25,7 @@ pub fn InvoiceCard(invoice: Value, contract_name: String) -> impl IntoView {
         <article class="invoice card" data-total=invoice["total"].to_string()>
             <header class="invoice-head">
                 <div>
-                    <h3>{format!("{} invoice", if kind == "USAGE" { "Usage" } else { "Scheduled" })}</h3>
+                    <h3>{format!("{} invoice", match kind.as_str() { "USAGE" => "Usage", "THRESHOLD" => "Threshold", _ => "Scheduled" })}</h3>
                     <p class="muted">{period(&invoice)} " · " {contract_name}</p>
                 </div>
                 <span class=format!("badge {}", status.to_lowercase())>{status.clone()}</span>

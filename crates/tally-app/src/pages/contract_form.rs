@@ -39,6 +39,8 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
     let recharge_on = RwSignal::new(false);
     let (threshold, recharge_to) = (RwSignal::new("1000".to_string()), RwSignal::new("5000".to_string()));
     let (recharge_product, payment_fraction) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let spend_on = RwSignal::new(false);
+    let (spend_threshold, spend_product) = (RwSignal::new("10000".to_string()), RwSignal::new(String::new()));
     let json_mode = JsonMode::new();
     let JsonMode { advanced, json_text } = json_mode;
     let touched = RwSignal::new(false);
@@ -73,6 +75,7 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
                     payment_fraction.get(),
                 )
             }),
+            spend: spend_on.get().then(|| (spend_threshold.get(), spend_product.get())),
         }
         .to_body()
     };
@@ -92,6 +95,7 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
         charge_on.set(false);
         override_on.set(false);
         recharge_on.set(false);
+        spend_on.set(false);
         advanced.set(false);
     };
     let OneCallForm {
@@ -114,6 +118,7 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
         "usage_filter",
         "scheduled_charges_on_usage_invoices",
         "prepaid_balance_threshold_configuration",
+        "spend_threshold_configuration",
     ];
     view! {
         <section class="card">
@@ -205,6 +210,18 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
                                 <div><label for="recharge-fraction">"Share of each recharge invoiced (optional, e.g. 0.9)"</label><input id="recharge-fraction" inputmode="decimal" bind:value=payment_fraction /></div>
                             </div>
                             <FieldError error paths=&["prepaid_balance_threshold_configuration"] />
+                        </Show>
+                    </fieldset>
+
+                    <fieldset>
+                        <legend>"Spend threshold"</legend>
+                        <label class="check"><input type="checkbox" bind:checked=spend_on />" Bill usage early when a period's spend reaches a threshold"</label>
+                        <Show when=move || spend_on.get()>
+                            <div class="grid2">
+                                <div><label for="spend-threshold">"Bill when outstanding spend reaches (cents)"</label><input id="spend-threshold" inputmode="decimal" bind:value=spend_threshold /></div>
+                                <div><Picker label="Early bills sold as (fixed product)" id="spend-product" value=spend_product items=products(Some(true)) /></div>
+                            </div>
+                            <FieldError error paths=&["spend_threshold_configuration"] />
                         </Show>
                     </fieldset>
 

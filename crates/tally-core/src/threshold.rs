@@ -230,20 +230,13 @@ impl Recharge {
     }
 }
 
-/// The prepaid balance `contract`'s usage may draw on at `at`, from a ledger of the usage before it.
+/// The prepaid balance `contract`'s usage may draw on at `at`, from a ledger of the usage before it:
+/// each balance in force then less what that usage drew, as it stood at `at` (a renewal later in
+/// the ledger moves what a commit has left, which `at` must not see).
 pub fn prepaid_balance(
     ledger: &crate::drawdown::Ledger,
     contract: &str,
     at: Timestamp,
 ) -> crate::money::Checked<Money> {
-    Money::sum(
-        ledger
-            .segments
-            .iter()
-            .zip(&ledger.remaining)
-            .filter(|(s, _)| {
-                s.kind != BalanceKind::PostpaidCommit && s.holder.reaches(contract) && s.window.contains(at)
-            })
-            .map(|(_, left)| *left),
-    )
+    ledger.balance_at(at, |s| s.kind != BalanceKind::PostpaidCommit && s.holder.reaches(contract))
 }

@@ -1,7 +1,9 @@
 //! Spend thresholds (`crate::threshold::SpendThreshold`): when a contract's outstanding usage spend in
-//! a period reaches its threshold. Spend only grows within a period as usage comes in, so the first
-//! whole hour it reaches the threshold (counting what threshold charges already billed) is found by
-//! bisection over the period's hours, each looked at on a rating of the usage before it.
+//! a period reaches its threshold. Between two instants where a balance starts, spend grows as usage
+//! comes in, so the first whole hour it reaches the threshold (counting what threshold charges of the
+//! period already billed) is found by bisection over those hours, each looked at on a rating of the
+//! usage before it. (Where a balance's share of a tiered, MAX, UNIQUE, rounded or LATEST line can grow
+//! faster than the line, spend may fall as usage comes; Tally takes the hour the bisection finds.)
 
 use super::{next_hour, out_of_range, rate_once, Clock, Rated, Usage};
 use crate::contract::Contract;
@@ -22,6 +24,11 @@ pub(super) fn outstanding(inv: &Invoice) -> Checked<Money> {
             .filter(|l| matches!(l.kind, LineType::Usage | LineType::AppliedCommitOrCredit))
             .map(|l| l.total),
     )
+}
+
+/// What a usage invoice bills for usage before commits and credits pay.
+fn gross(inv: &Invoice) -> Checked<Money> {
+    Money::sum(inv.line_items.iter().filter(|l| l.kind == LineType::Usage).map(|l| l.total))
 }
 
 /// Every spend threshold charge of the customer's contracts, earliest first; `whole` is the rating
@@ -46,14 +53,33 @@ pub(super) fn spend_bills(
             .filter(|i| i.contract_id == c.id && i.kind == InvoiceType::Usage)
         {
             let (start, end) = (inv.period_start(), inv.period_end());
-            // Spend at the period's end bounds spend at every hour before it.
-            if outstanding(inv).map_err(|_| out_of_range(c, "a usage spend"))? < threshold {
+            // Spend never exceeds the period's usage before draws, which only grows with usage.
+            if gross(inv).map_err(|_| out_of_range(c, "a usage spend"))? < threshold {
                 continue;
             }
-            let mut hours = Vec::new();
+            // A balance starting inside the period may pay for usage already there, so spend only
+            // grows between two such starts: the period's hours are searched run by run.
+            let mut starts: Vec<Timestamp> = whole
+                .ledger
+                .segments
+                .iter()
+                .filter(|s| s.holder.reaches(&c.id) && s.window.start > start && s.window.start < end)
+                .map(|s| s.window.start)
+                .collect();
+            starts.sort();
+            starts.dedup();
+            let mut runs: Vec<Vec<Timestamp>> = Vec::new();
+            let mut run_of = usize::MAX;
             let mut t = next_hour(start);
             while t < end {
-                hours.push(t);
+                let k = starts.partition_point(|s| *s < t);
+                if k != run_of {
+                    runs.push(Vec::new());
+                    run_of = k;
+                }
+                if let Some(r) = runs.last_mut() {
+                    r.push(t);
+                }
                 t = next_hour(t);
             }
             let mut seen: HashMap<Timestamp, Money> = HashMap::new();
@@ -66,40 +92,39 @@ pub(super) fn spend_bills(
                 Ok(m)
             };
             let mut billed = Money::ZERO;
-            let mut from = 0;
-            while let Some(&last) = hours.last() {
-                if from >= hours.len() {
-                    break;
-                }
-                let over = |m: Money| -> Result<bool> {
-                    Ok(m.minus(billed).map_err(|_| out_of_range(c, "a usage spend"))? >= threshold)
-                };
-                if !over(spent(last)?)? {
-                    break;
-                }
-                // Under before `lo` (or `lo` is the first hour looked at), over at `hi`.
-                let (mut lo, mut hi) = (from, hours.len() - 1);
-                if over(spent(hours[lo])?)? {
-                    hi = lo;
-                }
-                while hi - lo > 1 {
-                    let mid = (lo + hi) / 2;
-                    if over(spent(hours[mid])?)? {
-                        hi = mid;
-                    } else {
-                        lo = mid;
+            for hours in runs {
+                let mut from = 0;
+                while from < hours.len() {
+                    let over = |m: Money| -> Result<bool> {
+                        Ok(m.minus(billed).map_err(|_| out_of_range(c, "a usage spend"))? >= threshold)
+                    };
+                    if !over(spent(hours[hours.len() - 1])?)? {
+                        break;
                     }
+                    // Under before `lo` (or `lo` is the first hour looked at), over at `hi`.
+                    let (mut lo, mut hi) = (from, hours.len() - 1);
+                    if over(spent(hours[lo])?)? {
+                        hi = lo;
+                    }
+                    while hi - lo > 1 {
+                        let mid = (lo + hi) / 2;
+                        if over(spent(hours[mid])?)? {
+                            hi = mid;
+                        } else {
+                            lo = mid;
+                        }
+                    }
+                    let at = hours[hi];
+                    let now = spent(at)?;
+                    bills.push(SpendBill {
+                        contract: c.id.clone(),
+                        at,
+                        period_end: end,
+                        amount: now.minus(billed).map_err(|_| out_of_range(c, "a usage spend"))?,
+                    });
+                    billed = now;
+                    from = hi + 1;
                 }
-                let at = hours[hi];
-                let now = spent(at)?;
-                bills.push(SpendBill {
-                    contract: c.id.clone(),
-                    at,
-                    period_end: end,
-                    amount: now.minus(billed).map_err(|_| out_of_range(c, "a usage spend"))?,
-                });
-                billed = now;
-                from = hi + 1;
             }
         }
     }

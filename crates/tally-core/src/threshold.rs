@@ -238,5 +238,7 @@ pub fn prepaid_balance(
     contract: &str,
     at: Timestamp,
 ) -> crate::money::Checked<Money> {
-    ledger.balance_at(at, |s| s.kind != BalanceKind::PostpaidCommit && s.holder.reaches(contract))
+    ledger.balance_at(at, |s| {
+        s.kind != BalanceKind::PostpaidCommit && s.holder.reaches(contract)
+    })
 }

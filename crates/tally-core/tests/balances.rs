@@ -271,3 +271,47 @@ fn a_disabled_spend_threshold_bills_at_the_period_end() {
         )]
     );
 }
+
+/// A balance starting mid-period may pay for more than the usage inside its window (a tiered line's
+/// share priced alone from its first tier), so spend can fall: the search looks between balance
+/// starts. First 10 units at 100 cents, then 10. Jan 5: 10 units (1,000); Jan 6 10:00: 55 units
+/// (550): spend 1,550, over 1,500 by 11:00, billed. A 500 credit from Jan 20; Jan 20 05:00: 1 unit
+/// (10 more on the line), but the credit may pay that unit priced alone: 100. January: 1,560 - 100
+/// (credit) - 1,550 (already billed) = -90, the customer's to keep; no second charge.
+#[test]
+fn a_spend_threshold_is_found_before_a_balance_that_starts_later_pays_for_usage_already_there() {
+    let mut s = world();
+    ok(
+        &mut s,
+        "POST /v1/contract-pricing/rate-cards/create",
+        json!({"id": "tiered", "name": "Tiered", "rates": [
+        {"product_id": "api", "starting_at": "2025-01-01T00:00:00Z", "rate_type": "TIERED",
+            "tiers": [{"size": 10, "price": 100}, {"price": 10}]}]}),
+    );
+    ok(
+        &mut s,
+        "POST /v1/contracts/create",
+        json!({"id": "k", "customer_id": "c", "rate_card_id": "tiered", "starting_at": "2025-01-01T00:00:00Z",
+            "ending_before": "2025-02-01T00:00:00Z",
+            "credits": [{"name": "Late credit", "product_id": "f", "access_schedule": {"schedule_items": [
+                {"amount": 500, "starting_at": "2025-01-20T00:00:00Z", "ending_before": "2025-02-01T00:00:00Z"}]}}],
+            "spend_threshold_configuration": {"commit": {"product_id": "f"}, "is_enabled": true,
+                "threshold_amount": 1500, "payment_gate_config": {"payment_gate_type": "NONE"}}}),
+    );
+    ingest(
+        &mut s,
+        &[
+            ("a", "2025-01-05T10:00:00Z", 10),
+            ("b", "2025-01-06T10:00:00Z", 55),
+            ("c", "2025-01-20T05:00:00Z", 1),
+        ],
+    );
+    let t = |k: &str, at: &str, total: &str| (k.to_string(), at.to_string(), total.to_string());
+    assert_eq!(
+        invoices(&s, "2025-02-01T00:00:00Z"),
+        vec![
+            t("THRESHOLD", "2025-01-06T11:00:00Z", "1550"),
+            t("USAGE", "2025-02-01T00:00:00Z", "-90"),
+        ]
+    );
+}

@@ -10,8 +10,8 @@ mod reference;
 
 use proptest::prelude::*;
 use reference::{
-    Agg, Balance, Effect, Event, Override, Price, Product, Rate, Second, World, PERIODS, PERIODS2, RENEWAL_AT,
-    SECOND_START,
+    Agg, Balance, Effect, Event, Override, Price, Product, Rate, Recharge, Second, World, PERIODS, PERIODS2,
+    RENEWAL_AT, SECOND_START,
 };
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{json, Value};
@@ -194,15 +194,63 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
             ),
             prop::collection::vec((0u32..END, prop::sample::subsequence(vec!["US", "EU"], 1..=2)), 0..3),
             prop_oneof![2 => Just(Second::None), 1 => Just(Second::Parallel), 1 => Just(Second::Renewal)],
+            (
+                prop::option::weighted(0.2, (500u32..20_000, 0u32..20_000, prop::option::of(50i64..=100))),
+                prop::option::weighted(0.2, (1u32..10_000, prop::option::of(50i64..=100))),
+            ),
         )
             .prop_map(
-                |(products, overrides, mut balances, charge, consolidate, events, filters, second)| {
+                |(products, overrides, mut balances, charge, consolidate, events, filters, second, thresholds)| {
                     // Commits, then credits: the order the contract lists them and the customer's
                     // were created in.
                     balances.sort_by_key(|b| b.credit);
                     if second == Second::None {
                         for b in balances.iter_mut().filter(|b| b.holder == 2) {
                             b.holder = 1;
+                        }
+                    }
+                    // Thresholds are found by bisection, which needs spend to grow and balances to fall
+                    // as usage comes: a LATEST metric's value may fall, so they are left out there.
+                    let monotone = products.iter().all(|(p, _)| p.agg != Agg::Latest);
+                    let (recharge, spend) = thresholds;
+                    let fraction = |f: Option<i64>| f.map_or(Decimal::ONE, |f| Decimal::new(f, 2));
+                    let recharge = recharge.filter(|_| monotone).map(|(t, extra, f)| Recharge {
+                        threshold: Decimal::from(t),
+                        to: Decimal::from(t + 1000 + extra),
+                        fraction: fraction(f),
+                    });
+                    // Spend also needs a balance's share of a line to grow no faster than the line,
+                    // so a world with a spend threshold is made linear: COUNT or SUM, unrounded,
+                    // flat prices (the share of the events inside a window is then never priced
+                    // above what they add).
+                    let spend = spend.map(|(t, f)| (Decimal::from(t), fraction(f)));
+                    let mut products = products;
+                    let mut overrides = overrides;
+                    if spend.is_some() {
+                        let flat = |p: &mut Price| {
+                            if let Price::Tiered(bands) = p {
+                                *p = Price::Flat(bands[0].1);
+                            }
+                        };
+                        for (p, plan) in products.iter_mut() {
+                            if !matches!(p.agg, Agg::Count | Agg::Sum) {
+                                p.agg = Agg::Sum;
+                            }
+                            p.rounding = None;
+                            flat(&mut plan.base);
+                            if let Some(c) = plan.change.as_mut() {
+                                flat(&mut c.2);
+                            }
+                            if let Some(us) = plan.us.as_mut() {
+                                flat(us);
+                            }
+                        }
+                        for o in overrides.iter_mut() {
+                            match &mut o.effect {
+                                Effect::Tiered(bands) => o.effect = Effect::Multiplier(bands[0].1),
+                                Effect::Overwrite(p) => flat(p),
+                                _ => {}
+                            }
                         }
                     }
                     let plans: Vec<RatePlan> = products.iter().map(|(_, r)| r.clone()).collect();
@@ -264,6 +312,8 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
                             .collect(),
                         filters,
                         second,
+                        recharge,
+                        spend,
                     };
                     (world, plans)
                 },
@@ -443,6 +493,17 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
     if w.consolidate {
         contract["scheduled_charges_on_usage_invoices"] = json!("ALL");
     }
+    if let Some(r) = &w.recharge {
+        contract["prepaid_balance_threshold_configuration"] = json!({"commit": {"product_id": "f"}, "is_enabled": true,
+            "threshold_amount": r.threshold.to_string(), "recharge_to_amount": r.to.to_string(),
+            "payment_gate_config": {"payment_gate_type": "NONE"},
+            "discount_configuration": {"payment_fraction": r.fraction.to_string()}});
+    }
+    if let Some((t, f)) = w.spend {
+        contract["spend_threshold_configuration"] = json!({"commit": {"product_id": "f"}, "is_enabled": true,
+            "threshold_amount": t.to_string(), "payment_gate_config": {"payment_gate_type": "NONE"},
+            "discount_configuration": {"payment_fraction": f.to_string()}});
+    }
     // The first filter comes with the contract, later ones through setUsageFilter.
     let filter = |(start, values): &(u32, Vec<&str>)| json!({"group_key": "region", "group_values": values, "starting_at": hours(*start)});
     if let Some(f) = w.filters.first() {
@@ -512,7 +573,11 @@ fn engine_totals(w: &World, plans: &[RatePlan]) -> BTreeMap<(&'static str, u32),
     .unwrap_or_else(|e| panic!("invoice list refused: {e}"));
     let mut totals = BTreeMap::new();
     for inv in list["data"].as_array().unwrap() {
-        let kind = if inv["type"] == "USAGE" { "USAGE" } else { "SCHEDULED" };
+        let kind = match inv["type"].as_str() {
+            Some("USAGE") => "USAGE",
+            Some("THRESHOLD") => "THRESHOLD",
+            _ => "SCHEDULED",
+        };
         let at = inv
             .get("start_timestamp")
             .unwrap_or(&inv["issued_at"])
@@ -539,7 +604,7 @@ proptest! {
         let want = world.invoice_totals();
         let got = engine_totals(&world, &plans);
         let periods = PERIODS.len() + if world.second == Second::Parallel { PERIODS2.len() } else { 0 };
-        prop_assert_eq!(got.len(), periods + want.keys().filter(|k| k.0 == "SCHEDULED").count());
+        prop_assert_eq!(got.len(), periods + want.keys().filter(|k| k.0 != "USAGE").count());
         prop_assert_eq!(got, want);
     }
 }

@@ -28,7 +28,12 @@ pub(super) fn outstanding(inv: &Invoice) -> Checked<Money> {
 
 /// What a usage invoice bills for usage before commits and credits pay.
 fn gross(inv: &Invoice) -> Checked<Money> {
-    Money::sum(inv.line_items.iter().filter(|l| l.kind == LineType::Usage).map(|l| l.total))
+    Money::sum(
+        inv.line_items
+            .iter()
+            .filter(|l| l.kind == LineType::Usage)
+            .map(|l| l.total),
+    )
 }
 
 /// Every spend threshold charge of the customer's contracts, earliest first; `whole` is the rating

@@ -36,6 +36,17 @@
 //!    before it gives that fraction of what it has left after the first contract's invoices to a
 //!    rollover commit of the renewal (Mar 1 to Apr 1, same products and priority), which burns before
 //!    every other balance; the rest expires.
+//! 9. Auto-recharge (`recharge`, on the first contract): at its first instant and at every whole hour
+//!    after it, until it ends, the prepaid balance it may draw on (its own and the customer's balances
+//!    in force then, after drawing the usage before that instant, as rule 4) is looked at; at or under
+//!    the threshold, a prepaid commit of (recharge-to − balance) is granted from then to the contract's
+//!    end, after every balance listed, and billed then at the payment fraction. The balance only
+//!    changes where usage comes or a window starts or ends, so those are the hours looked at.
+//! 10. Spend threshold (`spend`, on the first contract): at every whole hour strictly inside one of
+//!     its periods, spend is what its usage invoice for the period bills for the usage before that hour
+//!     (rule 5, scheduled charges aside); when spend less what threshold charges of the period billed is
+//!     at or over the threshold, that much is billed then (at the payment fraction, rounded) and taken
+//!     off the period's usage invoice.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, BTreeSet};
@@ -173,20 +184,41 @@ pub struct World {
     pub events: Vec<Event>,
     /// The customer's second contract, if any.
     pub second: Second,
+    /// Auto-recharge on the first contract.
+    pub recharge: Option<Recharge>,
+    /// Spend threshold on the first contract: (threshold, payment fraction).
+    pub spend: Option<(Decimal, Decimal)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Recharge {
+    pub threshold: Decimal,
+    pub to: Decimal,
+    pub fraction: Decimal,
+}
+
+/// The first whole hour (4 ticks) after `t`, and the first at or after it.
+fn next_hour(t: u32) -> u32 {
+    (t / 4 + 1) * 4
+}
+fn ceil_hour(t: u32) -> u32 {
+    t.div_ceil(4) * 4
 }
 
 fn cents(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
 }
 
-fn amount(price: &Price, from: Decimal, to: Decimal) -> Decimal {
-    bands(price, from, to).iter().map(|(q, p)| q * p).sum()
+fn amount(price: &Price, from: Decimal, units: Decimal) -> Decimal {
+    bands(price, from, units).iter().map(|(q, p)| q * p).sum()
 }
 
-/// The units from `from` to `to`, by the band they fall in: (units, unit price).
-fn bands(price: &Price, from: Decimal, to: Decimal) -> Vec<(Decimal, Decimal)> {
+/// The `units` from `from` on, by the band they fall in: (units, unit price). A flat price is one
+/// band of exactly `units` (not `from + units - from`, which may lose the last digit).
+fn bands(price: &Price, from: Decimal, units: Decimal) -> Vec<(Decimal, Decimal)> {
+    let to = from + units;
     match price {
-        Price::Flat(p) => vec![(to - from, *p)],
+        Price::Flat(p) => vec![(units, *p)],
         Price::Tiered(tiers) => {
             let mut out = Vec::new();
             let mut start = Decimal::ZERO;
@@ -273,7 +305,7 @@ impl World {
             .max_by_key(|r| r.region.is_some())
     }
 
-    /// The price of the line at `t` for units `from..to`, or `None` when it is not billed.
+    /// The price of the line at `t` for `units` units from `from` on, or `None` when it is not billed.
     fn price(
         &self,
         contract: usize,
@@ -281,7 +313,7 @@ impl World {
         region: Option<&str>,
         t: u32,
         from: Decimal,
-        to: Decimal,
+        units: Decimal,
     ) -> Option<Price> {
         let active: Vec<&Override> = self
             .overrides
@@ -309,7 +341,10 @@ impl World {
         for o in active.iter().rev() {
             if matches!(o.effect, Effect::Multiplier(_) | Effect::Tiered(_)) {
                 let p = multiplied(list, &o.effect);
-                if best.as_ref().is_none_or(|b| amount(&p, from, to) < amount(b, from, to)) {
+                if best
+                    .as_ref()
+                    .is_none_or(|b| amount(&p, from, units) < amount(b, from, units))
+                {
                     best = Some(p);
                 }
             }
@@ -343,10 +378,110 @@ impl World {
         }
     }
 
-    /// Invoice totals by (type, date as ticks): "USAGE" keyed by period start, "SCHEDULED" by date.
+    /// Invoice totals by (type, date as ticks): "USAGE" keyed by period start, "SCHEDULED" and
+    /// "THRESHOLD" by date.
     pub fn invoice_totals(&self) -> BTreeMap<(&'static str, u32), Decimal> {
+        let grants = self.recharges();
+        let (mut totals, _) = self.rate(&grants);
+        if let Some(r) = &self.recharge {
+            for (h, amount) in &grants {
+                *totals.entry(("SCHEDULED", *h)).or_default() += cents(amount * r.fraction);
+            }
+        }
+        if let Some((_, fraction)) = self.spend {
+            for (a, h, amount) in self.spend_charges(&grants) {
+                *totals.entry(("THRESHOLD", h)).or_default() += cents(amount * fraction);
+                *totals.entry(("USAGE", a)).or_default() -= amount;
+            }
+        }
+        totals
+    }
+
+    /// The first contract's end.
+    fn end0(&self) -> u32 {
+        if self.second == Second::Renewal {
+            RENEWAL_AT
+        } else {
+            END
+        }
+    }
+
+    /// The same world with only the usage before `h`, and no scheduled charges.
+    fn before(&self, h: u32) -> World {
+        let mut w = self.clone();
+        w.events.retain(|e| e.tick < h);
+        w.monthly_charge = None;
+        w
+    }
+
+    /// Rule 9: the recharges granted, as (tick, amount), in time order.
+    fn recharges(&self) -> Vec<(u32, Decimal)> {
+        let Some(r) = &self.recharge else {
+            return Vec::new();
+        };
+        let end0 = self.end0();
+        let mut looked: BTreeSet<u32> = BTreeSet::from([0]);
+        looked.extend(self.events.iter().map(|e| next_hour(e.tick)));
+        looked.extend(
+            self.balances
+                .iter()
+                .flat_map(|b| [ceil_hour(b.start), ceil_hour(b.end)]),
+        );
+        let mut grants: Vec<(u32, Decimal)> = Vec::new();
+        for h in looked.into_iter().filter(|h| *h < end0) {
+            let (_, left) = self.before(h).rate(&grants);
+            let balance: Decimal = left
+                .iter()
+                .filter(|(b, _)| b.reaches(0) && b.start <= h && h < b.end)
+                .map(|(_, l)| *l)
+                .sum();
+            if balance <= r.threshold {
+                grants.push((h, r.to - balance));
+            }
+        }
+        grants
+    }
+
+    /// Rule 10: the spend threshold charges, as (period start, tick, amount).
+    fn spend_charges(&self, grants: &[(u32, Decimal)]) -> Vec<(u32, u32, Decimal)> {
+        let Some((threshold, _)) = self.spend else {
+            return Vec::new();
+        };
+        let periods: &[(u32, u32)] = if self.second == Second::Renewal {
+            &PERIODS[..2]
+        } else {
+            &PERIODS
+        };
+        let mut out = Vec::new();
+        for &(a, b) in periods {
+            // Spend changes only where usage comes (the first contract's or another's, which may
+            // take shared balances first).
+            let looked: BTreeSet<u32> = self
+                .events
+                .iter()
+                .filter(|e| a <= e.tick && e.tick < b)
+                .map(|e| next_hour(e.tick))
+                .filter(|h| *h < b)
+                .collect();
+            let mut billed = Decimal::ZERO;
+            for h in looked {
+                let (totals, _) = self.before(h).rate(grants);
+                let spent = totals.get(&("USAGE", a)).copied().unwrap_or_default();
+                if spent - billed >= threshold {
+                    out.push((a, h, spent - billed));
+                    billed = spent;
+                }
+            }
+        }
+        out
+    }
+
+    /// Usage and scheduled invoice totals with the recharges `grants`, and each balance drawn on
+    /// (recharges included) with what it has left after every invoice (in a renewal, before any rolled over).
+    fn rate(&self, grants: &[(u32, Decimal)]) -> (BTreeMap<(&'static str, u32), Decimal>, Vec<(Balance, Decimal)>) {
         let mut totals: BTreeMap<(&'static str, u32), Decimal> = BTreeMap::new();
-        let (balances, rolled_from) = self.ledger();
+        let (balances, rolled_from) = self.ledger(grants);
+        let mut left_by_first: Option<Vec<Decimal>> = None;
         let mut remaining: Vec<Decimal> = balances.iter().map(|b| b.amount).collect();
         // Every product of the catalog counts, the FIXED one the commits are sold as included.
         let order = Self::balance_order(&balances, self.products.len() + 1);
@@ -367,6 +502,8 @@ impl World {
             // rolls over is known.
             if contract == 1 && self.second == Second::Renewal && !rolled {
                 rolled = true;
+                // What the first contract's balances had left before any rolled over.
+                left_by_first = Some(remaining.clone());
                 for (i, from) in rolled_from.iter().enumerate() {
                     if let Some(j) = *from {
                         remaining[i] = remaining[j] * self.balances[j].rollover.unwrap_or_default();
@@ -450,14 +587,27 @@ impl World {
         for b in self.balances.iter().filter(|b| b.paid && !b.credit) {
             *totals.entry(("SCHEDULED", 0)).or_default() += cents(b.amount);
         }
-        totals
+        let left = left_by_first.unwrap_or(remaining);
+        (totals, balances.into_iter().zip(left).collect())
     }
 
     /// The balances drawn on: the world's, then in a renewal one rollover commit (amount decided at
     /// the renewal) per prepaid commit of the first contract with a rollover fraction, with the index
     /// of the balance it rolls over.
-    fn ledger(&self) -> (Vec<Balance>, Vec<Option<usize>>) {
+    fn ledger(&self, grants: &[(u32, Decimal)]) -> (Vec<Balance>, Vec<Option<usize>>) {
         let mut all: Vec<Balance> = self.balances.clone();
+        // Recharges: the first contract's own prepaid commits, after every balance listed.
+        all.extend(grants.iter().map(|&(h, amount)| Balance {
+            credit: false,
+            paid: true,
+            amount,
+            start: h,
+            end: self.end0(),
+            product: None,
+            priority: None,
+            holder: 0,
+            rollover: None,
+        }));
         let mut from: Vec<Option<usize>> = vec![None; all.len()];
         if self.second == Second::Renewal {
             for (j, b) in self.balances.iter().enumerate() {
@@ -579,12 +729,12 @@ impl World {
                         continue;
                     }
                     let q = self.quantity(pi, &events);
-                    let Some(price) = self.price(contract, pi, region, s, used, used + q) else {
+                    let Some(price) = self.price(contract, pi, region, s, used, q) else {
                         continue;
                     };
-                    let total = amount(&price, used, used + q);
+                    let total = amount(&price, used, q);
                     let piece = pieces.len();
-                    for (quantity, unit_price) in bands(&price, used, used + q) {
+                    for (quantity, unit_price) in bands(&price, used, q) {
                         lines.push(Line {
                             product: pi,
                             name: p.name.clone(),

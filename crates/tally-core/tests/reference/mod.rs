@@ -205,6 +205,9 @@ fn ceil_hour(t: u32) -> u32 {
     t.div_ceil(4) * 4
 }
 
+/// Invoice totals by (type, date as ticks).
+pub type Totals = BTreeMap<(&'static str, u32), Decimal>;
+
 fn cents(d: Decimal) -> Decimal {
     d.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
 }
@@ -380,7 +383,7 @@ impl World {
 
     /// Invoice totals by (type, date as ticks): "USAGE" keyed by period start, "SCHEDULED" and
     /// "THRESHOLD" by date.
-    pub fn invoice_totals(&self) -> BTreeMap<(&'static str, u32), Decimal> {
+    pub fn invoice_totals(&self) -> Totals {
         let grants = self.recharges();
         let (mut totals, _) = self.rate(&grants);
         if let Some(r) = &self.recharge {
@@ -478,8 +481,8 @@ impl World {
 
     /// Usage and scheduled invoice totals with the recharges `grants`, and each balance drawn on
     /// (recharges included) with what it has left after every invoice (in a renewal, before any rolled over).
-    fn rate(&self, grants: &[(u32, Decimal)]) -> (BTreeMap<(&'static str, u32), Decimal>, Vec<(Balance, Decimal)>) {
-        let mut totals: BTreeMap<(&'static str, u32), Decimal> = BTreeMap::new();
+    fn rate(&self, grants: &[(u32, Decimal)]) -> (Totals, Vec<(Balance, Decimal)>) {
+        let mut totals: Totals = BTreeMap::new();
         let (balances, rolled_from) = self.ledger(grants);
         let mut left_by_first: Option<Vec<Decimal>> = None;
         let mut remaining: Vec<Decimal> = balances.iter().map(|b| b.amount).collect();

@@ -39,6 +39,8 @@ pub struct Segment {
     pub rollover: Option<Rollover>,
     /// For recurring balances: the share of what is left at the end that carries into the next one.
     pub rollover_fraction: Option<Decimal>,
+    /// The credit type of the amount: the balance pays only lines priced in it.
+    pub credit_type_id: String,
 }
 
 /// Where a rollover commit's amount comes from: `fraction` of what commit `commit_id` of contract
@@ -161,6 +163,7 @@ impl<const CREDIT: bool> Balance<CREDIT> {
                 holder: holder.clone(),
                 rollover: None,
                 rollover_fraction: None,
+                credit_type_id: self.credit_type_id().to_string(),
             })
             .collect()
     }

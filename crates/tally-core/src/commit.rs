@@ -124,6 +124,14 @@ pub struct RecurringCommit {
 }
 
 impl Commit {
+    /// The credit type of the balance (its access schedule's): USD cents unless the body names one.
+    pub fn credit_type_id(&self) -> &str {
+        self.access_schedule
+            .credit_type_id
+            .as_deref()
+            .unwrap_or(crate::credit_type::USD_CENTS_ID)
+    }
+
     pub fn display_name(&self) -> String {
         let fallback = if self.kind.is_none() { "Credit" } else { "Commit" };
         self.name.clone().unwrap_or_else(|| fallback.to_string())
@@ -139,10 +147,6 @@ impl Commit {
         if !is_credit && self.kind.is_none() {
             return Err(Error::invalid(at("type"), "a commit needs a type: PREPAID or POSTPAID"));
         }
-        crate::invoice::check_credit_type(
-            self.access_schedule.credit_type_id.as_deref(),
-            &at("access_schedule.credit_type_id"),
-        )?;
         let items = &self.access_schedule.schedule_items;
         if items.is_empty() {
             return Err(Error::invalid(
@@ -190,6 +194,18 @@ impl Commit {
                 .invoice_schedule
                 .as_ref()
                 .ok_or_else(|| Error::invalid(at("invoice_schedule"), "a POSTPAID commit needs an invoice schedule"))?;
+            if !crate::credit_type::is_currency(self.credit_type_id()) {
+                return Err(Error::invalid(
+                    at("access_schedule.credit_type_id"),
+                    "a POSTPAID commit is trued up in money: its access is in a fiat currency, not a custom pricing unit",
+                ));
+            }
+            if s.credit_type_id() != self.credit_type_id() {
+                return Err(Error::invalid(
+                    at("invoice_schedule.credit_type_id"),
+                    "a POSTPAID commit is invoiced in the credit type of its access schedule",
+                ));
+            }
             if s.items.len() != 1 || s.recurring.is_some() {
                 return Err(Error::invalid(
                     at("invoice_schedule.schedule_items"),
@@ -198,7 +214,8 @@ impl Commit {
             }
             let access = Money::sum(items.iter().map(|i| Money::cents(i.amount)));
             let invoiced = s.total(Timestamp(chrono::DateTime::<chrono::Utc>::MAX_UTC));
-            if access.is_err() || invoiced != access.map(Money::rounded) {
+            let scale = crate::credit_type::scale(self.credit_type_id());
+            if access.is_err() || invoiced != access.map(|a| a.rounded(scale)) {
                 return Err(Error::invalid(
                     at("invoice_schedule.schedule_items[0]"),
                     "a POSTPAID commit's invoice amount must equal its access amount",
@@ -236,12 +253,13 @@ impl RecurringCommit {
 
     pub fn validate(&self, path: &str) -> Result<()> {
         let at = |f: &str| join_path(path, f);
-        crate::invoice::check_credit_type(
-            self.access_amount.credit_type_id.as_deref(),
-            &at("access_amount.credit_type_id"),
-        )?;
-        if let Some(a) = &self.invoice_amount {
-            crate::invoice::check_credit_type(a.credit_type_id.as_deref(), &at("invoice_amount.credit_type_id"))?;
+        if let Some(id) = self.invoice_amount.as_ref().and_then(|a| a.credit_type_id.as_deref()) {
+            if !crate::credit_type::is_currency(id) {
+                return Err(Error::invalid(
+                    at("invoice_amount.credit_type_id"),
+                    "a purchase is invoiced in a fiat currency, not a custom pricing unit",
+                ));
+            }
         }
         if self.access_amount.total().is_err() {
             return Err(Error::invalid(

@@ -342,6 +342,11 @@ impl Contract {
                         holder: holder.clone(),
                         rollover: None,
                         rollover_fraction: rc.rollover_fraction,
+                        credit_type_id: rc
+                            .access_amount
+                            .credit_type_id
+                            .clone()
+                            .unwrap_or_else(|| crate::credit_type::USD_CENTS_ID.to_string()),
                     });
                 }
                 ordinal += 1;

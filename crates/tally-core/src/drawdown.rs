@@ -173,7 +173,10 @@ impl Ledger {
                 .iter()
                 .zip(&self.draws)
                 .filter(|(s, _)| s.commit_id == commit_id)
-                .flat_map(|(_, d)| d.iter().map(|(_, amount)| amount.rounded())),
+                .flat_map(|(s, d)| {
+                    let scale = crate::credit_type::scale(&s.credit_type_id);
+                    d.iter().map(move |(_, amount)| amount.rounded(scale))
+                }),
         )
     }
 
@@ -204,15 +207,17 @@ impl Ledger {
         self.carry_over(&contract.id)?;
         invoice.line_items.sort_by(line_order);
         let lines = std::mem::take(&mut invoice.line_items);
+        let own = invoice.credit_type.id.clone();
         for line in lines {
-            self.apply_line(line, state, contract, pieces, &mut invoice.line_items)?;
+            self.apply_line(line, &own, state, contract, pieces, &mut invoice.line_items)?;
         }
-        Ok(())
+        convert(invoice, state, contract)
     }
 
     fn apply_line(
         &mut self,
         line: LineItem,
+        invoice_credit_type: &str,
         state: &State,
         contract: &Contract,
         pieces: &[Piece],
@@ -230,6 +235,13 @@ impl Ledger {
         }
         let product = state.products.get(&line.product_id);
         let tags: &[String] = product.map(|p| p.tags.as_slice()).unwrap_or(&[]);
+        // A balance pays only lines priced in its own credit type.
+        let unit = line
+            .credit_type
+            .as_ref()
+            .map_or(invoice_credit_type, |c| c.id.as_str())
+            .to_string();
+        let scale = crate::credit_type::scale(&unit);
         let mut left = Quantity::new(line.quantity);
         let mut covered_totals = Money::ZERO;
         let mut repriced = false;
@@ -243,6 +255,7 @@ impl Ledger {
                 end: Some(line.ending_before),
             };
             if !seg.holder.reaches(&contract.id)
+                || seg.credit_type_id != unit
                 || !seg.applies_to(&line.product_id, tags)
                 || !seg.window.overlaps(&span)
                 || !self.remaining[i].is_positive()
@@ -315,7 +328,7 @@ impl Ledger {
             let mut covered = line.clone();
             covered.quantity = quantity.value().normalize();
             covered.unit_price = price.normalize();
-            covered.total = take.rounded();
+            covered.total = take.rounded(scale);
             covered.commit_id = Some(seg.commit_id.clone());
             covered_totals = covered_totals.plus(covered.total)?;
             out.push(covered);
@@ -326,13 +339,14 @@ impl Ledger {
                     product_id: seg.product_id.clone(),
                     quantity: Decimal::ONE,
                     unit_price: -take.amount().normalize(),
-                    total: -take.rounded(),
+                    total: -take.rounded(scale),
                     starting_at: line.starting_at,
                     ending_before: line.ending_before,
                     pricing_group_values: IndexMap::new(),
                     presentation_group_values: IndexMap::new(),
                     tier: None,
                     commit_id: Some(seg.commit_id.clone()),
+                    credit_type: line.credit_type.clone(),
                     list_unit_price: None,
                     piece: None,
                 });
@@ -345,9 +359,9 @@ impl Ledger {
             // The parts of a split line add up to what the whole line would have cost, unless a
             // commit priced its part differently.
             rest.total = if repriced {
-                Money::of(left, rest.unit_price)?.rounded()
+                Money::of(left, rest.unit_price)?.rounded(scale)
             } else {
-                exact.rounded().minus(covered_totals)?
+                exact.rounded(scale).minus(covered_totals)?
             };
             rest.quantity = left.value().normalize();
             // Covered parts rounded one by one can reach the whole line's total while a sliver of
@@ -358,4 +372,55 @@ impl Ledger {
         }
         Ok(())
     }
+}
+
+/// Usage priced in a custom pricing unit that balances in that unit left unpaid becomes money: one
+/// `conversion` line per unit, its remaining amount at the rate card's `fiat_per_custom_credit`,
+/// rounded in the invoice's currency.
+fn convert(invoice: &mut Invoice, state: &State, contract: &Contract) -> Checked<()> {
+    let card = contract.rate_card_id.as_ref().and_then(|id| state.rate_cards.get(id));
+    let mut units: Vec<crate::invoice::CreditType> = Vec::new();
+    for l in &invoice.line_items {
+        if let Some(u) = &l.credit_type {
+            if !units.contains(u) {
+                units.push(u.clone());
+            }
+        }
+    }
+    let scale = crate::credit_type::scale(&invoice.credit_type.id);
+    for u in units {
+        let left = Money::sum(
+            invoice
+                .line_items
+                .iter()
+                .filter(|l| l.credit_type.as_ref() == Some(&u))
+                .map(|l| l.total),
+        )?;
+        // Rates in a custom unit are refused on a card without its conversion.
+        let Some(rate) = card.and_then(|c| c.fiat_per(&u.id)) else {
+            continue;
+        };
+        if left.is_zero() {
+            continue;
+        }
+        let (a, b) = (invoice.period_start(), invoice.period_end());
+        invoice.line_items.push(LineItem {
+            name: format!("{} in {}", u.name, invoice.credit_type.name),
+            kind: LineType::Conversion,
+            product_id: String::new(),
+            quantity: left.amount().normalize(),
+            unit_price: rate.normalize(),
+            total: Money::of(Quantity::new(left.amount()), rate)?.rounded(scale),
+            starting_at: a,
+            ending_before: b,
+            pricing_group_values: IndexMap::new(),
+            presentation_group_values: IndexMap::new(),
+            tier: None,
+            commit_id: None,
+            credit_type: None,
+            list_unit_price: None,
+            piece: None,
+        });
+    }
+    Ok(())
 }

@@ -34,6 +34,8 @@ pub enum LineType {
     CommitPurchase,
     AppliedCommitOrCredit,
     PostpaidTrueup,
+    /// What usage priced in a custom pricing unit leaves unpaid, in the invoice's currency.
+    Conversion,
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -68,6 +70,11 @@ pub struct LineItem {
     pub tier: Option<TierInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
+    /// Only on a line in another credit type than its invoice's (usage priced in a custom pricing
+    /// unit, and what balances in that unit paid on it): not counted in the invoice total; a
+    /// `conversion` line brings what is left of it into the invoice's currency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credit_type: Option<CreditType>,
     /// The list price of the same unit, which a commit-specific multiplier scales (not shown).
     #[serde(skip)]
     pub list_unit_price: Option<Decimal>,
@@ -76,31 +83,25 @@ pub struct LineItem {
     pub piece: Option<usize>,
 }
 
+/// The credit type an invoice (or a line in another credit type) is counted in, as Metronome shows it.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CreditType {
-    pub id: &'static str,
-    pub name: &'static str,
+    pub id: String,
+    pub name: String,
 }
 
-/// Whether a body's `credit_type_id` names the one credit type Tally rates in (absent means it).
-pub fn check_credit_type(id: Option<&str>, path: &str) -> crate::Result<()> {
-    match id {
-        Some(id) if id != USD_CENTS.id => Err(crate::Error::invalid(
-            path,
-            format!(
-                "credit type `{id}` is not supported: Tally rates in USD cents (`{}`) until custom pricing units exist",
-                USD_CENTS.id
-            ),
-        )),
-        _ => Ok(()),
+impl From<crate::credit_type::CreditType> for CreditType {
+    fn from(c: crate::credit_type::CreditType) -> Self {
+        CreditType { id: c.id, name: c.name }
     }
 }
 
-pub const USD_CENTS: CreditType = CreditType {
-    id: "2714e483-4ff1-48e4-9e25-ac732e8f24f2",
-    name: "USD (cents)",
-};
+impl CreditType {
+    pub fn usd_cents() -> CreditType {
+        crate::credit_type::CreditType::usd_cents().into()
+    }
+}
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -129,9 +130,19 @@ impl Invoice {
     pub fn period_end(&self) -> Timestamp {
         self.end_timestamp.unwrap_or(self.issued_at)
     }
-    /// The invoice total is the exact sum of its lines (each already rounded to cents).
+    /// The invoice total is the exact sum of its lines in its own credit type (each already rounded).
     pub fn retotal(&mut self) -> crate::money::Checked<()> {
-        self.total = Money::sum(self.line_items.iter().map(|l| l.total))?;
+        self.total = Money::sum(
+            self.line_items
+                .iter()
+                .filter(|l| l.credit_type.is_none())
+                .map(|l| l.total),
+        )?;
         Ok(())
+    }
+
+    /// The credit type a line is counted in: its own, or the invoice's.
+    pub fn credit_type_of<'a>(&'a self, line: &'a LineItem) -> &'a CreditType {
+        line.credit_type.as_ref().unwrap_or(&self.credit_type)
     }
 }

@@ -17,6 +17,7 @@ pub mod balance;
 pub mod calendar;
 pub mod commit;
 pub mod contract;
+pub mod credit_type;
 pub mod customer;
 pub mod customer_balance;
 pub mod drawdown;

@@ -1,13 +1,16 @@
-//! Money and quantities are `Decimal`: amounts are in cents of the credit type (USD cents), and may be
-//! fractional. The one rounding rule lives here.
+//! Money and quantities are `Decimal`: amounts are in the credit type's unit (USD cents, a currency's
+//! whole unit, a custom pricing unit), and may be fractional. The one rounding rule lives here.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// Tally's rounding rule: a line `total` is rounded to whole cents, half away from zero.
 /// Quantities and unit prices keep full precision; an invoice total is the exact sum of its lines.
-fn round_cents(amount: Decimal) -> Decimal {
+fn round_to(amount: Decimal, places: u32) -> Decimal {
+    // Repeating fractions (a third of a unit) leave dust in the 28th digit, which must not tip a
+    // half the other way: an amount is first taken to 20 decimal places.
     amount
-        .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
+        .round_dp_with_strategy(20, RoundingStrategy::MidpointAwayFromZero)
+        .round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
         .normalize()
 }
 
@@ -17,21 +20,12 @@ pub struct Overflow;
 
 pub type Checked<T> = Result<T, Overflow>;
 
-/// The credit type an amount is counted in. Tally rates in USD cents until custom pricing units exist;
-/// any other `credit_type_id` is refused where a body names it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum CreditType {
-    #[default]
-    UsdCents,
-}
-
 /// An exact amount of money: cents of a credit type, fractions of a cent kept until a line total is
 /// rounded (`rounded`, Tally's one rounding rule). Arithmetic is checked: past `Decimal`'s range it
 /// answers `Overflow`, and the rating that asked turns that into an error naming contract and product.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money {
     cents: Decimal,
-    credit_type: CreditType,
 }
 
 /// A number of units: a metric's aggregate after conversion and rounding, the units of a tier band, a
@@ -61,17 +55,11 @@ impl Quantity {
 }
 
 impl Money {
-    pub const ZERO: Money = Money {
-        cents: Decimal::ZERO,
-        credit_type: CreditType::UsdCents,
-    };
+    pub const ZERO: Money = Money { cents: Decimal::ZERO };
 
     /// An amount in USD cents, as bodies give it.
     pub fn cents(cents: Decimal) -> Money {
-        Money {
-            cents,
-            credit_type: CreditType::UsdCents,
-        }
+        Money { cents }
     }
 
     /// What `quantity` units cost at `unit_price` cents each.
@@ -81,10 +69,6 @@ impl Money {
 
     pub fn amount(self) -> Decimal {
         self.cents
-    }
-
-    pub fn credit_type(self) -> CreditType {
-        self.credit_type
     }
 
     pub fn plus(self, other: Money) -> Checked<Money> {
@@ -105,9 +89,10 @@ impl Money {
         self.cents.checked_div(unit_price).map(Quantity).ok_or(Overflow)
     }
 
-    /// Tally's rounding rule: a line `total` is rounded to whole cents, half away from zero.
-    pub fn rounded(self) -> Money {
-        Money::cents(round_cents(self.cents))
+    /// Tally's rounding rule: a line `total` is rounded half away from zero, to whole cents in USD
+    /// and to 0.01 of the unit in any other credit type (`Scale`).
+    pub fn rounded(self, scale: crate::credit_type::Scale) -> Money {
+        Money::cents(round_to(self.cents, scale.decimal_places()))
     }
 
     pub fn is_positive(self) -> bool {
@@ -195,15 +180,22 @@ pub fn as_opt_number<S: serde::Serializer>(d: &Option<Decimal>, s: S) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::credit_type::Scale;
     use std::str::FromStr;
 
     #[test]
     fn rounds_half_away_from_zero_to_whole_cents() {
         let d = |s| Decimal::from_str(s).unwrap();
-        assert_eq!(round_cents(d("2.5")), d("3"));
-        assert_eq!(round_cents(d("-2.5")), d("-3"));
-        assert_eq!(round_cents(d("2.4999")), d("2"));
-        assert_eq!(round_cents(d("1234.50")), d("1235"));
+        assert_eq!(round_to(d("2.5"), 0), d("3"));
+        assert_eq!(round_to(d("-2.5"), 0), d("-3"));
+        assert_eq!(round_to(d("2.4999"), 0), d("2"));
+        assert_eq!(round_to(d("1234.50"), 0), d("1235"));
+        // Any credit type but USD cents: to 0.01 of its unit.
+        assert_eq!(round_to(d("12.345"), 2), d("12.35"));
+        assert_eq!(round_to(d("-12.345"), 2), d("-12.35"));
+        assert_eq!(round_to(d("12.3449"), 2), d("12.34"));
+        // Dust from a repeating fraction does not tip a half.
+        assert_eq!(round_to(d("5441.4999999999999999999999999"), 0), d("5442"));
     }
 
     #[test]
@@ -215,18 +207,24 @@ mod tests {
         assert_eq!(Money::of(q("2"), Decimal::MAX), Err(Overflow));
         assert_eq!(max.times(d("1.5")), Err(Overflow));
         assert_eq!(
-            Money::of(q("3"), d("0.125")).map(Money::rounded),
+            Money::of(q("3"), d("0.125")).map(|m| m.rounded(Scale::WholeCents)),
             Ok(Money::cents(d("0")))
         );
         assert_eq!(
-            Money::of(q("4"), d("0.125")).map(Money::rounded),
+            Money::of(q("4"), d("0.125")).map(|m| m.rounded(Scale::WholeCents)),
             Ok(Money::cents(d("1")))
         );
-        assert_eq!((-Money::cents(d("2.5"))).rounded(), Money::cents(d("-3")));
+        assert_eq!(
+            (-Money::cents(d("2.5"))).rounded(Scale::WholeCents),
+            Money::cents(d("-3"))
+        );
+        assert_eq!(
+            Money::cents(d("2.505")).rounded(Scale::Hundredths),
+            Money::cents(d("2.51"))
+        );
         let parts = [d("0.4"), d("0.35"), d("0.25")].map(Money::cents);
         assert_eq!(Money::sum(parts), Ok(Money::cents(d("1"))));
         assert_eq!(Money::cents(d("10")).units_at(d("4")), Ok(q("2.5")));
-        assert_eq!(Money::cents(d("95.00")).credit_type(), CreditType::UsdCents);
         assert_eq!(serde_json::to_string(&Money::cents(d("95.00"))).unwrap(), "95");
     }
 }

@@ -154,7 +154,6 @@ impl Rate {
                 "a separate commit_rate is not supported by Tally yet: draw-down is priced at the rate itself",
             ));
         }
-        crate::invoice::check_credit_type(self.credit_type_id.as_deref(), &at("credit_type_id"))?;
         if let Some(e) = self.ending_before {
             if e <= self.starting_at {
                 return Err(Error::invalid(
@@ -215,9 +214,78 @@ pub struct RateCard {
     pub aliases: Vec<RateCardAlias>,
     #[serde(default)]
     pub rates: Vec<Rate>,
+    /// The fiat currency the card bills in (USD cents when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fiat_credit_type_id: Option<String>,
+    /// What one unit of each custom pricing unit its rates use costs in the card's currency.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub credit_type_conversions: Vec<CreditTypeConversion>,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CreditTypeConversion {
+    pub custom_credit_type_id: String,
+    pub fiat_per_custom_credit: Decimal,
 }
 
 impl RateCard {
+    /// The currency the card's usage is invoiced in.
+    pub fn fiat(&self) -> &str {
+        self.fiat_credit_type_id
+            .as_deref()
+            .unwrap_or(crate::credit_type::USD_CENTS_ID)
+    }
+
+    /// What a rate is priced in: its own credit type, or the card's currency.
+    pub fn credit_type_of<'a>(&'a self, rate: &'a Rate) -> &'a str {
+        rate.credit_type_id.as_deref().unwrap_or(self.fiat())
+    }
+
+    /// How much of the card's currency one unit of custom pricing unit `id` costs.
+    pub fn fiat_per(&self, id: &str) -> Option<Decimal> {
+        self.credit_type_conversions
+            .iter()
+            .find(|c| c.custom_credit_type_id == id)
+            .map(|c| c.fiat_per_custom_credit)
+    }
+
+    /// The card's currency is a currency; each conversion is from a custom unit, at a positive rate,
+    /// given once.
+    pub fn validate_credit_types(&self) -> Result<()> {
+        if !crate::credit_type::is_currency(self.fiat()) {
+            return Err(Error::invalid(
+                "fiat_credit_type_id",
+                "a rate card bills in a fiat currency, not a custom pricing unit",
+            ));
+        }
+        for (i, c) in self.credit_type_conversions.iter().enumerate() {
+            let at = |f: &str| format!("credit_type_conversions[{i}].{f}");
+            if crate::credit_type::is_currency(&c.custom_credit_type_id) {
+                return Err(Error::invalid(
+                    at("custom_credit_type_id"),
+                    "a conversion is from a custom pricing unit into the card's currency",
+                ));
+            }
+            if c.fiat_per_custom_credit <= Decimal::ZERO {
+                return Err(Error::invalid(
+                    at("fiat_per_custom_credit"),
+                    "a conversion rate is above 0",
+                ));
+            }
+            if self.credit_type_conversions[..i]
+                .iter()
+                .any(|x| x.custom_credit_type_id == c.custom_credit_type_id)
+            {
+                return Err(Error::invalid(
+                    at("custom_credit_type_id"),
+                    "this pricing unit already has a conversion on the card",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     pub fn alias_matches(&self, name: &str, at: Timestamp) -> bool {
         self.aliases
             .iter()
@@ -228,6 +296,16 @@ impl RateCard {
     /// group values is a scheduled price change: the open-ended rate ends where the new one starts (and
     /// does not resume after it). Any other overlap with such a rate is refused.
     pub fn add_rate(&mut self, rate: Rate, path: &str) -> Result<()> {
+        let ct = self.credit_type_of(&rate);
+        if ct != self.fiat() && self.fiat_per(ct).is_none() {
+            return Err(Error::invalid(
+                crate::error::join_path(path, "credit_type_id"),
+                format!(
+                    "a rate is priced in the card's currency or in a custom pricing unit the card converts \
+                     (credit_type_conversions); `{ct}` is neither"
+                ),
+            ));
+        }
         let same = |r: &Rate| r.product_id == rate.product_id && r.pricing_group_values == rate.pricing_group_values;
         let mut ended = None;
         for (i, r) in self.rates.iter().enumerate() {

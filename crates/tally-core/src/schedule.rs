@@ -3,6 +3,7 @@
 
 use crate::calendar::{recurring_boundaries, Frequency};
 use crate::case::api_enum;
+use crate::credit_type::Scale;
 use crate::error::{join_path, Error, Result};
 use crate::money::{Checked, Money, Quantity};
 use crate::time::Timestamp;
@@ -156,7 +157,14 @@ impl schemars::JsonSchema for Schedule {
 impl ScheduleBody {
     /// Parses the body, naming the field it refuses.
     pub fn parse(&self, path: &str) -> Result<Schedule> {
-        crate::invoice::check_credit_type(self.credit_type_id.as_deref(), &join_path(path, "credit_type_id"))?;
+        if let Some(id) = self.credit_type_id.as_deref() {
+            if !crate::credit_type::is_currency(id) {
+                return Err(Error::invalid(
+                    join_path(path, "credit_type_id"),
+                    "a schedule invoices money: a fiat currency, not a custom pricing unit",
+                ));
+            }
+        }
         let mut items = Vec::new();
         for (i, it) in self.schedule_items.iter().enumerate() {
             let at = join_path(path, &format!("schedule_items[{i}]"));
@@ -197,6 +205,18 @@ impl ScheduleBody {
 }
 
 impl Schedule {
+    /// The credit type the schedule invoices in: USD cents unless the body names one.
+    pub fn credit_type_id(&self) -> &str {
+        self.body
+            .credit_type_id
+            .as_deref()
+            .unwrap_or(crate::credit_type::USD_CENTS_ID)
+    }
+
+    fn scale(&self) -> crate::credit_type::Scale {
+        crate::credit_type::scale(self.credit_type_id())
+    }
+
     /// The sum of a schedule's items (an open-ended recurring part counts through `until`).
     pub fn total(&self, until: Timestamp) -> Checked<Money> {
         Money::sum(self.occurrences(until)?.iter().map(|o| o.total))
@@ -217,6 +237,7 @@ impl Schedule {
 
     /// Every billed occurrence, in date order, an open-ended recurring part through `until`.
     pub fn occurrences(&self, until: Timestamp) -> Checked<Vec<Occurrence>> {
+        let scale = self.scale();
         let mut out: Vec<Occurrence> = self
             .items
             .iter()
@@ -225,12 +246,12 @@ impl Schedule {
                     timestamp: it.timestamp,
                     quantity: it.quantity,
                     unit_price: it.unit_price,
-                    total: Money::of(Quantity::new(it.quantity), it.unit_price)?.rounded(),
+                    total: Money::of(Quantity::new(it.quantity), it.unit_price)?.rounded(scale),
                 })
             })
             .collect::<Checked<_>>()?;
         if let Some(r) = &self.recurring {
-            out.extend(recurring_occurrences(r, until)?);
+            out.extend(recurring_occurrences(r, until, scale)?);
         }
         out.sort_by_key(|o| o.timestamp);
         Ok(out)
@@ -240,7 +261,7 @@ impl Schedule {
 /// EACH bills the full amount every time; DIVIDED splits it evenly (each share rounded to cents by the
 /// line rule); DIVIDED_ROUNDED rounds each share to cents and puts the remainder on the last one. A
 /// schedule with no end has no count to divide by, so it bills EACH.
-fn recurring_occurrences(r: &Recurring, until: Timestamp) -> Checked<Vec<Occurrence>> {
+fn recurring_occurrences(r: &Recurring, until: Timestamp, scale: Scale) -> Checked<Vec<Occurrence>> {
     let (q, p) = (r.quantity, r.unit_price);
     let dates: Vec<Timestamp> = recurring_boundaries(
         r.starting_at,
@@ -268,7 +289,7 @@ fn recurring_occurrences(r: &Recurring, until: Timestamp) -> Checked<Vec<Occurre
                     timestamp: t,
                     quantity: q,
                     unit_price: p,
-                    total: whole.rounded(),
+                    total: whole.rounded(scale),
                 }),
                 AmountDistribution::Divided => {
                     let up = p / n;
@@ -276,13 +297,13 @@ fn recurring_occurrences(r: &Recurring, until: Timestamp) -> Checked<Vec<Occurre
                         timestamp: t,
                         quantity: q,
                         unit_price: up,
-                        total: Money::of(Quantity::new(q), up)?.rounded(),
+                        total: Money::of(Quantity::new(q), up)?.rounded(scale),
                     })
                 }
                 AmountDistribution::DividedRounded => {
-                    let share = Money::cents(whole.amount() / n).rounded();
+                    let share = Money::cents(whole.amount() / n).rounded(scale);
                     let total = if i == last {
-                        whole.rounded().minus(share.times(Decimal::from(last as u64))?)?
+                        whole.rounded(scale).minus(share.times(Decimal::from(last as u64))?)?
                     } else {
                         share
                     };

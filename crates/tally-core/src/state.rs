@@ -29,6 +29,9 @@ pub struct State {
     pub customer_commits: IndexMap<String, CustomerCommit>,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub customer_credits: IndexMap<String, CustomerCredit>,
+    /// Custom pricing units (USD and the fiat currencies are built in: `credit_type::all`).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub credit_types: IndexMap<String, crate::credit_type::CreditType>,
     /// Every ingested event (written as a list of events; held compactly, see `usage::store`).
     #[serde(default)]
     pub events: Usage,
@@ -59,6 +62,7 @@ impl State {
             || self.contracts.contains_key(id)
             || self.customer_commits.contains_key(id)
             || self.customer_credits.contains_key(id)
+            || self.credit_types.contains_key(id)
             || self.contracts.values().any(|c| {
                 c.commits.iter().any(|x| x.id == id)
                     || c.credits.iter().any(|x| x.id == id)
@@ -86,6 +90,14 @@ impl State {
         } else {
             given.to_string()
         }
+    }
+
+    /// The currency a contract's usage is invoiced in: its rate card's (USD cents without one).
+    pub fn fiat_of(&self, c: &Contract) -> &str {
+        c.rate_card_id
+            .as_ref()
+            .and_then(|id| self.rate_cards.get(id))
+            .map_or(crate::credit_type::USD_CENTS_ID, |rc| rc.fiat())
     }
 
     /// The customer an event key (Tally id or ingest alias) belongs to now.

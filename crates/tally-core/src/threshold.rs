@@ -201,7 +201,14 @@ impl Recharge {
         format!("{}:recharge:{}", self.contract, self.at)
     }
 
-    pub fn segment(&self, c: &Contract, config: &PrepaidBalanceThreshold, name: String, horizon: Timestamp) -> Segment {
+    pub fn segment(
+        &self,
+        c: &Contract,
+        config: &PrepaidBalanceThreshold,
+        name: String,
+        credit_type_id: &str,
+        horizon: Timestamp,
+    ) -> Segment {
         Segment {
             commit_id: self.commit_id(),
             product_id: config.commit.product_id.clone(),
@@ -220,25 +227,32 @@ impl Recharge {
             holder: Holder::Contract(c.id.clone()),
             rollover: None,
             rollover_fraction: None,
+            credit_type_id: credit_type_id.to_string(),
         }
     }
 
     /// What the recharge's invoice bills: its amount at the payment fraction, by the line rule.
-    pub fn billed(&self, config: &PrepaidBalanceThreshold) -> crate::money::Checked<(Decimal, Money)> {
+    pub fn billed(
+        &self,
+        config: &PrepaidBalanceThreshold,
+        scale: crate::credit_type::Scale,
+    ) -> crate::money::Checked<(Decimal, Money)> {
         let price = crate::money::mul(self.amount.amount(), config.payment_fraction())?;
-        Ok((price, Money::cents(price).rounded()))
+        Ok((price, Money::cents(price).rounded(scale)))
     }
 }
 
-/// The prepaid balance `contract`'s usage may draw on at `at`, from a ledger of the usage before it:
+/// The prepaid balance in `credit_type_id` (the contract's currency) that `contract`'s usage may draw
+/// on at `at`, from a ledger of the usage before it:
 /// each balance in force then less what that usage drew, as it stood at `at` (a renewal later in
 /// the ledger moves what a commit has left, which `at` must not see).
 pub fn prepaid_balance(
     ledger: &crate::drawdown::Ledger,
     contract: &str,
+    credit_type_id: &str,
     at: Timestamp,
 ) -> crate::money::Checked<Money> {
     ledger.balance_at(at, |s| {
-        s.kind != BalanceKind::PostpaidCommit && s.holder.reaches(contract)
+        s.kind != BalanceKind::PostpaidCommit && s.holder.reaches(contract) && s.credit_type_id == credit_type_id
     })
 }

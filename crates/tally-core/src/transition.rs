@@ -52,6 +52,7 @@ pub fn rollover_segments(state: &State, contract: &Contract, horizon: Timestamp)
                     since,
                 }),
                 rollover_fraction: None,
+                credit_type_id: cm.credit_type_id().to_string(),
             })
         })
         .collect()

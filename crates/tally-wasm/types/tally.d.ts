@@ -133,9 +133,15 @@ export interface Created {
   id: string;
 }
 
+/** The credit type an invoice (or a line in another credit type) is counted in, as Metronome shows it. */
 export interface CreditType {
   id: string;
   name: string;
+}
+
+export interface CreditTypeConversion {
+  custom_credit_type_id: string;
+  fiat_per_custom_credit: Decimal;
 }
 
 export interface Customer {
@@ -221,9 +227,11 @@ export interface LineItem {
   presentation_group_values?: Record<string, string>;
   tier?: TierInfo | null;
   commit_id?: string | null;
+  /** Only on a line in another credit type than its invoice's (usage priced in a custom pricing unit, and what balances in that unit paid on it): not counted in the invoice total; a `conversion` line brings what is left of it into the invoice's currency. */
+  credit_type?: CreditType | null;
 }
 
-export type LineType = "usage" | "scheduled" | "commit_purchase" | "applied_commit_or_credit" | "postpaid_trueup";
+export type LineType = "usage" | "scheduled" | "commit_purchase" | "applied_commit_or_credit" | "postpaid_trueup" | "conversion";
 
 /** `POST /v1/contracts/customerCommits/list` and `.../customerCredits/list` */
 export interface ListBalancesRequest {
@@ -392,6 +400,10 @@ export interface RateCard {
   description?: string | null;
   aliases?: RateCardAlias[];
   rates?: Rate[];
+  /** The fiat currency the card bills in (USD cents when absent). */
+  fiat_credit_type_id?: string | null;
+  /** What one unit of each custom pricing unit its rates use costs in the card's currency. */
+  credit_type_conversions?: CreditTypeConversion[];
 }
 
 export interface RateCardAlias {

@@ -24,6 +24,43 @@ pub fn create_metric(state: &mut State, body: &Value) -> Result<Value> {
     created(&id)
 }
 
+/// `POST /v1/credit-types/create` (Tally's own): a custom pricing unit, `{id?, name}`.
+pub fn create_credit_type(state: &mut State, body: &Value) -> Result<Value> {
+    #[derive(serde::Deserialize)]
+    struct Body {
+        #[serde(default)]
+        id: String,
+        name: String,
+    }
+    let b: Body = parse(body)?;
+    if b.name.trim().is_empty() {
+        return Err(Error::invalid("name", "a pricing unit needs a name"));
+    }
+    let known = crate::credit_type::all(state);
+    if known.iter().any(|c| c.name == b.name.trim()) {
+        return Err(Error::conflict(
+            "name",
+            format!("a credit type named `{}` exists", b.name.trim()),
+        ));
+    }
+    if !b.id.is_empty() && known.iter().any(|c| c.id == b.id) {
+        return Err(Error::conflict(
+            "id",
+            format!("a credit type with id `{}` exists", b.id),
+        ));
+    }
+    let id = state.take_id(&b.id);
+    state.credit_types.insert(
+        id.clone(),
+        crate::credit_type::CreditType {
+            id: id.clone(),
+            name: b.name.trim().to_string(),
+            is_currency: false,
+        },
+    );
+    created(&id)
+}
+
 pub fn create_product(state: &mut State, body: &Value) -> Result<Value> {
     let mut p: Product = parse(body)?;
     p.validate()?;
@@ -60,6 +97,7 @@ pub fn create_rate_card(state: &mut State, body: &Value) -> Result<Value> {
     if card.name.trim().is_empty() {
         return Err(Error::invalid("name", "a rate card needs a name"));
     }
+    card.validate_credit_types()?;
     let mut built = RateCard {
         rates: Vec::new(),
         ..card.clone()

@@ -79,7 +79,13 @@ fn unknown(call: &str) -> Error {
 fn command(state: &mut State, call: &str, body: &Value) -> Result<Value> {
     let t = target(call)?;
     let parts: Vec<&str> = t.parts.iter().map(String::as_str).collect();
+    // A body naming a credit type Tally does not know is refused whole (events carry none).
+    if !matches!(parts.as_slice(), ["v1", "ingest"] | ["v1", "usage", "delete"]) {
+        crate::credit_type::check_body(state, body)?;
+    }
     match (t.method.as_str(), parts.as_slice()) {
+        // Tally's own: Metronome makes custom pricing units in its app, not through the API.
+        ("POST", ["v1", "credit-types", "create"]) => catalog::create_credit_type(state, body),
         ("POST", ["v1", "billable-metrics", "create"]) => catalog::create_metric(state, body),
         ("POST", ["v1", "contract-pricing", "products", "create"]) => catalog::create_product(state, body),
         ("POST", ["v1", "contract-pricing", "rate-cards", "create"]) => catalog::create_rate_card(state, body),
@@ -146,6 +152,9 @@ pub fn read(state: &State, call: &str, body: &Value, now: Timestamp) -> Result<V
             now,
         )?),
         ("GET", ["v1", "usage", "unmatched"]) => answer(crate::unbilled::unbilled(state)),
+        ("GET", ["v1", "credit-types", "list"]) => {
+            Ok(json!({ "data": crate::credit_type::all(state), "next_page": null }))
+        }
         _ => Err(unknown(call)),
     }
 }

@@ -286,7 +286,7 @@ pub fn net_balances(
                 CREDIT: by_kind[1],
                 POSTPAID_COMMIT: by_kind[2],
             },
-            credit_type: crate::invoice::USD_CENTS,
+            credit_type: crate::invoice::CreditType::usd_cents(),
         });
     }
     Ok(out)

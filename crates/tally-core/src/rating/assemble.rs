@@ -5,10 +5,11 @@ use super::{out_of_range, Clock, Feed};
 use crate::balance::CommitTerm;
 use crate::commit::Billing;
 use crate::contract::Contract;
+use crate::credit_type::{scale, USD_CENTS_ID};
 use crate::drawdown::Ledger;
 use crate::drawdown::Piece;
 use crate::error::Result;
-use crate::invoice::{Invoice, InvoiceStatus, InvoiceType, LineItem, LineType, USD_CENTS};
+use crate::invoice::{CreditType, Invoice, InvoiceStatus, InvoiceType, LineItem, LineType};
 use crate::money::{mul, tidy, Checked, Money, Overflow, Quantity};
 use crate::schedule::Occurrence;
 use crate::state::State;
@@ -30,10 +31,15 @@ fn scheduled_line(name: String, kind: LineType, product_id: &str, o: &Occurrence
         presentation_group_values: IndexMap::new(),
         tier: None,
         commit_id: None,
+        credit_type: None,
         list_unit_price: None,
         piece: None,
     }
 }
+
+/// A scheduled item: the term it belongs to (which names its invoice), the credit type it is billed
+/// in, and its line.
+type Item = (String, String, LineItem);
 
 fn product_name(state: &State, id: &str) -> String {
     state
@@ -57,26 +63,26 @@ fn billed_terms<'a>(state: &'a State, c: &'a Contract) -> impl Iterator<Item = &
 
 /// Charges and commit purchases on their dates, before any consolidation.
 /// Each item comes with the id of the term it belongs to (charge or commit), which names its invoice.
-fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Checked<Vec<(String, LineItem)>> {
+fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Checked<Vec<Item>> {
     let mut items = Vec::new();
     for ch in &c.scheduled_charges {
         let name = ch.name.clone().unwrap_or_else(|| product_name(state, &ch.product_id));
         for o in ch.schedule.occurrences(horizon)? {
             items.push((
                 ch.id.clone(),
+                ch.schedule.credit_type_id().to_string(),
                 scheduled_line(name.clone(), LineType::Scheduled, &ch.product_id, &o),
             ));
         }
     }
     for cm in billed_terms(state, c) {
-        let occurrences = match &cm.billing {
-            Billing::Bought(s) => s.occurrences(horizon)?,
-            _ => Vec::new(),
+        let Billing::Bought(s) = &cm.billing else {
+            continue;
         };
-        for o in occurrences {
+        for o in s.occurrences(horizon)? {
             let mut l = scheduled_line(cm.display_name(), LineType::CommitPurchase, &cm.product_id, &o);
             l.commit_id = Some(cm.id.clone());
-            items.push((cm.id.clone(), l));
+            items.push((cm.id.clone(), s.credit_type_id().to_string(), l));
         }
     }
     let schedule = c.statement_schedule();
@@ -88,6 +94,7 @@ fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Checked<V
         if inv.total()?.is_zero() {
             continue;
         }
+        let ct = inv.credit_type_id.clone().unwrap_or_else(|| USD_CENTS_ID.to_string());
         for (a, _, fraction) in rc.periods(anchor, months, c.ending_before, horizon) {
             let q = inv.quantity.unwrap_or(Decimal::ONE);
             let unit_price = mul(inv.unit_price, fraction)?;
@@ -95,16 +102,16 @@ fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Checked<V
                 timestamp: a,
                 quantity: q,
                 unit_price,
-                total: Money::of(Quantity::new(q), unit_price)?.rounded(),
+                total: Money::of(Quantity::new(q), unit_price)?.rounded(scale(&ct)),
             };
             let mut l = scheduled_line(rc.display_name(false), LineType::CommitPurchase, &rc.product_id, &o);
             l.commit_id = Some(rc.id.clone());
-            items.push((rc.id.clone(), l));
+            items.push((rc.id.clone(), ct.clone(), l));
         }
     }
     // updateEndDate drops whatever of the contract's own was scheduled at or after the new end; a
     // customer-level commit it bills is the customer's, and is billed on its dates whatever the end.
-    items.retain(|(source, l)| {
+    items.retain(|(source, _, l)| {
         state.customer_commits.contains_key(source) || c.ending_before.is_none_or(|e| l.starting_at < e)
     });
     Ok(items)
@@ -115,6 +122,7 @@ fn new_invoice(
     kind: InvoiceType,
     start: Option<(Timestamp, Timestamp)>,
     issued_at: Timestamp,
+    credit_type: CreditType,
 ) -> Invoice {
     let id = match kind {
         InvoiceType::Usage => format!("{}:usage:{}", c.id, issued_at),
@@ -130,32 +138,36 @@ fn new_invoice(
         start_timestamp: start.map(|s| s.0),
         end_timestamp: start.map(|s| s.1),
         issued_at,
-        credit_type: USD_CENTS,
+        credit_type,
         total: Money::ZERO,
         line_items: Vec::new(),
     }
 }
 
-/// Places a dated item: onto the usage invoice whose period ends that day when `consolidate` (the
-/// contract consolidates, and the item may wait), otherwise onto a SCHEDULED invoice of its own.
+/// Places a dated item billed in `credit_type`: onto the usage invoice whose period ends that day
+/// when `consolidate` (the contract consolidates, the item may wait, and the invoice is in the same
+/// credit type), otherwise onto a SCHEDULED invoice of its own.
+#[allow(clippy::too_many_arguments)]
 fn place(
+    state: &State,
     c: &Contract,
     consolidate: bool,
     usage: &mut [Invoice],
     scheduled: &mut Vec<Invoice>,
     source: &str,
+    credit_type: &str,
     line: LineItem,
 ) {
     if consolidate {
-        if let Some(inv) = usage
-            .iter_mut()
-            .find(|i| i.end_timestamp.is_some_and(|e| e.date() == line.starting_at.date()))
-        {
+        if let Some(inv) = usage.iter_mut().find(|i| {
+            i.end_timestamp.is_some_and(|e| e.date() == line.starting_at.date()) && i.credit_type.id == credit_type
+        }) {
             inv.line_items.push(line);
             return;
         }
     }
-    let mut inv = new_invoice(c, InvoiceType::Scheduled, None, line.starting_at);
+    let named = crate::credit_type::named(state, credit_type).into();
+    let mut inv = new_invoice(c, InvoiceType::Scheduled, None, line.starting_at, named);
     // Named after the term and the date, so an edit elsewhere never renames it.
     inv.id = format!("{}:{}:scheduled:{}", c.id, source, line.starting_at);
     let twins = scheduled.iter().filter(|i| i.id.starts_with(&inv.id)).count();
@@ -184,12 +196,13 @@ pub(super) fn draft(
     grants: &[crate::threshold::Recharge],
 ) -> Result<Drafts> {
     let c = plan.contract;
+    let fiat: CreditType = crate::credit_type::named(state, state.fiat_of(c)).into();
     let lines = usage_lines(plan, feeds, segments, pieces)?;
     let mut usage: Vec<Invoice> = lines
         .into_iter()
         .zip(&plan.periods)
         .map(|(lines, &(a, b))| {
-            let mut inv = new_invoice(c, InvoiceType::Usage, Some((a, b)), b);
+            let mut inv = new_invoice(c, InvoiceType::Usage, Some((a, b)), b, fiat.clone());
             inv.line_items = lines;
             inv
         })
@@ -203,7 +216,7 @@ pub(super) fn draft(
     if let Some(config) = c.recharge() {
         for g in grants.iter().filter(|g| g.contract == c.id) {
             let (price, total) = g
-                .billed(config)
+                .billed(config, scale(&fiat.id))
                 .map_err(|Overflow| out_of_range(c, "a recharge amount"))?;
             let o = Occurrence {
                 timestamp: g.at,
@@ -214,14 +227,23 @@ pub(super) fn draft(
             let name = config.commit.line_name(&state.products);
             let mut l = scheduled_line(name, LineType::CommitPurchase, &config.commit.product_id, &o);
             l.commit_id = Some(g.commit_id());
-            recharges.push((g.commit_id(), l));
+            recharges.push((g.commit_id(), fiat.id.clone(), l));
         }
     }
-    for (source, line) in items {
-        place(c, c.consolidates(), &mut usage, &mut scheduled, &source, line);
+    for (source, ct, line) in items {
+        place(
+            state,
+            c,
+            c.consolidates(),
+            &mut usage,
+            &mut scheduled,
+            &source,
+            &ct,
+            line,
+        );
     }
-    for (source, line) in recharges {
-        place(c, false, &mut usage, &mut scheduled, &source, line);
+    for (source, ct, line) in recharges {
+        place(state, c, false, &mut usage, &mut scheduled, &source, &ct, line);
     }
     Ok(Drafts { usage, scheduled })
 }
@@ -272,7 +294,10 @@ pub(super) fn settle(
                 ),
                 _ => (o.timestamp, o.total),
             };
-            let shortfall = owed.minus(ledger.consumed(&cm.id)?)?.max(Money::ZERO).rounded();
+            let shortfall = owed
+                .minus(ledger.consumed(&cm.id)?)?
+                .max(Money::ZERO)
+                .rounded(scale(cm.credit_type_id()));
             let o = Occurrence {
                 timestamp: date,
                 quantity: Decimal::ONE,
@@ -285,11 +310,13 @@ pub(super) fn settle(
         };
         if let Some(l) = true_up().map_err(overflow("a postpaid true-up"))? {
             place(
+                state,
                 c,
                 c.consolidates(),
                 &mut usage,
                 &mut scheduled,
                 &format!("{}:trueup", cm.id),
+                cm.credit_type_id(),
                 l,
             );
         }
@@ -327,11 +354,12 @@ pub(super) fn bill_spend(
             timestamp: b.at,
             quantity: Decimal::ONE,
             unit_price: price,
-            total: Money::cents(price).rounded(),
+            total: Money::cents(price).rounded(scale(state.fiat_of(c))),
         };
         let mut line = scheduled_line(name.clone(), LineType::CommitPurchase, &config.commit.product_id, &o);
         line.commit_id = Some(b.commit_id());
-        let mut inv = new_invoice(c, InvoiceType::Threshold, None, b.at);
+        let fiat = crate::credit_type::named(state, state.fiat_of(c)).into();
+        let mut inv = new_invoice(c, InvoiceType::Threshold, None, b.at, fiat);
         inv.line_items.push(line);
         inv.retotal().map_err(overflow)?;
         if b.at <= clock.now {
@@ -355,6 +383,7 @@ pub(super) fn bill_spend(
                 presentation_group_values: IndexMap::new(),
                 tier: None,
                 commit_id: Some(b.commit_id()),
+                credit_type: None,
                 list_unit_price: None,
                 piece: None,
             });

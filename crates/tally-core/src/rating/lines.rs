@@ -36,6 +36,8 @@ type LineEvents = BTreeMap<usize, BTreeMap<usize, Agg>>;
 pub(super) struct Plan<'a> {
     pub(super) contract: &'a Contract,
     rate_card: Option<&'a RateCard>,
+    /// The customer's custom pricing units, to name a line priced in one.
+    units: Vec<crate::credit_type::CreditType>,
     pub(super) periods: Vec<(Timestamp, Timestamp)>,
     /// Per feed: the instants where a balance window that may pay for it starts or ends.
     balance_cuts: Vec<Vec<Timestamp>>,
@@ -113,6 +115,7 @@ impl<'a> Plan<'a> {
         Plan {
             contract,
             rate_card,
+            units: state.credit_types.values().cloned().collect(),
             periods,
             balance_cuts,
             segments,
@@ -263,6 +266,30 @@ pub(super) fn usage_lines(
                 };
                 used = to;
                 let piece_id = pieces.len();
+                // Priced in its list rate's credit type; one other than the card's currency (a custom
+                // pricing unit) is named on the line.
+                let unit = match (plan.rate_card, list) {
+                    (Some(rc), Some(r)) if rc.credit_type_of(r) != rc.fiat() => {
+                        let id = rc.credit_type_of(r);
+                        Some(
+                            plan.units
+                                .iter()
+                                .find(|u| u.id == id)
+                                .cloned()
+                                .unwrap_or_else(|| crate::credit_type::CreditType {
+                                    id: id.to_string(),
+                                    name: id.to_string(),
+                                    is_currency: false,
+                                })
+                                .into(),
+                        )
+                    }
+                    _ => None,
+                };
+                let scale = crate::credit_type::scale(unit.as_ref().map_or(
+                    plan.rate_card.map_or(crate::credit_type::USD_CENTS_ID, |rc| rc.fiat()),
+                    |u: &crate::invoice::CreditType| u.id.as_str(),
+                ));
                 let line = |quantity: Decimal, unit_price: Decimal, tier: Option<TierInfo>| -> Checked<LineItem> {
                     Ok(LineItem {
                         name: product.name.clone(),
@@ -270,7 +297,7 @@ pub(super) fn usage_lines(
                         product_id: product.id.clone(),
                         quantity: tidy(quantity),
                         unit_price: tidy(unit_price),
-                        total: Money::of(Quantity::new(quantity), unit_price)?.rounded(),
+                        total: Money::of(Quantity::new(quantity), unit_price)?.rounded(scale),
                         starting_at: a,
                         ending_before: b,
                         pricing_group_values: pgv.clone(),
@@ -284,6 +311,7 @@ pub(super) fn usage_lines(
                         },
                         tier,
                         commit_id: None,
+                        credit_type: unit.clone(),
                         piece: Some(piece_id),
                     })
                 };

@@ -184,7 +184,8 @@ fn next_recharge(
     }
     let balance = |h: Timestamp| -> Result<Money> {
         let r = rate_once(state, customer_id, usage, clock, grants, Some(h))?;
-        crate::threshold::prepaid_balance(&r.ledger, &c.id, h).map_err(|_| out_of_range(c, "a prepaid balance"))
+        crate::threshold::prepaid_balance(&r.ledger, &c.id, state.fiat_of(c), h)
+            .map_err(|_| out_of_range(c, "a prepaid balance"))
     };
     // The instants the balance is looked at: the contract's first, then whole hours.
     let looked_at = |t: Timestamp| t == c.starting_at || next_hour(t) == Timestamp(t.0 + HOUR);
@@ -273,7 +274,13 @@ fn rate_once(
     let mut extra = shared.clone();
     for g in grants {
         if let Some((c, config)) = state.contracts.get(&g.contract).and_then(|c| Some((c, c.recharge()?))) {
-            extra.push(g.segment(c, config, config.commit.line_name(&state.products), clock.horizon));
+            extra.push(g.segment(
+                c,
+                config,
+                config.commit.line_name(&state.products),
+                state.fiat_of(c),
+                clock.horizon,
+            ));
         }
     }
     let mut plans: Vec<Plan> = state

@@ -21,17 +21,24 @@ pub(super) fn outstanding(inv: &Invoice) -> Checked<Money> {
     Money::sum(
         inv.line_items
             .iter()
-            .filter(|l| matches!(l.kind, LineType::Usage | LineType::AppliedCommitOrCredit))
+            .filter(|l| {
+                l.credit_type.is_none()
+                    && matches!(
+                        l.kind,
+                        LineType::Usage | LineType::AppliedCommitOrCredit | LineType::Conversion
+                    )
+            })
             .map(|l| l.total),
     )
 }
 
-/// What a usage invoice bills for usage before commits and credits pay.
+/// What a usage invoice bills for usage before commits and credits in its currency pay (usage in a
+/// custom unit counts as converted).
 fn gross(inv: &Invoice) -> Checked<Money> {
     Money::sum(
         inv.line_items
             .iter()
-            .filter(|l| l.kind == LineType::Usage)
+            .filter(|l| l.credit_type.is_none() && matches!(l.kind, LineType::Usage | LineType::Conversion))
             .map(|l| l.total),
     )
 }

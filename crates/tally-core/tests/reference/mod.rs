@@ -208,8 +208,11 @@ fn ceil_hour(t: u32) -> u32 {
 /// Invoice totals by (type, date as ticks).
 pub type Totals = BTreeMap<(&'static str, u32), Decimal>;
 
+/// Half away from zero, to whole cents. A third of a unit is not exact in 28 digits: an amount is
+/// taken to 20 places first, so 569.4999…(28 digits) is the half it stands for.
 fn cents(d: Decimal) -> Decimal {
-    d.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
+    d.round_dp_with_strategy(20, RoundingStrategy::MidpointAwayFromZero)
+        .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
 }
 
 fn amount(price: &Price, from: Decimal, units: Decimal) -> Decimal {

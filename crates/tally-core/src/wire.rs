@@ -188,6 +188,9 @@ pub struct NetBalanceRequest {
     pub effective_before: Option<Timestamp>,
     #[serde(default)]
     pub contract_id: Option<String>,
+    /// The credit type whose balances are counted (USD cents when absent).
+    #[serde(default)]
+    pub credit_type_id: Option<String>,
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -315,3 +315,36 @@ fn a_spend_threshold_is_found_before_a_balance_that_starts_later_pays_for_usage_
         ]
     );
 }
+
+/// getNetBalance counts one credit type: USD cents unless `credit_type_id` names another. In the
+/// `pricing_units` scenario the 20 EUR commit has 20 - 4.625 (January's API usage, drawn at the
+/// period start) = 15.375 EUR left on Jan 20, and the 500-token grant has 500 - 500 = 0 tokens; no
+/// USD balance exists.
+#[test]
+fn the_net_balance_is_counted_per_credit_type() {
+    let file: Value = serde_json::from_str(include_str!("../../../tests/scenarios/pricing_units.json")).unwrap();
+    let mut s = State::default();
+    for c in file["calls"].as_array().unwrap() {
+        let _ = call(&mut s, c["call"].as_str().unwrap(), &c["body"], now());
+    }
+    let balance = |ct: Option<&str>| {
+        let mut body = json!({"customer_id": "c_pu", "at": "2025-01-20T00:00:00Z"});
+        if let Some(ct) = ct {
+            body["credit_type_id"] = json!(ct);
+        }
+        let a = call(
+            &mut s.clone(),
+            "POST /v1/contracts/customerBalances/getNetBalance",
+            &body,
+            now(),
+        )
+        .unwrap();
+        (
+            a["data"]["balance"].to_string(),
+            a["data"]["credit_type"]["name"].as_str().unwrap().to_string(),
+        )
+    };
+    assert_eq!(balance(Some("EUR")), ("15.375".to_string(), "EUR".to_string()));
+    assert_eq!(balance(Some("ct_tokens")), ("0".to_string(), "AI tokens".to_string()));
+    assert_eq!(balance(None), ("0".to_string(), "USD (cents)".to_string()));
+}

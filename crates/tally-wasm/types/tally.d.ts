@@ -274,6 +274,8 @@ export interface NetBalanceRequest {
   at?: Timestamp | null;
   effective_before?: Timestamp | null;
   contract_id?: string | null;
+  /** The credit type whose balances are counted (USD cents when absent). */
+  credit_type_id?: string | null;
 }
 
 export interface Override {

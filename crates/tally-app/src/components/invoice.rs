@@ -1,6 +1,6 @@
 //! One invoice, line by line, as the core rated it.
 
-use crate::components::money::{day, money, quantity, quantity_short};
+use crate::components::money::{day, money_in, quantity, quantity_short};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -21,6 +21,7 @@ pub fn InvoiceCard(invoice: Value, contract_name: String) -> impl IntoView {
     let status = invoice["status"].as_str().unwrap_or_default().to_string();
     let lines = invoice["line_items"].as_array().cloned().unwrap_or_default();
     let empty = lines.is_empty();
+    let invoice_unit = invoice.get("credit_type").cloned();
     view! {
         <article class="invoice card" data-total=invoice["total"].to_string()>
             <header class="invoice-head">
@@ -39,6 +40,8 @@ pub fn InvoiceCard(invoice: Value, contract_name: String) -> impl IntoView {
                             .map(|m| m.iter().map(|(k, v)| format!("{k}: {}", v.as_str().unwrap_or_default())).collect::<Vec<_>>().join(", "))
                             .unwrap_or_default();
                         let negative = l["total"].to_string().starts_with('-');
+                        // A line in another credit type (a custom pricing unit) names it.
+                        let unit = l.get("credit_type").or(invoice_unit.as_ref());
                         view! {
                             <tr class:applied=negative>
                                 <td>{l["name"].as_str().unwrap_or_default().to_string()}
@@ -47,14 +50,14 @@ pub fn InvoiceCard(invoice: Value, contract_name: String) -> impl IntoView {
                                 </td>
                                 <td>{line_kind(&l["type"])}</td>
                                 <td class="num" title=quantity(&l["quantity"])>{quantity_short(&l["quantity"])}</td>
-                                <td class="num">{money(&l["unit_price"])}</td>
-                                <td class="num">{money(&l["total"])}</td>
+                                <td class="num">{money_in(&l["unit_price"], unit)}</td>
+                                <td class="num">{money_in(&l["total"], unit)}</td>
                             </tr>
                         }
                     }).collect_view()}
                     {empty.then(|| view! { <tr><td colspan="5" class="muted">"No usage in this period."</td></tr> })}
                 </tbody>
-                <tfoot><tr><th scope="row" colspan="4">"Total"</th><td class="num invoice-total">{money(&invoice["total"])}</td></tr></tfoot>
+                <tfoot><tr><th scope="row" colspan="4">"Total"</th><td class="num invoice-total">{money_in(&invoice["total"], invoice.get("credit_type"))}</td></tr></tfoot>
             </table>
         </article>
     }

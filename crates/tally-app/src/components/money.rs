@@ -1,5 +1,7 @@
-//! Money as people read it: the core's cents (exact decimals) shown as dollars, e.g. 102400 → $1,024.00.
-//! Formatting only: the amount is the core's, shifted two places; fractional cents keep their digits.
+//! Money as people read it: the core's USD cents (exact decimals) shown as dollars, e.g. 102400 →
+//! $1,024.00; any other credit type is already in its own unit (a currency's whole units, as
+//! Metronome counts them, or a custom pricing unit): 12.62 EUR, 540.00 AI tokens. Formatting only:
+//! fractional digits the core kept are shown.
 
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -14,9 +16,14 @@ pub fn decimal(v: &Value) -> Option<Decimal> {
 }
 
 pub fn format_cents(cents: Decimal) -> String {
-    let dollars = (cents / Decimal::ONE_HUNDRED).normalize();
-    let negative = dollars.is_sign_negative() && !dollars.is_zero();
-    let abs = dollars.abs();
+    let (sign, number) = grouped((cents / Decimal::ONE_HUNDRED).normalize());
+    format!("{sign}${number}")
+}
+
+/// The sign and the grouped digits of an amount, at least two decimals.
+fn grouped(amount: Decimal) -> (&'static str, String) {
+    let negative = amount.is_sign_negative() && !amount.is_zero();
+    let abs = amount.normalize().abs();
     let text = if abs.scale() < 2 {
         format!("{abs:.2}")
     } else {
@@ -30,7 +37,25 @@ pub fn format_cents(cents: Decimal) -> String {
         }
         grouped.push(ch);
     }
-    format!("{}${grouped}.{frac}", if negative { "-" } else { "" })
+    (if negative { "-" } else { "" }, format!("{grouped}.{frac}"))
+}
+
+/// USD (cents), the core's default.
+const USD_CENTS: &str = "2714e483-4ff1-48e4-9e25-ac732e8f24f2";
+
+/// A core amount in credit type `credit_type` (`{id, name}`; absent: USD cents).
+pub fn money_in(v: &Value, credit_type: Option<&Value>) -> String {
+    let id = credit_type.and_then(|c| c["id"].as_str()).unwrap_or(USD_CENTS);
+    if id == USD_CENTS {
+        return money(v);
+    }
+    let name = credit_type.and_then(|c| c["name"].as_str()).unwrap_or(id);
+    decimal(v)
+        .map(|d| {
+            let (sign, number) = grouped(d);
+            format!("{sign}{number} {name}")
+        })
+        .unwrap_or_else(|| "—".to_string())
 }
 
 /// A core money value (cents) as currency; "—" when absent.
@@ -62,4 +87,23 @@ pub fn quantity_short(v: &Value) -> String {
 /// The date part of a core timestamp, "2024-11-01".
 pub fn day(v: &Value) -> String {
     v.as_str().map(|s| s.chars().take(10).collect()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn amounts_read_in_their_credit_type() {
+        assert_eq!(money_in(&json!(102400), None), "$1,024.00");
+        let usd = json!({"id": USD_CENTS, "name": "USD (cents)"});
+        assert_eq!(money_in(&json!(-463), Some(&usd)), "-$4.63");
+        // Other currencies are whole units already (Metronome's convention), not cents.
+        let eur = json!({"id": "EUR", "name": "EUR"});
+        assert_eq!(money_in(&json!(1262.5), Some(&eur)), "1,262.50 EUR");
+        assert_eq!(money_in(&json!(-4.63), Some(&eur)), "-4.63 EUR");
+        let tokens = json!({"id": "ct_tokens", "name": "AI tokens"});
+        assert_eq!(money_in(&json!(540), Some(&tokens)), "540.00 AI tokens");
+    }
 }

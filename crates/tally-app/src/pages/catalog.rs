@@ -1,7 +1,7 @@
 //! Catalog: billable metrics, products with tags, rate cards with their rates and windows.
 
 use crate::components::field_error::{FieldError, FormError};
-use crate::components::money::{hint, money};
+use crate::components::money::{hint, money_in};
 use crate::components::pickers::{metrics, products, rate_cards, Picker};
 use crate::store::{date_to_rfc3339, list, live_error, number_or_text, store};
 use leptos::prelude::*;
@@ -200,9 +200,14 @@ fn RateCards() -> impl IntoView {
                         <table>
                             <thead><tr><th scope="col">"Product"</th><th scope="col">"From"</th><th scope="col">"Until"</th><th scope="col">"Rate"</th><th scope="col">"Entitled"</th></tr></thead>
                             <tbody>{c["rates"].as_array().cloned().unwrap_or_default().into_iter().map(|r| {
+                                // A rate is in its own credit type, else the card's currency (USD cents).
+                                let unit = r["credit_type_id"].as_str().or(c["fiat_credit_type_id"].as_str()).map(|id| {
+                                    let ct = s.state.with_untracked(|st| tally_core::credit_type::named(st, id));
+                                    serde_json::json!({"id": ct.id, "name": ct.name})
+                                });
                                 let price = match r["rate_type"].as_str() {
                                     Some("TIERED") => format!("tiered {}", r["tiers"]),
-                                    Some(t) => format!("{} {}", t.to_lowercase(), money(&r["price"])),
+                                    Some(t) => format!("{} {}", t.to_lowercase(), money_in(&r["price"], unit.as_ref())),
                                     None => String::new(),
                                 };
                                 view! { <tr>

@@ -239,15 +239,36 @@ fn out_of_range_rate(c: &Contract, p: &crate::product::Product) -> Error {
 /// The prepaid and credit balance left at `b.at` (default now), by kind.
 pub fn net_balance(state: &State, b: &NetBalanceRequest, now: Timestamp) -> Result<NetBalance> {
     let at = b.at.or(b.effective_before).unwrap_or(now);
-    let mut series = net_balances(state, &b.customer_id, b.contract_id.as_deref(), &[at], now)?;
+    let ct = b.credit_type_id.as_deref().unwrap_or(crate::credit_type::USD_CENTS_ID);
+    let mut series = net_balances_in(state, &b.customer_id, b.contract_id.as_deref(), ct, &[at], now)?;
     Ok(series.remove(0))
 }
 
-/// The net balance at each of `ats`, from one rating (a burn-down chart asks for dozens of points).
+/// The net balance in USD cents at each of `ats` (`net_balances_in` for another credit type).
 pub fn net_balances(
     state: &State,
     customer_id: &str,
     contract_id: Option<&str>,
+    ats: &[Timestamp],
+    now: Timestamp,
+) -> Result<Vec<NetBalance>> {
+    net_balances_in(
+        state,
+        customer_id,
+        contract_id,
+        crate::credit_type::USD_CENTS_ID,
+        ats,
+        now,
+    )
+}
+
+/// The net balance in credit type `credit_type_id` at each of `ats`, from one rating (a burn-down
+/// chart asks for dozens of points).
+pub fn net_balances_in(
+    state: &State,
+    customer_id: &str,
+    contract_id: Option<&str>,
+    credit_type_id: &str,
     ats: &[Timestamp],
     now: Timestamp,
 ) -> Result<Vec<NetBalance>> {
@@ -262,7 +283,9 @@ pub fn net_balances(
         )
     };
     // With a contract: the balances its usage may draw on (its own and the customer's that reach it).
-    let counted = |s: &crate::balance::Segment| contract_id.is_none_or(|c| s.holder.reaches(c));
+    let counted = |s: &crate::balance::Segment| {
+        s.credit_type_id == credit_type_id && contract_id.is_none_or(|c| s.holder.reaches(c))
+    };
     let mut out = Vec::with_capacity(ats.len());
     for &at in ats {
         let mut by_kind = [Money::ZERO; 3];
@@ -286,7 +309,7 @@ pub fn net_balances(
                 CREDIT: by_kind[1],
                 POSTPAID_COMMIT: by_kind[2],
             },
-            credit_type: crate::invoice::CreditType::usd_cents(),
+            credit_type: crate::credit_type::named(state, credit_type_id).into(),
         });
     }
     Ok(out)

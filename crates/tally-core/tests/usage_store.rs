@@ -346,6 +346,7 @@ fn a_balance_series_is_each_balance_asked_alone() {
             contract_id: None,
             at: Some(*at),
             effective_before: None,
+            credit_type_id: None,
         };
         let alone = api::queries::net_balance(&s, &req, now()).unwrap();
         assert_eq!(

@@ -128,6 +128,29 @@ test('customer-level commits and credits: typed create and list methods, shared 
   assert.deepEqual(engine.listCustomerBalances({ customer_id: 'c' }, true).data, []);
 });
 
+test('pricing units: typed create and list, a rate in AI tokens converted to EUR on the invoice', () => {
+  const engine = new Engine('2025-03-01T00:00:00Z');
+  assert.deepEqual(engine.createCreditType({ id: 'tok', name: 'AI tokens' }).data, { id: 'tok' });
+  assert.throws(() => engine.createCreditType({ name: 'AI tokens' }), (e) => e.code === 'conflict' && e.path === 'name');
+  const units = engine.listCreditTypes().data;
+  assert.deepEqual(units[0], { id: '2714e483-4ff1-48e4-9e25-ac732e8f24f2', name: 'USD (cents)', is_currency: true });
+  assert.deepEqual(units.at(-1), { id: 'tok', name: 'AI tokens' });
+  engine.call('POST /v1/billable-metrics/create', { id: 'm', name: 'Units', aggregation_type: 'SUM', aggregation_key: 'n' });
+  engine.call('POST /v1/contract-pricing/products/create', { id: 'p', name: 'Model', type: 'USAGE', billable_metric_id: 'm' });
+  engine.call('POST /v1/contract-pricing/rate-cards/create', { id: 'rc', name: 'EUR', fiat_credit_type_id: 'EUR',
+    credit_type_conversions: [{ custom_credit_type_id: 'tok', fiat_per_custom_credit: 0.02 }],
+    rates: [{ product_id: 'p', starting_at: '2025-01-01T00:00:00Z', rate_type: 'FLAT', price: 3, credit_type_id: 'tok' }] });
+  engine.createCustomer({ id: 'c', name: 'C' });
+  engine.createContract({ id: 'k', customer_id: 'c', rate_card_id: 'rc', starting_at: '2025-01-01T00:00:00Z' });
+  engine.ingest([{ transaction_id: 't', customer_id: 'c', event_type: 'x', timestamp: '2025-01-05T00:00:00Z', properties: { n: 7 } }]);
+  // By hand: 7 units at 3 tokens = 21 tokens, at 0.02 EUR a token: 0.42 EUR due.
+  const [jan] = engine.invoices('c', 'ending_before=2025-02-01T00:00:00Z').data;
+  assert.deepEqual(jan.credit_type, { id: 'EUR', name: 'EUR' });
+  assert.deepEqual(jan.line_items.map((l) => [l.type, l.total, l.credit_type?.name]),
+    [['usage', '21', 'AI tokens'], ['conversion', '0.42', undefined]]);
+  assert.equal(jan.total, '0.42');
+});
+
 test('exportState and importState round-trip; a bad import throws and keeps the state', () => {
   const engine = new Engine('2025-01-01T00:00:00Z');
   engine.createCustomer({ id: 'c', name: 'C', custom_fields: { tier: 'gold' } });

@@ -16,8 +16,8 @@ pub const CURRENCIES: [&str; 17] = [
     "SGD",
 ];
 
-/// A credit type as invoices and `GET /v1/credit-types/list` show it.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+/// A credit type as `GET /v1/credit-types/list` shows it (Metronome's SDKs call it a pricing unit).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(rename = "PricingUnit"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreditType {
     pub id: String,
@@ -39,6 +39,15 @@ impl CreditType {
     pub fn scale(&self) -> Scale {
         scale(&self.id)
     }
+}
+
+/// `POST /v1/credit-types/create` (Tally's own): a custom pricing unit.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewCreditType {
+    #[serde(default)]
+    pub id: String,
+    pub name: String,
 }
 
 /// Where a line total in a credit type is rounded: USD to whole cents; every other credit type (a

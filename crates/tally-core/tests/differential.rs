@@ -162,9 +162,10 @@ fn arb_balance(n_products: usize) -> impl Strategy<Value = Balance> {
         prop::option::of(0u32..3),
         0u8..3,
         prop::option::of(0i64..=100),
+        any::<bool>(),
     )
         .prop_map(
-            |(credit, paid, amount, start, len, product, priority, holder, rollover)| Balance {
+            |(credit, paid, amount, start, len, product, priority, holder, rollover, tokens)| Balance {
                 credit,
                 paid: paid && !credit,
                 amount: cents(amount),
@@ -175,6 +176,8 @@ fn arb_balance(n_products: usize) -> impl Strategy<Value = Balance> {
                 holder,
                 // Only a contract's own prepaid commits roll over.
                 rollover: rollover.filter(|_| !credit && holder == 0).map(|f| Decimal::new(f, 2)),
+                // Kept only where the world prices a product in tokens.
+                tokens,
             },
         )
 }
@@ -197,6 +200,7 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
             (
                 prop::option::weighted(0.2, (500u32..20_000, 0u32..20_000, prop::option::of(50i64..=100))),
                 prop::option::weighted(0.2, (1u32..10_000, prop::option::of(50i64..=100))),
+                prop::option::weighted(0.3, (0usize..2, prop::sample::select(vec![25i64, 50, 125, 200, 1000]))),
             ),
         )
             .prop_map(
@@ -212,7 +216,16 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
                     // Thresholds are found by bisection, which needs spend to grow and balances to fall
                     // as usage comes: a LATEST metric's value may fall, so they are left out there.
                     let monotone = products.iter().all(|(p, _)| p.agg != Agg::Latest);
-                    let (recharge, spend) = thresholds;
+                    let (recharge, spend, tokens) = thresholds;
+                    // A token-priced product the world has, at a worth of 0.25 to 10 cents a token.
+                    let tokens = tokens
+                        .filter(|(p, _)| *p < products.len())
+                        .map(|(p, worth)| (p, Decimal::new(worth, 2)));
+                    if tokens.is_none() {
+                        for b in balances.iter_mut() {
+                            b.tokens = false;
+                        }
+                    }
                     let fraction = |f: Option<i64>| f.map_or(Decimal::ONE, |f| Decimal::new(f, 2));
                     let recharge = recharge.filter(|_| monotone).map(|(t, extra, f)| Recharge {
                         threshold: Decimal::from(t),
@@ -314,6 +327,7 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
                         second,
                         recharge,
                         spend,
+                        tokens,
                     };
                     (world, plans)
                 },
@@ -391,17 +405,28 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
                     .map(|p| Some(("US", p))),
             )
             .collect();
+        // Every rate of the product priced in tokens is in tokens.
+        let unit = match w.tokens {
+            Some((tp, _)) if tp == i => json!({"credit_type_id": "tok"}),
+            _ => json!({}),
+        };
         for r in regions {
             let pgv = r.map_or(json!({}), |(k, _)| json!({"region": k}));
             let price = r.map_or(&plan.base, |(_, p)| p);
             base.push(with(
-                json!({"product_id": format!("p{i}"), "starting_at": hours(0), "pricing_group_values": pgv}),
-                price_json(price),
+                with(
+                    json!({"product_id": format!("p{i}"), "starting_at": hours(0), "pricing_group_values": pgv}),
+                    price_json(price),
+                ),
+                unit.clone(),
             ));
             if let Some((s, e, p)) = &plan.change {
                 let mut c = with(
-                    json!({"product_id": format!("p{i}"), "starting_at": hours(*s), "pricing_group_values": pgv}),
-                    price_json(p),
+                    with(
+                        json!({"product_id": format!("p{i}"), "starting_at": hours(*s), "pricing_group_values": pgv}),
+                        price_json(p),
+                    ),
+                    unit.clone(),
                 );
                 if let Some(e) = e {
                     c["ending_before"] = json!(hours(*e));
@@ -410,10 +435,13 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
             }
         }
     }
-    out.push((
-        "POST /v1/contract-pricing/rate-cards/create",
-        json!({"id": "rc", "name": "List", "rates": base}),
-    ));
+    let mut card = json!({"id": "rc", "name": "List", "rates": base});
+    if let Some((_, worth)) = w.tokens {
+        out.push(("POST /v1/credit-types/create", json!({"id": "tok", "name": "Tokens"})));
+        card["credit_type_conversions"] =
+            json!([{"custom_credit_type_id": "tok", "fiat_per_custom_credit": worth.to_string()}]);
+    }
+    out.push(("POST /v1/contract-pricing/rate-cards/create", card));
     if !changes.is_empty() {
         out.push((
             "POST /v1/contract-pricing/rate-cards/addRates",
@@ -463,6 +491,9 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
         }
         if let Some(p) = b.priority {
             body["priority"] = json!(p);
+        }
+        if b.tokens {
+            body["access_schedule"]["credit_type_id"] = json!("tok");
         }
         if !b.credit {
             body["type"] = json!("PREPAID");

@@ -129,6 +129,21 @@ impl Engine {
         self.call("POST /v1/customers", body)
     }
 
+    /// A custom pricing unit (AI tokens, credits) that rates, commits and credits can be priced in.
+    #[wasm_bindgen(js_name = createCreditType, unchecked_return_type = "Data<Created>")]
+    pub fn create_credit_type(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "NewCreditType")] body: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        self.call("POST /v1/credit-types/create", body)
+    }
+
+    /// USD (cents), the other currencies (whole units) and the custom pricing units.
+    #[wasm_bindgen(js_name = listCreditTypes, unchecked_return_type = "Data<PricingUnit[]>")]
+    pub fn list_credit_types(&self) -> JsValue {
+        typed(tally_core::credit_type::all(&self.state))
+    }
+
     #[wasm_bindgen(js_name = createContract, unchecked_return_type = "Data<Created>")]
     pub fn create_contract(
         &mut self,

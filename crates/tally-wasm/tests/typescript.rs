@@ -234,11 +234,13 @@ fn generate() -> String {
     d.add_root::<wire::UpdateName>(Mode::Input);
     d.add_root::<wire::SetCustomFields>(Mode::Input);
     d.add_root::<wire::AddRates>(Mode::Input);
+    d.add_root::<tally_core::credit_type::NewCreditType>(Mode::Input);
     d.add_root::<tally_core::api::DeleteUsage>(Mode::Input);
     d.add_root::<invoice::Invoice>(Mode::Output);
     d.add_root::<wire::RateScheduleRow>(Mode::Output);
     d.add_root::<wire::NetBalance>(Mode::Output);
     d.add_root::<wire::Created>(Mode::Output);
+    d.add_root::<tally_core::credit_type::CreditType>(Mode::Output);
     d.add_root::<wire::Ingested>(Mode::Output);
     d.add_root::<tally_core::unbilled::Unbilled>(Mode::Output);
     let mut out = PRELUDE.to_string();

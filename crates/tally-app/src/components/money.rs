@@ -43,6 +43,13 @@ fn grouped(amount: Decimal) -> (&'static str, String) {
 /// USD (cents), the core's default.
 const USD_CENTS: &str = "2714e483-4ff1-48e4-9e25-ac732e8f24f2";
 
+/// The credit type a body's `credit_type_id` names, as `{id, name}` for `money_in` (absent: none,
+/// which reads as USD cents).
+pub fn unit(state: &tally_core::State, id: &Value) -> Option<Value> {
+    let ct = tally_core::credit_type::named(state, id.as_str()?);
+    Some(serde_json::json!({ "id": ct.id, "name": ct.name }))
+}
+
 /// A core amount in credit type `credit_type` (`{id, name}`; absent: USD cents).
 pub fn money_in(v: &Value, credit_type: Option<&Value>) -> String {
     let id = credit_type.and_then(|c| c["id"].as_str()).unwrap_or(USD_CENTS);

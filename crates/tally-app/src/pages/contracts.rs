@@ -1,7 +1,7 @@
 //! Contracts: a customer's contracts as the core stores them, a form to create one, and edits (with a
 //! what-if of the invoice totals before saving).
 
-use crate::components::money::{day, money};
+use crate::components::money::{day, money_in, unit};
 use crate::components::pickers::{customer_from_query, customers, Picker};
 use crate::pages::contract_edit::ContractEdit;
 use crate::pages::contract_form::ContractForm;
@@ -20,15 +20,19 @@ fn names(list: &Value) -> String {
         .unwrap_or_default()
 }
 
-/// Each commit or credit by name with its access amounts: "Prepaid ($500.00)".
-fn balances(list: &Value) -> String {
+/// Each commit or credit by name with its access amounts in its credit type: "Prepaid ($500.00)".
+fn balances(st: &tally_core::State, list: &Value) -> String {
     list.as_array()
         .map(|a| {
             a.iter()
                 .map(|m| {
-                    let amounts = m["access_schedule"]["schedule_items"]
-                        .as_array()
-                        .map(|i| i.iter().map(|x| money(&x["amount"])).collect::<Vec<_>>().join(" + "));
+                    let ct = unit(st, &m["access_schedule"]["credit_type_id"]);
+                    let amounts = m["access_schedule"]["schedule_items"].as_array().map(|i| {
+                        i.iter()
+                            .map(|x| money_in(&x["amount"], ct.as_ref()))
+                            .collect::<Vec<_>>()
+                            .join(" + ")
+                    });
                     format!(
                         "{} ({})",
                         m["name"].as_str().unwrap_or("(unnamed)"),
@@ -64,7 +68,7 @@ pub fn Contracts() -> impl IntoView {
                     let filters = c["usage_filter_history"].as_array().map(|a| a.iter().map(|f| format!("{} ∈ {} from {}", f["group_key"].as_str().unwrap_or_default(),
                         f["group_values"].as_array().map(|v| v.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("/")).unwrap_or_default(),
                         f.get("starting_at").map(day).unwrap_or_else(|| "start".into()))).collect::<Vec<_>>().join("; ")).unwrap_or_default();
-                    let commits = [balances(&c["commits"]), balances(&c["credits"])].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join("; ");
+                    let commits = s.state.with_untracked(|st| [balances(st, &c["commits"]), balances(st, &c["credits"])]).into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join("; ");
                     view! {
                         <tr class="contract-row">
                             <td>{c["name"].as_str().unwrap_or("(unnamed)").to_string()}<div class="mono">{c["id"].as_str().unwrap_or_default().to_string()}</div></td>

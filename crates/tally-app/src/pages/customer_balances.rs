@@ -3,7 +3,7 @@
 //! as you type, with the what-if of the customer's invoice totals before saving.
 
 use crate::components::field_error::{FieldError, FormError};
-use crate::components::money::{day, money};
+use crate::components::money::{day, money_in, unit};
 use crate::components::pickers::{customers, products, Picker};
 use crate::components::whatif::WhatIf;
 use crate::forms::BalanceDraft;
@@ -107,6 +107,7 @@ pub fn CustomerBalances() -> impl IntoView {
                 <tbody>
                     {move || listed().into_iter().map(|b| {
                         let item = &b["access_schedule"]["schedule_items"][0];
+                        let ct = s.state.with_untracked(|st| unit(st, &b["access_schedule"]["credit_type_id"]));
                         let what = match b["type"].as_str() { Some("CREDIT") => "credit", Some("POSTPAID") => "postpaid commit", _ => "prepaid commit" };
                         let reach = match (&b["contract"]["id"], b["applicable_contract_ids"].as_array()) {
                             (Value::String(k), _) => format!("{k} only (its own)"),
@@ -117,10 +118,10 @@ pub fn CustomerBalances() -> impl IntoView {
                             <tr class="held-balance">
                                 <td>{b["name"].as_str().unwrap_or("").to_string()}</td>
                                 <td>{what}</td>
-                                <td class="num">{money(&item["amount"])}</td>
+                                <td class="num">{money_in(&item["amount"], ct.as_ref())}</td>
                                 <td>{format!("{} to {}", day(&item["starting_at"]), day(&item["ending_before"]))}</td>
                                 <td>{reach}</td>
-                                <td class="num">{money(&b["balance"])}</td>
+                                <td class="num">{money_in(&b["balance"], ct.as_ref())}</td>
                             </tr>
                         }
                     }).collect_view()}

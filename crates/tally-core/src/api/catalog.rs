@@ -26,13 +26,7 @@ pub fn create_metric(state: &mut State, body: &Value) -> Result<Value> {
 
 /// `POST /v1/credit-types/create` (Tally's own): a custom pricing unit, `{id?, name}`.
 pub fn create_credit_type(state: &mut State, body: &Value) -> Result<Value> {
-    #[derive(serde::Deserialize)]
-    struct Body {
-        #[serde(default)]
-        id: String,
-        name: String,
-    }
-    let b: Body = parse(body)?;
+    let b: crate::credit_type::NewCreditType = parse(body)?;
     if b.name.trim().is_empty() {
         return Err(Error::invalid("name", "a pricing unit needs a name"));
     }

@@ -47,6 +47,11 @@
 //!     (rule 5, scheduled charges aside); when spend less what threshold charges of the period billed is
 //!     at or over the threshold, that much is billed then (at the payment fraction, rounded) and taken
 //!     off the period's usage invoice.
+//! 11. Pricing units (`tokens`): one product may be priced in a custom unit, worth a fixed number of
+//!     USD cents each. A line is in the unit of its list rate (with none, in cents); a balance pays only
+//!     lines in its own unit; a token line's totals are rounded to 0.01 token (rule 5 otherwise), and
+//!     what token lines leave on an invoice is converted: its total in cents, rounded, is added to the
+//!     invoice. Thresholds count cents only (balances in tokens are not the prepaid balance).
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, BTreeSet};
@@ -147,6 +152,8 @@ pub struct Balance {
     /// For a prepaid commit of the first contract: the share of what it has left that a renewal rolls
     /// over.
     pub rollover: Option<Decimal>,
+    /// In the custom pricing unit (tokens), not cents.
+    pub tokens: bool,
 }
 
 impl Balance {
@@ -188,6 +195,8 @@ pub struct World {
     pub recharge: Option<Recharge>,
     /// Spend threshold on the first contract: (threshold, payment fraction).
     pub spend: Option<(Decimal, Decimal)>,
+    /// The product priced in tokens, and the cents one token is worth.
+    pub tokens: Option<(usize, Decimal)>,
 }
 
 #[derive(Debug, Clone)]
@@ -211,8 +220,12 @@ pub type Totals = BTreeMap<(&'static str, u32), Decimal>;
 /// Half away from zero, to whole cents. A third of a unit is not exact in 28 digits: an amount is
 /// taken to 20 places first, so 569.4999…(28 digits) is the half it stands for.
 fn cents(d: Decimal) -> Decimal {
+    round(d, 0)
+}
+
+fn round(d: Decimal, places: u32) -> Decimal {
     d.round_dp_with_strategy(20, RoundingStrategy::MidpointAwayFromZero)
-        .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
+        .round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
 }
 
 fn amount(price: &Price, from: Decimal, units: Decimal) -> Decimal {
@@ -438,7 +451,7 @@ impl World {
             let (_, left) = self.before(h).rate(&grants);
             let balance: Decimal = left
                 .iter()
-                .filter(|(b, _)| b.reaches(0) && b.start <= h && h < b.end)
+                .filter(|(b, _)| b.reaches(0) && !b.tokens && b.start <= h && h < b.end)
                 .map(|(_, l)| *l)
                 .sum();
             if balance <= r.threshold {
@@ -520,7 +533,9 @@ impl World {
             let (lines, pieces) = self.usage_lines(contract, a, b);
             let mut paid_on_piece = vec![Decimal::ZERO; pieces.len()];
             let mut net = Decimal::ZERO;
+            let mut token_net = Decimal::ZERO;
             for line in lines {
+                let places = if line.tokens { 2 } else { 0 };
                 let exact = line.quantity * line.unit_price;
                 let mut left = line.quantity;
                 let mut taken = Vec::new();
@@ -529,7 +544,9 @@ impl World {
                     if left <= Decimal::ZERO || exact <= Decimal::ZERO {
                         break;
                     }
-                    let applies = bal.product.is_none_or(|p| p == line.product) && bal.reaches(contract);
+                    let applies = bal.product.is_none_or(|p| p == line.product)
+                        && bal.reaches(contract)
+                        && bal.tokens == line.tokens;
                     let overlaps = bal.start < line.end && line.start < bal.end;
                     if !applies || !overlaps || remaining[bi] <= Decimal::ZERO {
                         continue;
@@ -558,14 +575,22 @@ impl World {
                     // What is left within 1e-12 cents of nothing is division dust: the line is covered.
                     let covered = (want - take).abs() < Decimal::new(1, 12);
                     left -= if covered { left } else { take / line.unit_price };
-                    taken.push(cents(take));
+                    taken.push(round(take, places));
                 }
-                net += if !taken.is_empty() && left <= Decimal::ZERO {
+                let line_net = if !taken.is_empty() && left <= Decimal::ZERO {
                     Decimal::ZERO
                 } else {
                     // Rounded covered parts can reach the line's total with a sliver left: never below 0.
-                    (cents(exact) - taken.iter().sum::<Decimal>()).max(Decimal::ZERO)
+                    (round(exact, places) - taken.iter().sum::<Decimal>()).max(Decimal::ZERO)
                 };
+                if line.tokens {
+                    token_net += line_net;
+                } else {
+                    net += line_net;
+                }
+            }
+            if let Some((_, worth)) = self.tokens {
+                net += cents(token_net * worth);
             }
             *totals.entry(("USAGE", a)).or_default() += net;
         }
@@ -613,6 +638,7 @@ impl World {
             priority: None,
             holder: 0,
             rollover: None,
+            tokens: false,
         }));
         let mut from: Vec<Option<usize>> = vec![None; all.len()];
         if self.second == Second::Renewal {
@@ -630,6 +656,7 @@ impl World {
                     priority: b.priority,
                     holder: 3,
                     rollover: None,
+                    tokens: b.tokens,
                 });
                 // Only access that started before the renewal and had not ended before it rolls.
                 let unexpired = b.start < RENEWAL_AT && b.end >= RENEWAL_AT;
@@ -739,10 +766,12 @@ impl World {
                         continue;
                     };
                     let total = amount(&price, used, q);
+                    let tokens = self.tokens.is_some_and(|(tp, _)| tp == pi) && self.list_rate(pi, region, s).is_some();
                     let piece = pieces.len();
                     for (quantity, unit_price) in bands(&price, used, q) {
                         lines.push(Line {
                             product: pi,
+                            tokens,
                             name: p.name.clone(),
                             start: s,
                             end: e,
@@ -769,6 +798,8 @@ impl World {
 
 struct Line {
     product: usize,
+    /// Priced in tokens (rule 11).
+    tokens: bool,
     name: String,
     start: u32,
     end: u32,

@@ -278,6 +278,12 @@ export interface NetBalanceRequest {
   credit_type_id?: string | null;
 }
 
+/** `POST /v1/credit-types/create` (Tally's own): a custom pricing unit. */
+export interface NewCreditType {
+  id?: string;
+  name: string;
+}
+
 export interface Override {
   id?: string | null;
   starting_at: Timestamp;
@@ -343,6 +349,13 @@ export interface PriceView {
   rate_type: RateType;
   price?: string | null;
   tiers?: PriceTier[] | null;
+}
+
+/** A credit type as `GET /v1/credit-types/list` shows it (Metronome's SDKs call it a pricing unit). */
+export interface PricingUnit {
+  id: string;
+  name: string;
+  is_currency?: boolean;
 }
 
 export type Prioritization = "LOWEST_MULTIPLIER" | "EXPLICIT";

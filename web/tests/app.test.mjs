@@ -378,6 +378,8 @@ test('a spend threshold set in the contract form: usage billed early on a thresh
   assert.match(await early.innerText(), /Threshold invoice/);
   assert.equal(await early.locator('.invoice-total').innerText(), '$60.00');
   assert.equal(await invoiceFor(page, '2025-01-01 → 2025-02-01').locator('.invoice-total').innerText(), '$20.00');
+  // The list's total: $60.00 billed early and $20.00 at the period's end.
+  assert.equal(await page.locator('.invoices-summary').innerText(), 'Across these invoices: $80.00 billed from 2025-01-01 to 2025-02-01');
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -413,6 +415,19 @@ test('two tabs see each other\'s saves; reset asks first and empties', async () 
   await page.getByRole('button', { name: 'Load the WidgetsExpress example' }).waitFor();
   assert.equal(await page.locator('tr.customer-row').count(), 0);
   await other.locator('tr.customer-row').first().waitFor({ state: 'detached' });
+  // With work in the browser, loading the example asks first too; declining keeps the work.
+  await page.getByLabel('Name').fill('Work In Progress');
+  await page.getByRole('button', { name: 'Create customer' }).click();
+  await page.locator('tr.customer-row', { hasText: 'Work In Progress' }).waitFor();
+  let asked = '';
+  page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+  await page.getByRole('button', { name: 'Load the WidgetsExpress example' }).click();
+  assert.match(asked, /replaces everything in this browser/);
+  assert.equal(await page.locator('tr.customer-row').count(), 1);
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: 'Load the WidgetsExpress example' }).click();
+  await page.locator('tr.customer-row', { hasText: 'WidgetsExpress' }).first().waitFor();
+  assert.equal(await page.locator('tr.customer-row', { hasText: 'Work In Progress' }).count(), 0);
   await context.close();
 });
 
@@ -596,7 +611,13 @@ test('catalog forms create a metric, a product with tags, a rate card and a rate
   await page.getByLabel('Alias list (comma separated)').fill('team@widgetsexpress.com, newteam@widgetsexpress.com');
   const editForm = page.locator('tr.edit-row');
   await editForm.getByLabel('Name', { exact: true }).fill('WidgetsExpress Inc.');
-  await editForm.getByLabel('Custom fields (key=value, one per line)').fill('sfdc_account_id=sfdc1001\nsegment=enterprise');
+  // A line that is not key=value or key: value is refused with its line number, and kept as typed.
+  const fields = editForm.getByLabel('Custom fields (key=value or key: value, one per line)');
+  await fields.fill('sfdc_account_id=sfdc1001\nsegment enterprise');
+  await editForm.locator('.field-error', { hasText: 'line 2' }).waitFor();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  assert.equal(await fields.inputValue(), 'sfdc_account_id=sfdc1001\nsegment enterprise');
+  await fields.fill('sfdc_account_id=sfdc1001\nsegment: enterprise');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   const edited = page.locator('tr.customer-row', { hasText: 'newteam@widgetsexpress.com' });
   await edited.waitFor();

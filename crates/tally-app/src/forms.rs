@@ -23,15 +23,34 @@ pub fn list(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Reads `key=value` lines into a JSON object (custom fields).
-pub fn key_values(text: &str) -> serde_json::Map<String, Value> {
-    text.lines()
-        .filter_map(|l| {
-            l.split_once('=')
-                .map(|(k, v)| (k.trim().to_string(), Value::String(v.trim().to_string())))
-        })
-        .filter(|(k, _)| !k.is_empty())
-        .collect()
+/// Reads custom fields typed one per line as `key=value` or `key: value` (the first `=`, else the
+/// first `:`, separates them) into a JSON object. Blank lines are skipped; a line that is neither, an
+/// empty key or a key given twice is refused with the line number, so nothing typed is dropped.
+pub fn key_values(text: &str) -> Result<serde_json::Map<String, Value>, tally_core::Error> {
+    let mut out = serde_json::Map::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let refuse = |why: &str| {
+            Err(tally_core::Error::invalid(
+                "custom_fields",
+                format!("Custom fields, line {} (“{}”): {why}", i + 1, line.trim()),
+            ))
+        };
+        let Some((k, v)) = line.split_once('=').or_else(|| line.split_once(':')) else {
+            return refuse("write it as key=value or key: value");
+        };
+        let key = k.trim();
+        if key.is_empty() {
+            return refuse("the key before = or : is missing");
+        }
+        if out.contains_key(key) {
+            return refuse("this key is already given on an earlier line");
+        }
+        out.insert(key.to_string(), Value::String(v.trim().to_string()));
+    }
+    Ok(out)
 }
 
 /// A number typed in a form, passed to the core as a JSON number when it is one, else as the text
@@ -329,7 +348,20 @@ mod tests {
         assert_eq!(date_to_rfc3339(" "), None);
         assert_eq!(date_to_rfc3339("2025-01-31").as_deref(), Some("2025-01-31T00:00:00Z"));
         assert_eq!(list(" US, ,EU "), vec!["US", "EU"]);
-        let kv = key_values("tier = gold\n=x\nnope\nseg=ent");
-        assert_eq!(Value::Object(kv), json!({"tier": "gold", "seg": "ent"}));
+        let kv = key_values("tier = gold\n\nseg: ent\nsite=https://a.example").unwrap();
+        assert_eq!(
+            Value::Object(kv),
+            json!({"tier": "gold", "seg": "ent", "site": "https://a.example"})
+        );
+        let refused = |text: &str| key_values(text).unwrap_err();
+        let e = refused("tier=gold\nnope");
+        assert_eq!(e.path, "custom_fields");
+        assert!(
+            e.message.contains("line 2") && e.message.contains("key=value or key: value"),
+            "{}",
+            e.message
+        );
+        assert!(refused("=x").message.contains("key before = or : is missing"));
+        assert!(refused("a=1\na: 2").message.contains("already given"));
     }
 }

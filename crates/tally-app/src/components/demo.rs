@@ -18,19 +18,47 @@ pub fn demo_state() -> Result<State, String> {
     }
 }
 
+/// Whether the state holds anything a user could lose: a catalog entry, a customer, usage.
+fn holds_work(st: &State) -> bool {
+    !(st.billable_metrics.is_empty()
+        && st.products.is_empty()
+        && st.rate_cards.is_empty()
+        && st.customers.is_empty()
+        && st.contracts.is_empty()
+        && st.events.is_empty())
+}
+
+/// Asks before `what` replaces data (as Reset does); nothing to lose, nothing to ask.
+fn may_replace(st_holds_work: bool, question: &str) -> bool {
+    !st_holds_work || window().confirm_with_message(question).unwrap_or(false)
+}
+
 /// The example banner: after a first visit loaded the example, or when the state is empty.
 #[component]
 pub fn DemoOffer() -> impl IntoView {
     let s = store();
     let error = RwSignal::new(None::<String>);
-    let load = move |_| match demo_state() {
-        Ok(st) => {
-            s.replace_state(st);
-            s.demo.set(DemoBanner::Hidden);
+    let load = move |_| {
+        let question =
+            "Load the WidgetsExpress example? It replaces everything in this browser (export first to keep it).";
+        if !may_replace(s.state.with_untracked(holds_work), question) {
+            return;
         }
-        Err(e) => error.set(Some(e)),
+        match demo_state() {
+            Ok(st) => {
+                s.replace_state(st);
+                s.demo.set(DemoBanner::Hidden);
+            }
+            Err(e) => error.set(Some(e)),
+        }
     };
     let start_empty = move |_| {
+        // Only an example changed since it loaded is work to lose.
+        let changed = s.state.with_untracked(|st| demo_state().map_or(true, |d| d != *st));
+        let question = "Start empty? The example and your changes to it will be removed (export first to keep them).";
+        if !may_replace(changed, question) {
+            return;
+        }
         s.replace_state(State::default());
         s.demo.set(DemoBanner::Offered);
     };

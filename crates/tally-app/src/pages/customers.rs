@@ -89,12 +89,12 @@ fn EditAliases(c: Customer, editing: RwSignal<Option<String>>) -> impl IntoView 
     let id = c.id.clone();
     // Three core calls, applied together or not at all: rename, aliases, custom fields (a key that
     // was removed from the list is sent empty, which removes it).
-    let calls = move || -> Vec<(String, Value)> {
-        let mut values = key_values(&fields.get());
+    let calls = move || -> Result<Vec<(String, Value)>, tally_core::Error> {
+        let mut values = key_values(&fields.get())?;
         for k in &old_keys {
             values.entry(k.clone()).or_insert_with(|| json!(""));
         }
-        vec![
+        Ok(vec![
             (
                 format!("POST /v1/customers/{id}/updateName"),
                 json!({ "name": name.get() }),
@@ -107,17 +107,23 @@ fn EditAliases(c: Customer, editing: RwSignal<Option<String>>) -> impl IntoView 
                 "POST /v1/customFields/setValues".to_string(),
                 json!({ "entity": "customer", "entity_id": id, "custom_fields": values }),
             ),
-        ]
+        ])
     };
     let calls2 = calls.clone();
     let error = Signal::derive(move || {
-        let calls = calls();
+        let calls = match calls() {
+            Ok(c) => c,
+            Err(e) => return Some(e),
+        };
         let refs: Vec<(&str, &Value)> = calls.iter().map(|(c, b)| (c.as_str(), b)).collect();
         s.check(&refs)
     });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let calls = calls2();
+        // A custom field that cannot be read stays typed, its message beside it.
+        let Ok(calls) = calls2() else {
+            return;
+        };
         let refs: Vec<(&str, &Value)> = calls.iter().map(|(c, b)| (c.as_str(), b)).collect();
         if s.apply(&refs).is_ok() {
             editing.set(None);
@@ -137,7 +143,7 @@ fn EditAliases(c: Customer, editing: RwSignal<Option<String>>) -> impl IntoView 
             <label for=aliases_id.clone()>"Alias list (comma separated)"</label>
             <input id=aliases_id bind:value=aliases autocomplete="off" />
             <FieldError error paths=&["ingest_aliases"] />
-            <label for=fields_id.clone()>"Custom fields (key=value, one per line)"</label>
+            <label for=fields_id.clone()>"Custom fields (key=value or key: value, one per line)"</label>
             <textarea id=fields_id rows="3" bind:value=fields></textarea>
             <FieldError error paths=&["custom_fields", "entity_id"] />
             <FormError error all=&["name", "ingest_aliases", "custom_fields", "entity_id"] />
@@ -156,22 +162,29 @@ fn CreateCustomer() -> impl IntoView {
     let aliases = RwSignal::new(String::new());
     let fields = RwSignal::new(String::new());
     let touched = RwSignal::new(false);
-    let body = move || -> Value {
-        json!({ "name": name.get(), "ingest_aliases": list(&aliases.get()), "custom_fields": key_values(&fields.get()) })
+    let body = move || -> Result<Value, tally_core::Error> {
+        Ok(
+            json!({ "name": name.get(), "ingest_aliases": list(&aliases.get()), "custom_fields": key_values(&fields.get())? }),
+        )
     };
     // Validate as you type: the same call on a scratch copy of the state.
     let error = Signal::derive(move || {
-        if touched.get() {
-            s.check(&[("POST /v1/customers", &body())])
-        } else {
-            None
+        if !touched.get() {
+            return None;
+        }
+        match body() {
+            Ok(b) => s.check(&[("POST /v1/customers", &b)]),
+            Err(e) => Some(e),
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         touched.set(true);
         // Keep what was typed on an error; it shows beside the field it names.
-        if s.apply_one("POST /v1/customers", &body()).is_ok() {
+        let Ok(b) = body() else {
+            return;
+        };
+        if s.apply_one("POST /v1/customers", &b).is_ok() {
             name.set(String::new());
             aliases.set(String::new());
             fields.set(String::new());
@@ -186,7 +199,7 @@ fn CreateCustomer() -> impl IntoView {
             <label for="customer-aliases">"Ingest aliases (comma separated)"</label>
             <input id="customer-aliases" name="ingest_aliases" bind:value=aliases autocomplete="off" />
             <FieldError error paths=&["ingest_aliases"] />
-            <label for="customer-fields">"Custom fields (one key=value a line)"</label>
+            <label for="customer-fields">"Custom fields (one key=value or key: value a line)"</label>
             <textarea id="customer-fields" rows="2" prop:value=move || fields.get() on:input=move |ev| fields.set(event_target_value(&ev))></textarea>
             <FieldError error paths=&["custom_fields"] />
             <FormError error all=&["name", "", "ingest_aliases", "custom_fields"] />

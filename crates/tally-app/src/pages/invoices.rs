@@ -3,9 +3,11 @@
 
 use crate::components::burndown::BurnDown;
 use crate::components::invoice::InvoiceCard;
+use crate::components::money::{day, decimal, money_in};
 use crate::components::pickers::{customer_from_query, customers, Picker};
 use crate::store::store;
 use leptos::prelude::*;
+use serde_json::Value;
 
 #[component]
 pub fn Invoices() -> impl IntoView {
@@ -30,6 +32,34 @@ pub fn Invoices() -> impl IntoView {
         })
     };
     let hide_empty = RwSignal::new(true);
+    // What the listed invoices bill in all, per credit type, and the span they cover.
+    let summary = move || -> Option<String> {
+        invoices.with(|list| {
+            let mut by_unit: Vec<(Value, rust_decimal::Decimal)> = Vec::new();
+            let (mut from, mut until) = (String::new(), String::new());
+            for inv in list {
+                let unit = inv.get("credit_type").cloned().unwrap_or(Value::Null);
+                let total = decimal(&inv["total"]).unwrap_or_default();
+                match by_unit.iter_mut().find(|(u, _)| u["id"] == unit["id"]) {
+                    Some((_, sum)) => *sum += total,
+                    None => by_unit.push((unit, total)),
+                }
+                let a = day(inv.get("start_timestamp").unwrap_or(&inv["issued_at"]));
+                let b = day(inv.get("end_timestamp").unwrap_or(&inv["issued_at"]));
+                if from.is_empty() || a < from {
+                    from = a;
+                }
+                if b > until {
+                    until = b;
+                }
+            }
+            let sums: Vec<String> = by_unit
+                .iter()
+                .map(|(u, sum)| money_in(&Value::String(sum.to_string()), (!u.is_null()).then_some(u)))
+                .collect();
+            (!sums.is_empty()).then(|| format!("{} billed from {from} to {until}", sums.join(" + ")))
+        })
+    };
     let customer_name = move || {
         s.state.with(|st| {
             st.customers
@@ -48,6 +78,7 @@ pub fn Invoices() -> impl IntoView {
             <label class="check no-print"><input type="checkbox" bind:checked=hide_empty />" Hide invoices with no lines"</label>
             <p class="print-only">{customer_name}</p>
             {move || loading().then(|| view! { <p class="muted" role="status">"Reading the saved usage\u{2026}"</p> })}
+            {move || summary().map(|t| view! { <p class="invoices-summary"><strong>"Across these invoices: "</strong>{t}</p> })}
             {move || (invoices.with(Vec::is_empty) && !customer.get().is_empty() && !loading()).then(|| view! { <p class="muted">"No invoices yet: this customer needs a contract."</p> })}
         </section>
         <section class="card no-break">

@@ -191,6 +191,33 @@ test('customer, contract with a commit, usage: the invoice total worked by hand;
   await context.close();
 });
 
+test('pressing Save twice on a contract edit adds the override once; an edit after it saves again', async () => {
+  const { context, page, errors } = await openApp();
+  await loadDemo(page);
+  await page.getByRole('link', { name: 'Contracts' }).click();
+  await page.getByLabel('Customer').selectOption({ label: 'WidgetsExpress' });
+  const row = page.locator('tr.contract-row', { hasText: 'WidgetsExpress 2024-25' });
+  const overrides = async () => Number(await row.locator('td').nth(6).innerText());
+  const before = await overrides();
+  await page.getByLabel('Contract to edit').selectOption({ label: 'WidgetsExpress 2024-25' });
+  await page.getByLabel('Override multiplier').fill('0.8');
+  await page.getByLabel('Override product tags (comma separated)').fill('cloud');
+  await page.getByLabel('Override starting at').fill('2025-06-01');
+  const save = page.getByRole('button', { name: 'Save edit' });
+  await save.click();
+  await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  await save.click();
+  await save.click();
+  assert.equal(await overrides(), before + 1);
+  // Typing again makes it a new edit: saved once more.
+  await page.getByLabel('Override multiplier').fill('0.7');
+  await save.click();
+  await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+  assert.equal(await overrides(), before + 2);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a balance held by the customer: refused without its invoice contract, then a credit that pays the contract\'s usage', async () => {
   const { context, page, errors } = await openApp();
   await loadDemo(page); // "Base usage products" prices Compute at 200c an hour

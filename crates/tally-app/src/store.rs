@@ -214,11 +214,21 @@ pub fn one_call_form(
     let calls = move |b: Result<Value, String>| b.map(|b| vec![(call.to_string(), b)]).unwrap_or_default();
     let error = live_error(touched, move || calls(b1()));
     let whatif_calls = Signal::derive(move || if touched.get() && ready() { calls(b2()) } else { vec![] });
+    // The body last saved: pressing Save again with nothing typed since (a double click, an impatient
+    // second press) must not add the same override or commit twice.
+    let last_saved = StoredValue::new(None::<Value>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let Ok(b) = b3() else {
+            touched.set(true);
+            return;
+        };
+        if !touched.get_untracked() && last_saved.with_value(|l| l.as_ref() == Some(&b)) {
+            return;
+        }
         touched.set(true);
-        let Ok(b) = b3() else { return };
         if let Ok(answer) = s.apply_one(call, &b) {
+            last_saved.set_value(Some(b));
             saved(&answer);
             touched.set(false);
         }

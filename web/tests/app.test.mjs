@@ -43,6 +43,34 @@ async function openApp({ example = false } = {}) {
   return { context, page, errors };
 }
 
+test('Back and Forward walk the pages visited, in order; the / redirect adds no entry', async () => {
+  const { context, page, errors } = await openApp({ example: true });
+  await page.waitForURL(/\/customers$/);
+  await page.getByRole('link', { name: 'Invoices' }).click();
+  await page.waitForURL(/\/invoices/);
+  await page.getByLabel('Customer').selectOption({ label: 'WidgetsExpress (regional)' });
+  await page.waitForURL(/\/invoices\?customer=/);
+  await page.getByRole('link', { name: 'Contracts' }).click();
+  await page.waitForURL(/\/contracts/);
+  await page.goBack();
+  await page.waitForURL(/\/invoices\?customer=/);
+  assert.equal(await page.getByLabel('Customer').locator('option:checked').innerText(), 'WidgetsExpress (regional)');
+  await page.goBack();
+  await page.waitForURL(/\/customers$/);
+  await page.goForward();
+  await page.waitForURL(/\/invoices\?customer=/);
+  await page.goForward();
+  await page.waitForURL(/\/contracts/);
+  await page.goBack();
+  await page.goBack();
+  await page.waitForURL(/\/customers$/);
+  // Before /customers there is only the page the browser came from, not `/` redirecting again.
+  await page.goBack();
+  assert.doesNotMatch(page.url(), /customers/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a first visit shows the example at once; Start empty empties it and stays empty after a reload', async () => {
   const { context, page, errors } = await openApp({ example: true });
   await page.getByText('You are looking at the WidgetsExpress example').waitFor();

@@ -41,7 +41,7 @@ pub fn App() -> impl IntoView {
             <DemoOffer />
             <main>
                 <Routes fallback=|| view! { <section class="card"><h2>"Not found"</h2><p>"No page here."</p></section> }>
-                    <Route path=path!("/") view=|| view! { <Redirect path="/customers" /> } />
+                    <Route path=path!("/") view=|| view! { <Redirect path="/customers" options=leptos_router::NavigateOptions { replace: true, ..Default::default() } /> } />
                     <Route path=path!("/customers") view=Customers />
                     <Route path=path!("/catalog") view=Catalog />
                     <Route path=path!("/contracts") view=Contracts />

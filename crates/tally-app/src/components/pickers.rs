@@ -98,8 +98,14 @@ pub fn customer_from_query() -> RwSignal<String> {
     let chosen = RwSignal::new(initial);
     let navigate = use_navigate();
     let path = use_location().pathname;
-    Effect::new(move |_| {
+    // Only a choice made on the page goes into the URL, replacing the page's own entry. On the first
+    // run the page's entry may not be in the history yet (a link was just followed): replacing then
+    // would overwrite the page before it, and Back would skip it.
+    Effect::new(move |first: Option<()>| {
         let c = chosen.get();
+        if first.is_none() {
+            return;
+        }
         let url = if c.is_empty() {
             path.get_untracked()
         } else {

@@ -443,6 +443,9 @@ test('the contract form shows the core error beside the commit as you type and k
   const { context, page } = await openApp();
   await loadDemo(page);
   await page.getByRole('link', { name: 'Contracts' }).click();
+  // In a billing person's words: not "`` is not an RFC 3339 timestamp".
+  await page.getByLabel('Contract name').fill('No dates yet');
+  await page.locator('.field-error', { hasText: 'Start date is required' }).waitFor();
   await page.getByLabel('Starting at', { exact: true }).fill('2025-01-01');
   await page.getByLabel('Ending before (optional)', { exact: true }).fill('2025-03-01');
   await page.getByRole('button', { name: 'Add a commit' }).click();

@@ -20,6 +20,77 @@ fn names(list: &Value) -> String {
         .unwrap_or_default()
 }
 
+/// An override as a billing person reads it: what it changes, on what, when. "×0.95 on tags cloud
+/// from 2025-01-01".
+fn describe_override(st: &tally_core::State, o: &Value) -> String {
+    let product = |id: &Value| {
+        id.as_str()
+            .map(|id| st.products.get(id).map_or_else(|| id.to_string(), |p| p.name.clone()))
+    };
+    let effect = match o["type"].as_str().map(str::to_ascii_uppercase).as_deref() {
+        Some("MULTIPLIER") => format!("×{}", crate::components::money::quantity(&o["multiplier"])),
+        Some("OVERWRITE") => match o["overwrite_rate"]["rate_type"].as_str() {
+            Some("TIERED") => "tiered price".to_string(),
+            _ => format!("price {}", money_in(&o["overwrite_rate"]["price"], None)),
+        },
+        Some("TIERED") => "tiered multipliers".to_string(),
+        _ => match o["entitled"].as_bool() {
+            Some(true) => "entitled".to_string(),
+            Some(false) => "not entitled".to_string(),
+            None => "override".to_string(),
+        },
+    };
+    let on = if let Some(name) = product(&o["product_id"]) {
+        name
+    } else if let Some(tags) = o["applicable_product_tags"].as_array().filter(|t| !t.is_empty()) {
+        format!(
+            "tags {}",
+            tags.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")
+        )
+    } else if let Some(specs) = o["override_specifiers"].as_array().filter(|s| !s.is_empty()) {
+        specs
+            .iter()
+            .map(|sp| {
+                product(&sp["product_id"]).unwrap_or_else(|| {
+                    sp["product_tags"]
+                        .as_array()
+                        .map(|t| {
+                            format!(
+                                "tags {}",
+                                t.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")
+                            )
+                        })
+                        .unwrap_or_else(|| "specifier".to_string())
+                })
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    } else {
+        "all products".to_string()
+    };
+    let until = o["ending_before"]
+        .as_str()
+        .map(|_| format!(" until {}", day(&o["ending_before"])));
+    format!(
+        "{effect} on {on} from {}{}",
+        day(&o["starting_at"]),
+        until.unwrap_or_default()
+    )
+}
+
+/// Custom fields as `key=value` pairs.
+fn custom_fields(c: &Value) -> String {
+    c["custom_fields"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}
+
 /// Each commit or credit by name with its access amounts in its credit type: "Prepaid ($500.00)".
 fn balances(st: &tally_core::State, list: &Value) -> String {
     list.as_array()
@@ -63,7 +134,7 @@ pub fn Contracts() -> impl IntoView {
             <h2>"Contracts"</h2>
             <div class="form narrow"><Picker label="Customer" id="contracts-customer" value=customer items=customers() /></div>
             <table>
-                <thead><tr><th scope="col">"Contract"</th><th scope="col">"Rate card"</th><th scope="col">"From"</th><th scope="col">"Until"</th><th scope="col">"Commits, credits"</th><th scope="col">"Charges"</th><th scope="col">"Overrides"</th><th scope="col">"Usage filter"</th></tr></thead>
+                <thead><tr><th scope="col">"Contract"</th><th scope="col">"Rate card"</th><th scope="col">"From"</th><th scope="col">"Until"</th><th scope="col">"Commits, credits"</th><th scope="col">"Charges"</th><th scope="col">"Overrides"</th><th scope="col">"Usage filter"</th><th scope="col">"Custom fields"</th></tr></thead>
                 <tbody>{move || contracts().into_iter().map(|c| {
                     let filters = c["usage_filter_history"].as_array().map(|a| a.iter().map(|f| format!("{} ∈ {} from {}", f["group_key"].as_str().unwrap_or_default(),
                         f["group_values"].as_array().map(|v| v.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("/")).unwrap_or_default(),
@@ -77,8 +148,9 @@ pub fn Contracts() -> impl IntoView {
                             <td>{c["ending_before"].as_str().map(|e| e.chars().take(10).collect::<String>()).unwrap_or_else(|| "—".into())}</td>
                             <td>{commits}</td>
                             <td>{names(&c["scheduled_charges"])}</td>
-                            <td>{c["overrides"].as_array().map(|a| a.len()).unwrap_or(0)}</td>
+                            <td class="overrides"><ul class="plain">{s.state.with_untracked(|st| c["overrides"].as_array().cloned().unwrap_or_default().iter().map(|o| view! { <li>{describe_override(st, o)}</li> }).collect_view())}</ul></td>
                             <td>{filters}</td>
+                            <td>{custom_fields(&c)}</td>
                         </tr>
                     }
                 }).collect_view()}</tbody>

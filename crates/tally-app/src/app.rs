@@ -37,7 +37,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Nav />
-            {move || store.problem.get().map(|p| view! { <div class="banner error" role="alert">{p.message()}</div> })}
+            <crate::components::storage_alert::StorageAlert />
             <DemoOffer />
             <main>
                 <Routes fallback=|| view! { <section class="card"><h2>"Not found"</h2><p>"No page here."</p></section> }>

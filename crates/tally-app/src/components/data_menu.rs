@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use tally_core::State;
 use wasm_bindgen::JsCast;
 
-fn download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
+pub fn download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
     let parts = js_sys::Array::of1(&text.into());
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type("application/json");

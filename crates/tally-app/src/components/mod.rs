@@ -9,6 +9,7 @@ pub mod invoice;
 pub mod money;
 pub mod nav;
 pub mod pickers;
+pub mod storage_alert;
 pub mod usage_delete;
 pub mod usage_import;
 pub mod whatif;

@@ -246,10 +246,12 @@ test('customer, contract with a commit, usage: the invoice total worked by hand;
   await page.getByLabel('Override product tags (comma separated)').fill('cloud');
   await page.getByLabel('Override starting at').fill('2025-01-01');
 
-  const row = page.locator('.whatif-table tr.changed', { hasText: 'usage 2025-02-01' });
+  const row = page.locator('.whatif-table tr.changed', { hasText: 'Acme 2025 · usage 2025-02-01 → 2025-03-01' });
   await row.waitFor();
   assert.equal(await row.locator('.before').innerText(), '$300.00');
   assert.equal(await row.locator('.after').innerText(), '$0.00');
+  // And the line that moves: the commit now pays all of February's compute.
+  await row.locator('.changed-lines li').first().waitFor();
   await page.getByRole('link', { name: 'Invoices' }).click();
   await page.getByLabel('Customer').selectOption({ label: 'Acme Corp' });
   assert.equal(await feb.locator('.invoice-total').innerText(), '$300.00');

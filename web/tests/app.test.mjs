@@ -166,6 +166,37 @@ test('the corrupt-storage alert offers the backup to download and restore, and c
   await context.close();
 });
 
+test('undo and redo take back and remake model changes, by button and keyboard, across pages', async () => {
+  const { context, page, errors } = await openApp();
+  await page.getByLabel('Name').fill('Undo Me');
+  await page.getByRole('button', { name: 'Create customer' }).click();
+  const row = page.locator('tr.customer-row', { hasText: 'Undo Me' });
+  await row.waitFor();
+  await page.getByRole('link', { name: 'Contracts' }).click();
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: 'Undone: customers.' }).waitFor();
+  await page.getByRole('link', { name: 'Customers' }).click();
+  await page.getByRole('heading', { name: 'Customers' }).first().waitFor();
+  assert.equal(await row.count(), 0);
+  await page.getByRole('button', { name: 'Redo', exact: true }).click();
+  await row.waitFor();
+  // The keyboard, outside a text field (inside one, the browser's own text undo applies).
+  await page.getByRole('heading', { name: 'Tally', exact: true }).click();
+  await page.keyboard.press('Control+z');
+  await row.waitFor({ state: 'detached' });
+  await page.keyboard.press('Control+Shift+z');
+  await row.waitFor();
+  // An undo is saved like any change.
+  await page.keyboard.press('Control+z');
+  await row.waitFor({ state: 'detached' });
+  await page.reload();
+  await page.getByRole('heading', { name: 'Tally', exact: true }).waitFor();
+  assert.equal(await row.count(), 0);
+  assert.equal(await page.getByRole('button', { name: 'Undo', exact: true }).isDisabled(), true);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 const demoCustomer = 'aa58107d-162f-407e-9f09-940f16adbb1c';
 
 async function loadDemo(page) {

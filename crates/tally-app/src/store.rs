@@ -17,6 +17,35 @@ pub struct Store {
     /// Counts the state's changes, so a rating is made once per change and customer (`invoices`).
     pub generation: Memo<u64>,
     rated: StoredValue<std::collections::HashMap<String, (u64, Vec<Value>)>>,
+    /// The session's recent model changes, to undo and redo.
+    pub history: RwSignal<History>,
+}
+
+/// Undo and redo of model changes (catalog, customers, contracts, balances): each entry is the model
+/// before (undo) or after (redo) one saved change, with what the change was. Usage is not part of it:
+/// it lives in IndexedDB, and undoing a change never touches the events (they are kept as they are).
+#[derive(Clone, Default)]
+pub struct History {
+    pub undo: Vec<(String, State)>,
+    pub redo: Vec<(String, State)>,
+}
+
+/// How many changes back Undo reaches.
+const UNDO_DEPTH: usize = 50;
+
+/// A change Undo can take back: a model call (usage calls are not).
+fn undoable(call: &str) -> bool {
+    !(call.contains("/v1/ingest") || call.contains("/v1/usage/"))
+}
+
+/// A call as a person reads it: "POST /v1/contracts/create" → "contracts create".
+fn what(call: &str) -> String {
+    let path = call.split_whitespace().nth(1).unwrap_or(call);
+    path.trim_start_matches('/')
+        .split('/')
+        .filter(|p| !matches!(*p, "v1" | "v2" | "contract-pricing"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The state's usage against what IndexedDB holds.
@@ -66,11 +95,56 @@ impl Store {
                 prev.map_or(0, |p| p + 1)
             }),
             rated: StoredValue::new(Default::default()),
+            history: RwSignal::new(History::default()),
         }
     }
 
-    /// Replaces the whole state, usage included (import, reset, the example).
+    /// Takes back the last model change (the events stay as they are).
+    pub fn undo(&self) -> Option<String> {
+        self.step(true)
+    }
+
+    /// Makes the last undone change again.
+    pub fn redo(&self) -> Option<String> {
+        self.step(false)
+    }
+
+    fn step(&self, back: bool) -> Option<String> {
+        let mut h = self.history.get_untracked();
+        let (from, to) = if back {
+            (&mut h.undo, &mut h.redo)
+        } else {
+            (&mut h.redo, &mut h.undo)
+        };
+        let (label, mut model) = from.pop()?;
+        let current = self.state.get_untracked();
+        to.push((label.clone(), current));
+        self.history.set(h);
+        self.state.update(|st| {
+            model.events = std::mem::take(&mut st.events);
+            *st = model;
+        });
+        Some(label)
+    }
+
+    /// Remembers the model before a change made by `call`, and forgets what was undone.
+    fn remember(&self, call: &str, before: State) {
+        if !undoable(call) {
+            return;
+        }
+        self.history.update(|h| {
+            h.undo.push((what(call), before));
+            if h.undo.len() > UNDO_DEPTH {
+                h.undo.remove(0);
+            }
+            h.redo.clear();
+        });
+    }
+
+    /// Replaces the whole state, usage included (import, reset, the example). Its usage is replaced in
+    /// IndexedDB too, so earlier model changes cannot be undone past it.
     pub fn replace_state(&self, st: State) {
+        self.history.set(History::default());
         self.state.set(st);
         self.usage.update(|u| u.epoch += 1);
     }
@@ -130,10 +204,14 @@ pub fn invoices(state: &State, customer_id: &str) -> Vec<Value> {
 impl Store {
     /// Runs calls for real: all of them or, on the first refusal, none (the state is untouched).
     pub fn apply(&self, calls: &[(&str, &Value)]) -> Result<Vec<Value>, Error> {
-        let mut scratch = self.state.get_untracked();
+        let before = self.state.get_untracked();
+        let mut scratch = before.clone();
         let mut answers = Vec::new();
         for (call, body) in calls {
             answers.push(tally_core::call(&mut scratch, call, body, now())?);
+        }
+        if let Some((call, _)) = calls.first() {
+            self.remember(call, before);
         }
         self.state.set(scratch);
         Ok(answers)
@@ -142,10 +220,16 @@ impl Store {
     /// One call, in place: the core refuses a call whole, so no copy is needed (a copy of the state
     /// would copy its usage store on ingest).
     pub fn apply_one(&self, call: &str, body: &Value) -> Result<Value, Error> {
+        // A model change keeps the model before it for Undo (a clone: its usage is shared, not copied).
+        let before = undoable(call).then(|| self.state.get_untracked());
         let mut answer = None;
         self.state
             .update(|st| answer = Some(tally_core::call(st, call, body, now())));
-        answer.unwrap_or_else(|| Err(Error::new(tally_core::ErrorCode::Invalid, "", "the state is gone")))
+        let answer = answer.unwrap_or_else(|| Err(Error::new(tally_core::ErrorCode::Invalid, "", "the state is gone")));
+        if let (Ok(_), Some(before)) = (&answer, before) {
+            self.remember(call, before);
+        }
+        answer
     }
 
     /// `dry_run` against the current state, tracked: re-runs when the state changes.

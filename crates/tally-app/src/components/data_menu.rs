@@ -63,8 +63,48 @@ pub fn DataMenu() -> impl IntoView {
             s.demo.set(DemoBanner::Offered);
         }
     };
+    // Undo and redo: buttons, and Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y; ⌘ on a Mac) anywhere but in a
+    // text field, where the browser's own text undo keeps working.
+    let undo = move || {
+        if let Some(what) = s.undo() {
+            message.set(Some((true, format!("Undone: {what}."))));
+        }
+    };
+    let redo = move || {
+        if let Some(what) = s.redo() {
+            message.set(Some((true, format!("Redone: {what}."))));
+        }
+    };
+    let _ = window_event_listener(leptos::ev::keydown, move |ev| {
+        let typing = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|el| {
+                matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable")
+            });
+        if typing || !(ev.ctrl_key() || ev.meta_key()) {
+            return;
+        }
+        match (ev.key().to_ascii_lowercase().as_str(), ev.shift_key()) {
+            ("z", false) => {
+                ev.prevent_default();
+                undo();
+            }
+            ("z", true) | ("y", false) => {
+                ev.prevent_default();
+                redo();
+            }
+            _ => {}
+        }
+    });
+    let last_undo = move || s.history.with(|h| h.undo.last().map(|(w, _)| w.clone()));
+    let last_redo = move || s.history.with(|h| h.redo.last().map(|(w, _)| w.clone()));
     view! {
         <div class="data-menu">
+            <button type="button" class="secondary" on:click=move |_| undo() prop:disabled=move || last_undo().is_none()
+                title=move || last_undo().map(|w| format!("Undo {w} (Ctrl+Z)")).unwrap_or_else(|| "Nothing to undo".into())>"Undo"</button>
+            <button type="button" class="secondary" on:click=move |_| redo() prop:disabled=move || last_redo().is_none()
+                title=move || last_redo().map(|w| format!("Redo {w} (Ctrl+Shift+Z)")).unwrap_or_else(|| "Nothing to redo".into())>"Redo"</button>
             <button type="button" class="secondary" on:click=export>"Export"</button>
             <label class="file-button">"Import"
                 <input id="import-file" type="file" accept="application/json,.json" class="visually-hidden" on:change=import />

@@ -197,6 +197,24 @@ test('undo and redo take back and remake model changes, by button and keyboard, 
   await context.close();
 });
 
+test('a saved state naming a missing rate card loads whole, with a warning naming it', async () => {
+  const { context, page, errors } = await openApp();
+  await loadDemo(page);
+  const [name, card] = await page.evaluate(() => {
+    const saved = JSON.parse(localStorage.getItem('tally.state.v2'));
+    const k = Object.values(saved.state.contracts)[0];
+    delete saved.state.rate_cards[k.rate_card_id];
+    localStorage.setItem('tally.state.v2', JSON.stringify(saved));
+    return [k.name, k.rate_card_id];
+  });
+  await page.reload();
+  await page.getByRole('alert').filter({ hasText: `contract “${name}” uses rate card “${card}”, which does not exist` }).waitFor();
+  await page.getByRole('link', { name: 'Contracts' }).click();
+  await page.locator('tr.contract-row', { hasText: name }).waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 const demoCustomer = 'aa58107d-162f-407e-9f09-940f16adbb1c';
 
 async function loadDemo(page) {

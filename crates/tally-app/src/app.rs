@@ -31,7 +31,13 @@ pub fn App() -> impl IntoView {
     } else {
         (None, DemoBanner::Hidden)
     };
-    let store = Store::new(demo.0.unwrap_or(model), problem, demo.1);
+    let model = demo.0.unwrap_or(model);
+    // A saved model naming what does not exist loads whole, and says so.
+    let problem = problem.or_else(|| {
+        let refs = tally_core::state::dangling(&model);
+        (!refs.is_empty()).then_some(storage::StorageProblem::Dangling { refs })
+    });
+    let store = Store::new(model, problem, demo.1);
     provide_context(store);
     crate::persist::start(store, initial, upgrading);
     view! {

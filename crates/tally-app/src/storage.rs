@@ -27,6 +27,8 @@ pub enum StorageProblem {
     UsageDamaged { detail: String },
     /// The old save could not be moved to the new layout; it is still there, untouched.
     UpgradeFailed { detail: String },
+    /// The saved model loaded, but names things that do not exist (`tally_core::state::dangling`).
+    Dangling { refs: Vec<String> },
 }
 
 impl StorageProblem {
@@ -47,6 +49,11 @@ impl StorageProblem {
             StorageProblem::UsageDamaged { detail } => format!(
                 "The saved usage could not be read whole ({detail}). What could be read is loaded; \
                  the rest is left in the browser's database as it was (new usage is added after it)."
+            ),
+            StorageProblem::Dangling { refs } => format!(
+                "The saved data loaded, but some of it points at nothing: {}. Nothing was dropped; \
+                 what points at nothing bills nothing until you fix it.",
+                refs.join("; ")
             ),
             StorageProblem::UpgradeFailed { detail } => format!(
                 "Moving your saved data to the new storage failed ({detail}). Your data is still saved as it was \

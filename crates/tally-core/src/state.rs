@@ -146,6 +146,53 @@ pub fn export_model(state: &State) -> String {
     export(&state.model())
 }
 
+/// References in a state that point at nothing (a state edited by hand, or merged from two saves):
+/// each said as a sentence naming both ends. Calls never make one; an import may carry one, and it
+/// loads (nothing is dropped) with these said.
+pub fn dangling(state: &State) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in state.products.values() {
+        if let Some(m) = p
+            .billable_metric_id
+            .as_ref()
+            .filter(|m| !state.billable_metrics.contains_key(*m))
+        {
+            out.push(format!(
+                "product “{}” is fed by billable metric “{m}”, which does not exist",
+                p.name
+            ));
+        }
+    }
+    for rc in state.rate_cards.values() {
+        for r in rc.rates.iter().filter(|r| !state.products.contains_key(&r.product_id)) {
+            out.push(format!(
+                "rate card “{}” prices product “{}”, which does not exist",
+                rc.name, r.product_id
+            ));
+        }
+    }
+    for c in state.contracts.values() {
+        let name = c.name.clone().unwrap_or_else(|| c.id.clone());
+        if !state.customers.contains_key(&c.customer_id) {
+            out.push(format!(
+                "contract “{name}” belongs to customer “{}”, which does not exist",
+                c.customer_id
+            ));
+        }
+        if let Some(rc) = c.rate_card_id.as_ref().filter(|rc| !state.rate_cards.contains_key(*rc)) {
+            out.push(format!("contract “{name}” uses rate card “{rc}”, which does not exist"));
+        }
+        for (path, id) in c.named_products() {
+            if !state.products.contains_key(&id) {
+                out.push(format!(
+                    "contract “{name}” names product “{id}” ({path}), which does not exist"
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// Reads an export; refuses text that is not one, or one from a newer Tally.
 pub fn import(text: &str) -> crate::Result<State> {
     let de = &mut serde_json::Deserializer::from_str(text);

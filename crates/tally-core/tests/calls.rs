@@ -335,3 +335,33 @@ fn recharges_count_in_the_net_balance() {
     assert_eq!(r[12]["data"]["balance"], json!(5000));
     assert_eq!(r[12]["data"]["by_type"]["PREPAID_COMMIT"], json!(5000));
 }
+
+/// A state edited by hand can name what does not exist; it still loads, and each dangling reference
+/// is said, naming both ends.
+#[test]
+fn dangling_references_are_named_not_dropped() {
+    let mut s = State::default();
+    let now = Timestamp::ymd(2025, 1, 1);
+    for (c, body) in [
+        ("POST /v1/customers", json!({"id": "c", "name": "C"})),
+        (
+            "POST /v1/contract-pricing/rate-cards/create",
+            json!({"id": "rc", "name": "List"}),
+        ),
+        (
+            "POST /v1/contracts/create",
+            json!({"id": "k", "name": "Main", "customer_id": "c", "rate_card_id": "rc", "starting_at": "2025-01-01T00:00:00Z"}),
+        ),
+    ] {
+        call(&mut s, c, &body, now).unwrap();
+    }
+    assert!(tally_core::state::dangling(&s).is_empty());
+    s.rate_cards.shift_remove("rc");
+    let text = tally_core::state::export(&s);
+    let loaded = tally_core::state::import(&text).unwrap();
+    assert_eq!(loaded.contracts.len(), 1);
+    assert_eq!(
+        tally_core::state::dangling(&loaded),
+        vec!["contract “Main” uses rate card “rc”, which does not exist".to_string()]
+    );
+}

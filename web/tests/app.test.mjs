@@ -524,6 +524,8 @@ test('a spend threshold set in the contract form: usage billed early on a thresh
   assert.match(await early.innerText(), /Threshold invoice/);
   assert.equal(await early.locator('.invoice-total').innerText(), '$60.00');
   assert.equal(await invoiceFor(page, '2025-01-01 → 2025-02-01').locator('.invoice-total').innerText(), '$20.00');
+  // Quantities carry their unit (the metric's property): Compute's 40 hours.
+  await invoiceFor(page, '2025-01-01 → 2025-02-01').locator('td.num', { hasText: '40 cpu_hours' }).waitFor();
   // The list's total: $60.00 billed early and $20.00 at the period's end.
   assert.equal(await page.locator('.invoices-summary').innerText(), 'Across these invoices: $80.00 billed from 2025-01-01 to 2025-02-01');
   assert.deepEqual(errors, []);

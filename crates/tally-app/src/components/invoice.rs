@@ -15,8 +15,26 @@ fn line_kind(t: &Value) -> String {
     t.as_str().unwrap_or_default().replace('_', " ")
 }
 
+/// What a usage line's quantity counts, from its product's billable metric: "events" for COUNT,
+/// distinct values of the key for UNIQUE, else the property it adds up (`cpu_hours`). Nothing for
+/// other lines (a charge, a commit).
+fn quantity_unit(st: &tally_core::State, line: &Value) -> Option<String> {
+    use tally_core::metric::Aggregation;
+    if line["type"] != "usage" {
+        return None;
+    }
+    let product = st.products.get(line["product_id"].as_str()?)?;
+    let metric = st.billable_metrics.get(product.billable_metric_id.as_ref()?)?;
+    Some(match (&metric.aggregation_type, metric.aggregation_key.as_deref()) {
+        (Aggregation::Count, _) | (_, None) => "events".to_string(),
+        (Aggregation::Unique, Some(k)) => format!("distinct {k}"),
+        (_, Some(k)) => k.to_string(),
+    })
+}
+
 #[component]
 pub fn InvoiceCard(invoice: Value, contract_name: String) -> impl IntoView {
+    let s = crate::store::store();
     let kind = invoice["type"].as_str().unwrap_or_default().to_string();
     let status = invoice["status"].as_str().unwrap_or_default().to_string();
     let lines = invoice["line_items"].as_array().cloned().unwrap_or_default();
@@ -49,7 +67,9 @@ pub fn InvoiceCard(invoice: Value, contract_name: String) -> impl IntoView {
                                     <div class="muted small">{format!("{} → {}", day(&l["starting_at"]), day(&l["ending_before"]))}</div>
                                 </td>
                                 <td>{line_kind(&l["type"])}</td>
-                                <td class="num" title=quantity(&l["quantity"])>{quantity_short(&l["quantity"])}</td>
+                                <td class="num" title=quantity(&l["quantity"])>{quantity_short(&l["quantity"])}
+                                    {s.state.with_untracked(|st| quantity_unit(st, &l)).map(|u| view! { <span class="unit">" " {u}</span> })}
+                                </td>
                                 <td class="num">{money_in(&l["unit_price"], unit)}</td>
                                 <td class="num">{money_in(&l["total"], unit)}</td>
                             </tr>

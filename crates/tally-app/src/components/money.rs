@@ -84,10 +84,28 @@ pub fn quantity(v: &Value) -> String {
     decimal(v).map(|d| d.normalize().to_string()).unwrap_or_default()
 }
 
-/// A quantity for a table cell: at most four decimals shown (the exact value goes in a tooltip).
+/// A quantity for a table cell: at most four decimals shown (the exact value goes in a tooltip), the
+/// whole part in groups of three: 12,345.5.
 pub fn quantity_short(v: &Value) -> String {
     decimal(v)
-        .map(|d| d.round_dp(4).normalize().to_string())
+        .map(|d| {
+            let text = d.round_dp(4).normalize().abs().to_string();
+            let (int, frac) = text
+                .split_once('.')
+                .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+            let mut grouped = String::new();
+            for (i, ch) in int.chars().enumerate() {
+                if i > 0 && (int.len() - i) % 3 == 0 {
+                    grouped.push(',');
+                }
+                grouped.push(ch);
+            }
+            let sign = if d.is_sign_negative() && !d.is_zero() { "-" } else { "" };
+            match frac {
+                Some(f) => format!("{sign}{grouped}.{f}"),
+                None => format!("{sign}{grouped}"),
+            }
+        })
         .unwrap_or_default()
 }
 
@@ -112,5 +130,8 @@ mod tests {
         assert_eq!(money_in(&json!(-4.63), Some(&eur)), "-4.63 EUR");
         let tokens = json!({"id": "ct_tokens", "name": "AI tokens"});
         assert_eq!(money_in(&json!(540), Some(&tokens)), "540.00 AI tokens");
+        assert_eq!(quantity_short(&json!(12345.56789)), "12,345.5679");
+        assert_eq!(quantity_short(&json!(-1000)), "-1,000");
+        assert_eq!(quantity_short(&json!(999)), "999");
     }
 }

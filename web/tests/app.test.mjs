@@ -215,6 +215,22 @@ test('a saved state naming a missing rate card loads whole, with a warning namin
   await context.close();
 });
 
+test('on a phone (390 px wide) no page scrolls sideways, the example loaded', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto(base + '/');
+  await page.getByRole('heading', { name: 'Tally', exact: true }).waitFor();
+  await page.locator('tr.customer-row').first().waitFor();
+  for (const name of ['Customers', 'Catalog', 'Contracts', 'Usage', 'Invoices']) {
+    await page.getByRole('link', { name }).click();
+    await page.waitForURL(new RegExp('/' + name.toLowerCase()));
+    await page.locator('section.card').first().waitFor();
+    const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    assert.ok(scroll <= client, `${name}: ${scroll} px wide in a ${client} px window`);
+  }
+  await context.close();
+});
+
 const demoCustomer = 'aa58107d-162f-407e-9f09-940f16adbb1c';
 
 async function loadDemo(page) {

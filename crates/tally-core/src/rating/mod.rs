@@ -155,6 +155,20 @@ fn recharges(state: &State, customer_id: &str, usage: Usage, clock: Clock) -> Re
 
 const HOUR: chrono::Duration = chrono::Duration::hours(1);
 
+/// The instants strictly between `after` and `before` where a balance contract `contract` may draw
+/// on starts, in order: between two of them its balance only falls and its spend only grows.
+fn balance_starts(ledger: &Ledger, contract: &str, after: Timestamp, before: Timestamp) -> Vec<Timestamp> {
+    let mut starts: Vec<Timestamp> = ledger
+        .segments
+        .iter()
+        .filter(|s| s.holder.reaches(contract) && s.window.start > after && s.window.start < before)
+        .map(|s| s.window.start)
+        .collect();
+    starts.sort();
+    starts.dedup();
+    starts
+}
+
 /// The first whole hour after `t`.
 fn next_hour(t: Timestamp) -> Timestamp {
     use chrono::{DurationRound, TimeDelta};
@@ -191,16 +205,8 @@ fn next_recharge(
     let looked_at = |t: Timestamp| t == c.starting_at || next_hour(t) == Timestamp(t.0 + HOUR);
     // Between two instants where a balance this contract reaches starts, its balance only falls.
     let whole = rate_once(state, customer_id, usage, clock, grants, Some(from))?;
-    let mut starts: Vec<Timestamp> = whole
-        .ledger
-        .segments
-        .iter()
-        .filter(|s| s.holder.reaches(&c.id) && s.window.start > from && s.window.start < end)
-        .map(|s| s.window.start)
-        .collect();
+    let mut starts = balance_starts(&whole.ledger, &c.id, from, end);
     starts.push(end);
-    starts.sort();
-    starts.dedup();
     let mut a = from;
     for b in starts {
         let recharge = |h: Timestamp, left: Money| Recharge {

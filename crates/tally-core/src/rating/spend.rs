@@ -71,15 +71,7 @@ pub(super) fn spend_bills(
             }
             // A balance starting inside the period may pay for usage already there, so spend only
             // grows between two such starts: the period's hours are searched run by run.
-            let mut starts: Vec<Timestamp> = whole
-                .ledger
-                .segments
-                .iter()
-                .filter(|s| s.holder.reaches(&c.id) && s.window.start > start && s.window.start < end)
-                .map(|s| s.window.start)
-                .collect();
-            starts.sort();
-            starts.dedup();
+            let starts = super::balance_starts(&whole.ledger, &c.id, start, end);
             let mut runs: Vec<Vec<Timestamp>> = Vec::new();
             let mut run_of = usize::MAX;
             let mut t = next_hour(start);

@@ -201,3 +201,28 @@ test('a customer id holding a slash lists its invoices, typed and routed (%2F)',
   const routed = engine.call('GET /v1/customers/acme%2Feu/invoices?ending_before=2025-02-01T00%3A00%3A00Z', null).data;
   assert.deepEqual(routed, typed);
 });
+
+test('invoices({explain: true}) explains each line; the same list without it carries no explanation', () => {
+  const engine = new Engine('2025-03-01T00:00:00Z');
+  engine.call('POST /v1/billable-metrics/create', { id: 'm', name: 'Calls', aggregation_type: 'COUNT' });
+  engine.call('POST /v1/contract-pricing/products/create', { id: 'p', name: 'API', type: 'USAGE', billable_metric_id: 'm' });
+  engine.call('POST /v1/contract-pricing/rate-cards/create', { id: 'rc', name: 'List', rates: [
+    { product_id: 'p', starting_at: '2025-01-01T00:00:00Z', rate_type: 'FLAT', price: 100 }] });
+  engine.createCustomer({ id: 'c', name: 'C' });
+  engine.createContract({ id: 'k', customer_id: 'c', rate_card_id: 'rc', starting_at: '2025-01-01T00:00:00Z',
+    overrides: [{ product_id: 'p', type: 'OVERWRITE', overwrite_rate: { rate_type: 'FLAT', price: 40 }, starting_at: '2025-01-01T00:00:00Z' }] });
+  engine.ingest([1, 2, 3].map((i) => ({ transaction_id: `t${i}`, customer_id: 'c', event_type: 'call', timestamp: '2025-01-10T00:00:00Z' })));
+  // Three calls at the overwritten 40¢: $1.20.
+  const plain = engine.invoices('c', { ending_before: '2025-02-01T00:00:00Z' }).data[0];
+  const [line] = engine.invoices('c', { ending_before: '2025-02-01T00:00:00Z', explain: true }).data[0].line_items;
+  assert.equal(plain.total, '120');
+  assert.equal(plain.line_items[0].explanation, undefined);
+  assert.deepEqual(line.explanation.steps.map((s) => s.kind), ['quantity', 'list_price', 'override', 'rounding']);
+  assert.match(line.explanation.steps[1].text, /List price \$1\.00 per unit from rate card “List”/);
+  assert.match(line.explanation.steps[2].text, /OVERWRITE override .* sets the price to \$0\.40 per unit: the only override in force/);
+  assert.equal(line.explanation.steps[3].text, '3 × $0.40 = $1.20.');
+  // The query string says the same.
+  const fromQuery = engine.invoices('c', 'ending_before=2025-02-01T00:00:00Z&explain=true').data[0].line_items[0];
+  assert.deepEqual(fromQuery, line);
+  assert.throws(() => engine.invoices('c', { explain: true, explian: 1 }), (e) => e.code === 'invalid_body' && e.path === 'explian');
+});

@@ -313,7 +313,18 @@ impl Ledger {
             // leaves a remainder in the 28th digit that must not become a line of its own.
             let covers = take == want || want.minus(take)?.amount().abs() < DUST;
             let quantity = if covers { units } else { take.units_at(price)? };
+            let before = self.remaining[i];
             self.remaining[i] = self.remaining[i].minus(take)?;
+            let trace = crate::invoice::Trace {
+                balance: Some(crate::invoice::BalanceTrace {
+                    name: seg.name.clone(),
+                    kind: seg.kind,
+                    window: seg.window,
+                    before,
+                    after: self.remaining[i],
+                }),
+                ..line.trace.clone()
+            };
             if let Some((p, _)) = piece {
                 let at_line_price = if price == line.unit_price {
                     take
@@ -330,6 +341,7 @@ impl Ledger {
             covered.unit_price = price.normalize();
             covered.total = take.rounded(scale);
             covered.commit_id = Some(seg.commit_id.clone());
+            covered.trace = trace.clone();
             covered_totals = covered_totals.plus(covered.total)?;
             out.push(covered);
             if seg.kind != BalanceKind::PostpaidCommit {
@@ -349,6 +361,8 @@ impl Ledger {
                     credit_type: line.credit_type.clone(),
                     list_unit_price: None,
                     piece: None,
+                    trace,
+                    explanation: None,
                 });
             }
         }
@@ -420,6 +434,8 @@ fn convert(invoice: &mut Invoice, state: &State, contract: &Contract) -> Checked
             credit_type: None,
             list_unit_price: None,
             piece: None,
+            trace: Default::default(),
+            explanation: None,
         });
     }
     Ok(())

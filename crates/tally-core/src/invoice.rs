@@ -81,6 +81,101 @@ pub struct LineItem {
     /// The priced piece of usage this line shows (all or part of), which bounds what balances pay.
     #[serde(skip)]
     pub piece: Option<usize>,
+    /// What rating knew of the line that the line does not show, kept to explain it on request.
+    #[serde(skip)]
+    pub trace: Trace,
+    /// Why the line costs what it does: only when the list was asked with `explain=true`, so answers
+    /// without it stay as they were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<Explanation>,
+}
+
+/// What rating knew of a line beyond its figures. Cheap to keep, so every rating keeps it; only
+/// `crate::explain` reads it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Trace {
+    /// A usage line: the metric's aggregate over its piece, before conversion and rounding.
+    pub metered: Option<Decimal>,
+    /// A usage line: units of the period's line before and after its piece (tiers count across
+    /// pieces, and LOWEST_MULTIPLIER judges on this band).
+    pub span: Option<(Decimal, Decimal)>,
+    /// A line a balance paid, or its applied line: that balance, before and after this draw.
+    pub balance: Option<BalanceTrace>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BalanceTrace {
+    pub name: String,
+    pub kind: crate::balance::BalanceKind,
+    pub window: crate::time::Window,
+    pub before: Money,
+    pub after: Money,
+}
+
+/// A line's figures worked out step by step, in the order rating works them out.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    pub steps: Vec<Step>,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    /// Metered aggregate, conversion and rounding to the billed quantity.
+    Quantity,
+    /// The rate card's rate in force (or that there is none).
+    ListPrice,
+    /// The override that priced the line, and why it won; or one in force that lost.
+    Override,
+    /// The tier band the line's units fall in.
+    Tier,
+    /// Where and why the line was cut from the rest of its period.
+    Split,
+    /// The commit or credit that paid, with its balance before and after.
+    Drawdown,
+    /// Quantity times unit price, and the rounding of the total.
+    Rounding,
+    /// A scheduled charge, commit purchase, true-up or conversion: where it comes from.
+    Source,
+}
+
+/// One step: a sentence for a reader, and the ids and figures it names, for a program.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    pub kind: StepKind,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_card_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub override_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit_id: Option<String>,
+    /// A split's instant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub balance_before: Option<Money>,
+    /// What the balance has left after this line: an applied line's "balance left".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub balance_after: Option<Money>,
+}
+
+impl Step {
+    pub fn new(kind: StepKind, text: String) -> Step {
+        Step {
+            kind,
+            text,
+            rate_card_id: None,
+            override_id: None,
+            commit_id: None,
+            at: None,
+            balance_before: None,
+            balance_after: None,
+        }
+    }
 }
 
 /// The credit type an invoice (or a line in another credit type) is counted in, as Metronome shows it.

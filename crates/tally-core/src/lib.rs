@@ -22,6 +22,7 @@ pub mod customer;
 pub mod customer_balance;
 pub mod drawdown;
 pub mod error;
+pub mod explain;
 pub mod invoice;
 pub mod metric;
 pub mod money;

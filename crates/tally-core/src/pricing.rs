@@ -40,7 +40,7 @@ fn pick_multiplier<'a>(
         Prioritization::LowestMultiplier => {
             let costs = candidates
                 .rev()
-                .map(|o| Ok((multiplied(o, base)?.amount(span.0, span.1)?, o)))
+                .map(|o| Ok((cost_under(o, base, span)?, o)))
                 .collect::<Checked<Vec<_>>>()?;
             costs.into_iter().min_by_key(|(cost, _)| *cost).map(|(_, o)| o)
         }
@@ -77,7 +77,7 @@ pub struct LineAt<'a> {
     pub at: Timestamp,
 }
 
-impl Pricing<'_> {
+impl<'p> Pricing<'p> {
     /// The unit price of usage drawn from `commit_id` when a commit-specific override is in force:
     /// the last added overwrite, else the multiplier picked by the prioritization, applied to the list
     /// unit price (`list_unit`; a tiered overwrite gives the price of the same tier). `None`: no such
@@ -130,24 +130,12 @@ impl Pricing<'_> {
         list: Option<&Rate>,
         span: Option<(Quantity, Quantity)>,
     ) -> Checked<Option<EffectiveRate>> {
-        let LineAt { product, pgv, at: t } = line;
-        let prioritization = self.prioritization;
-        let active: Vec<&OverrideRule> = self
-            .overrides
-            .iter()
-            .filter(|o| o.window.contains(t) && !o.commit_specific() && o.targets(product, pgv))
-            .collect();
-        let mut entitled = list.is_some_and(|r| r.entitled);
-        for o in &active {
-            if let Some(e) = o.entitled {
-                entitled = e;
-            }
-        }
-        if !entitled {
+        let d = self.decide(line, list, span)?;
+        if !d.entitled {
             return Ok(None);
         }
         let list_price = list.map(Rate::price);
-        if let Some(Effect::Overwrite(price)) = active.iter().rev().find_map(|o| overwrite(o)) {
+        if let Some(Effect::Overwrite(price)) = d.overwrite.and_then(overwrite) {
             return Ok(Some(EffectiveRate {
                 price: price.clone(),
                 list: list_price,
@@ -156,8 +144,7 @@ impl Pricing<'_> {
         let Some(base) = list_price.clone() else {
             return Ok(None);
         };
-        let span = span.unwrap_or((Quantity::ZERO, Quantity::new(Decimal::ONE)));
-        let price = match pick_multiplier(&active, prioritization, &base, span)? {
+        let price = match d.multiplier {
             None => base,
             Some(o) => multiplied(o, &base)?,
         };
@@ -166,6 +153,66 @@ impl Pricing<'_> {
             list: list_price,
         }))
     }
+
+    /// Which overrides decide a line's price: the one source of the precedence rules, for pricing
+    /// and for explaining a price.
+    pub fn decide(
+        &self,
+        line: LineAt,
+        list: Option<&Rate>,
+        span: Option<(Quantity, Quantity)>,
+    ) -> Checked<Decision<'p>> {
+        let LineAt { product, pgv, at: t } = line;
+        let active: Vec<&OverrideRule> = self
+            .overrides
+            .iter()
+            .filter(|o| o.window.contains(t) && !o.commit_specific() && o.targets(product, pgv))
+            .collect();
+        let mut entitled = list.is_some_and(|r| r.entitled);
+        let mut entitled_by = None;
+        for o in &active {
+            if let Some(e) = o.entitled {
+                entitled = e;
+                entitled_by = Some(*o);
+            }
+        }
+        let overwrite_rule = active.iter().rev().copied().find(|o| overwrite(o).is_some());
+        let span = span.unwrap_or((Quantity::ZERO, Quantity::new(Decimal::ONE)));
+        let multiplier = match (overwrite_rule, list) {
+            (None, Some(r)) => pick_multiplier(&active, self.prioritization, &r.price(), span)?,
+            _ => None,
+        };
+        Ok(Decision {
+            active,
+            entitled,
+            entitled_by,
+            overwrite: overwrite_rule,
+            multiplier,
+            span,
+        })
+    }
+}
+
+/// The overrides in force on a line and the ones that decided its price.
+#[derive(Debug, Clone)]
+pub struct Decision<'a> {
+    /// Every override in force on the line at that instant, in the order added.
+    pub active: Vec<&'a OverrideRule>,
+    pub entitled: bool,
+    /// The last override in force that set `entitled`, which decided it.
+    pub entitled_by: Option<&'a OverrideRule>,
+    /// The OVERWRITE that sets the price (the last added), which beats every multiplier.
+    pub overwrite: Option<&'a OverrideRule>,
+    /// Without an overwrite, the MULTIPLIER or TIERED override picked by the prioritization.
+    pub multiplier: Option<&'a OverrideRule>,
+    /// The band of the period's units the decision judged on.
+    pub span: (Quantity, Quantity),
+}
+
+/// What `base` over the units `span` costs under a MULTIPLIER or TIERED override: how
+/// LOWEST_MULTIPLIER compares them.
+pub fn cost_under(o: &OverrideRule, base: &Price, span: (Quantity, Quantity)) -> Checked<crate::money::Money> {
+    multiplied(o, base)?.amount(span.0, span.1)
 }
 
 /// Applies quantity bands of multipliers to a price, splitting bands where either list changes.

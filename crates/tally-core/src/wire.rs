@@ -177,6 +177,26 @@ pub struct RateScheduleRow {
     pub ending_before: Option<Timestamp>,
 }
 
+/// The invoice list's query as an object (the JS package's `invoices(customerId, options)`), the same
+/// keys as the query string.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvoiceListOptions {
+    #[serde(default)]
+    pub starting_on: Option<Timestamp>,
+    #[serde(default)]
+    pub ending_before: Option<Timestamp>,
+    /// USAGE, SCHEDULED or THRESHOLD.
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub contract_id: Option<String>,
+    /// Each line carries its `explanation`: why it costs what it does.
+    #[serde(default)]
+    pub explain: bool,
+}
+
 /// `POST /v1/contracts/customerBalances/getNetBalance`; `at` (or `effective_before`) defaults to now.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Deserialize)]

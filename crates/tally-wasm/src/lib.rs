@@ -262,12 +262,25 @@ impl Engine {
         self.state.events.len()
     }
 
-    /// A customer's invoices; `query` is the list call's query string (`ending_before=...&type=USAGE`).
+    /// A customer's invoices; `query` is the list call's query string (`ending_before=...&type=USAGE`)
+    /// or the same keys as an object (`{ending_before, type, explain: true}`).
     #[wasm_bindgen(unchecked_return_type = "Data<Invoice[]>")]
-    pub fn invoices(&self, customer_id: &str, query: Option<String>) -> Result<JsValue, JsValue> {
+    pub fn invoices(
+        &self,
+        customer_id: &str,
+        #[wasm_bindgen(unchecked_param_type = "string | InvoiceListOptions | undefined")] query: JsValue,
+    ) -> Result<JsValue, JsValue> {
         use tally_core::api::queries::{invoices, InvoiceQuery};
         // Typed, not routed: the customer id is never read as part of a path.
-        let q = InvoiceQuery::parse(query.as_deref().unwrap_or_default().trim_start_matches('?')).map_err(into_js)?;
+        let q = match query.as_string() {
+            Some(text) => InvoiceQuery::parse(text.trim_start_matches('?')).map_err(into_js)?,
+            None if query.is_undefined() || query.is_null() => InvoiceQuery::default(),
+            None => {
+                let o: tally_core::wire::InvoiceListOptions =
+                    tally_core::error::parse(&from_js(query)?).map_err(into_js)?;
+                InvoiceQuery::try_from(o).map_err(into_js)?
+            }
+        };
         Ok(typed(
             invoices(&self.state, customer_id, &q, self.now).map_err(into_js)?,
         ))

@@ -228,6 +228,7 @@ fn generate() -> String {
     d.add_root::<wire::PreviewEventsRequest>(Mode::Input);
     d.add_root::<wire::RateScheduleRequest>(Mode::Input);
     d.add_root::<wire::NetBalanceRequest>(Mode::Input);
+    d.add_root::<wire::InvoiceListOptions>(Mode::Input);
     d.add_root::<wire::ListContractsRequest>(Mode::Input);
     d.add_root::<wire::BalanceHolder>(Mode::Input);
     d.add_root::<wire::ListBalancesRequest>(Mode::Input);

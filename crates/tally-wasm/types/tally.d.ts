@@ -176,6 +176,11 @@ export interface Event {
   properties?: Record<string, unknown>;
 }
 
+/** A line's figures worked out step by step, in the order rating works them out. */
+export interface Explanation {
+  steps: Step[];
+}
+
 export type Frequency = "MONTHLY" | "QUARTERLY" | "SEMI_ANNUAL" | "ANNUAL";
 
 export interface FutureInvoiceBehavior {
@@ -210,6 +215,17 @@ export interface Invoice {
   line_items: LineItem[];
 }
 
+/** The invoice list's query as an object (the JS package's `invoices(customerId, options)`), the same keys as the query string. */
+export interface InvoiceListOptions {
+  starting_on?: Timestamp | null;
+  ending_before?: Timestamp | null;
+  /** USAGE, SCHEDULED or THRESHOLD. */
+  type?: string | null;
+  contract_id?: string | null;
+  /** Each line carries its `explanation`: why it costs what it does. */
+  explain?: boolean;
+}
+
 export type InvoiceStatus = "DRAFT" | "FINALIZED";
 
 export type InvoiceType = "USAGE" | "SCHEDULED" | "THRESHOLD";
@@ -229,6 +245,8 @@ export interface LineItem {
   commit_id?: string | null;
   /** Only on a line in another credit type than its invoice's (usage priced in a custom pricing unit, and what balances in that unit paid on it): not counted in the invoice total; a `conversion` line brings what is left of it into the invoice's currency. */
   credit_type?: CreditType | null;
+  /** Why the line costs what it does: only when the list was asked with `explain=true`, so answers without it stay as they were. */
+  explanation?: Explanation | null;
 }
 
 export type LineType = "usage" | "scheduled" | "commit_purchase" | "applied_commit_or_credit" | "postpaid_trueup" | "conversion";
@@ -546,6 +564,22 @@ export interface SpendThreshold {
 }
 
 export type StatementDay = "FIRST_OF_MONTH" | "CONTRACT_START" | "CUSTOM_DATE";
+
+/** One step: a sentence for a reader, and the ids and figures it names, for a program. */
+export interface Step {
+  kind: StepKind;
+  text: string;
+  rate_card_id?: string | null;
+  override_id?: string | null;
+  commit_id?: string | null;
+  /** A split's instant. */
+  at?: Timestamp | null;
+  balance_before?: string | null;
+  /** What the balance has left after this line: an applied line's "balance left". */
+  balance_after?: string | null;
+}
+
+export type StepKind = "quantity" | "list_price" | "override" | "tier" | "split" | "drawdown" | "rounding" | "source";
 
 /** The commit each recharge grants: what it is sold as and what it pays for. */
 export interface ThresholdCommit {

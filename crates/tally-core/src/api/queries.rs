@@ -38,6 +38,8 @@ pub struct InvoiceQuery {
     pub ending_before: Option<Timestamp>,
     pub kind: Option<InvoiceType>,
     pub contract_id: Option<String>,
+    /// `explain=true`: each line carries its `explanation`.
+    pub explain: bool,
 }
 
 impl InvoiceQuery {
@@ -54,25 +56,53 @@ impl InvoiceQuery {
             match k {
                 "starting_on" => q.starting_on = Some(time(&v)?),
                 "ending_before" => q.ending_before = Some(time(&v)?),
-                "type" => {
-                    q.kind = Some(match v.to_ascii_uppercase().as_str() {
-                        "USAGE" => InvoiceType::Usage,
-                        "SCHEDULED" => InvoiceType::Scheduled,
-                        "THRESHOLD" => InvoiceType::Threshold,
+                "type" => q.kind = Some(invoice_type(&v)?),
+                "contract_id" => q.contract_id = Some(v),
+                "explain" => {
+                    q.explain = match v.as_str() {
+                        "true" | "" => true,
+                        "false" => false,
                         _ => {
                             return Err(Error::new(
                                 ErrorCode::InvalidBody,
-                                "type",
-                                format!("`{v}` is not USAGE, SCHEDULED or THRESHOLD"),
+                                "explain",
+                                format!("`{v}` is not true or false"),
                             ))
                         }
-                    })
+                    }
                 }
-                "contract_id" => q.contract_id = Some(v),
                 _ => {}
             }
         }
         Ok(q)
+    }
+}
+
+fn invoice_type(v: &str) -> Result<InvoiceType> {
+    Ok(match v.to_ascii_uppercase().as_str() {
+        "USAGE" => InvoiceType::Usage,
+        "SCHEDULED" => InvoiceType::Scheduled,
+        "THRESHOLD" => InvoiceType::Threshold,
+        _ => {
+            return Err(Error::new(
+                ErrorCode::InvalidBody,
+                "type",
+                format!("`{v}` is not USAGE, SCHEDULED or THRESHOLD"),
+            ))
+        }
+    })
+}
+
+impl TryFrom<crate::wire::InvoiceListOptions> for InvoiceQuery {
+    type Error = Error;
+    fn try_from(o: crate::wire::InvoiceListOptions) -> Result<Self> {
+        Ok(InvoiceQuery {
+            starting_on: o.starting_on,
+            ending_before: o.ending_before,
+            kind: o.kind.as_deref().map(invoice_type).transpose()?,
+            contract_id: o.contract_id,
+            explain: o.explain,
+        })
     }
 }
 
@@ -84,6 +114,7 @@ pub fn invoices(state: &State, customer_id: &str, q: &InvoiceQuery, now: Timesta
         ending_before,
         kind,
         contract_id,
+        explain,
     } = q;
     // Without ending_before, each contract's list runs through the end of its usage period that
     // contains now, schedules included: rating reaches that far.
@@ -99,7 +130,7 @@ pub fn invoices(state: &State, customer_id: &str, q: &InvoiceQuery, now: Timesta
     };
     let rated = rate_customer(state, customer_id, Usage::STORED, Clock { now, horizon })?;
     let cutoff = |inv: &Invoice| cutoffs.get(inv.contract_id.as_str()).copied().unwrap_or(now);
-    let list: Vec<Invoice> = rated
+    let mut list: Vec<Invoice> = rated
         .invoices
         .into_iter()
         .filter(|i| starting_on.is_none_or(|s| i.period_start() >= s))
@@ -110,6 +141,9 @@ pub fn invoices(state: &State, customer_id: &str, q: &InvoiceQuery, now: Timesta
         .filter(|i| kind.is_none_or(|k| i.kind == k))
         .filter(|i| contract_id.as_ref().is_none_or(|c| &i.contract_id == c))
         .collect();
+    if *explain {
+        crate::explain::explain(state, &mut list);
+    }
     Ok(list)
 }
 

@@ -34,6 +34,8 @@ fn scheduled_line(name: String, kind: LineType, product_id: &str, o: &Occurrence
         credit_type: None,
         list_unit_price: None,
         piece: None,
+        trace: Default::default(),
+        explanation: None,
     }
 }
 
@@ -386,6 +388,8 @@ pub(super) fn bill_spend(
                 credit_type: None,
                 list_unit_price: None,
                 piece: None,
+                trace: Default::default(),
+                explanation: None,
             });
             usage.retotal().map_err(overflow)?;
         }

@@ -7,7 +7,7 @@ use crate::balance::Segment;
 use crate::contract::Contract;
 use crate::drawdown::Piece;
 use crate::error::Result;
-use crate::invoice::{LineItem, LineType, TierInfo};
+use crate::invoice::{LineItem, LineType, TierInfo, Trace};
 use crate::metric::Props;
 use crate::money::{add, tidy, Checked, Money, Overflow, Quantity};
 use crate::pricing::LineAt;
@@ -290,6 +290,11 @@ pub(super) fn usage_lines(
                     plan.rate_card.map_or(crate::credit_type::USD_CENTS_ID, |rc| rc.fiat()),
                     |u: &crate::invoice::CreditType| u.id.as_str(),
                 ));
+                let trace = Trace {
+                    metered: Some(agg.value()),
+                    span: Some((from.value(), to.value())),
+                    balance: None,
+                };
                 let line = |quantity: Decimal, unit_price: Decimal, tier: Option<TierInfo>| -> Checked<LineItem> {
                     Ok(LineItem {
                         name: product.name.clone(),
@@ -313,6 +318,8 @@ pub(super) fn usage_lines(
                         commit_id: None,
                         credit_type: unit.clone(),
                         piece: Some(piece_id),
+                        trace: trace.clone(),
+                        explanation: None,
                     })
                 };
                 let out = &mut per_period[key.period];

@@ -353,6 +353,75 @@ test('pressing Save twice on a contract edit adds the override once; an edit aft
   await context.close();
 });
 
+test('an overridden, tiered, commit-paid line explains itself: list rate, override, tier band, commit balance', async () => {
+  const { context, page, errors } = await openApp();
+  await loadDemo(page);
+  // A tiered list price for Compute from November 2024 on "Base usage products": the first 10 hours at
+  // 200c, then 100c. WidgetsExpress's contract multiplies cloud products by 0.95 and has a $10,000.00
+  // prepaid commit. November's 12 hours, worked by hand:
+  //   tier 1: 10 × 190c = $19.00, paid by the commit: $10,000.00 → $9,981.00;
+  //   tier 2:  2 ×  95c =  $1.90, paid by the commit: $9,981.00 → $9,979.10; the invoice is $0.00.
+  await page.getByRole('link', { name: 'Catalog' }).click();
+  await page.getByLabel('Rate card', { exact: true }).selectOption({ label: 'Base usage products' });
+  await page.getByLabel('Product', { exact: true }).selectOption({ label: 'Compute' });
+  await page.getByLabel('Starting at').fill('2024-11-01');
+  await page.getByLabel(/Or tiered prices/).fill('10 200\n100');
+  await page.getByRole('button', { name: 'Add rate' }).click();
+  await page.locator('.rate-card', { hasText: 'Base usage products' }).getByText(/tiered/).waitFor();
+
+  await page.getByRole('link', { name: 'Invoices' }).click();
+  await page.getByLabel('Customer').selectOption({ label: 'WidgetsExpress' });
+  const nov = invoiceFor(page, '2024-11-01 → 2024-12-01');
+  await nov.waitFor();
+  assert.equal(await nov.locator('.invoice-total').innerText(), '$0.00');
+  const lines = nov.locator('tr.line');
+  assert.equal(await lines.count(), 4);
+  // The applied commit says what it has left.
+  assert.equal(await lines.nth(1).locator('.balance-left').innerText(), 'Balance left: $9,981.00');
+  assert.equal(await lines.nth(3).locator('.balance-left').innerText(), 'Balance left: $9,979.10');
+
+  const why = lines.first().getByRole('button', { name: 'Why this amount?' });
+  assert.equal(await why.getAttribute('aria-expanded'), 'false');
+  await why.click();
+  assert.equal(await lines.first().getByRole('button', { name: 'Hide why' }).getAttribute('aria-expanded'), 'true');
+  const steps = nov.locator('tr.explain ol.steps li');
+  const text = async (kind) => (await nov.locator(`tr.explain li[data-kind="${kind}"]`).allInnerTexts()).join(' | ');
+  assert.match(await text('quantity'), /Metered 12 by SUM of `cpu_hours`/);
+  assert.match(await text('list_price'), /tiered: units 0–10 at \$2\.00, above 10 at \$1\.00 from rate card “Base usage products”/);
+  assert.match(await text('override'), /multiplies the list price by 0\.95: the only override in force/);
+  assert.match(await text('tier'), /Tier 1 \(units 0–10\): 10 of these 12 units fall in it\./);
+  assert.match(await text('drawdown'), /Paid by the prepaid commit “Contract Prepaid Commit”.*\$19\.00 of it; balance \$10,000\.00 before, \$9,981\.00 left/);
+  assert.match(await text('rounding'), /10 × \$1\.90 = \$19\.00\./);
+  assert.equal(await steps.count(), 6);
+  await nov.screenshot({ path: join(artifacts, 'explained-line.png') });
+  // Closed again, and the second tier's line explains its own band.
+  await lines.first().getByRole('button', { name: 'Hide why' }).click();
+  await lines.nth(2).getByRole('button', { name: 'Why this amount?' }).click();
+  assert.match(await text('tier'), /Tier 2 \(units above 10\): 2 of these 12 units fall in it\./);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a what-if that changes nothing says why: the existing override costs less', async () => {
+  const { context, page, errors } = await openApp();
+  await loadDemo(page);
+  // WidgetsExpress 2024-25 already multiplies cloud products by 0.95 (LOWEST_MULTIPLIER). A 0.99
+  // multiplier on cloud changes nothing: November's 12 Compute hours at 200c would cost 12 × 198c =
+  // $23.76 under it, against $22.80 under 0.95.
+  await page.getByRole('link', { name: 'Contracts' }).click();
+  await page.getByLabel('Customer').selectOption({ label: 'WidgetsExpress' });
+  await page.getByLabel('Contract to edit').selectOption({ label: 'WidgetsExpress 2024-25' });
+  await page.getByLabel('Override multiplier').fill('0.99');
+  await page.getByLabel('Override product tags (comma separated)').fill('cloud');
+  await page.getByLabel('Override starting at').fill('2024-11-01');
+  await page.locator('.whatif').getByText('No invoice total changes.').waitFor();
+  const why = page.locator('.whatif ul.why-unchanged li');
+  await why.first().waitFor();
+  assert.match(await why.first().innerText(), /^Compute: The MULTIPLIER override .* on tags cloud, from 2024-11-01, open-ended was in force but did not price this line: it would cost these units \$23\.76, more\.$/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a balance held by the customer: refused without its invoice contract, then a credit that pays the contract\'s usage', async () => {
   const { context, page, errors } = await openApp();
   await loadDemo(page); // "Base usage products" prices Compute at 200c an hour

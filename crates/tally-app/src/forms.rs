@@ -62,6 +62,23 @@ pub fn number_or_text(text: &str) -> Value {
         .unwrap_or_else(|_| Value::String(t.to_string()))
 }
 
+/// Tiers typed one per line, `units price` (or `units: price`), the last tier its price alone, as a
+/// rate body's `tiers`. A line of another shape goes to the core as is, which refuses it naming the
+/// tier (`tiers[1].price`).
+pub fn tiers(text: &str) -> Value {
+    let tiers = text
+        .lines()
+        .map(|l| l.replace(':', " "))
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| match l.split_whitespace().collect::<Vec<_>>().as_slice() {
+            [price] => serde_json::json!({ "price": number_or_text(price) }),
+            [size, price] => serde_json::json!({ "size": number_or_text(size), "price": number_or_text(price) }),
+            _ => serde_json::json!({ "price": l.trim() }),
+        })
+        .collect();
+    Value::Array(tiers)
+}
+
 /// A commit or credit row of the new-contract form.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct BalanceDraft {
@@ -239,6 +256,16 @@ impl OverrideDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tiers_typed_one_per_line_become_the_rate_body() {
+        assert_eq!(
+            tiers("10 200\n\n 100: 150 \n100"),
+            serde_json::json!([{"size": 10, "price": 200}, {"size": 100, "price": 150}, {"price": 100}])
+        );
+        // A line of another shape is left for the core to refuse, naming the tier.
+        assert_eq!(tiers("1 2 3"), serde_json::json!([{"price": "1 2 3"}]));
+    }
 
     fn commit(kind: &str, invoiced: bool) -> BalanceDraft {
         BalanceDraft {

@@ -188,10 +188,15 @@ pub fn read(state: &State, call: &str, body: &Value) -> Result<Value, Error> {
     tally_core::api::read(state, call, body, now())
 }
 
-/// A customer's invoices (the default list: through the current period), as JSON for the views. Typed,
-/// so any customer id works, `/` and all.
+/// A customer's invoices (the default list: through the current period), as JSON for the views, each
+/// line with its explanation (cheap: worked out after rating). Typed, so any customer id works, `/`
+/// and all.
 pub fn invoices(state: &State, customer_id: &str) -> Vec<Value> {
-    tally_core::api::queries::invoices(state, customer_id, &Default::default(), now())
+    let q = tally_core::api::queries::InvoiceQuery {
+        explain: true,
+        ..Default::default()
+    };
+    tally_core::api::queries::invoices(state, customer_id, &q, now())
         .ok()
         .and_then(|list| serde_json::to_value(list).ok())
         .and_then(|v| match v {

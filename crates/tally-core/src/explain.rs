@@ -270,7 +270,8 @@ fn override_steps(c: &Contract, product: &Product, line: &LineItem, list: Option
         s.override_id = o.id().map(str::to_string);
         s
     };
-    if let Some(o) = d.entitled_by {
+    // Said only where the override changed it: the list rate alone would not have (or would have) entitled it.
+    if let Some(o) = d.entitled_by.filter(|_| list.map(|r| r.entitled) != Some(d.entitled)) {
         let verb = if d.entitled { "entitles" } else { "removes" };
         out.push(with_id(o, format!("The {} {verb} the product.", override_name(o))));
     }

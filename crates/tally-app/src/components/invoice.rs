@@ -32,6 +32,20 @@ fn quantity_unit(st: &tally_core::State, line: &Value) -> Option<String> {
     })
 }
 
+/// A step's kind as a short label.
+fn step_label(kind: &Value) -> &'static str {
+    match kind.as_str().unwrap_or_default() {
+        "quantity" => "Quantity",
+        "list_price" => "List price",
+        "override" => "Override",
+        "tier" => "Tier",
+        "split" => "Split",
+        "drawdown" => "Balance",
+        "rounding" => "Amount",
+        _ => "Source",
+    }
+}
+
 #[component]
 pub fn InvoiceCard(invoice: Value, contract_name: String) -> impl IntoView {
     let s = crate::store::store();
@@ -59,20 +73,49 @@ pub fn InvoiceCard(invoice: Value, contract_name: String) -> impl IntoView {
                             .unwrap_or_default();
                         let negative = l["total"].to_string().starts_with('-');
                         // A line in another credit type (a custom pricing unit) names it.
-                        let unit = l.get("credit_type").or(invoice_unit.as_ref());
+                        let unit = l.get("credit_type").or(invoice_unit.as_ref()).cloned();
+                        let steps = l["explanation"]["steps"].as_array().cloned().unwrap_or_default();
+                        // An applied commit or credit says what its balance has left after this invoice.
+                        let left = (l["type"] == "applied_commit_or_credit")
+                            .then(|| steps.iter().find_map(|s| s.get("balance_after").cloned()))
+                            .flatten();
+                        let open = RwSignal::new(false);
+                        let has_steps = !steps.is_empty();
+                        let unit_ref = unit.as_ref();
                         view! {
-                            <tr class:applied=negative>
+                            <tr class:applied=negative class="line">
                                 <td>{l["name"].as_str().unwrap_or_default().to_string()}
                                     {(!groups.is_empty()).then(|| view! { <span class="muted">" (" {groups} ")"</span> })}
                                     <div class="muted small">{format!("{} → {}", day(&l["starting_at"]), day(&l["ending_before"]))}</div>
+                                    {left.map(|b| view! { <div class="small balance-left">"Balance left: " {money_in(&b, unit_ref)}</div> })}
+                                    {has_steps.then(|| view! {
+                                        <button type="button" class="link why no-print" aria-expanded=move || open.get().to_string()
+                                            on:click=move |_| open.update(|o| *o = !*o)>
+                                            {move || if open.get() { "Hide why" } else { "Why this amount?" }}
+                                        </button>
+                                    })}
                                 </td>
                                 <td>{line_kind(&l["type"])}</td>
                                 <td class="num" title=quantity(&l["quantity"])>{quantity_short(&l["quantity"])}
                                     {s.state.with_untracked(|st| quantity_unit(st, &l)).map(|u| view! { <span class="unit">" " {u}</span> })}
                                 </td>
-                                <td class="num">{money_in(&l["unit_price"], unit)}</td>
-                                <td class="num">{money_in(&l["total"], unit)}</td>
+                                <td class="num">{money_in(&l["unit_price"], unit_ref)}</td>
+                                <td class="num">{money_in(&l["total"], unit_ref)}</td>
                             </tr>
+                            {move || open.get().then(|| view! {
+                                <tr class="explain">
+                                    <td colspan="5">
+                                        <ol class="steps">
+                                            {steps.iter().map(|st| view! {
+                                                <li data-kind=st["kind"].as_str().unwrap_or_default().to_string()>
+                                                    <span class="step-kind">{step_label(&st["kind"])}</span>" "
+                                                    {st["text"].as_str().unwrap_or_default().to_string()}
+                                                </li>
+                                            }).collect_view()}
+                                        </ol>
+                                    </td>
+                                </tr>
+                            })}
                         }
                     }).collect_view()}
                     {empty.then(|| view! { <tr><td colspan="5" class="muted">"No usage in this period."</td></tr> })}

@@ -55,6 +55,34 @@ fn changed_lines(before: Option<&Value>, after: Option<&Value>) -> Vec<String> {
         .collect()
 }
 
+/// Why an edit changed no total: what the "after" rating says of the overrides the edit adds (an id the
+/// saved contracts do not have) that priced no line: "…did not price this line: it would cost these
+/// units $4.00, more." Each reason once.
+fn why_unchanged(saved: &tally_core::State, after: &[Value]) -> Vec<String> {
+    let known = |id: &str| {
+        saved
+            .contracts
+            .values()
+            .any(|c| c.overrides.iter().any(|o| o.id() == Some(id)))
+    };
+    let mut out: Vec<String> = Vec::new();
+    for inv in after {
+        for l in inv["line_items"].as_array().into_iter().flatten() {
+            for st in l["explanation"]["steps"].as_array().into_iter().flatten() {
+                let new = st["override_id"].as_str().is_some_and(|id| !known(id));
+                let text = st["text"].as_str().unwrap_or_default();
+                if st["kind"] == "override" && new && text.contains("did not price") {
+                    let reason = format!("{}: {text}", l["name"].as_str().unwrap_or_default());
+                    if !out.contains(&reason) {
+                        out.push(reason);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// One invoice of the what-if: its name, total before and after, the lines that changed, its credit type.
 type Row = (String, Option<Value>, Option<Value>, Vec<String>, Option<Value>);
 
@@ -77,6 +105,7 @@ pub fn WhatIf(
             let refs: Vec<(&str, &Value)> = calls.iter().map(|(c, b)| (c.as_str(), b)).collect();
             let after_state = dry_run(st, &refs).map_err(|e| format!("Not valid yet: {e}"))?;
             let after = invoices(&after_state, &id);
+            let why = why_unchanged(st, &after);
             let mut rows: Vec<Row> = Vec::new();
             let mut seen: Vec<String> = Vec::new();
             for inv in before.iter().chain(after.iter()) {
@@ -109,7 +138,7 @@ pub fn WhatIf(
                 let lines = if b != a { changed_lines(bi, ai) } else { Vec::new() };
                 rows.push((label, b, a, lines, inv.get("credit_type").cloned()));
             }
-            Ok(rows)
+            Ok((rows, why))
         })
     });
     view! {
@@ -117,10 +146,16 @@ pub fn WhatIf(
             <h3>"What-if: invoice totals before → after"</h3>
             {move || match rows.get() {
                 Err(m) => view! { <p class="muted">{m}</p> }.into_any(),
-                Ok(rows) => {
+                Ok((rows, why)) => {
                     let changed: Vec<_> = rows.into_iter().filter(|(_, b, a, _, _)| b != a).collect();
                     if changed.is_empty() {
-                        return view! { <p class="muted">"No invoice total changes."</p> }.into_any();
+                        return view! {
+                            <p class="muted">"No invoice total changes."</p>
+                            {(!why.is_empty()).then(|| view! {
+                                <p class="small">"Why: the change prices no line."</p>
+                                <ul class="plain small why-unchanged">{why.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
+                            })}
+                        }.into_any();
                     }
                     view! {
                         <table class="whatif-table">

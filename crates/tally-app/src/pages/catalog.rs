@@ -277,10 +277,18 @@ fn AddRate() -> impl IntoView {
     let from = RwSignal::new(String::new());
     let until = RwSignal::new(String::new());
     let price = RwSignal::new(String::new());
+    let tiered = RwSignal::new(String::new());
     let entitled = RwSignal::new(true);
     let touched = RwSignal::new(false);
     let body = move || {
-        let mut b = json!({ "rate_card_id": card.get(), "product_id": product.get(), "entitled": entitled.get(), "rate_type": "FLAT", "price": number_or_text(&price.get()) });
+        let mut b = json!({ "rate_card_id": card.get(), "product_id": product.get(), "entitled": entitled.get() });
+        if tiered.with(|t| t.trim().is_empty()) {
+            b["rate_type"] = json!("FLAT");
+            b["price"] = number_or_text(&price.get());
+        } else {
+            b["rate_type"] = json!("TIERED");
+            b["tiers"] = crate::forms::tiers(&tiered.get());
+        }
         b["starting_at"] = json!(date_to_rfc3339(&from.get()).unwrap_or_default());
         if let Some(u) = date_to_rfc3339(&until.get()) {
             b["ending_before"] = json!(u);
@@ -294,6 +302,7 @@ fn AddRate() -> impl IntoView {
         touched.set(true);
         if s.apply_one(CALL, &body()).is_ok() {
             price.set(String::new());
+            tiered.set(String::new());
             touched.set(false);
         }
     };
@@ -313,8 +322,11 @@ fn AddRate() -> impl IntoView {
             <label for="rate-price">"Flat price (cents per unit)" <span class="muted">{move || hint(&price.get())}</span></label>
             <input id="rate-price" inputmode="decimal" bind:value=price autocomplete="off" />
             <FieldError error paths=&["price"] />
+            <label for="rate-tiers">"Or tiered prices (one tier per line: units, then cents per unit; the last tier: cents only)"</label>
+            <textarea id="rate-tiers" rows="3" placeholder="1000 10\n5" bind:value=tiered></textarea>
+            <FieldError error paths=&["tiers"] />
             <label class="check"><input type="checkbox" bind:checked=entitled />" Entitled"</label>
-            <FormError error all=&["rate_card_id", "product_id", "starting_at", "ending_before", "price", "entitled"] />
+            <FormError error all=&["rate_card_id", "product_id", "starting_at", "ending_before", "price", "tiers", "entitled"] />
             <button type="submit">"Add rate"</button>
         </form>
     }

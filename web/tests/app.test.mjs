@@ -112,6 +112,73 @@ test('a bad customer shows the core error beside the field and keeps what was ty
   await context.close();
 });
 
+test('a field error is tied to its field (aria-invalid, aria-describedby) and untied once fixed', async () => {
+  const { context, page, errors } = await openApp();
+  const name = page.getByLabel('Name');
+  await name.fill('   ');
+  await page.getByRole('button', { name: 'Create customer' }).click();
+  const message = page.locator('.field-error', { hasText: 'a customer needs a name' });
+  await message.waitFor();
+  assert.equal(await name.getAttribute('aria-invalid'), 'true');
+  const described = await name.getAttribute('aria-describedby');
+  assert.equal(await page.locator(`#${described}`).innerText(), await message.innerText());
+  // The other fields are not marked.
+  assert.equal(await page.getByLabel('Ingest aliases (comma separated)').getAttribute('aria-invalid'), null);
+  await name.fill('Acme');
+  await message.waitFor({ state: 'detached' });
+  assert.equal(await name.getAttribute('aria-invalid'), null);
+  assert.equal(await name.getAttribute('aria-describedby'), null);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('keyboard: a skip link to the content; an inline editor takes focus and Escape closes it', async () => {
+  const { context, page, errors } = await openApp({ example: true });
+  await page.locator('tr.customer-row').first().waitFor();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to content');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'main');
+  // Edit opens the row's editor with focus in its first field; Escape closes it, focus back on Edit.
+  const edit = page.getByRole('button', { name: 'Edit WidgetsExpress', exact: true });
+  await edit.click();
+  await page.locator('tr.edit-row').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.id.startsWith('edit-name-')), true);
+  await page.keyboard.press('Escape');
+  await page.locator('tr.edit-row').waitFor({ state: 'detached' });
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Edit WidgetsExpress');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('axe-core finds no accessibility violations on any page, an explanation open, on a phone too', async () => {
+  const axe = await readFile(join(root, 'web/tests/node_modules/axe-core/axe.min.js'), 'utf8');
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    await page.goto(base + '/');
+    await page.locator('tr.customer-row').first().waitFor();
+    const check = async (where) => {
+      await page.addScriptTag({ content: axe });
+      const violations = await page.evaluate(async () => (await window.axe.run(document)).violations
+        .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`));
+      assert.deepEqual(violations, [], `${where} at ${viewport.width} px`);
+    };
+    for (const name of ['Customers', 'Catalog', 'Contracts', 'Usage', 'Invoices']) {
+      await page.getByRole('link', { name }).click();
+      await page.waitForURL(new RegExp('/' + name.toLowerCase()));
+      await page.locator('section.card').first().waitFor();
+      if (name === 'Invoices') {
+        await page.getByLabel('Customer').selectOption({ label: 'WidgetsExpress' });
+        await page.getByRole('button', { name: 'Why this amount?' }).first().click();
+        await page.locator('tr.explain').first().waitFor();
+      }
+      await check(name);
+    }
+    await context.close();
+  }
+});
+
 const backups = (page) => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('tally.state.backup.')).sort()
   .map((k) => localStorage.getItem(k)));
 
@@ -745,6 +812,30 @@ test('an upgrade that cannot write the browser database keeps the old save untou
 });
 
 const counts = (page, text) => page.locator('.usage-counts', { hasText: text }).waitFor();
+
+test('a refused CSV row is named by its line as the file shows it (header and blank lines counted), with the format expected', async () => {
+  const { context, page, errors } = await openApp();
+  await loadDemo(page);
+  await page.getByRole('link', { name: 'Usage' }).click();
+  await page.getByLabel('Events (JSON array or CSV with a header row)').fill(
+    'transaction_id,customer_id,event_type,timestamp,cpu_hours\n\nok1,team@widgetsexpress.com,compute,2025-01-02T00:00:00Z,1\nbad,team@widgetsexpress.com,compute,31/01/2025,1\n');
+  const message = page.locator('.field-error', { hasText: 'Line 4, column timestamp: `31/01/2025` is not a date and time.' });
+  await message.waitFor();
+  assert.match(await message.innerText(), /Expected a header row `transaction_id,customer_id,event_type,timestamp`/);
+  // A file read in chunks: the bad row is on line 25,002 (the header is line 1).
+  const rows = ['transaction_id,customer_id,event_type,timestamp,cpu_hours'];
+  for (let i = 0; i < 30000; i++) {
+    const at = i === 25000 ? 'not-a-time' : new Date(Date.UTC(2025, 0, 1) + i * 60000).toISOString();
+    rows.push(`c${i},team@widgetsexpress.com,compute,${at},1`);
+  }
+  const file = join(artifacts, 'bad-row.csv');
+  await writeFile(file, rows.join('\n') + '\n');
+  await page.locator('#usage-file').setInputFiles(file);
+  await page.getByRole('status').filter({ hasText: 'Line 25002, column timestamp: `not-a-time` is not a date and time.' }).waitFor();
+  await counts(page, '14 events in this tab; 14 saved');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
 
 test('usage lives in IndexedDB: a streamed file import survives a reload; a bad file imports nothing; usage deleted by customer', async () => {
   const { context, page, errors } = await openApp();

@@ -42,10 +42,11 @@ pub fn App() -> impl IntoView {
     crate::persist::start(store, initial, upgrading);
     view! {
         <Router>
+            <a class="skip-link" href="#main" rel="external">"Skip to content"</a>
             <Nav />
             <crate::components::storage_alert::StorageAlert />
             <DemoOffer />
-            <main>
+            <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <section class="card"><h2>"Not found"</h2><p>"No page here."</p></section> }>
                     <Route path=path!("/") view=|| view! { <Redirect path="/customers" options=leptos_router::NavigateOptions { replace: true, ..Default::default() } /> } />
                     <Route path=path!("/customers") view=Customers />

@@ -44,21 +44,54 @@ fn with_field(e: &Error) -> String {
     }
 }
 
-/// Shows the error when its path falls under one of `paths`.
+/// The form control a message belongs to: the element before the message's anchor, or the first
+/// control inside it (a picker wraps its select).
+fn control_before(anchor: &web_sys::Element) -> Option<web_sys::Element> {
+    let prev = anchor.previous_element_sibling()?;
+    if matches!(prev.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA") {
+        return Some(prev);
+    }
+    prev.query_selector("input, select, textarea").ok().flatten()
+}
+
+/// Shows the error when its path falls under one of `paths`, tied to the field before it: the field
+/// gets `aria-invalid` and `aria-describedby` naming the message while the message shows, so a
+/// screen reader reads the error with the field.
 #[component]
 pub fn FieldError(#[prop(into)] error: Signal<Option<Error>>, paths: &'static [&'static str]) -> impl IntoView {
-    move || {
-        error
-            .get()
-            .filter(|e| paths.iter().any(|p| within(&e.path, p)))
-            .map(|e| {
-                let text = if paths.contains(&e.path.as_str()) {
-                    in_words(&e)
-                } else {
-                    with_field(&e)
-                };
-                view! { <p class="field-error" aria-live="polite">{text}</p> }
-            })
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let id = format!("field-error-{}", NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    let anchor = NodeRef::<leptos::html::Div>::new();
+    let shown = move || error.get().filter(|e| paths.iter().any(|p| within(&e.path, p)));
+    let message_id = id.clone();
+    Effect::new(move |_| {
+        let on = shown().is_some();
+        let Some(control) = anchor.get().and_then(|a| control_before(&a)) else {
+            return;
+        };
+        if on {
+            let _ = control.set_attribute("aria-invalid", "true");
+            let _ = control.set_attribute("aria-describedby", &message_id);
+        } else {
+            let _ = control.remove_attribute("aria-invalid");
+            if control.get_attribute("aria-describedby").as_deref() == Some(message_id.as_str()) {
+                let _ = control.remove_attribute("aria-describedby");
+            }
+        }
+    });
+    view! {
+        <div class="field-msg" node_ref=anchor>
+            {move || {
+                shown().map(|e| {
+                    let text = if paths.contains(&e.path.as_str()) {
+                        in_words(&e)
+                    } else {
+                        with_field(&e)
+                    };
+                    view! { <p class="field-error" id=id.clone() aria-live="polite">{text}</p> }
+                })
+            }}
+        </div>
     }
 }
 

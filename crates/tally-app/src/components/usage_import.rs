@@ -55,6 +55,8 @@ struct Reader {
     array: ArrayChunks,
     carry: String,
     header: Option<String>,
+    /// CSV: the lines of the file read so far.
+    lines: usize,
     events: usize,
     added: usize,
     duplicates: usize,
@@ -100,22 +102,25 @@ impl Reader {
         }
         let before = self.events;
         let answer = if kind == Kind::Csv {
-            let body = match &self.header {
-                Some(h) => crate::csv::to_events(&format!("{h}\n{ndjson}")),
+            // Line numbers as the file shows them: the chunk's own, after the lines of earlier chunks
+            // (less the header line prepended to a later chunk).
+            let (csv, offset) = match &self.header {
+                Some(h) => (crate::csv::to_events(&format!("{h}\n{ndjson}"))?, self.lines - 1),
                 None => {
                     self.header = ndjson.lines().find(|l| !l.trim().is_empty()).map(str::to_string);
-                    crate::csv::to_events(&ndjson)
+                    (crate::csv::to_events(&ndjson)?, self.lines)
                 }
-            }?;
-            let n = body.as_array().map_or(0, Vec::len);
+            };
+            self.lines += ndjson.matches('\n').count();
+            let n = csv.body.as_array().map_or(0, Vec::len);
             self.events += n;
-            let events = tally_core::error::parse(&body).map_err(|e| in_file(e, before))?;
-            tally_core::api::ingest_events(scratch, events)
+            let on_line = |e: tally_core::Error| crate::csv::on_line(&e, &csv.lines, offset).unwrap_or_else(|| in_file(e, before));
+            let events = tally_core::error::parse(&csv.body).map_err(on_line)?;
+            tally_core::api::ingest_events(scratch, events).map_err(on_line)?
         } else {
             self.events += ndjson.lines().filter(|l| !l.trim().is_empty()).count();
-            tally_core::api::ingest_text(scratch, &ndjson, Format::Ndjson)
-        }
-        .map_err(|e| in_file(e, before))?;
+            tally_core::api::ingest_text(scratch, &ndjson, Format::Ndjson).map_err(|e| in_file(e, before))?
+        };
         self.take(answer);
         Ok(())
     }
@@ -130,6 +135,7 @@ async fn import(s: Store, file: web_sys::File, cancel: RwSignal<bool>) -> Result
         array: ArrayChunks::default(),
         carry: String::new(),
         header: None,
+        lines: 0,
         events: 0,
         added: 0,
         duplicates: 0,

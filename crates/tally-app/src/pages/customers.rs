@@ -65,7 +65,7 @@ fn CustomerRow(c: Customer, editing: RwSignal<Option<String>>) -> impl IntoView 
             <td>{c.ingest_aliases.join(", ")}</td>
             <td>{fields}</td>
             <td class="mono">{c.id.clone()}</td>
-            <td><button type="button" class="secondary small" aria-label=format!("Edit {name}") on:click=move |_| editing.set(Some(id2.clone()))>"Edit"</button></td>
+            <td><button type="button" class="secondary small" id=format!("edit-{}", c.id) aria-label=format!("Edit {name}") on:click=move |_| editing.set(Some(id2.clone()))>"Edit"</button></td>
         </tr>
         <Show when=open>
             <tr class="edit-row"><td colspan="5"><EditAliases c=c.clone() editing /></td></tr>
@@ -134,11 +134,30 @@ fn EditAliases(c: Customer, editing: RwSignal<Option<String>>) -> impl IntoView 
         format!("edit-aliases-{}", c.id),
         format!("edit-fields-{}", c.id),
     );
+    // Opened by its Edit button: focus goes to the first field; Escape (or Cancel) closes it and
+    // gives focus back to that button.
+    let first = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = first.get() {
+            let _ = input.focus();
+        }
+    });
+    let edit_button = format!("edit-{}", c.id);
+    let close = move || {
+        editing.set(None);
+        if let Some(b) = document()
+            .get_element_by_id(&edit_button)
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
+            let _ = b.focus();
+        }
+    };
+    let close2 = close.clone();
     view! {
-        <form class="form inline" on:submit=save>
+        <form class="form inline" on:submit=save on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { close() }>
             <p class="muted small">{format!("Editing {}. Usage already sent under a newly added alias is billed to this customer.", c.name)}</p>
             <label for=name_id.clone()>"Name"</label>
-            <input id=name_id bind:value=name autocomplete="off" />
+            <input id=name_id node_ref=first bind:value=name autocomplete="off" />
             <FieldError error paths=&["name"] />
             <label for=aliases_id.clone()>"Alias list (comma separated)"</label>
             <input id=aliases_id bind:value=aliases autocomplete="off" />
@@ -149,7 +168,7 @@ fn EditAliases(c: Customer, editing: RwSignal<Option<String>>) -> impl IntoView 
             <FormError error all=&["name", "ingest_aliases", "custom_fields", "entity_id"] />
             <div class="row">
                 <button type="submit">"Save"</button>
-                <button type="button" class="secondary" on:click=move |_| editing.set(None)>"Cancel"</button>
+                <button type="button" class="secondary" on:click=move |_| close2()>"Cancel"</button>
             </div>
         </form>
     }

@@ -50,14 +50,20 @@ pub fn Usage() -> impl IntoView {
         let t = settled.get();
         (!t.trim().is_empty()).then(|| parse_events(&t))
     });
+    // A refused CSV row is named by its line as the text shows it, with the format expected.
     let error = Signal::derive(move || match parsed.get() {
-        Some(Ok(body)) => s.state.with(|st| tally_core::api::check_ingest(st, &body).err()),
+        Some(Ok((body, lines))) => s.state.with(|st| tally_core::api::check_ingest(st, &body).err()).map(|e| {
+            match lines.as_deref().and_then(|l| crate::csv::on_line(&e, l, 0)) {
+                Some(m) => tally_core::Error::new(e.code, "", m),
+                None => e,
+            }
+        }),
         _ => None,
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         settled.set(text.get_untracked());
-        let Ok(body) = parse_events(&text.get_untracked()) else {
+        let Ok((body, _)) = parse_events(&text.get_untracked()) else {
             return;
         };
         if let Ok(a) = s.apply_one(CALL, &body) {

@@ -460,7 +460,16 @@ test('an overridden, tiered, commit-paid line explains itself: list rate, overri
   assert.match(await text('drawdown'), /Paid by the prepaid commit “Contract Prepaid Commit”.*\$19\.00 of it; balance \$10,000\.00 before, \$9,981\.00 left/);
   assert.match(await text('rounding'), /10 × \$1\.90 = \$19\.00\./);
   assert.equal(await steps.count(), 6);
+  // The line's usage by day (all 12 hours were sent on Nov 3 at 10:00), then by hour of that day.
+  const chart = nov.locator('tr.explain .usage-chart');
+  assert.equal(await chart.locator('svg').getAttribute('aria-label'), 'Metered by day: 2024-11-03: 12');
+  assert.equal(await chart.locator('rect').count(), 30);
   await nov.screenshot({ path: join(artifacts, 'explained-line.png') });
+  await chart.getByLabel('Hours of').selectOption({ label: '2024-11-03' });
+  await chart.locator('svg[aria-label="Metered by hour on 2024-11-03: 10:00: 12"]').waitFor();
+  assert.equal(await chart.locator('rect').count(), 24);
+  await chart.getByRole('button', { name: 'Back to days' }).click();
+  await chart.locator('svg[aria-label="Metered by day: 2024-11-03: 12"]').waitFor();
   // Closed again, and the second tier's line explains its own band.
   await lines.first().getByRole('button', { name: 'Hide why' }).click();
   await lines.nth(2).getByRole('button', { name: 'Why this amount?' }).click();
@@ -1050,7 +1059,7 @@ test('an existing contract: usage filter schedule and end date, validated as you
   await page.getByLabel('New filter: group key').fill('region');
   // No values yet: the core's refusal, beside the values field.
   await filter.locator('.field-error', { hasText: 'a usage filter needs at least one group value' }).waitFor();
-  assert.equal(await page.locator('#filter-edit-values ~ .field-error').count(), 1);
+  assert.equal(await page.locator('#filter-edit-values ~ .field-msg .field-error').count(), 1);
   await page.getByLabel('New filter: values to keep (comma separated)').fill('US');
   // By hand, at 200c an hour: January 100 h = $200.00, February 300 h = $600.00, March 50 h = $100.00.
   // Only US usage from Feb 1: February's events are all EU, so February drops to $0.00; January is

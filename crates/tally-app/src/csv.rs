@@ -105,7 +105,9 @@ pub fn parse_events(text: &str) -> Result<(Value, Option<Vec<usize>>), String> {
     // Leading blank lines count as the file shows them; only the kind is judged on the trimmed text.
     let t = text.trim();
     if t.starts_with('[') || t.starts_with('{') {
-        serde_json::from_str(t).map(|v| (v, None)).map_err(|e| format!("Not JSON: {e}"))
+        serde_json::from_str(t)
+            .map(|v| (v, None))
+            .map_err(|e| format!("Not JSON: {e}"))
     } else {
         to_events(text).map(|c| (c.body, Some(c.lines)))
     }
@@ -131,6 +133,8 @@ mod tests {
         );
         // In a file read in chunks, the lines before the chunk are added.
         assert!(on_line(&e, &csv.lines, 1000).unwrap().starts_with("Line 1004,"));
-        assert!(to_events("customer_id,timestamp\n").unwrap_err().starts_with("The CSV header (line 1) has no `transaction_id` column."));
+        assert!(to_events("customer_id,timestamp\n")
+            .unwrap_err()
+            .starts_with("The CSV header (line 1) has no `transaction_id` column."));
     }
 }

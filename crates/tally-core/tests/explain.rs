@@ -227,3 +227,64 @@ fn a_bad_explain_value_is_refused_naming_it() {
     let e = call(&mut s, &format!("{JANUARY}&explain=yes"), &Value::Null, now()).unwrap_err();
     assert_eq!(e.path, "explain");
 }
+
+#[test]
+fn a_line_s_usage_by_day_and_by_hour_of_a_day() {
+    use tally_core::rating::breakdown::{line_windows, LineWindows};
+    let s = world();
+    let none = indexmap::IndexMap::new();
+    let q = LineWindows {
+        customer_id: "c",
+        contract_id: "k",
+        product_id: "api",
+        pricing_group_values: &none,
+        presentation_group_values: &none,
+        starting_at: Timestamp::ymd(2025, 1, 1),
+        ending_before: Timestamp::ymd(2025, 2, 1),
+        hours: 24,
+    };
+    let days = line_windows(&s, &q);
+    assert_eq!(days.len(), 31);
+    let used: Vec<(String, String)> = days
+        .iter()
+        .filter(|w| !w.metered.is_zero())
+        .map(|w| (w.starting_at.to_string(), w.metered.to_string()))
+        .collect();
+    assert_eq!(
+        used,
+        vec![
+            ("2025-01-10T00:00:00Z".to_string(), "150".to_string()),
+            ("2025-01-20T00:00:00Z".to_string(), "100".to_string())
+        ]
+    );
+    // The hours of January 20: the 100 units at midnight.
+    let hours = line_windows(
+        &s,
+        &LineWindows {
+            starting_at: Timestamp::ymd(2025, 1, 20),
+            ending_before: Timestamp::ymd(2025, 1, 21),
+            hours: 1,
+            ..q.clone()
+        },
+    );
+    assert_eq!(hours.len(), 24);
+    assert_eq!(hours[0].metered.to_string(), "100");
+    assert!(hours[1..].iter().all(|w| w.metered.is_zero()));
+    // Another contract's line, or a span of more than a year of days, has none.
+    assert!(line_windows(
+        &s,
+        &LineWindows {
+            contract_id: "nope",
+            ..q.clone()
+        }
+    )
+    .is_empty());
+    assert!(line_windows(
+        &s,
+        &LineWindows {
+            ending_before: Timestamp::ymd(2026, 6, 1),
+            ..q
+        }
+    )
+    .is_empty());
+}

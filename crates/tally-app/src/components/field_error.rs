@@ -60,7 +60,10 @@ fn control_before(anchor: &web_sys::Element) -> Option<web_sys::Element> {
 #[component]
 pub fn FieldError(#[prop(into)] error: Signal<Option<Error>>, paths: &'static [&'static str]) -> impl IntoView {
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let id = format!("field-error-{}", NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    let id = format!(
+        "field-error-{}",
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
     let anchor = NodeRef::<leptos::html::Div>::new();
     let shown = move || error.get().filter(|e| paths.iter().any(|p| within(&e.path, p)));
     let message_id = id.clone();

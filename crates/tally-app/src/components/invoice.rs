@@ -1,6 +1,7 @@
 //! One invoice, line by line, as the core rated it.
 
 use crate::components::money::{day, money_in, quantity, quantity_short};
+use crate::components::usage_chart::UsageChart;
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -54,6 +55,8 @@ pub fn InvoiceCard(invoice: Value, contract_name: String) -> impl IntoView {
     let lines = invoice["line_items"].as_array().cloned().unwrap_or_default();
     let empty = lines.is_empty();
     let invoice_unit = invoice.get("credit_type").cloned();
+    let customer_id = invoice["customer_id"].as_str().unwrap_or_default().to_string();
+    let contract_id = invoice["contract_id"].as_str().unwrap_or_default().to_string();
     view! {
         <article class="invoice card" data-total=invoice["total"].to_string()>
             <header class="invoice-head">
@@ -80,6 +83,7 @@ pub fn InvoiceCard(invoice: Value, contract_name: String) -> impl IntoView {
                             .then(|| steps.iter().find_map(|s| s.get("balance_after").cloned()))
                             .flatten();
                         let open = RwSignal::new(false);
+                        let (customer_id, contract_id) = (customer_id.clone(), contract_id.clone());
                         let has_steps = !steps.is_empty();
                         let unit_ref = unit.as_ref();
                         view! {
@@ -113,6 +117,9 @@ pub fn InvoiceCard(invoice: Value, contract_name: String) -> impl IntoView {
                                                 </li>
                                             }).collect_view()}
                                         </ol>
+                                        {(l["type"] == "usage").then(|| view! {
+                                            <UsageChart customer_id=customer_id.clone() contract_id=contract_id.clone() line=l.clone() />
+                                        })}
                                     </td>
                                 </tr>
                             })}

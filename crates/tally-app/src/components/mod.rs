@@ -10,6 +10,7 @@ pub mod money;
 pub mod nav;
 pub mod pickers;
 pub mod storage_alert;
+pub mod usage_chart;
 pub mod usage_delete;
 pub mod usage_import;
 pub mod whatif;

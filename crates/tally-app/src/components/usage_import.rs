@@ -114,7 +114,9 @@ impl Reader {
             self.lines += ndjson.matches('\n').count();
             let n = csv.body.as_array().map_or(0, Vec::len);
             self.events += n;
-            let on_line = |e: tally_core::Error| crate::csv::on_line(&e, &csv.lines, offset).unwrap_or_else(|| in_file(e, before));
+            let on_line = |e: tally_core::Error| {
+                crate::csv::on_line(&e, &csv.lines, offset).unwrap_or_else(|| in_file(e, before))
+            };
             let events = tally_core::error::parse(&csv.body).map_err(on_line)?;
             tally_core::api::ingest_events(scratch, events).map_err(on_line)?
         } else {

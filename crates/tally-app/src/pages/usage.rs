@@ -52,12 +52,14 @@ pub fn Usage() -> impl IntoView {
     });
     // A refused CSV row is named by its line as the text shows it, with the format expected.
     let error = Signal::derive(move || match parsed.get() {
-        Some(Ok((body, lines))) => s.state.with(|st| tally_core::api::check_ingest(st, &body).err()).map(|e| {
-            match lines.as_deref().and_then(|l| crate::csv::on_line(&e, l, 0)) {
-                Some(m) => tally_core::Error::new(e.code, "", m),
-                None => e,
-            }
-        }),
+        Some(Ok((body, lines))) => {
+            s.state
+                .with(|st| tally_core::api::check_ingest(st, &body).err())
+                .map(|e| match lines.as_deref().and_then(|l| crate::csv::on_line(&e, l, 0)) {
+                    Some(m) => tally_core::Error::new(e.code, "", m),
+                    None => e,
+                })
+        }
         _ => None,
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {

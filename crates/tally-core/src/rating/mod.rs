@@ -26,6 +26,7 @@
 
 mod aggregate;
 mod assemble;
+pub mod breakdown;
 mod lines;
 mod route;
 mod spend;

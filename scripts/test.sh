@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test of Tally: native (cargo test), wasm in headless Chromium (wasm-bindgen-test),
+# Runs every test of Tally: native (cargo test), wasm in headless Chromium and Firefox (wasm-bindgen-test),
 # the JS package from Node, and the built app in headless Chromium. Installs what is missing first.
 # The last lines are node's test runner summary; any failure exits non-zero.
 set -euo pipefail
@@ -19,8 +19,10 @@ step "native: cargo test (core, CLI, scenarios, property tests)"
 cargo test --workspace --exclude tally-app
 cargo test -p tally-app --bins   # the app's form models, natively
 
-step "wasm: wasm-bindgen-test in headless Chromium"
+step "wasm: wasm-bindgen-test in headless Chromium, then in headless Firefox"
 cargo test -p tally-wasm --target wasm32-unknown-unknown
+# The same compiled tests, run by the same runner in Firefox (it picks the browser from the driver set).
+env -u CHROMEDRIVER GECKODRIVER="$(command -v geckodriver)" cargo test -p tally-wasm --target wasm32-unknown-unknown
 
 step "build: the JS package (pkg/), the native CLI, the app (dist/)"
 bash scripts/build-pkg.sh

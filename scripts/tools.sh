@@ -26,12 +26,20 @@ fi
 WB_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
 cargo_install wasm-bindgen-cli "$WB_VERSION" wasm-bindgen
 cargo_install trunk "$TRUNK_VERSION" trunk
+# wasm-bindgen-test-runner drives Firefox through geckodriver (GECKODRIVER); built from crates.io.
+cargo_install geckodriver 0.37.1 geckodriver
 
 if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
   say "installing Debian's chromium and chromium-driver"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+if ! command -v firefox-esr >/dev/null 2>&1; then
+  say "installing Debian's firefox-esr"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq firefox-esr >/dev/null
 fi
 
 # JS test dependencies (playwright-core drives Debian's chromium; it never downloads a browser;

@@ -67,7 +67,7 @@ fn money_comes_out_as_exact_decimal_strings() {
     ))
     .unwrap();
     let list = get(
-        &e.invoices("c", Some("ending_before=2025-02-01T00:00:00Z".into()))
+        &e.invoices("c", JsValue::from_str("ending_before=2025-02-01T00:00:00Z"))
             .unwrap(),
         "data",
     );

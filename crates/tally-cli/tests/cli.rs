@@ -128,3 +128,139 @@ fn check_passes_a_sound_file_and_fails_a_loose_one() {
         checked("refused-marked.json", dup, marked).1
     );
 }
+
+fn repo(path: &str) -> String {
+    format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// tests/diff: Acme's multiplier 0.9 → 0.8, Beta's commit $50.00 → $100.00 and its overwrite 50¢ → 40¢
+/// from February, worked by hand in tests/diff/expected.md: $380.00 billed before, $340.00 after.
+#[test]
+fn diff_of_a_changed_multiplier_overwrite_and_commit_matches_the_hand_written_markdown() {
+    let (code, out, err) = tally(&[
+        "diff",
+        &repo("tests/diff/before.json"),
+        &repo("tests/diff/after.json"),
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(out, std::fs::read_to_string(repo("tests/diff/expected.md")).unwrap());
+    let (code, out, _) = tally(&[
+        "diff",
+        &repo("tests/diff/before.json"),
+        &repo("tests/diff/after.json"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let d: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(d["summary"]["billed"][0]["before"], 38000);
+    assert_eq!(d["summary"]["billed"][0]["after"], 34000);
+    assert_eq!(d["summary"]["customers_affected"], 2);
+    assert_eq!(d["changes"][0]["change"], "changed");
+    let (code, table, _) = tally(&["diff", &repo("tests/diff/before.json"), &repo("tests/diff/after.json")]);
+    assert_eq!(code, 1);
+    assert!(
+        table.contains("Billed $380.00 before, $340.00 after (-$40.00)."),
+        "{table}"
+    );
+}
+
+#[test]
+fn diff_of_a_scenario_against_itself_finds_nothing_and_exits_0() {
+    let f = repo("tests/scenarios/demo_widgets_express.json");
+    let (code, out, _) = tally(&["diff", &f, &f]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("No invoice changes through "), "{out}");
+    let (code, out, _) = tally(&["diff", &f, &f, "--format", "markdown"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("## Tally: no invoice changes through "), "{out}");
+}
+
+#[test]
+fn diff_exits_2_on_bad_input_with_the_reason() {
+    let before = repo("tests/diff/before.json");
+    let not_json = write("not.json", "this is not json");
+    let (code, _, err) = tally(&["diff", &not_json, &before]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not JSON"), "{err}");
+    let neither = write("neither.json", r#"{"customers": []}"#);
+    let (code, _, err) = tally(&["diff", &before, &neither]);
+    assert_eq!(code, 2);
+    assert!(err.contains("neither a scenario file"), "{err}");
+    assert_eq!(tally(&["diff", &before]).0, 2);
+    assert_eq!(tally(&["diff", &before, &before, "--format", "html"]).0, 2);
+    assert_eq!(tally(&["diff", "/nonexistent.json", &before]).0, 2);
+    assert_eq!(tally(&["diff", &before, &before, "--through", "soon"]).0, 2);
+}
+
+#[test]
+fn exported_states_diff_like_their_scenarios_and_need_a_clock() {
+    let state = write("before-state.json", "");
+    let (code, _, err) = tally(&["run", "--export", &state, &repo("tests/diff/before.json")]);
+    assert_eq!(code, 0, "{err}");
+    // A state against a scenario: the state takes the scenario's clock.
+    let (code, out, _) = tally(&["diff", &state, &repo("tests/diff/after.json"), "--format", "markdown"]);
+    assert_eq!(code, 1);
+    assert_eq!(out, std::fs::read_to_string(repo("tests/diff/expected.md")).unwrap());
+    // Two states carry no clock: --now is required.
+    let (code, _, err) = tally(&["diff", &state, &state]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--now is required"), "{err}");
+    let (code, out, _) = tally(&["diff", &state, &state, "--now", "2025-04-15T00:00:00Z"]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn run_import_starts_from_an_exported_state() {
+    let state = write("import-state.json", "");
+    assert_eq!(tally(&["run", "--export", &state, &repo("tests/diff/after.json")]).0, 0);
+    let q = write(
+        "import-q.json",
+        r#"{"now": "2025-04-15T00:00:00Z", "calls": [
+            {"call": "GET /v1/customers/acme/invoices?ending_before=2025-03-01T00:00:00Z"}]}"#,
+    );
+    let (code, out, err) = tally(&["run", "--import", &state, &q]);
+    assert_eq!(code, 0, "{err}");
+    let answers: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // Acme after: 100 units × 80¢ in January, 200 × 80¢ in February.
+    let totals: Vec<&serde_json::Value> = answers[0]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["total"])
+        .collect();
+    assert_eq!(totals, vec![&serde_json::json!(8000), &serde_json::json!(16000)]);
+    assert_eq!(tally(&["run", "--import", &q, &q]).0, 2, "a scenario is not a state");
+}
+
+#[test]
+fn tally_test_runs_the_project_s_scenarios_and_names_a_failed_expectation() {
+    let (code, out, _) = tally(&["test", &repo("tests/scenarios")]);
+    assert_eq!(code, 0, "{out}");
+    let last = out.lines().last().unwrap();
+    assert!(last.ends_with(" passed, 0 failed (42 scenario files)"), "{last}");
+    let dir = std::env::temp_dir().join(format!("tally-cli-test-{}-suite", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("wrong.json"),
+        r#"{"now": "2025-03-01T00:00:00Z", "calls": [
+            {"call": "POST /v1/customers", "body": {"id": "c", "name": "C"}},
+            {"call": "POST /v1/contracts/create", "body": {"id": "k", "customer_id": "c", "starting_at": "2025-01-01T00:00:00Z",
+              "scheduled_charges": [{"product_id": "nope", "schedule": {"schedule_items": [{"timestamp": "2025-01-01T00:00:00Z", "amount": 100}]}}]}},
+            {"call": "GET /v1/customers/c/invoices?ending_before=2025-02-01T00:00:00Z"}],
+          "expect": {"2": {"why": "one empty January", "invoices": [{"type": "USAGE", "start_timestamp": "2025-01-01T00:00:00Z", "total": 5}]}}}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.join("notes.txt"), "not a scenario, and not .json: skipped").unwrap();
+    let (code, out, _) = tally(&["test", &dir.display().to_string()]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("wrong.json: call 1 (POST /v1/contracts/create): refused"),
+        "{out}"
+    );
+    // The contract was refused, so the expected invoice is not there: said with the call and the invoice.
+    assert!(out.contains(r#"wrong.json: call 2 (GET /v1/customers/c/invoices?ending_before=2025-02-01T00:00:00Z): expected invoice #0 "USAGE" start_timestamp "2025-01-01T00:00:00Z" not found"#), "{out}");
+    assert!(out.ends_with("0 passed, 2 failed (1 scenario files)\n"), "{out}");
+}

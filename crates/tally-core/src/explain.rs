@@ -33,8 +33,8 @@ pub fn explain(state: &State, invoices: &mut [Invoice]) {
     }
 }
 
-/// An amount in its credit type as a billing person reads it: `$1,234.50`, `1,200 Tokens`.
-fn money(amount: Decimal, ct: &CreditType) -> String {
+/// An amount in its credit type as a billing person reads it (the CLI's diff says money this way too): `$1,234.50`, `1,200 Tokens`.
+pub fn money(amount: Decimal, ct: &CreditType) -> String {
     let amount = amount.normalize();
     if ct.id != USD_CENTS_ID {
         return format!("{} {}", grouped(amount), ct.name);

@@ -20,6 +20,7 @@ pub mod contract;
 pub mod credit_type;
 pub mod customer;
 pub mod customer_balance;
+pub mod diff;
 pub mod drawdown;
 pub mod error;
 pub mod explain;

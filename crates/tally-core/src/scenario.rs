@@ -90,7 +90,17 @@ fn dec(v: &Value) -> Option<Decimal> {
 
 /// Compares the responses with the scenario's `expect`; each difference is one readable line.
 pub fn check(s: &Scenario, responses: &[Value]) -> Vec<String> {
-    let mut problems = Vec::new();
+    check_calls(s, responses).into_iter().map(|(_, m)| m).collect()
+}
+
+/// How many expectations the scenario carries (one per call index in `expect`).
+pub fn expectations(s: &Scenario) -> usize {
+    s.expect.as_ref().and_then(Value::as_object).map_or(0, |o| o.len())
+}
+
+/// As `check`, each difference with the index of the call it is about (`None`: the file itself).
+pub fn check_calls(s: &Scenario, responses: &[Value]) -> Vec<(Option<usize>, String)> {
+    let mut problems: Vec<(Option<usize>, String)> = Vec::new();
     let Some(expect) = s.expect.as_ref().and_then(Value::as_object) else {
         return problems;
     };
@@ -98,22 +108,28 @@ pub fn check(s: &Scenario, responses: &[Value]) -> Vec<String> {
     for (i, got) in responses.iter().enumerate() {
         let marked = expect.get(&i.to_string()).is_some_and(|w| w.get("error").is_some());
         if let (Some(err), false) = (got.get("error"), marked) {
-            problems.push(format!(
-                "call {i} ({}): refused, and no expectation says it should be: {err}",
-                s.calls[i].call
+            problems.push((
+                Some(i),
+                format!(
+                    "call {i} ({}): refused, and no expectation says it should be: {err}",
+                    s.calls[i].call
+                ),
             ));
         }
     }
     for (key, want) in expect {
         let Ok(i) = key.parse::<usize>() else {
-            problems.push(format!("expect key `{key}` names no call (keys are call indexes)"));
+            problems.push((
+                None,
+                format!("expect key `{key}` names no call (keys are call indexes)"),
+            ));
             continue;
         };
         let Some(got) = responses.get(i) else {
-            problems.push(format!("call {i}: no such call"));
+            problems.push((Some(i), format!("call {i}: no such call")));
             continue;
         };
-        let mut say = |m: String| problems.push(format!("call {i} ({}): {m}", s.calls[i].call));
+        let mut say = |m: String| problems.push((Some(i), format!("call {i} ({}): {m}", s.calls[i].call)));
         for k in unknown_keys(want, &["why", "invoices", "error"]) {
             say(format!(
                 "unknown key `{k}` in the expectation (known: why, invoices, error)"
@@ -258,4 +274,84 @@ pub fn check(s: &Scenario, responses: &[Value]) -> Vec<String> {
         }
     }
     problems
+}
+
+/// A state as a scenario file: the calls that rebuild it (custom pricing units, metrics, products,
+/// rate cards, customers, contracts with their overrides and usage filters, balances held by
+/// customers, then the usage), under clock `now`, with no expectations. What a model made in the app
+/// becomes to go into a repository. The calls are replayed on a scratch state before they are
+/// handed out; each one refused there is said in the notes (a contract whose end date was moved
+/// after it was created can hold terms its create call would refuse, such as a POSTPAID commit whose
+/// invoice no longer equals its clipped access).
+pub fn from_state(state: &State, now: Timestamp, name: Option<&str>) -> (Value, Vec<String>) {
+    fn body<T: serde::Serialize>(v: &T) -> Value {
+        serde_json::to_value(v).unwrap_or(Value::Null)
+    }
+    let mut calls: Vec<Value> = Vec::new();
+    let mut push = |call: &str, body: Value| calls.push(json!({ "call": call, "body": body }));
+    for c in state.credit_types.values() {
+        push("POST /v1/credit-types/create", body(c));
+    }
+    for m in state.billable_metrics.values() {
+        push("POST /v1/billable-metrics/create", body(m));
+    }
+    for p in state.products.values() {
+        push("POST /v1/contract-pricing/products/create", body(p));
+    }
+    for r in state.rate_cards.values() {
+        push("POST /v1/contract-pricing/rate-cards/create", body(r));
+    }
+    for c in state.customers.values() {
+        push("POST /v1/customers", body(c));
+    }
+    for c in state.contracts.values() {
+        push("POST /v1/contracts/create", body(c));
+    }
+    // A contract is created with its first usage filter; each later one is a `setUsageFilter`.
+    for c in state.contracts.values() {
+        for f in c.usage_filter_history.iter().skip(1) {
+            push(
+                "POST /v1/contracts/setUsageFilter",
+                json!({ "customer_id": c.customer_id, "contract_id": c.id, "group_key": f.group_key,
+                    "group_values": f.group_values, "starting_at": f.starting_at }),
+            );
+        }
+    }
+    // A customer-level balance's body is its commit or credit, with who holds it beside the fields.
+    fn held<const CREDIT: bool>(b: &crate::customer_balance::CustomerBalance<CREDIT>) -> Value {
+        let mut v = body(&b.term);
+        v["customer_id"] = json!(b.customer_id);
+        if !b.applicable_contract_ids.is_empty() {
+            v["applicable_contract_ids"] = json!(b.applicable_contract_ids);
+        }
+        if let Some(c) = &b.invoice_contract_id {
+            v["invoice_contract_id"] = json!(c);
+        }
+        v
+    }
+    for c in state.customer_commits.values() {
+        push("POST /v1/customers/commits/create", held(c));
+    }
+    for c in state.customer_credits.values() {
+        push("POST /v1/customers/credits/create", held(c));
+    }
+    if !state.events.is_empty() {
+        push(
+            "POST /v1/ingest",
+            serde_json::to_value(&state.events).unwrap_or(Value::Null),
+        );
+    }
+    let mut notes = Vec::new();
+    let mut scratch = State::default();
+    for (i, c) in calls.iter().enumerate() {
+        let call = c["call"].as_str().unwrap_or_default();
+        if let Err(e) = api::call(&mut scratch, call, &c["body"], now) {
+            notes.push(format!("call {i} ({call}) would be refused: {e}"));
+        }
+    }
+    let mut out = json!({ "now": now.to_string(), "calls": calls });
+    if let Some(n) = name {
+        out["name"] = json!(n);
+    }
+    (out, notes)
 }

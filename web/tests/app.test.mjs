@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic, launchChromium } from './browser.mjs';
@@ -746,7 +747,7 @@ test('two tabs see each other\'s saves; reset asks first and empties', async () 
 test('export to a JSON file and import it in a fresh browser', async () => {
   const { context, page } = await openApp();
   await loadDemo(page);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export', exact: true }).click()]);
   const file = join(artifacts, 'tally-state.json');
   await download.saveAs(file);
   assert.equal(JSON.parse(await readFile(file, 'utf8')).tally_state_version, 1);
@@ -757,12 +758,31 @@ test('export to a JSON file and import it in a fresh browser', async () => {
   await context.close();
 });
 
+test('the model exported as a scenario file rebuilds the same invoices: tally diff against the example finds nothing', async () => {
+  const { context, page, errors } = await openApp();
+  await loadDemo(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export scenario' }).click()]);
+  await page.getByRole('status').filter({ hasText: 'Exported as a scenario: tally-scenario.json.' }).waitFor();
+  const file = join(artifacts, 'tally-scenario.json');
+  await download.saveAs(file);
+  const scenario = JSON.parse(await readFile(file, 'utf8'));
+  assert.equal(scenario.calls.at(-1).call, 'POST /v1/ingest');
+  assert.equal(scenario.calls.at(-1).body.length, 14);
+  // The native CLI, the same clock on both sides: the exported file bills exactly what the example does.
+  const tally = process.env.TALLY_BIN ?? join(root, 'target/debug/tally');
+  const example = join(root, 'tests/scenarios/demo_widgets_express.json');
+  const out = execFileSync(tally, ['diff', example, file, '--now', '2025-03-15T00:00:00Z'], { encoding: 'utf8' });
+  assert.match(out, /^No invoice changes through /);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 // The example as the Export button writes it (the whole state, events inside): the shape of a save
 // from before usage moved to IndexedDB.
 async function exportedExample() {
   const { context, page } = await openApp();
   await loadDemo(page);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export', exact: true }).click()]);
   const text = await readFile(await download.path(), 'utf8');
   await context.close();
   return text;

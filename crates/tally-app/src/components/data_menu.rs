@@ -1,4 +1,4 @@
-//! Export the state as a JSON file, import one, or reset to empty (after a confirmation). The file is
+//! Export the state as a JSON file (or as a scenario file: the calls that rebuild it), import one, or reset to empty (after a confirmation). The file is
 //! `tally_core::state::export`'s format, the same as tally-wasm's `exportState`.
 
 use crate::store::{store, DemoBanner};
@@ -27,6 +27,24 @@ pub fn DataMenu() -> impl IntoView {
         let text = s.state.with_untracked(tally_core::state::export);
         if let Err(e) = download("tally-state.json", &text) {
             message.set(Some((false, format!("Export failed: {e:?}"))));
+        }
+    };
+    // The model and its usage as a scenario file (the calls that rebuild it), to go into a repository
+    // and through `tally test` / `tally diff`. A call the rebuild would refuse is said, not hidden.
+    let export_scenario = move |_| {
+        let (scenario, notes) = s.state.with_untracked(|st| {
+            tally_core::scenario::from_state(st, crate::store::now(), Some("Exported from the Tally app"))
+        });
+        let text = serde_json::to_string_pretty(&scenario).unwrap_or_default();
+        match download("tally-scenario.json", &text) {
+            Err(e) => message.set(Some((false, format!("Export failed: {e:?}")))),
+            Ok(()) if notes.is_empty() => {
+                message.set(Some((true, "Exported as a scenario: tally-scenario.json.".into())))
+            }
+            Ok(()) => message.set(Some((
+                false,
+                format!("Exported, but not every call rebuilds: {}", notes.join("; ")),
+            ))),
         }
     };
     let import = move |ev: leptos::ev::Event| {
@@ -106,6 +124,7 @@ pub fn DataMenu() -> impl IntoView {
             <button type="button" class="secondary" on:click=move |_| redo() prop:disabled=move || last_redo().is_none()
                 title=move || last_redo().map(|w| format!("Redo {w} (Ctrl+Shift+Z)")).unwrap_or_else(|| "Nothing to redo".into())>"Redo"</button>
             <button type="button" class="secondary" on:click=export>"Export"</button>
+            <button type="button" class="secondary" on:click=export_scenario title="The calls that rebuild this model and its usage, for tally test and tally diff">"Export scenario"</button>
             <label class="file-button">"Import"
                 <input id="import-file" type="file" accept="application/json,.json" class="visually-hidden" on:change=import />
             </label>

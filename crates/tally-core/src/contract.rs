@@ -99,6 +99,9 @@ pub struct Contract {
     pub usage_statement_schedule: Option<UsageStatementSchedule>,
     #[serde(default)]
     pub overrides: Vec<OverrideRule>,
+    /// Seats and other SUBSCRIPTION products, billed per period (`crate::subscription`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subscriptions: Vec<crate::subscription::Subscription>,
     #[serde(default)]
     pub usage_filter: Option<UsageFilter>,
     /// Every filter ever set, in effect order: the one in `usage_filter` and each `setUsageFilter`.
@@ -136,6 +139,10 @@ pub struct ContractEdit {
     pub add_recurring_commits: Vec<RecurringCommit>,
     #[serde(default)]
     pub add_recurring_credits: Vec<RecurringCommit>,
+    #[serde(default)]
+    pub add_subscriptions: Vec<crate::subscription::Subscription>,
+    #[serde(default)]
+    pub update_subscriptions: Vec<crate::subscription::SubscriptionUpdate>,
 }
 
 /// `POST /v1/contracts/setUsageFilter`

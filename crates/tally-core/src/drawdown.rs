@@ -72,9 +72,14 @@ fn balance_order((a, breadth_a): &(Segment, usize), (b, breadth_b): &(Segment, u
         .then_with(|| a.ordinal.cmp(&b.ordinal))
 }
 
-/// Order between lines: usage lines first; earlier start; higher unit price; name A→Z.
+/// Order between lines: usage lines first, then subscription lines; earlier start; higher unit
+/// price; name A→Z.
 pub fn line_order(a: &LineItem, b: &LineItem) -> Ordering {
-    let rank = |l: &LineItem| (l.kind != LineType::Usage) as u8;
+    let rank = |l: &LineItem| match l.kind {
+        LineType::Usage => 0,
+        LineType::Subscription => 1,
+        _ => 2,
+    };
     rank(a)
         .cmp(&rank(b))
         .then_with(|| a.starting_at.cmp(&b.starting_at))
@@ -226,8 +231,9 @@ impl Ledger {
         // Balances are drawn by the exact amount (quantity × unit price, fractional cents and all);
         // only the totals shown on each resulting line are rounded, by the line rule.
         let exact = Money::of(Quantity::new(line.quantity), line.unit_price)?;
-        // Only usage draws on commits and credits: a scheduled charge costs the same wherever it sits.
-        let drawable = exact.is_positive() && line.kind == LineType::Usage;
+        // Only usage and subscriptions draw on commits and credits: a scheduled charge costs the same
+        // wherever it sits.
+        let drawable = exact.is_positive() && matches!(line.kind, LineType::Usage | LineType::Subscription);
         let piece = line.piece.and_then(|p| pieces.get(p).map(|x| (p, x)));
         if !drawable {
             out.push(line);

@@ -26,6 +26,7 @@ pub fn explain(state: &State, invoices: &mut [Invoice]) {
             let ct = line.credit_type.clone().unwrap_or_else(|| inv.credit_type.clone());
             let steps = match (line.kind, contract) {
                 (LineType::Usage, Some(c)) => usage(state, c, line, &lines, period, &ct),
+                (LineType::Subscription, Some(c)) => subscription(state, c, line, &ct),
                 _ => other(state, contract, line, &ct),
             };
             line.explanation = Some(Explanation { steps });
@@ -575,6 +576,50 @@ fn repriced(c: &Contract, product: &Product, line: &LineItem) -> bool {
         .is_ok_and(|p| p == Some(line.unit_price))
 }
 
+/// A subscription line: its seats and service span, the rate and override that price a period, the
+/// share of the period billed, and what paid it.
+fn subscription(state: &State, c: &Contract, line: &LineItem, ct: &CreditType) -> Vec<Step> {
+    let Some(product) = state.products.get(&line.product_id) else {
+        return vec![rounding_step(line, ct)];
+    };
+    let card = c.rate_card_id.as_ref().and_then(|id| state.rate_cards.get(id));
+    let list = card.and_then(|rc| rc.rate_at(&product.id, &line.pricing_group_values, line.starting_at));
+    let mut out = vec![step(
+        StepKind::Source,
+        format!(
+            "Subscription to “{}”: {} from {} until {}.",
+            product.name,
+            grouped(line.quantity.normalize()),
+            when(line.starting_at),
+            when(line.ending_before)
+        ),
+    )];
+    out.push(list_step(card, list, ct));
+    out.extend(override_steps(c, product, line, list, ct));
+    let at = LineAt {
+        product,
+        pgv: &line.pricing_group_values,
+        at: line.starting_at,
+    };
+    if let Ok(Some(rate)) = c.pricing().effective_rate(at, list, None) {
+        if let Price::Flat(p) = rate.price {
+            if !p.is_zero() && p != line.unit_price {
+                let share = (line.unit_price / p).round_dp(6).normalize();
+                out.push(step(
+                    StepKind::Split,
+                    format!(
+                        "Prorated by time: {share} of the period's {} per unit, for the part of the period billed.",
+                        money(p, ct)
+                    ),
+                ));
+            }
+        }
+    }
+    out.extend(drawdown_step(line, ct));
+    out.push(rounding_step(line, ct));
+    out
+}
+
 fn other(state: &State, c: Option<&Contract>, line: &LineItem, ct: &CreditType) -> Vec<Step> {
     if let Some(s) = drawdown_step(line, ct) {
         return vec![s];
@@ -608,6 +653,7 @@ fn other(state: &State, c: Option<&Contract>, line: &LineItem, ct: &CreditType) 
             "Paid earlier by a spend threshold charge: its threshold invoice billed this usage.".to_string()
         }
         LineType::Usage => format!("Usage of {product}."),
+        LineType::Subscription => format!("A subscription to {product}."),
     };
     let mut out = vec![step(StepKind::Source, text)];
     if line.kind != LineType::AppliedCommitOrCredit {

@@ -30,6 +30,8 @@ pub enum InvoiceStatus {
 #[serde(rename_all = "snake_case")]
 pub enum LineType {
     Usage,
+    /// A subscription's charge for a period (seats × price), or an increase's prorated remainder.
+    Subscription,
     Scheduled,
     CommitPurchase,
     AppliedCommitOrCredit,

@@ -35,6 +35,7 @@ pub mod rating;
 pub mod scenario;
 pub mod schedule;
 pub mod state;
+pub mod subscription;
 pub mod threshold;
 pub mod time;
 pub mod transition;

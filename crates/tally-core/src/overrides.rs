@@ -165,6 +165,8 @@ impl Override {
                     pricing_group_values: IndexMap::new(),
                     commit_rate: None,
                     credit_type_id: None,
+                    billing_frequency: None,
+                    is_prorated: None,
                 };
                 rate.validate(&at("overwrite_rate"))?;
                 Some(Effect::Overwrite(rate.price()))

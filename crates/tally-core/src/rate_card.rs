@@ -124,6 +124,13 @@ pub struct Rate {
     pub commit_rate: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_type_id: Option<String>,
+    /// A SUBSCRIPTION rate: the period its price is for (a subscription names the same).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_frequency: Option<crate::subscription::BillingFrequency>,
+    /// A SUBSCRIPTION rate: whether a partial period is prorated (a subscription's own `proration`
+    /// wins).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_prorated: Option<bool>,
 }
 
 fn yes() -> bool {

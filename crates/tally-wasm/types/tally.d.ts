@@ -59,6 +59,10 @@ export interface BillableMetric {
   custom_fields?: Record<string, string>;
 }
 
+export type BillingFrequency = "MONTHLY" | "QUARTERLY" | "ANNUAL" | "WEEKLY";
+
+export type CollectionSchedule = "ADVANCE" | "ARREARS";
+
 /** Commits and credits share one shape; credits have no `type` and no invoice schedule. */
 export interface Commit {
   id?: string;
@@ -103,6 +107,8 @@ export interface Contract {
   scheduled_charges?: ScheduledCharge[];
   usage_statement_schedule?: UsageStatementSchedule | null;
   overrides?: Override[];
+  /** Seats and other SUBSCRIPTION products, billed per period (`crate::subscription`). */
+  subscriptions?: Subscription[];
   usage_filter?: UsageFilter | null;
   /** Every filter ever set, in effect order: the one in `usage_filter` and each `setUsageFilter`. */
   usage_filter_history?: UsageFilter[];
@@ -124,6 +130,8 @@ export interface ContractEdit {
   add_scheduled_charges?: ScheduledCharge[];
   add_recurring_commits?: RecurringCommit[];
   add_recurring_credits?: RecurringCommit[];
+  add_subscriptions?: Subscription[];
+  update_subscriptions?: SubscriptionUpdate[];
 }
 
 export type ConversionOperation = "MULTIPLY" | "DIVIDE";
@@ -215,6 +223,8 @@ export interface Invoice {
   line_items: LineItem[];
 }
 
+export type InvoiceBehavior = "BILL_IMMEDIATELY" | "BILL_ON_NEXT_COLLECTION_DATE";
+
 /** The invoice list's query as an object (the JS package's `invoices(customerId, options)`), the same keys as the query string. */
 export interface InvoiceListOptions {
   starting_on?: Timestamp | null;
@@ -249,7 +259,7 @@ export interface LineItem {
   explanation?: Explanation | null;
 }
 
-export type LineType = "usage" | "scheduled" | "commit_purchase" | "applied_commit_or_credit" | "postpaid_trueup" | "conversion";
+export type LineType = "usage" | "scheduled" | "commit_purchase" | "applied_commit_or_credit" | "postpaid_trueup" | "subscription" | "conversion";
 
 /** `POST /v1/contracts/customerCommits/list` and `.../customerCredits/list` */
 export interface ListBalancesRequest {
@@ -408,9 +418,24 @@ export interface QuantityConversion {
   name?: string | null;
 }
 
+export type QuantityMode = "QUANTITY_ONLY" | "SEAT_BASED";
+
 export interface QuantityRounding {
   rounding_method: AnyCase<RoundingMethod>;
   decimal_places: number;
+}
+
+/** From `starting_at` on, the subscription's quantity is `quantity`. */
+export interface QuantityStep {
+  starting_at: Timestamp;
+  quantity: Decimal;
+}
+
+/** `update_subscriptions[].quantity_updates[]`: a new quantity, or a change to the one in force. */
+export interface QuantityUpdate {
+  starting_at: Timestamp;
+  quantity?: Decimal | null;
+  quantity_delta?: Decimal | null;
 }
 
 export interface Rate {
@@ -425,6 +450,10 @@ export interface Rate {
   pricing_group_values?: Record<string, string>;
   commit_rate?: unknown;
   credit_type_id?: string | null;
+  /** A SUBSCRIPTION rate: the period its price is for (a subscription names the same). */
+  billing_frequency?: AnyCase<BillingFrequency> | null;
+  /** A SUBSCRIPTION rate: whether a partial period is prorated (a subscription's own `proration` wins). */
+  is_prorated?: boolean | null;
 }
 
 export interface RateCard {
@@ -580,6 +609,38 @@ export interface Step {
 }
 
 export type StepKind = "quantity" | "list_price" | "override" | "tier" | "split" | "drawdown" | "rounding" | "source";
+
+export interface Subscription {
+  /** Given by Tally when the body has none. */
+  id?: string;
+  subscription_rate: SubscriptionRate;
+  collection_schedule: AnyCase<CollectionSchedule>;
+  initial_quantity?: Decimal | null;
+  proration?: SubscriptionProration;
+  starting_at?: Timestamp | null;
+  ending_before?: Timestamp | null;
+  quantity_management_mode?: AnyCase<QuantityMode> | null;
+  name?: string | null;
+  description?: string | null;
+  custom_fields?: Record<string, string>;
+  /** The quantity over time: the initial quantity from the start, then each scheduled change, in time order (`update_subscriptions`). Filled by Tally; shown by the contract list. */
+  quantity_schedule?: QuantityStep[];
+}
+
+export interface SubscriptionProration {
+  is_prorated?: boolean | null;
+  invoice_behavior?: AnyCase<InvoiceBehavior> | null;
+}
+
+export interface SubscriptionRate {
+  product_id: string;
+  billing_frequency: AnyCase<BillingFrequency>;
+}
+
+export interface SubscriptionUpdate {
+  subscription_id: string;
+  quantity_updates?: QuantityUpdate[];
+}
 
 /** The commit each recharge grants: what it is sold as and what it pays for. */
 export interface ThresholdCommit {

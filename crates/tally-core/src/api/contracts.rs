@@ -9,13 +9,67 @@ use crate::contract::{
 };
 use crate::error::{parse, Error, Result};
 use crate::overrides::OverrideRule;
+use crate::product::ProductType;
+use crate::rate_card::RateType;
 use crate::state::State;
+use crate::subscription::Subscription;
 use crate::time::Timestamp;
 use crate::wire::ListContractsRequest;
 use serde_json::Value;
 
 fn check_products(state: &State, named: Vec<(String, String)>) -> Result<()> {
     named.iter().try_for_each(|(path, id)| check_product(state, path, id))
+}
+
+/// New subscriptions (`field`: where they sit in the body), checked whole and given ids: each sells a
+/// SUBSCRIPTION product that the contract's rate card prices with a SUBSCRIPTION rate of the same
+/// billing frequency at the subscription's start.
+fn check_subscriptions(state: &mut State, subs: &mut [Subscription], c: &Contract, field: &str) -> Result<()> {
+    for (i, s) in subs.iter_mut().enumerate() {
+        let path = format!("{field}[{i}]");
+        s.validate(&path, c.starting_at)?;
+        let product_path = format!("{path}.subscription_rate.product_id");
+        let product = &s.subscription_rate.product_id;
+        check_product(state, &product_path, product)?;
+        if state.products.get(product).map(|p| p.kind) != Some(ProductType::Subscription) {
+            return Err(Error::invalid(
+                product_path,
+                format!("product `{product}` is not a SUBSCRIPTION product"),
+            ));
+        }
+        let card = c.rate_card_id.as_ref().and_then(|id| state.rate_cards.get(id));
+        let start = s.start(c.starting_at);
+        let rate = card.and_then(|rc| rc.rate_at(product, &Default::default(), start));
+        match rate {
+            Some(r) if r.rate_type == RateType::Subscription => {
+                if r.billing_frequency
+                    .is_some_and(|f| f != s.subscription_rate.billing_frequency)
+                {
+                    return Err(Error::invalid(
+                        format!("{path}.subscription_rate.billing_frequency"),
+                        format!(
+                            "the rate card prices `{product}` {}: the subscription must name the same billing frequency",
+                            r.billing_frequency.map(|f| f.as_str()).unwrap_or_default()
+                        ),
+                    ));
+                }
+            }
+            _ => {
+                return Err(Error::invalid(
+                    product_path,
+                    format!("the contract's rate card has no SUBSCRIPTION rate for `{product}` at {start}"),
+                ))
+            }
+        }
+        if !s.id.is_empty() && c.subscriptions.iter().any(|x| x.id == s.id) {
+            return Err(Error::conflict(
+                format!("{path}.id"),
+                format!("a subscription with id `{}` exists", s.id),
+            ));
+        }
+        s.id = state.take_id(&s.id);
+    }
+    Ok(())
 }
 
 /// Gives every term that came without an id one of Tally's, in the order the body lists them:
@@ -76,6 +130,9 @@ pub fn create_contract(state: &mut State, body: &Value) -> Result<Value> {
         (None, None) => {}
     }
     check_products(state, c.named_products())?;
+    let mut subs = std::mem::take(&mut c.subscriptions);
+    check_subscriptions(state, &mut subs, &c, "subscriptions")?;
+    c.subscriptions = subs;
     if !c.id.is_empty() && state.contracts.contains_key(&c.id) {
         return Err(Error::conflict("id", format!("a contract with id `{}` exists", c.id)));
     }
@@ -138,6 +195,32 @@ pub fn edit_contract(state: &mut State, body: &Value) -> Result<Value> {
     for (i, c) in e.add_scheduled_charges.iter().enumerate() {
         check_product(state, &format!("add_scheduled_charges[{i}].product_id"), &c.product_id)?;
     }
+    // Subscriptions: new ones checked and given ids, quantity updates applied to a copy, all or none.
+    let mut contract = state.contracts.get(&e.contract_id).expect("checked above").clone();
+    check_subscriptions(state, &mut e.add_subscriptions, &contract, "add_subscriptions")?;
+    contract.subscriptions.extend(e.add_subscriptions);
+    for (i, u) in e.update_subscriptions.iter().enumerate() {
+        let (start, end) = (contract.starting_at, contract.ending_before);
+        let s = contract
+            .subscriptions
+            .iter_mut()
+            .find(|s| s.id == u.subscription_id)
+            .ok_or_else(|| {
+                Error::not_found(
+                    format!("update_subscriptions[{i}].subscription_id"),
+                    format!(
+                        "contract `{}` has no subscription `{}`",
+                        e.contract_id, u.subscription_id
+                    ),
+                )
+            })?;
+        s.update(
+            &u.quantity_updates,
+            &format!("update_subscriptions[{i}].quantity_updates"),
+            start,
+            end,
+        )?;
+    }
     let ids = term_ids(
         (&mut e.add_commits, &mut e.add_credits),
         (&mut e.add_recurring_commits, &mut e.add_recurring_credits),
@@ -145,6 +228,7 @@ pub fn edit_contract(state: &mut State, body: &Value) -> Result<Value> {
     );
     assign_ids(state, ids, &mut e.add_overrides);
     let c = state.contracts.get_mut(&e.contract_id).expect("checked above");
+    c.subscriptions = contract.subscriptions;
     c.overrides.extend(e.add_overrides);
     c.commits.extend(e.add_commits);
     c.credits.extend(e.add_credits);

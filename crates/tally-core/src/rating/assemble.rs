@@ -119,6 +119,71 @@ fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Checked<V
     Ok(items)
 }
 
+/// Every subscription charge of `c` through the period holding `horizon`, priced: the rate card's
+/// SUBSCRIPTION rate for the product at the charge's instant, after overrides, times the charge's
+/// fraction of the period. Each comes with its subscription's id, its billing date and whether it is
+/// billed at once.
+fn subscription_lines(
+    state: &State,
+    c: &Contract,
+    horizon: Timestamp,
+) -> Checked<Vec<(String, Timestamp, bool, LineItem)>> {
+    let card = c.rate_card_id.as_ref().and_then(|id| state.rate_cards.get(id));
+    let anchor = c.statement_schedule().anchor(c.starting_at);
+    let scale = scale(state.fiat_of(c));
+    let none = IndexMap::new();
+    let mut out = Vec::new();
+    for s in &c.subscriptions {
+        let product_id = &s.subscription_rate.product_id;
+        let Some(product) = state.products.get(product_id) else {
+            continue;
+        };
+        let rate_at = |t: Timestamp| card.and_then(|rc| rc.rate_at(product_id, &none, t));
+        let prorated = rate_at(s.start(c.starting_at)).and_then(|r| r.is_prorated);
+        let name = s.name.clone().unwrap_or_else(|| product.name.clone());
+        for ch in crate::subscription::charges(s, anchor, (c.starting_at, c.ending_before), horizon, prorated)? {
+            let at = crate::pricing::LineAt {
+                product,
+                pgv: &none,
+                at: ch.priced_at,
+            };
+            let Some(rate) = c.pricing().effective_rate(at, rate_at(ch.priced_at), None)? else {
+                continue;
+            };
+            let per_period = match &rate.price {
+                crate::rate_card::Price::Flat(p) => *p,
+                crate::rate_card::Price::Tiered(t) => t.first().map(|t| t.price).unwrap_or_default(),
+            };
+            let unit_price = mul(per_period, ch.fraction)?;
+            out.push((
+                s.id.clone(),
+                ch.date,
+                ch.immediate,
+                LineItem {
+                    name: name.clone(),
+                    kind: LineType::Subscription,
+                    product_id: product_id.clone(),
+                    quantity: tidy(ch.quantity),
+                    unit_price: tidy(unit_price),
+                    total: Money::of(Quantity::new(ch.quantity), unit_price)?.rounded(scale),
+                    starting_at: ch.from,
+                    ending_before: ch.until,
+                    pricing_group_values: IndexMap::new(),
+                    presentation_group_values: IndexMap::new(),
+                    tier: None,
+                    commit_id: None,
+                    credit_type: None,
+                    list_unit_price: None,
+                    piece: None,
+                    trace: Default::default(),
+                    explanation: None,
+                },
+            ));
+        }
+    }
+    Ok(out)
+}
+
 fn new_invoice(
     c: &Contract,
     kind: InvoiceType,
@@ -146,9 +211,9 @@ fn new_invoice(
     }
 }
 
-/// Places a dated item billed in `credit_type`: onto the usage invoice whose period ends that day
-/// when `consolidate` (the contract consolidates, the item may wait, and the invoice is in the same
-/// credit type), otherwise onto a SCHEDULED invoice of its own.
+/// Places an item billed on `date` in `credit_type`: onto the usage invoice whose period ends that
+/// day when `consolidate` (the contract consolidates, the item may wait, and the invoice is in the
+/// same credit type), otherwise onto a SCHEDULED invoice of its own.
 #[allow(clippy::too_many_arguments)]
 fn place(
     state: &State,
@@ -156,22 +221,23 @@ fn place(
     consolidate: bool,
     usage: &mut [Invoice],
     scheduled: &mut Vec<Invoice>,
-    source: &str,
+    (source, date): (&str, Timestamp),
     credit_type: &str,
     line: LineItem,
 ) {
     if consolidate {
-        if let Some(inv) = usage.iter_mut().find(|i| {
-            i.end_timestamp.is_some_and(|e| e.date() == line.starting_at.date()) && i.credit_type.id == credit_type
-        }) {
+        if let Some(inv) = usage
+            .iter_mut()
+            .find(|i| i.end_timestamp.is_some_and(|e| e.date() == date.date()) && i.credit_type.id == credit_type)
+        {
             inv.line_items.push(line);
             return;
         }
     }
     let named = crate::credit_type::named(state, credit_type).into();
-    let mut inv = new_invoice(c, InvoiceType::Scheduled, None, line.starting_at, named);
+    let mut inv = new_invoice(c, InvoiceType::Scheduled, None, date, named);
     // Named after the term and the date, so an edit elsewhere never renames it.
-    inv.id = format!("{}:{}:scheduled:{}", c.id, source, line.starting_at);
+    inv.id = format!("{}:{}:scheduled:{}", c.id, source, date);
     let twins = scheduled.iter().filter(|i| i.id.starts_with(&inv.id)).count();
     if twins > 0 {
         inv.id = format!("{}:{}", inv.id, twins + 1);
@@ -233,19 +299,38 @@ pub(super) fn draft(
         }
     }
     for (source, ct, line) in items {
+        let date = line.starting_at;
         place(
             state,
             c,
             c.consolidates(),
             &mut usage,
             &mut scheduled,
-            &source,
+            (&source, date),
             &ct,
             line,
         );
     }
     for (source, ct, line) in recharges {
-        place(state, c, false, &mut usage, &mut scheduled, &source, &ct, line);
+        let date = line.starting_at;
+        place(state, c, false, &mut usage, &mut scheduled, (&source, date), &ct, line);
+    }
+    // Subscription charges go on the usage invoice that closes on their date (Metronome's default
+    // placement, ON_USAGE_INVOICE), else on one of their own (the first ADVANCE charge, an increase
+    // billed immediately).
+    let subscriptions =
+        subscription_lines(state, c, clock.horizon).map_err(|Overflow| out_of_range(c, "a subscription amount"))?;
+    for (source, date, immediate, line) in subscriptions {
+        place(
+            state,
+            c,
+            !immediate,
+            &mut usage,
+            &mut scheduled,
+            (&source, date),
+            &fiat.id,
+            line,
+        );
     }
     Ok(Drafts { usage, scheduled })
 }
@@ -311,13 +396,14 @@ pub(super) fn settle(
             Ok(Some(l))
         };
         if let Some(l) = true_up().map_err(overflow("a postpaid true-up"))? {
+            let date = l.starting_at;
             place(
                 state,
                 c,
                 c.consolidates(),
                 &mut usage,
                 &mut scheduled,
-                &format!("{}:trueup", cm.id),
+                (&format!("{}:trueup", cm.id), date),
                 cm.credit_type_id(),
                 l,
             );

@@ -1,0 +1,423 @@
+//! Subscriptions: a SUBSCRIPTION product billed price × quantity each period of its billing frequency
+//! (seats), with quantity changes on a schedule. The rules (Metronome's, as its docs state them):
+//! - a period's quantity is the quantity at its start, billed at the start (ADVANCE) or the end
+//!   (ARREARS) of the period, prorated by time in a partial first or last period;
+//! - an increase mid-period bills the increase over the highest quantity already billed in the
+//!   period, prorated by the time left (so an increase is never billed twice, and one that follows a
+//!   decrease in the same period bills only what exceeds what was billed); with `BILL_IMMEDIATELY`
+//!   (ADVANCE only) on its own invoice at the change, otherwise on the next collection date (ADVANCE:
+//!   the next period's start; ARREARS: the period's end);
+//! - a decrease takes effect from the next period: no refund;
+//! - `proration.is_prorated` (else the rate's `is_prorated`, else true): false bills a partial period
+//!   or an increase in full.
+//!
+//! Periods run on the contract's usage statement grid (its anchor), `billing_frequency` months long,
+//! from the subscription's start (the contract's by default) to its end (the contract's).
+
+use crate::calendar::{grid_cell, recurring_boundaries};
+use crate::case::api_enum;
+use crate::error::{join_path, Error, Result};
+use crate::money::{div, sub, Checked};
+use crate::time::Timestamp;
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+api_enum!(CollectionSchedule { Advance = "ADVANCE", Arrears = "ARREARS" });
+api_enum!(InvoiceBehavior { BillImmediately = "BILL_IMMEDIATELY", BillOnNextCollectionDate = "BILL_ON_NEXT_COLLECTION_DATE" });
+api_enum!(QuantityMode { QuantityOnly = "QUANTITY_ONLY", SeatBased = "SEAT_BASED" });
+api_enum!(BillingFrequency { Monthly = "MONTHLY", Quarterly = "QUARTERLY", Annual = "ANNUAL", Weekly = "WEEKLY" });
+
+impl BillingFrequency {
+    /// Months per period; `None` for WEEKLY, which Tally refuses.
+    pub fn months(self) -> Option<i64> {
+        match self {
+            BillingFrequency::Monthly => Some(1),
+            BillingFrequency::Quarterly => Some(3),
+            BillingFrequency::Annual => Some(12),
+            BillingFrequency::Weekly => None,
+        }
+    }
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SubscriptionRate {
+    pub product_id: String,
+    pub billing_frequency: BillingFrequency,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct SubscriptionProration {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_prorated: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_behavior: Option<InvoiceBehavior>,
+}
+
+/// From `starting_at` on, the subscription's quantity is `quantity`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct QuantityStep {
+    pub starting_at: Timestamp,
+    #[serde(serialize_with = "crate::money::as_number")]
+    pub quantity: Decimal,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Subscription {
+    /// Given by Tally when the body has none.
+    #[serde(default)]
+    pub id: String,
+    pub subscription_rate: SubscriptionRate,
+    pub collection_schedule: CollectionSchedule,
+    #[serde(default)]
+    pub initial_quantity: Option<Decimal>,
+    #[serde(default)]
+    pub proration: SubscriptionProration,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starting_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ending_before: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_management_mode: Option<QuantityMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub custom_fields: IndexMap<String, String>,
+    /// The quantity over time: the initial quantity from the start, then each scheduled change, in
+    /// time order (`update_subscriptions`). Filled by Tally; shown by the contract list.
+    #[serde(default)]
+    pub quantity_schedule: Vec<QuantityStep>,
+}
+
+/// `update_subscriptions[].quantity_updates[]`: a new quantity, or a change to the one in force.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Deserialize)]
+pub struct QuantityUpdate {
+    pub starting_at: Timestamp,
+    #[serde(default)]
+    pub quantity: Option<Decimal>,
+    #[serde(default)]
+    pub quantity_delta: Option<Decimal>,
+}
+
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Deserialize)]
+pub struct SubscriptionUpdate {
+    pub subscription_id: String,
+    #[serde(default)]
+    pub quantity_updates: Vec<QuantityUpdate>,
+}
+
+fn on_the_hour(t: Timestamp) -> bool {
+    t.0.timestamp() % 3600 == 0 && t.0.timestamp_subsec_nanos() == 0
+}
+
+impl Subscription {
+    pub fn start(&self, contract_start: Timestamp) -> Timestamp {
+        self.starting_at.unwrap_or(contract_start)
+    }
+
+    pub fn end(&self, contract_end: Option<Timestamp>) -> Option<Timestamp> {
+        match (self.ending_before, contract_end) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Shape rules; `path` is where the subscription sits in the body. Fills `quantity_schedule` from
+    /// `initial_quantity` when it is empty (a new subscription).
+    pub fn validate(&mut self, path: &str, contract_start: Timestamp) -> Result<()> {
+        let at = |f: &str| join_path(path, f);
+        if self.quantity_management_mode == Some(QuantityMode::SeatBased) {
+            return Err(Error::invalid(
+                at("quantity_management_mode"),
+                "SEAT_BASED subscriptions (named seats) are not supported by Tally yet: use QUANTITY_ONLY",
+            ));
+        }
+        if self.subscription_rate.billing_frequency.months().is_none() {
+            return Err(Error::invalid(
+                at("subscription_rate.billing_frequency"),
+                "WEEKLY subscriptions are not supported by Tally yet: use MONTHLY, QUARTERLY or ANNUAL",
+            ));
+        }
+        let Some(q) = self.initial_quantity else {
+            return Err(Error::invalid(
+                at("initial_quantity"),
+                "a QUANTITY_ONLY subscription needs an initial_quantity",
+            ));
+        };
+        if q < Decimal::ZERO {
+            return Err(Error::invalid(at("initial_quantity"), "a quantity cannot be negative"));
+        }
+        if self.collection_schedule == CollectionSchedule::Arrears
+            && self.proration.invoice_behavior == Some(InvoiceBehavior::BillImmediately)
+        {
+            return Err(Error::invalid(
+                at("proration.invoice_behavior"),
+                "BILL_IMMEDIATELY is only for ADVANCE subscriptions: ARREARS bills at the period's end",
+            ));
+        }
+        let start = self.start(contract_start);
+        if start < contract_start {
+            return Err(Error::invalid(
+                at("starting_at"),
+                "a subscription cannot start before its contract",
+            ));
+        }
+        if self.ending_before.is_some_and(|e| e <= start) {
+            return Err(Error::invalid(
+                at("ending_before"),
+                "ending_before must be after starting_at",
+            ));
+        }
+        if self.quantity_schedule.is_empty() {
+            self.quantity_schedule = vec![QuantityStep {
+                starting_at: start,
+                quantity: q,
+            }];
+        }
+        Ok(())
+    }
+
+    /// Applies quantity updates (`path`: where they sit in the body), all or none.
+    pub fn update(
+        &mut self,
+        updates: &[QuantityUpdate],
+        path: &str,
+        contract_start: Timestamp,
+        contract_end: Option<Timestamp>,
+    ) -> Result<()> {
+        let mut steps = self.quantity_schedule.clone();
+        for (i, u) in updates.iter().enumerate() {
+            let at = |f: &str| join_path(path, &format!("[{i}].{f}"));
+            if !on_the_hour(u.starting_at) {
+                return Err(Error::invalid(
+                    at("starting_at"),
+                    "a quantity change falls on the hour (minutes and seconds zero)",
+                ));
+            }
+            let start = self.start(contract_start);
+            if u.starting_at < start || self.end(contract_end).is_some_and(|e| u.starting_at >= e) {
+                return Err(Error::invalid(
+                    at("starting_at"),
+                    "a quantity change falls inside the subscription",
+                ));
+            }
+            let before = quantity_at(&steps, u.starting_at);
+            let q = match (u.quantity, u.quantity_delta) {
+                (Some(q), None) => q,
+                (None, Some(d)) => before
+                    .checked_add(d)
+                    .ok_or_else(|| Error::invalid(at("quantity_delta"), "out of range"))?,
+                _ => {
+                    return Err(Error::invalid(
+                        at("quantity"),
+                        "a quantity update has exactly one of quantity and quantity_delta",
+                    ))
+                }
+            };
+            if q < Decimal::ZERO {
+                return Err(Error::invalid(at("quantity"), "a quantity cannot be negative"));
+            }
+            // From then on the quantity is `q`: a later scheduled change keeps its own value.
+            steps.retain(|s| s.starting_at != u.starting_at);
+            let pos = steps.partition_point(|s| s.starting_at < u.starting_at);
+            steps.insert(
+                pos,
+                QuantityStep {
+                    starting_at: u.starting_at,
+                    quantity: q,
+                },
+            );
+        }
+        self.quantity_schedule = steps;
+        Ok(())
+    }
+}
+
+/// The quantity in force at `t` (0 before the first step).
+pub fn quantity_at(steps: &[QuantityStep], t: Timestamp) -> Decimal {
+    steps
+        .iter()
+        .take_while(|s| s.starting_at <= t)
+        .last()
+        .map_or(Decimal::ZERO, |s| s.quantity)
+}
+
+/// One charge of a subscription: `quantity` units at `fraction` of the period's price, for the service
+/// `[from, until)`, billed on `date` (`immediate`: on an invoice of its own).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Charge {
+    pub date: Timestamp,
+    pub from: Timestamp,
+    pub until: Timestamp,
+    pub quantity: Decimal,
+    pub fraction: Decimal,
+    /// The instant whose price applies (the period's start, or the increase).
+    pub priced_at: Timestamp,
+    pub immediate: bool,
+    /// An increase within the period (else the period's own charge).
+    pub increase: bool,
+}
+
+fn share(a: Timestamp, b: Timestamp, whole: (Timestamp, Timestamp)) -> Checked<Decimal> {
+    let part = Decimal::from(b.0.timestamp() - a.0.timestamp());
+    let all = Decimal::from(whole.1 .0.timestamp() - whole.0 .0.timestamp());
+    if all.is_zero() {
+        return Ok(Decimal::ONE);
+    }
+    div(part, all)
+}
+
+/// Every charge of `s` through the period that holds `horizon`, on the grid `anchor + k·months`.
+pub fn charges(
+    s: &Subscription,
+    anchor: Timestamp,
+    (contract_start, contract_end): (Timestamp, Option<Timestamp>),
+    horizon: Timestamp,
+    rate_prorated: Option<bool>,
+) -> Checked<Vec<Charge>> {
+    let Some(months) = s.subscription_rate.billing_frequency.months() else {
+        return Ok(Vec::new());
+    };
+    let prorated = s.proration.is_prorated.or(rate_prorated).unwrap_or(true);
+    let advance = s.collection_schedule == CollectionSchedule::Advance;
+    let immediately = advance && s.proration.invoice_behavior == Some(InvoiceBehavior::BillImmediately);
+    let mut out = Vec::new();
+    for (a, b) in recurring_boundaries(anchor, months, s.start(contract_start), s.end(contract_end), horizon) {
+        let whole = grid_cell(anchor, months, a);
+        let fraction = if prorated { share(a, b, whole)? } else { Decimal::ONE };
+        let base = quantity_at(&s.quantity_schedule, a);
+        if base > Decimal::ZERO {
+            out.push(Charge {
+                date: if advance { a } else { b },
+                from: a,
+                until: b,
+                quantity: base,
+                fraction,
+                priced_at: a,
+                immediate: false,
+                increase: false,
+            });
+        }
+        // Increases over the highest quantity billed so far in the period.
+        let mut billed = base;
+        for step in s
+            .quantity_schedule
+            .iter()
+            .filter(|q| q.starting_at > a && q.starting_at < b)
+        {
+            if step.quantity <= billed {
+                continue;
+            }
+            let t = step.starting_at;
+            out.push(Charge {
+                date: if immediately { t } else { b },
+                from: t,
+                until: b,
+                quantity: sub(step.quantity, billed)?,
+                fraction: if prorated { share(t, b, whole)? } else { Decimal::ONE },
+                priced_at: t,
+                immediate: immediately,
+                increase: true,
+            });
+            billed = step.quantity;
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sub(schedule: &str, prorated: Option<bool>, steps: &[(Timestamp, i64)]) -> Subscription {
+        let mut s: Subscription = serde_json::from_value(serde_json::json!({
+            "subscription_rate": {"product_id": "seats", "billing_frequency": "MONTHLY"},
+            "collection_schedule": schedule, "initial_quantity": steps[0].1,
+            "starting_at": steps[0].0.to_string(), "proration": {"is_prorated": prorated}
+        }))
+        .unwrap();
+        s.validate("", Timestamp::ymd(2025, 1, 1)).unwrap();
+        let updates: Vec<QuantityUpdate> = steps[1..]
+            .iter()
+            .map(|(t, q)| QuantityUpdate {
+                starting_at: *t,
+                quantity: Some(Decimal::from(*q)),
+                quantity_delta: None,
+            })
+            .collect();
+        s.update(&updates, "", Timestamp::ymd(2025, 1, 1), None).unwrap();
+        s
+    }
+
+    fn short(c: &[Charge]) -> Vec<(String, String, String)> {
+        c.iter()
+            .map(|c| {
+                (
+                    c.date.to_string()[..10].to_string(),
+                    c.quantity.to_string(),
+                    c.fraction.round_dp(4).to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_late_start_is_prorated_unless_proration_is_off() {
+        let jan16 = Timestamp::ymd(2025, 1, 16);
+        let end = (Timestamp::ymd(2025, 1, 1), Some(Timestamp::ymd(2025, 3, 1)));
+        let on = charges(
+            &sub("ADVANCE", None, &[(jan16, 3)]),
+            Timestamp::ymd(2025, 1, 1),
+            end,
+            end.1.unwrap(),
+            None,
+        )
+        .unwrap();
+        // 16 of January's 31 days: 0.5161…
+        assert_eq!(
+            short(&on),
+            vec![
+                ("2025-01-16".into(), "3".into(), "0.5161".into()),
+                ("2025-02-01".into(), "3".into(), "1".into())
+            ]
+        );
+        let off = charges(
+            &sub("ADVANCE", Some(false), &[(jan16, 3)]),
+            Timestamp::ymd(2025, 1, 1),
+            end,
+            end.1.unwrap(),
+            Some(true),
+        )
+        .unwrap();
+        assert_eq!(
+            off[0].fraction,
+            Decimal::ONE,
+            "the subscription's is_prorated wins over the rate's"
+        );
+    }
+
+    #[test]
+    fn within_a_period_only_what_exceeds_the_peak_already_billed_is_charged() {
+        let t = |d: u32| Timestamp::ymd(2025, 1, d);
+        // 10 from Jan 1, 20 on the 6th, 5 on the 11th, 25 on the 21st: the 21st bills 5 more, not 20.
+        let s = sub("ARREARS", None, &[(t(1), 10), (t(6), 20), (t(11), 5), (t(21), 25)]);
+        let end = (t(1), Some(Timestamp::ymd(2025, 2, 1)));
+        let c = charges(&s, t(1), end, end.1.unwrap(), None).unwrap();
+        assert_eq!(
+            short(&c),
+            vec![
+                ("2025-02-01".into(), "10".into(), "1".into()),
+                ("2025-02-01".into(), "10".into(), "0.8387".into()),
+                ("2025-02-01".into(), "5".into(), "0.3548".into())
+            ]
+        );
+    }
+}

@@ -99,6 +99,15 @@ pub struct Contract {
     pub usage_statement_schedule: Option<UsageStatementSchedule>,
     #[serde(default)]
     pub overrides: Vec<OverrideRule>,
+    /// Negative charges on a schedule (the shape of a scheduled charge): a discount line on each date.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub discounts: Vec<ScheduledCharge>,
+    /// Work sold up to `max_amount`, invoiced as it is done (`scheduleProServicesInvoice`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub professional_services: Vec<crate::services::ProfessionalService>,
+    /// The professional-services invoices scheduled so far, in the order scheduled.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub professional_service_invoices: Vec<crate::services::ServicesInvoice>,
     /// Seats and other SUBSCRIPTION products, billed per period (`crate::subscription`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subscriptions: Vec<crate::subscription::Subscription>,
@@ -139,6 +148,10 @@ pub struct ContractEdit {
     pub add_recurring_commits: Vec<RecurringCommit>,
     #[serde(default)]
     pub add_recurring_credits: Vec<RecurringCommit>,
+    #[serde(default)]
+    pub add_discounts: Vec<ScheduledCharge>,
+    #[serde(default)]
+    pub add_professional_services: Vec<crate::services::ProfessionalService>,
     #[serde(default)]
     pub add_subscriptions: Vec<crate::subscription::Subscription>,
     #[serde(default)]
@@ -221,6 +234,9 @@ impl Contract {
         if let Some(t) = &self.spend_threshold_configuration {
             t.validate("spend_threshold_configuration")?;
         }
+        for (i, p) in self.professional_services.iter().enumerate() {
+            p.validate(&format!("professional_services[{i}]"))?;
+        }
         Ok(())
     }
 
@@ -276,6 +292,12 @@ impl Contract {
             for (i, c) in list.iter().enumerate() {
                 out.push((format!("{field}[{i}].product_id"), c.product_id.clone()));
             }
+        }
+        for (i, c) in self.discounts.iter().enumerate() {
+            out.push((format!("discounts[{i}].product_id"), c.product_id.clone()));
+        }
+        for (i, c) in self.professional_services.iter().enumerate() {
+            out.push((format!("professional_services[{i}].product_id"), c.product_id.clone()));
         }
         for (i, c) in self.scheduled_charges.iter().enumerate() {
             out.push((format!("scheduled_charges[{i}].product_id"), c.product_id.clone()));

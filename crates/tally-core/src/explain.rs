@@ -654,6 +654,18 @@ fn other(state: &State, c: Option<&Contract>, line: &LineItem, ct: &CreditType) 
         }
         LineType::Usage => format!("Usage of {product}."),
         LineType::Subscription => format!("A subscription to {product}."),
+        LineType::Discount => format!(
+            "A discount{contract} on {product}, on its schedule's date {}: {} × {}, taken off (never below zero per line, the invoice may go negative).",
+            when(line.starting_at),
+            grouped(line.quantity.normalize()),
+            money(-line.unit_price, ct)
+        ),
+        LineType::ProfessionalService => format!(
+            "Professional services{contract} ({product}), invoiced {}: {} × {}, the term's running total capped at its max_amount.",
+            when(line.starting_at),
+            grouped(line.quantity.normalize()),
+            money(line.unit_price, ct)
+        ),
     };
     let mut out = vec![step(StepKind::Source, text)];
     if line.kind != LineType::AppliedCommitOrCredit {

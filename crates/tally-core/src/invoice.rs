@@ -38,6 +38,10 @@ pub enum LineType {
     PostpaidTrueup,
     /// What usage priced in a custom pricing unit leaves unpaid, in the invoice's currency.
     Conversion,
+    /// A contract discount on its date: a negative amount.
+    Discount,
+    /// Professional services invoiced as they are done.
+    ProfessionalService,
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -34,6 +34,7 @@ pub mod rate_card;
 pub mod rating;
 pub mod scenario;
 pub mod schedule;
+pub mod services;
 pub mod state;
 pub mod subscription;
 pub mod threshold;

@@ -107,6 +107,12 @@ export interface Contract {
   scheduled_charges?: ScheduledCharge[];
   usage_statement_schedule?: UsageStatementSchedule | null;
   overrides?: Override[];
+  /** Negative charges on a schedule (the shape of a scheduled charge): a discount line on each date. */
+  discounts?: ScheduledCharge[];
+  /** Work sold up to `max_amount`, invoiced as it is done (`scheduleProServicesInvoice`). */
+  professional_services?: ProfessionalService[];
+  /** The professional-services invoices scheduled so far, in the order scheduled. */
+  professional_service_invoices?: ServicesInvoice[];
   /** Seats and other SUBSCRIPTION products, billed per period (`crate::subscription`). */
   subscriptions?: Subscription[];
   usage_filter?: UsageFilter | null;
@@ -130,6 +136,8 @@ export interface ContractEdit {
   add_scheduled_charges?: ScheduledCharge[];
   add_recurring_commits?: RecurringCommit[];
   add_recurring_credits?: RecurringCommit[];
+  add_discounts?: ScheduledCharge[];
+  add_professional_services?: ProfessionalService[];
   add_subscriptions?: Subscription[];
   update_subscriptions?: SubscriptionUpdate[];
 }
@@ -259,7 +267,7 @@ export interface LineItem {
   explanation?: Explanation | null;
 }
 
-export type LineType = "usage" | "scheduled" | "commit_purchase" | "applied_commit_or_credit" | "postpaid_trueup" | "subscription" | "conversion";
+export type LineType = "usage" | "scheduled" | "commit_purchase" | "applied_commit_or_credit" | "postpaid_trueup" | "subscription" | "conversion" | "discount" | "professional_service";
 
 /** `POST /v1/contracts/customerCommits/list` and `.../customerCredits/list` */
 export interface ListBalancesRequest {
@@ -402,6 +410,16 @@ export interface Product {
 }
 
 export type ProductType = "USAGE" | "FIXED" | "COMPOSITE" | "SUBSCRIPTION";
+
+export interface ProfessionalService {
+  id?: string;
+  product_id: string;
+  unit_price: Decimal;
+  quantity: Decimal;
+  max_amount: Decimal;
+  description?: string | null;
+  custom_fields?: Record<string, string>;
+}
 
 export interface PropertyFilter {
   name: string;
@@ -553,6 +571,21 @@ export interface ScheduledCharge {
   schedule: Schedule;
   description?: string | null;
   custom_fields?: Record<string, string>;
+}
+
+/** A professional-services invoice scheduled on a contract. */
+export interface ServicesInvoice {
+  issued_at: Timestamp;
+  line_items: ServicesLine[];
+}
+
+/** One line of a scheduled professional-services invoice, as the call gave it. */
+export interface ServicesLine {
+  professional_service_id: string;
+  amount?: Decimal | null;
+  unit_price?: Decimal | null;
+  quantity?: Decimal | null;
+  metadata?: string | null;
 }
 
 /** `POST /v1/customFields/setValues`: `entity` is `customer` or `contract`. */

@@ -145,6 +145,12 @@ pub fn create_contract(state: &mut State, body: &Value) -> Result<Value> {
     );
     assign_ids(state, ids, &mut c.overrides);
     c.usage_filter_history = c.usage_filter.iter().cloned().collect();
+    for d in c.discounts.iter_mut() {
+        d.id = state.take_id(&d.id);
+    }
+    for p in c.professional_services.iter_mut() {
+        p.id = state.take_id(&p.id);
+    }
     if let Some((from, end)) = superseded {
         end_at(state.contracts.get_mut(&from).expect("checked above"), Some(end));
     }
@@ -227,8 +233,20 @@ pub fn edit_contract(state: &mut State, body: &Value) -> Result<Value> {
         &mut e.add_scheduled_charges,
     );
     assign_ids(state, ids, &mut e.add_overrides);
+    for (i, d) in e.add_discounts.iter_mut().enumerate() {
+        check_product(state, &format!("add_discounts[{i}].product_id"), &d.product_id)?;
+        d.id = state.take_id(&d.id);
+    }
+    for (i, p) in e.add_professional_services.iter_mut().enumerate() {
+        let path = format!("add_professional_services[{i}]");
+        p.validate(&path)?;
+        check_product(state, &format!("{path}.product_id"), &p.product_id)?;
+        p.id = state.take_id(&p.id);
+    }
     let c = state.contracts.get_mut(&e.contract_id).expect("checked above");
     c.subscriptions = contract.subscriptions;
+    c.discounts.extend(e.add_discounts);
+    c.professional_services.extend(e.add_professional_services);
     c.overrides.extend(e.add_overrides);
     c.commits.extend(e.add_commits);
     c.credits.extend(e.add_credits);
@@ -292,7 +310,7 @@ fn end_at(c: &mut Contract, ending_before: Option<Timestamp>) {
                 i.ending_before = i.ending_before.min(end);
             }
         }
-        for ch in c.scheduled_charges.iter_mut() {
+        for ch in c.scheduled_charges.iter_mut().chain(c.discounts.iter_mut()) {
             ch.schedule.retain_before(end);
         }
         for rc in c.recurring_commits.iter_mut().chain(c.recurring_credits.iter_mut()) {
@@ -350,4 +368,52 @@ fn check_transition(state: &State, c: &Contract) -> Result<Option<(String, Times
             .is_none_or(|e| e > start)
             .then(|| (from.id.clone(), start))),
     }
+}
+
+/// `POST /v1/contracts/scheduleProServicesInvoice`: stores the invoice on the contract, all lines or
+/// none; answers the contract's id and the invoice's (`rating` makes it, the caller lists it).
+pub fn schedule_services_invoice(state: &mut State, body: &Value) -> Result<(String, String)> {
+    let b: crate::services::ScheduleServicesInvoice = parse(body)?;
+    let c = contract_of(state, &b.customer_id, &b.contract_id)?;
+    if b.line_items.is_empty() {
+        return Err(Error::invalid(
+            "line_items",
+            "a professional-services invoice needs a line",
+        ));
+    }
+    for (i, l) in b.line_items.iter().enumerate() {
+        let at = |f: &str| format!("line_items[{i}].{f}");
+        if !c
+            .professional_services
+            .iter()
+            .any(|p| p.id == l.professional_service_id)
+        {
+            return Err(Error::not_found(
+                at("professional_service_id"),
+                format!(
+                    "contract `{}` has no professional service `{}`",
+                    c.id, l.professional_service_id
+                ),
+            ));
+        }
+        for (f, v) in [
+            ("amount", l.amount),
+            ("unit_price", l.unit_price),
+            ("quantity", l.quantity),
+        ] {
+            if v.is_some_and(|v| v < rust_decimal::Decimal::ZERO) {
+                return Err(Error::invalid(at(f), format!("{f} cannot be negative")));
+            }
+        }
+    }
+    let c = state.contracts.get_mut(&b.contract_id).expect("checked above");
+    c.professional_service_invoices.push(crate::services::ServicesInvoice {
+        issued_at: b.issued_at,
+        line_items: b.line_items,
+    });
+    let n = c.professional_service_invoices.len();
+    Ok((
+        c.id.clone(),
+        crate::rating::services_invoice_id(&c.id, n - 1, b.issued_at),
+    ))
 }

@@ -29,7 +29,7 @@ use serde_json::{json, Value};
 pub fn call(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Result<Value> {
     // A refused call changes nothing at all, not even the counter behind made ids.
     let next_id = state.next_id;
-    let answer = command(state, call, body);
+    let answer = command(state, call, body, now);
     if answer.is_err() {
         state.next_id = next_id;
     }
@@ -76,7 +76,7 @@ fn unknown(call: &str) -> Error {
 }
 
 /// The calls that change the state.
-fn command(state: &mut State, call: &str, body: &Value) -> Result<Value> {
+fn command(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Result<Value> {
     let t = target(call)?;
     let parts: Vec<&str> = t.parts.iter().map(String::as_str).collect();
     // A body naming a credit type Tally does not know is refused whole (events carry none).
@@ -106,6 +106,30 @@ fn command(state: &mut State, call: &str, body: &Value) -> Result<Value> {
         ("POST", ["v2", "contracts", "edit"]) => contracts::edit_contract(state, body),
         ("POST", ["v1", "contracts", "setUsageFilter"]) => contracts::set_usage_filter(state, body),
         ("POST", ["v1", "contracts", "updateEndDate"]) => contracts::update_end_date(state, body),
+        ("POST", ["v1", "contracts", "scheduleProServicesInvoice"]) => {
+            let (contract, id) = contracts::schedule_services_invoice(state, body)?;
+            let customer_id = state.contracts[&contract].customer_id.clone();
+            let issued = state.contracts[&contract]
+                .professional_service_invoices
+                .last()
+                .map(|i| i.issued_at)
+                .unwrap_or(now);
+            let q = queries::InvoiceQuery {
+                ending_before: Some(issued),
+                contract_id: Some(contract),
+                ..Default::default()
+            };
+            // A refused call changes nothing: an invoice that cannot be rated is taken back.
+            match queries::invoices(state, &customer_id, &q, now) {
+                Ok(list) => answer(list.into_iter().filter(|i| i.id == id).collect::<Vec<_>>()),
+                Err(e) => {
+                    if let Some(c) = q.contract_id.as_ref().and_then(|k| state.contracts.get_mut(k)) {
+                        c.professional_service_invoices.pop();
+                    }
+                    Err(e)
+                }
+            }
+        }
         ("POST", ["v1", "ingest"]) => usage::ingest(state, body),
         // Tally's own: Metronome keeps usage forever; a model in a browser needs to drop some.
         ("POST", ["v1", "usage", "delete"]) => {

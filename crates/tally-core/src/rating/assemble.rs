@@ -77,6 +77,16 @@ fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Checked<V
             ));
         }
     }
+    // A discount is a charge the other way: a negative line on each of its dates, never floored.
+    for d in &c.discounts {
+        let name = d.name.clone().unwrap_or_else(|| product_name(state, &d.product_id));
+        for o in d.schedule.occurrences(horizon)? {
+            let mut l = scheduled_line(name.clone(), LineType::Discount, &d.product_id, &o);
+            l.unit_price = -l.unit_price;
+            l.total = -l.total;
+            items.push((d.id.clone(), d.schedule.credit_type_id().to_string(), l));
+        }
+    }
     for cm in billed_terms(state, c) {
         let Billing::Bought(s) = &cm.billing else {
             continue;
@@ -314,6 +324,33 @@ pub(super) fn draft(
     for (source, ct, line) in recharges {
         let date = line.starting_at;
         place(state, c, false, &mut usage, &mut scheduled, (&source, date), &ct, line);
+    }
+    // Professional services: each scheduled invoice on its own, never consolidated.
+    let billed = crate::services::billed(&c.professional_services, &c.professional_service_invoices)
+        .map_err(|Overflow| out_of_range(c, "a professional-services amount"))?;
+    for (n, (inv, lines)) in c.professional_service_invoices.iter().zip(billed).enumerate() {
+        let mut invoice = new_invoice(c, InvoiceType::Scheduled, None, inv.issued_at, fiat.clone());
+        invoice.id = super::services_invoice_id(&c.id, n, inv.issued_at);
+        for (k, quantity, unit_price, total) in lines.into_iter().flatten() {
+            let term = &c.professional_services[k];
+            let o = Occurrence {
+                timestamp: inv.issued_at,
+                quantity,
+                unit_price,
+                total: total.rounded(scale(&fiat.id)),
+            };
+            let name = term
+                .description
+                .clone()
+                .unwrap_or_else(|| product_name(state, &term.product_id));
+            invoice.line_items.push(scheduled_line(
+                name,
+                LineType::ProfessionalService,
+                &term.product_id,
+                &o,
+            ));
+        }
+        scheduled.push(invoice);
     }
     // Subscription charges go on the usage invoice that closes on their date (Metronome's default
     // placement, ON_USAGE_INVOICE), else on one of their own (the first ADVANCE charge, an increase

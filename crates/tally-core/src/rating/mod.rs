@@ -33,6 +33,11 @@ mod spend;
 
 pub(crate) use route::claimant;
 
+/// The id of contract `contract`'s `n`-th professional-services invoice (0-based), issued at `at`.
+pub fn services_invoice_id(contract: &str, n: usize, at: Timestamp) -> String {
+    format!("{contract}:services:{}:{at}", n + 1)
+}
+
 use crate::balance::Holder;
 use crate::contract::Contract;
 use crate::customer_balance::customer_segments;

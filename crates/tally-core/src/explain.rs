@@ -654,6 +654,11 @@ fn other(state: &State, c: Option<&Contract>, line: &LineItem, ct: &CreditType) 
         }
         LineType::Usage => format!("Usage of {product}."),
         LineType::Subscription => format!("A subscription to {product}."),
+        LineType::Composite => format!(
+            "A percentage of the period's spend on the products {product} names (their usage lines' exact amounts, before commits and credits pay), at least its minimum prorated by time: {} × {}.",
+            grouped(line.quantity.normalize()),
+            line.unit_price.normalize()
+        ),
         LineType::Discount => format!(
             "A discount{contract} on {product}, on its schedule's date {}: {} × {}, taken off (never below zero per line, the invoice may go negative).",
             when(line.starting_at),

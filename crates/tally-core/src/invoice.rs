@@ -40,6 +40,8 @@ pub enum LineType {
     Conversion,
     /// A contract discount on its date: a negative amount.
     Discount,
+    /// A COMPOSITE product's charge: a percentage of the period's spend on the products it names.
+    Composite,
     /// Professional services invoiced as they are done.
     ProfessionalService,
 }

@@ -167,6 +167,7 @@ impl Override {
                     credit_type_id: None,
                     billing_frequency: None,
                     is_prorated: None,
+                    minimum: None,
                 };
                 rate.validate(&at("overwrite_rate"))?;
                 Some(Effect::Overwrite(rate.price()))

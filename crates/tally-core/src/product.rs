@@ -48,12 +48,41 @@ pub struct Product {
     pub quantity_rounding: Option<QuantityRounding>,
     #[serde(default)]
     pub custom_fields: IndexMap<String, String>,
+    /// A COMPOSITE product: the products whose spend it charges a percentage of, by id or by tag.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub composite_product_ids: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub composite_tags: Vec<String>,
+    /// A COMPOSITE product: leave out usage priced at zero (it adds no spend either way).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclude_free_usage: Option<bool>,
 }
 
 impl Product {
+    /// Whether a COMPOSITE product's percentage counts spend on `other`.
+    pub fn composes(&self, other: &Product) -> bool {
+        other.id != self.id
+            && other.kind != ProductType::Composite
+            && (self.composite_product_ids.contains(&other.id)
+                || other.tags.iter().any(|t| self.composite_tags.contains(t)))
+    }
+
     pub fn validate(&self) -> Result<()> {
         if self.name.trim().is_empty() {
             return Err(Error::invalid("name", "a product needs a name"));
+        }
+        let composite = !self.composite_product_ids.is_empty() || !self.composite_tags.is_empty();
+        if composite && self.kind != ProductType::Composite {
+            return Err(Error::invalid(
+                "composite_product_ids",
+                "only a COMPOSITE product names composite products or tags",
+            ));
+        }
+        if self.kind == ProductType::Composite && !composite {
+            return Err(Error::invalid(
+                "composite_product_ids",
+                "a COMPOSITE product names the products (composite_product_ids) or tags (composite_tags) it charges on",
+            ));
         }
         if self.kind == ProductType::Usage && self.billable_metric_id.is_none() {
             return Err(Error::invalid(

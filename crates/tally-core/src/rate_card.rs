@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-api_enum!(RateType { Flat = "FLAT", Tiered = "TIERED", Percentage = "PERCENTAGE", Subscription = "SUBSCRIPTION" });
+api_enum!(RateType { Flat = "FLAT", Tiered = "TIERED", Percentage = "PERCENTAGE", TieredPercentage = "TIERED_PERCENTAGE", Subscription = "SUBSCRIPTION" });
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -131,6 +131,10 @@ pub struct Rate {
     /// wins).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_prorated: Option<bool>,
+    /// A PERCENTAGE or TIERED_PERCENTAGE rate: the least a full period's charge is (prorated by time
+    /// in a partial period), in the credit type's unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<Decimal>,
 }
 
 fn yes() -> bool {
@@ -147,7 +151,7 @@ impl Rate {
 
     pub fn price(&self) -> Price {
         match (&self.rate_type, &self.tiers) {
-            (RateType::Tiered, Some(t)) => Price::Tiered(t.clone()),
+            (RateType::Tiered | RateType::TieredPercentage, Some(t)) => Price::Tiered(t.clone()),
             _ => Price::Flat(self.price.unwrap_or_default()),
         }
     }
@@ -169,6 +173,15 @@ impl Rate {
                 ));
             }
         }
+        if self.minimum.is_some_and(|m| m < Decimal::ZERO) {
+            return Err(Error::invalid(at("minimum"), "a minimum cannot be negative"));
+        }
+        if self.minimum.is_some() && !matches!(self.rate_type, RateType::Percentage | RateType::TieredPercentage) {
+            return Err(Error::invalid(
+                at("minimum"),
+                "only a PERCENTAGE or TIERED_PERCENTAGE rate has a minimum",
+            ));
+        }
         match self.rate_type {
             RateType::Flat | RateType::Subscription => match self.price {
                 None => return Err(Error::invalid(at("price"), "a FLAT rate needs a price")),
@@ -188,11 +201,36 @@ impl Rate {
                     ));
                 }
             }
-            RateType::Percentage => {
-                return Err(Error::invalid(
-                    at("rate_type"),
-                    "PERCENTAGE rates are not supported by Tally yet",
-                ))
+            RateType::Percentage => match self.price {
+                None => {
+                    return Err(Error::invalid(
+                        at("price"),
+                        "a PERCENTAGE rate needs a price (0.1 is 10 %)",
+                    ))
+                }
+                Some(p) if p < Decimal::ZERO || p > Decimal::ONE => {
+                    return Err(Error::invalid(
+                        at("price"),
+                        "a percentage is a fraction from 0 to 1 (0.1 is 10 %)",
+                    ))
+                }
+                _ => {}
+            },
+            RateType::TieredPercentage => {
+                let tiers = self
+                    .tiers
+                    .as_deref()
+                    .ok_or_else(|| Error::invalid(at("tiers"), "a TIERED_PERCENTAGE rate needs tiers"))?;
+                validate_tiers(tiers, |t| t.size, &at("tiers"))?;
+                if let Some(i) = tiers
+                    .iter()
+                    .position(|t| t.price < Decimal::ZERO || t.price > Decimal::ONE)
+                {
+                    return Err(Error::invalid(
+                        at(&format!("tiers[{i}].price")),
+                        "a percentage is a fraction from 0 to 1 (0.1 is 10 %)",
+                    ));
+                }
             }
         }
         Ok(())

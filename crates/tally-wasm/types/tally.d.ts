@@ -267,7 +267,7 @@ export interface LineItem {
   explanation?: Explanation | null;
 }
 
-export type LineType = "usage" | "scheduled" | "commit_purchase" | "applied_commit_or_credit" | "postpaid_trueup" | "subscription" | "conversion" | "discount" | "professional_service";
+export type LineType = "usage" | "scheduled" | "commit_purchase" | "applied_commit_or_credit" | "postpaid_trueup" | "subscription" | "conversion" | "discount" | "composite" | "professional_service";
 
 /** `POST /v1/contracts/customerCommits/list` and `.../customerCredits/list` */
 export interface ListBalancesRequest {
@@ -407,6 +407,11 @@ export interface Product {
   quantity_conversion?: QuantityConversion | null;
   quantity_rounding?: QuantityRounding | null;
   custom_fields?: Record<string, string>;
+  /** A COMPOSITE product: the products whose spend it charges a percentage of, by id or by tag. */
+  composite_product_ids?: string[];
+  composite_tags?: string[];
+  /** A COMPOSITE product: leave out usage priced at zero (it adds no spend either way). */
+  exclude_free_usage?: boolean | null;
 }
 
 export type ProductType = "USAGE" | "FIXED" | "COMPOSITE" | "SUBSCRIPTION";
@@ -472,6 +477,8 @@ export interface Rate {
   billing_frequency?: AnyCase<BillingFrequency> | null;
   /** A SUBSCRIPTION rate: whether a partial period is prorated (a subscription's own `proration` wins). */
   is_prorated?: boolean | null;
+  /** A PERCENTAGE or TIERED_PERCENTAGE rate: the least a full period's charge is (prorated by time in a partial period), in the credit type's unit. */
+  minimum?: Decimal | null;
 }
 
 export interface RateCard {
@@ -513,7 +520,7 @@ export interface RateScheduleRow {
   ending_before?: Timestamp | null;
 }
 
-export type RateType = "FLAT" | "TIERED" | "PERCENTAGE" | "SUBSCRIPTION";
+export type RateType = "FLAT" | "TIERED" | "PERCENTAGE" | "TIERED_PERCENTAGE" | "SUBSCRIPTION";
 
 /** Why an event bills nothing. */
 export type Reason = "no_customer" | "no_metric" | "not_a_number" | "no_contract";

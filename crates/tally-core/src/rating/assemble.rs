@@ -194,6 +194,99 @@ fn subscription_lines(
     Ok(out)
 }
 
+/// COMPOSITE products' charges, one line per period on its usage invoice: the percentage (or the
+/// tiered percentages) the rate card's PERCENTAGE rate gives, after overrides, of the period's spend on
+/// the products the composite names: the exact amounts of the usage lines (before commits and
+/// credits pay, before rounding), the charge rounded once; at least the rate's `minimum`, prorated by
+/// time in a partial period. Never drawn on by a balance.
+fn composite_lines(state: &State, c: &Contract, usage: &mut [Invoice]) -> Checked<()> {
+    let Some(card) = c.rate_card_id.as_ref().and_then(|id| state.rate_cards.get(id)) else {
+        return Ok(());
+    };
+    let none = IndexMap::new();
+    let schedule = c.statement_schedule();
+    let (anchor, months) = (schedule.anchor(c.starting_at), schedule.frequency.months());
+    let scale = scale(state.fiat_of(c));
+    for composite in state
+        .products
+        .values()
+        .filter(|p| p.kind == crate::product::ProductType::Composite)
+    {
+        for inv in usage.iter_mut() {
+            let (a, b) = (inv.period_start(), inv.period_end());
+            let Some(list) = card.rate_at(&composite.id, &none, a).filter(|r| {
+                matches!(
+                    r.rate_type,
+                    crate::rate_card::RateType::Percentage | crate::rate_card::RateType::TieredPercentage
+                )
+            }) else {
+                continue;
+            };
+            let at = crate::pricing::LineAt {
+                product: composite,
+                pgv: &none,
+                at: a,
+            };
+            let Some(rate) = c.pricing().effective_rate(at, Some(list), None)? else {
+                continue;
+            };
+            let mut spend = Money::ZERO;
+            for l in inv.line_items.iter().filter(|l| l.credit_type.is_none()) {
+                let Some(p) = state.products.get(&l.product_id) else {
+                    continue;
+                };
+                if !composite.composes(p) || (composite.exclude_free_usage == Some(true) && l.unit_price.is_zero()) {
+                    continue;
+                }
+                spend = spend.plus(Money::of(Quantity::new(l.quantity), l.unit_price)?)?;
+            }
+            let charge = rate.price.amount(Quantity::ZERO, Quantity::new(spend.amount()))?;
+            let whole = crate::calendar::grid_cell(anchor, months, a);
+            let share = {
+                let part = Decimal::from(b.0.timestamp() - a.0.timestamp());
+                let all = Decimal::from(whole.1 .0.timestamp() - whole.0 .0.timestamp());
+                if all.is_zero() {
+                    Decimal::ONE
+                } else {
+                    crate::money::div(part, all)?
+                }
+            };
+            let minimum = match list.minimum {
+                Some(m) => Money::cents(m).times(share)?,
+                None => Money::ZERO,
+            };
+            if charge.is_zero() && minimum.is_zero() {
+                continue;
+            }
+            // Spend × a flat percentage shows as such; a tiered charge or a minimum as one amount.
+            let (quantity, unit_price) = match &rate.price {
+                crate::rate_card::Price::Flat(p) if charge >= minimum => (spend.amount(), *p),
+                _ => (Decimal::ONE, charge.max(minimum).amount()),
+            };
+            inv.line_items.push(LineItem {
+                name: composite.name.clone(),
+                kind: LineType::Composite,
+                product_id: composite.id.clone(),
+                quantity: tidy(quantity),
+                unit_price: tidy(unit_price),
+                total: Money::of(Quantity::new(quantity), unit_price)?.rounded(scale),
+                starting_at: a,
+                ending_before: b,
+                pricing_group_values: IndexMap::new(),
+                presentation_group_values: IndexMap::new(),
+                tier: None,
+                commit_id: None,
+                credit_type: None,
+                list_unit_price: None,
+                piece: None,
+                trace: Default::default(),
+                explanation: None,
+            });
+        }
+    }
+    Ok(())
+}
+
 fn new_invoice(
     c: &Contract,
     kind: InvoiceType,
@@ -285,6 +378,7 @@ pub(super) fn draft(
             inv
         })
         .collect();
+    composite_lines(state, c, &mut usage).map_err(|Overflow| out_of_range(c, "a composite charge"))?;
     let mut scheduled: Vec<Invoice> = Vec::new();
     let items = scheduled_items(state, c, clock.horizon)
         .map_err(|Overflow| out_of_range(c, "a scheduled charge or commit amount"))?;

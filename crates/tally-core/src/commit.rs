@@ -121,6 +121,19 @@ pub struct RecurringCommit {
     pub applicable_product_tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// A balance granted per seat of a subscription of the same contract, pooled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_config: Option<SubscriptionConfig>,
+}
+
+api_enum!(Allocation { Pooled = "POOLED", Individual = "INDIVIDUAL" });
+
+/// `subscription_config`: the subscription whose seats the balance is granted for, and how.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SubscriptionConfig {
+    pub subscription_id: String,
+    pub allocation: Allocation,
 }
 
 impl Commit {

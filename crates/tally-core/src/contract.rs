@@ -335,6 +335,49 @@ impl Contract {
         let (anchor, months) = (schedule.anchor(self.starting_at), schedule.frequency.months());
         for (credit, list) in [(false, &self.recurring_commits), (true, &self.recurring_credits)] {
             for rc in list {
+                // A pooled seat balance follows its subscription: per seat, with each period's seats
+                // and each increase, prorated as the subscription bills them.
+                if let Some(sub) = rc
+                    .subscription_config
+                    .as_ref()
+                    .and_then(|cfg| self.subscriptions.iter().find(|s| s.id == cfg.subscription_id))
+                {
+                    let per_seat = rc.access_amount.total()?;
+                    let bounds = (self.starting_at, self.ending_before);
+                    for ch in crate::subscription::charges(sub, anchor, bounds, horizon, None)? {
+                        let amount = per_seat.times(crate::money::mul(ch.quantity, ch.fraction)?)?;
+                        out.push(Segment {
+                            commit_id: rc.id.clone(),
+                            product_id: rc.product_id.clone(),
+                            name: rc.display_name(credit),
+                            kind: if credit {
+                                crate::balance::BalanceKind::Credit
+                            } else {
+                                crate::balance::BalanceKind::PrepaidCommit
+                            },
+                            amount,
+                            window: Window {
+                                start: ch.from,
+                                end: Some(ch.until),
+                            },
+                            priority: rc.priority,
+                            free: true,
+                            applicable_product_ids: rc.applicable_product_ids.clone(),
+                            applicable_product_tags: rc.applicable_product_tags.clone(),
+                            ordinal,
+                            holder: holder.clone(),
+                            rollover: None,
+                            rollover_fraction: None,
+                            credit_type_id: rc
+                                .access_amount
+                                .credit_type_id
+                                .clone()
+                                .unwrap_or_else(|| crate::credit_type::USD_CENTS_ID.to_string()),
+                        });
+                    }
+                    ordinal += 1;
+                    continue;
+                }
                 let duration = rc.commit_duration.as_ref().map(|d| d.value as i64).unwrap_or(1);
                 let step = rc.recurrence_frequency.map(|f| f.months()).unwrap_or(months);
                 for (a, b, fraction) in rc.periods(anchor, months, self.ending_before, horizon) {

@@ -31,6 +31,8 @@ export interface AddRates {
 
 export type Aggregation = "COUNT" | "SUM" | "MAX" | "UNIQUE" | "LATEST";
 
+export type Allocation = "POOLED" | "INDIVIDUAL";
+
 export type AmountDistribution = "EACH" | "DIVIDED" | "DIVIDED_ROUNDED";
 
 /** Who holds a customer-level commit or credit: the fields its create body adds to a commit's. */
@@ -541,6 +543,8 @@ export interface RecurringCommit {
   applicable_product_ids?: string[];
   applicable_product_tags?: string[];
   description?: string | null;
+  /** A balance granted per seat of a subscription of the same contract, pooled. */
+  subscription_config?: SubscriptionConfig | null;
 }
 
 export interface RecurringSchedule {
@@ -665,6 +669,12 @@ export interface Subscription {
   custom_fields?: Record<string, string>;
   /** The quantity over time: the initial quantity from the start, then each scheduled change, in time order (`update_subscriptions`). Filled by Tally; shown by the contract list. */
   quantity_schedule?: QuantityStep[];
+}
+
+/** `subscription_config`: the subscription whose seats the balance is granted for, and how. */
+export interface SubscriptionConfig {
+  subscription_id: string;
+  allocation: AnyCase<Allocation>;
 }
 
 export interface SubscriptionProration {

@@ -21,6 +21,29 @@ fn check_products(state: &State, named: Vec<(String, String)>) -> Result<()> {
     named.iter().try_for_each(|(path, id)| check_product(state, path, id))
 }
 
+/// Recurring balances granted per seat name a subscription of the contract, pooled.
+fn check_seat_balances(c: &Contract, list: &[RecurringCommit], field: &str) -> Result<()> {
+    for (i, rc) in list.iter().enumerate() {
+        let Some(cfg) = &rc.subscription_config else {
+            continue;
+        };
+        let path = format!("{field}[{i}].subscription_config");
+        if cfg.allocation != crate::commit::Allocation::Pooled {
+            return Err(Error::invalid(
+                format!("{path}.allocation"),
+                "only POOLED seat balances are supported: INDIVIDUAL needs named seats (SEAT_BASED)",
+            ));
+        }
+        if !c.subscriptions.iter().any(|s| s.id == cfg.subscription_id) {
+            return Err(Error::not_found(
+                format!("{path}.subscription_id"),
+                format!("the contract has no subscription `{}`", cfg.subscription_id),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// New subscriptions (`field`: where they sit in the body), checked whole and given ids: each sells a
 /// SUBSCRIPTION product that the contract's rate card prices with a SUBSCRIPTION rate of the same
 /// billing frequency at the subscription's start.
@@ -133,6 +156,8 @@ pub fn create_contract(state: &mut State, body: &Value) -> Result<Value> {
     let mut subs = std::mem::take(&mut c.subscriptions);
     check_subscriptions(state, &mut subs, &c, "subscriptions")?;
     c.subscriptions = subs;
+    check_seat_balances(&c, &c.recurring_commits, "recurring_commits")?;
+    check_seat_balances(&c, &c.recurring_credits, "recurring_credits")?;
     if !c.id.is_empty() && state.contracts.contains_key(&c.id) {
         return Err(Error::conflict("id", format!("a contract with id `{}` exists", c.id)));
     }
@@ -205,6 +230,8 @@ pub fn edit_contract(state: &mut State, body: &Value) -> Result<Value> {
     let mut contract = state.contracts.get(&e.contract_id).expect("checked above").clone();
     check_subscriptions(state, &mut e.add_subscriptions, &contract, "add_subscriptions")?;
     contract.subscriptions.extend(e.add_subscriptions);
+    check_seat_balances(&contract, &e.add_recurring_commits, "add_recurring_commits")?;
+    check_seat_balances(&contract, &e.add_recurring_credits, "add_recurring_credits")?;
     for (i, u) in e.update_subscriptions.iter().enumerate() {
         let (start, end) = (contract.starting_at, contract.ending_before);
         let s = contract

@@ -177,6 +177,14 @@ pub struct RateScheduleRow {
     pub ending_before: Option<Timestamp>,
 }
 
+/// `POST /v2/contracts/get`: one contract of a customer, with its subscriptions' quantity schedules.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Deserialize)]
+pub struct GetContract {
+    pub customer_id: String,
+    pub contract_id: String,
+}
+
 /// The invoice list's query as an object (the JS package's `invoices(customerId, options)`), the same
 /// keys as the query string.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -157,6 +157,10 @@ pub fn read(state: &State, call: &str, body: &Value, now: Timestamp) -> Result<V
             answer(queries::preview_events(state, id, crate::error::parse(body)?, now)?)
         }
         ("POST", ["v1", "contracts", "list"]) => answer(contracts::list_contracts(state, &crate::error::parse(body)?)?),
+        ("POST", ["v2", "contracts", "get"] | ["v1", "contracts", "get"]) => {
+            let b: crate::wire::GetContract = crate::error::parse(body)?;
+            answer(contract_of(state, &b.customer_id, &b.contract_id)?)
+        }
         ("POST", ["v1", "contracts", "getContractRateSchedule"]) => {
             answer(queries::rate_schedule(state, &crate::error::parse(body)?, now)?)
         }

@@ -479,6 +479,66 @@ test('an overridden, tiered, commit-paid line explains itself: list rate, overri
   await context.close();
 });
 
+test('seats: a subscription product and rate in the catalog, seats added and changed on a contract with the what-if, seat lines on the invoice', async () => {
+  const { context, page, errors } = await openApp();
+  await loadDemo(page);
+  await page.getByRole('link', { name: 'Catalog' }).click();
+  await page.getByText('New product', { exact: true }).click();
+  await page.getByLabel('Product name').fill('Seats');
+  await page.locator('#product-type').selectOption('SUBSCRIPTION');
+  await page.getByRole('button', { name: 'Create product' }).click();
+  await page.locator('tr.product-row', { hasText: 'Seats' }).waitFor();
+  await page.getByLabel('Rate card', { exact: true }).selectOption({ label: 'Base usage products' });
+  await page.getByLabel('Product', { exact: true }).selectOption({ label: 'Seats' });
+  await page.getByLabel('Starting at').fill('2024-11-01');
+  await page.getByLabel('Rate type').selectOption('SUBSCRIPTION');
+  await page.getByLabel('Price per seat per period (cents)').fill('2000');
+  await page.getByRole('button', { name: 'Add rate' }).click();
+  await page.locator('.rate-card', { hasText: 'Base usage products' }).getByText('subscription $20.00 a seat monthly').waitFor();
+
+  // WidgetsExpress 2024-25 (from Nov 1, monthly): 10 seats in advance. November's own seats are billed on
+  // Nov 1 (no usage invoice closes then); December's 10, $200.00, go on November's usage invoice, which
+  // is $0.00 today (the commit pays the compute; seats are not cloud products, so it pays none of them).
+  await page.getByRole('link', { name: 'Contracts' }).click();
+  await page.getByLabel('Customer').selectOption({ label: 'WidgetsExpress' });
+  await page.getByLabel('Contract to edit').selectOption({ label: 'WidgetsExpress 2024-25' });
+  const seats = page.locator('.seats-edit');
+  await seats.getByLabel('What to do').selectOption('add');
+  await seats.getByLabel('Subscription product').selectOption({ label: 'Seats' });
+  await seats.getByLabel('Seats', { exact: true }).fill('10');
+  await seats.getByLabel("Starting (empty: the contract's start)").fill('2024-11-01');
+  const nov = seats.locator('.whatif-table tr.changed', { hasText: 'usage 2024-11-01 → 2024-12-01' });
+  await nov.waitFor();
+  assert.equal(await nov.locator('.before').innerText(), '$0.00');
+  assert.equal(await nov.locator('.after').innerText(), '$200.00');
+  await seats.getByRole('button', { name: 'Save seats' }).click();
+  await seats.getByRole('status').filter({ hasText: 'Seats saved.' }).waitFor();
+  await seats.locator('ul.subscriptions li', { hasText: 'Seats: 10 from 2024-11-01' }).waitFor();
+
+  // 15 seats from Nov 16: the 5 added cover 15 of November's 30 days, 5 × $20.00 × 15/30 = $50.00, and
+  // December starts with 15, $300.00: November's invoice goes from $200.00 to $350.00.
+  await seats.getByLabel('What to do').selectOption('change');
+  await seats.getByLabel('Subscription', { exact: true }).selectOption({ label: 'Seats: 10 from 2024-11-01' });
+  await seats.getByLabel('New seat count').fill('15');
+  await seats.getByLabel('From (midnight UTC)').fill('2024-11-16');
+  await nov.waitFor();
+  await seats.locator('.whatif-table tr.changed .after', { hasText: '$350.00' }).waitFor();
+  assert.equal(await nov.locator('.before').innerText(), '$200.00');
+  await seats.getByRole('button', { name: 'Save seats' }).click();
+  await seats.locator('ul.subscriptions li', { hasText: 'Seats: 10 from 2024-11-01, 15 from 2024-11-16' }).waitFor();
+
+  await page.getByRole('link', { name: 'Invoices' }).click();
+  await page.getByLabel('Customer').selectOption({ label: 'WidgetsExpress' });
+  // The usage invoice (the Nov 1 seats' own invoice shows the same service span on its line).
+  const invoice = invoiceFor(page, '2024-11-01 → 2024-12-01 · WidgetsExpress 2024-25');
+  assert.equal(await invoice.locator('.invoice-total').innerText(), '$350.00');
+  const added = invoice.locator('tr.line', { hasText: 'prorated' });
+  assert.equal(await added.count(), 1);
+  assert.match(await added.innerText(), /Seats[\s\S]*subscription[\s\S]*5 seats[\s\S]*\$10\.00[\s\S]*prorated[\s\S]*\$50\.00/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a what-if that changes nothing says why: the existing override costs less', async () => {
   const { context, page, errors } = await openApp();
   await loadDemo(page);

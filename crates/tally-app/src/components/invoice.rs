@@ -21,6 +21,9 @@ fn line_kind(t: &Value) -> String {
 /// other lines (a charge, a commit).
 fn quantity_unit(st: &tally_core::State, line: &Value) -> Option<String> {
     use tally_core::metric::Aggregation;
+    if line["type"] == "subscription" {
+        return Some("seats".to_string());
+    }
     if line["type"] != "usage" {
         return None;
     }
@@ -82,6 +85,8 @@ pub fn InvoiceCard(invoice: Value, contract_name: String) -> impl IntoView {
                         let left = (l["type"] == "applied_commit_or_credit")
                             .then(|| steps.iter().find_map(|s| s.get("balance_after").cloned()))
                             .flatten();
+                        // A prorated charge (a partial period, seats added mid-period) says so beside its price.
+                        let prorated = steps.iter().any(|s| s["text"].as_str().is_some_and(|t| t.starts_with("Prorated by time")));
                         let open = RwSignal::new(false);
                         let (customer_id, contract_id) = (customer_id.clone(), contract_id.clone());
                         let has_steps = !steps.is_empty();
@@ -103,7 +108,9 @@ pub fn InvoiceCard(invoice: Value, contract_name: String) -> impl IntoView {
                                 <td class="num" title=quantity(&l["quantity"])>{quantity_short(&l["quantity"])}
                                     {s.state.with_untracked(|st| quantity_unit(st, &l)).map(|u| view! { <span class="unit">" " {u}</span> })}
                                 </td>
-                                <td class="num">{money_in(&l["unit_price"], unit_ref)}</td>
+                                <td class="num">{money_in(&l["unit_price"], unit_ref)}
+                                    {prorated.then(|| view! { <div class="small muted prorated">"prorated"</div> })}
+                                </td>
                                 <td class="num">{money_in(&l["total"], unit_ref)}</td>
                             </tr>
                             {move || open.get().then(|| view! {

@@ -108,9 +108,13 @@ fn Products() -> impl IntoView {
     let kind = RwSignal::new("USAGE".to_string());
     let metric = RwSignal::new(String::new());
     let tags = RwSignal::new(String::new());
+    let composite_tags = RwSignal::new(String::new());
     let touched = RwSignal::new(false);
     let body = move || {
         let mut b = json!({ "name": name.get(), "type": kind.get(), "tags": list(&tags.get()) });
+        if kind.get() == "COMPOSITE" {
+            b["composite_tags"] = json!(list(&composite_tags.get()));
+        }
         if !metric.get().is_empty() {
             b["billable_metric_id"] = json!(metric.get());
         }
@@ -122,7 +126,7 @@ fn Products() -> impl IntoView {
         ev.prevent_default();
         touched.set(true);
         if s.apply_one(CALL, &body()).is_ok() {
-            for f in [name, metric, tags] {
+            for f in [name, metric, tags, composite_tags] {
                 f.set(String::new());
             }
             touched.set(false);
@@ -162,7 +166,12 @@ fn Products() -> impl IntoView {
                     <label for="product-tags">"Tags (comma separated)"</label>
                     <input id="product-tags" bind:value=tags autocomplete="off" />
                     <FieldError error paths=&["tags"] />
-                    <FormError error all=&["name", "type", "billable_metric_id", "tags"] />
+                    <Show when=move || kind.get() == "COMPOSITE">
+                        <label for="product-composite-tags">"Charges a percentage of spend on products tagged (comma separated)"</label>
+                        <input id="product-composite-tags" bind:value=composite_tags autocomplete="off" />
+                    </Show>
+                    <FieldError error paths=&["composite_product_ids", "composite_tags"] />
+                    <FormError error all=&["name", "type", "billable_metric_id", "tags", "composite_product_ids", "composite_tags"] />
                     <button type="submit">"Create product"</button>
                 </form>
             </details>
@@ -207,6 +216,13 @@ fn RateCards() -> impl IntoView {
                                 });
                                 let price = match r["rate_type"].as_str() {
                                     Some("TIERED") => format!("tiered {}", r["tiers"]),
+                                    Some("PERCENTAGE") => {
+                                        let pct = r["price"].as_str().and_then(|p| p.parse::<rust_decimal::Decimal>().ok()).unwrap_or_default() * rust_decimal::Decimal::ONE_HUNDRED;
+                                        let min = r.get("minimum").filter(|m| !m.is_null()).map(|m| format!(", at least {}", money_in(m, unit.as_ref()))).unwrap_or_default();
+                                        format!("{} % of spend{min}", pct.normalize())
+                                    }
+                                    Some("SUBSCRIPTION") => format!("subscription {} a seat{}", money_in(&r["price"], unit.as_ref()),
+                                        r["billing_frequency"].as_str().map(|f| format!(" {}", f.to_lowercase())).unwrap_or_default()),
                                     Some(t) => format!("{} {}", t.to_lowercase(), money_in(&r["price"], unit.as_ref())),
                                     None => String::new(),
                                 };
@@ -278,13 +294,21 @@ fn AddRate() -> impl IntoView {
     let until = RwSignal::new(String::new());
     let price = RwSignal::new(String::new());
     let tiered = RwSignal::new(String::new());
+    let rate_kind = RwSignal::new("FLAT".to_string());
+    let frequency = RwSignal::new("MONTHLY".to_string());
+    let minimum = RwSignal::new(String::new());
     let entitled = RwSignal::new(true);
     let touched = RwSignal::new(false);
     let body = move || {
         let mut b = json!({ "rate_card_id": card.get(), "product_id": product.get(), "entitled": entitled.get() });
         if tiered.with(|t| t.trim().is_empty()) {
-            b["rate_type"] = json!("FLAT");
+            b["rate_type"] = json!(rate_kind.get());
             b["price"] = number_or_text(&price.get());
+            match rate_kind.get().as_str() {
+                "SUBSCRIPTION" => b["billing_frequency"] = json!(frequency.get()),
+                "PERCENTAGE" if !minimum.with(|m| m.trim().is_empty()) => b["minimum"] = number_or_text(&minimum.get()),
+                _ => {}
+            }
         } else {
             b["rate_type"] = json!("TIERED");
             b["tiers"] = crate::forms::tiers(&tiered.get());
@@ -311,7 +335,7 @@ fn AddRate() -> impl IntoView {
             <h3>"Add a rate"</h3>
             <Picker label="Rate card" id="rate-card" value=card items=rate_cards() />
             <FieldError error paths=&["rate_card_id"] />
-            <Picker label="Product" id="rate-product" value=product items=products(Some(false)) />
+            <Picker label="Product" id="rate-product" value=product items=products(None) />
             <FieldError error paths=&["product_id"] />
             <label for="rate-from">"Starting at"</label>
             <input id="rate-from" type="date" bind:value=from />
@@ -319,14 +343,37 @@ fn AddRate() -> impl IntoView {
             <label for="rate-until">"Ending before (optional)"</label>
             <input id="rate-until" type="date" bind:value=until />
             <FieldError error paths=&["ending_before"] />
-            <label for="rate-price">"Flat price (cents per unit)" <span class="muted">{move || hint(&price.get())}</span></label>
+            <label for="rate-kind">"Rate type"</label>
+            <select id="rate-kind" on:change=move |ev| rate_kind.set(event_target_value(&ev))>
+                <option value="FLAT">"flat price per unit"</option>
+                <option value="SUBSCRIPTION">"subscription (a price per seat per period)"</option>
+                <option value="PERCENTAGE">"percentage of spend (COMPOSITE products)"</option>
+            </select>
+            <Show when=move || rate_kind.get() == "SUBSCRIPTION">
+                <label for="rate-frequency">"Billing frequency"</label>
+                <select id="rate-frequency" on:change=move |ev| frequency.set(event_target_value(&ev))>
+                    <option value="MONTHLY">"monthly"</option>
+                    <option value="QUARTERLY">"quarterly"</option>
+                    <option value="ANNUAL">"annual"</option>
+                </select>
+            </Show>
+            <label for="rate-price">{move || match rate_kind.get().as_str() {
+                "PERCENTAGE" => "Percentage as a fraction (0.1 is 10 %)",
+                "SUBSCRIPTION" => "Price per seat per period (cents)",
+                _ => "Flat price (cents per unit)",
+            }} <span class="muted">{move || if rate_kind.get() == "PERCENTAGE" { String::new() } else { hint(&price.get()) }}</span></label>
             <input id="rate-price" inputmode="decimal" bind:value=price autocomplete="off" />
             <FieldError error paths=&["price"] />
+            <Show when=move || rate_kind.get() == "PERCENTAGE">
+                <label for="rate-minimum">"Minimum per period (cents, optional)"</label>
+                <input id="rate-minimum" inputmode="decimal" bind:value=minimum autocomplete="off" />
+            </Show>
+            <FieldError error paths=&["minimum"] />
             <label for="rate-tiers">"Or tiered prices (one tier per line: units, then cents per unit; the last tier: cents only)"</label>
             <textarea id="rate-tiers" rows="3" placeholder="1000 10\n5" bind:value=tiered></textarea>
             <FieldError error paths=&["tiers"] />
             <label class="check"><input type="checkbox" bind:checked=entitled />" Entitled"</label>
-            <FormError error all=&["rate_card_id", "product_id", "starting_at", "ending_before", "price", "tiers", "entitled"] />
+            <FormError error all=&["rate_card_id", "product_id", "starting_at", "ending_before", "price", "tiers", "minimum", "entitled"] />
             <button type="submit">"Add rate"</button>
         </form>
     }

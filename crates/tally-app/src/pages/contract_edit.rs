@@ -100,6 +100,7 @@ pub fn ContractEdit(customer: RwSignal<String>) -> impl IntoView {
             <WhatIf customer_id=customer calls=whatif_calls />
             <UsageFilterEdit customer contract />
             <EndDateEdit customer contract />
+            <crate::pages::contract_seats::SeatsEdit customer contract />
             <crate::pages::contract_renewal::RenewalEdit customer contract />
         </section>
     }

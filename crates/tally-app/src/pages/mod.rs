@@ -7,6 +7,7 @@ pub mod contract_end;
 pub mod contract_filter;
 pub mod contract_form;
 pub mod contract_renewal;
+pub mod contract_seats;
 pub mod contracts;
 pub mod customer_balances;
 pub mod customers;

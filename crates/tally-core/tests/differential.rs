@@ -10,7 +10,7 @@ mod reference;
 
 use proptest::prelude::*;
 use reference::{
-    Agg, Balance, Effect, Event, Override, Price, Product, Rate, Recharge, Second, World, PERIODS, PERIODS2,
+    Agg, Balance, Effect, Event, Override, Price, Product, Rate, Recharge, Seats, Second, World, PERIODS, PERIODS2,
     RENEWAL_AT, SECOND_START,
 };
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -201,6 +201,15 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
                 prop::option::weighted(0.2, (500u32..20_000, 0u32..20_000, prop::option::of(50i64..=100))),
                 prop::option::weighted(0.2, (1u32..10_000, prop::option::of(50i64..=100))),
                 prop::option::weighted(0.3, (0usize..2, prop::sample::select(vec![25i64, 50, 125, 200, 1000]))),
+                prop::option::weighted(
+                    0.5,
+                    (
+                        1u32..5_000,
+                        (any::<bool>(), any::<bool>(), any::<bool>()),
+                        0u32..30,
+                        prop::collection::vec((1u32..END / 4, 0u32..30), 0..4),
+                    ),
+                ),
             ),
         )
             .prop_map(
@@ -216,7 +225,7 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
                     // Thresholds are found by bisection, which needs spend to grow and balances to fall
                     // as usage comes: a LATEST metric's value may fall, so they are left out there.
                     let monotone = products.iter().all(|(p, _)| p.agg != Agg::Latest);
-                    let (recharge, spend, tokens) = thresholds;
+                    let (recharge, spend, tokens, seats) = thresholds;
                     // A token-priced product the world has, at a worth of 0.25 to 10 cents a token.
                     let tokens = tokens
                         .filter(|(p, _)| *p < products.len())
@@ -266,6 +275,29 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
                             }
                         }
                     }
+                    // Seats only where no balance could draw on them (rule 12).
+                    let end0 = if second == Second::Renewal { RENEWAL_AT } else { END };
+                    let seats = seats
+                        .filter(|_| balances.is_empty() && recharge.is_none() && spend.is_none())
+                        .map(|(price, (advance, immediately, prorated), first, changes)| {
+                            let mut steps = vec![(0u32, first)];
+                            let mut later: Vec<(u32, u32)> =
+                                changes.into_iter().map(|(h, q)| (h * 4, q)).filter(|(t, _)| *t < end0).collect();
+                            later.sort_by_key(|(t, _)| *t);
+                            for (t, q) in later {
+                                match steps.last_mut() {
+                                    Some(last) if last.0 == t => last.1 = q,
+                                    _ => steps.push((t, q)),
+                                }
+                            }
+                            Seats {
+                                price: cents(price),
+                                advance,
+                                immediately: advance && immediately,
+                                prorated,
+                                steps,
+                            }
+                        });
                     let plans: Vec<RatePlan> = products.iter().map(|(_, r)| r.clone()).collect();
                     let mut rates = Vec::new();
                     for (i, plan) in plans.iter().enumerate() {
@@ -328,6 +360,7 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
                         recharge,
                         spend,
                         tokens,
+                        seats,
                     };
                     (world, plans)
                 },
@@ -393,6 +426,12 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
         "POST /v1/contract-pricing/products/create",
         json!({"id": "f", "name": "Commit", "type": "FIXED"}),
     ));
+    if w.seats.is_some() {
+        out.push((
+            "POST /v1/contract-pricing/products/create",
+            json!({"id": "seats", "name": "Seats", "type": "SUBSCRIPTION"}),
+        ));
+    }
     // Open-ended list prices first, on the card; price changes after, as a user schedules them.
     let mut base = Vec::new();
     let mut changes = Vec::new();
@@ -434,6 +473,10 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
                 changes.push(c);
             }
         }
+    }
+    if let Some(s) = &w.seats {
+        base.push(json!({"product_id": "seats", "starting_at": hours(0), "rate_type": "SUBSCRIPTION",
+            "price": s.price.to_string(), "billing_frequency": "MONTHLY"}));
     }
     let mut card = json!({"id": "rc", "name": "List", "rates": base});
     if let Some((_, worth)) = w.tokens {
@@ -540,7 +583,23 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
     if let Some(f) = w.filters.first() {
         contract["usage_filter"] = filter(f);
     }
+    if let Some(s) = &w.seats {
+        let behavior = if s.immediately { "BILL_IMMEDIATELY" } else { "BILL_ON_NEXT_COLLECTION_DATE" };
+        contract["subscriptions"] = json!([{"id": "s", "subscription_rate": {"product_id": "seats", "billing_frequency": "MONTHLY"},
+            "collection_schedule": if s.advance { "ADVANCE" } else { "ARREARS" }, "initial_quantity": s.steps[0].1,
+            "proration": {"is_prorated": s.prorated, "invoice_behavior": behavior}}]);
+    }
     out.push(("POST /v1/contracts/create", contract));
+    if let Some(s) = w.seats.as_ref().filter(|s| s.steps.len() > 1) {
+        let updates: Vec<Value> = s.steps[1..]
+            .iter()
+            .map(|(t, q)| json!({"starting_at": hours(*t), "quantity": q}))
+            .collect();
+        out.push((
+            "POST /v2/contracts/edit",
+            json!({"customer_id": "c", "contract_id": "k", "update_subscriptions": [{"subscription_id": "s", "quantity_updates": updates}]}),
+        ));
+    }
     for f in w.filters.iter().skip(1) {
         out.push((
             "POST /v1/contracts/setUsageFilter",

@@ -52,6 +52,13 @@
 //!     lines in its own unit; a token line's totals are rounded to 0.01 token (rule 5 otherwise), and
 //!     what token lines leave on an invoice is converted: its total in cents, rounded, is added to the
 //!     invoice. Thresholds count cents only (balances in tokens are not the prepaid balance).
+//! 12. Seats (`seats`, on the first contract, in worlds without balances or thresholds): a
+//!     subscription at a price per seat per monthly period. A period's seats are the count at its
+//!     start, billed at its start (ADVANCE) or its end (ARREARS). A count that rises inside a period
+//!     above the most billed in it so far bills the rise times the share of the period left (or in
+//!     full when not prorated), at the period's end (next collection) or, ADVANCE and immediately, at
+//!     the rise. A fall bills nothing. Each charge is rounded to cents; it sits on the first contract's
+//!     usage invoice whose period ends on its date, else on an invoice of its own.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, BTreeSet};
@@ -197,6 +204,20 @@ pub struct World {
     pub spend: Option<(Decimal, Decimal)>,
     /// The product priced in tokens, and the cents one token is worth.
     pub tokens: Option<(usize, Decimal)>,
+    /// Seats on the first contract (rule 12).
+    pub seats: Option<Seats>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Seats {
+    /// Cents per seat per period.
+    pub price: Decimal,
+    pub advance: bool,
+    /// A rise billed at once (ADVANCE only).
+    pub immediately: bool,
+    pub prorated: bool,
+    /// (tick on the hour, seats from then), the first at 0, in time order, one per tick.
+    pub steps: Vec<(u32, u32)>,
 }
 
 #[derive(Debug, Clone)]
@@ -407,6 +428,7 @@ impl World {
                 *totals.entry(("SCHEDULED", *h)).or_default() += cents(amount * r.fraction);
             }
         }
+        self.seat_charges(&mut totals);
         if let Some((_, fraction)) = self.spend {
             for (a, h, amount) in self.spend_charges(&grants) {
                 *totals.entry(("THRESHOLD", h)).or_default() += cents(amount * fraction);
@@ -414,6 +436,42 @@ impl World {
             }
         }
         totals
+    }
+
+    /// Rule 12: each seat charge added to the invoice it sits on.
+    fn seat_charges(&self, totals: &mut Totals) {
+        let Some(s) = &self.seats else {
+            return;
+        };
+        let seats_at = |t: u32| s.steps.iter().filter(|(at, _)| *at <= t).last().map_or(0, |(_, q)| *q);
+        let periods: Vec<(u32, u32)> = PERIODS.iter().copied().filter(|(a, _)| *a < self.end0()).collect();
+        let mut put = |date: u32, own: bool, amount: Decimal| {
+            let usage = periods.iter().find(|(_, b)| *b == date).filter(|_| !own);
+            match usage {
+                Some((a, _)) => *totals.entry(("USAGE", *a)).or_default() += amount,
+                None => *totals.entry(("SCHEDULED", date)).or_default() += amount,
+            }
+        };
+        for &(a, b) in &periods {
+            let base = seats_at(a);
+            if base > 0 {
+                put(if s.advance { a } else { b }, false, cents(Decimal::from(base) * s.price));
+            }
+            let mut billed = base;
+            for &(t, q) in s.steps.iter().filter(|(t, _)| a < *t && *t < b) {
+                if q <= billed {
+                    continue;
+                }
+                let share = if s.prorated {
+                    Decimal::from(b - t) / Decimal::from(b - a)
+                } else {
+                    Decimal::ONE
+                };
+                let now = s.advance && s.immediately;
+                put(if now { t } else { b }, now, cents(Decimal::from(q - billed) * (s.price * share)));
+                billed = q;
+            }
+        }
     }
 
     /// The first contract's end.

@@ -1,6 +1,7 @@
 //! Differential tests: generated catalogs, rate cards with scheduled price changes, overrides of every
 //! kind with windows and specifiers, commits and credits with windows, scheduled charges with and
-//! without consolidation, and usage; the engine and the reference rater (tests/reference) must agree
+//! without consolidation, seats on a subscription with changes on the hour, and usage; the engine and
+//! the reference rater (tests/reference) must agree
 //! on every invoice total, to the cent.
 //!
 //! `TALLY_DIFF_CASES=20000 cargo test -p tally-core --test differential --release` runs more cases
@@ -281,8 +282,11 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
                         .filter(|_| balances.is_empty() && recharge.is_none() && spend.is_none())
                         .map(|(price, (advance, immediately, prorated), first, changes)| {
                             let mut steps = vec![(0u32, first)];
-                            let mut later: Vec<(u32, u32)> =
-                                changes.into_iter().map(|(h, q)| (h * 4, q)).filter(|(t, _)| *t < end0).collect();
+                            let mut later: Vec<(u32, u32)> = changes
+                                .into_iter()
+                                .map(|(h, q)| (h * 4, q))
+                                .filter(|(t, _)| *t < end0)
+                                .collect();
                             later.sort_by_key(|(t, _)| *t);
                             for (t, q) in later {
                                 match steps.last_mut() {
@@ -475,8 +479,10 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
         }
     }
     if let Some(s) = &w.seats {
-        base.push(json!({"product_id": "seats", "starting_at": hours(0), "rate_type": "SUBSCRIPTION",
-            "price": s.price.to_string(), "billing_frequency": "MONTHLY"}));
+        base.push(
+            json!({"product_id": "seats", "starting_at": hours(0), "rate_type": "SUBSCRIPTION",
+            "price": s.price.to_string(), "billing_frequency": "MONTHLY"}),
+        );
     }
     let mut card = json!({"id": "rc", "name": "List", "rates": base});
     if let Some((_, worth)) = w.tokens {
@@ -584,7 +590,11 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
         contract["usage_filter"] = filter(f);
     }
     if let Some(s) = &w.seats {
-        let behavior = if s.immediately { "BILL_IMMEDIATELY" } else { "BILL_ON_NEXT_COLLECTION_DATE" };
+        let behavior = if s.immediately {
+            "BILL_IMMEDIATELY"
+        } else {
+            "BILL_ON_NEXT_COLLECTION_DATE"
+        };
         contract["subscriptions"] = json!([{"id": "s", "subscription_rate": {"product_id": "seats", "billing_frequency": "MONTHLY"},
             "collection_schedule": if s.advance { "ADVANCE" } else { "ARREARS" }, "initial_quantity": s.steps[0].1,
             "proration": {"is_prorated": s.prorated, "invoice_behavior": behavior}}]);

@@ -455,7 +455,11 @@ impl World {
         for &(a, b) in &periods {
             let base = seats_at(a);
             if base > 0 {
-                put(if s.advance { a } else { b }, false, cents(Decimal::from(base) * s.price));
+                put(
+                    if s.advance { a } else { b },
+                    false,
+                    cents(Decimal::from(base) * s.price),
+                );
             }
             let mut billed = base;
             for &(t, q) in s.steps.iter().filter(|(t, _)| a < *t && *t < b) {
@@ -468,7 +472,11 @@ impl World {
                     Decimal::ONE
                 };
                 let now = s.advance && s.immediately;
-                put(if now { t } else { b }, now, cents(Decimal::from(q - billed) * (s.price * share)));
+                put(
+                    if now { t } else { b },
+                    now,
+                    cents(Decimal::from(q - billed) * (s.price * share)),
+                );
                 billed = q;
             }
         }

@@ -443,7 +443,7 @@ impl World {
         let Some(s) = &self.seats else {
             return;
         };
-        let seats_at = |t: u32| s.steps.iter().filter(|(at, _)| *at <= t).last().map_or(0, |(_, q)| *q);
+        let seats_at = |t: u32| s.steps.iter().rev().find(|(at, _)| *at <= t).map_or(0, |(_, q)| *q);
         let periods: Vec<(u32, u32)> = PERIODS.iter().copied().filter(|(a, _)| *a < self.end0()).collect();
         let mut put = |date: u32, own: bool, amount: Decimal| {
             let usage = periods.iter().find(|(_, b)| *b == date).filter(|_| !own);

@@ -211,6 +211,7 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
                         prop::collection::vec((1u32..END / 4, 0u32..30), 0..4),
                     ),
                 ),
+                prop::option::weighted(0.3, 1u32..100_000),
             ),
         )
             .prop_map(
@@ -226,7 +227,7 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
                     // Thresholds are found by bisection, which needs spend to grow and balances to fall
                     // as usage comes: a LATEST metric's value may fall, so they are left out there.
                     let monotone = products.iter().all(|(p, _)| p.agg != Agg::Latest);
-                    let (recharge, spend, tokens, seats) = thresholds;
+                    let (recharge, spend, tokens, seats, discount) = thresholds;
                     // A token-priced product the world has, at a worth of 0.25 to 10 cents a token.
                     let tokens = tokens
                         .filter(|(p, _)| *p < products.len())
@@ -365,6 +366,7 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
                         spend,
                         tokens,
                         seats,
+                        discount: discount.map(cents),
                     };
                     (world, plans)
                 },
@@ -572,6 +574,10 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
     }
     if w.consolidate {
         contract["scheduled_charges_on_usage_invoices"] = json!("ALL");
+    }
+    if let Some(d) = w.discount {
+        let item = |t: u32| json!({"timestamp": hours(t), "amount": d.to_string()});
+        contract["discounts"] = json!([{"product_id": "f", "name": "Loyalty", "schedule": {"schedule_items": [item(744 * 4), item(1416 * 4)]}}]);
     }
     if let Some(r) = &w.recharge {
         contract["prepaid_balance_threshold_configuration"] = json!({"commit": {"product_id": "f"}, "is_enabled": true,

@@ -59,6 +59,8 @@
 //!     full when not prorated), at the period's end (next collection) or, ADVANCE and immediately, at
 //!     the rise. A fall bills nothing. Each charge is rounded to cents; it sits on the first contract's
 //!     usage invoice whose period ends on its date, else on an invoice of its own.
+//! 13. A discount (`discount`) of the same amount on Feb 1 and Mar 1 takes that much off, placed as a
+//!     scheduled charge is (rule 6), never floored: an invoice of its own is negative.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, BTreeSet};
@@ -206,6 +208,8 @@ pub struct World {
     pub tokens: Option<(usize, Decimal)>,
     /// Seats on the first contract (rule 12).
     pub seats: Option<Seats>,
+    /// A discount on Feb 1 and Mar 1 (rule 13), in cents.
+    pub discount: Option<Decimal>,
 }
 
 #[derive(Debug, Clone)]
@@ -496,6 +500,7 @@ impl World {
         let mut w = self.clone();
         w.events.retain(|e| e.tick < h);
         w.monthly_charge = None;
+        w.discount = None;
         w
     }
 
@@ -678,6 +683,15 @@ impl World {
                 match on_usage {
                     Some((a, _)) => *totals.entry(("USAGE", *a)).or_default() += cents(c),
                     None => *totals.entry(("SCHEDULED", start)).or_default() += cents(c),
+                }
+            }
+        }
+        if let Some(d) = self.discount {
+            for date in [744 * 4, 1416 * 4u32].into_iter().filter(|t| *t < self.end0()) {
+                let on_usage = PERIODS.iter().find(|(_, end)| *end == date).filter(|_| self.consolidate);
+                match on_usage {
+                    Some((a, _)) => *totals.entry(("USAGE", *a)).or_default() -= cents(d),
+                    None => *totals.entry(("SCHEDULED", date)).or_default() -= cents(d),
                 }
             }
         }

@@ -688,7 +688,10 @@ impl World {
         }
         if let Some(d) = self.discount {
             for date in [744 * 4, 1416 * 4u32].into_iter().filter(|t| *t < self.end0()) {
-                let on_usage = PERIODS.iter().find(|(_, end)| *end == date).filter(|_| self.consolidate);
+                let on_usage = PERIODS
+                    .iter()
+                    .find(|(_, end)| *end == date)
+                    .filter(|_| self.consolidate);
                 match on_usage {
                     Some((a, _)) => *totals.entry(("USAGE", *a)).or_default() -= cents(d),
                     None => *totals.entry(("SCHEDULED", date)).or_default() -= cents(d),

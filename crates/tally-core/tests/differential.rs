@@ -212,6 +212,7 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
                     ),
                 ),
                 prop::option::weighted(0.3, 1u32..100_000),
+                prop::option::weighted(0.3, (0usize..2, 1i64..=10_000, prop::option::of(1u32..200_000))),
             ),
         )
             .prop_map(
@@ -227,7 +228,7 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
                     // Thresholds are found by bisection, which needs spend to grow and balances to fall
                     // as usage comes: a LATEST metric's value may fall, so they are left out there.
                     let monotone = products.iter().all(|(p, _)| p.agg != Agg::Latest);
-                    let (recharge, spend, tokens, seats, discount) = thresholds;
+                    let (recharge, spend, tokens, seats, discount, composite) = thresholds;
                     // A token-priced product the world has, at a worth of 0.25 to 10 cents a token.
                     let tokens = tokens
                         .filter(|(p, _)| *p < products.len())
@@ -367,6 +368,7 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
                         tokens,
                         seats,
                         discount: discount.map(cents),
+                        composite: composite.map(|(t, pct, min)| (TAGS[t], Decimal::new(pct, 4), min.map(cents))),
                     };
                     (world, plans)
                 },
@@ -438,6 +440,12 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
             json!({"id": "seats", "name": "Seats", "type": "SUBSCRIPTION"}),
         ));
     }
+    if let Some((tag, _, _)) = w.composite {
+        out.push((
+            "POST /v1/contract-pricing/products/create",
+            json!({"id": "support", "name": "Support", "type": "COMPOSITE", "composite_tags": [tag]}),
+        ));
+    }
     // Open-ended list prices first, on the card; price changes after, as a user schedules them.
     let mut base = Vec::new();
     let mut changes = Vec::new();
@@ -485,6 +493,13 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
             json!({"product_id": "seats", "starting_at": hours(0), "rate_type": "SUBSCRIPTION",
             "price": s.price.to_string(), "billing_frequency": "MONTHLY"}),
         );
+    }
+    if let Some((_, pct, minimum)) = w.composite {
+        let mut r = json!({"product_id": "support", "starting_at": hours(0), "rate_type": "PERCENTAGE", "price": pct.to_string()});
+        if let Some(m) = minimum {
+            r["minimum"] = json!(m.to_string());
+        }
+        base.push(r);
     }
     let mut card = json!({"id": "rc", "name": "List", "rates": base});
     if let Some((_, worth)) = w.tokens {

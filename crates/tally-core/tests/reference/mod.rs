@@ -61,6 +61,10 @@
 //!     usage invoice whose period ends on its date, else on an invoice of its own.
 //! 13. A discount (`discount`) of the same amount on Feb 1 and Mar 1 takes that much off, placed as a
 //!     scheduled charge is (rule 6), never floored: an invoice of its own is negative.
+//! 14. A composite charge (`composite`): on every usage invoice of either contract, the percentage of
+//!     the period's spend on the products with its tag (the exact amounts of their cent lines, before
+//!     any balance pays), at least the minimum times the period's share of a whole period, rounded to
+//!     cents once; no balance pays it, and it is not spend (rule 10).
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, BTreeSet};
@@ -210,6 +214,8 @@ pub struct World {
     pub seats: Option<Seats>,
     /// A discount on Feb 1 and Mar 1 (rule 13), in cents.
     pub discount: Option<Decimal>,
+    /// A composite charge (rule 14): (tag, percentage as a fraction, minimum per whole period).
+    pub composite: Option<(&'static str, Decimal, Option<Decimal>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -501,6 +507,7 @@ impl World {
         w.events.retain(|e| e.tick < h);
         w.monthly_charge = None;
         w.discount = None;
+        w.composite = None;
         w
     }
 
@@ -602,6 +609,22 @@ impl World {
                 }
             }
             let (lines, pieces) = self.usage_lines(contract, a, b);
+            if let Some((tag, pct, minimum)) = self.composite {
+                let spend: Decimal = lines
+                    .iter()
+                    .filter(|l| !l.tokens && self.products[l.product].tag == tag)
+                    .map(|l| l.quantity * l.unit_price)
+                    .sum();
+                // A whole period is a month on the contract's grid: the second contract's last period
+                // (Mar 15 to its Apr 1 end) is 408 of the 744 hours to Apr 15.
+                let share = if contract == 1 && self.second == Second::Parallel && b == END {
+                    Decimal::from(b - a) / Decimal::from(744 * 4)
+                } else {
+                    Decimal::ONE
+                };
+                let floor = minimum.unwrap_or_default() * share;
+                *totals.entry(("USAGE", a)).or_default() += cents((pct * spend).max(floor));
+            }
             let mut paid_on_piece = vec![Decimal::ZERO; pieces.len()];
             let mut net = Decimal::ZERO;
             let mut token_net = Decimal::ZERO;

@@ -126,6 +126,22 @@ fn grid_index(anchor: Timestamp, months: i64, t: Timestamp) -> i64 {
     k
 }
 
+/// The share of the grid cell `whole` that `[a, b)` covers, by seconds (1 for an empty cell): what a
+/// partial period is prorated by.
+pub fn share(
+    a: Timestamp,
+    b: Timestamp,
+    whole: (Timestamp, Timestamp),
+) -> crate::money::Checked<rust_decimal::Decimal> {
+    use rust_decimal::Decimal;
+    let part = Decimal::from(b.0.timestamp() - a.0.timestamp());
+    let all = Decimal::from(whole.1 .0.timestamp() - whole.0 .0.timestamp());
+    if all.is_zero() {
+        return Ok(Decimal::ONE);
+    }
+    crate::money::div(part, all)
+}
+
 /// The whole grid cell that holds `t`.
 pub fn grid_cell(anchor: Timestamp, months: i64, t: Timestamp) -> (Timestamp, Timestamp) {
     let k = grid_index(anchor, months, t);

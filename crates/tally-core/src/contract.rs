@@ -335,6 +335,37 @@ impl Contract {
         let (anchor, months) = (schedule.anchor(self.starting_at), schedule.frequency.months());
         for (credit, list) in [(false, &self.recurring_commits), (true, &self.recurring_credits)] {
             for rc in list {
+                let kind = if credit {
+                    crate::balance::BalanceKind::Credit
+                } else {
+                    crate::balance::BalanceKind::PrepaidCommit
+                };
+                // One balance of the recurring term: its share `amount`, usable over `window`.
+                let segment =
+                    |amount: crate::money::Money,
+                     window: Window,
+                     free: bool,
+                     rollover_fraction: Option<rust_decimal::Decimal>| Segment {
+                        commit_id: rc.id.clone(),
+                        product_id: rc.product_id.clone(),
+                        name: rc.display_name(credit),
+                        kind,
+                        amount,
+                        window,
+                        priority: rc.priority,
+                        free,
+                        applicable_product_ids: rc.applicable_product_ids.clone(),
+                        applicable_product_tags: rc.applicable_product_tags.clone(),
+                        ordinal,
+                        holder: holder.clone(),
+                        rollover: None,
+                        rollover_fraction,
+                        credit_type_id: rc
+                            .access_amount
+                            .credit_type_id
+                            .clone()
+                            .unwrap_or_else(|| crate::credit_type::USD_CENTS_ID.to_string()),
+                    };
                 // A pooled seat balance follows its subscription: per seat, with each period's seats
                 // and each increase, prorated as the subscription bills them.
                 if let Some(sub) = rc
@@ -346,40 +377,22 @@ impl Contract {
                     let bounds = (self.starting_at, self.ending_before);
                     for ch in crate::subscription::charges(sub, anchor, bounds, horizon, None)? {
                         let amount = per_seat.times(crate::money::mul(ch.quantity, ch.fraction)?)?;
-                        out.push(Segment {
-                            commit_id: rc.id.clone(),
-                            product_id: rc.product_id.clone(),
-                            name: rc.display_name(credit),
-                            kind: if credit {
-                                crate::balance::BalanceKind::Credit
-                            } else {
-                                crate::balance::BalanceKind::PrepaidCommit
-                            },
-                            amount,
-                            window: Window {
-                                start: ch.from,
-                                end: Some(ch.until),
-                            },
-                            priority: rc.priority,
-                            free: true,
-                            applicable_product_ids: rc.applicable_product_ids.clone(),
-                            applicable_product_tags: rc.applicable_product_tags.clone(),
-                            ordinal,
-                            holder: holder.clone(),
-                            rollover: None,
-                            rollover_fraction: None,
-                            credit_type_id: rc
-                                .access_amount
-                                .credit_type_id
-                                .clone()
-                                .unwrap_or_else(|| crate::credit_type::USD_CENTS_ID.to_string()),
-                        });
+                        let window = Window {
+                            start: ch.from,
+                            end: Some(ch.until),
+                        };
+                        out.push(segment(amount, window, true, None));
                     }
                     ordinal += 1;
                     continue;
                 }
                 let duration = rc.commit_duration.as_ref().map(|d| d.value as i64).unwrap_or(1);
                 let step = rc.recurrence_frequency.map(|f| f.months()).unwrap_or(months);
+                let free = credit
+                    || rc
+                        .invoice_amount
+                        .as_ref()
+                        .is_none_or(|a| a.total().is_ok_and(|t| t.is_zero()));
                 for (a, b, fraction) in rc.periods(anchor, months, self.ending_before, horizon) {
                     let amount = rc.access_amount.total()?.times(fraction)?;
                     let end = if duration == 1 {
@@ -388,38 +401,11 @@ impl Contract {
                         b.add_months(step * (duration - 1))
                     };
                     let end = self.ending_before.map_or(end, |e| end.min(e));
-                    out.push(Segment {
-                        commit_id: rc.id.clone(),
-                        product_id: rc.product_id.clone(),
-                        name: rc.display_name(credit),
-                        kind: if credit {
-                            crate::balance::BalanceKind::Credit
-                        } else {
-                            crate::balance::BalanceKind::PrepaidCommit
-                        },
-                        amount,
-                        window: Window {
-                            start: a,
-                            end: Some(end),
-                        },
-                        priority: rc.priority,
-                        free: credit
-                            || rc
-                                .invoice_amount
-                                .as_ref()
-                                .is_none_or(|a| a.total().is_ok_and(|t| t.is_zero())),
-                        applicable_product_ids: rc.applicable_product_ids.clone(),
-                        applicable_product_tags: rc.applicable_product_tags.clone(),
-                        ordinal,
-                        holder: holder.clone(),
-                        rollover: None,
-                        rollover_fraction: rc.rollover_fraction,
-                        credit_type_id: rc
-                            .access_amount
-                            .credit_type_id
-                            .clone()
-                            .unwrap_or_else(|| crate::credit_type::USD_CENTS_ID.to_string()),
-                    });
+                    let window = Window {
+                        start: a,
+                        end: Some(end),
+                    };
+                    out.push(segment(amount, window, free, rc.rollover_fraction));
                 }
                 ordinal += 1;
             }

@@ -10,7 +10,6 @@ use crate::money::{Checked, Money, Quantity};
 use crate::pricing::LineAt;
 use crate::state::State;
 use crate::time::{Timestamp, Window};
-use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
@@ -351,25 +350,18 @@ impl Ledger {
             covered_totals = covered_totals.plus(covered.total)?;
             out.push(covered);
             if seg.kind != BalanceKind::PostpaidCommit {
-                out.push(LineItem {
-                    name: seg.name.clone(),
-                    kind: LineType::AppliedCommitOrCredit,
-                    product_id: seg.product_id.clone(),
-                    quantity: Decimal::ONE,
-                    unit_price: -take.amount().normalize(),
-                    total: -take.rounded(scale),
-                    starting_at: line.starting_at,
-                    ending_before: line.ending_before,
-                    pricing_group_values: IndexMap::new(),
-                    presentation_group_values: IndexMap::new(),
-                    tier: None,
-                    commit_id: Some(seg.commit_id.clone()),
-                    credit_type: line.credit_type.clone(),
-                    list_unit_price: None,
-                    piece: None,
-                    trace,
-                    explanation: None,
-                });
+                let mut applied = LineItem::plain(
+                    seg.name.clone(),
+                    LineType::AppliedCommitOrCredit,
+                    seg.product_id.clone(),
+                    (Decimal::ONE, -take.amount().normalize()),
+                    -take.rounded(scale),
+                    (line.starting_at, line.ending_before),
+                );
+                applied.commit_id = Some(seg.commit_id.clone());
+                applied.credit_type = line.credit_type.clone();
+                applied.trace = trace;
+                out.push(applied);
             }
         }
         if left == Quantity::new(line.quantity) {
@@ -424,25 +416,14 @@ fn convert(invoice: &mut Invoice, state: &State, contract: &Contract) -> Checked
             continue;
         }
         let (a, b) = (invoice.period_start(), invoice.period_end());
-        invoice.line_items.push(LineItem {
-            name: format!("{} in {}", u.name, invoice.credit_type.name),
-            kind: LineType::Conversion,
-            product_id: String::new(),
-            quantity: left.amount().normalize(),
-            unit_price: rate.normalize(),
-            total: Money::of(Quantity::new(left.amount()), rate)?.rounded(scale),
-            starting_at: a,
-            ending_before: b,
-            pricing_group_values: IndexMap::new(),
-            presentation_group_values: IndexMap::new(),
-            tier: None,
-            commit_id: None,
-            credit_type: None,
-            list_unit_price: None,
-            piece: None,
-            trace: Default::default(),
-            explanation: None,
-        });
+        invoice.line_items.push(LineItem::plain(
+            format!("{} in {}", u.name, invoice.credit_type.name),
+            LineType::Conversion,
+            String::new(),
+            (left.amount().normalize(), rate.normalize()),
+            Money::of(Quantity::new(left.amount()), rate)?.rounded(scale),
+            (a, b),
+        ));
     }
     Ok(())
 }

@@ -98,6 +98,38 @@ pub struct LineItem {
     pub explanation: Option<Explanation>,
 }
 
+impl LineItem {
+    /// A line of its figures alone: no group values, tier, balance, credit type of its own or trace.
+    pub fn plain(
+        name: String,
+        kind: LineType,
+        product_id: String,
+        (quantity, unit_price): (Decimal, Decimal),
+        total: Money,
+        (starting_at, ending_before): (Timestamp, Timestamp),
+    ) -> LineItem {
+        LineItem {
+            name,
+            kind,
+            product_id,
+            quantity,
+            unit_price,
+            total,
+            starting_at,
+            ending_before,
+            pricing_group_values: IndexMap::new(),
+            presentation_group_values: IndexMap::new(),
+            tier: None,
+            commit_id: None,
+            credit_type: None,
+            list_unit_price: None,
+            piece: None,
+            trace: Trace::default(),
+            explanation: None,
+        }
+    }
+}
+
 /// What rating knew of a line beyond its figures. Cheap to keep, so every rating keeps it; only
 /// `crate::explain` reads it.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -14,10 +14,10 @@
 //! Periods run on the contract's usage statement grid (its anchor), `billing_frequency` months long,
 //! from the subscription's start (the contract's by default) to its end (the contract's).
 
-use crate::calendar::{grid_cell, recurring_boundaries};
+use crate::calendar::{grid_cell, recurring_boundaries, share};
 use crate::case::api_enum;
 use crate::error::{join_path, Error, Result};
-use crate::money::{div, sub, Checked};
+use crate::money::{sub, Checked};
 use crate::time::Timestamp;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
@@ -264,15 +264,6 @@ pub struct Charge {
     pub immediate: bool,
     /// An increase within the period (else the period's own charge).
     pub increase: bool,
-}
-
-fn share(a: Timestamp, b: Timestamp, whole: (Timestamp, Timestamp)) -> Checked<Decimal> {
-    let part = Decimal::from(b.0.timestamp() - a.0.timestamp());
-    let all = Decimal::from(whole.1 .0.timestamp() - whole.0 .0.timestamp());
-    if all.is_zero() {
-        return Ok(Decimal::ONE);
-    }
-    div(part, all)
 }
 
 /// Every charge of `s` through the period that holds `horizon`, on the grid `anchor + k·months`.

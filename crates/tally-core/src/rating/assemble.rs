@@ -18,25 +18,14 @@ use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
 fn scheduled_line(name: String, kind: LineType, product_id: &str, o: &Occurrence) -> LineItem {
-    LineItem {
+    LineItem::plain(
         name,
         kind,
-        product_id: product_id.to_string(),
-        quantity: tidy(o.quantity),
-        unit_price: tidy(o.unit_price),
-        total: o.total,
-        starting_at: o.timestamp,
-        ending_before: o.timestamp,
-        pricing_group_values: IndexMap::new(),
-        presentation_group_values: IndexMap::new(),
-        tier: None,
-        commit_id: None,
-        credit_type: None,
-        list_unit_price: None,
-        piece: None,
-        trace: Default::default(),
-        explanation: None,
-    }
+        product_id.to_string(),
+        (tidy(o.quantity), tidy(o.unit_price)),
+        o.total,
+        (o.timestamp, o.timestamp),
+    )
 }
 
 /// A scheduled item: the term it belongs to (which names its invoice), the credit type it is billed
@@ -169,25 +158,14 @@ fn subscription_lines(
                 s.id.clone(),
                 ch.date,
                 ch.immediate,
-                LineItem {
-                    name: name.clone(),
-                    kind: LineType::Subscription,
-                    product_id: product_id.clone(),
-                    quantity: tidy(ch.quantity),
-                    unit_price: tidy(unit_price),
-                    total: Money::of(Quantity::new(ch.quantity), unit_price)?.rounded(scale),
-                    starting_at: ch.from,
-                    ending_before: ch.until,
-                    pricing_group_values: IndexMap::new(),
-                    presentation_group_values: IndexMap::new(),
-                    tier: None,
-                    commit_id: None,
-                    credit_type: None,
-                    list_unit_price: None,
-                    piece: None,
-                    trace: Default::default(),
-                    explanation: None,
-                },
+                LineItem::plain(
+                    name.clone(),
+                    LineType::Subscription,
+                    product_id.clone(),
+                    (tidy(ch.quantity), tidy(unit_price)),
+                    Money::of(Quantity::new(ch.quantity), unit_price)?.rounded(scale),
+                    (ch.from, ch.until),
+                ),
             ));
         }
     }
@@ -241,16 +219,7 @@ fn composite_lines(state: &State, c: &Contract, usage: &mut [Invoice]) -> Checke
                 spend = spend.plus(Money::of(Quantity::new(l.quantity), l.unit_price)?)?;
             }
             let charge = rate.price.amount(Quantity::ZERO, Quantity::new(spend.amount()))?;
-            let whole = crate::calendar::grid_cell(anchor, months, a);
-            let share = {
-                let part = Decimal::from(b.0.timestamp() - a.0.timestamp());
-                let all = Decimal::from(whole.1 .0.timestamp() - whole.0 .0.timestamp());
-                if all.is_zero() {
-                    Decimal::ONE
-                } else {
-                    crate::money::div(part, all)?
-                }
-            };
+            let share = crate::calendar::share(a, b, crate::calendar::grid_cell(anchor, months, a))?;
             let minimum = match list.minimum {
                 Some(m) => Money::cents(m).times(share)?,
                 None => Money::ZERO,
@@ -263,25 +232,14 @@ fn composite_lines(state: &State, c: &Contract, usage: &mut [Invoice]) -> Checke
                 crate::rate_card::Price::Flat(p) if charge >= minimum => (spend.amount(), *p),
                 _ => (Decimal::ONE, charge.max(minimum).amount()),
             };
-            inv.line_items.push(LineItem {
-                name: composite.name.clone(),
-                kind: LineType::Composite,
-                product_id: composite.id.clone(),
-                quantity: tidy(quantity),
-                unit_price: tidy(unit_price),
-                total: Money::of(Quantity::new(quantity), unit_price)?.rounded(scale),
-                starting_at: a,
-                ending_before: b,
-                pricing_group_values: IndexMap::new(),
-                presentation_group_values: IndexMap::new(),
-                tier: None,
-                commit_id: None,
-                credit_type: None,
-                list_unit_price: None,
-                piece: None,
-                trace: Default::default(),
-                explanation: None,
-            });
+            inv.line_items.push(LineItem::plain(
+                composite.name.clone(),
+                LineType::Composite,
+                composite.id.clone(),
+                (tidy(quantity), tidy(unit_price)),
+                Money::of(Quantity::new(quantity), unit_price)?.rounded(scale),
+                (a, b),
+            ));
         }
     }
     Ok(())
@@ -589,25 +547,16 @@ pub(super) fn bill_spend(
             .iter_mut()
             .find(|i| i.contract_id == c.id && i.kind == InvoiceType::Usage && i.period_end() == b.period_end)
         {
-            usage.line_items.push(LineItem {
+            let mut paid = LineItem::plain(
                 name,
-                kind: LineType::AppliedCommitOrCredit,
-                product_id: config.commit.product_id.clone(),
-                quantity: Decimal::ONE,
-                unit_price: -b.amount.amount().normalize(),
-                total: -b.amount,
-                starting_at: usage.period_start(),
-                ending_before: b.at,
-                pricing_group_values: IndexMap::new(),
-                presentation_group_values: IndexMap::new(),
-                tier: None,
-                commit_id: Some(b.commit_id()),
-                credit_type: None,
-                list_unit_price: None,
-                piece: None,
-                trace: Default::default(),
-                explanation: None,
-            });
+                LineType::AppliedCommitOrCredit,
+                config.commit.product_id.clone(),
+                (Decimal::ONE, -b.amount.amount().normalize()),
+                -b.amount,
+                (usage.period_start(), b.at),
+            );
+            paid.commit_id = Some(b.commit_id());
+            usage.line_items.push(paid);
             usage.retotal().map_err(overflow)?;
         }
     }

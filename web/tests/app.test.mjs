@@ -535,6 +535,35 @@ test('seats: a subscription product and rate in the catalog, seats added and cha
   const added = invoice.locator('tr.line', { hasText: 'prorated' });
   assert.equal(await added.count(), 1);
   assert.match(await added.innerText(), /Seats[\s\S]*subscription[\s\S]*5 seats[\s\S]*\$10\.00[\s\S]*prorated[\s\S]*\$50\.00/);
+
+  // Seats from a new contract's start, through the new-contract form: 3 seats billed monthly in arrears,
+  // so January's 3 × $20.00 = $60.00 close with January's usage statement (no usage: the only line).
+  await page.getByRole('link', { name: 'Customers' }).click();
+  await page.getByLabel('Name').fill('Seat Co');
+  await page.getByRole('button', { name: 'Create customer' }).click();
+  await page.locator('tr.customer-row', { hasText: 'Seat Co' }).waitFor();
+  await page.getByRole('link', { name: 'Contracts' }).click();
+  await page.getByLabel('Customer').selectOption({ label: 'Seat Co' });
+  await page.getByLabel('Contract name').fill('Seat Co 2025');
+  await page.getByLabel('Rate card').selectOption({ label: 'Base usage products' });
+  await page.getByLabel('Starting at', { exact: true }).fill('2025-01-01');
+  await page.getByLabel('Ending before (optional)', { exact: true }).fill('2025-04-01');
+  await page.getByLabel('Bill seats of a subscription product from the start').check();
+  const form = page.locator('section.card', { hasText: 'New contract' });
+  await page.locator('#subscription-product').selectOption({ label: 'Seats' });
+  await page.locator('#subscription-seats').fill('three');
+  await page.locator('#subscription-seats[aria-invalid="true"]').waitFor();
+  await page.locator('#subscription-seats').fill('3');
+  await page.locator('#subscription-collection').selectOption('ARREARS');
+  const jan = form.locator('.whatif-table tr.changed', { hasText: 'usage 2025-01-01 → 2025-02-01' });
+  await jan.locator('.after', { hasText: '$60.00' }).waitFor();
+  await page.getByRole('button', { name: 'Create contract' }).click();
+  await page.getByRole('status').filter({ hasText: 'Created contract' }).waitFor();
+  await page.getByRole('link', { name: 'Invoices' }).click();
+  await page.getByLabel('Customer').selectOption({ label: 'Seat Co' });
+  const first = invoiceFor(page, '2025-01-01 → 2025-02-01 · Seat Co 2025');
+  assert.equal(await first.locator('.invoice-total').innerText(), '$60.00');
+  assert.match(await first.locator('tr.line').first().innerText(), /Seats[\s\S]*3 seats[\s\S]*\$20\.00[\s\S]*\$60\.00/);
   assert.deepEqual(errors, []);
   await context.close();
 });

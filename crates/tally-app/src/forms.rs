@@ -141,6 +141,18 @@ pub struct ChargeDraft {
     pub frequency: String,
 }
 
+/// A seat subscription of the new-contract form: from the contract's start, prorated (what Metronome's
+/// own contract screen defaults to).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SubscriptionDraft {
+    pub product: String,
+    /// MONTHLY, QUARTERLY or ANNUAL.
+    pub frequency: String,
+    /// ADVANCE or ARREARS.
+    pub collection: String,
+    pub seats: String,
+}
+
 /// The new-contract form (`POST /v1/contracts/create`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ContractDraft {
@@ -163,6 +175,7 @@ pub struct ContractDraft {
     pub recharge: Option<(String, String, String, String)>,
     /// Spend threshold: (threshold in cents, the fixed product its charges are sold as).
     pub spend: Option<(String, String)>,
+    pub subscription: Option<SubscriptionDraft>,
 }
 
 impl ContractDraft {
@@ -208,6 +221,11 @@ impl ContractDraft {
                 t["discount_configuration"] = json!({ "payment_fraction": number_or_text(fraction) });
             }
             b["prepaid_balance_threshold_configuration"] = t;
+        }
+        if let Some(sub) = &self.subscription {
+            b["subscriptions"] = json!([{ "subscription_rate": { "product_id": sub.product, "billing_frequency": sub.frequency },
+                "collection_schedule": sub.collection, "initial_quantity": number_or_text(&sub.seats),
+                "proration": { "is_prorated": true } }]);
         }
         if let Some((threshold, product)) = &self.spend {
             b["spend_threshold_configuration"] = json!({ "commit": { "product_id": product }, "is_enabled": true,
@@ -343,6 +361,29 @@ mod tests {
         }
         .to_body();
         assert_eq!(b["overrides"][0]["multiplier"], "x");
+        let b = ContractDraft {
+            subscription: Some(SubscriptionDraft {
+                product: "seats".into(),
+                frequency: "QUARTERLY".into(),
+                collection: "ARREARS".into(),
+                seats: "12".into(),
+            }),
+            ..Default::default()
+        }
+        .to_body();
+        let sub = &b["subscriptions"][0];
+        assert_eq!(
+            sub["subscription_rate"],
+            json!({ "product_id": "seats", "billing_frequency": "QUARTERLY" })
+        );
+        assert_eq!(
+            (&sub["collection_schedule"], &sub["initial_quantity"]),
+            (&json!("ARREARS"), &json!(12))
+        );
+        assert!(
+            sub.get("starting_at").is_none(),
+            "the subscription starts with the contract"
+        );
         assert_eq!(b["starting_at"], "", "no start: the core says starting_at is missing");
     }
 

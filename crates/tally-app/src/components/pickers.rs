@@ -49,6 +49,20 @@ pub fn products(fixed: Option<bool>) -> Signal<Vec<(String, String)>> {
     })
 }
 
+/// The SUBSCRIPTION products (what a contract's seats are sold as), by name.
+pub fn subscription_products() -> Signal<Vec<(String, String)>> {
+    let s = store();
+    Signal::derive(move || {
+        s.state.with(|st| {
+            st.products
+                .values()
+                .filter(|p| p.kind == tally_core::product::ProductType::Subscription)
+                .map(|p| (p.id.clone(), p.name.clone()))
+                .collect()
+        })
+    })
+}
+
 /// The contracts of the customer `customer` names, by name (their id when unnamed).
 pub fn contracts_of(customer: RwSignal<String>) -> Signal<Vec<(String, String)>> {
     let s = store();

@@ -2,11 +2,11 @@
 //! override, a usage filter; or the whole body as JSON. The core validates it as you type and the
 //! what-if shows the customer's invoice totals with it.
 
-use crate::components::field_error::{FieldError, FormError};
+use crate::components::field_error::{FieldError, FormError, RowError};
 use crate::components::money::hint;
-use crate::components::pickers::{products, rate_cards, Picker};
+use crate::components::pickers::{products, rate_cards, subscription_products, Picker};
 use crate::components::whatif::WhatIf;
-use crate::forms::{ChargeDraft, ContractDraft};
+use crate::forms::{ChargeDraft, ContractDraft, SubscriptionDraft};
 use crate::pages::contract_balances::{BalanceRow, Balances};
 use crate::store::{one_call_form, JsonMode, OneCallForm};
 use leptos::prelude::*;
@@ -14,6 +14,12 @@ use serde_json::Value;
 use tally_core::calendar::Frequency;
 
 const CALL: &str = "POST /v1/contracts/create";
+/// The subscription fields that show their errors beside themselves.
+const SUBSCRIPTION_FIELDS: &[&str] = &[
+    "subscriptions[0].subscription_rate.product_id",
+    "subscriptions[0].initial_quantity",
+    "subscriptions[0].subscription_rate.billing_frequency",
+];
 
 #[component]
 pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
@@ -41,6 +47,13 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
     let (recharge_product, payment_fraction) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let spend_on = RwSignal::new(false);
     let (spend_threshold, spend_product) = (RwSignal::new("10000".to_string()), RwSignal::new(String::new()));
+    let subscription_on = RwSignal::new(false);
+    let (sub_product, sub_frequency, sub_collection, sub_seats) = (
+        RwSignal::new(String::new()),
+        RwSignal::new("MONTHLY".to_string()),
+        RwSignal::new("ADVANCE".to_string()),
+        RwSignal::new("1".to_string()),
+    );
     let json_mode = JsonMode::new();
     let JsonMode { advanced, json_text } = json_mode;
     let touched = RwSignal::new(false);
@@ -76,6 +89,12 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
                 )
             }),
             spend: spend_on.get().then(|| (spend_threshold.get(), spend_product.get())),
+            subscription: subscription_on.get().then(|| SubscriptionDraft {
+                product: sub_product.get(),
+                frequency: sub_frequency.get(),
+                collection: sub_collection.get(),
+                seats: sub_seats.get(),
+            }),
         }
         .to_body()
     };
@@ -96,6 +115,7 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
         override_on.set(false);
         recharge_on.set(false);
         spend_on.set(false);
+        subscription_on.set(false);
         advanced.set(false);
     };
     let OneCallForm {
@@ -119,6 +139,7 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
         "scheduled_charges_on_usage_invoices",
         "prepaid_balance_threshold_configuration",
         "spend_threshold_configuration",
+        "subscriptions",
     ];
     view! {
         <section class="card">
@@ -184,6 +205,32 @@ pub fn ContractForm(customer: RwSignal<String>) -> impl IntoView {
                                     </select></div>
                             </div>
                             <FieldError error paths=&["scheduled_charges"] />
+                        </Show>
+                    </fieldset>
+
+                    <fieldset>
+                        <legend>"Subscription"</legend>
+                        <label class="check"><input type="checkbox" bind:checked=subscription_on />" Bill seats of a subscription product from the start"</label>
+                        <Show when=move || subscription_on.get()>
+                            <div class="grid2">
+                                <div><Picker label="Subscription product" id="subscription-product" value=sub_product items=subscription_products() />
+                                    <FieldError error paths=&["subscriptions[0].subscription_rate.product_id"] /></div>
+                                <div><label for="subscription-seats">"Seats"</label><input id="subscription-seats" inputmode="decimal" bind:value=sub_seats autocomplete="off" />
+                                    <FieldError error paths=&["subscriptions[0].initial_quantity"] /></div>
+                                <div><label for="subscription-frequency">"Billing frequency"</label>
+                                    <select id="subscription-frequency" on:change=move |ev| sub_frequency.set(event_target_value(&ev))>
+                                        <option value="MONTHLY">"monthly"</option>
+                                        <option value="QUARTERLY">"quarterly"</option>
+                                        <option value="ANNUAL">"annual"</option>
+                                    </select>
+                                    <FieldError error paths=&["subscriptions[0].subscription_rate.billing_frequency"] /></div>
+                                <div><label for="subscription-collection">"Billed"</label>
+                                    <select id="subscription-collection" on:change=move |ev| sub_collection.set(event_target_value(&ev))>
+                                        <option value="ADVANCE">"in advance (at each period's start)"</option>
+                                        <option value="ARREARS">"in arrears (at each period's end)"</option>
+                                    </select></div>
+                            </div>
+                            <RowError error paths=vec!["subscriptions".into()] exclude=SUBSCRIPTION_FIELDS.iter().map(|p| p.to_string()).collect() />
                         </Show>
                     </fieldset>
 

@@ -3,27 +3,13 @@
 //! each as you type, and the what-if shows the customer's invoice totals before and after.
 
 use crate::components::field_error::{FieldError, FormError};
-use crate::components::pickers::Picker;
+use crate::components::pickers::{subscription_products, Picker};
 use crate::components::whatif::WhatIf;
 use crate::store::{contract_edit_form, date_to_rfc3339, number_or_text, store, OneCallForm};
 use leptos::prelude::*;
 use serde_json::{json, Value};
 
 const CALL: &str = "POST /v2/contracts/edit";
-
-/// The SUBSCRIPTION products, by name.
-fn subscription_products() -> Signal<Vec<(String, String)>> {
-    let s = store();
-    Signal::derive(move || {
-        s.state.with(|st| {
-            st.products
-                .values()
-                .filter(|p| p.kind == tally_core::product::ProductType::Subscription)
-                .map(|p| (p.id.clone(), p.name.clone()))
-                .collect()
-        })
-    })
-}
 
 #[component]
 pub fn SeatsEdit(customer: RwSignal<String>, contract: RwSignal<String>) -> impl IntoView {

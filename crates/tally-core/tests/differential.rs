@@ -1,6 +1,7 @@
 //! Differential tests: generated catalogs, rate cards with scheduled price changes, overrides of every
 //! kind with windows and specifiers, commits and credits with windows, scheduled charges with and
-//! without consolidation, seats on a subscription with changes on the hour, and usage; the engine and
+//! without consolidation, seats on a subscription with changes on the hour, discounts, composite
+//! charges, professional services invoiced up to their maximum, and usage; the engine and
 //! the reference rater (tests/reference) must agree
 //! on every invoice total, to the cent.
 //!
@@ -11,8 +12,8 @@ mod reference;
 
 use proptest::prelude::*;
 use reference::{
-    Agg, Balance, Effect, Event, Override, Price, Product, Rate, Recharge, Seats, Second, World, PERIODS, PERIODS2,
-    RENEWAL_AT, SECOND_START,
+    Agg, Balance, Effect, Event, Override, Price, Product, Rate, Recharge, Seats, Second, ServiceLine, Services, World,
+    PERIODS, PERIODS2, RENEWAL_AT, SECOND_START,
 };
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{json, Value};
@@ -209,10 +210,12 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
                         (any::<bool>(), any::<bool>(), any::<bool>()),
                         0u32..30,
                         prop::collection::vec((1u32..END / 4, 0u32..30), 0..4),
+                        prop::option::weighted(0.5, (1u32..100_000, 0usize..2)),
                     ),
                 ),
                 prop::option::weighted(0.3, 1u32..100_000),
                 prop::option::weighted(0.3, (0usize..2, 1i64..=10_000, prop::option::of(1u32..200_000))),
+                prop::option::weighted(0.3, arb_services()),
             ),
         )
             .prop_map(
@@ -228,7 +231,7 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
                     // Thresholds are found by bisection, which needs spend to grow and balances to fall
                     // as usage comes: a LATEST metric's value may fall, so they are left out there.
                     let monotone = products.iter().all(|(p, _)| p.agg != Agg::Latest);
-                    let (recharge, spend, tokens, seats, discount, composite) = thresholds;
+                    let (recharge, spend, tokens, seats, discount, composite, services) = thresholds;
                     // A token-priced product the world has, at a worth of 0.25 to 10 cents a token.
                     let tokens = tokens
                         .filter(|(p, _)| *p < products.len())
@@ -282,7 +285,7 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
                     let end0 = if second == Second::Renewal { RENEWAL_AT } else { END };
                     let seats = seats
                         .filter(|_| balances.is_empty() && recharge.is_none() && spend.is_none())
-                        .map(|(price, (advance, immediately, prorated), first, changes)| {
+                        .map(|(price, (advance, immediately, prorated), first, changes, pooled)| {
                             let mut steps = vec![(0u32, first)];
                             let mut later: Vec<(u32, u32)> = changes
                                 .into_iter()
@@ -302,6 +305,7 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
                                 immediately: advance && immediately,
                                 prorated,
                                 steps,
+                                pooled: pooled.map(|(c, p)| (cents(c), p % products.len())),
                             }
                         });
                     let plans: Vec<RatePlan> = products.iter().map(|(_, r)| r.clone()).collect();
@@ -369,11 +373,42 @@ fn arb_world() -> impl Strategy<Value = (World, Vec<RatePlan>)> {
                         seats,
                         discount: discount.map(cents),
                         composite: composite.map(|(t, pct, min)| (TAGS[t], Decimal::new(pct, 4), min.map(cents))),
+                        // Invoiced while the first contract runs.
+                        services: services.map(|mut s| {
+                            for inv in s.invoices.iter_mut() {
+                                inv.0 %= end0;
+                            }
+                            s
+                        }),
                     };
                     (world, plans)
                 },
             )
     })
+}
+
+/// A professional-services term (prices with fractions of a cent, so rounding shows) and one to three
+/// invoices of one to three lines, on hours in any order.
+fn arb_services() -> impl Strategy<Value = Services> {
+    let line = prop_oneof![
+        Just(ServiceLine::Units(None, None)),
+        (1i64..300).prop_map(|q| ServiceLine::Units(Some(Decimal::new(q, 1)), None)),
+        (1i64..300, 1i64..1_000_000)
+            .prop_map(|(q, p)| ServiceLine::Units(Some(Decimal::new(q, 1)), Some(Decimal::new(p, 2)))),
+        (1i64..10_000_000).prop_map(|a| ServiceLine::Amount(Decimal::new(a, 2))),
+    ];
+    (
+        1i64..1_000_000,
+        1i64..20,
+        1u32..500_000,
+        prop::collection::vec((0u32..END / 4, prop::collection::vec(line, 1..4)), 1..4),
+    )
+        .prop_map(|(price, quantity, max, invoices)| Services {
+            unit_price: Decimal::new(price, 2),
+            quantity: Decimal::from(quantity),
+            max: cents(max),
+            invoices: invoices.into_iter().map(|(h, lines)| (h * 4, lines)).collect(),
+        })
 }
 
 fn price_json(p: &Price) -> Value {
@@ -619,8 +654,39 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
         contract["subscriptions"] = json!([{"id": "s", "subscription_rate": {"product_id": "seats", "billing_frequency": "MONTHLY"},
             "collection_schedule": if s.advance { "ADVANCE" } else { "ARREARS" }, "initial_quantity": s.steps[0].1,
             "proration": {"is_prorated": s.prorated, "invoice_behavior": behavior}}]);
+        if let Some((per_seat, p)) = s.pooled {
+            contract["recurring_credits"] = json!([{"name": "Seat credit", "product_id": "f", "starting_at": hours(0),
+                "access_amount": {"unit_price": per_seat.to_string(), "quantity": 1}, "applicable_product_ids": [format!("p{p}")],
+                "subscription_config": {"subscription_id": "s", "allocation": "POOLED"}}]);
+        }
+    }
+    if let Some(s) = &w.services {
+        contract["professional_services"] = json!([{"id": "ps", "product_id": "f", "unit_price": s.unit_price.to_string(),
+            "quantity": s.quantity.to_string(), "max_amount": s.max.to_string(), "description": "Implementation"}]);
     }
     out.push(("POST /v1/contracts/create", contract));
+    for (at, lines) in w.services.iter().flat_map(|s| &s.invoices) {
+        let lines: Vec<Value> = lines
+            .iter()
+            .map(|l| match l {
+                ServiceLine::Amount(a) => json!({"professional_service_id": "ps", "amount": a.to_string()}),
+                ServiceLine::Units(q, p) => {
+                    let mut l = json!({"professional_service_id": "ps"});
+                    if let Some(q) = q {
+                        l["quantity"] = json!(q.to_string());
+                    }
+                    if let Some(p) = p {
+                        l["unit_price"] = json!(p.to_string());
+                    }
+                    l
+                }
+            })
+            .collect();
+        out.push((
+            "POST /v1/contracts/scheduleProServicesInvoice",
+            json!({"customer_id": "c", "contract_id": "k", "issued_at": hours(*at), "line_items": lines}),
+        ));
+    }
     if let Some(s) = w.seats.as_ref().filter(|s| s.steps.len() > 1) {
         let updates: Vec<Value> = s.steps[1..]
             .iter()

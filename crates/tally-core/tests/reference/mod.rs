@@ -65,6 +65,16 @@
 //!     the period's spend on the products with its tag (the exact amounts of their cent lines, before
 //!     any balance pays), at least the minimum times the period's share of a whole period, rounded to
 //!     cents once; no balance pays it, and it is not spend (rule 10).
+//! 15. Professional services (`services`, on the first contract): one term sold up to a maximum
+//!     amount, invoiced by calls, each dated on an hour of the contract. A line bills its `amount`, or
+//!     its quantity (else the term's) times its unit price (else the term's); the term's running total,
+//!     in the order the calls were made (not their dates) and line by line, never passes the maximum:
+//!     a line that would pass it bills what is left (nothing once it is reached). Each line is rounded
+//!     to cents; each call is an invoice of its own on its date, never consolidated and never drawn on.
+//! 16. A pooled seat credit (`seats.pooled`, for one usage product): each seat charge of rule 12 (a
+//!     period's seats, a rise) grants a credit of the amount per seat times the seats it bills times
+//!     its share of the period (1 when not prorated), usable from the period's start (or the rise) to
+//!     the period's end, drawn as any credit (rule 4); the seat lines themselves are not on its product.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, BTreeSet};
@@ -216,6 +226,26 @@ pub struct World {
     pub discount: Option<Decimal>,
     /// A composite charge (rule 14): (tag, percentage as a fraction, minimum per whole period).
     pub composite: Option<(&'static str, Decimal, Option<Decimal>)>,
+    /// Professional services on the first contract (rule 15).
+    pub services: Option<Services>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Services {
+    /// The term: cents per unit, units, the most it may bill in all.
+    pub unit_price: Decimal,
+    pub quantity: Decimal,
+    pub max: Decimal,
+    /// The invoices, in the order scheduled: (tick on the hour, lines).
+    pub invoices: Vec<(u32, Vec<ServiceLine>)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum ServiceLine {
+    /// An amount in cents.
+    Amount(Decimal),
+    /// Quantity and unit price, each the term's when not given.
+    Units(Option<Decimal>, Option<Decimal>),
 }
 
 #[derive(Debug, Clone)]
@@ -228,6 +258,21 @@ pub struct Seats {
     pub prorated: bool,
     /// (tick on the hour, seats from then), the first at 0, in time order, one per tick.
     pub steps: Vec<(u32, u32)>,
+    /// A credit pooled from the seats (rule 16): (cents per seat per period, the usage product it pays).
+    pub pooled: Option<(Decimal, usize)>,
+}
+
+/// One seat charge of rule 12.
+struct SeatBill {
+    /// The seats billed and the share of the period they are billed for.
+    seats: u32,
+    share: Decimal,
+    /// From the period's start or the rise, to the period's end.
+    from: u32,
+    until: u32,
+    /// Where it is billed; `own`: on an invoice of its own, even on a period's end.
+    date: u32,
+    own: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -439,6 +484,7 @@ impl World {
             }
         }
         self.seat_charges(&mut totals);
+        self.service_charges(&mut totals);
         if let Some((_, fraction)) = self.spend {
             for (a, h, amount) in self.spend_charges(&grants) {
                 *totals.entry(("THRESHOLD", h)).or_default() += cents(amount * fraction);
@@ -448,28 +494,24 @@ impl World {
         totals
     }
 
-    /// Rule 12: each seat charge added to the invoice it sits on.
-    fn seat_charges(&self, totals: &mut Totals) {
+    /// Rule 12: the seat charges of the first contract, period by period.
+    fn seat_bills(&self) -> Vec<SeatBill> {
         let Some(s) = &self.seats else {
-            return;
+            return Vec::new();
         };
         let seats_at = |t: u32| s.steps.iter().rev().find(|(at, _)| *at <= t).map_or(0, |(_, q)| *q);
-        let periods: Vec<(u32, u32)> = PERIODS.iter().copied().filter(|(a, _)| *a < self.end0()).collect();
-        let mut put = |date: u32, own: bool, amount: Decimal| {
-            let usage = periods.iter().find(|(_, b)| *b == date).filter(|_| !own);
-            match usage {
-                Some((a, _)) => *totals.entry(("USAGE", *a)).or_default() += amount,
-                None => *totals.entry(("SCHEDULED", date)).or_default() += amount,
-            }
-        };
-        for &(a, b) in &periods {
+        let mut out = Vec::new();
+        for &(a, b) in PERIODS.iter().filter(|(a, _)| *a < self.end0()) {
             let base = seats_at(a);
             if base > 0 {
-                put(
-                    if s.advance { a } else { b },
-                    false,
-                    cents(Decimal::from(base) * s.price),
-                );
+                out.push(SeatBill {
+                    seats: base,
+                    share: Decimal::ONE,
+                    from: a,
+                    until: b,
+                    date: if s.advance { a } else { b },
+                    own: false,
+                });
             }
             let mut billed = base;
             for &(t, q) in s.steps.iter().filter(|(t, _)| a < *t && *t < b) {
@@ -482,13 +524,75 @@ impl World {
                     Decimal::ONE
                 };
                 let now = s.advance && s.immediately;
-                put(
-                    if now { t } else { b },
-                    now,
-                    cents(Decimal::from(q - billed) * (s.price * share)),
-                );
+                out.push(SeatBill {
+                    seats: q - billed,
+                    share,
+                    from: t,
+                    until: b,
+                    date: if now { t } else { b },
+                    own: now,
+                });
                 billed = q;
             }
+        }
+        out
+    }
+
+    /// Rule 12: each seat charge added to the invoice it sits on.
+    fn seat_charges(&self, totals: &mut Totals) {
+        let Some(s) = &self.seats else {
+            return;
+        };
+        let periods: Vec<(u32, u32)> = PERIODS.iter().copied().filter(|(a, _)| *a < self.end0()).collect();
+        for bill in self.seat_bills() {
+            let amount = cents(Decimal::from(bill.seats) * (s.price * bill.share));
+            match periods.iter().find(|(_, b)| *b == bill.date).filter(|_| !bill.own) {
+                Some((a, _)) => *totals.entry(("USAGE", *a)).or_default() += amount,
+                None => *totals.entry(("SCHEDULED", bill.date)).or_default() += amount,
+            }
+        }
+    }
+
+    /// Rule 16: the credits a pooled seat credit grants, one per seat charge.
+    fn pooled_credits(&self) -> Vec<Balance> {
+        let Some((per_seat, product)) = self.seats.as_ref().and_then(|s| s.pooled) else {
+            return Vec::new();
+        };
+        self.seat_bills()
+            .into_iter()
+            .map(|bill| Balance {
+                credit: true,
+                paid: false,
+                amount: per_seat * (Decimal::from(bill.seats) * bill.share),
+                start: bill.from,
+                end: bill.until,
+                product: Some(product),
+                priority: None,
+                holder: 0,
+                rollover: None,
+                tokens: false,
+            })
+            .collect()
+    }
+
+    /// Rule 15: each professional-services invoice on its date.
+    fn service_charges(&self, totals: &mut Totals) {
+        let Some(s) = &self.services else {
+            return;
+        };
+        let mut used = Decimal::ZERO;
+        for (at, lines) in &s.invoices {
+            let mut total = Decimal::ZERO;
+            for line in lines {
+                let want = match line {
+                    ServiceLine::Amount(a) => *a,
+                    ServiceLine::Units(q, p) => q.unwrap_or(s.quantity) * p.unwrap_or(s.unit_price),
+                };
+                let billed = want.min((s.max - used).max(Decimal::ZERO));
+                used += billed;
+                total += cents(billed);
+            }
+            *totals.entry(("SCHEDULED", *at)).or_default() += total;
         }
     }
 
@@ -733,6 +837,7 @@ impl World {
     /// of the balance it rolls over.
     fn ledger(&self, grants: &[(u32, Decimal)]) -> (Vec<Balance>, Vec<Option<usize>>) {
         let mut all: Vec<Balance> = self.balances.clone();
+        all.extend(self.pooled_credits());
         // Recharges: the first contract's own prepaid commits, after every balance listed.
         all.extend(grants.iter().map(|&(h, amount)| Balance {
             credit: false,

@@ -255,6 +255,50 @@ fn a_spend_threshold_counts_only_what_balances_leave_and_fires_at_the_threshold_
     );
 }
 
+/// Spend is usage: a credit that pays only the seats takes nothing off it. 10 seats at 200 cents billed
+/// in arrears (on January's usage invoice) and a 2,000 credit for the seats alone; Jan 5 10:00's 15 units
+/// (1,500) are over the 1,000 threshold by 11:00, billed then. January: 1,500 - 1,500 (already billed)
+/// + 2,000 seats - 2,000 credit = 0.
+#[test]
+fn a_credit_paying_seats_is_not_taken_off_usage_spend() {
+    let mut s = world();
+    ok(
+        &mut s,
+        "POST /v1/contract-pricing/products/create",
+        json!({"id": "seats", "name": "Seats", "type": "SUBSCRIPTION"}),
+    );
+    ok(
+        &mut s,
+        "POST /v1/contract-pricing/rate-cards/create",
+        json!({"id": "rcs", "name": "With seats", "rates": [
+        {"product_id": "api", "starting_at": "2025-01-01T00:00:00Z", "rate_type": "FLAT", "price": 100},
+        {"product_id": "seats", "starting_at": "2025-01-01T00:00:00Z", "rate_type": "SUBSCRIPTION", "price": 200,
+            "billing_frequency": "MONTHLY"}]}),
+    );
+    ok(
+        &mut s,
+        "POST /v1/contracts/create",
+        json!({"id": "k", "customer_id": "c", "rate_card_id": "rcs", "starting_at": "2025-01-01T00:00:00Z",
+            "ending_before": "2025-02-01T00:00:00Z",
+            "subscriptions": [{"subscription_rate": {"product_id": "seats", "billing_frequency": "MONTHLY"},
+                "collection_schedule": "ARREARS", "initial_quantity": 10}],
+            "credits": [{"name": "Seat credit", "product_id": "f", "applicable_product_ids": ["seats"],
+                "access_schedule": {"schedule_items": [{"amount": 2000, "starting_at": "2025-01-01T00:00:00Z",
+                    "ending_before": "2025-02-01T00:00:00Z"}]}}],
+            "spend_threshold_configuration": {"commit": {"product_id": "f"}, "is_enabled": true,
+                "threshold_amount": 1000, "payment_gate_config": {"payment_gate_type": "NONE"}}}),
+    );
+    ingest(&mut s, &[("a", "2025-01-05T10:00:00Z", 15)]);
+    let t = |k: &str, at: &str, total: &str| (k.to_string(), at.to_string(), total.to_string());
+    assert_eq!(
+        invoices(&s, "2025-02-01T00:00:00Z"),
+        vec![
+            t("THRESHOLD", "2025-01-05T11:00:00Z", "1500"),
+            t("USAGE", "2025-02-01T00:00:00Z", "0"),
+        ]
+    );
+}
+
 /// Switched off (`is_enabled: false`), the threshold bills nothing early: January's 4,500 is billed
 /// on its usage invoice.
 #[test]

@@ -16,17 +16,20 @@ use crate::time::Timestamp;
 use std::collections::HashMap;
 
 /// What a usage invoice bills for usage: its usage lines less what commits and credits paid on them
-/// (scheduled items consolidated onto it are not spend).
+/// (scheduled items consolidated onto it are not spend, nor are subscription lines, so neither is what
+/// a balance paid on one). Draw-down puts each applied line right after the part of the line it paid.
 pub(super) fn outstanding(inv: &Invoice) -> Checked<Money> {
+    let spend = |k: LineType| matches!(k, LineType::Usage | LineType::Conversion);
+    let mut paid_for = None;
     Money::sum(
         inv.line_items
             .iter()
             .filter(|l| {
+                if l.kind != LineType::AppliedCommitOrCredit {
+                    paid_for = Some(l.kind);
+                }
                 l.credit_type.is_none()
-                    && matches!(
-                        l.kind,
-                        LineType::Usage | LineType::AppliedCommitOrCredit | LineType::Conversion
-                    )
+                    && (spend(l.kind) || (l.kind == LineType::AppliedCommitOrCredit && paid_for.is_some_and(spend)))
             })
             .map(|l| l.total),
     )

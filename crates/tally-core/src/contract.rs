@@ -375,7 +375,7 @@ impl Contract {
                 {
                     let per_seat = rc.access_amount.total()?;
                     let bounds = (self.starting_at, self.ending_before);
-                    for ch in crate::subscription::charges(sub, anchor, bounds, horizon, None)? {
+                    for ch in crate::subscription::charges(sub, sub.anchor(anchor), bounds, horizon, None)? {
                         let amount = per_seat.times(crate::money::mul(ch.quantity, ch.fraction)?)?;
                         let window = Window {
                             start: ch.from,

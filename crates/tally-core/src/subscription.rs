@@ -11,8 +11,10 @@
 //! - `proration.is_prorated` (else the rate's `is_prorated`, else true): false bills a partial period
 //!   or an increase in full.
 //!
-//! Periods run on the contract's usage statement grid (its anchor), `billing_frequency` months long,
-//! from the subscription's start (the contract's by default) to its end (the contract's).
+//! Periods run on the contract's usage statement grid (its anchor), or on `billing_cycle_config.anchor_date`
+//! when given, `billing_frequency` months long, from the subscription's start (the contract's by
+//! default) to its end (the contract's). Charges go on the usage invoice that closes on their date
+//! (`ON_USAGE_INVOICE`, the default) or on invoices of their own (`ON_SCHEDULED_INVOICE`).
 
 use crate::calendar::{grid_cell, recurring_boundaries, share};
 use crate::case::api_enum;
@@ -26,6 +28,8 @@ use serde::{Deserialize, Serialize};
 api_enum!(CollectionSchedule { Advance = "ADVANCE", Arrears = "ARREARS" });
 api_enum!(InvoiceBehavior { BillImmediately = "BILL_IMMEDIATELY", BillOnNextCollectionDate = "BILL_ON_NEXT_COLLECTION_DATE" });
 api_enum!(QuantityMode { QuantityOnly = "QUANTITY_ONLY", SeatBased = "SEAT_BASED" });
+api_enum!(InvoicePlacement { OnScheduledInvoice = "ON_SCHEDULED_INVOICE", OnUsageInvoice = "ON_USAGE_INVOICE" });
+api_enum!(RoundingMethod { HalfUp = "HALF_UP", Floor = "FLOOR", Ceiling = "CEILING" });
 api_enum!(BillingFrequency { Monthly = "MONTHLY", Quarterly = "QUARTERLY", Annual = "ANNUAL", Weekly = "WEEKLY" });
 
 impl BillingFrequency {
@@ -54,6 +58,45 @@ pub struct SubscriptionProration {
     pub is_prorated: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_behavior: Option<InvoiceBehavior>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rounding: Option<ProrationRounding>,
+}
+
+/// `proration.rounding`: how a prorated charge is rounded, in the credit type's unit (cents): 0 places
+/// to the cent, -2 to the dollar.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct ProrationRounding {
+    pub decimal_places: i32,
+    pub rounding_method: RoundingMethod,
+}
+
+impl ProrationRounding {
+    pub fn apply(self, amount: Decimal) -> Checked<Decimal> {
+        use rust_decimal::RoundingStrategy as S;
+        let strategy = match self.rounding_method {
+            RoundingMethod::HalfUp => S::MidpointAwayFromZero,
+            RoundingMethod::Floor => S::ToNegativeInfinity,
+            RoundingMethod::Ceiling => S::ToPositiveInfinity,
+        };
+        let places = self.decimal_places;
+        if places >= 0 {
+            return Ok(amount.round_dp_with_strategy(places as u32, strategy));
+        }
+        let unit = Decimal::from(10i64.checked_pow(places.unsigned_abs()).ok_or(crate::money::Overflow)?);
+        let units = amount.checked_div(unit).ok_or(crate::money::Overflow)?;
+        crate::money::mul(units.round_dp_with_strategy(0, strategy), unit)
+    }
+}
+
+/// `billing_cycle_config`: the grid the subscription's periods run on and where its charges are billed.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct BillingCycleConfig {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anchor_date: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_placement: Option<InvoicePlacement>,
 }
 
 /// From `starting_at` on, the subscription's quantity is `quantity`.
@@ -89,6 +132,14 @@ pub struct Subscription {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub custom_fields: IndexMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_cycle_config: Option<BillingCycleConfig>,
+    /// How recurring commits and credits of the same body name this subscription before it has an id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temporary_id: Option<String>,
+    /// Named seats (SEAT_BASED), refused: kept only to say so at its path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seat_config: Option<serde_json::Value>,
     /// The quantity over time: the initial quantity from the start, then each scheduled change, in
     /// time order (`update_subscriptions`). Filled by Tally; shown by the contract list.
     #[serde(default)]
@@ -123,6 +174,22 @@ impl Subscription {
         self.starting_at.unwrap_or(contract_start)
     }
 
+    /// The grid its periods run on: `billing_cycle_config.anchor_date`, else the contract's.
+    pub fn anchor(&self, contract_anchor: Timestamp) -> Timestamp {
+        self.billing_cycle_config
+            .as_ref()
+            .and_then(|b| b.anchor_date)
+            .unwrap_or(contract_anchor)
+    }
+
+    /// Whether its charges go on usage invoices (when one closes on their date).
+    pub fn on_usage_invoices(&self) -> bool {
+        self.billing_cycle_config
+            .as_ref()
+            .and_then(|b| b.invoice_placement)
+            .is_none_or(|p| p == InvoicePlacement::OnUsageInvoice)
+    }
+
     pub fn end(&self, contract_end: Option<Timestamp>) -> Option<Timestamp> {
         match (self.ending_before, contract_end) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -139,6 +206,20 @@ impl Subscription {
                 at("quantity_management_mode"),
                 "SEAT_BASED subscriptions (named seats) are not supported by Tally yet: use QUANTITY_ONLY",
             ));
+        }
+        if self.seat_config.is_some() {
+            return Err(Error::invalid(
+                at("seat_config"),
+                "seat_config is for SEAT_BASED subscriptions (named seats), which Tally does not support yet",
+            ));
+        }
+        if let Some(r) = self.proration.rounding {
+            if !(-10..=10).contains(&r.decimal_places) {
+                return Err(Error::invalid(
+                    at("proration.rounding.decimal_places"),
+                    "decimal_places is between -10 and 10",
+                ));
+            }
         }
         if self.subscription_rate.billing_frequency.months().is_none() {
             return Err(Error::invalid(

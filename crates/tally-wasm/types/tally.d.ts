@@ -61,6 +61,12 @@ export interface BillableMetric {
   custom_fields?: Record<string, string>;
 }
 
+/** `billing_cycle_config`: the grid the subscription's periods run on and where its charges are billed. */
+export interface BillingCycleConfig {
+  anchor_date?: Timestamp | null;
+  invoice_placement?: AnyCase<InvoicePlacement> | null;
+}
+
 export type BillingFrequency = "MONTHLY" | "QUARTERLY" | "ANNUAL" | "WEEKLY";
 
 export type CollectionSchedule = "ADVANCE" | "ARREARS";
@@ -245,6 +251,8 @@ export interface InvoiceListOptions {
   /** Each line carries its `explanation`: why it costs what it does. */
   explain?: boolean;
 }
+
+export type InvoicePlacement = "ON_SCHEDULED_INVOICE" | "ON_USAGE_INVOICE";
 
 export type InvoiceStatus = "DRAFT" | "FINALIZED";
 
@@ -436,6 +444,12 @@ export interface PropertyFilter {
 }
 
 export type Proration = "NONE" | "FIRST" | "LAST" | "FIRST_AND_LAST";
+
+/** `proration.rounding`: how a prorated charge is rounded, in the credit type's unit (cents): 0 places to the cent, -2 to the dollar. */
+export interface ProrationRounding {
+  decimal_places: number;
+  rounding_method: AnyCase<RoundingMethod>;
+}
 
 export interface QuantityConversion {
   conversion_factor: Decimal;
@@ -667,6 +681,11 @@ export interface Subscription {
   name?: string | null;
   description?: string | null;
   custom_fields?: Record<string, string>;
+  billing_cycle_config?: BillingCycleConfig | null;
+  /** How recurring commits and credits of the same body name this subscription before it has an id. */
+  temporary_id?: string | null;
+  /** Named seats (SEAT_BASED), refused: kept only to say so at its path. */
+  seat_config?: unknown;
   /** The quantity over time: the initial quantity from the start, then each scheduled change, in time order (`update_subscriptions`). Filled by Tally; shown by the contract list. */
   quantity_schedule?: QuantityStep[];
 }
@@ -680,6 +699,7 @@ export interface SubscriptionConfig {
 export interface SubscriptionProration {
   is_prorated?: boolean | null;
   invoice_behavior?: AnyCase<InvoiceBehavior> | null;
+  rounding?: ProrationRounding | null;
 }
 
 export interface SubscriptionRate {

@@ -44,6 +44,22 @@ fn check_seat_balances(c: &Contract, list: &[RecurringCommit], field: &str) -> R
     Ok(())
 }
 
+/// Recurring balances of the same body may name a new subscription by its `temporary_id`: they get
+/// the id it was given.
+fn resolve_temporary_ids(subs: &[Subscription], lists: [&mut [RecurringCommit]; 2]) {
+    for rc in lists.into_iter().flatten() {
+        let Some(cfg) = rc.subscription_config.as_mut() else {
+            continue;
+        };
+        if let Some(s) = subs
+            .iter()
+            .find(|s| s.temporary_id.as_deref() == Some(cfg.subscription_id.as_str()))
+        {
+            cfg.subscription_id = s.id.clone();
+        }
+    }
+}
+
 /// New subscriptions (`field`: where they sit in the body), checked whole and given ids: each sells a
 /// SUBSCRIPTION product that the contract's rate card prices with a SUBSCRIPTION rate of the same
 /// billing frequency at the subscription's start.
@@ -155,6 +171,7 @@ pub fn create_contract(state: &mut State, body: &Value) -> Result<Value> {
     check_products(state, c.named_products())?;
     let mut subs = std::mem::take(&mut c.subscriptions);
     check_subscriptions(state, &mut subs, &c, "subscriptions")?;
+    resolve_temporary_ids(&subs, [&mut c.recurring_commits, &mut c.recurring_credits]);
     c.subscriptions = subs;
     check_seat_balances(&c, &c.recurring_commits, "recurring_commits")?;
     check_seat_balances(&c, &c.recurring_credits, "recurring_credits")?;
@@ -229,6 +246,10 @@ pub fn edit_contract(state: &mut State, body: &Value) -> Result<Value> {
     // Subscriptions: new ones checked and given ids, quantity updates applied to a copy, all or none.
     let mut contract = state.contracts.get(&e.contract_id).expect("checked above").clone();
     check_subscriptions(state, &mut e.add_subscriptions, &contract, "add_subscriptions")?;
+    resolve_temporary_ids(
+        &e.add_subscriptions,
+        [&mut e.add_recurring_commits, &mut e.add_recurring_credits],
+    );
     contract.subscriptions.extend(e.add_subscriptions);
     check_seat_balances(&contract, &e.add_recurring_commits, "add_recurring_commits")?;
     check_seat_balances(&contract, &e.add_recurring_credits, "add_recurring_credits")?;

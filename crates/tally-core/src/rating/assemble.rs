@@ -121,7 +121,7 @@ fn scheduled_items(state: &State, c: &Contract, horizon: Timestamp) -> Checked<V
 /// Every subscription charge of `c` through the period holding `horizon`, priced: the rate card's
 /// SUBSCRIPTION rate for the product at the charge's instant, after overrides, times the charge's
 /// fraction of the period. Each comes with its subscription's id, its billing date and whether it is
-/// billed at once.
+/// billed on an invoice of its own (an immediate increase, or `ON_SCHEDULED_INVOICE`).
 fn subscription_lines(
     state: &State,
     c: &Contract,
@@ -140,7 +140,8 @@ fn subscription_lines(
         let rate_at = |t: Timestamp| card.and_then(|rc| rc.rate_at(product_id, &none, t));
         let prorated = rate_at(s.start(c.starting_at)).and_then(|r| r.is_prorated);
         let name = s.name.clone().unwrap_or_else(|| product.name.clone());
-        for ch in crate::subscription::charges(s, anchor, (c.starting_at, c.ending_before), horizon, prorated)? {
+        let bounds = (c.starting_at, c.ending_before);
+        for ch in crate::subscription::charges(s, s.anchor(anchor), bounds, horizon, prorated)? {
             let at = crate::pricing::LineAt {
                 product,
                 pgv: &none,
@@ -154,16 +155,21 @@ fn subscription_lines(
                 crate::rate_card::Price::Tiered(t) => t.first().map(|t| t.price).unwrap_or_default(),
             };
             let unit_price = mul(per_period, ch.fraction)?;
+            let mut total = Money::of(Quantity::new(ch.quantity), unit_price)?;
+            // `proration.rounding` rounds what a partial period bills, before the line rule.
+            if let Some(r) = s.proration.rounding.filter(|_| ch.fraction != Decimal::ONE) {
+                total = Money::cents(r.apply(total.amount())?);
+            }
             out.push((
                 s.id.clone(),
                 ch.date,
-                ch.immediate,
+                ch.immediate || !s.on_usage_invoices(),
                 LineItem::plain(
                     name.clone(),
                     LineType::Subscription,
                     product_id.clone(),
                     (tidy(ch.quantity), tidy(unit_price)),
-                    Money::of(Quantity::new(ch.quantity), unit_price)?.rounded(scale),
+                    total.rounded(scale),
                     (ch.from, ch.until),
                 ),
             ));
@@ -409,11 +415,11 @@ pub(super) fn draft(
     // billed immediately).
     let subscriptions =
         subscription_lines(state, c, clock.horizon).map_err(|Overflow| out_of_range(c, "a subscription amount"))?;
-    for (source, date, immediate, line) in subscriptions {
+    for (source, date, own, line) in subscriptions {
         place(
             state,
             c,
-            !immediate,
+            !own,
             &mut usage,
             &mut scheduled,
             (&source, date),

@@ -1,12 +1,14 @@
 //! `tally`: scenario files and exported states from the command line, and in anyone's CI.
 //! - `tally run FILE`: the response to every call of a scenario, as one JSON array;
 //! - `tally test [PATH...]`: every scenario under the paths checked against its expectations;
-//! - `tally diff BEFORE AFTER`: what a change does to every customer's invoices.
+//! - `tally diff BEFORE AFTER`: what a change does to every customer's invoices;
+//! - `tally rate --state STATE --usage PATH...`: a warehouse's usage files rated through DataFusion.
 //!
 //! Exit status: 0 when all is well (and, for `diff`, nothing changed), 1 when an expectation fails or
 //! a diff finds a change, 2 on bad input (a file that cannot be read, or is not a scenario or state).
 
 mod diff;
+mod rate;
 mod test;
 
 use std::process::ExitCode;
@@ -22,6 +24,12 @@ const USAGE: &str = "usage:
   tally test [PATH...]
       Runs every scenario file under the paths (default tests/scenarios) with its expectations;
       one line per failed expectation, then `N passed, N failed`. Exit 1 on any failure.
+  tally rate --state STATE.json [--usage PATH]... [--aggregates FILE]... [--from T] [--to T]
+             [--customer ID] [--now T] [--out FILE.json|FILE.csv] [--assume-unique-ids]
+      Rates usage files or folders (Parquet, CSV, NDJSON) with an exported state (or a scenario file),
+      through DataFusion: every customer's invoices as {\"data\": [...]}, or one CSV row per line item.
+      The state's events count first, then the files in order; a repeated transaction_id counts once
+      unless --assume-unique-ids. --aggregates reads hourly aggregates made elsewhere (README).
   tally diff BEFORE AFTER [--now T] [--through T] [--format table|json|markdown]
       BEFORE and AFTER are scenario files or exported states. Prints what changed on every customer's
       invoices through T. Exit 0 when nothing changed, 1 when something did, 2 on bad input.";
@@ -55,6 +63,14 @@ impl Args {
         self.options.iter().any(|(n, _)| n == name)
     }
 
+    /// Every value given to a repeatable option, in order.
+    pub fn values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.options
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .filter_map(|(_, v)| v.as_deref())
+    }
+
     pub fn value(&self, name: &str) -> Option<&str> {
         self.options
             .iter()
@@ -74,6 +90,21 @@ fn main() -> ExitCode {
     let outcome = match args.first().map(String::as_str) {
         Some("run") => Args::parse(rest, &["--import", "--export"], &["--check", "--explain"]).and_then(|a| run(&a)),
         Some("test") => Args::parse(rest, &[], &[]).and_then(|a| test::test(&a)),
+        Some("rate") => Args::parse(
+            rest,
+            &[
+                "--state",
+                "--usage",
+                "--aggregates",
+                "--from",
+                "--to",
+                "--customer",
+                "--now",
+                "--out",
+            ],
+            &["--assume-unique-ids"],
+        )
+        .and_then(|a| rate::rate(&a)),
         Some("diff") => Args::parse(rest, &["--now", "--through", "--format"], &[]).and_then(|a| diff::diff(&a)),
         _ => Err(String::new()),
     };

@@ -260,6 +260,37 @@ fn next_recharge(
     Ok(None)
 }
 
+/// The instants off the hour where rating may cut some customer's usage (contract dates, periods,
+/// usage filters, rates, overrides, balance windows), through the period holding `horizon`. Usage in
+/// the hours that hold them must reach rating as events, not hourly aggregates: a warehouse passes
+/// those hours' events through as rows.
+pub fn off_hour_cuts(state: &State, horizon: Timestamp) -> Vec<Timestamp> {
+    let feeds: Vec<Feed> = state
+        .products
+        .values()
+        .filter(|p| p.kind == ProductType::Usage)
+        .filter_map(|p| {
+            Some(Feed {
+                product: p,
+                metric: state.billable_metrics.get(p.billable_metric_id.as_ref()?)?,
+            })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for customer_id in state.customers.keys() {
+        let shared = customer_segments(state, customer_id);
+        for c in state.contracts.values().filter(|c| &c.customer_id == customer_id) {
+            let plan = Plan::new(state, c, &feeds, horizon, &shared);
+            out.extend(plan.cuts().into_iter().filter(|t| nanos(*t).rem_euclid(HOUR_NS) != 0));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+const HOUR_NS: i64 = 3_600_000_000_000;
+
 /// One rating with the recharges `grants`; `until`: only the usage before it (a threshold's search).
 fn rate_once(
     state: &State,

@@ -78,6 +78,48 @@ impl Layout {
     }
 }
 
+/// An hourly aggregate made outside Tally (a warehouse's GROUP BY, `tally rate --aggregates`): the
+/// events of one customer key (id or alias, as the events gave it) and one event type in one hour with
+/// one set of dimension values, laid out as a `Layout` (usually `Layout::needed` of the state that
+/// rates it).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Aggregate {
+    pub customer_key: String,
+    pub event_type: String,
+    /// The hour's start.
+    pub hour: crate::time::Timestamp,
+    /// Per layout dimension, the value as text; `None` where the events do not have it.
+    pub dims: Vec<Option<String>>,
+    pub events: u64,
+    /// Per layout measure.
+    pub measures: Vec<AggregateMeasure>,
+}
+
+/// One property of an aggregate's events, as every aggregation needs it.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AggregateMeasure {
+    /// Events whose value reads as a number, and events without the property.
+    pub numeric: u64,
+    pub absent: u64,
+    #[serde(default)]
+    pub sum: Decimal,
+    #[serde(default)]
+    pub max: Option<Decimal>,
+    /// The latest numeric value and its time.
+    #[serde(default)]
+    pub latest: Option<(crate::time::Timestamp, Decimal)>,
+    /// Distinct values as text (kept for measures a UNIQUE metric counts).
+    #[serde(default)]
+    pub distinct: Vec<String>,
+}
+
+/// Aggregates added to a store, interned: merged into its hourly index whenever it is built.
+#[derive(Clone, Default)]
+pub(crate) struct External {
+    pub layout: Layout,
+    pub cells: Vec<(Sym, HourCell)>,
+}
+
 /// One property of a set of events, kept so that any aggregation of it can be read, and so that the
 /// measures of disjoint sets merge into the measure of their union.
 #[derive(Clone, Default, Debug)]
@@ -202,7 +244,64 @@ impl Hourly {
             by_key: FxHashMap::default(),
         };
         h.extend(store);
+        if let Some(ext) = store.external.as_deref() {
+            h.merge_external(ext);
+        }
         h
+    }
+
+    /// Merges aggregates made outside (`Store::add_aggregates`), by dimension and measure name.
+    fn merge_external(&mut self, ext: &External) {
+        let dim_at: Vec<Option<usize>> = self
+            .layout
+            .dims
+            .iter()
+            .map(|d| ext.layout.dims.iter().position(|x| x == d))
+            .collect();
+        let measure_at: Vec<Option<usize>> = self
+            .layout
+            .measures
+            .iter()
+            .map(|m| ext.layout.measures.iter().position(|x| x == m))
+            .collect();
+        for (key, cell) in &ext.cells {
+            let dims: Box<[Sym]> = dim_at.iter().map(|i| i.map_or(NONE, |i| cell.dims[i])).collect();
+            let KeyHours { table, cells } = self.by_key.entry(*key).or_default();
+            let h = cell_hash(cell.event_type, cell.hour, &dims);
+            let found = table
+                .find(h, |&c| {
+                    let c = &cells[c as usize];
+                    c.event_type == cell.event_type && c.hour == cell.hour && c.dims == dims
+                })
+                .copied();
+            let c = match found {
+                Some(c) => c as usize,
+                None => {
+                    let c = cells.len();
+                    cells.push(HourCell {
+                        event_type: cell.event_type,
+                        hour: cell.hour,
+                        dims,
+                        events: 0,
+                        measures: vec![Measure::default(); self.measures.len()].into_boxed_slice(),
+                    });
+                    table.insert_unique(h, c as u32, |&c| {
+                        let c = &cells[c as usize];
+                        cell_hash(c.event_type, c.hour, &c.dims)
+                    });
+                    c
+                }
+            };
+            let target = &mut cells[c];
+            target.events += cell.events;
+            for (m, at) in target.measures.iter_mut().zip(&measure_at) {
+                match at {
+                    Some(i) => m.merge(&cell.measures[*i]),
+                    // Not kept apart by the aggregates: as if absent.
+                    None => m.absent += cell.events,
+                }
+            }
+        }
     }
 
     /// Adds the rows stored since the index was last brought up to date.

@@ -12,6 +12,6 @@ mod scan;
 pub mod store;
 
 pub use event::{validate_events, validate_values, Event};
-pub use hourly::Layout;
+pub use hourly::{Aggregate, AggregateMeasure, Layout};
 pub use parse::{parse_into, Added, ArrayChunks, Format};
 pub use store::{EventRef, Store, Usage};

@@ -5,7 +5,7 @@
 //! built from them (`hourly`).
 
 use super::event::Event;
-use super::hourly::{Hourly, Layout};
+use super::hourly::{Aggregate, External, HourCell, Hourly, Layout, Measure, HOUR, NONE};
 use super::intern::{Interner, Sym};
 use crate::metric::Props;
 use crate::time::Timestamp;
@@ -41,6 +41,8 @@ pub struct Store {
     by_key: FxHashMap<Sym, Vec<u32>>,
     /// The hourly index, built on first need and kept up to date lazily (see `hourly`).
     hourly: Mutex<Option<Arc<Hourly>>>,
+    /// Aggregates made outside Tally, merged into every hourly index built (`add_aggregates`).
+    pub(crate) external: Option<Arc<External>>,
 }
 
 impl Default for Store {
@@ -58,6 +60,7 @@ impl Default for Store {
             props: Vec::new(),
             by_key: FxHashMap::default(),
             hourly: Mutex::new(None),
+            external: None,
         }
     }
 }
@@ -74,6 +77,7 @@ impl Clone for Store {
             props: self.props.clone(),
             by_key: self.by_key.clone(),
             hourly: Mutex::new(self.cached_hourly()),
+            external: self.external.clone(),
         }
     }
 }
@@ -297,6 +301,71 @@ impl Store {
         };
         *cache = Some(fresh.clone());
         fresh
+    }
+
+    /// Adds hourly aggregates made outside Tally (a warehouse's GROUP BY) laid out as `layout`: rating
+    /// reads them as it reads the aggregates of stored events, counted after every stored event (their
+    /// latest values win a tie at the same instant). They are not events: exports and the not-billed
+    /// list do not show them, and a later layout that needs what they did not keep apart reads them as
+    /// absent there, so aggregate for the layout of the state that rates them. Refused whole when an
+    /// aggregate is not on the hour or does not match `layout`.
+    pub fn add_aggregates(&mut self, layout: &Layout, aggregates: &[Aggregate]) -> std::result::Result<(), String> {
+        for (i, a) in aggregates.iter().enumerate() {
+            if nanos(a.hour).rem_euclid(HOUR) != 0 {
+                return Err(format!("aggregate {i}: hour {} is not on the hour", a.hour));
+            }
+            if a.dims.len() != layout.dims.len() || a.measures.len() != layout.measures.len() {
+                return Err(format!(
+                    "aggregate {i}: {} dimensions and {} measures, the layout has {} and {}",
+                    a.dims.len(),
+                    a.measures.len(),
+                    layout.dims.len(),
+                    layout.measures.len()
+                ));
+            }
+        }
+        let mut ext = self.external.as_deref().cloned().unwrap_or_default();
+        if !ext.cells.is_empty() && ext.layout != *layout {
+            return Err("aggregates added before were laid out differently".into());
+        }
+        ext.layout = layout.clone();
+        for a in aggregates {
+            let key = self.strings.intern(&a.customer_key);
+            let dims: Box<[Sym]> = a
+                .dims
+                .iter()
+                .map(|d| d.as_deref().map_or(NONE, |d| self.strings.intern(d)))
+                .collect();
+            let measures: Box<[Measure]> = a
+                .measures
+                .iter()
+                .map(|m| {
+                    let mut distinct: Vec<Sym> = m.distinct.iter().map(|d| self.strings.intern(d)).collect();
+                    distinct.sort_unstable();
+                    distinct.dedup();
+                    Measure {
+                        numeric: m.numeric,
+                        absent: m.absent,
+                        overflow: false,
+                        sum: m.sum,
+                        max: m.max.unwrap_or_default(),
+                        latest: m.latest.map(|(t, v)| (nanos(t), u32::MAX, v)),
+                        distinct,
+                    }
+                })
+                .collect();
+            let cell = HourCell {
+                event_type: self.strings.intern(&a.event_type),
+                hour: nanos(a.hour).div_euclid(HOUR),
+                dims,
+                events: a.events,
+                measures,
+            };
+            ext.cells.push((key, cell));
+        }
+        self.external = Some(Arc::new(ext));
+        *self.hourly.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        Ok(())
     }
 
     /// Bytes held by the rows, the strings and the transaction ids (not the hourly index).

@@ -1,0 +1,166 @@
+//! `tally rate`: a warehouse's usage (Parquet, CSV, NDJSON files) rated with an exported state, through
+//! DataFusion (`tally_warehouse`): the invoices of every customer, as JSON or one CSV row per line.
+
+use crate::{read, Args};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::time::Instant;
+use tally_core::diff::Side;
+use tally_core::Timestamp;
+
+fn time(option: &str, v: &str) -> Result<Timestamp, String> {
+    Timestamp::parse(v).map_err(|e| format!("{option} {v}: {e}"))
+}
+
+pub fn rate(a: &Args) -> Result<u8, String> {
+    if !a.plain.is_empty() {
+        return Err(format!("rate takes options only, not {}", a.plain.join(" ")));
+    }
+    let file = a.value("--state").ok_or("rate needs --state STATE.json")?;
+    let side = Side::read(&read(file)?).map_err(|e| format!("{file}: {e}"))?;
+    for r in &side.refused {
+        eprintln!("tally: {file}: {r}");
+    }
+    let mut state = side.state;
+    let now = match a.value("--now") {
+        Some(v) => time("--now", v)?,
+        None => side.now.unwrap_or_else(|| Timestamp(chrono::Utc::now())),
+    };
+    let from = a.value("--from").map(|v| time("--from", v)).transpose()?;
+    let to = a.value("--to").map(|v| time("--to", v)).transpose()?;
+    let usage: Vec<PathBuf> = a.values("--usage").map(PathBuf::from).collect();
+    let aggregates: Vec<PathBuf> = a.values("--aggregates").map(PathBuf::from).collect();
+    if usage.is_empty() && aggregates.is_empty() {
+        eprintln!("tally: rate: no --usage or --aggregates: rating the state's own events only");
+    }
+    let customers: Vec<String> = match a.value("--customer") {
+        Some(id) if state.customers.contains_key(id) => vec![id.to_string()],
+        Some(id) => return Err(format!("--customer {id}: the state has no such customer")),
+        None => state.customers.keys().cloned().collect(),
+    };
+    let options = tally_warehouse::Options {
+        usage,
+        aggregates,
+        dedupe: !a.flag("--assume-unique-ids"),
+        horizon: to.unwrap_or(now),
+    };
+    let mut progress = |m: &str| eprintln!("tally: rate: {m}");
+    let report = tally_warehouse::load(&mut state, &options, &mut progress).map_err(|e| e.to_string())?;
+    let per_second = |n: u64, s: f64| if s > 0.0 { n as f64 / s } else { 0.0 };
+    eprintln!(
+        "tally: rate: read {} file(s) in {:.2} s: {} events into {} hourly aggregates, {} events as rows ({:.0} events/s)",
+        report.files,
+        report.seconds,
+        report.aggregated,
+        report.aggregates,
+        report.as_rows,
+        per_second(report.aggregated + report.as_rows, report.seconds)
+    );
+    if report.refused > 0 {
+        eprintln!(
+            "tally: rate: {} row(s) refused and not rated: without a transaction_id, customer_id, event_type or timestamp",
+            report.refused
+        );
+    }
+    let started = Instant::now();
+    let mut query = Vec::new();
+    if let Some(t) = from {
+        query.push(format!("starting_on={t}"));
+    }
+    if let Some(t) = to {
+        query.push(format!("ending_before={t}"));
+    }
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", query.join("&"))
+    };
+    let mut invoices = Vec::new();
+    for id in &customers {
+        let call = format!("GET /v1/customers/{id}/invoices{query}");
+        let list = tally_core::api::read(&state, &call, &Value::Null, now).map_err(|e| format!("{id}: {e}"))?;
+        if let Some(data) = list["data"].as_array() {
+            invoices.extend(data.iter().cloned());
+        }
+    }
+    eprintln!(
+        "tally: rate: rated {} customer(s) in {:.2} s: {} invoices",
+        customers.len(),
+        started.elapsed().as_secs_f64(),
+        invoices.len()
+    );
+    let out = match a.value("--out") {
+        Some(f) if f.ends_with(".csv") => Some((f, csv(&invoices))),
+        Some(f) => Some((
+            f,
+            serde_json::to_string_pretty(&json!({ "data": invoices })).unwrap_or_default() + "\n",
+        )),
+        None => None,
+    };
+    match out {
+        Some((f, text)) => std::fs::write(f, text).map_err(|e| format!("cannot write {f}: {e}"))?,
+        None => print!(
+            "{}",
+            serde_json::to_string_pretty(&json!({ "data": invoices })).unwrap_or_default() + "\n"
+        ),
+    }
+    Ok(0)
+}
+
+/// One row per line item, with its invoice's customer, contract, type and dates.
+fn csv(invoices: &[Value]) -> String {
+    const HEADER: [&str; 15] = [
+        "customer_id",
+        "contract_id",
+        "invoice_id",
+        "invoice_type",
+        "status",
+        "issued_at",
+        "start_timestamp",
+        "end_timestamp",
+        "line_name",
+        "line_type",
+        "product_id",
+        "quantity",
+        "unit_price",
+        "total",
+        "commit_id",
+    ];
+    let cell = |v: &Value| -> String {
+        let s = match v {
+            Value::Null => String::new(),
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        if s.contains([',', '"', '\n']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s
+        }
+    };
+    let mut out = HEADER.join(",") + "\n";
+    for inv in invoices {
+        for line in inv["line_items"].as_array().into_iter().flatten() {
+            let row = [
+                &inv["customer_id"],
+                &inv["contract_id"],
+                &inv["id"],
+                &inv["type"],
+                &inv["status"],
+                &inv["issued_at"],
+                &inv["start_timestamp"],
+                &inv["end_timestamp"],
+                &line["name"],
+                &line["type"],
+                &line["product_id"],
+                &line["quantity"],
+                &line["unit_price"],
+                &line["total"],
+                &line["commit_id"],
+            ];
+            out.push_str(&row.iter().map(|v| cell(v)).collect::<Vec<_>>().join(","));
+            out.push('\n');
+        }
+    }
+    out
+}

@@ -1,0 +1,241 @@
+//! Query results (Arrow record batches) into tally-core's aggregates and events. Every column is cast
+//! to the type read here first, so aggregates written by another engine (other integer widths, other
+//! timestamp units) read the same.
+
+use crate::sql::Plan;
+use crate::Error;
+use datafusion::arrow::array::{Array, ArrayRef, Decimal128Array, Int64Array, ListArray, RecordBatch, StringArray};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+use datafusion::datasource::MemTable;
+use datafusion::prelude::SessionContext;
+use rust_decimal::Decimal;
+use std::path::Path;
+use std::sync::Arc;
+use tally_core::usage::{Aggregate, AggregateMeasure, Event, Layout};
+use tally_core::{State, Timestamp};
+
+const SCALE: u32 = 10;
+
+/// The state's transaction ids as table `known(transaction_id)`: they count before any file's.
+pub fn register_known(ctx: &SessionContext, state: &State) -> Result<(), Error> {
+    let ids: Vec<&str> = (0..state.events.len())
+        .map(|i| state.events.transaction_id(i))
+        .collect();
+    let schema = Arc::new(Schema::new(vec![Field::new("transaction_id", DataType::Utf8, false)]));
+    let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(StringArray::from(ids))])
+        .map_err(|e| Error(format!("the state's transaction ids: {e}")))?;
+    let table =
+        MemTable::try_new(schema, vec![vec![batch]]).map_err(|e| Error(format!("the state's transaction ids: {e}")))?;
+    ctx.register_table("known", Arc::new(table))
+        .map_err(|e| Error(format!("the state's transaction ids: {e}")))?;
+    Ok(())
+}
+
+struct Columns<'a> {
+    batch: &'a RecordBatch,
+    file: Option<&'a Path>,
+}
+
+impl Columns<'_> {
+    fn raw(&self, name: &str) -> Result<&ArrayRef, Error> {
+        self.batch.column_by_name(name).ok_or_else(|| match self.file {
+            Some(f) => Error::column(f, name, "is missing from the aggregates (README: the aggregate schema)"),
+            None => Error(format!("the aggregation gave no column `{name}`")),
+        })
+    }
+
+    fn as_type(&self, name: &str, t: &DataType) -> Result<ArrayRef, Error> {
+        let col = self.raw(name)?;
+        let col = match (col.data_type(), t) {
+            // A timestamp of any unit: to nanoseconds first, then its integer value.
+            (DataType::Timestamp(..), DataType::Int64) => {
+                cast(col, &DataType::Timestamp(TimeUnit::Nanosecond, None)).and_then(|c| cast(&c, t))
+            }
+            _ => cast(col, t),
+        };
+        col.map_err(|e| match self.file {
+            Some(f) => Error::column(f, name, format!("cannot be read as {t}: {e}")),
+            None => Error(format!("column `{name}`: {e}")),
+        })
+    }
+
+    fn text(&self, name: &str) -> Result<StringArray, Error> {
+        let a = self.as_type(name, &DataType::Utf8)?;
+        Ok(a.as_any()
+            .downcast_ref::<StringArray>()
+            .cloned()
+            .unwrap_or_else(|| StringArray::from(Vec::<&str>::new())))
+    }
+
+    fn int(&self, name: &str) -> Result<Int64Array, Error> {
+        let a = self.as_type(name, &DataType::Int64)?;
+        Ok(a.as_any()
+            .downcast_ref::<Int64Array>()
+            .cloned()
+            .unwrap_or_else(|| Int64Array::from(Vec::<i64>::new())))
+    }
+
+    fn decimal(&self, name: &str) -> Result<Decimal128Array, Error> {
+        let a = self.as_type(name, &DataType::Decimal128(38, SCALE as i8))?;
+        Ok(a.as_any()
+            .downcast_ref::<Decimal128Array>()
+            .cloned()
+            .unwrap_or_else(|| Decimal128Array::from(Vec::<i128>::new())))
+    }
+
+    fn list(&self, name: &str) -> Result<ListArray, Error> {
+        let t = DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)));
+        let a = self.as_type(name, &t)?;
+        Ok(a.as_any()
+            .downcast_ref::<ListArray>()
+            .cloned()
+            .unwrap_or_else(|| ListArray::new_null(Arc::new(Field::new_list_field(DataType::Utf8, true)), 0)))
+    }
+}
+
+fn decimal(a: &Decimal128Array, i: usize) -> Option<Decimal> {
+    (!a.is_null(i)).then(|| {
+        Decimal::try_from_i128_with_scale(a.value(i), SCALE)
+            .ok()
+            .map(|d| d.normalize())
+    })?
+}
+
+fn text(a: &StringArray, i: usize) -> Option<String> {
+    (!a.is_null(i)).then(|| a.value(i).to_string())
+}
+
+fn time(ns: i64) -> Timestamp {
+    Timestamp(chrono::DateTime::from_timestamp_nanos(ns))
+}
+
+fn count(a: &Int64Array, i: usize) -> u64 {
+    if a.is_null(i) {
+        0
+    } else {
+        a.value(i).max(0) as u64
+    }
+}
+
+/// The aggregates in `rows` (the aggregate schema), and how many events were refused (groups without
+/// a customer).
+pub fn aggregates(
+    rows: &[RecordBatch],
+    layout: &Layout,
+    plan: &Plan,
+    file: Option<&Path>,
+) -> Result<(Vec<Aggregate>, u64), Error> {
+    let mut out = Vec::new();
+    let mut refused = 0;
+    let measure = |p: &str, part: &str| format!("{p}__{part}");
+    for batch in rows {
+        let c = Columns { batch, file };
+        let (customer, event_type, hour, events) = (
+            c.text("customer_id")?,
+            c.text("event_type")?,
+            c.int("hour")?,
+            c.int("events")?,
+        );
+        let dims: Vec<StringArray> = layout.dims.iter().map(|d| c.text(d)).collect::<Result<_, _>>()?;
+        struct M {
+            numeric: Int64Array,
+            absent: Int64Array,
+            sum: Decimal128Array,
+            max: Decimal128Array,
+            latest: Option<(Int64Array, Decimal128Array)>,
+            distinct: Option<ListArray>,
+        }
+        let mut ms = Vec::new();
+        for (j, m) in layout.measures.iter().enumerate() {
+            ms.push(M {
+                numeric: c.int(&measure(m, "numeric"))?,
+                absent: c.int(&measure(m, "absent"))?,
+                sum: c.decimal(&measure(m, "sum"))?,
+                max: c.decimal(&measure(m, "max"))?,
+                latest: if plan.latest[j] {
+                    Some((c.int(&measure(m, "latest_at"))?, c.decimal(&measure(m, "latest"))?))
+                } else {
+                    None
+                },
+                distinct: if plan.distinct[j] {
+                    Some(c.list(&measure(m, "distinct"))?)
+                } else {
+                    None
+                },
+            });
+        }
+        for i in 0..batch.num_rows() {
+            let n = count(&events, i);
+            let (Some(customer_key), false) = (text(&customer, i), hour.is_null(i)) else {
+                refused += n;
+                continue;
+            };
+            let measures =
+                ms.iter()
+                    .map(|m| AggregateMeasure {
+                        numeric: count(&m.numeric, i),
+                        absent: count(&m.absent, i),
+                        sum: decimal(&m.sum, i).unwrap_or_default(),
+                        max: decimal(&m.max, i),
+                        latest: m.latest.as_ref().and_then(|(at, v)| {
+                            (!at.is_null(i)).then(|| decimal(v, i).map(|v| (time(at.value(i)), v)))?
+                        }),
+                        distinct: m
+                            .distinct
+                            .as_ref()
+                            .filter(|l| !l.is_null(i))
+                            .map(|l| {
+                                let values = l.value(i);
+                                let s = values.as_any().downcast_ref::<StringArray>();
+                                s.map(|s| (0..s.len()).filter_map(|k| text(s, k)).collect())
+                                    .unwrap_or_default()
+                            })
+                            .unwrap_or_default(),
+                    })
+                    .collect();
+            out.push(Aggregate {
+                customer_key,
+                event_type: text(&event_type, i).unwrap_or_default(),
+                hour: time(hour.value(i)),
+                dims: dims.iter().map(|d| text(d, i)).collect(),
+                events: n,
+                measures,
+            });
+        }
+    }
+    Ok((out, refused))
+}
+
+/// The events in `rows` (the normalized relation), with the properties rating reads, as text.
+pub fn events(rows: &[RecordBatch], plan: &Plan) -> Result<Vec<Event>, Error> {
+    let mut out = Vec::new();
+    for batch in rows {
+        let c = Columns { batch, file: None };
+        let (tx, customer, ty, ts) = (
+            c.text("transaction_id")?,
+            c.text("customer_id")?,
+            c.text("event_type")?,
+            c.int("ts_ns")?,
+        );
+        let props: Vec<StringArray> = (0..plan.properties.len())
+            .map(|k| c.text(&crate::sql::column(k, "text")))
+            .collect::<Result<_, _>>()?;
+        for i in 0..batch.num_rows() {
+            let mut properties = serde_json::Map::new();
+            for (name, values) in plan.properties.iter().zip(&props) {
+                if let Some(v) = text(values, i) {
+                    properties.insert(name.clone(), serde_json::Value::String(v));
+                }
+            }
+            out.push(Event {
+                transaction_id: text(&tx, i).unwrap_or_default(),
+                customer_id: text(&customer, i).unwrap_or_default(),
+                event_type: text(&ty, i).unwrap_or_default(),
+                timestamp: time(ts.value(i)),
+                properties,
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,198 @@
+//! Rating a warehouse's usage: DataFusion reads usage files (Parquet, CSV, NDJSON), runs one SQL
+//! aggregation into Tally's hourly aggregates (`sql`), and tally-core rates them exactly as it rates
+//! the aggregates of its own stored events. The hours that hold an instant off the hour where rating
+//! cuts usage (a contract or balance starting at 10:30) come through as events instead, so every event
+//! lands on its side of the cut.
+
+mod batches;
+pub mod source;
+pub mod sql;
+
+use datafusion::prelude::{SessionConfig, SessionContext};
+use source::Format;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use tally_core::usage::{Aggregate, Layout};
+use tally_core::{State, Timestamp};
+
+/// A refusal, naming the file (and column) at fault where there is one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error(pub String);
+
+impl Error {
+    pub fn file(path: &Path, message: impl std::fmt::Display) -> Error {
+        Error(format!("{}: {message}", path.display()))
+    }
+
+    pub fn column(path: &Path, column: &str, message: impl std::fmt::Display) -> Error {
+        Error(format!("{}: column `{column}` {message}", path.display()))
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// What to read and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Usage files or folders, in order (the first occurrence of a transaction id counts).
+    pub usage: Vec<PathBuf>,
+    /// Aggregate files made elsewhere, in the aggregate schema (README).
+    pub aggregates: Vec<PathBuf>,
+    /// Drop repeated transaction ids (off: the warehouse guarantees unique ids).
+    pub dedupe: bool,
+    /// Rating reaches the period that holds it (open-ended contracts).
+    pub horizon: Timestamp,
+}
+
+/// What a load read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Report {
+    pub files: usize,
+    /// Events read into aggregates, and read as rows (the hours with a cut off the hour).
+    pub aggregated: u64,
+    pub as_rows: u64,
+    /// Rows refused: without a transaction id, customer, event type or time.
+    pub refused: u64,
+    pub aggregates: usize,
+    pub seconds: f64,
+}
+
+/// The properties rating reads, as the aggregation plans them.
+fn plan(state: &State, layout: &Layout, dedupe: bool, horizon: Timestamp) -> sql::Plan {
+    let mut properties: Vec<String> = layout.dims.clone();
+    for m in &layout.measures {
+        if !properties.contains(m) {
+            properties.push(m.clone());
+        }
+    }
+    let at = |name: &String| properties.iter().position(|p| p == name).unwrap_or_default();
+    let latest_keys: Vec<&str> = state
+        .billable_metrics
+        .values()
+        .filter(|m| m.aggregation_type == tally_core::metric::Aggregation::Latest)
+        .filter_map(|m| m.aggregation_key.as_deref())
+        .collect();
+    let row_hours: Vec<i64> = {
+        let mut h: Vec<i64> = tally_core::rating::off_hour_cuts(state, horizon)
+            .into_iter()
+            .map(|t| t.0.timestamp().div_euclid(3600))
+            .collect();
+        h.dedup();
+        h
+    };
+    sql::Plan {
+        dims: layout.dims.iter().map(at).collect(),
+        measures: layout.measures.iter().map(at).collect(),
+        distinct: layout.measures.iter().map(|m| layout.distinct.contains(m)).collect(),
+        latest: layout
+            .measures
+            .iter()
+            .map(|m| latest_keys.contains(&m.as_str()))
+            .collect(),
+        properties,
+        row_hours,
+        dedupe,
+        known_ids: dedupe && !state.events.is_empty(),
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_multi_thread()
+        .build()
+        .map_err(|e| Error(format!("cannot start the query engine: {e}")))
+}
+
+/// Reads `options`' usage into `state`: aggregates merged into its usage store, and the events of the
+/// hours rating cuts off the hour. The state's own events come first.
+pub fn load(state: &mut State, options: &Options, progress: &mut dyn FnMut(&str)) -> Result<Report, Error> {
+    runtime()?.block_on(load_async(state, options, progress))
+}
+
+async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnMut(&str)) -> Result<Report, Error> {
+    let started = Instant::now();
+    let layout = Layout::needed(state);
+    let plan = plan(state, &layout, options.dedupe, options.horizon);
+    let ctx = SessionContext::new_with_config(SessionConfig::new().with_information_schema(false));
+    let files = source::files(&options.usage)?;
+    let mut selects = Vec::new();
+    for (i, (path, format)) in files.iter().enumerate() {
+        let schema = source::register(&ctx, i, path, *format).await?;
+        selects.push(source::normalized(i, path, &schema, &plan.properties)?);
+    }
+    let mut report = Report {
+        files: files.len() + options.aggregates.len(),
+        ..Report::default()
+    };
+    let mut aggregates: Vec<Aggregate> = Vec::new();
+    if !selects.is_empty() {
+        if plan.known_ids {
+            batches::register_known(&ctx, state)?;
+        }
+        let usage_cte = format!("usage AS ({})", selects.join(" UNION ALL "));
+        progress(&format!("aggregating {} file(s) by hour", files.len()));
+        let query = sql::aggregate(&plan, &usage_cte);
+        let rows = run(&ctx, &query, &files).await?;
+        let (aggs, refused) = batches::aggregates(&rows, &layout, &plan, None)?;
+        report.refused = refused;
+        report.aggregated = aggs.iter().map(|a| a.events).sum();
+        aggregates.extend(aggs);
+        if !plan.row_hours.is_empty() {
+            let rows = run(&ctx, &sql::row_hours(&plan, &usage_cte), &files).await?;
+            let events = batches::events(&rows, &plan)?;
+            report.as_rows = events.len() as u64;
+            let store = state.events.make_mut();
+            for e in &events {
+                store.push(e);
+            }
+        }
+    }
+    for (k, path) in options.aggregates.iter().enumerate() {
+        let format = Format::of(path)
+            .ok_or_else(|| Error::file(path, "is not an aggregate file: name it .parquet, .csv or .ndjson"))?;
+        let i = files.len() + k;
+        source::register(&ctx, i, path, format).await?;
+        let rows = run(&ctx, &format!("SELECT * FROM f{i}"), &[(path.clone(), format)]).await?;
+        let (aggs, refused) = batches::aggregates(&rows, &layout, &plan, Some(path))?;
+        report.refused += refused;
+        report.aggregated += aggs.iter().map(|a| a.events).sum::<u64>();
+        aggregates.extend(aggs);
+    }
+    report.aggregates = aggregates.len();
+    state
+        .events
+        .make_mut()
+        .add_aggregates(&layout, &aggregates)
+        .map_err(Error)?;
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// Runs `query`; a failure is retried file by file to name the file it comes from.
+async fn run(
+    ctx: &SessionContext,
+    query: &str,
+    files: &[(PathBuf, Format)],
+) -> Result<Vec<datafusion::arrow::record_batch::RecordBatch>, Error> {
+    let outcome = match ctx.sql(query).await {
+        Ok(df) => df.collect().await,
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(rows) => Ok(rows),
+        Err(e) => {
+            for (i, (path, _)) in files.iter().enumerate() {
+                let probe = format!("SELECT max(to_timestamp_nanos(\"timestamp\")) FROM f{i}");
+                if let Err(fe) = async { ctx.sql(&probe).await?.collect().await }.await {
+                    return Err(Error::column(path, "timestamp", format!("cannot be read: {fe}")));
+                }
+            }
+            Err(Error(format!("the aggregation failed: {e}")))
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! Usage files: each registered with DataFusion by its format (Parquet, CSV, NDJSON; a folder's files
+//! in name order) and read as the normalized relation `usage` (see `sql`), its columns checked first so
+//! that a wrong file is named with the column at fault.
+
+use crate::sql::{column, ident, literal, DECIMAL};
+use crate::Error;
+use datafusion::arrow::datatypes::{DataType, Schema};
+use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionContext};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Parquet,
+    Csv,
+    NdJson,
+}
+
+impl Format {
+    pub fn of(path: &Path) -> Option<Format> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        if name.ends_with(".parquet") {
+            Some(Format::Parquet)
+        } else if name.ends_with(".csv") {
+            Some(Format::Csv)
+        } else if name.ends_with(".ndjson") || name.ends_with(".jsonl") || name.ends_with(".json") {
+            Some(Format::NdJson)
+        } else {
+            None
+        }
+    }
+}
+
+/// The files `paths` name, in order: a folder's usage files (recursively) in name order.
+pub fn files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Format)>, Error> {
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| Error::file(p, format!("cannot be read: {e}")))?;
+        if meta.is_dir() {
+            let mut found = Vec::new();
+            walk(p, &mut found)?;
+            found.sort();
+            if found.is_empty() {
+                return Err(Error::file(p, "holds no .parquet, .csv, .ndjson, .jsonl or .json file"));
+            }
+            out.extend(found.into_iter().filter_map(|f| Format::of(&f).map(|k| (f, k))));
+        } else {
+            let format = Format::of(p).ok_or_else(|| {
+                Error::file(
+                    p,
+                    "is not a usage file: name it .parquet, .csv, .ndjson, .jsonl or .json",
+                )
+            })?;
+            out.push((p.clone(), format));
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::file(dir, format!("cannot be listed: {e}")))?;
+    for e in entries {
+        let path = e
+            .map_err(|e| Error::file(dir, format!("cannot be listed: {e}")))?
+            .path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if Format::of(&path).is_some() {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Registers file `i` as table `f<i>`.
+pub async fn register(ctx: &SessionContext, i: usize, path: &Path, format: Format) -> Result<Schema, Error> {
+    let table = format!("f{i}");
+    let name = path.to_string_lossy().to_string();
+    let ext = extension(path);
+    let done = match format {
+        Format::Parquet => {
+            ctx.register_parquet(&table, &name, ParquetReadOptions::default().file_extension(&ext))
+                .await
+        }
+        Format::Csv => {
+            ctx.register_csv(&table, &name, CsvReadOptions::new().file_extension(&ext))
+                .await
+        }
+        Format::NdJson => {
+            // A .json file may also be one JSON array of events (the body of POST /v1/ingest).
+            let mut options = JsonReadOptions::default().file_extension(&ext);
+            options.newline_delimited = !starts_with_bracket(path);
+            ctx.register_json(&table, &name, options).await
+        }
+    };
+    done.map_err(|e| Error::file(path, format!("cannot be read as {format:?}: {e}")))?;
+    let df = ctx
+        .table(&table)
+        .await
+        .map_err(|e| Error::file(path, format!("cannot be read: {e}")))?;
+    Ok(df.schema().as_arrow().clone())
+}
+
+fn starts_with_bracket(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 256];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    head[..n].iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
+}
+
+fn extension(path: &Path) -> String {
+    path.extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default()
+}
+
+fn is_text(t: &DataType) -> bool {
+    matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+}
+
+fn is_number(t: &DataType) -> bool {
+    t.is_numeric()
+}
+
+/// Where a property lives in a file: a top-level column, or a field of a `properties` struct.
+fn property(schema: &Schema, name: &str) -> Option<(String, DataType)> {
+    if let Ok(f) = schema.field_with_name("properties") {
+        if let DataType::Struct(fields) = f.data_type() {
+            return fields.iter().find(|x| x.name() == name).map(|x| {
+                (
+                    format!("get_field(\"properties\", {})", literal(name)),
+                    x.data_type().clone(),
+                )
+            });
+        }
+    }
+    if ["transaction_id", "customer_id", "event_type", "timestamp"].contains(&name) {
+        return None;
+    }
+    schema
+        .field_with_name(name)
+        .ok()
+        .map(|f| (ident(name), f.data_type().clone()))
+}
+
+/// The normalized SELECT of file `i`, after checking its columns: the four an event needs, a timestamp
+/// that is text (RFC 3339) or a timestamp, and `properties` read where they are.
+pub fn normalized(i: usize, path: &Path, schema: &Schema, properties: &[String]) -> Result<String, Error> {
+    for c in ["transaction_id", "customer_id", "event_type", "timestamp"] {
+        if schema.field_with_name(c).is_err() {
+            let have: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+            return Err(Error::column(
+                path,
+                c,
+                format!("is missing (the file has {}): every event has transaction_id, customer_id, event_type and timestamp", have.join(", ")),
+            ));
+        }
+    }
+    let ts = schema
+        .field_with_name("timestamp")
+        .map(|f| f.data_type().clone())
+        .unwrap_or(DataType::Null);
+    if !(is_text(&ts) || matches!(ts, DataType::Timestamp(..))) {
+        return Err(Error::column(
+            path,
+            "timestamp",
+            format!("is {ts}: Tally reads RFC 3339 text (2025-01-31T10:00:00Z) or a timestamp type"),
+        ));
+    }
+    // An empty text is as good as missing (a CSV cell left empty).
+    let text = |c: &str| format!("NULLIF(CAST({c} AS VARCHAR), '')");
+    let ts = if is_text(&ts) {
+        "to_timestamp_nanos(NULLIF(\"timestamp\", ''))"
+    } else {
+        "to_timestamp_nanos(\"timestamp\")"
+    };
+    let mut cols = vec![
+        format!("{i} AS __file"),
+        format!("{} AS transaction_id", text("transaction_id")),
+        format!(
+            "CASE WHEN {} IS NOT NULL AND {} IS NOT NULL AND {} IS NOT NULL AND {ts} IS NOT NULL THEN {} END AS customer_id",
+            text("transaction_id"),
+            text("customer_id"),
+            text("event_type"),
+            text("customer_id")
+        ),
+        format!("{} AS event_type", text("event_type")),
+        format!("CAST({ts} AS BIGINT) AS ts_ns"),
+    ];
+    for (k, name) in properties.iter().enumerate() {
+        let (text, num) = match property(schema, name) {
+            None => ("CAST(NULL AS VARCHAR)".to_string(), format!("CAST(NULL AS {DECIMAL})")),
+            Some((expr, t)) if is_text(&t) => (expr.clone(), format!("TRY_CAST(trim({expr}) AS {DECIMAL})")),
+            Some((expr, t)) if is_number(&t) => (
+                format!("CAST({expr} AS VARCHAR)"),
+                format!("TRY_CAST({expr} AS {DECIMAL})"),
+            ),
+            Some((expr, DataType::Boolean)) => (format!("CAST({expr} AS VARCHAR)"), format!("CAST(NULL AS {DECIMAL})")),
+            // Lists and structs are never dimensions or quantities.
+            Some(_) => ("CAST(NULL AS VARCHAR)".to_string(), format!("CAST(NULL AS {DECIMAL})")),
+        };
+        cols.push(format!("{text} AS {}", column(k, "text")));
+        cols.push(format!("{num} AS {}", column(k, "num")));
+    }
+    Ok(format!("SELECT {} FROM f{i}", cols.join(", ")))
+}

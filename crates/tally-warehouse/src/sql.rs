@@ -1,0 +1,162 @@
+//! The aggregation, as SQL text: the documented seam between a query engine and Tally. DataFusion runs
+//! it here; the same GROUP BY runs in ClickHouse, Spark or BigQuery, and its result, written as the
+//! aggregate schema (README), feeds `tally rate --aggregates`.
+//!
+//! Every source is first read as one normalized relation, `usage`:
+//! `(__file, transaction_id, customer_id, event_type, ts_ns, <p>_text, <p>_num ...)`, where `ts_ns` is
+//! nanoseconds since 1970 UTC, `<p>_text` a property's value as text (what dimensions compare and UNIQUE
+//! counts) and `<p>_num` its value as a number where it reads as one (what SUM, MAX and LATEST read).
+//! A row without a transaction id, customer, event type or time is refused: its customer is NULL.
+
+/// Nanoseconds in an hour.
+pub const HOUR_NS: i64 = 3_600_000_000_000;
+
+/// How numbers are summed: 28 digits before the point, 10 after (Tally's own numbers keep every digit
+/// a JSON text gives; a value with more than 10 decimal places is rounded here).
+pub const DECIMAL: &str = "DECIMAL(38, 10)";
+
+/// A SQL identifier for a property column of the normalized relation (`p0_text`, `p0_num`, ...): the
+/// property's own name may be any text, so columns are numbered and the names kept beside.
+pub fn column(i: usize, part: &str) -> String {
+    format!("p{i}_{part}")
+}
+
+/// Quotes `name` as a SQL identifier.
+pub fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Quotes `text` as a SQL string literal.
+pub fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// What the aggregation keeps: property names with what each is read as.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Every property rating reads (dimensions and measures), each once, in this order.
+    pub properties: Vec<String>,
+    /// Indices into `properties`.
+    pub dims: Vec<usize>,
+    pub measures: Vec<usize>,
+    /// Of `measures`: which keep their distinct values (UNIQUE), which their latest value (LATEST).
+    pub distinct: Vec<bool>,
+    pub latest: Vec<bool>,
+    /// Hours (since 1970) whose events reach rating as rows, not aggregates: they hold an instant
+    /// off the hour where rating cuts usage.
+    pub row_hours: Vec<i64>,
+    /// De-duplicate transaction ids (the first occurrence counts: files in the order given).
+    pub dedupe: bool,
+    /// A table `known(transaction_id)` holds the ids stored before, which count first.
+    pub known_ids: bool,
+}
+
+/// The relation rating reads: `usage` de-duplicated when asked (`firsts`).
+fn base(plan: &Plan) -> &'static str {
+    if plan.dedupe {
+        "firsts"
+    } else {
+        "usage"
+    }
+}
+
+/// The CTE that keeps the first occurrence of each transaction id; `known` holds the ids stored
+/// before (the state's events), which always come first.
+pub fn dedupe_cte(with_known: bool) -> String {
+    let known = if with_known {
+        " WHERE transaction_id NOT IN (SELECT transaction_id FROM known)"
+    } else {
+        ""
+    };
+    format!(
+        "firsts AS (SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY transaction_id ORDER BY __file) AS __n \
+         FROM usage{known}) WHERE __n = 1)"
+    )
+}
+
+fn in_row_hours(plan: &Plan) -> String {
+    let hours: Vec<String> = plan.row_hours.iter().map(|h| h.to_string()).collect();
+    format!("(ts_ns / {HOUR_NS}) IN ({})", hours.join(", "))
+}
+
+/// A measure's column in the aggregate schema: `<property>__<part>`.
+pub fn measure_column(property: &str, part: &str) -> String {
+    ident(&format!("{property}__{part}"))
+}
+
+/// The GROUP BY: one row per customer key, event type, hour and dimension values, in the aggregate
+/// schema: `customer_id`, `event_type`, `hour` (its start, a UTC timestamp), one column per dimension
+/// named after its property, `events`, and per measure `<p>__numeric`, `<p>__absent`, `<p>__sum`,
+/// `<p>__max` and, where kept, `<p>__latest_at`, `<p>__latest`, `<p>__distinct`. Refused rows come out
+/// as groups without a customer.
+pub fn aggregate(plan: &Plan, usage_cte: &str) -> String {
+    let mut select = vec![
+        "customer_id".to_string(),
+        "event_type".to_string(),
+        format!("to_timestamp_nanos((ts_ns / {HOUR_NS}) * {HOUR_NS}) AS hour"),
+    ];
+    let mut group = vec![
+        "customer_id".to_string(),
+        "event_type".to_string(),
+        format!("ts_ns / {HOUR_NS}"),
+    ];
+    for &i in &plan.dims {
+        select.push(format!("{} AS {}", column(i, "text"), ident(&plan.properties[i])));
+        group.push(column(i, "text"));
+    }
+    select.push("count(*) AS events".into());
+    for (j, &i) in plan.measures.iter().enumerate() {
+        let (text, num) = (column(i, "text"), column(i, "num"));
+        let out = |part: &str| measure_column(&plan.properties[i], part);
+        select.push(format!("count({num}) AS {}", out("numeric")));
+        select.push(format!("count(*) - count({text}) AS {}", out("absent")));
+        select.push(format!("sum({num}) AS {}", out("sum")));
+        select.push(format!("max({num}) AS {}", out("max")));
+        if plan.latest[j] {
+            select.push(format!(
+                "to_timestamp_nanos(max(CASE WHEN {num} IS NOT NULL THEN ts_ns END)) AS {}",
+                out("latest_at")
+            ));
+            select.push(format!(
+                "last_value({num} ORDER BY ts_ns, __file) FILTER (WHERE {num} IS NOT NULL) AS {}",
+                out("latest")
+            ));
+        }
+        if plan.distinct[j] {
+            select.push(format!(
+                "array_agg(DISTINCT {text}) FILTER (WHERE {text} IS NOT NULL) AS {}",
+                out("distinct")
+            ));
+        }
+    }
+    let mut ctes = vec![usage_cte.to_string()];
+    if plan.dedupe {
+        ctes.push(dedupe_cte(plan.known_ids));
+    }
+    let skip = if plan.row_hours.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE NOT {}", in_row_hours(plan))
+    };
+    format!(
+        "WITH {} SELECT {} FROM {}{skip} GROUP BY {}",
+        ctes.join(", "),
+        select.join(", "),
+        base(plan),
+        group.join(", ")
+    )
+}
+
+/// The rows of the hours that hold a cut off the hour, in time order then file order.
+pub fn row_hours(plan: &Plan, usage_cte: &str) -> String {
+    let mut ctes = vec![usage_cte.to_string()];
+    if plan.dedupe {
+        ctes.push(dedupe_cte(plan.known_ids));
+    }
+    format!(
+        "WITH {} SELECT * FROM {} WHERE customer_id IS NOT NULL AND {} ORDER BY ts_ns, __file",
+        ctes.join(", "),
+        base(plan),
+        in_row_hours(plan)
+    )
+}

@@ -1,0 +1,204 @@
+//! The warehouse at its edges: transaction ids repeated across the state and files, refused rows,
+//! files that cannot be rated (each named), and aggregates made elsewhere. Figures worked by hand.
+
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use tally_core::{call, State, Timestamp};
+use tally_warehouse::{load, Options, Report};
+
+fn now() -> Timestamp {
+    Timestamp::ymd(2025, 3, 1)
+}
+
+/// API units at 100 cents each for customer `c` (alias `c-prod`), January 2025.
+fn world() -> State {
+    let mut s = State::default();
+    for (c, body) in [
+        (
+            "POST /v1/billable-metrics/create",
+            json!({"id": "m", "name": "Units", "event_type_filter": {"in_values": ["api"]}, "aggregation_type": "SUM", "aggregation_key": "units"}),
+        ),
+        (
+            "POST /v1/contract-pricing/products/create",
+            json!({"id": "api", "name": "API", "type": "USAGE", "billable_metric_id": "m"}),
+        ),
+        (
+            "POST /v1/contract-pricing/rate-cards/create",
+            json!({"id": "rc", "name": "List", "rates": [{"product_id": "api", "starting_at": "2025-01-01T00:00:00Z", "rate_type": "FLAT", "price": 100}]}),
+        ),
+        (
+            "POST /v1/customers",
+            json!({"id": "c", "name": "C", "ingest_aliases": ["c-prod"]}),
+        ),
+        (
+            "POST /v1/contracts/create",
+            json!({"id": "k", "customer_id": "c", "rate_card_id": "rc", "starting_at": "2025-01-01T00:00:00Z", "ending_before": "2025-02-01T00:00:00Z"}),
+        ),
+    ] {
+        call(&mut s, c, &body, now()).unwrap_or_else(|e| panic!("{c}: {e}"));
+    }
+    s
+}
+
+fn january_total(s: &State) -> Value {
+    let list = tally_core::api::read(s, "GET /v1/customers/c/invoices", &Value::Null, now()).unwrap();
+    list["data"][0]["total"].clone()
+}
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("tally-warehouse-edges-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn write(d: &Path, name: &str, text: &str) -> PathBuf {
+    let p = d.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn options(usage: Vec<PathBuf>, dedupe: bool) -> Options {
+    Options {
+        usage,
+        aggregates: vec![],
+        dedupe,
+        horizon: now(),
+    }
+}
+
+fn rate(s: &mut State, o: &Options) -> Result<Report, String> {
+    load(s, o, &mut |_| {}).map_err(|e| e.to_string())
+}
+
+/// The state holds t1 (5 units). File a: t1 again (100, a repeat: dropped), t2 (7). File b: t2 again
+/// (1,000, dropped: file a came first), t3 (1). Counted: 5 + 7 + 1 = 13 units, $13.00. Without
+/// de-duplication every row counts: 5 + 100 + 7 + 1,000 + 1 = 1,113 units.
+#[test]
+fn a_repeated_transaction_id_counts_once_the_state_first_then_files_in_order() {
+    let d = dir("dedupe");
+    let event = |id: &str, units: u32| {
+        json!({"transaction_id": id, "customer_id": "c-prod", "event_type": "api", "timestamp": "2025-01-10T10:00:00Z", "properties": {"units": units}}).to_string()
+    };
+    let a = write(&d, "a.ndjson", &format!("{}\n{}\n", event("t1", 100), event("t2", 7)));
+    let b = write(&d, "b.ndjson", &format!("{}\n{}\n", event("t2", 1000), event("t3", 1)));
+    let mut s = world();
+    let body: Value = serde_json::from_str(&format!("[{}]", event("t1", 5))).unwrap();
+    call(&mut s, "POST /v1/ingest", &body, now()).unwrap();
+    let mut once = s.clone();
+    let r = rate(&mut once, &options(vec![a.clone(), b.clone()], true)).unwrap();
+    assert_eq!(january_total(&once), json!(1300));
+    assert_eq!(r.aggregated, 2, "t2 and t3 from the files");
+    let mut every = s.clone();
+    rate(&mut every, &options(vec![a, b], false)).unwrap();
+    assert_eq!(january_total(&every), json!(111300));
+}
+
+/// A CSV row without a customer is refused and counted; the others are rated: 3 + 4 units, $7.00.
+#[test]
+fn a_row_without_a_customer_is_refused_and_counted() {
+    let d = dir("refused");
+    let f = write(
+        &d,
+        "usage.csv",
+        "transaction_id,customer_id,event_type,timestamp,units\n\
+         t1,c,api,2025-01-05T00:00:00Z,3\n\
+         t2,,api,2025-01-06T00:00:00Z,50\n\
+         t3,c-prod,api,2025-01-07T00:00:00Z,4\n",
+    );
+    let mut s = world();
+    let r = rate(&mut s, &options(vec![f], true)).unwrap();
+    assert_eq!((r.aggregated, r.refused), (2, 1));
+    assert_eq!(january_total(&s), json!(700));
+}
+
+#[test]
+fn files_that_cannot_be_rated_are_named_with_the_column_at_fault() {
+    let d = dir("bad");
+    let mut s = world();
+    let missing = d.join("nope.parquet");
+    let e = rate(&mut s, &options(vec![missing], true)).unwrap_err();
+    assert!(e.contains("nope.parquet") && e.contains("cannot be read"), "{e}");
+
+    let no_type = write(
+        &d,
+        "no_type.csv",
+        "transaction_id,customer_id,timestamp,units\nt1,c,2025-01-05T00:00:00Z,3\n",
+    );
+    let e = rate(&mut s, &options(vec![no_type], true)).unwrap_err();
+    assert!(e.contains("no_type.csv: column `event_type` is missing"), "{e}");
+
+    let epoch = write(
+        &d,
+        "epoch.csv",
+        "transaction_id,customer_id,event_type,timestamp,units\nt1,c,api,1736035200,3\n",
+    );
+    let e = rate(&mut s, &options(vec![epoch], true)).unwrap_err();
+    assert!(e.contains("epoch.csv: column `timestamp` is Int64"), "{e}");
+
+    let garbled = write(
+        &d,
+        "garbled.ndjson",
+        "{\"transaction_id\":\"t1\",\"customer_id\":\"c\",\"event_type\":\"api\",\"timestamp\":\"last tuesday\",\"properties\":{\"units\":3}}\n",
+    );
+    let e = rate(&mut s, &options(vec![garbled], true)).unwrap_err();
+    assert!(e.contains("garbled.ndjson: column `timestamp` cannot be read"), "{e}");
+
+    let other = write(&d, "notes.txt", "hello");
+    let e = rate(&mut s, &options(vec![other], true)).unwrap_err();
+    assert!(e.contains("notes.txt: is not a usage file"), "{e}");
+    // Nothing was added to the state by the refused loads.
+    assert_eq!(january_total(&s), json!(0));
+}
+
+/// Aggregates made elsewhere, in the aggregate schema: 2 events of 3 and 4 units on Jan 5 at 10:00
+/// for the alias, 1 event of 10 units on Jan 6 for the id: 17 units, $17.00.
+#[test]
+fn aggregates_made_elsewhere_rate_like_the_events_they_sum() {
+    let d = dir("aggregates");
+    let f = write(
+        &d,
+        "hourly.csv",
+        "customer_id,event_type,hour,events,units__numeric,units__absent,units__sum,units__max\n\
+         c-prod,api,2025-01-05T10:00:00Z,2,2,0,7,4\n\
+         c,api,2025-01-06T00:00:00Z,1,1,0,10,10\n",
+    );
+    let mut s = world();
+    let o = Options {
+        usage: vec![],
+        aggregates: vec![f],
+        dedupe: true,
+        horizon: now(),
+    };
+    let r = rate(&mut s, &o).unwrap();
+    assert_eq!((r.aggregates, r.aggregated), (2, 3));
+    assert_eq!(january_total(&s), json!(1700));
+}
+
+/// A credit of $3.00 from Jan 10 10:30 (off the hour): 5 units at 10:15 and 3 at 10:45. Only the 3
+/// after 10:30 may draw on it: 8 units, $8.00, less $3.00 = $5.00. The hour 10:00 reaches rating as
+/// events; aggregated, all 8 units would sit before 10:30 and the credit would pay nothing.
+#[test]
+fn an_hour_cut_off_the_hour_is_read_as_events() {
+    let d = dir("off_hour");
+    let f = write(
+        &d,
+        "usage.csv",
+        "transaction_id,customer_id,event_type,timestamp,units\n\
+         t1,c,api,2025-01-10T10:15:00Z,5\n\
+         t2,c,api,2025-01-10T10:45:00Z,3\n\
+         t3,c,api,2025-01-20T00:00:00Z,0\n",
+    );
+    let mut s = world();
+    call(
+        &mut s,
+        "POST /v1/customers/credits/create",
+        &json!({"customer_id": "c", "name": "Late credit", "product_id": "api", "access_schedule": {"schedule_items": [
+            {"amount": 300, "starting_at": "2025-01-10T10:30:00Z", "ending_before": "2025-02-01T00:00:00Z"}]}}),
+        now(),
+    )
+    .unwrap();
+    let r = rate(&mut s, &options(vec![f], true)).unwrap();
+    assert_eq!((r.as_rows, r.aggregated), (2, 1));
+    assert_eq!(january_total(&s), json!(500));
+}

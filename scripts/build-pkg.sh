@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-cargo build -q -p tally-wasm --release --target wasm32-unknown-unknown
-wasm=target/wasm32-unknown-unknown/release/tally_wasm.wasm
+# The `wasm` profile: fat LTO, one codegen unit (Cargo.toml); native `release` builds go without.
+cargo build -q -p tally-wasm --profile wasm --target wasm32-unknown-unknown
+wasm="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm/tally_wasm.wasm"
 rm -rf pkg && mkdir -p pkg
 wasm-bindgen --target web --out-dir pkg/web "$wasm"
 wasm-bindgen --target nodejs --out-dir pkg/node "$wasm"

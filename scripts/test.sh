@@ -6,6 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+# A build cache outside the clone, reused when it exists (CI machines that keep one between runs; a
+# developer's own). Without one, everything builds under ./target as usual.
+cache="${TALLY_BUILD_CACHE:-$HOME/.cache/tally-target}"
+if [ -z "${CARGO_TARGET_DIR:-}" ] && [ -d "$cache" ]; then
+  export CARGO_TARGET_DIR="$cache"
+  echo "reusing the build cache $cache"
+fi
+target="${CARGO_TARGET_DIR:-$PWD/target}"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "tools"
@@ -15,7 +23,7 @@ step "gates: cargo fmt --check, cargo clippy -D warnings"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "native: cargo test (core, CLI, scenarios, property tests)"
+step "native: cargo test (core, CLI, warehouse, scenarios, property tests)"
 cargo test --workspace --exclude tally-app
 cargo test -p tally-app --bins   # the app's form models, natively
 
@@ -31,4 +39,4 @@ trunk build --release
 
 step "JS: node's test runner over the package and the app in headless Chromium"
 cd web/tests
-TALLY_BIN="$PWD/../../target/debug/tally" node --test
+TALLY_BIN="$target/debug/tally" node --test

@@ -268,3 +268,76 @@ fn tally_test_runs_the_project_s_scenarios_and_names_a_failed_expectation() {
     assert!(out.contains(r#"wrong.json: call 2 (GET /v1/customers/c/invoices?ending_before=2025-02-01T00:00:00Z): expected invoice #0 "USAGE" start_timestamp "2025-01-01T00:00:00Z" not found"#), "{out}");
     assert!(out.ends_with("0 passed, 2 failed (1 scenario files)\n"), "{out}");
 }
+
+/// `tally rate` on an exported state (Acme: 100 units in January, 200 in February at 80¢) and a CSV of
+/// more usage: a1 again (a repeat, dropped), 50 units on Jan 20, and a row without a customer
+/// (refused, and said). January: 150 × 80¢ = $120.00; February: 200 × 80¢ = $160.00.
+#[test]
+fn rate_adds_a_warehouse_file_to_an_exported_state() {
+    let state = write("rate-state.json", "");
+    assert_eq!(tally(&["run", "--export", &state, &repo("tests/diff/after.json")]).0, 0);
+    let usage = write(
+        "rate-usage.csv",
+        "transaction_id,customer_id,event_type,timestamp,units\n\
+         a1,acme,api,2025-01-10T00:00:00Z,999\n\
+         w1,acme,api,2025-01-20T00:00:00Z,50\n\
+         w2,,api,2025-01-21T00:00:00Z,7\n",
+    );
+    let out = std::env::temp_dir().join(format!("tally-cli-test-{}-rate-out.json", std::process::id()));
+    let out = out.display().to_string();
+    let args = [
+        "rate",
+        "--state",
+        &state,
+        "--usage",
+        &usage,
+        "--customer",
+        "acme",
+        "--now",
+        "2025-04-15T00:00:00Z",
+        "--to",
+        "2025-03-01T00:00:00Z",
+        "--out",
+        &out,
+    ];
+    let (code, _, err) = tally(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 row(s) refused and not rated"), "{err}");
+    let answer: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let totals: Vec<&serde_json::Value> = answer["data"].as_array().unwrap().iter().map(|i| &i["total"]).collect();
+    assert_eq!(totals, vec![&serde_json::json!(12000), &serde_json::json!(16000)]);
+
+    let csv = out.replace(".json", ".csv");
+    let (code, _, err) = tally(&[
+        "rate",
+        "--state",
+        &state,
+        "--usage",
+        &usage,
+        "--customer",
+        "acme",
+        "--now",
+        "2025-04-15T00:00:00Z",
+        "--to",
+        "2025-03-01T00:00:00Z",
+        "--out",
+        &csv,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("customer_id,contract_id,invoice_id,invoice_type"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with("acme,") && lines[1].ends_with(",150,80,12000,"),
+        "{}",
+        lines[1]
+    );
+
+    let (code, _, err) = tally(&["rate", "--state", &state, "--usage", "/nonexistent/usage.parquet"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("/nonexistent/usage.parquet: cannot be read"), "{err}");
+}

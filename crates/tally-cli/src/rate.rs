@@ -45,7 +45,26 @@ pub fn rate(a: &Args) -> Result<u8, String> {
         horizon: to.unwrap_or(now),
     };
     let mut progress = |m: &str| eprintln!("tally: rate: {m}");
-    let report = tally_warehouse::load(&mut state, &options, &mut progress).map_err(|e| e.to_string())?;
+    // A long aggregation says it is still at work every 10 s.
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let ticker = {
+        let done = done.clone();
+        let started = Instant::now();
+        std::thread::spawn(move || {
+            let mut next = 10;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                if started.elapsed().as_secs() >= next {
+                    eprintln!("tally: rate: still reading and aggregating ({next} s)");
+                    next += 10;
+                }
+            }
+        })
+    };
+    let loaded = tally_warehouse::load(&mut state, &options, &mut progress);
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let _ = ticker.join();
+    let report = loaded.map_err(|e| e.to_string())?;
     let per_second = |n: u64, s: f64| if s > 0.0 { n as f64 / s } else { 0.0 };
     eprintln!(
         "tally: rate: read {} file(s) in {:.2} s: {} events into {} hourly aggregates, {} events as rows ({:.0} events/s)",

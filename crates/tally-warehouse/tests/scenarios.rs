@@ -169,6 +169,7 @@ fn every_scenario_rates_the_same_through_the_warehouse_as_in_the_core() {
         let _ = std::fs::remove_dir_all(&dir);
         checked += 1;
     }
+    eprintln!("{checked} scenario files with usage rated the same in NDJSON, CSV and Parquet");
     assert!(checked >= 20, "only {checked} scenario files with usage");
     // No scenario cuts usage off the hour (tests/warehouse.rs does): every event came aggregated.
     assert_eq!(as_rows, 0);

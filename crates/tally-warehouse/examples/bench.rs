@@ -76,7 +76,8 @@ fn write_file(dir: &Path, file: u64, per_file: u64) {
             tx.push(format!("t{:03}-{:010}", file, n + i));
             customer.push(format!("cust-{:03}", r % CUSTOMERS));
             ty.push(format!("e{:02}", (r >> 8) % PRODUCTS));
-            ts.push(START + ((r >> 16) as i64 & i64::MAX) % MONTH);
+            // A draw of its own: the month needs 52 bits of the 64.
+            ts.push(START + (rng.next() % MONTH as u64) as i64);
             region.push(REGIONS[((r >> 40) % 4) as usize]);
             units.push(1 + ((r >> 44) % 100) as i64);
         }

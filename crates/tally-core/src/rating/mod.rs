@@ -50,6 +50,7 @@ use crate::product::{Product, ProductType};
 use crate::state::State;
 use crate::threshold::Recharge;
 use crate::time::Timestamp;
+use crate::usage::hourly::HOUR as HOUR_NS;
 use crate::usage::rows::customer_rows;
 use crate::usage::store::nanos;
 use crate::usage::{Layout, Store};
@@ -260,12 +261,9 @@ fn next_recharge(
     Ok(None)
 }
 
-/// The instants off the hour where rating may cut some customer's usage (contract dates, periods,
-/// usage filters, rates, overrides, balance windows), through the period holding `horizon`. Usage in
-/// the hours that hold them must reach rating as events, not hourly aggregates: a warehouse passes
-/// those hours' events through as rows.
-pub fn off_hour_cuts(state: &State, horizon: Timestamp) -> Vec<Timestamp> {
-    let feeds: Vec<Feed> = state
+/// Every usage product with the metric that feeds it.
+fn feeds(state: &State) -> Vec<Feed<'_>> {
+    state
         .products
         .values()
         .filter(|p| p.kind == ProductType::Usage)
@@ -275,7 +273,15 @@ pub fn off_hour_cuts(state: &State, horizon: Timestamp) -> Vec<Timestamp> {
                 metric: state.billable_metrics.get(p.billable_metric_id.as_ref()?)?,
             })
         })
-        .collect();
+        .collect()
+}
+
+/// The instants off the hour where rating may cut some customer's usage (contract dates, periods,
+/// usage filters, rates, overrides, balance windows), through the period holding `horizon`. Usage in
+/// the hours that hold them must reach rating as events, not hourly aggregates: a warehouse passes
+/// those hours' events through as rows.
+pub fn off_hour_cuts(state: &State, horizon: Timestamp) -> Vec<Timestamp> {
+    let feeds = feeds(state);
     let mut out = Vec::new();
     for customer_id in state.customers.keys() {
         let shared = customer_segments(state, customer_id);
@@ -289,8 +295,6 @@ pub fn off_hour_cuts(state: &State, horizon: Timestamp) -> Vec<Timestamp> {
     out
 }
 
-const HOUR_NS: i64 = 3_600_000_000_000;
-
 /// One rating with the recharges `grants`; `until`: only the usage before it (a threshold's search).
 fn rate_once(
     state: &State,
@@ -300,17 +304,7 @@ fn rate_once(
     grants: &[Recharge],
     until: Option<Timestamp>,
 ) -> Result<Rated> {
-    let feeds: Vec<Feed> = state
-        .products
-        .values()
-        .filter(|p| p.kind == ProductType::Usage)
-        .filter_map(|p| {
-            Some(Feed {
-                product: p,
-                metric: state.billable_metrics.get(p.billable_metric_id.as_ref()?)?,
-            })
-        })
-        .collect();
+    let feeds = feeds(state);
     let shared = customer_segments(state, customer_id);
     // Balances a plan cuts its cells for: the customer's, and the recharges granted (each held by
     // its contract, so only that contract's plan takes it).

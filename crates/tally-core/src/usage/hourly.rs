@@ -221,6 +221,39 @@ fn cell_hash(event_type: Sym, hour: i64, dims: &[Sym]) -> u64 {
     FxBuildHasher.hash_one((event_type, hour, dims))
 }
 
+impl KeyHours {
+    /// The cell of `event_type`, `hour` and `dims`, made empty (with `measures` measures) if new.
+    fn cell(&mut self, event_type: Sym, hour: i64, dims: &[Sym], measures: usize) -> &mut HourCell {
+        let KeyHours { table, cells } = self;
+        let h = cell_hash(event_type, hour, dims);
+        let found = table
+            .find(h, |&c| {
+                let c = &cells[c as usize];
+                c.event_type == event_type && c.hour == hour && *c.dims == *dims
+            })
+            .copied();
+        let c = match found {
+            Some(c) => c as usize,
+            None => {
+                let c = cells.len();
+                cells.push(HourCell {
+                    event_type,
+                    hour,
+                    dims: dims.into(),
+                    events: 0,
+                    measures: vec![Measure::default(); measures].into_boxed_slice(),
+                });
+                table.insert_unique(h, c as u32, |&c| {
+                    let c = &cells[c as usize];
+                    cell_hash(c.event_type, c.hour, &c.dims)
+                });
+                c
+            }
+        };
+        &mut cells[c]
+    }
+}
+
 #[derive(Clone)]
 pub struct Hourly {
     pub layout: Layout,
@@ -266,33 +299,12 @@ impl Hourly {
             .collect();
         for (key, cell) in &ext.cells {
             let dims: Box<[Sym]> = dim_at.iter().map(|i| i.map_or(NONE, |i| cell.dims[i])).collect();
-            let KeyHours { table, cells } = self.by_key.entry(*key).or_default();
-            let h = cell_hash(cell.event_type, cell.hour, &dims);
-            let found = table
-                .find(h, |&c| {
-                    let c = &cells[c as usize];
-                    c.event_type == cell.event_type && c.hour == cell.hour && c.dims == dims
-                })
-                .copied();
-            let c = match found {
-                Some(c) => c as usize,
-                None => {
-                    let c = cells.len();
-                    cells.push(HourCell {
-                        event_type: cell.event_type,
-                        hour: cell.hour,
-                        dims,
-                        events: 0,
-                        measures: vec![Measure::default(); self.measures.len()].into_boxed_slice(),
-                    });
-                    table.insert_unique(h, c as u32, |&c| {
-                        let c = &cells[c as usize];
-                        cell_hash(c.event_type, c.hour, &c.dims)
-                    });
-                    c
-                }
-            };
-            let target = &mut cells[c];
+            let measures = self.measures.len();
+            let target = self
+                .by_key
+                .entry(*key)
+                .or_default()
+                .cell(cell.event_type, cell.hour, &dims, measures);
             target.events += cell.events;
             for (m, at) in target.measures.iter_mut().zip(&measure_at) {
                 match at {
@@ -319,34 +331,12 @@ impl Hourly {
             }
             let (ty, at) = (store.types[i], store.times[i]);
             let hour = at.div_euclid(HOUR);
-            let key = self.by_key.entry(store.keys[i]).or_default();
-            let h = cell_hash(ty, hour, &dims);
-            let KeyHours { table, cells } = key;
-            let found = table
-                .find(h, |&c| {
-                    let c = &cells[c as usize];
-                    c.event_type == ty && c.hour == hour && *c.dims == *dims
-                })
-                .copied();
-            let c = match found {
-                Some(c) => c as usize,
-                None => {
-                    let c = cells.len();
-                    cells.push(HourCell {
-                        event_type: ty,
-                        hour,
-                        dims: dims.clone().into_boxed_slice(),
-                        events: 0,
-                        measures: vec![Measure::default(); self.measures.len()].into_boxed_slice(),
-                    });
-                    table.insert_unique(h, c as u32, |&c| {
-                        let c = &cells[c as usize];
-                        cell_hash(c.event_type, c.hour, &c.dims)
-                    });
-                    c
-                }
-            };
-            let cell = &mut cells[c];
+            let measures = self.measures.len();
+            let cell = self
+                .by_key
+                .entry(store.keys[i])
+                .or_default()
+                .cell(ty, hour, &dims, measures);
             cell.events += 1;
             for ((m, k), &distinct) in cell.measures.iter_mut().zip(&self.measures).zip(&self.distinct) {
                 let v = find(*k);

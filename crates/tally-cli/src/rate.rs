@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 use tally_core::diff::Side;
 use tally_core::Timestamp;
+use tally_warehouse::Dedupe;
 
 fn time(option: &str, v: &str) -> Result<Timestamp, String> {
     Timestamp::parse(v).map_err(|e| format!("{option} {v}: {e}"))
@@ -41,7 +42,11 @@ pub fn rate(a: &Args) -> Result<u8, String> {
     let options = tally_warehouse::Options {
         usage,
         aggregates,
-        dedupe: !a.flag("--assume-unique-ids"),
+        dedupe: if a.flag("--assume-unique-ids") {
+            Dedupe::Off
+        } else {
+            Dedupe::Ordered
+        },
         horizon: to.unwrap_or(now),
     };
     let mut progress = |m: &str| eprintln!("tally: rate: {m}");

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 use tally_core::{call, State, Timestamp};
+use tally_warehouse::Dedupe;
 
 const CUSTOMERS: u64 = 100;
 const PRODUCTS: u64 = 20;
@@ -213,7 +214,7 @@ fn state() -> State {
     s
 }
 
-fn rate(dir: &Path, dedupe: bool) {
+fn rate(dir: &Path, dedupe: Dedupe) {
     let mut s = state();
     let now = Timestamp::ymd(2025, 3, 1);
     let options = tally_warehouse::Options {
@@ -245,10 +246,10 @@ fn rate(dir: &Path, dedupe: bool) {
     }
     let rated = rating.elapsed().as_secs_f64();
     let all = started.elapsed().as_secs_f64();
-    let label = if dedupe {
-        "with de-duplication"
-    } else {
-        "--assume-unique-ids"
+    let label = match dedupe {
+        Dedupe::Ordered => "with de-duplication",
+        Dedupe::Window => "with de-duplication by the SQL window",
+        Dedupe::Off => "--assume-unique-ids",
     };
     println!(
         "tally ({label}): {events} events into {} hourly aggregates in {aggregated:.2} s ({:.1} M events/s); rating 100 customers' month {rated:.2} s ({:.1} M events/s); end to end {all:.2} s: {:.1} M events/s; invoices total {total} cents; peak memory {}",
@@ -266,7 +267,16 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("generate") => generate(&dir, args.get(2).and_then(|n| n.parse().ok()).unwrap_or(100_000_000)),
         Some("floor") => floor(&dir),
-        Some("rate") => rate(&dir, !args.iter().any(|a| a == "--assume-unique-ids")),
-        _ => eprintln!("usage: bench generate DIR [EVENTS] | floor DIR | rate DIR [--assume-unique-ids]"),
+        Some("rate") => rate(
+            &dir,
+            if args.iter().any(|a| a == "--assume-unique-ids") {
+                Dedupe::Off
+            } else if args.iter().any(|a| a == "--window") {
+                Dedupe::Window
+            } else {
+                Dedupe::Ordered
+            },
+        ),
+        _ => eprintln!("usage: bench generate DIR [EVENTS] | floor DIR | rate DIR [--assume-unique-ids | --window]"),
     }
 }

@@ -5,12 +5,14 @@
 //! lands on its side of the cut.
 
 mod batches;
+pub mod firsts;
 pub mod source;
 pub mod sql;
 
 use datafusion::prelude::{SessionConfig, SessionContext};
 use source::Format;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 use tally_core::usage::{Aggregate, Layout};
 use tally_core::{State, Timestamp};
@@ -44,10 +46,23 @@ pub struct Options {
     pub usage: Vec<PathBuf>,
     /// Aggregate files made elsewhere, in the aggregate schema (README).
     pub aggregates: Vec<PathBuf>,
-    /// Drop repeated transaction ids (off: the warehouse guarantees unique ids).
-    pub dedupe: bool,
+    /// How repeated transaction ids are dropped.
+    pub dedupe: Dedupe,
     /// Rating reaches the period that holds it (open-ended contracts).
     pub horizon: Timestamp,
+}
+
+/// How repeated transaction ids are dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dedupe {
+    /// Not at all: the warehouse guarantees unique ids (`--assume-unique-ids`).
+    Off,
+    /// Tally's way (`firsts`): the files one after another, rows in file order, ids kept in the core's
+    /// de-duplication set. Exact: the first occurrence counts, as in the core.
+    Ordered,
+    /// The documented seam's SQL window (`sql::dedupe_cte`), as another engine would run it: every row
+    /// sorted by id, no row order within a file. Kept to compare the two.
+    Window,
 }
 
 /// What a load read.
@@ -64,7 +79,7 @@ pub struct Report {
 }
 
 /// The properties rating reads, as the aggregation plans them.
-fn plan(state: &State, layout: &Layout, dedupe: bool, horizon: Timestamp) -> sql::Plan {
+fn plan(state: &State, layout: &Layout, dedupe: Dedupe, horizon: Timestamp) -> sql::Plan {
     let mut properties: Vec<String> = layout.dims.clone();
     for m in &layout.measures {
         if !properties.contains(m) {
@@ -97,8 +112,13 @@ fn plan(state: &State, layout: &Layout, dedupe: bool, horizon: Timestamp) -> sql
             .collect(),
         properties,
         row_hours,
-        dedupe,
-        known_ids: dedupe && !state.events.is_empty(),
+        source: match dedupe {
+            Dedupe::Off => sql::Source::Usage,
+            Dedupe::Ordered => sql::Source::Streamed,
+            Dedupe::Window => sql::Source::Window {
+                known: !state.events.is_empty(),
+            },
+        },
     }
 }
 
@@ -119,10 +139,23 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
     let layout = Layout::needed(state);
     let plan = plan(state, &layout, options.dedupe, options.horizon);
     let ctx = SessionContext::new_with_config(SessionConfig::new().with_information_schema(false));
-    let files = source::files(&options.usage)?;
+    // De-duplicating in order reads each file as one partition, so that its rows keep their order.
+    // Both contexts share one runtime, so an object store registered for a URL serves both.
+    let streamed = plan.source == sql::Source::Streamed;
+    let files_ctx = if streamed {
+        SessionContext::new_with_config_rt(
+            SessionConfig::new()
+                .with_information_schema(false)
+                .with_target_partitions(1),
+            ctx.runtime_env(),
+        )
+    } else {
+        ctx.clone()
+    };
+    let files = source::files(&options.usage, &ctx.runtime_env()).await?;
     let mut selects = Vec::new();
     for (i, (path, format)) in files.iter().enumerate() {
-        let schema = source::register(&ctx, i, path, *format).await?;
+        let schema = source::register(&files_ctx, i, path, *format).await?;
         selects.push(source::normalized(i, path, &schema, &plan.properties)?);
     }
     let mut report = Report {
@@ -131,19 +164,21 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
     };
     let mut aggregates: Vec<Aggregate> = Vec::new();
     if !selects.is_empty() {
-        if plan.known_ids {
-            batches::register_known(&ctx, state)?;
+        match plan.source {
+            sql::Source::Window { known: true } => batches::register_known(&ctx, state)?,
+            sql::Source::Streamed => register_firsts(&ctx, &files_ctx, &selects, state, &files).await?,
+            _ => {}
         }
         let usage_cte = format!("usage AS ({})", selects.join(" UNION ALL "));
         progress(&format!("aggregating {} file(s) by hour", files.len()));
         let query = sql::aggregate(&plan, &usage_cte);
-        let rows = run(&ctx, &query, &files).await?;
+        let rows = run(&ctx, &files_ctx, &query, &files).await?;
         let (aggs, refused) = batches::aggregates(&rows, &layout, &plan, None)?;
         report.refused = refused;
         report.aggregated = aggs.iter().map(|a| a.events).sum();
         aggregates.extend(aggs);
         if !plan.row_hours.is_empty() {
-            let rows = run(&ctx, &sql::row_hours(&plan, &usage_cte), &files).await?;
+            let rows = run(&ctx, &files_ctx, &sql::row_hours(&plan, &usage_cte), &files).await?;
             let events = batches::events(&rows, &plan)?;
             report.as_rows = events.len() as u64;
             let store = state.events.make_mut();
@@ -156,8 +191,9 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
         let format = Format::of(path)
             .ok_or_else(|| Error::file(path, "is not an aggregate file: name it .parquet, .csv or .ndjson"))?;
         let i = files.len() + k;
+        source::prepare(&ctx.runtime_env(), path)?;
         source::register(&ctx, i, path, format).await?;
-        let rows = run(&ctx, &format!("SELECT * FROM f{i}"), &[(path.clone(), format)]).await?;
+        let rows = run(&ctx, &ctx, &format!("SELECT * FROM f{i}"), &[(path.clone(), format)]).await?;
         let (aggs, refused) = batches::aggregates(&rows, &layout, &plan, Some(path))?;
         report.refused += refused;
         report.aggregated += aggs.iter().map(|a| a.events).sum::<u64>();
@@ -173,9 +209,43 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
     Ok(report)
 }
 
-/// Runs `query`; a failure is retried file by file to name the file it comes from.
+/// Registers table `firsts`: the files' normalized rows, de-duplicated in order (`firsts`), the
+/// state's ids counting first.
+async fn register_firsts(
+    ctx: &SessionContext,
+    files_ctx: &SessionContext,
+    selects: &[String],
+    state: &State,
+    files: &[(PathBuf, Format)],
+) -> Result<(), Error> {
+    let mut plans = Vec::with_capacity(selects.len());
+    for (select, (path, _)) in selects.iter().zip(files) {
+        let plan = async { files_ctx.sql(select).await?.into_optimized_plan() }
+            .await
+            .map_err(|e| Error::file(path, format!("cannot be read: {e}")))?;
+        plans.push(plan);
+    }
+    let mut known = tally_core::usage::Interner::default();
+    known.reserve(state.events.len());
+    for i in 0..state.events.len() {
+        known.intern(state.events.transaction_id(i));
+    }
+    let Some(stream) = firsts::Firsts::new(files_ctx.clone(), plans, known) else {
+        return Ok(());
+    };
+    let schema = datafusion::physical_plan::streaming::PartitionStream::schema(&stream).clone();
+    let table = datafusion::catalog::streaming::StreamingTable::try_new(schema, vec![Arc::new(stream)])
+        .map_err(|e| Error(format!("cannot de-duplicate the files: {e}")))?;
+    ctx.register_table("firsts", Arc::new(table))
+        .map_err(|e| Error(format!("cannot de-duplicate the files: {e}")))?;
+    Ok(())
+}
+
+/// Runs `query` in `ctx`; a failure is retried file by file (the files registered in `files_ctx`) to
+/// name the file it comes from.
 async fn run(
     ctx: &SessionContext,
+    files_ctx: &SessionContext,
     query: &str,
     files: &[(PathBuf, Format)],
 ) -> Result<Vec<datafusion::arrow::record_batch::RecordBatch>, Error> {
@@ -188,7 +258,7 @@ async fn run(
         Err(e) => {
             for (i, (path, _)) in files.iter().enumerate() {
                 let probe = format!("SELECT max(to_timestamp_nanos(\"timestamp\")) FROM f{i}");
-                if let Err(fe) = async { ctx.sql(&probe).await?.collect().await }.await {
+                if let Err(fe) = async { files_ctx.sql(&probe).await?.collect().await }.await {
                     return Err(Error::column(path, "timestamp", format!("cannot be read: {fe}")));
                 }
             }

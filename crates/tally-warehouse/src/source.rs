@@ -1,12 +1,20 @@
 //! Usage files: each registered with DataFusion by its format (Parquet, CSV, NDJSON; a folder's files
 //! in name order) and read as the normalized relation `usage` (see `sql`), its columns checked first so
-//! that a wrong file is named with the column at fault.
+//! that a wrong file is named with the column at fault. A location may also be a URL, read through
+//! DataFusion's object stores: `file://` always; `s3://`, `gs://` and `http(s)://` with the cargo
+//! feature `object-store` (not built by CI: it brings an HTTP and TLS stack), credentials from the
+//! usual environment variables (`AWS_ACCESS_KEY_ID`, `GOOGLE_SERVICE_ACCOUNT`, ...).
 
 use crate::sql::{column, ident, literal, DECIMAL};
 use crate::Error;
 use datafusion::arrow::datatypes::{DataType, Schema};
+use datafusion::execution::runtime_env::RuntimeEnv;
+use datafusion::object_store::{path::Path as StorePath, ObjectStore, ObjectStoreExt};
 use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionContext};
+use futures::TryStreamExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use url::Url;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -30,10 +38,73 @@ impl Format {
     }
 }
 
+/// `p` as a URL, when it is written as one (`scheme://...`).
+fn as_url(p: &Path) -> Option<Result<Url, Error>> {
+    let s = p.to_str()?;
+    s.contains("://")
+        .then(|| Url::parse(s).map_err(|e| Error::file(p, format!("is not a URL: {e}"))))
+}
+
+/// The object store that serves `url`, registered with `runtime` on first use.
+fn store(runtime: &RuntimeEnv, p: &Path, url: &Url) -> Result<Arc<dyn ObjectStore>, Error> {
+    if let Ok(s) = runtime.object_store_registry.get_store(url) {
+        return Ok(s);
+    }
+    let made = cloud::store(url).map_err(|e| Error::file(p, e))?;
+    runtime.register_object_store(url, made.clone());
+    Ok(made)
+}
+
+/// Makes the object store of `p` known to `runtime` when `p` is a URL (aggregate files).
+pub fn prepare(runtime: &RuntimeEnv, p: &Path) -> Result<(), Error> {
+    if let Some(url) = as_url(p) {
+        store(runtime, p, &url?)?;
+    }
+    Ok(())
+}
+
+/// The usage files under URL `url`: the object itself when its name says a format, else every usage
+/// file under it as a prefix, in name order.
+async fn listed(runtime: &RuntimeEnv, p: &Path, url: &Url) -> Result<Vec<(PathBuf, Format)>, Error> {
+    let store = store(runtime, p, url)?;
+    let key = StorePath::from_url_path(url.path()).map_err(|e| Error::file(p, format!("is not a usable path: {e}")))?;
+    if let Some(format) = Format::of(p) {
+        store
+            .head(&key)
+            .await
+            .map_err(|e| Error::file(p, format!("cannot be read: {e}")))?;
+        return Ok(vec![(p.to_path_buf(), format)]);
+    }
+    let mut keys: Vec<String> = store
+        .list(Some(&key))
+        .map_ok(|m| m.location.to_string())
+        .try_collect()
+        .await
+        .map_err(|e| Error::file(p, format!("cannot be listed: {e}")))?;
+    keys.sort();
+    let found: Vec<(PathBuf, Format)> = keys
+        .into_iter()
+        .filter_map(|k| {
+            let mut u = url.clone();
+            u.set_path(&format!("/{k}"));
+            let path = PathBuf::from(u.to_string());
+            Format::of(&path).map(|f| (path, f))
+        })
+        .collect();
+    if found.is_empty() {
+        return Err(Error::file(p, "holds no .parquet, .csv, .ndjson, .jsonl or .json file"));
+    }
+    Ok(found)
+}
+
 /// The files `paths` name, in order: a folder's usage files (recursively) in name order.
-pub fn files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Format)>, Error> {
+pub async fn files(paths: &[PathBuf], runtime: &RuntimeEnv) -> Result<Vec<(PathBuf, Format)>, Error> {
     let mut out = Vec::new();
     for p in paths {
+        if let Some(url) = as_url(p) {
+            out.extend(listed(runtime, p, &url?).await?);
+            continue;
+        }
         let meta = std::fs::metadata(p).map_err(|e| Error::file(p, format!("cannot be read: {e}")))?;
         if meta.is_dir() {
             let mut found = Vec::new();
@@ -204,4 +275,50 @@ pub fn normalized(i: usize, path: &Path, schema: &Schema, properties: &[String])
         cols.push(format!("{num} AS {}", column(k, "num")));
     }
     Ok(format!("SELECT {} FROM f{i}", cols.join(", ")))
+}
+
+/// Object stores beyond the local disk.
+#[cfg(feature = "object-store")]
+mod cloud {
+    use object_store::{aws::AmazonS3Builder, gcp::GoogleCloudStorageBuilder, http::HttpBuilder, ObjectStore};
+    use std::sync::Arc;
+    use url::Url;
+
+    pub fn store(url: &Url) -> Result<Arc<dyn ObjectStore>, String> {
+        let bucket = url.host_str().unwrap_or_default();
+        let made: Result<Arc<dyn ObjectStore>, object_store::Error> = match url.scheme() {
+            "s3" => AmazonS3Builder::from_env()
+                .with_bucket_name(bucket)
+                .build()
+                .map(|s| Arc::new(s) as _),
+            "gs" => GoogleCloudStorageBuilder::from_env()
+                .with_bucket_name(bucket)
+                .build()
+                .map(|s| Arc::new(s) as _),
+            "http" | "https" => HttpBuilder::new()
+                .with_url(&url[..url::Position::BeforePath])
+                .build()
+                .map(|s| Arc::new(s) as _),
+            other => {
+                return Err(format!(
+                    "`{other}://` is not a store Tally reads (s3, gs, http, https, file)"
+                ))
+            }
+        };
+        made.map_err(|e| format!("cannot open its store: {e}"))
+    }
+}
+
+#[cfg(not(feature = "object-store"))]
+mod cloud {
+    use datafusion::object_store::ObjectStore;
+    use std::sync::Arc;
+    use url::Url;
+
+    pub fn store(url: &Url) -> Result<Arc<dyn ObjectStore>, String> {
+        Err(format!(
+            "`{}://` URLs need Tally built with the `object-store` feature (cargo build -p tally-cli --features tally-warehouse/object-store); file:// URLs and local paths always work",
+            url.scheme()
+        ))
+    }
 }

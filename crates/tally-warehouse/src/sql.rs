@@ -45,18 +45,38 @@ pub struct Plan {
     /// Hours (since 1970) whose events reach rating as rows, not aggregates: they hold an instant
     /// off the hour where rating cuts usage.
     pub row_hours: Vec<i64>,
-    /// De-duplicate transaction ids (the first occurrence counts: files in the order given).
-    pub dedupe: bool,
-    /// A table `known(transaction_id)` holds the ids stored before, which count first.
-    pub known_ids: bool,
+    /// Where the events come from, and how repeated transaction ids are dropped.
+    pub source: Source,
 }
 
-/// The relation rating reads: `usage` de-duplicated when asked (`firsts`).
-fn base(plan: &Plan) -> &'static str {
-    if plan.dedupe {
-        "firsts"
-    } else {
-        "usage"
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The files' normalized union, `usage`, as it is (the warehouse guarantees unique ids).
+    Usage,
+    /// `usage` de-duplicated in SQL by the `firsts` CTE (`dedupe_cte`), the portable seam; `known`
+    /// says whether a table `known(transaction_id)` holds ids stored before, which count first.
+    Window { known: bool },
+    /// A table `firsts` registered beside the query, already de-duplicated in file and row order,
+    /// whose `__seq` orders its rows (`crate::firsts`, what Tally itself runs).
+    Streamed,
+}
+
+/// The relation rating reads, and the column that orders rows of one instant after their time.
+fn base(plan: &Plan) -> (&'static str, &'static str) {
+    match plan.source {
+        Source::Usage => ("usage", "__file"),
+        Source::Window { .. } => ("firsts", "__file"),
+        Source::Streamed => ("firsts", crate::firsts::SEQ),
+    }
+}
+
+/// The query's WITH clause: the files' union (`usage_cte`) and the window that de-duplicates it, where
+/// the plan reads them.
+fn with(plan: &Plan, usage_cte: &str) -> String {
+    match plan.source {
+        Source::Usage => format!("WITH {usage_cte} "),
+        Source::Window { known } => format!("WITH {usage_cte}, {} ", dedupe_cte(known)),
+        Source::Streamed => String::new(),
     }
 }
 
@@ -118,7 +138,8 @@ pub fn aggregate(plan: &Plan, usage_cte: &str) -> String {
                 out("latest_at")
             ));
             select.push(format!(
-                "last_value({num} ORDER BY ts_ns, __file) FILTER (WHERE {num} IS NOT NULL) AS {}",
+                "last_value({num} ORDER BY ts_ns, {}) FILTER (WHERE {num} IS NOT NULL) AS {}",
+                base(plan).1,
                 out("latest")
             ));
         }
@@ -129,34 +150,26 @@ pub fn aggregate(plan: &Plan, usage_cte: &str) -> String {
             ));
         }
     }
-    let mut ctes = vec![usage_cte.to_string()];
-    if plan.dedupe {
-        ctes.push(dedupe_cte(plan.known_ids));
-    }
     let skip = if plan.row_hours.is_empty() {
         String::new()
     } else {
         format!(" WHERE NOT {}", in_row_hours(plan))
     };
     format!(
-        "WITH {} SELECT {} FROM {}{skip} GROUP BY {}",
-        ctes.join(", "),
+        "{}SELECT {} FROM {}{skip} GROUP BY {}",
+        with(plan, usage_cte),
         select.join(", "),
-        base(plan),
+        base(plan).0,
         group.join(", ")
     )
 }
 
-/// The rows of the hours that hold a cut off the hour, in time order then file order.
+/// The rows of the hours that hold a cut off the hour, in time order then file (and row) order.
 pub fn row_hours(plan: &Plan, usage_cte: &str) -> String {
-    let mut ctes = vec![usage_cte.to_string()];
-    if plan.dedupe {
-        ctes.push(dedupe_cte(plan.known_ids));
-    }
+    let (from, order) = base(plan);
     format!(
-        "WITH {} SELECT * FROM {} WHERE customer_id IS NOT NULL AND {} ORDER BY ts_ns, __file",
-        ctes.join(", "),
-        base(plan),
+        "{}SELECT * FROM {from} WHERE customer_id IS NOT NULL AND {} ORDER BY ts_ns, {order}",
+        with(plan, usage_cte),
         in_row_hours(plan)
     )
 }

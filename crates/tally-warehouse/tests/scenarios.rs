@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use tally_core::scenario::Scenario;
 use tally_core::usage::Event;
 use tally_core::{State, Timestamp};
-use tally_warehouse::{load, Options};
+use tally_warehouse::{load, Dedupe, Options};
 
 fn scenario_files() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios");
@@ -146,7 +146,7 @@ fn every_scenario_rates_the_same_through_the_warehouse_as_in_the_core() {
             let options = Options {
                 usage: vec![usage.clone()],
                 aggregates: vec![],
-                dedupe: true,
+                dedupe: Dedupe::Ordered,
                 horizon: scenario.now,
             };
             let report = load(&mut emptied, &options, &mut |_| {}).unwrap_or_else(|e| panic!("{name}: {e}"));

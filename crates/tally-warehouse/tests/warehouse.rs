@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use tally_core::{call, State, Timestamp};
-use tally_warehouse::{load, Options, Report};
+use tally_warehouse::{load, Dedupe, Options, Report};
 
 fn now() -> Timestamp {
     Timestamp::ymd(2025, 3, 1)
@@ -58,7 +58,7 @@ fn write(d: &Path, name: &str, text: &str) -> PathBuf {
     p
 }
 
-fn options(usage: Vec<PathBuf>, dedupe: bool) -> Options {
+fn options(usage: Vec<PathBuf>, dedupe: Dedupe) -> Options {
     Options {
         usage,
         aggregates: vec![],
@@ -85,13 +85,39 @@ fn a_repeated_transaction_id_counts_once_the_state_first_then_files_in_order() {
     let mut s = world();
     let body: Value = serde_json::from_str(&format!("[{}]", event("t1", 5))).unwrap();
     call(&mut s, "POST /v1/ingest", &body, now()).unwrap();
-    let mut once = s.clone();
-    let r = rate(&mut once, &options(vec![a.clone(), b.clone()], true)).unwrap();
-    assert_eq!(january_total(&once), json!(1300));
-    assert_eq!(r.aggregated, 2, "t2 and t3 from the files");
+    // Tally's ordered de-duplication and the documented seam's SQL window agree across files.
+    for dedupe in [Dedupe::Ordered, Dedupe::Window] {
+        let mut once = s.clone();
+        let r = rate(&mut once, &options(vec![a.clone(), b.clone()], dedupe)).unwrap();
+        assert_eq!(january_total(&once), json!(1300), "{dedupe:?}");
+        assert_eq!(r.aggregated, 2, "t2 and t3 from the files ({dedupe:?})");
+    }
     let mut every = s.clone();
-    rate(&mut every, &options(vec![a, b], false)).unwrap();
+    rate(&mut every, &options(vec![a, b], Dedupe::Off)).unwrap();
     assert_eq!(january_total(&every), json!(111300));
+}
+
+/// Within one file the first row of an id counts, as in the core: t1 (5 units) then t1 again (100,
+/// dropped), t2 (7) then t2 again (1,000, dropped): 12 units, $12.00. The rows
+/// follow 30,000 single events of 1 unit each (t100000 ...), so the file is read in several
+/// batches: $30,000.00 + $12.00.
+#[test]
+fn within_one_file_the_first_row_of_a_transaction_id_counts() {
+    let d = dir("dedupe-in-file");
+    let event = |id: &str, hour: u32, units: u32| format!("{id},c-prod,api,2025-01-10T{hour:02}:00:00Z,{units}");
+    let mut lines = vec!["transaction_id,customer_id,event_type,timestamp,units".to_string()];
+    for i in 0..30_000 {
+        lines.push(event(&format!("t{}", 100_000 + i), 1 + i % 9, 1));
+    }
+    lines.push(event("t1", 10, 5));
+    lines.push(event("t1", 11, 100));
+    lines.push(event("t2", 12, 7));
+    lines.push(event("t2", 13, 1000));
+    let f = write(&d, "usage.csv", &(lines.join("\n") + "\n"));
+    let mut s = world();
+    let r = rate(&mut s, &options(vec![f], Dedupe::Ordered)).unwrap();
+    assert_eq!(r.aggregated, 30_002);
+    assert_eq!(january_total(&s), json!(3001200));
 }
 
 /// A CSV row without a customer is refused and counted; the others are rated: 3 + 4 units, $7.00.
@@ -107,7 +133,7 @@ fn a_row_without_a_customer_is_refused_and_counted() {
          t3,c-prod,api,2025-01-07T00:00:00Z,4\n",
     );
     let mut s = world();
-    let r = rate(&mut s, &options(vec![f], true)).unwrap();
+    let r = rate(&mut s, &options(vec![f], Dedupe::Ordered)).unwrap();
     assert_eq!((r.aggregated, r.refused), (2, 1));
     assert_eq!(january_total(&s), json!(700));
 }
@@ -117,7 +143,7 @@ fn files_that_cannot_be_rated_are_named_with_the_column_at_fault() {
     let d = dir("bad");
     let mut s = world();
     let missing = d.join("nope.parquet");
-    let e = rate(&mut s, &options(vec![missing], true)).unwrap_err();
+    let e = rate(&mut s, &options(vec![missing], Dedupe::Ordered)).unwrap_err();
     assert!(e.contains("nope.parquet") && e.contains("cannot be read"), "{e}");
 
     let no_type = write(
@@ -125,7 +151,7 @@ fn files_that_cannot_be_rated_are_named_with_the_column_at_fault() {
         "no_type.csv",
         "transaction_id,customer_id,timestamp,units\nt1,c,2025-01-05T00:00:00Z,3\n",
     );
-    let e = rate(&mut s, &options(vec![no_type], true)).unwrap_err();
+    let e = rate(&mut s, &options(vec![no_type], Dedupe::Ordered)).unwrap_err();
     assert!(e.contains("no_type.csv: column `event_type` is missing"), "{e}");
 
     let epoch = write(
@@ -133,7 +159,7 @@ fn files_that_cannot_be_rated_are_named_with_the_column_at_fault() {
         "epoch.csv",
         "transaction_id,customer_id,event_type,timestamp,units\nt1,c,api,1736035200,3\n",
     );
-    let e = rate(&mut s, &options(vec![epoch], true)).unwrap_err();
+    let e = rate(&mut s, &options(vec![epoch], Dedupe::Ordered)).unwrap_err();
     assert!(e.contains("epoch.csv: column `timestamp` is Int64"), "{e}");
 
     let garbled = write(
@@ -141,11 +167,11 @@ fn files_that_cannot_be_rated_are_named_with_the_column_at_fault() {
         "garbled.ndjson",
         "{\"transaction_id\":\"t1\",\"customer_id\":\"c\",\"event_type\":\"api\",\"timestamp\":\"last tuesday\",\"properties\":{\"units\":3}}\n",
     );
-    let e = rate(&mut s, &options(vec![garbled], true)).unwrap_err();
+    let e = rate(&mut s, &options(vec![garbled], Dedupe::Ordered)).unwrap_err();
     assert!(e.contains("garbled.ndjson: column `timestamp` cannot be read"), "{e}");
 
     let other = write(&d, "notes.txt", "hello");
-    let e = rate(&mut s, &options(vec![other], true)).unwrap_err();
+    let e = rate(&mut s, &options(vec![other], Dedupe::Ordered)).unwrap_err();
     assert!(e.contains("notes.txt: is not a usage file"), "{e}");
     // Nothing was added to the state by the refused loads.
     assert_eq!(january_total(&s), json!(0));
@@ -167,7 +193,7 @@ fn aggregates_made_elsewhere_rate_like_the_events_they_sum() {
     let o = Options {
         usage: vec![],
         aggregates: vec![f],
-        dedupe: true,
+        dedupe: Dedupe::Ordered,
         horizon: now(),
     };
     let r = rate(&mut s, &o).unwrap();
@@ -198,7 +224,41 @@ fn an_hour_cut_off_the_hour_is_read_as_events() {
         now(),
     )
     .unwrap();
-    let r = rate(&mut s, &options(vec![f], true)).unwrap();
+    let r = rate(&mut s, &options(vec![f], Dedupe::Ordered)).unwrap();
     assert_eq!((r.as_rows, r.aggregated), (2, 1));
     assert_eq!(january_total(&s), json!(500));
+}
+
+/// A folder given as a `file://` URL is listed through DataFusion's object store, in name order: 1.ndjson
+/// has t1 (4 units) and t2 (3), 2.ndjson t2 again (50, dropped: 1.ndjson comes first) and t3 (2): 9 units,
+/// $9.00. A missing object is named; a cloud URL without the `object-store` feature says what to build.
+#[test]
+fn a_file_url_reads_through_the_object_store_in_name_order() {
+    let d = dir("url");
+    let event = |id: &str, units: u32| {
+        json!({"transaction_id": id, "customer_id": "c-prod", "event_type": "api", "timestamp": "2025-01-10T10:00:00Z", "properties": {"units": units}}).to_string()
+    };
+    write(&d, "2.ndjson", &format!("{}\n{}\n", event("t2", 50), event("t3", 2)));
+    write(&d, "1.ndjson", &format!("{}\n{}\n", event("t1", 4), event("t2", 3)));
+    let url = |rest: &str| PathBuf::from(format!("file://{}/{rest}", d.canonicalize().unwrap().display()));
+    let mut s = world();
+    let r = rate(&mut s, &options(vec![url("")], Dedupe::Ordered)).unwrap();
+    assert_eq!(r.files, 2);
+    assert_eq!(january_total(&s), json!(900));
+    let missing = rate(&mut world(), &options(vec![url("nowhere.parquet")], Dedupe::Ordered)).unwrap_err();
+    assert!(
+        missing.contains("nowhere.parquet") && missing.contains("cannot be read"),
+        "{missing}"
+    );
+    if !cfg!(feature = "object-store") {
+        let cloud = rate(
+            &mut world(),
+            &options(vec![PathBuf::from("s3://bucket/usage/")], Dedupe::Ordered),
+        )
+        .unwrap_err();
+        assert!(
+            cloud.contains("s3://bucket/usage/") && cloud.contains("object-store"),
+            "{cloud}"
+        );
+    }
 }

@@ -33,6 +33,10 @@ impl Interner {
         self.ends.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
     pub fn get(&self, sym: Sym) -> &str {
         text_of(&self.text, &self.ends, sym)
     }
@@ -42,6 +46,12 @@ impl Interner {
         self.ends.reserve(n);
         let Interner { text, ends, table } = self;
         table.reserve(n, |&k| hash(text_of(text, ends, k)));
+    }
+
+    /// Whether `s` fits: texts and symbols are counted in `u32`, so an arena holds at most 4 GiB of
+    /// text (a browser's wasm memory holds no more; a native caller with more must check).
+    pub fn has_room(&self, s: &str) -> bool {
+        self.text.len() + s.len() <= u32::MAX as usize && self.ends.len() < u32::MAX as usize
     }
 
     pub fn find(&self, s: &str) -> Option<Sym> {

@@ -123,7 +123,9 @@ fn plan(state: &State, layout: &Layout, dedupe: Dedupe, horizon: Timestamp) -> s
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    // Timers and sockets for object stores over HTTP (the object-store feature); nothing without it.
     tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
         .build()
         .map_err(|e| Error(format!("cannot start the query engine: {e}")))
 }

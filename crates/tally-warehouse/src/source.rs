@@ -280,7 +280,9 @@ pub fn normalized(i: usize, path: &Path, schema: &Schema, properties: &[String])
 /// Object stores beyond the local disk.
 #[cfg(feature = "object-store")]
 mod cloud {
-    use object_store::{aws::AmazonS3Builder, gcp::GoogleCloudStorageBuilder, http::HttpBuilder, ObjectStore};
+    use object_store::{
+        aws::AmazonS3Builder, gcp::GoogleCloudStorageBuilder, http::HttpBuilder, ClientOptions, ObjectStore,
+    };
     use std::sync::Arc;
     use url::Url;
 
@@ -297,6 +299,7 @@ mod cloud {
                 .map(|s| Arc::new(s) as _),
             "http" | "https" => HttpBuilder::new()
                 .with_url(&url[..url::Position::BeforePath])
+                .with_client_options(ClientOptions::new().with_allow_http(url.scheme() == "http"))
                 .build()
                 .map(|s| Arc::new(s) as _),
             other => {

@@ -13,7 +13,7 @@ use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::common::{DataFusionError, Result};
 use datafusion::execution::TaskContext;
 use datafusion::logical_expr::LogicalPlan;
-use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
+use datafusion::physical_plan::stream::{RecordBatchReceiverStream, RecordBatchStreamAdapter};
 use datafusion::physical_plan::streaming::PartitionStream;
 use datafusion::physical_plan::SendableRecordBatchStream;
 use datafusion::prelude::SessionContext;
@@ -75,14 +75,28 @@ impl PartitionStream for Firsts {
         let schema = self.schema.clone();
         let mut seen = Interner::clone(&self.known);
         let mut seq = 0i64;
+        // The next file is read (decoded, normalized) on a task of its own while this one is
+        // de-duplicated: the de-duplication itself must take the rows one at a time, in order.
         let batches = futures::stream::iter(self.files.clone())
-            .then(move |plan| {
+            .map(move |plan| {
                 let ctx = ctx.clone();
                 async move {
                     let physical = ctx.state().create_physical_plan(&plan).await?;
-                    physical.execute(0, ctx.task_ctx())
+                    let mut rows = physical.execute(0, ctx.task_ctx())?;
+                    let mut ahead = RecordBatchReceiverStream::builder(physical.schema(), 4);
+                    let tx = ahead.tx();
+                    ahead.spawn(async move {
+                        while let Some(batch) = rows.next().await {
+                            if tx.send(batch).await.is_err() {
+                                break;
+                            }
+                        }
+                        Ok(())
+                    });
+                    Ok::<_, DataFusionError>(ahead.build())
                 }
             })
+            .buffered(2)
             .flat_map(|started| match started {
                 Ok(rows) => rows.boxed(),
                 Err(e) => futures::stream::once(async move { Err(e) }).boxed(),

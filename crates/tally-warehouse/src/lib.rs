@@ -155,10 +155,35 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
         ctx.clone()
     };
     let files = source::files(&options.usage, &ctx.runtime_env()).await?;
+    // Every file is registered (`f<i>`) and checked on its own, so that a wrong one is named.
     let mut selects = Vec::new();
     for (i, (path, format)) in files.iter().enumerate() {
         let schema = source::register(&files_ctx, i, path, *format).await?;
-        selects.push(source::normalized(i, path, &schema, &plan.properties)?);
+        selects.push(source::normalized(
+            i,
+            &format!("f{i}"),
+            path,
+            &schema,
+            &plan.properties,
+        )?);
+    }
+    // Without de-duplication file order does not matter, and a folder is read as one table (`d<j>`).
+    let tables = source::tables(&options.usage, &files, plan.source == sql::Source::Usage);
+    // Files whose types cannot merge into one table (a CSV column read as a time in one file and as
+    // text in another) stay tables of their own.
+    if tables.len() < files.len() {
+        let whole = async {
+            let mut selects = Vec::new();
+            for (j, (path, format, ext)) in tables.iter().enumerate() {
+                let table = format!("d{j}");
+                let schema = source::register_as(&files_ctx, &table, path, *format, ext).await?;
+                selects.push(source::normalized(j, &table, path, &schema, &plan.properties)?);
+            }
+            Ok::<_, Error>(selects)
+        };
+        if let Ok(whole) = whole.await {
+            selects = whole;
+        }
     }
     let mut report = Report {
         files: files.len() + options.aggregates.len(),
@@ -243,8 +268,8 @@ async fn register_firsts(
     Ok(())
 }
 
-/// Runs `query` in `ctx`; a failure is retried file by file (the files registered in `files_ctx`) to
-/// name the file it comes from.
+/// Runs `query` in `ctx`; a failure is retried file by file (`files`, registered in `files_ctx` as
+/// `f0`, `f1`, ...) to name the file it comes from.
 async fn run(
     ctx: &SessionContext,
     files_ctx: &SessionContext,

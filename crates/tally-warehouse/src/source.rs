@@ -142,23 +142,60 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
     Ok(())
 }
 
+/// The tables to read `files` (the listing of `paths`) as: one per file, or, with `folders`, when file
+/// order does not matter (no de-duplication), a local folder
+/// whose usage files all end alike is one table, which DataFusion reads in as many partitions as there
+/// are cores (one table per file would make a scan, and a partial aggregation, per file); anything else
+/// one table per file, as `files` lists them.
+pub fn tables(paths: &[PathBuf], files: &[(PathBuf, Format)], folders: bool) -> Vec<(PathBuf, Format, String)> {
+    if !folders {
+        return files.iter().map(|(f, k)| (f.clone(), *k, extension(f))).collect();
+    }
+    let mut out = Vec::new();
+    let mut rest = files.iter();
+    for p in paths {
+        let in_it: Vec<&(PathBuf, Format)> = if p.is_dir() && as_url(p).is_none() {
+            rest.by_ref().take_while(|(f, _)| f.starts_with(p)).collect()
+        } else {
+            rest.next().into_iter().collect()
+        };
+        let ext = in_it.first().map(|(f, _)| extension(f)).unwrap_or_default();
+        let alike = p.is_dir() && !ext.is_empty() && in_it.iter().all(|(f, _)| extension(f) == ext);
+        match in_it.first() {
+            Some((_, format)) if alike && *format != Format::NdJson => out.push((p.clone(), *format, ext)),
+            _ => out.extend(in_it.into_iter().map(|(f, k)| (f.clone(), *k, extension(f)))),
+        }
+    }
+    out
+}
+
 /// Registers file `i` as table `f<i>`.
 pub async fn register(ctx: &SessionContext, i: usize, path: &Path, format: Format) -> Result<Schema, Error> {
-    let table = format!("f{i}");
+    register_as(ctx, &format!("f{i}"), path, format, &extension(path)).await
+}
+
+/// Registers file or folder `path` as `table`, reading the files that end with `ext`.
+pub async fn register_as(
+    ctx: &SessionContext,
+    table: &str,
+    path: &Path,
+    format: Format,
+    ext: &str,
+) -> Result<Schema, Error> {
+    let table = table.to_string();
     let name = path.to_string_lossy().to_string();
-    let ext = extension(path);
     let done = match format {
         Format::Parquet => {
-            ctx.register_parquet(&table, &name, ParquetReadOptions::default().file_extension(&ext))
+            ctx.register_parquet(&table, &name, ParquetReadOptions::default().file_extension(ext))
                 .await
         }
         Format::Csv => {
-            ctx.register_csv(&table, &name, CsvReadOptions::new().file_extension(&ext))
+            ctx.register_csv(&table, &name, CsvReadOptions::new().file_extension(ext))
                 .await
         }
         Format::NdJson => {
             // A .json file may also be one JSON array of events (the body of POST /v1/ingest).
-            let mut options = JsonReadOptions::default().file_extension(&ext);
+            let mut options = JsonReadOptions::default().file_extension(ext);
             options.newline_delimited = !starts_with_bracket(path);
             ctx.register_json(&table, &name, options).await
         }
@@ -215,9 +252,9 @@ fn property(schema: &Schema, name: &str) -> Option<(String, DataType)> {
         .map(|f| (ident(name), f.data_type().clone()))
 }
 
-/// The normalized SELECT of file `i`, after checking its columns: the four an event needs, a timestamp
-/// that is text (RFC 3339) or a timestamp, and `properties` read where they are.
-pub fn normalized(i: usize, path: &Path, schema: &Schema, properties: &[String]) -> Result<String, Error> {
+/// The normalized SELECT of `table` (file or folder `i`), after checking its columns: the four an event
+/// needs, a timestamp that is text (RFC 3339) or a timestamp, and `properties` read where they are.
+pub fn normalized(i: usize, table: &str, path: &Path, schema: &Schema, properties: &[String]) -> Result<String, Error> {
     for c in ["transaction_id", "customer_id", "event_type", "timestamp"] {
         if schema.field_with_name(c).is_err() {
             let have: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
@@ -274,7 +311,7 @@ pub fn normalized(i: usize, path: &Path, schema: &Schema, properties: &[String])
         cols.push(format!("{text} AS {}", column(k, "text")));
         cols.push(format!("{num} AS {}", column(k, "num")));
     }
-    Ok(format!("SELECT {} FROM f{i}", cols.join(", ")))
+    Ok(format!("SELECT {} FROM {table}", cols.join(", ")))
 }
 
 /// Object stores beyond the local disk.

@@ -114,10 +114,15 @@ fn within_one_file_the_first_row_of_a_transaction_id_counts() {
     lines.push(event("t2", 12, 7));
     lines.push(event("t2", 13, 1000));
     let f = write(&d, "usage.csv", &(lines.join("\n") + "\n"));
-    let mut s = world();
-    let r = rate(&mut s, &options(vec![f], Dedupe::Ordered)).unwrap();
+    let mut once = world();
+    let r = rate(&mut once, &options(vec![f], Dedupe::Ordered)).unwrap();
     assert_eq!(r.aggregated, 30_002);
-    assert_eq!(january_total(&s), json!(3001200));
+    assert_eq!(january_total(&once), json!(3001200));
+    // Without de-duplication the folder is read as one table and every row counts: 31,112 units.
+    let mut every = world();
+    let r = rate(&mut every, &options(vec![d], Dedupe::Off)).unwrap();
+    assert_eq!((r.files, r.aggregated), (1, 30_004));
+    assert_eq!(january_total(&every), json!(3111200));
 }
 
 /// A CSV row without a customer is refused and counted; the others are rated: 3 + 4 units, $7.00.
@@ -169,6 +174,22 @@ fn files_that_cannot_be_rated_are_named_with_the_column_at_fault() {
     );
     let e = rate(&mut s, &options(vec![garbled], Dedupe::Ordered)).unwrap_err();
     assert!(e.contains("garbled.ndjson: column `timestamp` cannot be read"), "{e}");
+
+    // A folder read as one table (no de-duplication) still names the file at fault.
+    let folder = d.join("folder");
+    std::fs::create_dir_all(&folder).unwrap();
+    write(
+        &folder,
+        "a.csv",
+        "transaction_id,customer_id,event_type,timestamp,units\nt1,c,api,2025-01-05T00:00:00Z,3\n",
+    );
+    write(
+        &folder,
+        "b.csv",
+        "transaction_id,customer_id,event_type,timestamp,units\nt2,c,api,last tuesday,3\n",
+    );
+    let e = rate(&mut s, &options(vec![folder], Dedupe::Off)).unwrap_err();
+    assert!(e.contains("b.csv: column `timestamp` cannot be read"), "{e}");
 
     let other = write(&d, "notes.txt", "hello");
     let e = rate(&mut s, &options(vec![other], Dedupe::Ordered)).unwrap_err();

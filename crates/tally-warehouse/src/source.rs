@@ -148,23 +148,37 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
 /// are cores (one table per file would make a scan, and a partial aggregation, per file); anything else
 /// one table per file, as `files` lists them.
 pub fn tables(paths: &[PathBuf], files: &[(PathBuf, Format)], folders: bool) -> Vec<(PathBuf, Format, String)> {
-    if !folders {
-        return files.iter().map(|(f, k)| (f.clone(), *k, extension(f))).collect();
-    }
+    let local_folder = |d: &Path| paths.iter().any(|p| p == d && as_url(p).is_none() && p.is_dir());
     let mut out = Vec::new();
-    let mut rest = files.iter();
-    for p in paths {
-        let in_it: Vec<&(PathBuf, Format)> = if p.is_dir() && as_url(p).is_none() {
-            rest.by_ref().take_while(|(f, _)| f.starts_with(p)).collect()
-        } else {
-            rest.next().into_iter().collect()
-        };
-        let ext = in_it.first().map(|(f, _)| extension(f)).unwrap_or_default();
-        let alike = p.is_dir() && !ext.is_empty() && in_it.iter().all(|(f, _)| extension(f) == ext);
-        match in_it.first() {
-            Some((_, format)) if alike && *format != Format::NdJson => out.push((p.clone(), *format, ext)),
-            _ => out.extend(in_it.into_iter().map(|(f, k)| (f.clone(), *k, extension(f)))),
+    let mut i = 0;
+    while i < files.len() {
+        let (f, format) = &files[i];
+        let ext = extension(f);
+        // A run of the folder's own files, all direct children ending alike, and nothing else listed
+        // under it: then the folder as a table reads exactly these files. (DataFusion skips hidden
+        // names, so a run with one is left as files.)
+        let folder = f
+            .parent()
+            .filter(|d| folders && *format != Format::NdJson && !ext.is_empty() && local_folder(d));
+        if let Some(d) = folder {
+            let run = files[i..]
+                .iter()
+                .take_while(|(g, _)| g.parent() == Some(d) && extension(g) == ext)
+                .count();
+            let under = files.iter().filter(|(g, _)| g.starts_with(d)).count();
+            let hidden = files[i..i + run].iter().any(|(g, _)| {
+                g.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_none_or(|n| n.starts_with('.') || n.starts_with('_'))
+            });
+            if run > 1 && run == under && !hidden {
+                out.push((d.to_path_buf(), *format, ext));
+                i += run;
+                continue;
+            }
         }
+        out.push((f.clone(), *format, ext));
+        i += 1;
     }
     out
 }

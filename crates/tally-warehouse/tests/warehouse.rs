@@ -115,14 +115,31 @@ fn within_one_file_the_first_row_of_a_transaction_id_counts() {
     lines.push(event("t2", 13, 1000));
     let f = write(&d, "usage.csv", &(lines.join("\n") + "\n"));
     let mut once = world();
-    let r = rate(&mut once, &options(vec![f], Dedupe::Ordered)).unwrap();
+    let r = rate(&mut once, &options(vec![f.clone()], Dedupe::Ordered)).unwrap();
     assert_eq!(r.aggregated, 30_002);
     assert_eq!(january_total(&once), json!(3001200));
-    // Without de-duplication the folder is read as one table and every row counts: 31,112 units.
+    // Without de-duplication every row counts: 31,112 units. The folder, here with a second file of
+    // 2 units and followed by a file of its own (4 units), is read as one table: 31,118 units.
     let mut every = world();
-    let r = rate(&mut every, &options(vec![d], Dedupe::Off)).unwrap();
+    let r = rate(&mut every, &options(vec![f.clone()], Dedupe::Off)).unwrap();
     assert_eq!((r.files, r.aggregated), (1, 30_004));
     assert_eq!(january_total(&every), json!(3111200));
+    let header = "transaction_id,customer_id,event_type,timestamp,units";
+    write(
+        &d,
+        "more.csv",
+        &format!("{header}\nm1,c-prod,api,2025-01-11T00:00:00Z,2\n"),
+    );
+    let alone = dir("dedupe-in-file-alone");
+    let last = write(
+        &alone,
+        "last.csv",
+        &format!("{header}\nl1,c-prod,api,2025-01-12T00:00:00Z,4\n"),
+    );
+    let mut every = world();
+    let r = rate(&mut every, &options(vec![d, last], Dedupe::Off)).unwrap();
+    assert_eq!((r.files, r.aggregated), (3, 30_006));
+    assert_eq!(january_total(&every), json!(3111800));
 }
 
 /// A CSV row without a customer is refused and counted; the others are rated: 3 + 4 units, $7.00.

@@ -30,6 +30,8 @@ pub struct Firsts {
     /// Each file's normalized SELECT. Physical plans are made anew for every run: a file scan's
     /// plan hands its files out once.
     files: Vec<LogicalPlan>,
+    /// Each file's path, to name it in an error.
+    paths: Vec<String>,
     schema: SchemaRef,
     /// The ids stored before (the state's events), which count before any file's.
     known: Arc<Interner>,
@@ -46,7 +48,7 @@ impl std::fmt::Debug for Firsts {
 
 impl Firsts {
     /// `files` each give one partition in row order in `ctx`, all with the normalized columns (`sql`).
-    pub fn new(ctx: SessionContext, files: Vec<LogicalPlan>, known: Interner) -> Option<Firsts> {
+    pub fn new(ctx: SessionContext, files: Vec<LogicalPlan>, paths: Vec<String>, known: Interner) -> Option<Firsts> {
         let first = files.first()?.schema().as_arrow().clone();
         // Text columns may come as Utf8 from one file and Utf8View from another: every batch is cast to
         // the first file's types, all nullable.
@@ -59,6 +61,7 @@ impl Firsts {
         Some(Firsts {
             ctx,
             files,
+            paths,
             schema: Arc::new(Schema::new(fields)),
             known: Arc::new(known),
         })
@@ -77,17 +80,24 @@ impl PartitionStream for Firsts {
         let mut seq = 0i64;
         // The next file is read (decoded, normalized) on a task of its own while this one is
         // de-duplicated: the de-duplication itself must take the rows one at a time, in order.
-        let batches = futures::stream::iter(self.files.clone())
-            .map(move |plan| {
+        let files: Vec<(LogicalPlan, String)> = self.files.iter().cloned().zip(self.paths.iter().cloned()).collect();
+        let batches = futures::stream::iter(files)
+            .map(move |(plan, path)| {
                 let ctx = ctx.clone();
                 async move {
-                    let physical = ctx.state().create_physical_plan(&plan).await?;
-                    let mut rows = physical.execute(0, ctx.task_ctx())?;
+                    let physical = ctx
+                        .state()
+                        .create_physical_plan(&plan)
+                        .await
+                        .map_err(|e| e.context(path.clone()))?;
+                    let mut rows = physical
+                        .execute(0, ctx.task_ctx())
+                        .map_err(|e| e.context(path.clone()))?;
                     let mut ahead = RecordBatchReceiverStream::builder(physical.schema(), 4);
                     let tx = ahead.tx();
                     ahead.spawn(async move {
                         while let Some(batch) = rows.next().await {
-                            if tx.send(batch).await.is_err() {
+                            if tx.send(batch.map_err(|e| e.context(path.clone()))).await.is_err() {
                                 break;
                             }
                         }
@@ -109,18 +119,22 @@ impl PartitionStream for Firsts {
     }
 }
 
-/// The rows of `batch` whose transaction id is new to `seen` (which learns them), with `__seq`. A row
-/// without an id is kept: the aggregation counts it as refused.
+/// The rows of `batch` whose transaction id is new to `seen` (which learns them), with `__seq`. A
+/// refused row (the normalized `customer_id` is null: something an event needs is missing) is kept
+/// for the aggregation to count, and does not take its id, as the core never stores a refused event.
 fn keep_firsts(batch: &RecordBatch, seen: &mut Interner, seq: &mut i64, schema: &SchemaRef) -> Result<RecordBatch> {
     let n = batch.num_rows();
     let ids = batch
         .column_by_name("transaction_id")
         .ok_or_else(|| DataFusionError::Internal("the normalized usage has no transaction_id".into()))?;
+    let refused = batch
+        .column_by_name("customer_id")
+        .ok_or_else(|| DataFusionError::Internal("the normalized usage has no customer_id".into()))?;
     // Read in place: a Parquet text column arrives as Utf8View, a CSV one as Utf8.
     let keep = match ids.data_type() {
-        DataType::Utf8View => new_ids(ids.as_string_view(), seen)?,
-        DataType::LargeUtf8 => new_ids(ids.as_string::<i64>(), seen)?,
-        _ => new_ids(cast(ids, &DataType::Utf8)?.as_string::<i32>(), seen)?,
+        DataType::Utf8View => new_ids(ids.as_string_view(), refused, seen)?,
+        DataType::LargeUtf8 => new_ids(ids.as_string::<i64>(), refused, seen)?,
+        _ => new_ids(cast(ids, &DataType::Utf8)?.as_string::<i32>(), refused, seen)?,
     };
     let mut columns: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
     for (column, field) in batch.columns().iter().zip(schema.fields()) {
@@ -136,11 +150,11 @@ fn keep_firsts(batch: &RecordBatch, seen: &mut Interner, seq: &mut i64, schema: 
     Ok(filter_record_batch(&all, &BooleanArray::from(keep))?)
 }
 
-/// Per row: whether its id is seen here first (a row without one is kept).
-fn new_ids<'a>(ids: impl ArrayAccessor<Item = &'a str>, seen: &mut Interner) -> Result<Vec<bool>> {
+/// Per row: whether its id is seen here first (a refused row is kept, its id not taken).
+fn new_ids<'a>(ids: impl ArrayAccessor<Item = &'a str>, refused: &ArrayRef, seen: &mut Interner) -> Result<Vec<bool>> {
     let mut keep = Vec::with_capacity(ids.len());
     for i in 0..ids.len() {
-        if ids.is_null(i) {
+        if ids.is_null(i) || refused.is_null(i) {
             keep.push(true);
             continue;
         }

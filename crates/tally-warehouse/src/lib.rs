@@ -157,6 +157,7 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
     let files = source::files(&options.usage, &ctx.runtime_env()).await?;
     // Every file is registered (`f<i>`) and checked on its own, so that a wrong one is named.
     let mut selects = Vec::new();
+    let mut schemas = Vec::new();
     for (i, (path, format)) in files.iter().enumerate() {
         let schema = source::register(&files_ctx, i, path, *format).await?;
         selects.push(source::normalized(
@@ -166,9 +167,12 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
             &schema,
             &plan.properties,
         )?);
+        schemas.push(schema);
     }
-    // Without de-duplication file order does not matter, and a folder is read as one table (`d<j>`).
-    let tables = source::tables(&options.usage, &files, plan.source == sql::Source::Usage);
+    // When nothing needs file order (no de-duplication, no LATEST tie, no hour read as events), a
+    // folder of like Parquet files is read as one table (`d<j>`).
+    let unordered = plan.source == sql::Source::Usage && !plan.latest.contains(&true) && plan.row_hours.is_empty();
+    let tables = source::tables(&options.usage, &files, unordered.then_some(&schemas[..]));
     // Files whose types cannot merge into one table (a CSV column read as a time in one file and as
     // text in another) stay tables of their own.
     if tables.len() < files.len() {
@@ -257,7 +261,8 @@ async fn register_firsts(
     for i in 0..state.events.len() {
         known.intern(state.events.transaction_id(i));
     }
-    let Some(stream) = firsts::Firsts::new(files_ctx.clone(), plans, known) else {
+    let paths = files.iter().map(|(p, _)| p.display().to_string()).collect();
+    let Some(stream) = firsts::Firsts::new(files_ctx.clone(), plans, paths, known) else {
         return Ok(());
     };
     let schema = datafusion::physical_plan::streaming::PartitionStream::schema(&stream).clone();

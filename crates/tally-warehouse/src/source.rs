@@ -109,7 +109,8 @@ pub async fn files(paths: &[PathBuf], runtime: &RuntimeEnv) -> Result<Vec<(PathB
         if meta.is_dir() {
             let mut found = Vec::new();
             walk(p, &mut found)?;
-            found.sort();
+            // By the whole path as text, as object stores list keys (`jan.csv` before `jan/1.csv`).
+            found.sort_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
             if found.is_empty() {
                 return Err(Error::file(p, "holds no .parquet, .csv, .ndjson, .jsonl or .json file"));
             }
@@ -142,36 +143,38 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
     Ok(())
 }
 
-/// The tables to read `files` (the listing of `paths`) as: one per file, or, with `folders`, when file
-/// order does not matter (no de-duplication), a local folder
-/// whose usage files all end alike is one table, which DataFusion reads in as many partitions as there
-/// are cores (one table per file would make a scan, and a partial aggregation, per file); anything else
-/// one table per file, as `files` lists them.
-pub fn tables(paths: &[PathBuf], files: &[(PathBuf, Format)], folders: bool) -> Vec<(PathBuf, Format, String)> {
+/// The tables to read `files` (the listing of `paths`) as: one per file, or, given each file's schema
+/// (`schemas`, when nothing needs file order: no de-duplication, no LATEST tie, no hour read as
+/// events), a local folder of Parquet files as one table, which DataFusion reads in as many
+/// partitions as there are cores instead of a scan and a partial aggregation per file. Only Parquet,
+/// whose columns are named and typed by each file: a CSV table reads columns by position and infers
+/// types from the first rows, so a folder of CSV files with other column orders would mix values.
+pub fn tables(
+    paths: &[PathBuf],
+    files: &[(PathBuf, Format)],
+    schemas: Option<&[Schema]>,
+) -> Vec<(PathBuf, Format, String)> {
     let local_folder = |d: &Path| paths.iter().any(|p| p == d && as_url(p).is_none() && p.is_dir());
     let mut out = Vec::new();
     let mut i = 0;
     while i < files.len() {
         let (f, format) = &files[i];
         let ext = extension(f);
-        // A run of the folder's own files, all direct children ending alike, and nothing else listed
-        // under it: then the folder as a table reads exactly these files. (DataFusion skips hidden
-        // names, so a run with one is left as files.)
-        let folder = f
-            .parent()
-            .filter(|d| folders && *format != Format::NdJson && !ext.is_empty() && local_folder(d));
-        if let Some(d) = folder {
+        // A run of the folder's own files, all direct children ending alike, each listed once, all of
+        // one schema, and nothing else listed under the folder: then the folder as a table reads
+        // exactly these files, as they read alone.
+        let folder = schemas
+            .and_then(|schemas| Some((schemas, f.parent()?)))
+            .filter(|(_, d)| *format == Format::Parquet && local_folder(d));
+        if let Some((schemas, d)) = folder {
             let run = files[i..]
                 .iter()
-                .take_while(|(g, _)| g.parent() == Some(d) && extension(g) == ext)
+                .zip(&schemas[i..])
+                .take_while(|((g, _), schema)| g.parent() == Some(d) && extension(g) == ext && *schema == &schemas[i])
                 .count();
             let under = files.iter().filter(|(g, _)| g.starts_with(d)).count();
-            let hidden = files[i..i + run].iter().any(|(g, _)| {
-                g.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_none_or(|n| n.starts_with('.') || n.starts_with('_'))
-            });
-            if run > 1 && run == under && !hidden {
+            let distinct: std::collections::HashSet<&PathBuf> = files[i..i + run].iter().map(|(g, _)| g).collect();
+            if run > 1 && run == under && distinct.len() == run {
                 out.push((d.to_path_buf(), *format, ext));
                 i += run;
                 continue;

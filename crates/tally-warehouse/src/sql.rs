@@ -88,9 +88,11 @@ pub fn dedupe_cte(with_known: bool) -> String {
     } else {
         ""
     };
+    // A refused row (no customer: something an event needs is missing) is kept to be counted, and
+    // does not take its id from a valid row.
     format!(
-        "firsts AS (SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY transaction_id ORDER BY __file) AS __n \
-         FROM usage{known}) WHERE __n = 1)"
+        "firsts AS (SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY transaction_id, customer_id IS NULL ORDER BY __file) AS __n \
+         FROM usage{known}) WHERE __n = 1 OR customer_id IS NULL)"
     )
 }
 

@@ -142,7 +142,7 @@ fn within_one_file_the_first_row_of_a_transaction_id_counts() {
     assert_eq!(january_total(&every), json!(3111800));
 }
 
-/// A CSV row without a customer is refused and counted; the others are rated: 3 + 4 units, $7.00.
+/// A CSV row without a customer is refused and counted; the others are rated.
 #[test]
 fn a_row_without_a_customer_is_refused_and_counted() {
     let d = dir("refused");
@@ -152,12 +152,17 @@ fn a_row_without_a_customer_is_refused_and_counted() {
         "transaction_id,customer_id,event_type,timestamp,units\n\
          t1,c,api,2025-01-05T00:00:00Z,3\n\
          t2,,api,2025-01-06T00:00:00Z,50\n\
-         t3,c-prod,api,2025-01-07T00:00:00Z,4\n",
+         t3,c-prod,api,2025-01-07T00:00:00Z,4\n\
+         t2,c,api,2025-01-08T00:00:00Z,2\n",
     );
-    let mut s = world();
-    let r = rate(&mut s, &options(vec![f], Dedupe::Ordered)).unwrap();
-    assert_eq!((r.aggregated, r.refused), (2, 1));
-    assert_eq!(january_total(&s), json!(700));
+    // The refused row does not take its transaction id: t2 with a customer (2 units) counts, as it
+    // would in the core, which never stores a refused event. 3 + 4 + 2 units, $9.00.
+    for dedupe in [Dedupe::Ordered, Dedupe::Window, Dedupe::Off] {
+        let mut s = world();
+        let r = rate(&mut s, &options(vec![f.clone()], dedupe)).unwrap();
+        assert_eq!((r.aggregated, r.refused), (3, 1), "{dedupe:?}");
+        assert_eq!(january_total(&s), json!(900), "{dedupe:?}");
+    }
 }
 
 #[test]
@@ -299,4 +304,80 @@ fn a_file_url_reads_through_the_object_store_in_name_order() {
             "{cloud}"
         );
     }
+}
+
+fn parquet(d: &Path, name: &str, events: &[Value]) -> PathBuf {
+    let text: Vec<String> = events.iter().map(Value::to_string).collect();
+    let ndjson = write(d, &format!("{name}.ndjson.tmp"), &(text.join("\n") + "\n"));
+    let out = d.join(format!("{name}.parquet"));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let ctx = datafusion::prelude::SessionContext::new();
+        let df = ctx
+            .read_json(
+                ndjson.to_str().unwrap(),
+                datafusion::prelude::JsonReadOptions::default().file_extension(".tmp"),
+            )
+            .await
+            .unwrap();
+        df.write_parquet(
+            out.to_str().unwrap(),
+            datafusion::dataframe::DataFrameWriteOptions::new().with_single_file_output(true),
+            None,
+        )
+        .await
+        .unwrap();
+    });
+    std::fs::remove_file(ndjson).unwrap();
+    out
+}
+
+/// Without de-duplication a folder of Parquet files of one schema is read as one table, and every
+/// row counts: a.parquet t1 (3 units), t2 (4); b.parquet t1 again (10), t3 (5); c.parquet, whose
+/// properties also hold a region (another schema, so a table of its own), t4 (6): 28 units, $28.00.
+/// De-duplicated, t1's repeat is dropped: 18 units. Which files make one table is checked directly:
+/// like Parquet files of one folder do; a folder given twice, CSV files (read by column position) or
+/// files of two schemas do not.
+#[test]
+fn a_folder_of_like_parquet_files_is_one_table_and_every_row_counts() {
+    let d = dir("parquet-folder");
+    let event = |id: &str, units: u32| json!({"transaction_id": id, "customer_id": "c-prod", "event_type": "api", "timestamp": "2025-01-10T10:00:00Z", "properties": {"units": units}});
+    let a = parquet(&d, "a", &[event("t1", 3), event("t2", 4)]);
+    let b = parquet(&d, "b", &[event("t1", 10), event("t3", 5)]);
+    let mut every = world();
+    let r = rate(&mut every, &options(vec![d.clone()], Dedupe::Off)).unwrap();
+    assert_eq!((r.files, r.aggregated), (2, 4));
+    assert_eq!(january_total(&every), json!(2200));
+    let mut c = event("t4", 6);
+    c["properties"]["region"] = json!("US");
+    parquet(&d, "c", &[c]);
+    let mut every = world();
+    rate(&mut every, &options(vec![d.clone()], Dedupe::Off)).unwrap();
+    assert_eq!(january_total(&every), json!(2800));
+    let mut once = world();
+    rate(&mut once, &options(vec![d.clone()], Dedupe::Ordered)).unwrap();
+    assert_eq!(january_total(&once), json!(1800));
+
+    use datafusion::arrow::datatypes::{DataType, Field, Schema};
+    use tally_warehouse::source::{tables, Format};
+    let one = Schema::new(vec![Field::new("units", DataType::Int64, true)]);
+    let two = Schema::new(vec![Field::new("units", DataType::Utf8, true)]);
+    let pq = |p: &PathBuf| (p.clone(), Format::Parquet);
+    let folders = |paths: &[PathBuf], files: &[(PathBuf, Format)], schemas: &[Schema]| {
+        tables(paths, files, Some(schemas))
+            .into_iter()
+            .map(|(p, _, _)| p)
+            .collect::<Vec<_>>()
+    };
+    let ab = [pq(&a), pq(&b)];
+    assert_eq!(folders(&[d.clone()], &ab, &[one.clone(), one.clone()]), vec![d.clone()]);
+    assert_eq!(
+        folders(&[d.clone()], &ab, &[one.clone(), two.clone()]),
+        vec![a.clone(), b.clone()]
+    );
+    let twice = [pq(&a), pq(&b), pq(&a), pq(&b)];
+    let four = [one.clone(), one.clone(), one.clone(), one.clone()];
+    assert_eq!(folders(&[d.clone(), d.clone()], &twice, &four).len(), 4);
+    let csv = [(a.clone(), Format::Csv), (b.clone(), Format::Csv)];
+    assert_eq!(folders(&[d.clone()], &csv, &[one.clone(), one.clone()]).len(), 2);
 }

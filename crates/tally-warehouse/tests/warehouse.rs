@@ -369,15 +369,16 @@ fn a_folder_of_like_parquet_files_is_one_table_and_every_row_counts() {
             .map(|(p, _, _)| p)
             .collect::<Vec<_>>()
     };
+    let folder = vec![d.clone()];
     let ab = [pq(&a), pq(&b)];
-    assert_eq!(folders(&[d.clone()], &ab, &[one.clone(), one.clone()]), vec![d.clone()]);
+    assert_eq!(folders(&folder, &ab, &[one.clone(), one.clone()]), folder);
     assert_eq!(
-        folders(&[d.clone()], &ab, &[one.clone(), two.clone()]),
+        folders(&folder, &ab, &[one.clone(), two.clone()]),
         vec![a.clone(), b.clone()]
     );
     let twice = [pq(&a), pq(&b), pq(&a), pq(&b)];
     let four = [one.clone(), one.clone(), one.clone(), one.clone()];
     assert_eq!(folders(&[d.clone(), d.clone()], &twice, &four).len(), 4);
     let csv = [(a.clone(), Format::Csv), (b.clone(), Format::Csv)];
-    assert_eq!(folders(&[d.clone()], &csv, &[one.clone(), one.clone()]).len(), 2);
+    assert_eq!(folders(&folder, &csv, &[one.clone(), one.clone()]).len(), 2);
 }

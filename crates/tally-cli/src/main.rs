@@ -28,8 +28,10 @@ const USAGE: &str = "usage:
              [--customer ID] [--now T] [--out FILE.json|FILE.csv] [--assume-unique-ids]
       Rates usage files or folders (Parquet, CSV, NDJSON) with an exported state (or a scenario file),
       through DataFusion: every customer's invoices as {\"data\": [...]}, or one CSV row per line item.
-      The state's events count first, then the files in order; a repeated transaction_id counts once
-      unless --assume-unique-ids. --aggregates reads hourly aggregates made elsewhere (README).
+      The state's events count first, then the files in order, rows in file order; a repeated
+      transaction_id counts once unless --assume-unique-ids. --aggregates reads hourly aggregates made
+      elsewhere (README). A PATH may be a file:// URL; s3://, gs:// and http(s):// need the build's
+      object-store feature.
   tally diff BEFORE AFTER [--now T] [--through T] [--format table|json|markdown]
       BEFORE and AFTER are scenario files or exported states. Prints what changed on every customer's
       invoices through T. Exit 0 when nothing changed, 1 when something did, 2 on bad input.";

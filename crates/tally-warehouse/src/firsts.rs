@@ -27,11 +27,9 @@ pub const SEQ: &str = "__seq";
 pub struct Firsts {
     /// Reads each file as one partition.
     ctx: SessionContext,
-    /// Each file's normalized SELECT. Physical plans are made anew for every run: a file scan's
-    /// plan hands its files out once.
-    files: Vec<LogicalPlan>,
-    /// Each file's path, to name it in an error.
-    paths: Vec<String>,
+    /// Each file's normalized SELECT, with the file's path to name it in an error. Physical plans are
+    /// made anew for every run: a file scan's plan hands its files out once.
+    files: Vec<(LogicalPlan, String)>,
     schema: SchemaRef,
     /// The ids stored before (the state's events), which count before any file's.
     known: Arc<Interner>,
@@ -48,8 +46,8 @@ impl std::fmt::Debug for Firsts {
 
 impl Firsts {
     /// `files` each give one partition in row order in `ctx`, all with the normalized columns (`sql`).
-    pub fn new(ctx: SessionContext, files: Vec<LogicalPlan>, paths: Vec<String>, known: Interner) -> Option<Firsts> {
-        let first = files.first()?.schema().as_arrow().clone();
+    pub fn new(ctx: SessionContext, files: Vec<(LogicalPlan, String)>, known: Interner) -> Option<Firsts> {
+        let first = files.first()?.0.schema().as_arrow().clone();
         // Text columns may come as Utf8 from one file and Utf8View from another: every batch is cast to
         // the first file's types, all nullable.
         let mut fields: Vec<Field> = first
@@ -61,7 +59,6 @@ impl Firsts {
         Some(Firsts {
             ctx,
             files,
-            paths,
             schema: Arc::new(Schema::new(fields)),
             known: Arc::new(known),
         })
@@ -80,8 +77,7 @@ impl PartitionStream for Firsts {
         let mut seq = 0i64;
         // The next file is read (decoded, normalized) on a task of its own while this one is
         // de-duplicated: the de-duplication itself must take the rows one at a time, in order.
-        let files: Vec<(LogicalPlan, String)> = self.files.iter().cloned().zip(self.paths.iter().cloned()).collect();
-        let batches = futures::stream::iter(files)
+        let batches = futures::stream::iter(self.files.clone())
             .map(move |(plan, path)| {
                 let ctx = ctx.clone();
                 async move {

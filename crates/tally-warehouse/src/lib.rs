@@ -173,8 +173,7 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
     // folder of like Parquet files is read as one table (`d<j>`).
     let unordered = plan.source == sql::Source::Usage && !plan.latest.contains(&true) && plan.row_hours.is_empty();
     let tables = source::tables(&options.usage, &files, unordered.then_some(&schemas[..]));
-    // Files whose types cannot merge into one table (a CSV column read as a time in one file and as
-    // text in another) stay tables of their own.
+    // Should a folder still fail to register as one table, its files stay tables of their own.
     if tables.len() < files.len() {
         let whole = async {
             let mut selects = Vec::new();
@@ -254,15 +253,10 @@ async fn register_firsts(
         let plan = async { files_ctx.sql(select).await?.into_optimized_plan() }
             .await
             .map_err(|e| Error::file(path, format!("cannot be read: {e}")))?;
-        plans.push(plan);
+        plans.push((plan, path.display().to_string()));
     }
-    let mut known = tally_core::usage::Interner::default();
-    known.reserve(state.events.len());
-    for i in 0..state.events.len() {
-        known.intern(state.events.transaction_id(i));
-    }
-    let paths = files.iter().map(|(p, _)| p.display().to_string()).collect();
-    let Some(stream) = firsts::Firsts::new(files_ctx.clone(), plans, paths, known) else {
+    let known = state.events.transaction_ids().clone();
+    let Some(stream) = firsts::Firsts::new(files_ctx.clone(), plans, known) else {
         return Ok(());
     };
     let schema = datafusion::physical_plan::streaming::PartitionStream::schema(&stream).clone();

@@ -38,6 +38,8 @@ impl Format {
     }
 }
 
+const NO_USAGE_FILES: &str = "holds no .parquet, .csv, .ndjson, .jsonl or .json file";
+
 /// `p` as a URL, when it is written as one (`scheme://...`).
 fn as_url(p: &Path) -> Option<Result<Url, Error>> {
     let s = p.to_str()?;
@@ -92,7 +94,7 @@ async fn listed(runtime: &RuntimeEnv, p: &Path, url: &Url) -> Result<Vec<(PathBu
         })
         .collect();
     if found.is_empty() {
-        return Err(Error::file(p, "holds no .parquet, .csv, .ndjson, .jsonl or .json file"));
+        return Err(Error::file(p, NO_USAGE_FILES));
     }
     Ok(found)
 }
@@ -112,7 +114,7 @@ pub async fn files(paths: &[PathBuf], runtime: &RuntimeEnv) -> Result<Vec<(PathB
             // By the whole path as text, as object stores list keys (`jan.csv` before `jan/1.csv`).
             found.sort_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
             if found.is_empty() {
-                return Err(Error::file(p, "holds no .parquet, .csv, .ndjson, .jsonl or .json file"));
+                return Err(Error::file(p, NO_USAGE_FILES));
             }
             out.extend(found.into_iter().filter_map(|f| Format::of(&f).map(|k| (f, k))));
         } else {

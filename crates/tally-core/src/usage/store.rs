@@ -108,6 +108,12 @@ impl Store {
         self.txs.find(id).is_some()
     }
 
+    /// The stored transaction ids as the de-duplication set they are (the warehouse starts its own
+    /// from a copy, so the state's ids count first).
+    pub fn transaction_ids(&self) -> &Interner {
+        &self.txs
+    }
+
     /// Room for `n` more events.
     pub fn reserve(&mut self, n: usize) {
         self.txs.reserve(n);

@@ -479,6 +479,56 @@ test('an overridden, tiered, commit-paid line explains itself: list rate, overri
   await context.close();
 });
 
+test('rows are keyed: undoing an override redraws only the invoice it changed; an explanation open on November stays open', async () => {
+  const { context, page, errors } = await openApp();
+  await loadDemo(page);
+  // An override from February 2025 on (×0.8 on cloud products): of the invoices through February it
+  // changes February's usage invoice only ($1,900.00 → $1,600.00, checked with `tally run`); an
+  // explanation names only the overrides in force, so November's says the same as before.
+  await page.getByRole('link', { name: 'Contracts' }).click();
+  await page.getByLabel('Customer').selectOption({ label: 'WidgetsExpress' });
+  await page.getByLabel('Contract to edit').selectOption({ label: 'WidgetsExpress 2024-25' });
+  await page.getByLabel('Override multiplier').fill('0.8');
+  await page.getByLabel('Override product tags (comma separated)').fill('cloud');
+  await page.getByLabel('Override starting at').fill('2025-02-01');
+  await page.getByRole('button', { name: 'Save edit' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+
+  await page.getByRole('link', { name: 'Invoices' }).click();
+  await page.getByLabel('Customer').selectOption({ label: 'WidgetsExpress' });
+  const nov = invoiceFor(page, '2024-11-01 → 2024-12-01');
+  const feb = invoiceFor(page, '2025-02-01 → 2025-03-01');
+  await feb.waitFor();
+  const febTotal = await feb.locator('.invoice-total').innerText();
+  assert.equal(febTotal, '$1,600.00');
+  await nov.locator('tr.line').first().getByRole('button', { name: 'Why this amount?' }).click();
+  await nov.locator('tr.explain').waitFor();
+  // Every card drawn now is marked; a card drawn again after the undo is a new element, unmarked.
+  const cards = await page.locator('article.invoice').count();
+  await page.evaluate(() => document.querySelectorAll('article.invoice').forEach((a) => { a.dataset.drawn = 'before'; }));
+
+  await page.getByRole('heading', { name: 'Tally', exact: true }).click();
+  await page.keyboard.press('Control+z');
+  await page.getByRole('status').filter({ hasText: 'Undone' }).waitFor();
+  await page.waitForFunction((t) => {
+    const f = [...document.querySelectorAll('article.invoice')].find((a) => a.textContent.includes('2025-02-01 → 2025-03-01'));
+    return f && f.querySelector('.invoice-total').textContent !== t;
+  }, febTotal);
+  assert.equal(await feb.locator('.invoice-total').innerText(), '$1,900.00');
+  assert.equal(await feb.getAttribute('data-drawn'), null, 'February changed: drawn again');
+  assert.equal(await nov.getAttribute('data-drawn'), 'before', 'November did not change: the same element');
+  assert.equal(await nov.locator('tr.line').first().getByRole('button', { name: 'Hide why' }).getAttribute('aria-expanded'), 'true');
+  assert.equal(await nov.locator('tr.explain').count(), 1);
+  // As many cards as before, and only February's usage invoice drawn again (the invoices after
+  // February have no usage: their lines are the scheduled charges, which the override does not price).
+  assert.equal(await page.locator('article.invoice').count(), cards);
+  const redrawn = await page.locator('article.invoice:not([data-drawn])').allInnerTexts();
+  assert.equal(redrawn.length, 1, `${redrawn.length} of ${cards} redrawn`);
+  assert.match(redrawn[0], /2025-02-01 → 2025-03-01/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('seats: a subscription product and rate in the catalog, seats added and changed on a contract with the what-if, seat lines on the invoice', async () => {
   const { context, page, errors } = await openApp();
   await loadDemo(page);

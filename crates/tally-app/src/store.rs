@@ -19,6 +19,26 @@ pub struct Store {
     rated: StoredValue<std::collections::HashMap<String, (u64, Vec<Value>)>>,
     /// The session's recent model changes, to undo and redo.
     pub history: RwSignal<History>,
+    /// The model's collections, each a signal of its own: a view that lists customers reads
+    /// `customers` and is not run again when usage arrives or a contract changes.
+    pub customers: Memo<Collection<tally_core::customer::Customer>>,
+    pub contracts: Memo<Collection<tally_core::contract::Contract>>,
+    pub products: Memo<Collection<tally_core::product::Product>>,
+    pub rate_cards: Memo<Collection<tally_core::rate_card::RateCard>>,
+    pub metrics: Memo<Collection<tally_core::metric::BillableMetric>>,
+}
+
+/// One of the model's collections, by id, in the order the state keeps it.
+pub type Collection<T> = indexmap::IndexMap<String, T>;
+
+/// A signal over one collection of the state: worked out again on every change of the state (a
+/// copy of a few hundred records at most), and only telling its readers when the collection itself
+/// changed.
+fn collection<T: Clone + PartialEq + Send + Sync + 'static>(
+    state: RwSignal<State>,
+    part: fn(&State) -> &Collection<T>,
+) -> Memo<Collection<T>> {
+    Memo::new(move |_| state.with(|st| part(st).clone()))
 }
 
 /// Undo and redo of model changes (catalog, customers, contracts, balances): each entry is the model
@@ -96,6 +116,11 @@ impl Store {
             }),
             rated: StoredValue::new(Default::default()),
             history: RwSignal::new(History::default()),
+            customers: collection(state, |st| &st.customers),
+            contracts: collection(state, |st| &st.contracts),
+            products: collection(state, |st| &st.products),
+            rate_cards: collection(state, |st| &st.rate_cards),
+            metrics: collection(state, |st| &st.billable_metrics),
         }
     }
 

@@ -16,29 +16,31 @@ pub fn Picker(
         <label for=id.clone()>{label}</label>
         <select id=id on:change=move |ev| value.set(event_target_value(&ev))>
             <option value="" prop:selected=move || value.get().is_empty()>{placeholder}</option>
-            {move || items.get().into_iter().map(|(key, name)| {
-                let k = key.clone();
-                view! { <option value=key prop:selected=move || value.get() == k>{name}</option> }
-            }).collect_view()}
+            // Keyed by id and name: a change elsewhere in the model leaves the options as they are.
+            <For each=move || items.get() key=|item| item.clone() let:((key, name))>
+                {
+                    let k = key.clone();
+                    view! { <option value=key prop:selected=move || value.get() == k>{name}</option> }
+                }
+            </For>
         </select>
     }
 }
 
 pub fn customers() -> Signal<Vec<(String, String)>> {
     let s = store();
-    Signal::derive(move || {
-        s.state
-            .with(|st| st.customers.values().map(|c| (c.id.clone(), c.name.clone())).collect())
-    })
+    Signal::from(Memo::new(move |_| {
+        s.customers
+            .with(|all| all.values().map(|c| (c.id.clone(), c.name.clone())).collect())
+    }))
 }
 
 /// Products, all or only USAGE (`Some(false)`) or only the others (`Some(true)`: FIXED and the like).
 pub fn products(fixed: Option<bool>) -> Signal<Vec<(String, String)>> {
     let s = store();
-    Signal::derive(move || {
-        s.state.with(|st| {
-            st.products
-                .values()
+    Signal::from(Memo::new(move |_| {
+        s.products.with(|all| {
+            all.values()
                 .filter(|p| {
                     let usage = p.kind == tally_core::product::ProductType::Usage;
                     fixed.is_none_or(|f| f != usage)
@@ -46,56 +48,50 @@ pub fn products(fixed: Option<bool>) -> Signal<Vec<(String, String)>> {
                 .map(|p| (p.id.clone(), p.name.clone()))
                 .collect()
         })
-    })
+    }))
 }
 
 /// The SUBSCRIPTION products (what a contract's seats are sold as), by name.
 pub fn subscription_products() -> Signal<Vec<(String, String)>> {
     let s = store();
-    Signal::derive(move || {
-        s.state.with(|st| {
-            st.products
-                .values()
+    Signal::from(Memo::new(move |_| {
+        s.products.with(|all| {
+            all.values()
                 .filter(|p| p.kind == tally_core::product::ProductType::Subscription)
                 .map(|p| (p.id.clone(), p.name.clone()))
                 .collect()
         })
-    })
+    }))
 }
 
 /// The contracts of the customer `customer` names, by name (their id when unnamed).
 pub fn contracts_of(customer: RwSignal<String>) -> Signal<Vec<(String, String)>> {
     let s = store();
-    Signal::derive(move || {
+    Signal::from(Memo::new(move |_| {
         let c = customer.get();
-        s.state.with(|st| {
-            st.contracts
-                .values()
+        s.contracts.with(|all| {
+            all.values()
                 .filter(|k| k.customer_id == c)
                 .map(|k| (k.id.clone(), k.name.clone().unwrap_or_else(|| k.id.clone())))
                 .collect()
         })
-    })
+    }))
 }
 
 pub fn rate_cards() -> Signal<Vec<(String, String)>> {
     let s = store();
-    Signal::derive(move || {
-        s.state
-            .with(|st| st.rate_cards.values().map(|r| (r.id.clone(), r.name.clone())).collect())
-    })
+    Signal::from(Memo::new(move |_| {
+        s.rate_cards
+            .with(|all| all.values().map(|r| (r.id.clone(), r.name.clone())).collect())
+    }))
 }
 
 pub fn metrics() -> Signal<Vec<(String, String)>> {
     let s = store();
-    Signal::derive(move || {
-        s.state.with(|st| {
-            st.billable_metrics
-                .values()
-                .map(|m| (m.id.clone(), m.name.clone()))
-                .collect()
-        })
-    })
+    Signal::from(Memo::new(move |_| {
+        s.metrics
+            .with(|all| all.values().map(|m| (m.id.clone(), m.name.clone())).collect())
+    }))
 }
 
 /// The chosen customer, kept in the URL (`?customer=`) so a reload keeps it; defaults to the first.

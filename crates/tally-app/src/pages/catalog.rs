@@ -53,25 +53,24 @@ fn Metrics() -> impl IntoView {
             touched.set(false);
         }
     };
-    let rows = move || {
-        s.state.with(|st| {
-            st.billable_metrics
-                .values()
+    let rows = Memo::new(move |_| {
+        s.metrics.with(|all| {
+            all.values()
                 .map(|m| serde_json::to_value(m).unwrap_or_default())
                 .collect::<Vec<Value>>()
         })
-    };
+    });
     view! {
         <section class="card">
             <h2>"Billable metrics"</h2>
             <table>
                 <thead><tr><th scope="col">"Name"</th><th scope="col">"Events"</th><th scope="col">"Aggregation"</th><th scope="col">"Group keys"</th></tr></thead>
-                <tbody>{move || rows().into_iter().map(|m| view! {
+                <tbody><For each=move || rows.get() key=Value::to_string let:m>
                     <tr class="metric-row"><td>{m["name"].as_str().unwrap_or_default().to_string()}</td>
                     <td>{m["event_type_filter"]["in_values"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")).unwrap_or_default()}</td>
                     <td>{format!("{} {}", m["aggregation_type"].as_str().unwrap_or_default(), m["aggregation_key"].as_str().unwrap_or_default())}</td>
                     <td>{m["group_keys"].to_string()}</td></tr>
-                }).collect_view()}</tbody>
+                </For></tbody>
             </table>
             <details>
                 <summary>"New billable metric"</summary>
@@ -132,23 +131,22 @@ fn Products() -> impl IntoView {
             touched.set(false);
         }
     };
-    let rows = move || {
-        s.state.with(|st| {
-            st.products
-                .values()
+    let rows = Memo::new(move |_| {
+        s.products.with(|all| {
+            all.values()
                 .map(|p| serde_json::to_value(p).unwrap_or_default())
                 .collect::<Vec<Value>>()
         })
-    };
+    });
     view! {
         <section class="card">
             <h2>"Products"</h2>
             <table>
                 <thead><tr><th scope="col">"Name"</th><th scope="col">"Type"</th><th scope="col">"Tags"</th></tr></thead>
-                <tbody>{move || rows().into_iter().map(|p| view! {
+                <tbody><For each=move || rows.get() key=Value::to_string let:p>
                     <tr class="product-row"><td>{p["name"].as_str().unwrap_or_default().to_string()}</td><td>{p["type"].as_str().unwrap_or_default().to_string()}</td>
                     <td>{p["tags"].as_array().map(|a| a.iter().filter_map(Value::as_str).map(|t| view! { <span class="tag">{t.to_string()}</span> }).collect_view())}</td></tr>
-                }).collect_view()}</tbody>
+                </For></tbody>
             </table>
             <details>
                 <summary>"New product"</summary>
@@ -179,65 +177,122 @@ fn Products() -> impl IntoView {
     }
 }
 
+/// A rate card as the catalog shows it: its name, aliases and each rate as
+/// [product, from, until, rate, entitled].
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct CardView {
+    name: String,
+    aliases: String,
+    rates: Vec<[String; 5]>,
+}
+
+impl CardView {
+    fn new(st: &tally_core::State, card: &tally_core::rate_card::RateCard) -> CardView {
+        let c = serde_json::to_value(card).unwrap_or_default();
+        let aliases = c["aliases"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x["name"].as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default();
+        let rates = c["rates"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| {
+                // A rate is in its own credit type, else the card's currency (USD cents).
+                let unit = r["credit_type_id"]
+                    .as_str()
+                    .or(c["fiat_credit_type_id"].as_str())
+                    .map(|id| {
+                        let ct = tally_core::credit_type::named(st, id);
+                        serde_json::json!({"id": ct.id, "name": ct.name})
+                    });
+                let price = match r["rate_type"].as_str() {
+                    Some("TIERED") => format!("tiered {}", r["tiers"]),
+                    Some("PERCENTAGE") => {
+                        let pct = r["price"]
+                            .as_str()
+                            .and_then(|p| p.parse::<rust_decimal::Decimal>().ok())
+                            .unwrap_or_default()
+                            * rust_decimal::Decimal::ONE_HUNDRED;
+                        let min = r
+                            .get("minimum")
+                            .filter(|m| !m.is_null())
+                            .map(|m| format!(", at least {}", money_in(m, unit.as_ref())))
+                            .unwrap_or_default();
+                        format!("{} % of spend{min}", pct.normalize())
+                    }
+                    Some("SUBSCRIPTION") => format!(
+                        "subscription {} a seat{}",
+                        money_in(&r["price"], unit.as_ref()),
+                        r["billing_frequency"]
+                            .as_str()
+                            .map(|f| format!(" {}", f.to_lowercase()))
+                            .unwrap_or_default()
+                    ),
+                    Some(t) => format!("{} {}", t.to_lowercase(), money_in(&r["price"], unit.as_ref())),
+                    None => String::new(),
+                };
+                let product = r["product_id"].as_str().unwrap_or_default();
+                [
+                    st.products
+                        .get(product)
+                        .map(|p| p.name.clone())
+                        .unwrap_or_else(|| product.to_string()),
+                    crate::components::money::day(&r["starting_at"]),
+                    r["ending_before"]
+                        .as_str()
+                        .map(|e| e.chars().take(10).collect::<String>())
+                        .unwrap_or_else(|| "—".into()),
+                    price,
+                    (if r["entitled"].as_bool().unwrap_or(true) {
+                        "yes"
+                    } else {
+                        "no"
+                    })
+                    .to_string(),
+                ]
+            })
+            .collect();
+        CardView {
+            name: card.name.clone(),
+            aliases,
+            rates,
+        }
+    }
+}
+
 #[component]
 fn RateCards() -> impl IntoView {
     let s = store();
-    let cards = move || {
-        s.state.with(|st| {
-            st.rate_cards
-                .values()
-                .map(|c| serde_json::to_value(c).unwrap_or_default())
-                .collect::<Vec<Value>>()
-        })
-    };
-    let product_name = move |id: &str| {
-        s.state.with_untracked(|st| {
-            st.products
-                .get(id)
-                .map(|p| p.name.clone())
-                .unwrap_or_else(|| id.to_string())
-        })
-    };
+    // Each card as the text it shows (product and unit names looked up), keyed by that text.
+    let cards = Memo::new(move |_| {
+        s.state
+            .with(|st| st.rate_cards.values().map(|c| CardView::new(st, c)).collect::<Vec<_>>())
+    });
     view! {
         <section class="card">
             <h2>"Rate cards"</h2>
-            {move || cards().into_iter().map(|c| {
-                let aliases = c["aliases"].as_array().map(|a| a.iter().filter_map(|x| x["name"].as_str()).collect::<Vec<_>>().join(", ")).unwrap_or_default();
-                view! {
-                    <div class="rate-card">
-                        <h3>{c["name"].as_str().unwrap_or_default().to_string()} {(!aliases.is_empty()).then(|| view! { <span class="muted small">" alias " {aliases}</span> })}</h3>
-                        <table>
-                            <thead><tr><th scope="col">"Product"</th><th scope="col">"From"</th><th scope="col">"Until"</th><th scope="col">"Rate"</th><th scope="col">"Entitled"</th></tr></thead>
-                            <tbody>{c["rates"].as_array().cloned().unwrap_or_default().into_iter().map(|r| {
-                                // A rate is in its own credit type, else the card's currency (USD cents).
-                                let unit = r["credit_type_id"].as_str().or(c["fiat_credit_type_id"].as_str()).map(|id| {
-                                    let ct = s.state.with_untracked(|st| tally_core::credit_type::named(st, id));
-                                    serde_json::json!({"id": ct.id, "name": ct.name})
-                                });
-                                let price = match r["rate_type"].as_str() {
-                                    Some("TIERED") => format!("tiered {}", r["tiers"]),
-                                    Some("PERCENTAGE") => {
-                                        let pct = r["price"].as_str().and_then(|p| p.parse::<rust_decimal::Decimal>().ok()).unwrap_or_default() * rust_decimal::Decimal::ONE_HUNDRED;
-                                        let min = r.get("minimum").filter(|m| !m.is_null()).map(|m| format!(", at least {}", money_in(m, unit.as_ref()))).unwrap_or_default();
-                                        format!("{} % of spend{min}", pct.normalize())
-                                    }
-                                    Some("SUBSCRIPTION") => format!("subscription {} a seat{}", money_in(&r["price"], unit.as_ref()),
-                                        r["billing_frequency"].as_str().map(|f| format!(" {}", f.to_lowercase())).unwrap_or_default()),
-                                    Some(t) => format!("{} {}", t.to_lowercase(), money_in(&r["price"], unit.as_ref())),
-                                    None => String::new(),
-                                };
-                                view! { <tr>
-                                    <td>{product_name(r["product_id"].as_str().unwrap_or_default())}</td>
-                                    <td>{crate::components::money::day(&r["starting_at"])}</td>
-                                    <td>{r["ending_before"].as_str().map(|e| e.chars().take(10).collect::<String>()).unwrap_or_else(|| "—".into())}</td>
-                                    <td>{price}</td>
-                                    <td>{if r["entitled"].as_bool().unwrap_or(true) { "yes" } else { "no" }}</td>
-                                </tr> }
-                            }).collect_view()}</tbody>
-                        </table>
-                    </div>
-                }
-            }).collect_view()}
+            <For each=move || cards.get() key=|c| c.clone() let:c>
+                <div class="rate-card">
+                    <h3>{c.name} {(!c.aliases.is_empty()).then(|| view! { <span class="muted small">" alias " {c.aliases}</span> })}</h3>
+                    <table>
+                        <thead><tr><th scope="col">"Product"</th><th scope="col">"From"</th><th scope="col">"Until"</th><th scope="col">"Rate"</th><th scope="col">"Entitled"</th></tr></thead>
+                        <tbody>{c.rates.into_iter().map(|[product, from, until, price, entitled]| view! { <tr>
+                            <td>{product}</td>
+                            <td>{from}</td>
+                            <td>{until}</td>
+                            <td>{price}</td>
+                            <td>{entitled}</td>
+                        </tr> }).collect_view()}</tbody>
+                    </table>
+                </div>
+            </For>
             <div class="grid2">
                 <NewRateCard />
                 <AddRate />

@@ -19,12 +19,8 @@ pub fn EndDateEdit(customer: RwSignal<String>, contract: RwSignal<String>) -> im
     // The stored end of the chosen contract, as the date the input shows.
     let current = Memo::new(move |_| {
         let id = contract.get();
-        s.state.with(|st| {
-            st.contracts
-                .get(&id)
-                .and_then(|c| c.ending_before)
-                .map(|t| day(&json!(t)))
-        })
+        s.contracts
+            .with(|all| all.get(&id).and_then(|c| c.ending_before).map(|t| day(&json!(t))))
     });
     // Choosing another contract starts the field from its end date.
     Effect::new(move |_| {

@@ -15,11 +15,10 @@ const CALL: &str = "POST /v1/contracts/setUsageFilter";
 #[component]
 fn FilterHistory(contract: RwSignal<String>) -> impl IntoView {
     let s = store();
-    let rows = move || {
+    let rows = Memo::new(move |_| {
         let id = contract.get();
-        s.state.with(|st| {
-            st.contracts
-                .get(&id)
+        s.contracts.with(|all| {
+            all.get(&id)
                 .map(|c| {
                     c.usage_filter_history
                         .iter()
@@ -34,20 +33,21 @@ fn FilterHistory(contract: RwSignal<String>) -> impl IntoView {
                 })
                 .unwrap_or_default()
         })
-    };
+    });
+    // The table is drawn again only when it appears or goes; its rows are keyed.
+    let empty = Memo::new(move |_| rows.with(Vec::is_empty));
     view! {
         {move || {
-            let rows = rows();
-            if rows.is_empty() {
+            if empty.get() {
                 return view! { <p class="muted">"No usage filter: every event of the customer counts."</p> }.into_any();
             }
             view! {
                 <table class="filter-history">
                     <caption>"Usage filter history"</caption>
                     <thead><tr><th scope="col">"From"</th><th scope="col">"Group key"</th><th scope="col">"Group values"</th></tr></thead>
-                    <tbody>{rows.into_iter().map(|(from, key, values)| view! {
+                    <tbody><For each=move || rows.get() key=|row| row.clone() let:((from, key, values))>
                         <tr class="filter-row"><td>{from}</td><td>{key}</td><td>{values}</td></tr>
-                    }).collect_view()}</tbody>
+                    </For></tbody>
                 </table>
             }.into_any()
         }}

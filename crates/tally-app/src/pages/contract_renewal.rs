@@ -26,8 +26,8 @@ pub fn RenewalEdit(customer: RwSignal<String>, contract: RwSignal<String>) -> im
     // a renewal starts).
     let chosen = Memo::new(move |_| {
         let id = contract.get();
-        s.state.with(|st| {
-            st.contracts.get(&id).map(|c| {
+        s.contracts.with(|all| {
+            all.get(&id).map(|c| {
                 (
                     c.rate_card_id.clone(),
                     c.usage_statement_schedule.clone(),

@@ -116,44 +116,102 @@ fn balances(st: &tally_core::State, list: &Value) -> String {
         .unwrap_or_default()
 }
 
+/// One contract as the list shows it.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ContractRow {
+    id: String,
+    name: String,
+    card: String,
+    from: String,
+    until: String,
+    commits: String,
+    charges: String,
+    overrides: Vec<String>,
+    filters: String,
+    custom: String,
+}
+
+impl ContractRow {
+    fn new(st: &tally_core::State, c: &Value) -> ContractRow {
+        let filters = c["usage_filter_history"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|f| {
+                        format!(
+                            "{} ∈ {} from {}",
+                            f["group_key"].as_str().unwrap_or_default(),
+                            f["group_values"]
+                                .as_array()
+                                .map(|v| v.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("/"))
+                                .unwrap_or_default(),
+                            f.get("starting_at").map(day).unwrap_or_else(|| "start".into())
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_default();
+        let commits = [balances(st, &c["commits"]), balances(st, &c["credits"])]
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join("; ");
+        ContractRow {
+            id: c["id"].as_str().unwrap_or_default().to_string(),
+            name: c["name"].as_str().unwrap_or("(unnamed)").to_string(),
+            card: c["rate_card_id"]
+                .as_str()
+                .and_then(|i| st.rate_cards.get(i))
+                .map(|c| c.name.clone())
+                .unwrap_or_else(|| "—".into()),
+            from: day(&c["starting_at"]),
+            until: c["ending_before"]
+                .as_str()
+                .map(|e| e.chars().take(10).collect::<String>())
+                .unwrap_or_else(|| "—".into()),
+            commits,
+            charges: names(&c["scheduled_charges"]),
+            overrides: c["overrides"]
+                .as_array()
+                .map(|a| a.iter().map(|o| describe_override(st, o)).collect())
+                .unwrap_or_default(),
+            filters,
+            custom: custom_fields(c),
+        }
+    }
+}
+
 #[component]
 pub fn Contracts() -> impl IntoView {
     let s = store();
     let customer = customer_from_query();
-    let contracts = move || s.read_list("POST /v1/contracts/list", &json!({ "customer_id": customer.get() }));
-    let card_name = move |id: &Value| {
-        s.state.with_untracked(|st| {
-            id.as_str()
-                .and_then(|i| st.rate_cards.get(i))
-                .map(|c| c.name.clone())
-                .unwrap_or_else(|| "—".into())
-        })
-    };
+    // Each row as the text it shows, worked out once per change of the model; rows are keyed by
+    // that text, so only the contracts a change touched are drawn again.
+    let rows = Memo::new(move |_| {
+        let list = s.read_list("POST /v1/contracts/list", &json!({ "customer_id": customer.get() }));
+        s.state
+            .with(|st| list.iter().map(|c| ContractRow::new(st, c)).collect::<Vec<_>>())
+    });
     view! {
         <section class="card">
             <h2>"Contracts"</h2>
             <div class="form narrow"><Picker label="Customer" id="contracts-customer" value=customer items=customers() /></div>
             <table>
                 <thead><tr><th scope="col">"Contract"</th><th scope="col">"Rate card"</th><th scope="col">"From"</th><th scope="col">"Until"</th><th scope="col">"Commits, credits"</th><th scope="col">"Charges"</th><th scope="col">"Overrides"</th><th scope="col">"Usage filter"</th><th scope="col">"Custom fields"</th></tr></thead>
-                <tbody>{move || contracts().into_iter().map(|c| {
-                    let filters = c["usage_filter_history"].as_array().map(|a| a.iter().map(|f| format!("{} ∈ {} from {}", f["group_key"].as_str().unwrap_or_default(),
-                        f["group_values"].as_array().map(|v| v.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("/")).unwrap_or_default(),
-                        f.get("starting_at").map(day).unwrap_or_else(|| "start".into()))).collect::<Vec<_>>().join("; ")).unwrap_or_default();
-                    let commits = s.state.with_untracked(|st| [balances(st, &c["commits"]), balances(st, &c["credits"])]).into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>().join("; ");
-                    view! {
-                        <tr class="contract-row">
-                            <td>{c["name"].as_str().unwrap_or("(unnamed)").to_string()}<div class="mono">{c["id"].as_str().unwrap_or_default().to_string()}</div></td>
-                            <td>{card_name(&c["rate_card_id"])}</td>
-                            <td>{day(&c["starting_at"])}</td>
-                            <td>{c["ending_before"].as_str().map(|e| e.chars().take(10).collect::<String>()).unwrap_or_else(|| "—".into())}</td>
-                            <td>{commits}</td>
-                            <td>{names(&c["scheduled_charges"])}</td>
-                            <td class="overrides"><ul class="plain">{s.state.with_untracked(|st| c["overrides"].as_array().cloned().unwrap_or_default().iter().map(|o| view! { <li>{describe_override(st, o)}</li> }).collect_view())}</ul></td>
-                            <td>{filters}</td>
-                            <td>{custom_fields(&c)}</td>
-                        </tr>
-                    }
-                }).collect_view()}</tbody>
+                <tbody><For each=move || rows.get() key=|r| r.clone() let:r>
+                    <tr class="contract-row">
+                        <td>{r.name}<div class="mono">{r.id}</div></td>
+                        <td>{r.card}</td>
+                        <td>{r.from}</td>
+                        <td>{r.until}</td>
+                        <td>{r.commits}</td>
+                        <td>{r.charges}</td>
+                        <td class="overrides"><ul class="plain">{r.overrides.into_iter().map(|o| view! { <li>{o}</li> }).collect_view()}</ul></td>
+                        <td>{r.filters}</td>
+                        <td>{r.custom}</td>
+                    </tr>
+                </For></tbody>
             </table>
         </section>
         <ContractForm customer />

@@ -45,8 +45,18 @@ pub fn CustomerBalances() -> impl IntoView {
         let body = json!({"customer_id": c, "include_balance": true});
         let mut rows = s.read_list("POST /v1/contracts/customerCommits/list", &body);
         rows.extend(s.read_list("POST /v1/contracts/customerCredits/list", &body));
-        rows
+        // Each with its credit type, keyed by both: only a balance that changed is drawn again.
+        s.state.with(|st| {
+            rows.into_iter()
+                .map(|b| {
+                    let ct = unit(st, &b["access_schedule"]["credit_type_id"]);
+                    let key = format!("{b}\u{0}{}", ct.as_ref().map(Value::to_string).unwrap_or_default());
+                    (key, b, ct)
+                })
+                .collect::<Vec<_>>()
+        })
     };
+    let listed = Memo::new(move |_| listed());
     let own_contracts = crate::components::pickers::contracts_of(customer);
     let call = move || -> Vec<(String, Value)> {
         let credit = kind.get() == "CREDIT";
@@ -105,9 +115,8 @@ pub fn CustomerBalances() -> impl IntoView {
             <table class="list balances-held">
                 <thead><tr><th scope="col">"Name"</th><th scope="col">"Kind"</th><th scope="col">"Amount"</th><th scope="col">"Access"</th><th scope="col">"Contracts"</th><th scope="col">"Left now"</th></tr></thead>
                 <tbody>
-                    {move || listed().into_iter().map(|b| {
+                    <For each=move || listed.get() key=|(key, _, _)| key.clone() let:((_, b, ct))>{{
                         let item = &b["access_schedule"]["schedule_items"][0];
-                        let ct = s.state.with_untracked(|st| unit(st, &b["access_schedule"]["credit_type_id"]));
                         let what = match b["type"].as_str() { Some("CREDIT") => "credit", Some("POSTPAID") => "postpaid commit", _ => "prepaid commit" };
                         let reach = match (&b["contract"]["id"], b["applicable_contract_ids"].as_array()) {
                             (Value::String(k), _) => format!("{k} only (its own)"),
@@ -124,7 +133,7 @@ pub fn CustomerBalances() -> impl IntoView {
                                 <td class="num">{money_in(&b["balance"], ct.as_ref())}</td>
                             </tr>
                         }
-                    }).collect_view()}
+                    }}</For>
                 </tbody>
             </table>
             <form class="form" on:submit=submit on:input=move |_| { touched.set(true); done.set(None) } on:change=move |_| touched.set(true)>

@@ -13,9 +13,8 @@ pub fn Customers() -> impl IntoView {
     let editing = RwSignal::new(None::<String>);
     let shown = move || {
         let q = search.get().to_lowercase();
-        s.state.with(|st| {
-            st.customers
-                .values()
+        s.customers.with(|all| {
+            all.values()
                 .filter(|c| {
                     q.is_empty()
                         || c.name.to_lowercase().contains(&q)
@@ -37,7 +36,8 @@ pub fn Customers() -> impl IntoView {
             <table class="list">
                 <thead><tr><th scope="col">"Name"</th><th scope="col">"Ingest aliases"</th><th scope="col">"Custom fields"</th><th scope="col">"Id"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
                 <tbody>
-                    <For each=shown key=|c| format!("{}{:?}", c.id, c.ingest_aliases) let:c>
+                    // Keyed by the whole record: an edit redraws that customer's row, and only that one.
+                    <For each=shown key=|c| format!("{c:?}") let:c>
                         <CustomerRow c=c editing />
                     </For>
                 </tbody>

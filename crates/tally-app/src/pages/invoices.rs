@@ -23,15 +23,28 @@ pub fn Invoices() -> impl IntoView {
         }
         s.invoices(&id)
     });
-    let contract_name = move |id: &str| {
-        s.state.with_untracked(|st| {
-            st.contracts
-                .get(id)
-                .and_then(|c| c.name.clone())
-                .unwrap_or_else(|| id.to_string())
+    // The contracts' names on their own, so that renaming one redraws its invoices' headings.
+    let names = Memo::new(move |_| {
+        s.contracts.with(|all| {
+            all.values()
+                .map(|c| (c.id.clone(), c.name.clone().unwrap_or_else(|| c.id.clone())))
+                .collect::<std::collections::HashMap<_, _>>()
+        })
+    });
+    let contract_name = move |id: &str| names.with(|n| n.get(id).cloned().unwrap_or_else(|| id.to_string()));
+    let hide_empty = RwSignal::new(true);
+    let shown = move || {
+        let hide = hide_empty.get();
+        invoices.with(|list| {
+            list.iter()
+                .filter(|inv| !hide || inv["line_items"].as_array().is_some_and(|l| !l.is_empty()))
+                .map(|inv| {
+                    let name = contract_name(inv["contract_id"].as_str().unwrap_or_default());
+                    (format!("{name}\u{0}{inv}"), inv.clone(), name)
+                })
+                .collect::<Vec<_>>()
         })
     };
-    let hide_empty = RwSignal::new(true);
     // What the listed invoices bill in all, per credit type, and the span they cover.
     let summary = move || -> Option<String> {
         invoices.with(|list| {
@@ -61,12 +74,8 @@ pub fn Invoices() -> impl IntoView {
         })
     };
     let customer_name = move || {
-        s.state.with(|st| {
-            st.customers
-                .get(&customer.get())
-                .map(|c| c.name.clone())
-                .unwrap_or_default()
-        })
+        s.customers
+            .with(|all| all.get(&customer.get()).map(|c| c.name.clone()).unwrap_or_default())
     };
     view! {
         <section class="card">
@@ -85,10 +94,11 @@ pub fn Invoices() -> impl IntoView {
             {move || (!loading()).then(|| view! { <BurnDown customer_id=customer /> })}
         </section>
         <div class="invoices">
-            {move || invoices.get().into_iter().filter(|inv| !hide_empty.get() || inv["line_items"].as_array().is_some_and(|l| !l.is_empty())).map(|inv| {
-                let name = contract_name(inv["contract_id"].as_str().unwrap_or_default());
-                view! { <InvoiceCard invoice=inv contract_name=name /> }
-            }).collect_view()}
+            // Keyed by what a card shows: after an edit only the invoices it changed are drawn
+            // again, and an explanation opened on any other stays open.
+            <For each=shown key=|(key, _, _)| key.clone() let:((_, inv, name))>
+                <InvoiceCard invoice=inv contract_name=name />
+            </For>
         </div>
     }
 }

@@ -86,7 +86,7 @@ pub fn Usage() -> impl IntoView {
             settled.set(String::new());
         }
     };
-    let unmatched = move || s.read_list("GET /v1/usage/unmatched", &Value::Null);
+    let unmatched = Memo::new(move |_| s.read_list("GET /v1/usage/unmatched", &Value::Null));
     view! {
         <section class="card">
             <h2>"Ingest usage"</h2>
@@ -110,20 +110,17 @@ pub fn Usage() -> impl IntoView {
             <h2>"Usage that bills nothing"</h2>
             <p class="muted">"Stored events that no invoice counts, each with the reason: no customer has the key (add it as an alias and they are billed, retroactively), no metric reads the event type, a value is not a number, or no contract claims the event at its time."</p>
             {move || {
-                let all = unmatched();
-                let shown = all.len().min(SHOWN);
-                let more = (all.len() > SHOWN).then(|| view! { <p class="muted">{format!("The first {SHOWN} of {} are listed.", all.len())}</p> });
-                view! {
-                    {more}
-                    <table>
-                        <thead><tr><th scope="col">"Transaction"</th><th scope="col">"Customer key"</th><th scope="col">"Event type"</th><th scope="col">"Time"</th><th scope="col">"Properties"</th><th scope="col">"Why it bills nothing"</th></tr></thead>
-                        <tbody>{all.into_iter().take(shown).map(|e| view! {
-                            <tr class="unmatched-row"><td class="mono">{e["transaction_id"].as_str().unwrap_or_default().to_string()}</td><td>{e["customer_id"].as_str().unwrap_or_default().to_string()}</td>
-                            <td>{e["event_type"].as_str().unwrap_or_default().to_string()}</td><td>{e["timestamp"].as_str().unwrap_or_default().to_string()}</td><td class="mono">{e["properties"].to_string()}</td><td class="reason">{e["message"].as_str().unwrap_or_default().to_string()}</td></tr>
-                        }).collect_view()}</tbody>
-                    </table>
-                }
+                let count = unmatched.with(Vec::len);
+                (count > SHOWN).then(|| view! { <p class="muted">{format!("The first {SHOWN} of {count} are listed.")}</p> })
             }}
+            <table>
+                <thead><tr><th scope="col">"Transaction"</th><th scope="col">"Customer key"</th><th scope="col">"Event type"</th><th scope="col">"Time"</th><th scope="col">"Properties"</th><th scope="col">"Why it bills nothing"</th></tr></thead>
+                // Keyed by the event and its reason: a new unmatched event adds a row, the rest stay.
+                <tbody><For each=move || unmatched.with(|all| all.iter().take(SHOWN).cloned().collect::<Vec<_>>()) key=Value::to_string let:e>
+                    <tr class="unmatched-row"><td class="mono">{e["transaction_id"].as_str().unwrap_or_default().to_string()}</td><td>{e["customer_id"].as_str().unwrap_or_default().to_string()}</td>
+                    <td>{e["event_type"].as_str().unwrap_or_default().to_string()}</td><td>{e["timestamp"].as_str().unwrap_or_default().to_string()}</td><td class="mono">{e["properties"].to_string()}</td><td class="reason">{e["message"].as_str().unwrap_or_default().to_string()}</td></tr>
+                </For></tbody>
+            </table>
         </section>
     }
 }

@@ -138,12 +138,11 @@ fn classify(state: &State, rows: std::ops::Range<usize>) -> Vec<(EventRef<'_>, W
                 .filter(|m| m.matches_event_type(e.event_type()))
                 .collect::<Vec<_>>()
         });
-        let metrics: Vec<_> = by_type.iter().filter(|m| m.matches_properties(&e)).collect();
-        if metrics.is_empty() {
-            out.push((e, Why::NoMetric));
-            continue;
-        }
-        let not_a_number = metrics.iter().find_map(|m| {
+        // One pass over the metrics that read the event (no list made per event): any at all, and
+        // the first that cannot count its value.
+        let mut read = false;
+        let not_a_number = by_type.iter().filter(|m| m.matches_properties(&e)).find_map(|m| {
+            read = true;
             let key = m.aggregation_key.as_deref()?;
             let value = e.value(key)?;
             let numeric = matches!(
@@ -159,6 +158,10 @@ fn classify(state: &State, rows: std::ops::Range<usize>) -> Vec<(EventRef<'_>, W
                 value: state.events.json(value),
             })
         });
+        if !read {
+            out.push((e, Why::NoMetric));
+            continue;
+        }
         if let Some(why) = not_a_number {
             out.push((e, why));
             continue;

@@ -181,6 +181,8 @@ fn Products() -> impl IntoView {
 /// [product, from, until, rate, entitled].
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct CardView {
+    /// Two cards may read the same: the id keeps their keys apart.
+    id: String,
     name: String,
     aliases: String,
     rates: Vec<[String; 5]>,
@@ -260,6 +262,7 @@ impl CardView {
             })
             .collect();
         CardView {
+            id: card.id.clone(),
             name: card.name.clone(),
             aliases,
             rates,

@@ -45,7 +45,8 @@ fn FilterHistory(contract: RwSignal<String>) -> impl IntoView {
                 <table class="filter-history">
                     <caption>"Usage filter history"</caption>
                     <thead><tr><th scope="col">"From"</th><th scope="col">"Group key"</th><th scope="col">"Group values"</th></tr></thead>
-                    <tbody><For each=move || rows.get() key=|row| row.clone() let:((from, key, values))>
+                    // Keyed with the row's place too: two entries may read the same.
+                    <tbody><For each=move || rows.get().into_iter().enumerate() key=|row| row.clone() let:((_, (from, key, values)))>
                         <tr class="filter-row"><td>{from}</td><td>{key}</td><td>{values}</td></tr>
                     </For></tbody>
                 </table>

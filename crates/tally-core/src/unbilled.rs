@@ -103,35 +103,66 @@ impl Why<'_> {
 
 /// Which of the stored events `rows` bill nothing, in their order, and why.
 fn classify(state: &State, rows: std::ops::Range<usize>) -> Vec<(EventRef<'_>, Why<'_>)> {
-    // Every key an event may name its customer by, looked up once per event.
-    let mut keys: HashMap<&str, &crate::customer::Customer> = HashMap::default();
-    for c in state.customers.values() {
-        keys.insert(c.id.as_str(), c);
-        for a in &c.ingest_aliases {
-            keys.entry(a.as_str()).or_insert(c);
+    let mut judge = Judge::new(state);
+    rows.map(|i| state.events.event_ref(i))
+        .filter_map(|e| judge.why(&e).map(|why| (e, why)))
+        .collect()
+}
+
+/// What deciding whether an event bills looks up, built once per batch.
+struct Judge<'s> {
+    state: &'s State,
+    /// Every key an event may name its customer by.
+    keys: HashMap<&'s str, &'s crate::customer::Customer>,
+    /// The metrics of usage products.
+    readers: Vec<&'s crate::metric::BillableMetric>,
+    contracts: HashMap<&'s str, Vec<&'s Contract>>,
+    /// The metrics that read an event type, found once per type, not once per event.
+    by_type: HashMap<&'s str, Vec<&'s crate::metric::BillableMetric>>,
+    /// Whether a stored value reads as a number, once per distinct value.
+    numbers: HashMap<crate::usage::store::Val, bool>,
+}
+
+impl<'s> Judge<'s> {
+    fn new(state: &'s State) -> Self {
+        let mut keys: HashMap<&str, &crate::customer::Customer> = HashMap::default();
+        for c in state.customers.values() {
+            keys.insert(c.id.as_str(), c);
+            for a in &c.ingest_aliases {
+                keys.entry(a.as_str()).or_insert(c);
+            }
+        }
+        let readers = state
+            .products
+            .values()
+            .filter(|p| p.kind == ProductType::Usage)
+            .filter_map(|p| state.billable_metrics.get(p.billable_metric_id.as_ref()?))
+            .collect();
+        let mut contracts: HashMap<&str, Vec<&Contract>> = HashMap::default();
+        for c in state.contracts.values() {
+            contracts.entry(c.customer_id.as_str()).or_default().push(c);
+        }
+        Judge {
+            state,
+            keys,
+            readers,
+            contracts,
+            by_type: HashMap::default(),
+            numbers: HashMap::default(),
         }
     }
-    let readers: Vec<_> = state
-        .products
-        .values()
-        .filter(|p| p.kind == ProductType::Usage)
-        .filter_map(|p| state.billable_metrics.get(p.billable_metric_id.as_ref()?))
-        .collect();
-    let mut contracts: HashMap<&str, Vec<&Contract>> = HashMap::default();
-    for c in state.contracts.values() {
-        contracts.entry(c.customer_id.as_str()).or_default().push(c);
-    }
-    let mut by_type: HashMap<&str, Vec<&crate::metric::BillableMetric>> = HashMap::default();
-    // Whether a stored value reads as a number, once per distinct value.
-    let mut numbers: HashMap<crate::usage::store::Val, bool> = HashMap::default();
-    let mut out = Vec::new();
-    for e in rows.map(|i| state.events.event_ref(i)) {
-        let Some(customer) = keys.get(e.customer_key()) else {
-            out.push((e, Why::NoCustomer));
-            continue;
+
+    /// Why `e` bills nothing, if it does not bill. Never inlined: in a browser each event is then a
+    /// call of its own, which V8 runs in optimized code once it has made it (a loop that stays in one
+    /// call runs in baseline code to its end; see `usage::scan`).
+    #[inline(never)]
+    fn why(&mut self, e: &EventRef<'s>) -> Option<Why<'s>> {
+        let state = self.state;
+        let Some(customer) = self.keys.get(e.customer_key()) else {
+            return Some(Why::NoCustomer);
         };
-        // The metrics that read an event type are found once per type, not once per event.
-        let by_type = by_type.entry(e.event_type()).or_insert_with(|| {
+        let readers = &self.readers;
+        let by_type = self.by_type.entry(e.event_type()).or_insert_with(|| {
             readers
                 .iter()
                 .copied()
@@ -140,8 +171,9 @@ fn classify(state: &State, rows: std::ops::Range<usize>) -> Vec<(EventRef<'_>, W
         });
         // One pass over the metrics that read the event (no list made per event): any at all, and
         // the first that cannot count its value.
+        let numbers = &mut self.numbers;
         let mut read = false;
-        let not_a_number = by_type.iter().filter(|m| m.matches_properties(&e)).find_map(|m| {
+        let not_a_number = by_type.iter().filter(|m| m.matches_properties(e)).find_map(|m| {
             read = true;
             let key = m.aggregation_key.as_deref()?;
             let value = e.value(key)?;
@@ -159,20 +191,18 @@ fn classify(state: &State, rows: std::ops::Range<usize>) -> Vec<(EventRef<'_>, W
             })
         });
         if !read {
-            out.push((e, Why::NoMetric));
-            continue;
+            return Some(Why::NoMetric);
         }
-        if let Some(why) = not_a_number {
-            out.push((e, why));
-            continue;
+        if not_a_number.is_some() {
+            return not_a_number;
         }
-        let mine = contracts
+        let mine = self
+            .contracts
             .get(customer.id.as_str())
             .map(Vec::as_slice)
             .unwrap_or_default();
-        if claimant(mine.iter().copied(), e.at(), &e).is_none() {
-            out.push((e, Why::NoContract { customer: &customer.id }));
-        }
+        claimant(mine.iter().copied(), e.at(), e)
+            .is_none()
+            .then(|| Why::NoContract { customer: &customer.id })
     }
-    out
 }

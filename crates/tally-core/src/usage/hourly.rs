@@ -324,27 +324,34 @@ impl Hourly {
         let mut numbers: FxHashMap<Val, Option<Decimal>> = FxHashMap::default();
         let mut dims: Vec<Sym> = vec![NONE; self.dims.len()];
         for i in self.rows..store.len() {
-            let props = store.props_of(i);
-            let find = |k: Option<Sym>| k.and_then(|k| props.iter().find(|p| p.0 == k).map(|p| p.1));
-            for (d, k) in dims.iter_mut().zip(&self.dims) {
-                *d = find(*k).and_then(Store::text_of).unwrap_or(NONE);
-            }
-            let (ty, at) = (store.types[i], store.times[i]);
-            let hour = at.div_euclid(HOUR);
-            let measures = self.measures.len();
-            let cell = self
-                .by_key
-                .entry(store.keys[i])
-                .or_default()
-                .cell(ty, hour, &dims, measures);
-            cell.events += 1;
-            for ((m, k), &distinct) in cell.measures.iter_mut().zip(&self.measures).zip(&self.distinct) {
-                let v = find(*k);
-                let number = v.and_then(|v| *numbers.entry(v).or_insert_with(|| store.decimal_of(v)));
-                m.add(v, number, at, i as u32, distinct);
-            }
+            self.add_row(store, i, &mut numbers, &mut dims);
         }
         self.rows = store.len();
+    }
+
+    /// Adds stored row `i` to its cell. Never inlined: in a browser each row is then a call of its
+    /// own, which V8 runs in optimized code once made (a loop in one call stays in baseline code).
+    #[inline(never)]
+    fn add_row(&mut self, store: &Store, i: usize, numbers: &mut FxHashMap<Val, Option<Decimal>>, dims: &mut [Sym]) {
+        let props = store.props_of(i);
+        let find = |k: Option<Sym>| k.and_then(|k| props.iter().find(|p| p.0 == k).map(|p| p.1));
+        for (d, k) in dims.iter_mut().zip(&self.dims) {
+            *d = find(*k).and_then(Store::text_of).unwrap_or(NONE);
+        }
+        let (ty, at) = (store.types[i], store.times[i]);
+        let hour = at.div_euclid(HOUR);
+        let measures = self.measures.len();
+        let cell = self
+            .by_key
+            .entry(store.keys[i])
+            .or_default()
+            .cell(ty, hour, dims, measures);
+        cell.events += 1;
+        for ((m, k), &distinct) in cell.measures.iter_mut().zip(&self.measures).zip(&self.distinct) {
+            let v = find(*k);
+            let number = v.and_then(|v| *numbers.entry(v).or_insert_with(|| store.decimal_of(v)));
+            m.add(v, number, at, i as u32, distinct);
+        }
     }
 
     /// Number of aggregates and bytes they take (an estimate: cells, dimensions, measures, tables).

@@ -213,7 +213,11 @@ impl<'t> Scanner<'t> {
         }
     }
 
-    /// One event object; its refusal, if Tally refuses it once read.
+    /// One event object; its refusal, if Tally refuses it once read. Never inlined, so in a browser
+    /// each event is a call of its own: V8 starts wasm in its baseline compiler and swaps in the
+    /// optimized code for later calls only, so a loop that read a whole file in one call ran all of
+    /// it in baseline code (ingestText twice as slow in Chromium as in Node).
+    #[inline(never)]
     fn event(&mut self, sink: &mut Sink) -> Scan<Result<()>> {
         self.eat(b'{')?;
         sink.props.clear();

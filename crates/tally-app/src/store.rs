@@ -217,8 +217,14 @@ pub fn read(state: &State, call: &str, body: &Value) -> Result<Value, Error> {
 /// line with its explanation (cheap: worked out after rating). Typed, so any customer id works, `/`
 /// and all.
 pub fn invoices(state: &State, customer_id: &str) -> Vec<Value> {
+    rated(state, customer_id, true)
+}
+
+/// A customer's invoices, with or without each line's explanation (the what-if reads totals, and
+/// explanations only when no total changed).
+pub fn rated(state: &State, customer_id: &str, explain: bool) -> Vec<Value> {
     let q = tally_core::api::queries::InvoiceQuery {
-        explain: true,
+        explain,
         ..Default::default()
     };
     tally_core::api::queries::invoices(state, customer_id, &q, now())

@@ -2,7 +2,7 @@
 //! rated by the core (the "after" on a scratch copy of the state). Nothing is saved.
 
 use crate::components::money::{day, money_in};
-use crate::store::{dry_run, invoices, store};
+use crate::store::{dry_run, rated, store};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -104,8 +104,19 @@ pub fn WhatIf(
         s.state.with(|st| {
             let refs: Vec<(&str, &Value)> = calls.iter().map(|(c, b)| (c.as_str(), b)).collect();
             let after_state = dry_run(st, &refs).map_err(|e| format!("Not valid yet: {e}"))?;
-            let after = invoices(&after_state, &id);
-            let why = why_unchanged(st, &after);
+            // Totals first, without explanations (a keystroke usually changes one); the explained
+            // rating only when nothing changed, to say why.
+            let after = rated(&after_state, &id, false);
+            let total = |list: &[Value], k: &str| list.iter().find(|i| key(i) == k).map(|i| i["total"].clone());
+            let changed = before.iter().chain(&after).any(|i| {
+                let k = key(i);
+                total(&before, &k) != total(&after, &k)
+            });
+            let why = if changed {
+                Vec::new()
+            } else {
+                why_unchanged(st, &rated(&after_state, &id, true))
+            };
             let mut rows: Vec<Row> = Vec::new();
             let mut seen: Vec<String> = Vec::new();
             for inv in before.iter().chain(after.iter()) {

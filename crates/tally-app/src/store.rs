@@ -16,7 +16,7 @@ pub struct Store {
     pub usage: RwSignal<UsageSync>,
     /// Counts the state's changes, so a rating is made once per change and customer (`invoices`).
     pub generation: Memo<u64>,
-    rated: StoredValue<std::collections::HashMap<String, (u64, Vec<Value>)>>,
+    rated: StoredValue<std::collections::HashMap<String, (u64, Rated)>>,
     /// The session's recent model changes, to undo and redo.
     pub history: RwSignal<History>,
     /// The model's collections, each a signal of its own: a view that lists customers reads
@@ -27,6 +27,10 @@ pub struct Store {
     pub rate_cards: Memo<Collection<tally_core::rate_card::RateCard>>,
     pub metrics: Memo<Collection<tally_core::metric::BillableMetric>>,
 }
+
+/// A customer's rated invoices as JSON, shared: the invoice list, the what-if and the burn-down read
+/// one rating without copying it (with explanations it is tens of KB per invoice).
+pub type Rated = std::sync::Arc<Vec<Value>>;
 
 /// One of the model's collections, by id, in the order the state keeps it.
 pub type Collection<T> = indexmap::IndexMap<String, T>;
@@ -176,7 +180,7 @@ impl Store {
 
     /// A customer's invoices (the default list), rated once per change of the state: the invoice
     /// list, the what-if's "before" and the customer page share it.
-    pub fn invoices(&self, customer_id: &str) -> Vec<Value> {
+    pub fn invoices(&self, customer_id: &str) -> Rated {
         let generation = self.generation.get();
         if let Some(list) = self.rated.with_value(|m| {
             m.get(customer_id)
@@ -185,7 +189,7 @@ impl Store {
         }) {
             return list;
         }
-        let list = self.state.with_untracked(|st| invoices(st, customer_id));
+        let list: Rated = std::sync::Arc::new(self.state.with_untracked(|st| invoices(st, customer_id)));
         self.rated.update_value(|m| {
             m.retain(|_, (g, _)| *g == generation);
             m.insert(customer_id.to_string(), (generation, list.clone()));

@@ -19,7 +19,7 @@ pub fn Invoices() -> impl IntoView {
     let invoices = Memo::new(move |_| {
         let id = customer.get();
         if id.is_empty() || loading() {
-            return Vec::new();
+            return Default::default();
         }
         s.invoices(&id)
     });
@@ -50,7 +50,7 @@ pub fn Invoices() -> impl IntoView {
         invoices.with(|list| {
             let mut by_unit: Vec<(Value, rust_decimal::Decimal)> = Vec::new();
             let (mut from, mut until) = (String::new(), String::new());
-            for inv in list {
+            for inv in list.iter() {
                 let unit = inv.get("credit_type").cloned().unwrap_or(Value::Null);
                 let total = decimal(&inv["total"]).unwrap_or_default();
                 match by_unit.iter_mut().find(|(u, _)| u["id"] == unit["id"]) {
@@ -88,7 +88,7 @@ pub fn Invoices() -> impl IntoView {
             <p class="print-only">{customer_name}</p>
             {move || loading().then(|| view! { <p class="muted" role="status">"Reading the saved usage\u{2026}"</p> })}
             {move || summary().map(|t| view! { <p class="invoices-summary"><strong>"Across these invoices: "</strong>{t}</p> })}
-            {move || (invoices.with(Vec::is_empty) && !customer.get().is_empty() && !loading()).then(|| view! { <p class="muted">"No invoices yet: this customer needs a contract."</p> })}
+            {move || (invoices.with(|l| l.is_empty()) && !customer.get().is_empty() && !loading()).then(|| view! { <p class="muted">"No invoices yet: this customer needs a contract."</p> })}
         </section>
         <section class="card no-break">
             {move || (!loading()).then(|| view! { <BurnDown customer_id=customer /> })}

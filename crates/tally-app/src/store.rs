@@ -35,14 +35,18 @@ pub type Rated = std::sync::Arc<Vec<Value>>;
 /// One of the model's collections, by id, in the order the state keeps it.
 pub type Collection<T> = indexmap::IndexMap<String, T>;
 
-/// A signal over one collection of the state: worked out again on every change of the state (a
-/// copy of a few hundred records at most), and only telling its readers when the collection itself
-/// changed.
+/// A signal over one collection of the state: compared again on every change of the state, copied
+/// only when it changed, and only then telling its readers.
 fn collection<T: Clone + PartialEq + Send + Sync + 'static>(
     state: RwSignal<State>,
     part: fn(&State) -> &Collection<T>,
 ) -> Memo<Collection<T>> {
-    Memo::new(move |_| state.with(|st| part(st).clone()))
+    Memo::new_owning(move |old: Option<Collection<T>>| {
+        state.with(|st| match old {
+            Some(old) if old == *part(st) => (old, false),
+            _ => (part(st).clone(), true),
+        })
+    })
 }
 
 /// Undo and redo of model changes (catalog, customers, contracts, balances): each entry is the model

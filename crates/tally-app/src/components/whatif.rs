@@ -107,16 +107,6 @@ pub fn WhatIf(
             // Totals first, without explanations (a keystroke usually changes one); the explained
             // rating only when nothing changed, to say why.
             let after = rated(&after_state, &id, false);
-            let total = |list: &[Value], k: &str| list.iter().find(|i| key(i) == k).map(|i| i["total"].clone());
-            let changed = before.iter().chain(&after).any(|i| {
-                let k = key(i);
-                total(&before, &k) != total(&after, &k)
-            });
-            let why = if changed {
-                Vec::new()
-            } else {
-                why_unchanged(st, &rated(&after_state, &id, true))
-            };
             let mut rows: Vec<Row> = Vec::new();
             let mut seen: Vec<String> = Vec::new();
             for inv in before.iter().chain(after.iter()) {
@@ -149,6 +139,11 @@ pub fn WhatIf(
                 let lines = if b != a { changed_lines(bi, ai) } else { Vec::new() };
                 rows.push((label, b, a, lines, inv.get("credit_type").cloned()));
             }
+            let why = if rows.iter().all(|(_, b, a, _, _)| b == a) {
+                why_unchanged(st, &rated(&after_state, &id, true))
+            } else {
+                Vec::new()
+            };
             Ok((rows, why))
         })
     });

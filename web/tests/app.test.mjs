@@ -308,6 +308,14 @@ async function loadDemo(page) {
 
 const invoiceFor = (page, text) => page.locator('article.invoice', { hasText: text });
 
+// Types an override into the Contracts page's edit form (not saved): a multiplier on tags from a day.
+async function typeOverride(page, { contract, multiplier, tags, from }) {
+  await page.getByLabel('Contract to edit').selectOption({ label: contract });
+  await page.getByLabel('Override multiplier').fill(multiplier);
+  await page.getByLabel('Override product tags (comma separated)').fill(tags);
+  await page.getByLabel('Override starting at').fill(from);
+}
+
 test('routes: / goes to /customers, each page has its URL and survives a reload', async () => {
   const { context, page, errors } = await openApp();
   assert.match(page.url(), /\/customers$/);
@@ -374,10 +382,7 @@ test('customer, contract with a commit, usage: the invoice total worked by hand;
   // commit still has after January's 10,000c, so February would drop from $300.00 to $0.00. Not saved.
   await page.getByRole('link', { name: 'Contracts' }).click();
   await page.getByLabel('Customer').selectOption({ label: 'Acme Corp' });
-  await page.getByLabel('Contract to edit').selectOption({ label: 'Acme 2025' });
-  await page.getByLabel('Override multiplier').fill('0.5');
-  await page.getByLabel('Override product tags (comma separated)').fill('cloud');
-  await page.getByLabel('Override starting at').fill('2025-01-01');
+  await typeOverride(page, { contract: 'Acme 2025', multiplier: '0.5', tags: 'cloud', from: '2025-01-01' });
 
   const row = page.locator('.whatif-table tr.changed', { hasText: 'Acme 2025 · usage 2025-02-01 → 2025-03-01' });
   await row.waitFor();
@@ -400,10 +405,7 @@ test('pressing Save twice on a contract edit adds the override once; an edit aft
   const row = page.locator('tr.contract-row', { hasText: 'WidgetsExpress 2024-25' });
   const overrides = async () => row.locator('td.overrides li').count();
   const before = await overrides();
-  await page.getByLabel('Contract to edit').selectOption({ label: 'WidgetsExpress 2024-25' });
-  await page.getByLabel('Override multiplier').fill('0.8');
-  await page.getByLabel('Override product tags (comma separated)').fill('cloud');
-  await page.getByLabel('Override starting at').fill('2025-06-01');
+  await typeOverride(page, { contract: 'WidgetsExpress 2024-25', multiplier: '0.8', tags: 'cloud', from: '2025-06-01' });
   const save = page.getByRole('button', { name: 'Save edit' });
   await save.click();
   await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
@@ -487,10 +489,7 @@ test('rows are keyed: undoing an override redraws only the invoice it changed; a
   // explanation names only the overrides in force, so November's says the same as before.
   await page.getByRole('link', { name: 'Contracts' }).click();
   await page.getByLabel('Customer').selectOption({ label: 'WidgetsExpress' });
-  await page.getByLabel('Contract to edit').selectOption({ label: 'WidgetsExpress 2024-25' });
-  await page.getByLabel('Override multiplier').fill('0.8');
-  await page.getByLabel('Override product tags (comma separated)').fill('cloud');
-  await page.getByLabel('Override starting at').fill('2025-02-01');
+  await typeOverride(page, { contract: 'WidgetsExpress 2024-25', multiplier: '0.8', tags: 'cloud', from: '2025-02-01' });
   await page.getByRole('button', { name: 'Save edit' }).click();
   await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
 
@@ -626,10 +625,7 @@ test('a what-if that changes nothing says why: the existing override costs less'
   // $23.76 under it, against $22.80 under 0.95.
   await page.getByRole('link', { name: 'Contracts' }).click();
   await page.getByLabel('Customer').selectOption({ label: 'WidgetsExpress' });
-  await page.getByLabel('Contract to edit').selectOption({ label: 'WidgetsExpress 2024-25' });
-  await page.getByLabel('Override multiplier').fill('0.99');
-  await page.getByLabel('Override product tags (comma separated)').fill('cloud');
-  await page.getByLabel('Override starting at').fill('2024-11-01');
+  await typeOverride(page, { contract: 'WidgetsExpress 2024-25', multiplier: '0.99', tags: 'cloud', from: '2024-11-01' });
   await page.locator('.whatif').getByText('No invoice total changes.').waitFor();
   const why = page.locator('.whatif ul.why-unchanged li');
   await why.first().waitFor();

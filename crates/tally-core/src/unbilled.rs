@@ -6,7 +6,7 @@ use crate::metric::Aggregation;
 use crate::product::ProductType;
 use crate::rating::claimant;
 use crate::state::State;
-use crate::usage::{Event, EventRef};
+use crate::usage::{Event, EventRef, Sym};
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
@@ -112,26 +112,33 @@ fn classify(state: &State, rows: std::ops::Range<usize>) -> Vec<(EventRef<'_>, W
 /// What deciding whether an event bills looks up, built once per batch.
 struct Judge<'s> {
     state: &'s State,
-    /// Every key an event may name its customer by.
-    keys: HashMap<&'s str, &'s crate::customer::Customer>,
+    /// Every key an event may name its customer by, as the store's symbol for it (events are read
+    /// by symbol, so no text is hashed per event; a key no stored event names is left out).
+    keys: HashMap<Sym, &'s crate::customer::Customer>,
     /// The metrics of usage products.
     readers: Vec<&'s crate::metric::BillableMetric>,
     contracts: HashMap<&'s str, Vec<&'s Contract>>,
-    /// The metrics that read an event type, found once per type, not once per event.
-    by_type: HashMap<&'s str, Vec<&'s crate::metric::BillableMetric>>,
+    /// The metrics that read an event type, each with its aggregation key's symbol, found once per
+    /// type, not once per event.
+    by_type: HashMap<Sym, Vec<(&'s crate::metric::BillableMetric, Option<Sym>)>>,
     /// Whether a stored value reads as a number, once per distinct value.
     numbers: HashMap<crate::usage::store::Val, bool>,
 }
 
 impl<'s> Judge<'s> {
     fn new(state: &'s State) -> Self {
-        let mut keys: HashMap<&str, &crate::customer::Customer> = HashMap::default();
+        let mut by_text: HashMap<&str, &crate::customer::Customer> = HashMap::default();
         for c in state.customers.values() {
-            keys.insert(c.id.as_str(), c);
+            by_text.insert(c.id.as_str(), c);
             for a in &c.ingest_aliases {
-                keys.entry(a.as_str()).or_insert(c);
+                by_text.entry(a.as_str()).or_insert(c);
             }
         }
+        let strings = &state.events.strings;
+        let keys = by_text
+            .into_iter()
+            .filter_map(|(k, c)| Some((strings.find(k)?, c)))
+            .collect();
         let readers = state
             .products
             .values()
@@ -158,38 +165,45 @@ impl<'s> Judge<'s> {
     #[inline(never)]
     fn why(&mut self, e: &EventRef<'s>) -> Option<Why<'s>> {
         let state = self.state;
-        let Some(customer) = self.keys.get(e.customer_key()) else {
+        let store = &*state.events;
+        let Some(customer) = self.keys.get(&store.keys[e.i]) else {
             return Some(Why::NoCustomer);
         };
         let readers = &self.readers;
-        let by_type = self.by_type.entry(e.event_type()).or_insert_with(|| {
+        let by_type = self.by_type.entry(store.types[e.i]).or_insert_with(|| {
             readers
                 .iter()
                 .copied()
                 .filter(|m| m.matches_event_type(e.event_type()))
+                .map(|m| (m, m.aggregation_key.as_deref().and_then(|k| store.strings.find(k))))
                 .collect::<Vec<_>>()
         });
         // One pass over the metrics that read the event (no list made per event): any at all, and
         // the first that cannot count its value.
         let numbers = &mut self.numbers;
+        let props = store.props_of(e.i);
         let mut read = false;
-        let not_a_number = by_type.iter().filter(|m| m.matches_properties(e)).find_map(|m| {
-            read = true;
-            let key = m.aggregation_key.as_deref()?;
-            let value = e.value(key)?;
-            let numeric = matches!(
-                m.aggregation_type,
-                Aggregation::Sum | Aggregation::Max | Aggregation::Latest
-            );
-            let number = *numbers
-                .entry(value)
-                .or_insert_with(|| state.events.decimal_of(value).is_some());
-            (numeric && !number).then(|| Why::NotANumber {
-                metric: &m.id,
-                key,
-                value: state.events.json(value),
-            })
-        });
+        let not_a_number = by_type
+            .iter()
+            .filter(|(m, _)| m.matches_properties(e))
+            .find_map(|&(m, key_sym)| {
+                read = true;
+                let key = m.aggregation_key.as_deref()?;
+                let key_sym = key_sym?;
+                let value = props.iter().find(|p| p.0 == key_sym)?.1;
+                let numeric = matches!(
+                    m.aggregation_type,
+                    Aggregation::Sum | Aggregation::Max | Aggregation::Latest
+                );
+                let number = *numbers
+                    .entry(value)
+                    .or_insert_with(|| state.events.decimal_of(value).is_some());
+                (numeric && !number).then(|| Why::NotANumber {
+                    metric: &m.id,
+                    key,
+                    value: state.events.json(value),
+                })
+            });
         if !read {
             return Some(Why::NoMetric);
         }

@@ -4,7 +4,7 @@
 //! value is classified from its raw text.
 
 use super::event::{Incoming, Reads, ValueCheck};
-use super::intern::Sym;
+use super::intern::{Recent, Sym};
 use super::store::{nanos, Store, Val};
 use crate::error::{Error, Result};
 use crate::metric::{BillableMetric, Props};
@@ -60,6 +60,7 @@ fn read(
         store,
         check: metrics.map(ValueCheck::new),
         props: Vec::new(),
+        recent: Recent::default(),
         numbers: Default::default(),
         index: 0,
         field: "",
@@ -129,6 +130,7 @@ pub(super) struct Sink<'s, 'm> {
     pub(super) store: &'s mut Store,
     check: Option<ValueCheck<'m>>,
     pub(super) props: Vec<(Sym, Val)>,
+    pub(super) recent: Recent,
     /// Whether a value reads as a number, per distinct value (the same few values recur).
     numbers: rustc_hash::FxHashMap<Val, bool>,
     pub(super) index: usize,
@@ -242,7 +244,7 @@ impl<'de> Visitor<'de> for OneEvent<'_, '_, '_> {
         let customer = customer.ok_or_else(|| missing("customer_id"))?;
         let ty = ty.ok_or_else(|| missing("event_type"))?;
         let at = at.ok_or_else(|| missing("timestamp"))?;
-        sink.finish(&tx.0, &customer.0, &ty.0, at).map_err(|e| {
+        sink.finish(&tx.0, None, &customer.0, &ty.0, at).map_err(|e| {
             sink.failure = Some(e);
             A::Error::custom("refused")
         })
@@ -272,7 +274,7 @@ impl<'de> Visitor<'de> for Properties<'_, '_, '_> {
         let sink = self.sink;
         while let Some(k) = map.next_key::<Str>()? {
             let raw: &'de RawValue = map.next_value()?;
-            let key = sink.store.intern(&k.0);
+            let key = sink.intern(&k.0);
             let v = classify(sink.store, raw.get()).map_err(A::Error::custom)?;
             // A key given twice keeps its first place and its last value, as JSON reading does.
             match sink.props.iter_mut().find(|p| p.0 == key) {
@@ -297,7 +299,19 @@ fn classify(store: &mut Store, raw: &str) -> std::result::Result<Val, serde_json
 }
 
 impl Sink<'_, '_> {
-    pub(super) fn finish(&mut self, tx: &str, customer: &str, ty: &str, at: i64) -> Result<()> {
+    pub(super) fn intern(&mut self, s: &str) -> Sym {
+        self.store.intern_recent(&mut self.recent, s)
+    }
+
+    /// Stores the event read (`probe`: its transaction id's, if looked up while reading).
+    pub(super) fn finish(
+        &mut self,
+        tx: &str,
+        probe: Option<Result<Sym, u64>>,
+        customer: &str,
+        ty: &str,
+        at: i64,
+    ) -> Result<()> {
         let i = self.index;
         if tx.is_empty() {
             return Err(Error::invalid(
@@ -320,7 +334,9 @@ impl Sink<'_, '_> {
         if let Some(check) = &mut self.check {
             check.check("", i, &parsed)?;
         }
-        if self.store.push_parts(tx, customer, ty, at, &self.props) {
+        let key = self.store.intern_recent(&mut self.recent, customer);
+        let ty = self.store.intern_recent(&mut self.recent, ty);
+        if self.store.push_parts(tx, probe, key, ty, at, &self.props) {
             self.added.added += 1;
         } else {
             self.added.duplicates += 1;

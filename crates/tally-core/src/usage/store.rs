@@ -6,7 +6,7 @@
 
 use super::event::Event;
 use super::hourly::{Aggregate, External, HourCell, Hourly, Layout, Measure, HOUR, NONE};
-use super::intern::{Interner, Sym};
+use super::intern::{Interner, Recent, Sym};
 use crate::metric::Props;
 use crate::time::Timestamp;
 use rust_decimal::Decimal;
@@ -152,21 +152,27 @@ impl Store {
         }
     }
 
-    /// Adds a row; false (and nothing added) when its transaction id is already stored.
+    /// Where a transaction id is among the stored ones (`Interner::probe`), for `push_parts`.
+    pub(crate) fn probe_transaction(&self, id: &str) -> Result<Sym, u64> {
+        self.txs.probe(id)
+    }
+
+    /// Adds a row; false (and nothing added) when its transaction id is already stored. `probe` is
+    /// the id's `probe_transaction` if taken since the last row was added.
     pub(crate) fn push_parts(
         &mut self,
         transaction_id: &str,
-        key: &str,
-        event_type: &str,
+        probe: Option<Result<Sym, u64>>,
+        key: Sym,
+        ty: Sym,
         at: i64,
         props: &[(Sym, Val)],
     ) -> bool {
         let n = self.txs.len();
-        if self.txs.intern(transaction_id) as usize != n {
-            return false;
-        }
-        let key = self.strings.intern(key);
-        let ty = self.strings.intern(event_type);
+        match probe.unwrap_or_else(|| self.txs.probe(transaction_id)) {
+            Ok(_) => return false,
+            Err(h) => self.txs.insert_new(transaction_id, h),
+        };
         self.keys.push(key);
         self.types.push(ty);
         self.times.push(at);
@@ -183,13 +189,9 @@ impl Store {
             .iter()
             .map(|(k, v)| (self.strings.intern(k), self.value(v)))
             .collect();
-        self.push_parts(
-            &e.transaction_id,
-            &e.customer_id,
-            &e.event_type,
-            nanos(e.timestamp),
-            &props,
-        )
+        let key = self.strings.intern(&e.customer_id);
+        let ty = self.strings.intern(&e.event_type);
+        self.push_parts(&e.transaction_id, None, key, ty, nanos(e.timestamp), &props)
     }
 
     pub(crate) fn value(&mut self, v: &Value) -> Val {
@@ -204,6 +206,11 @@ impl Store {
 
     pub(crate) fn intern(&mut self, s: &str) -> Sym {
         self.strings.intern(s)
+    }
+
+    /// `intern`, through a reader's cache of recent short texts.
+    pub(crate) fn intern_recent(&mut self, recent: &mut Recent, s: &str) -> Sym {
+        recent.intern(&mut self.strings, s)
     }
 
     pub fn text(&self, sym: Sym) -> &str {

@@ -65,17 +65,14 @@ impl Interner {
         }
     }
 
-    /// `s`'s symbol, or the hash under which `insert_new` adds it. Looking a text up apart from
-    /// adding it lets a reader look up an event's transaction id as soon as it has read it: in a
-    /// table of a million ids that is a cache miss, which the processor then waits for while it
-    /// reads the rest of the event instead of at the end.
-    pub fn probe(&self, s: &str) -> Result<Sym, u64> {
+    /// `s`'s symbol, or the hash under which `insert_new` adds it.
+    fn probe(&self, s: &str) -> Result<Sym, u64> {
         let h = hash(s);
         self.table.find(h, |&k| self.get(k) == s).copied().ok_or(h)
     }
 
     /// Adds `s`, which `probe` did not find (answering `h`) and nothing has added since.
-    pub fn insert_new(&mut self, s: &str, h: u64) -> Sym {
+    fn insert_new(&mut self, s: &str, h: u64) -> Sym {
         let sym = self.ends.len() as Sym;
         self.text.push_str(s);
         self.ends.push(self.text.len() as u32);

@@ -131,7 +131,8 @@ impl Store {
     /// Takes back every row added since `mark`.
     pub fn rollback(&mut self, mark: Mark) {
         let n = mark.0;
-        if self.len() <= n {
+        // A reader claims a batch's ids before it adds their rows: ids may outnumber rows.
+        if self.len() <= n && self.txs.len() <= n {
             return;
         }
         for i in n..self.len() {
@@ -152,34 +153,32 @@ impl Store {
         }
     }
 
-    /// Where a transaction id is among the stored ones (`Interner::probe`), for `push_parts`.
-    pub(crate) fn probe_transaction(&self, id: &str) -> Result<Sym, u64> {
-        self.txs.probe(id)
+    /// Takes a transaction id for a row about to be added: false when it is already stored. The
+    /// row must then be added (`push_row`) before any other id is taken, or the batch rolled back:
+    /// the id of row `i` is symbol `i`.
+    pub(crate) fn claim_transaction(&mut self, id: &str) -> bool {
+        let n = self.txs.len();
+        self.txs.intern(id) as usize == n
     }
 
-    /// Adds a row; false (and nothing added) when its transaction id is already stored. `probe` is
-    /// the id's `probe_transaction` if taken since the last row was added.
-    pub(crate) fn push_parts(
-        &mut self,
-        transaction_id: &str,
-        probe: Option<Result<Sym, u64>>,
-        key: Sym,
-        ty: Sym,
-        at: i64,
-        props: &[(Sym, Val)],
-    ) -> bool {
-        let n = self.txs.len();
-        match probe.unwrap_or_else(|| self.txs.probe(transaction_id)) {
-            Ok(_) => return false,
-            Err(h) => self.txs.insert_new(transaction_id, h),
-        };
+    /// Adds the row whose transaction id was just claimed.
+    pub(crate) fn push_row(&mut self, key: Sym, ty: Sym, at: i64, props: &[(Sym, Val)]) {
+        let n = self.keys.len();
         self.keys.push(key);
         self.types.push(ty);
         self.times.push(at);
         self.props.extend_from_slice(props);
         self.prop_ends.push(self.props.len() as u32);
         self.by_key.entry(key).or_default().push(n as u32);
-        true
+    }
+
+    /// Adds a row; false (and nothing added) when its transaction id is already stored.
+    fn push_parts(&mut self, transaction_id: &str, key: Sym, ty: Sym, at: i64, props: &[(Sym, Val)]) -> bool {
+        let fresh = self.claim_transaction(transaction_id);
+        if fresh {
+            self.push_row(key, ty, at, props);
+        }
+        fresh
     }
 
     /// Adds an event already parsed; false when its transaction id is already stored.
@@ -191,7 +190,7 @@ impl Store {
             .collect();
         let key = self.strings.intern(&e.customer_id);
         let ty = self.strings.intern(&e.event_type);
-        self.push_parts(&e.transaction_id, None, key, ty, nanos(e.timestamp), &props)
+        self.push_parts(&e.transaction_id, key, ty, nanos(e.timestamp), &props)
     }
 
     pub(crate) fn value(&mut self, v: &Value) -> Val {

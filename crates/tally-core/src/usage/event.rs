@@ -3,6 +3,7 @@
 use crate::error::{Error, Result};
 use crate::metric::{property_decimal, property_text, Aggregation, BillableMetric, Props};
 use crate::time::Timestamp;
+use crate::usage::intern::Sym;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -50,6 +51,19 @@ pub(crate) trait Incoming: Props {
     fn reads(&self, key: &str) -> Option<Reads>;
     /// The value of `key` as JSON text, for a message.
     fn shown(&self, key: &str) -> String;
+    /// The event type's symbol, when the event was read into a store: the check then finds the
+    /// type's metrics and their keys by symbol, and hashes no text per event.
+    fn type_sym(&self) -> Option<Sym> {
+        None
+    }
+    /// `key`'s symbol in the store, if any text read so far was `key`.
+    fn key_sym(&self, _key: &str) -> Option<Sym> {
+        None
+    }
+    /// `reads`, given `key`'s symbol (from `key_sym`).
+    fn reads_sym(&self, key: &str, _sym: Sym) -> Option<Reads> {
+        self.reads(key)
+    }
 }
 
 impl Incoming for Event {
@@ -82,6 +96,8 @@ impl Props for Event {
 pub(crate) struct ValueCheck<'m> {
     metrics: &'m IndexMap<String, BillableMetric>,
     readers: rustc_hash::FxHashMap<String, Vec<&'m BillableMetric>>,
+    /// The same by the type's symbol, with each metric's key symbol once it is known.
+    by_sym: rustc_hash::FxHashMap<Sym, Vec<(&'m BillableMetric, Option<Sym>)>>,
 }
 
 impl<'m> ValueCheck<'m> {
@@ -89,20 +105,48 @@ impl<'m> ValueCheck<'m> {
         ValueCheck {
             metrics,
             readers: Default::default(),
+            by_sym: Default::default(),
         }
+    }
+
+    /// The metrics that read event type `ty` (COUNT needs no value).
+    fn readers_of(metrics: &'m IndexMap<String, BillableMetric>, ty: &str) -> Vec<&'m BillableMetric> {
+        metrics
+            .values()
+            .filter(|m| m.aggregation_type != Aggregation::Count && m.matches_event_type(ty))
+            .collect()
     }
 
     /// Checks event `i` of a list that sits at `prefix` in the body (`events` in a preview).
     pub(crate) fn check(&mut self, prefix: &str, i: usize, e: &impl Incoming) -> Result<()> {
         let all = self.metrics;
         let ty = e.event_type();
+        if let Some(t) = e.type_sym() {
+            let reading = self.by_sym.entry(t).or_insert_with(|| {
+                Self::readers_of(all, ty)
+                    .into_iter()
+                    .map(|m| (m, m.aggregation_key.as_deref().and_then(|k| e.key_sym(k))))
+                    .collect()
+            });
+            for (m, key_sym) in reading.iter_mut().filter(|(m, _)| m.matches_properties(e)) {
+                let Some(key) = m.aggregation_key.as_deref() else {
+                    continue;
+                };
+                // A key no event had named when the type was first met may be named since.
+                if key_sym.is_none() {
+                    *key_sym = e.key_sym(key);
+                }
+                let Some(r) = key_sym.and_then(|k| e.reads_sym(key, k)) else {
+                    continue;
+                };
+                Self::usable(prefix, i, e, m, key, r)?;
+            }
+            return Ok(());
+        }
         let reading = match self.readers.get(ty) {
             Some(r) => r,
             None => {
-                let r = all
-                    .values()
-                    .filter(|m| m.aggregation_type != Aggregation::Count && m.matches_event_type(ty))
-                    .collect();
+                let r = Self::readers_of(all, ty);
                 self.readers.entry(ty.to_string()).or_insert(r)
             }
         };
@@ -111,30 +155,36 @@ impl<'m> ValueCheck<'m> {
                 continue;
             };
             let Some(r) = e.reads(key) else { continue };
-            let usable = match m.aggregation_type {
-                Aggregation::Unique => r.plain,
-                _ => r.number,
-            };
-            if !usable {
-                let wants = if m.aggregation_type == Aggregation::Unique {
-                    "a plain value (text, number or boolean)"
-                } else if r.json_number {
-                    "a number Tally can count exactly (at most about ±7.9e28, 28 decimal places)"
-                } else {
-                    "a number"
-                };
-                return Err(Error::invalid(
-                    format!("{prefix}[{i}].properties.{key}"),
-                    format!(
-                        "`{}` is not {wants}; billable metric `{}` aggregates `{key}` with {}",
-                        e.shown(key),
-                        m.id,
-                        m.aggregation_type.as_str()
-                    ),
-                ));
-            }
+            Self::usable(prefix, i, e, m, key, r)?;
         }
         Ok(())
+    }
+
+    /// Refuses the value `r` of `key` if metric `m` cannot aggregate it.
+    fn usable(prefix: &str, i: usize, e: &impl Incoming, m: &BillableMetric, key: &str, r: Reads) -> Result<()> {
+        let usable = match m.aggregation_type {
+            Aggregation::Unique => r.plain,
+            _ => r.number,
+        };
+        if usable {
+            return Ok(());
+        }
+        let wants = if m.aggregation_type == Aggregation::Unique {
+            "a plain value (text, number or boolean)"
+        } else if r.json_number {
+            "a number Tally can count exactly (at most about ±7.9e28, 28 decimal places)"
+        } else {
+            "a number"
+        };
+        Err(Error::invalid(
+            format!("{prefix}[{i}].properties.{key}"),
+            format!(
+                "`{}` is not {wants}; billable metric `{}` aggregates `{key}` with {}",
+                e.shown(key),
+                m.id,
+                m.aggregation_type.as_str()
+            ),
+        ))
     }
 }
 

@@ -319,9 +319,11 @@ impl Sink<'_, '_> {
                 "an event needs a customer_id",
             ));
         }
+        let ty_sym = self.store.intern_recent(&mut self.recent, ty);
         let parsed = Parsed {
             store: self.store,
             ty,
+            ty_sym,
             props: &self.props,
             numbers: std::cell::RefCell::new(&mut self.numbers),
         };
@@ -329,7 +331,7 @@ impl Sink<'_, '_> {
             check.check("", i, &parsed)?;
         }
         let key = self.store.intern_recent(&mut self.recent, customer);
-        let ty = self.store.intern_recent(&mut self.recent, ty);
+        let ty = ty_sym;
         if claimed.unwrap_or_else(|| self.store.claim_transaction(tx)) {
             self.store.push_row(key, ty, at, &self.props);
             self.added.added += 1;
@@ -427,6 +429,7 @@ impl ArrayChunks {
 struct Parsed<'a> {
     store: &'a Store,
     ty: &'a str,
+    ty_sym: Sym,
     props: &'a [(Sym, Val)],
     numbers: std::cell::RefCell<&'a mut rustc_hash::FxHashMap<Val, bool>>,
 }
@@ -434,6 +437,18 @@ struct Parsed<'a> {
 impl Parsed<'_> {
     fn value(&self, key: &str) -> Option<Val> {
         self.store.lookup(self.props, key)
+    }
+
+    fn reads_val(&self, v: Val) -> Option<Reads> {
+        Some(Reads {
+            number: *self
+                .numbers
+                .borrow_mut()
+                .entry(v)
+                .or_insert_with(|| self.store.decimal_of(v).is_some()),
+            plain: Store::text_of(v).is_some(),
+            json_number: matches!(v, Val::Num(_)),
+        })
     }
 }
 
@@ -448,16 +463,16 @@ impl Incoming for Parsed<'_> {
         self.ty
     }
     fn reads(&self, key: &str) -> Option<Reads> {
-        let v = self.value(key)?;
-        Some(Reads {
-            number: *self
-                .numbers
-                .borrow_mut()
-                .entry(v)
-                .or_insert_with(|| self.store.decimal_of(v).is_some()),
-            plain: Store::text_of(v).is_some(),
-            json_number: matches!(v, Val::Num(_)),
-        })
+        self.reads_val(self.value(key)?)
+    }
+    fn type_sym(&self) -> Option<Sym> {
+        Some(self.ty_sym)
+    }
+    fn key_sym(&self, key: &str) -> Option<Sym> {
+        self.store.strings.find(key)
+    }
+    fn reads_sym(&self, _key: &str, sym: Sym) -> Option<Reads> {
+        self.reads_val(self.props.iter().find(|p| p.0 == sym)?.1)
     }
     fn shown(&self, key: &str) -> String {
         self.value(key)
@@ -674,6 +689,47 @@ mod tests {
             prop_assert_eq!(shown(&a), shown(&b), "{}", text);
             prop_assert_eq!(fast.events().collect::<Vec<_>>(), slow.events().collect::<Vec<_>>());
         }
+    }
+
+    /// The check finds a type's metrics and keys by symbol once per type: a key that no event had
+    /// named when the type was first met is still checked when a later event names it, and the
+    /// refusal is the one the API gives for the same events as a JSON body.
+    #[test]
+    fn a_key_first_named_by_a_later_event_is_still_checked() {
+        let mut metrics = IndexMap::new();
+        let m: BillableMetric = serde_json::from_value(serde_json::json!({"id": "m", "name": "Units",
+            "event_type_filter": {"in_values": ["use"]}, "aggregation_type": "SUM", "aggregation_key": "units"}))
+        .unwrap();
+        metrics.insert("m".to_string(), m);
+        let text = r#"[{"transaction_id": "a", "customer_id": "c", "event_type": "use", "timestamp": "2025-01-01T00:00:00Z", "properties": {"region": "US"}},
+            {"transaction_id": "b", "customer_id": "c", "event_type": "use", "timestamp": "2025-01-01T00:00:00Z", "properties": {"units": "lots"}}]"#;
+        for format in [Format::Json, Format::Ndjson] {
+            let text = if format == Format::Json {
+                text.to_string()
+            } else {
+                let v: Vec<serde_json::Value> = serde_json::from_str(text).unwrap();
+                v.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")
+            };
+            for fast in [true, false] {
+                let mut store = Store::default();
+                let e = read(&mut store, Some(&metrics), &text, format, fast).unwrap_err();
+                assert_eq!(e.path, "[1].properties.units");
+                assert_eq!(
+                    e.message,
+                    "`\"lots\"` is not a number; billable metric `m` aggregates `units` with SUM"
+                );
+                assert!(store.is_empty());
+            }
+        }
+        let events: Vec<crate::usage::Event> = serde_json::from_str(text).unwrap();
+        let e = crate::usage::validate_values(&metrics, &events, "").unwrap_err();
+        assert_eq!(
+            (e.path.as_str(), e.message.as_str()),
+            (
+                "[1].properties.units",
+                "`\"lots\"` is not a number; billable metric `m` aggregates `units` with SUM"
+            )
+        );
     }
 
     #[test]

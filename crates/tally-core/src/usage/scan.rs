@@ -51,33 +51,32 @@ impl<'t> Scanner<'t> {
         Ok(key)
     }
 
-    /// An event's member key and its colon. The four fields every event has, written as they
-    /// usually are, are recognized by their bytes instead of being read as strings and compared.
+    /// An event's member key and its colon. The five fields Tally reads, written as they usually
+    /// are, are recognized by their bytes (compared at a length known when compiling, so without a
+    /// call) instead of being read as strings and compared.
     fn field_key(&mut self) -> Scan<&'t str> {
         self.ws();
-        const KNOWN: [&str; 5] = ["transaction_id", "customer_id", "event_type", "timestamp", "properties"];
-        let rest = &self.b[self.i..];
-        let known = match rest.get(1) {
-            Some(b't') if rest.get(2) == Some(&b'r') => KNOWN[0],
-            Some(b't') => KNOWN[3],
-            Some(b'c') => KNOWN[1],
-            Some(b'e') => KNOWN[2],
-            Some(b'p') => KNOWN[4],
-            _ => "",
-        };
-        let n = known.len();
-        if !known.is_empty()
-            && rest.first() == Some(&b'"')
-            && rest.get(1..=n) == Some(known.as_bytes())
-            && rest.get(n + 1) == Some(&b'"')
-        {
-            self.i += n + 2;
-            self.ws();
-            self.eat(b':')?;
-            self.ws();
-            return Ok(known);
+        /// Whether `rest` starts with `name` in quotes; the bytes taken if so.
+        fn quoted<const N: usize>(rest: &[u8], name: &[u8; N]) -> Option<usize> {
+            (rest.get(1..=N)? == name && rest.get(N + 1) == Some(&b'"')).then_some(N + 2)
         }
-        self.key()
+        let rest = &self.b[self.i..];
+        let known = match (rest.first(), rest.get(1), rest.get(2)) {
+            (Some(b'"'), Some(b't'), Some(b'r')) => quoted(rest, b"transaction_id").map(|n| (n, "transaction_id")),
+            (Some(b'"'), Some(b't'), _) => quoted(rest, b"timestamp").map(|n| (n, "timestamp")),
+            (Some(b'"'), Some(b'c'), _) => quoted(rest, b"customer_id").map(|n| (n, "customer_id")),
+            (Some(b'"'), Some(b'e'), _) => quoted(rest, b"event_type").map(|n| (n, "event_type")),
+            (Some(b'"'), Some(b'p'), _) => quoted(rest, b"properties").map(|n| (n, "properties")),
+            _ => None,
+        };
+        let Some((taken, key)) = known else {
+            return self.key();
+        };
+        self.i += taken;
+        self.ws();
+        self.eat(b':')?;
+        self.ws();
+        Ok(key)
     }
 
     /// After a member or element: a comma (false) or the `close` that ends the list (true).

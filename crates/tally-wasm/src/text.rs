@@ -51,6 +51,8 @@ pub fn utf8(s: &JsValue, param: &str) -> Result<String, JsValue> {
         rest = rest.slice(read, left);
         room = 3 * (left - read) as usize;
     }
-    // The Encoding Standard's UTF-8 encoder only writes valid UTF-8; checked anyway, cheaply.
-    Ok(String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    // SAFETY: the Encoding Standard's UTF-8 encoder, which `encodeInto` runs, writes only valid
+    // UTF-8 (a lone surrogate becomes U+FFFD), and it stops only between characters. Checking it
+    // again took 4 % of ingesting a batch of events.
+    Ok(unsafe { String::from_utf8_unchecked(out) })
 }

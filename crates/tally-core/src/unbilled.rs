@@ -113,11 +113,12 @@ fn classify(state: &State, rows: std::ops::Range<usize>) -> Vec<(EventRef<'_>, W
 struct Judge<'s> {
     state: &'s State,
     /// Every key an event may name its customer by, as the store's symbol for it (events are read
-    /// by symbol, so no text is hashed per event; a key no stored event names is left out).
-    keys: HashMap<Sym, &'s crate::customer::Customer>,
+    /// by symbol, so no text is hashed per event; a key no stored event names is left out), with
+    /// the customer and its contracts (an index into `customers`).
+    keys: HashMap<Sym, usize>,
+    customers: Vec<(&'s crate::customer::Customer, Vec<&'s Contract>)>,
     /// The metrics of usage products.
     readers: Vec<&'s crate::metric::BillableMetric>,
-    contracts: HashMap<&'s str, Vec<&'s Contract>>,
     /// The metrics that read an event type, each with its aggregation key's symbol, found once per
     /// type, not once per event.
     by_type: HashMap<Sym, Vec<(&'s crate::metric::BillableMetric, Option<Sym>)>>,
@@ -134,26 +135,33 @@ impl<'s> Judge<'s> {
                 by_text.entry(a.as_str()).or_insert(c);
             }
         }
+        let mut contracts: HashMap<&str, Vec<&Contract>> = HashMap::default();
+        for c in state.contracts.values() {
+            contracts.entry(c.customer_id.as_str()).or_default().push(c);
+        }
         let strings = &state.events.strings;
-        let keys = by_text
-            .into_iter()
-            .filter_map(|(k, c)| Some((strings.find(k)?, c)))
-            .collect();
+        let mut customers = Vec::new();
+        let mut index: HashMap<&str, usize> = HashMap::default();
+        let mut keys = HashMap::default();
+        for (k, c) in by_text {
+            let Some(sym) = strings.find(k) else { continue };
+            let i = *index.entry(c.id.as_str()).or_insert_with(|| {
+                customers.push((c, contracts.get(c.id.as_str()).cloned().unwrap_or_default()));
+                customers.len() - 1
+            });
+            keys.insert(sym, i);
+        }
         let readers = state
             .products
             .values()
             .filter(|p| p.kind == ProductType::Usage)
             .filter_map(|p| state.billable_metrics.get(p.billable_metric_id.as_ref()?))
             .collect();
-        let mut contracts: HashMap<&str, Vec<&Contract>> = HashMap::default();
-        for c in state.contracts.values() {
-            contracts.entry(c.customer_id.as_str()).or_default().push(c);
-        }
         Judge {
             state,
             keys,
+            customers,
             readers,
-            contracts,
             by_type: HashMap::default(),
             numbers: HashMap::default(),
         }
@@ -166,7 +174,7 @@ impl<'s> Judge<'s> {
     fn why(&mut self, e: &EventRef<'s>) -> Option<Why<'s>> {
         let state = self.state;
         let store = &*state.events;
-        let Some(customer) = self.keys.get(&store.keys[e.i]) else {
+        let Some(&who) = self.keys.get(&store.keys[e.i]) else {
             return Some(Why::NoCustomer);
         };
         let readers = &self.readers;
@@ -210,11 +218,7 @@ impl<'s> Judge<'s> {
         if not_a_number.is_some() {
             return not_a_number;
         }
-        let mine = self
-            .contracts
-            .get(customer.id.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or_default();
+        let (customer, mine) = &self.customers[who];
         claimant(mine.iter().copied(), e.at(), e)
             .is_none()
             .then(|| Why::NoContract { customer: &customer.id })

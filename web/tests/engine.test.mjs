@@ -95,6 +95,10 @@ test('ingestText and importState read text beyond ASCII exactly as the object pa
   assert.throws(() => byText.ingestText(42), (e) => e.code === 'invalid_body' && /text: expected a string/.test(e.message));
   assert.throws(() => restored.importState({}), (e) => e.code === 'invalid_body' && /json: expected a string/.test(e.message));
   assert.equal(byText.eventCount(), 300);
+  // A lone surrogate (not UTF-8 at all) becomes U+FFFD on the way in, as wasm-bindgen's own conversion does.
+  byText.ingestText('[{"transaction_id": "lone\ud800", "customer_id": "c", "event_type": "x", "timestamp": "2025-01-01T00:00:00Z"}]', 'json');
+  assert.match(byText.exportState(), /"lone\uFFFD"/);
+  assert.equal(byText.eventCount(), 301);
 });
 
 test('customer-level commits and credits: typed create and list methods, shared by two contracts', () => {

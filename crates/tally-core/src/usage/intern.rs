@@ -59,20 +59,10 @@ impl Interner {
     }
 
     pub fn intern(&mut self, s: &str) -> Sym {
-        match self.probe(s) {
-            Ok(k) => k,
-            Err(h) => self.insert_new(s, h),
-        }
-    }
-
-    /// `s`'s symbol, or the hash under which `insert_new` adds it.
-    fn probe(&self, s: &str) -> Result<Sym, u64> {
         let h = hash(s);
-        self.table.find(h, |&k| self.get(k) == s).copied().ok_or(h)
-    }
-
-    /// Adds `s`, which `probe` did not find (answering `h`) and nothing has added since.
-    fn insert_new(&mut self, s: &str, h: u64) -> Sym {
+        if let Some(&k) = self.table.find(h, |&k| self.get(k) == s) {
+            return k;
+        }
         let sym = self.ends.len() as Sym;
         self.text.push_str(s);
         self.ends.push(self.text.len() as u32);

@@ -319,7 +319,7 @@ impl Sink<'_, '_> {
                 "an event needs a customer_id",
             ));
         }
-        let ty_sym = self.store.intern_recent(&mut self.recent, ty);
+        let ty_sym = self.intern(ty);
         let parsed = Parsed {
             store: self.store,
             ty,
@@ -330,10 +330,9 @@ impl Sink<'_, '_> {
         if let Some(check) = &mut self.check {
             check.check("", i, &parsed)?;
         }
-        let key = self.store.intern_recent(&mut self.recent, customer);
-        let ty = ty_sym;
+        let key = self.intern(customer);
         if claimed.unwrap_or_else(|| self.store.claim_transaction(tx)) {
-            self.store.push_row(key, ty, at, &self.props);
+            self.store.push_row(key, ty_sym, at, &self.props);
             self.added.added += 1;
         } else {
             self.added.duplicates += 1;

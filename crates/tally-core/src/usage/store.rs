@@ -172,15 +172,6 @@ impl Store {
         self.by_key.entry(key).or_default().push(n as u32);
     }
 
-    /// Adds a row; false (and nothing added) when its transaction id is already stored.
-    fn push_parts(&mut self, transaction_id: &str, key: Sym, ty: Sym, at: i64, props: &[(Sym, Val)]) -> bool {
-        let fresh = self.claim_transaction(transaction_id);
-        if fresh {
-            self.push_row(key, ty, at, props);
-        }
-        fresh
-    }
-
     /// Adds an event already parsed; false when its transaction id is already stored.
     pub fn push(&mut self, e: &Event) -> bool {
         let props: Vec<(Sym, Val)> = e
@@ -190,7 +181,11 @@ impl Store {
             .collect();
         let key = self.strings.intern(&e.customer_id);
         let ty = self.strings.intern(&e.event_type);
-        self.push_parts(&e.transaction_id, key, ty, nanos(e.timestamp), &props)
+        let fresh = self.claim_transaction(&e.transaction_id);
+        if fresh {
+            self.push_row(key, ty, nanos(e.timestamp), &props);
+        }
+        fresh
     }
 
     pub(crate) fn value(&mut self, v: &Value) -> Val {

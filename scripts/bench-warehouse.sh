@@ -8,10 +8,14 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 events="${EVENTS:-100000000}"
 target="${CARGO_TARGET_DIR:-target}"
-dir="${DIR:-$target/warehouse-bench-$events}"
+# TIMES=ordered (the default: files in time order, as a warehouse holds usage) or random (every
+# file spans the month, so each row may land in any of the month's 6 M groups).
+times="${TIMES:-ordered}"
+dir="${DIR:-$target/warehouse-bench-$events-$times}"
 cargo build -q --release -p tally-warehouse --example bench
 bin="$target/release/examples/bench"
-[ -d "$dir" ] || "$bin" generate "$dir" "$events"
+flag=(); [ "$times" = random ] && flag=(--random-times)
+[ -d "$dir" ] || "$bin" generate "$dir" "$events" "${flag[@]}"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
 "$bin" floor "$dir"
 "$bin" rate "$dir" --assume-unique-ids

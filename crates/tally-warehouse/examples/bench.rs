@@ -1,5 +1,6 @@
 //! The warehouse benchmark (scripts/bench-warehouse.sh runs it; never part of the tests): one month of
-//! usage for 100 customers, 20 products and 4 regions as Snappy-compressed Parquet, then, each in a
+//! usage for 100 customers, 20 products and 4 regions as Snappy-compressed Parquet (in time order, as
+//! a warehouse holds it; `--random-times` spreads every file over the month instead), then, each in a
 //! process of its own so that peak memory is its own:
 //! - `floor DIR`: DataFusion's own `SELECT count(*) ... GROUP BY` customer, event type, hour, region;
 //! - `rate DIR [--assume-unique-ids]`: Tally's aggregation and the rating of every customer's month.
@@ -18,6 +19,10 @@ use std::sync::Arc;
 use std::time::Instant;
 use tally_core::{call, State, Timestamp};
 use tally_warehouse::Dedupe;
+
+// The allocator `tally rate` runs with (crates/tally-cli).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const CUSTOMERS: u64 = 100;
 const PRODUCTS: u64 = 20;
@@ -54,7 +59,16 @@ impl Rng {
     }
 }
 
-fn write_file(dir: &Path, file: u64, per_file: u64) {
+/// Where an event's time falls. `Ordered`, as a warehouse holds usage: appended as it happens, so
+/// file `f` holds the `f`-th of `FILES` consecutive slices of the month, in time order. `Random`:
+/// every file spans the whole month in no order, so each row lands in any of the month's groups.
+#[derive(Clone, Copy)]
+enum Times {
+    Ordered,
+    Random,
+}
+
+fn write_file(dir: &Path, file: u64, per_file: u64, times: Times) {
     let path = dir.join(format!("usage-{file:03}.parquet"));
     let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
     let out = std::fs::File::create(&path).expect("the benchmark folder is writable");
@@ -77,8 +91,15 @@ fn write_file(dir: &Path, file: u64, per_file: u64) {
             tx.push(format!("t{:03}-{:010}", file, n + i));
             customer.push(format!("cust-{:03}", r % CUSTOMERS));
             ty.push(format!("e{:02}", (r >> 8) % PRODUCTS));
-            // A draw of its own: the month needs 52 bits of the 64.
-            ts.push(START + (rng.next() % MONTH as u64) as i64);
+            ts.push(match times {
+                // A draw of its own: the month needs 52 bits of the 64.
+                Times::Random => START + (rng.next() % MONTH as u64) as i64,
+                Times::Ordered => {
+                    let slice = MONTH / FILES as i64;
+                    let step = slice / per_file as i64;
+                    START + file as i64 * slice + (n + i) as i64 * step + (rng.next() % step as u64) as i64
+                }
+            });
             region.push(REGIONS[((r >> 40) % 4) as usize]);
             units.push(1 + ((r >> 44) % 100) as i64);
         }
@@ -97,7 +118,7 @@ fn write_file(dir: &Path, file: u64, per_file: u64) {
     writer.close().expect("the Parquet file closed");
 }
 
-fn generate(dir: &Path, events: u64) {
+fn generate(dir: &Path, events: u64, times: Times) {
     std::fs::create_dir_all(dir).expect("the benchmark folder");
     let started = Instant::now();
     let per_file = events / FILES;
@@ -106,7 +127,7 @@ fn generate(dir: &Path, events: u64) {
             let dir = dir.to_path_buf();
             std::thread::spawn(move || {
                 for f in (t..FILES).step_by(2) {
-                    write_file(&dir, f, per_file);
+                    write_file(&dir, f, per_file, times);
                 }
             })
         })
@@ -118,9 +139,13 @@ fn generate(dir: &Path, events: u64) {
         .map(|d| d.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum())
         .unwrap_or(0);
     println!(
-        "generated {} events in {FILES} Snappy Parquet files ({:.1} GB) in {:.1} s",
+        "generated {} events in {FILES} Snappy Parquet files ({:.1} GB), {}, in {:.1} s",
         per_file * FILES,
         bytes as f64 / 1e9,
+        match times {
+            Times::Ordered => "in time order (file f holds the f-th slice of the month)",
+            Times::Random => "at random times (every file spans the month)",
+        },
         started.elapsed().as_secs_f64()
     );
 }
@@ -265,7 +290,15 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = PathBuf::from(args.get(1).map(String::as_str).unwrap_or("target/warehouse-bench"));
     match args.first().map(String::as_str) {
-        Some("generate") => generate(&dir, args.get(2).and_then(|n| n.parse().ok()).unwrap_or(100_000_000)),
+        Some("generate") => generate(
+            &dir,
+            args.get(2).and_then(|n| n.parse().ok()).unwrap_or(100_000_000),
+            if args.iter().any(|a| a == "--random-times") {
+                Times::Random
+            } else {
+                Times::Ordered
+            },
+        ),
         Some("floor") => floor(&dir),
         Some("rate") => rate(
             &dir,
@@ -277,6 +310,8 @@ fn main() {
                 Dedupe::Ordered
             },
         ),
-        _ => eprintln!("usage: bench generate DIR [EVENTS] | floor DIR | rate DIR [--assume-unique-ids | --window]"),
+        _ => eprintln!(
+            "usage: bench generate DIR [EVENTS] [--random-times] | floor DIR | rate DIR [--assume-unique-ids | --window]"
+        ),
     }
 }

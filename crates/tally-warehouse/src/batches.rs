@@ -4,7 +4,9 @@
 
 use crate::sql::Plan;
 use crate::Error;
-use datafusion::arrow::array::{Array, ArrayRef, Decimal128Array, Int64Array, ListArray, RecordBatch, StringArray};
+use datafusion::arrow::array::{
+    Array, ArrayRef, Decimal128Array, Int64Array, ListArray, RecordBatch, StringArray, StringViewArray,
+};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use datafusion::datasource::MemTable;
@@ -12,7 +14,7 @@ use datafusion::prelude::SessionContext;
 use rust_decimal::Decimal;
 use std::path::Path;
 use std::sync::Arc;
-use tally_core::usage::{Aggregate, AggregateMeasure, Event, Layout};
+use tally_core::usage::{AddAggregates, AggregateMeasure, AggregateRef, Event, Layout};
 use tally_core::{State, Timestamp};
 
 const SCALE: u32 = 10;
@@ -68,6 +70,14 @@ impl Columns<'_> {
             .unwrap_or_else(|| StringArray::from(Vec::<&str>::new())))
     }
 
+    /// A text column read in place: DataFusion's own strings are views, which a cast would copy.
+    fn text_in_place(&self, name: &str) -> Result<Text, Error> {
+        if let Some(v) = self.raw(name)?.as_any().downcast_ref::<StringViewArray>() {
+            return Ok(Text::View(v.clone()));
+        }
+        self.text(name).map(Text::Plain)
+    }
+
     fn int(&self, name: &str) -> Result<Int64Array, Error> {
         let a = self.as_type(name, &DataType::Int64)?;
         Ok(a.as_any()
@@ -91,6 +101,20 @@ impl Columns<'_> {
             .downcast_ref::<ListArray>()
             .cloned()
             .unwrap_or_else(|| ListArray::new_null(Arc::new(Field::new_list_field(DataType::Utf8, true)), 0)))
+    }
+}
+
+enum Text {
+    Plain(StringArray),
+    View(StringViewArray),
+}
+
+impl Text {
+    fn get(&self, i: usize) -> Option<&str> {
+        match self {
+            Text::Plain(a) => (!a.is_null(i)).then(|| a.value(i)),
+            Text::View(a) => (!a.is_null(i)).then(|| a.value(i)),
+        }
     }
 }
 
@@ -118,26 +142,40 @@ fn count(a: &Int64Array, i: usize) -> u64 {
     }
 }
 
-/// The aggregates in `rows` (the aggregate schema), and how many events were refused (groups without
-/// a customer).
+/// What reading aggregates gave: aggregates and the events they hold, and events refused (groups
+/// without a customer).
+#[derive(Default)]
+pub struct Read {
+    pub aggregates: usize,
+    pub events: u64,
+    pub refused: u64,
+}
+
+/// Adds the aggregates in `rows` (the aggregate schema) to `sink`, their text read in place.
 pub fn aggregates(
     rows: &[RecordBatch],
     layout: &Layout,
     plan: &Plan,
     file: Option<&Path>,
-) -> Result<(Vec<Aggregate>, u64), Error> {
-    let mut out = Vec::new();
-    let mut refused = 0;
+    sink: &mut AddAggregates<'_>,
+) -> Result<Read, Error> {
+    let mut read = Read::default();
     let measure = |p: &str, part: &str| format!("{p}__{part}");
+    let mut measures: Vec<AggregateMeasure> = Vec::with_capacity(layout.measures.len());
     for batch in rows {
         let c = Columns { batch, file };
         let (customer, event_type, hour, events) = (
-            c.text("customer_id")?,
-            c.text("event_type")?,
+            c.text_in_place("customer_id")?,
+            c.text_in_place("event_type")?,
             c.int("hour")?,
             c.int("events")?,
         );
-        let dims: Vec<StringArray> = layout.dims.iter().map(|d| c.text(d)).collect::<Result<_, _>>()?;
+        let dims: Vec<Text> = layout
+            .dims
+            .iter()
+            .map(|d| c.text_in_place(d))
+            .collect::<Result<_, _>>()?;
+        let mut dim_values: Vec<Option<&str>> = Vec::with_capacity(dims.len());
         struct M {
             numeric: Int64Array,
             absent: Int64Array,
@@ -167,44 +205,50 @@ pub fn aggregates(
         }
         for i in 0..batch.num_rows() {
             let n = count(&events, i);
-            let (Some(customer_key), false) = (text(&customer, i), hour.is_null(i)) else {
-                refused += n;
+            let (Some(customer_key), false) = (customer.get(i), hour.is_null(i)) else {
+                read.refused += n;
                 continue;
             };
-            let measures =
-                ms.iter()
-                    .map(|m| AggregateMeasure {
-                        numeric: count(&m.numeric, i),
-                        absent: count(&m.absent, i),
-                        sum: decimal(&m.sum, i).unwrap_or_default(),
-                        max: decimal(&m.max, i),
-                        latest: m.latest.as_ref().and_then(|(at, v)| {
-                            (!at.is_null(i)).then(|| decimal(v, i).map(|v| (time(at.value(i)), v)))?
-                        }),
-                        distinct: m
-                            .distinct
-                            .as_ref()
-                            .filter(|l| !l.is_null(i))
-                            .map(|l| {
-                                let values = l.value(i);
-                                let s = values.as_any().downcast_ref::<StringArray>();
-                                s.map(|s| (0..s.len()).filter_map(|k| text(s, k)).collect())
-                                    .unwrap_or_default()
-                            })
-                            .unwrap_or_default(),
-                    })
-                    .collect();
-            out.push(Aggregate {
+            measures.clear();
+            measures.extend(ms.iter().map(|m| {
+                AggregateMeasure {
+                    numeric: count(&m.numeric, i),
+                    absent: count(&m.absent, i),
+                    sum: decimal(&m.sum, i).unwrap_or_default(),
+                    max: decimal(&m.max, i),
+                    latest: m
+                        .latest
+                        .as_ref()
+                        .and_then(|(at, v)| (!at.is_null(i)).then(|| decimal(v, i).map(|v| (time(at.value(i)), v)))?),
+                    distinct: m
+                        .distinct
+                        .as_ref()
+                        .filter(|l| !l.is_null(i))
+                        .map(|l| {
+                            let values = l.value(i);
+                            let s = values.as_any().downcast_ref::<StringArray>();
+                            s.map(|s| (0..s.len()).filter_map(|k| text(s, k)).collect())
+                                .unwrap_or_default()
+                        })
+                        .unwrap_or_default(),
+                }
+            }));
+            dim_values.clear();
+            dim_values.extend(dims.iter().map(|d| d.get(i)));
+            sink.add(&AggregateRef {
                 customer_key,
-                event_type: text(&event_type, i).unwrap_or_default(),
+                event_type: event_type.get(i).unwrap_or_default(),
                 hour: time(hour.value(i)),
-                dims: dims.iter().map(|d| text(d, i)).collect(),
+                dims: &dim_values,
                 events: n,
-                measures,
-            });
+                measures: &measures,
+            })
+            .map_err(Error)?;
+            read.aggregates += 1;
+            read.events += n;
         }
     }
-    Ok((out, refused))
+    Ok(read)
 }
 
 /// The events in `rows` (the normalized relation), with the properties rating reads, as text.

@@ -14,7 +14,7 @@ use source::Format;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
-use tally_core::usage::{Aggregate, Layout};
+use tally_core::usage::Layout;
 use tally_core::{State, Timestamp};
 
 /// A refusal, naming the file (and column) at fault where there is one.
@@ -192,7 +192,10 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
         files: files.len() + options.aggregates.len(),
         ..Report::default()
     };
-    let mut aggregates: Vec<Aggregate> = Vec::new();
+    // Query results first (the files', then aggregate files'), then all read into the store at once:
+    // an input refused halfway adds nothing.
+    let mut results: Vec<(Vec<datafusion::arrow::record_batch::RecordBatch>, Option<&PathBuf>)> = Vec::new();
+    let mut row_events = Vec::new();
     if !selects.is_empty() {
         match plan.source {
             sql::Source::Window { known: true } => batches::register_known(&ctx, state)?,
@@ -202,19 +205,10 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
         let usage_cte = format!("usage AS ({})", selects.join(" UNION ALL "));
         progress(&format!("aggregating {} file(s) by hour", files.len()));
         let query = sql::aggregate(&plan, &usage_cte);
-        let rows = run(&ctx, &files_ctx, &query, &files).await?;
-        let (aggs, refused) = batches::aggregates(&rows, &layout, &plan, None)?;
-        report.refused = refused;
-        report.aggregated = aggs.iter().map(|a| a.events).sum();
-        aggregates.extend(aggs);
+        results.push((run(&ctx, &files_ctx, &query, &files).await?, None));
         if !plan.row_hours.is_empty() {
             let rows = run(&ctx, &files_ctx, &sql::row_hours(&plan, &usage_cte), &files).await?;
-            let events = batches::events(&rows, &plan)?;
-            report.as_rows = events.len() as u64;
-            let store = state.events.make_mut();
-            for e in &events {
-                store.push(e);
-            }
+            row_events = batches::events(&rows, &plan)?;
         }
     }
     for (k, path) in options.aggregates.iter().enumerate() {
@@ -224,17 +218,21 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
         source::prepare(&ctx.runtime_env(), path)?;
         source::register(&ctx, i, path, format).await?;
         let rows = run(&ctx, &ctx, &format!("SELECT * FROM f{i}"), &[(path.clone(), format)]).await?;
-        let (aggs, refused) = batches::aggregates(&rows, &layout, &plan, Some(path))?;
-        report.refused += refused;
-        report.aggregated += aggs.iter().map(|a| a.events).sum::<u64>();
-        aggregates.extend(aggs);
+        results.push((rows, Some(path)));
     }
-    report.aggregates = aggregates.len();
-    state
-        .events
-        .make_mut()
-        .add_aggregates(&layout, &aggregates)
-        .map_err(Error)?;
+    let store = state.events.make_mut();
+    let mut sink = store.aggregates(&layout).map_err(Error)?;
+    for (rows, path) in &results {
+        let read = batches::aggregates(rows, &layout, &plan, path.map(PathBuf::as_path), &mut sink)?;
+        report.refused += read.refused;
+        report.aggregated += read.events;
+        report.aggregates += read.aggregates;
+    }
+    sink.finish();
+    report.as_rows = row_events.len() as u64;
+    for e in &row_events {
+        store.push(e);
+    }
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }

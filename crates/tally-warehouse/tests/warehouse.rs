@@ -244,6 +244,47 @@ fn aggregates_made_elsewhere_rate_like_the_events_they_sum() {
     assert_eq!(january_total(&s), json!(1700));
 }
 
+/// Aggregates are added as they come, not merged group by group, so a group given twice and a group
+/// whose hour also holds a stored event must still count once each: a stored event of 1 unit for `c` on
+/// Jan 6 at 00:30; `first.csv` gives the alias's Jan 5 10:00 group twice (7 units, then 5) and
+/// `second.csv` 10 units for `c` on Jan 6 at 00:00, the stored event's hour. 1 + 7 + 5 + 10 = 23 units,
+/// $23.00; loading `second.csv` once more adds its 10 units again: $33.00.
+#[test]
+fn aggregates_of_one_group_given_twice_and_beside_stored_events_all_count() {
+    let d = dir("aggregates_twice");
+    let head = "customer_id,event_type,hour,events,units__numeric,units__absent,units__sum,units__max\n";
+    let first = write(
+        &d,
+        "first.csv",
+        &format!("{head}c-prod,api,2025-01-05T10:00:00Z,2,2,0,7,4\nc-prod,api,2025-01-05T10:00:00Z,1,1,0,5,5\n"),
+    );
+    let second = write(
+        &d,
+        "second.csv",
+        &format!("{head}c,api,2025-01-06T00:00:00Z,1,1,0,10,10\n"),
+    );
+    let mut s = world();
+    call(
+        &mut s,
+        "POST /v1/ingest",
+        &json!([{"transaction_id": "t1", "customer_id": "c", "event_type": "api", "timestamp": "2025-01-06T00:30:00Z", "properties": {"units": 1}}]),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(january_total(&s), json!(100));
+    let o = |files: Vec<PathBuf>| Options {
+        usage: vec![],
+        aggregates: files,
+        dedupe: Dedupe::Ordered,
+        horizon: now(),
+    };
+    let r = rate(&mut s, &o(vec![first, second.clone()])).unwrap();
+    assert_eq!((r.aggregates, r.aggregated), (3, 4));
+    assert_eq!(january_total(&s), json!(2300));
+    rate(&mut s, &o(vec![second])).unwrap();
+    assert_eq!(january_total(&s), json!(3300));
+}
+
 /// A credit of $3.00 from Jan 10 10:30 (off the hour): 5 units at 10:15 and 3 at 10:45. Only the 3
 /// after 10:30 may draw on it: 8 units, $8.00, less $3.00 = $5.00. The hour 10:00 reaches rating as
 /// events; aggregated, all 8 units would sit before 10:30 and the credit would pay nothing.

@@ -13,6 +13,7 @@ use hashbrown::HashTable;
 use rust_decimal::Decimal;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::hash::BuildHasher;
+use std::sync::Arc;
 
 pub(crate) const HOUR: i64 = 3_600_000_000_000;
 /// A dimension the event does not have (or has as null, an array or an object).
@@ -113,11 +114,12 @@ pub struct AggregateMeasure {
     pub distinct: Vec<String>,
 }
 
-/// Aggregates added to a store, interned: merged into its hourly index whenever it is built.
+/// Aggregates added to a store, interned and already keyed as the hourly index keys them, so that an
+/// index built over them shares each customer key's cells instead of copying millions of them.
 #[derive(Clone, Default)]
 pub(crate) struct External {
     pub layout: Layout,
-    pub cells: Vec<(Sym, HourCell)>,
+    pub by_key: FxHashMap<Sym, Arc<KeyHours>>,
 }
 
 /// One property of a set of events, kept so that any aggregation of it can be read, and so that the
@@ -222,6 +224,35 @@ fn cell_hash(event_type: Sym, hour: i64, dims: &[Sym]) -> u64 {
 }
 
 impl KeyHours {
+    /// Appends a cell without looking for an equal one (a GROUP BY's result has none, and every
+    /// reader sums a key's cells, so two equal ones read as one); `reindex` must follow before the
+    /// next `cell`.
+    pub(crate) fn push(&mut self, cell: HourCell) {
+        self.cells.push(cell);
+    }
+
+    /// Indexes every cell, in one table sized for them (no growing, no probing for equals).
+    pub(crate) fn reindex(&mut self) {
+        let KeyHours { table, cells } = self;
+        *table = HashTable::with_capacity(cells.len());
+        for (i, c) in cells.iter().enumerate() {
+            table.insert_unique(cell_hash(c.event_type, c.hour, &c.dims), i as u32, |&c| {
+                let c = &cells[c as usize];
+                cell_hash(c.event_type, c.hour, &c.dims)
+            });
+        }
+    }
+
+    /// Adds `events` with `measures` (one per layout measure) to the cell of `event_type`, `hour`
+    /// and `dims`.
+    pub(crate) fn add(&mut self, event_type: Sym, hour: i64, dims: &[Sym], events: u64, measures: &[Measure]) {
+        let cell = self.cell(event_type, hour, dims, measures.len());
+        cell.events += events;
+        for (m, o) in cell.measures.iter_mut().zip(measures) {
+            m.merge(o);
+        }
+    }
+
     /// The cell of `event_type`, `hour` and `dims`, made empty (with `measures` measures) if new.
     fn cell(&mut self, event_type: Sym, hour: i64, dims: &[Sym], measures: usize) -> &mut HourCell {
         let KeyHours { table, cells } = self;
@@ -262,7 +293,8 @@ pub struct Hourly {
     distinct: Vec<bool>,
     /// How many stored rows the index holds (the first `rows`).
     pub rows: usize,
-    pub(crate) by_key: FxHashMap<Sym, KeyHours>,
+    /// Shared with the store's external aggregates where a key has nothing else (copied on write).
+    pub(crate) by_key: FxHashMap<Sym, Arc<KeyHours>>,
 }
 
 impl Hourly {
@@ -285,6 +317,22 @@ impl Hourly {
 
     /// Merges aggregates made outside (`Store::add_aggregates`), by dimension and measure name.
     fn merge_external(&mut self, ext: &External) {
+        if ext.layout == self.layout {
+            for (key, theirs) in &ext.by_key {
+                match self.by_key.entry(*key) {
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(theirs.clone());
+                    }
+                    std::collections::hash_map::Entry::Occupied(mut o) => {
+                        let mine = Arc::make_mut(o.get_mut());
+                        for c in &theirs.cells {
+                            mine.add(c.event_type, c.hour, &c.dims, c.events, &c.measures);
+                        }
+                    }
+                }
+            }
+            return;
+        }
         let dim_at: Vec<Option<usize>> = self
             .layout
             .dims
@@ -297,20 +345,22 @@ impl Hourly {
             .iter()
             .map(|m| ext.layout.measures.iter().position(|x| x == m))
             .collect();
-        for (key, cell) in &ext.cells {
-            let dims: Box<[Sym]> = dim_at.iter().map(|i| i.map_or(NONE, |i| cell.dims[i])).collect();
-            let measures = self.measures.len();
-            let target = self
-                .by_key
-                .entry(*key)
-                .or_default()
-                .cell(cell.event_type, cell.hour, &dims, measures);
-            target.events += cell.events;
-            for (m, at) in target.measures.iter_mut().zip(&measure_at) {
-                match at {
-                    Some(i) => m.merge(&cell.measures[*i]),
-                    // Not kept apart by the aggregates: as if absent.
-                    None => m.absent += cell.events,
+        let mut dims = vec![NONE; dim_at.len()];
+        let measures = self.measures.len();
+        for (key, theirs) in &ext.by_key {
+            let mine = Arc::make_mut(self.by_key.entry(*key).or_default());
+            for cell in &theirs.cells {
+                for (d, at) in dims.iter_mut().zip(&dim_at) {
+                    *d = at.map_or(NONE, |i| cell.dims[i]);
+                }
+                let target = mine.cell(cell.event_type, cell.hour, &dims, measures);
+                target.events += cell.events;
+                for (m, at) in target.measures.iter_mut().zip(&measure_at) {
+                    match at {
+                        Some(i) => m.merge(&cell.measures[*i]),
+                        // Not kept apart by the aggregates: as if absent.
+                        None => m.absent += cell.events,
+                    }
                 }
             }
         }
@@ -341,11 +391,7 @@ impl Hourly {
         let (ty, at) = (store.types[i], store.times[i]);
         let hour = at.div_euclid(HOUR);
         let measures = self.measures.len();
-        let cell = self
-            .by_key
-            .entry(store.keys[i])
-            .or_default()
-            .cell(ty, hour, dims, measures);
+        let cell = Arc::make_mut(self.by_key.entry(store.keys[i]).or_default()).cell(ty, hour, dims, measures);
         cell.events += 1;
         for ((m, k), &distinct) in cell.measures.iter_mut().zip(&self.measures).zip(&self.distinct) {
             let v = find(*k);

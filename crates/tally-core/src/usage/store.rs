@@ -317,62 +317,39 @@ impl Store {
     /// absent there, so aggregate for the layout of the state that rates them. Refused whole when an
     /// aggregate is not on the hour or does not match `layout`.
     pub fn add_aggregates(&mut self, layout: &Layout, aggregates: &[Aggregate]) -> std::result::Result<(), String> {
-        for (i, a) in aggregates.iter().enumerate() {
-            if nanos(a.hour).rem_euclid(HOUR) != 0 {
-                return Err(format!("aggregate {i}: hour {} is not on the hour", a.hour));
-            }
-            if a.dims.len() != layout.dims.len() || a.measures.len() != layout.measures.len() {
-                return Err(format!(
-                    "aggregate {i}: {} dimensions and {} measures, the layout has {} and {}",
-                    a.dims.len(),
-                    a.measures.len(),
-                    layout.dims.len(),
-                    layout.measures.len()
-                ));
-            }
+        let mut adding = self.aggregates(layout)?;
+        for a in aggregates {
+            let dims: Vec<Option<&str>> = a.dims.iter().map(|d| d.as_deref()).collect();
+            adding.add(&AggregateRef {
+                customer_key: &a.customer_key,
+                event_type: &a.event_type,
+                hour: a.hour,
+                dims: &dims,
+                events: a.events,
+                measures: &a.measures,
+            })?;
         }
+        adding.finish();
+        Ok(())
+    }
+
+    /// Adds aggregates one by one from borrowed text (a warehouse's result, read in place), as
+    /// `add_aggregates` does; nothing is added unless `finish` is called, so an input refused halfway
+    /// leaves the store's aggregates as they were.
+    pub fn aggregates(&mut self, layout: &Layout) -> std::result::Result<AddAggregates<'_>, String> {
         let mut ext = self.external.as_deref().cloned().unwrap_or_default();
-        if !ext.cells.is_empty() && ext.layout != *layout {
+        if !ext.by_key.is_empty() && ext.layout != *layout {
             return Err("aggregates added before were laid out differently".into());
         }
         ext.layout = layout.clone();
-        for a in aggregates {
-            let key = self.strings.intern(&a.customer_key);
-            let dims: Box<[Sym]> = a
-                .dims
-                .iter()
-                .map(|d| d.as_deref().map_or(NONE, |d| self.strings.intern(d)))
-                .collect();
-            let measures: Box<[Measure]> = a
-                .measures
-                .iter()
-                .map(|m| {
-                    let mut distinct: Vec<Sym> = m.distinct.iter().map(|d| self.strings.intern(d)).collect();
-                    distinct.sort_unstable();
-                    distinct.dedup();
-                    Measure {
-                        numeric: m.numeric,
-                        absent: m.absent,
-                        overflow: false,
-                        sum: m.sum,
-                        max: m.max.unwrap_or_default(),
-                        latest: m.latest.map(|(t, v)| (nanos(t), u32::MAX, v)),
-                        distinct,
-                    }
-                })
-                .collect();
-            let cell = HourCell {
-                event_type: self.strings.intern(&a.event_type),
-                hour: nanos(a.hour).div_euclid(HOUR),
-                dims,
-                events: a.events,
-                measures,
-            };
-            ext.cells.push((key, cell));
-        }
-        self.external = Some(Arc::new(ext));
-        *self.hourly.lock().unwrap_or_else(|e| e.into_inner()) = None;
-        Ok(())
+        Ok(AddAggregates {
+            store: self,
+            ext,
+            n: 0,
+            dims: Vec::new(),
+            measures: Vec::new(),
+            touched: Default::default(),
+        })
     }
 
     /// Bytes held by the rows, the strings and the transaction ids (not the hourly index).
@@ -510,5 +487,94 @@ impl schemars::JsonSchema for Usage {
     }
     fn inline_schema() -> bool {
         true
+    }
+}
+
+/// An hourly aggregate whose text is borrowed (`Aggregate`'s fields, read in place).
+pub struct AggregateRef<'a> {
+    pub customer_key: &'a str,
+    pub event_type: &'a str,
+    /// The hour's start.
+    pub hour: Timestamp,
+    /// Per layout dimension.
+    pub dims: &'a [Option<&'a str>],
+    pub events: u64,
+    /// Per layout measure.
+    pub measures: &'a [super::hourly::AggregateMeasure],
+}
+
+/// Aggregates being added to a store (`Store::aggregates`); they count once `finish` is called.
+pub struct AddAggregates<'s> {
+    store: &'s mut Store,
+    ext: External,
+    /// Aggregates added through this so far (an error names the aggregate by its place).
+    n: usize,
+    /// One aggregate's dimensions and measures, interned (kept to spare an allocation per aggregate).
+    dims: Vec<Sym>,
+    measures: Vec<Measure>,
+    /// The keys whose cells were appended to, indexed again by `finish`.
+    touched: rustc_hash::FxHashSet<Sym>,
+}
+
+impl AddAggregates<'_> {
+    pub fn add(&mut self, a: &AggregateRef<'_>) -> std::result::Result<(), String> {
+        let i = self.n;
+        let layout = &self.ext.layout;
+        if nanos(a.hour).rem_euclid(HOUR) != 0 {
+            return Err(format!("aggregate {i}: hour {} is not on the hour", a.hour));
+        }
+        if a.dims.len() != layout.dims.len() || a.measures.len() != layout.measures.len() {
+            return Err(format!(
+                "aggregate {i}: {} dimensions and {} measures, the layout has {} and {}",
+                a.dims.len(),
+                a.measures.len(),
+                layout.dims.len(),
+                layout.measures.len()
+            ));
+        }
+        let strings = &mut self.store.strings;
+        let key = strings.intern(a.customer_key);
+        self.dims.clear();
+        self.dims
+            .extend(a.dims.iter().map(|d| d.map_or(NONE, |d| strings.intern(d))));
+        self.measures.clear();
+        self.measures.extend(a.measures.iter().map(|m| {
+            let mut distinct: Vec<Sym> = m.distinct.iter().map(|d| strings.intern(d)).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            Measure {
+                numeric: m.numeric,
+                absent: m.absent,
+                overflow: false,
+                sum: m.sum,
+                max: m.max.unwrap_or_default(),
+                latest: m.latest.map(|(t, v)| (nanos(t), u32::MAX, v)),
+                distinct,
+            }
+        }));
+        let event_type = strings.intern(a.event_type);
+        // Appended, not merged into an equal cell: looking each of millions up in a growing table
+        // was most of the cost (`KeyHours::push`).
+        Arc::make_mut(self.ext.by_key.entry(key).or_default()).push(HourCell {
+            event_type,
+            hour: nanos(a.hour).div_euclid(HOUR),
+            dims: self.dims.as_slice().into(),
+            events: a.events,
+            measures: self.measures.as_slice().into(),
+        });
+        self.touched.insert(key);
+        self.n += 1;
+        Ok(())
+    }
+
+    /// Makes the aggregates added count (the hourly index is rebuilt on the next rating).
+    pub fn finish(mut self) {
+        for key in &self.touched {
+            if let Some(k) = self.ext.by_key.get_mut(key) {
+                Arc::make_mut(k).reindex();
+            }
+        }
+        self.store.external = Some(Arc::new(self.ext));
+        *self.store.hourly.lock().unwrap_or_else(|e| e.into_inner()) = None;
     }
 }

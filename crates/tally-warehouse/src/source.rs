@@ -327,8 +327,17 @@ pub fn normalized(i: usize, table: &str, path: &Path, schema: &Schema, propertie
             // Lists and structs are never dimensions or quantities.
             Some(_) => ("CAST(NULL AS VARCHAR)".to_string(), format!("CAST(NULL AS {DECIMAL})")),
         };
+        // Whether the event has the property, without reading it as text: a number column would
+        // otherwise be turned into text on every row only to be counted.
+        let has = match property(schema, name) {
+            Some((expr, t)) if is_number(&t) || t == DataType::Boolean => {
+                format!("CASE WHEN {expr} IS NOT NULL THEN 1 END")
+            }
+            _ => format!("CASE WHEN {text} IS NOT NULL THEN 1 END"),
+        };
         cols.push(format!("{text} AS {}", column(k, "text")));
         cols.push(format!("{num} AS {}", column(k, "num")));
+        cols.push(format!("{has} AS {}", column(k, "has")));
     }
     Ok(format!("SELECT {} FROM {table}", cols.join(", ")))
 }

@@ -3,9 +3,10 @@
 //! aggregate schema (README), feeds `tally rate --aggregates`.
 //!
 //! Every source is first read as one normalized relation, `usage`:
-//! `(__file, transaction_id, customer_id, event_type, ts_ns, <p>_text, <p>_num ...)`, where `ts_ns` is
-//! nanoseconds since 1970 UTC, `<p>_text` a property's value as text (what dimensions compare and UNIQUE
-//! counts) and `<p>_num` its value as a number where it reads as one (what SUM, MAX and LATEST read).
+//! `(__file, transaction_id, customer_id, event_type, ts_ns, <p>_text, <p>_num, <p>_has ...)`, where
+//! `ts_ns` is nanoseconds since 1970 UTC, `<p>_text` a property's value as text (what dimensions compare
+//! and UNIQUE counts), `<p>_num` its value as a number where it reads as one (what SUM, MAX and LATEST
+//! read) and `<p>_has` 1 where the event has the property (what counts the events without it).
 //! A row without a transaction id, customer, event type or time is refused: its customer is NULL.
 
 /// Nanoseconds in an hour.
@@ -128,10 +129,10 @@ pub fn aggregate(plan: &Plan, usage_cte: &str) -> String {
     }
     select.push("count(*) AS events".into());
     for (j, &i) in plan.measures.iter().enumerate() {
-        let (text, num) = (column(i, "text"), column(i, "num"));
+        let (text, num, has) = (column(i, "text"), column(i, "num"), column(i, "has"));
         let out = |part: &str| measure_column(&plan.properties[i], part);
         select.push(format!("count({num}) AS {}", out("numeric")));
-        select.push(format!("count(*) - count({text}) AS {}", out("absent")));
+        select.push(format!("count(*) - count({has}) AS {}", out("absent")));
         select.push(format!("sum({num}) AS {}", out("sum")));
         select.push(format!("max({num}) AS {}", out("max")));
         if plan.latest[j] {

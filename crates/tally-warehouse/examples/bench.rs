@@ -219,7 +219,13 @@ fn sql(dir: &Path, query: &str) {
         ctx.register_parquet("usage", dir.to_str().unwrap(), ParquetReadOptions::default())
             .await
             .expect("the files");
-        let batches = ctx.sql(query).await.expect("the query").collect().await.expect("the result");
+        let batches = ctx
+            .sql(query)
+            .await
+            .expect("the query")
+            .collect()
+            .await
+            .expect("the result");
         batches.iter().map(|b| b.num_rows()).sum()
     });
     println!("{rows} rows in {:.2} s", started.elapsed().as_secs_f64());

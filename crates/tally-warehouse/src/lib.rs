@@ -158,14 +158,18 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
     // Every file is registered (`f<i>`) and checked on its own, so that a wrong one is named.
     let mut selects = Vec::new();
     let mut schemas = Vec::new();
+    let mut present = Vec::new();
     for (i, (path, format)) in files.iter().enumerate() {
         let schema = source::register(&files_ctx, i, path, *format).await?;
+        present.push(source::proven_present(&[(path.as_path(), *format)]));
         selects.push(source::normalized(
             i,
             &format!("f{i}"),
             path,
             &schema,
             &plan.properties,
+            &present[i],
+            plan.source == sql::Source::Usage,
         )?);
         schemas.push(schema);
     }
@@ -180,7 +184,19 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
             for (j, (path, format, ext)) in tables.iter().enumerate() {
                 let table = format!("d{j}");
                 let schema = source::register_as(&files_ctx, &table, path, *format, ext).await?;
-                selects.push(source::normalized(j, &table, path, &schema, &plan.properties)?);
+                // What every file of the table proves.
+                let mut proven = files.iter().zip(&present).filter(|((f, _), _)| f.starts_with(path));
+                let first = proven.next().map(|(_, p)| p.clone()).unwrap_or_default();
+                let proven = proven.fold(first, |acc, (_, p)| acc.intersection(p).cloned().collect());
+                selects.push(source::normalized(
+                    j,
+                    &table,
+                    path,
+                    &schema,
+                    &plan.properties,
+                    &proven,
+                    plan.source == sql::Source::Usage,
+                )?);
             }
             Ok::<_, Error>(selects)
         };

@@ -12,6 +12,7 @@ use datafusion::execution::runtime_env::RuntimeEnv;
 use datafusion::object_store::{path::Path as StorePath, ObjectStore, ObjectStoreExt};
 use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionContext};
 use futures::TryStreamExt;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use url::Url;
@@ -273,7 +274,65 @@ fn property(schema: &Schema, name: &str) -> Option<(String, DataType)> {
 
 /// The normalized SELECT of `table` (file or folder `i`), after checking its columns: the four an event
 /// needs, a timestamp that is text (RFC 3339) or a timestamp, and `properties` read where they are.
-pub fn normalized(i: usize, table: &str, path: &Path, schema: &Schema, properties: &[String]) -> Result<String, Error> {
+/// The top-level columns that the footers of the local Parquet files `files` prove present in every
+/// row: in every row group, a null count of 0 and a minimum that is not empty (an empty text would be
+/// the minimum in any order). The query then need not read a column only to check it (a transaction
+/// id is read for nothing else when ids are not de-duplicated). Other formats, URLs and files without
+/// statistics prove nothing.
+pub fn proven_present(files: &[(&Path, Format)]) -> HashSet<String> {
+    let mut proven: Option<HashSet<String>> = None;
+    for (f, format) in files {
+        let mine = (*format == Format::Parquet)
+            .then(|| file_present(f))
+            .flatten()
+            .unwrap_or_default();
+        proven = Some(match proven {
+            None => mine,
+            Some(p) => p.intersection(&mine).cloned().collect(),
+        });
+    }
+    proven.unwrap_or_default()
+}
+
+fn file_present(path: &Path) -> Option<HashSet<String>> {
+    use datafusion::parquet::file::reader::{FileReader, SerializedFileReader};
+    if as_url(path).is_some() {
+        return None;
+    }
+    let reader = SerializedFileReader::new(std::fs::File::open(path).ok()?).ok()?;
+    let mut out: Option<HashSet<String>> = None;
+    for rg in reader.metadata().row_groups() {
+        let mine: HashSet<String> = rg
+            .columns()
+            .iter()
+            .filter(|c| c.column_path().parts().len() == 1)
+            .filter(|c| {
+                c.statistics()
+                    .is_some_and(|s| s.null_count_opt() == Some(0) && s.min_bytes_opt().is_some_and(|m| !m.is_empty()))
+            })
+            .map(|c| c.column_path().string())
+            .collect();
+        out = Some(match out {
+            None => mine,
+            Some(o) => o.intersection(&mine).cloned().collect(),
+        });
+    }
+    out
+}
+
+/// `present`: columns proven never null nor empty (`proven_present`), whose checks are left out.
+/// `as_read`: text columns keep the text type they are read as (DataFusion's string views) instead of
+/// being cast, a copy of every string; only where DataFusion itself unites the files (one SQL query),
+/// not where Tally streams them one after another under one schema (`firsts`).
+pub fn normalized(
+    i: usize,
+    table: &str,
+    path: &Path,
+    schema: &Schema,
+    properties: &[String],
+    present: &HashSet<String>,
+    as_read: bool,
+) -> Result<String, Error> {
     for c in ["transaction_id", "customer_id", "event_type", "timestamp"] {
         if schema.field_with_name(c).is_err() {
             let have: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
@@ -296,22 +355,40 @@ pub fn normalized(i: usize, table: &str, path: &Path, schema: &Schema, propertie
         ));
     }
     // An empty text is as good as missing (a CSV cell left empty).
-    let text = |c: &str| format!("NULLIF(CAST({c} AS VARCHAR), '')");
+    let text = |c: &str| {
+        let is_text = schema.field_with_name(c).is_ok_and(|f| is_text(f.data_type()));
+        let value = if as_read && is_text {
+            c.to_string()
+        } else {
+            format!("CAST({c} AS VARCHAR)")
+        };
+        if present.contains(c) {
+            value
+        } else {
+            format!("NULLIF({value}, '')")
+        }
+    };
     let ts = if is_text(&ts) {
         "to_timestamp_nanos(NULLIF(\"timestamp\", ''))"
     } else {
         "to_timestamp_nanos(\"timestamp\")"
     };
+    // A row without one of these is refused: its customer is left NULL.
+    let checks: Vec<String> = ["transaction_id", "customer_id", "event_type"]
+        .into_iter()
+        .filter(|c| !present.contains(*c))
+        .map(|c| format!("{} IS NOT NULL", text(c)))
+        .chain((!present.contains("timestamp")).then(|| format!("{ts} IS NOT NULL")))
+        .collect();
+    let customer = if checks.is_empty() {
+        text("customer_id")
+    } else {
+        format!("CASE WHEN {} THEN {} END", checks.join(" AND "), text("customer_id"))
+    };
     let mut cols = vec![
         format!("{i} AS __file"),
         format!("{} AS transaction_id", text("transaction_id")),
-        format!(
-            "CASE WHEN {} IS NOT NULL AND {} IS NOT NULL AND {} IS NOT NULL AND {ts} IS NOT NULL THEN {} END AS customer_id",
-            text("transaction_id"),
-            text("customer_id"),
-            text("event_type"),
-            text("customer_id")
-        ),
+        format!("{customer} AS customer_id"),
         format!("{} AS event_type", text("event_type")),
         format!("CAST({ts} AS BIGINT) AS ts_ns"),
     ];

@@ -165,6 +165,34 @@ fn a_row_without_a_customer_is_refused_and_counted() {
     }
 }
 
+/// The same in Parquet, where a column whose footer statistics prove no null or empty value skips its
+/// check (`source::proven_present`): here the empty customer keeps the customer's check, and the row
+/// is still refused and counted. 3 + 4 + 2 units, $9.00.
+#[test]
+fn a_parquet_row_with_an_empty_customer_is_refused_and_counted() {
+    let d = dir("refused_parquet");
+    let event = |id: &str, customer: &str, day: u32, units: u32| {
+        json!({"transaction_id": id, "customer_id": customer, "event_type": "api",
+               "timestamp": format!("2025-01-{day:02}T00:00:00Z"), "properties": {"units": units}})
+    };
+    let f = parquet(
+        &d,
+        "usage",
+        &[
+            event("t1", "c", 5, 3),
+            event("t2", "", 6, 50),
+            event("t3", "c-prod", 7, 4),
+            event("t2", "c", 8, 2),
+        ],
+    );
+    for dedupe in [Dedupe::Ordered, Dedupe::Window, Dedupe::Off] {
+        let mut s = world();
+        let r = rate(&mut s, &options(vec![f.clone()], dedupe)).unwrap();
+        assert_eq!((r.aggregated, r.refused), (3, 1), "{dedupe:?}");
+        assert_eq!(january_total(&s), json!(900), "{dedupe:?}");
+    }
+}
+
 #[test]
 fn files_that_cannot_be_rated_are_named_with_the_column_at_fault() {
     let d = dir("bad");

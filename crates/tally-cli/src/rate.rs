@@ -99,14 +99,7 @@ pub fn rate(a: &Args) -> Result<u8, String> {
     } else {
         format!("?{}", query.join("&"))
     };
-    let mut invoices = Vec::new();
-    for id in &customers {
-        let call = format!("GET /v1/customers/{id}/invoices{query}");
-        let list = tally_core::api::read(&state, &call, &Value::Null, now).map_err(|e| format!("{id}: {e}"))?;
-        if let Some(data) = list["data"].as_array() {
-            invoices.extend(data.iter().cloned());
-        }
-    }
+    let invoices = tally_warehouse::invoices(&state, &customers, &query, now).map_err(|e| e.0)?;
     eprintln!(
         "tally: rate: rated {} customer(s) in {:.2} s: {} invoices",
         customers.len(),

@@ -282,22 +282,12 @@ fn rate(dir: &Path, dedupe: Dedupe) {
     let aggregated = started.elapsed().as_secs_f64();
     let events = report.aggregated + report.as_rows;
     let rating = Instant::now();
-    let mut total = 0i64;
-    for c in 0..CUSTOMERS {
-        let list = tally_core::api::read(
-            &s,
-            &format!("GET /v1/customers/cust-{c:03}/invoices"),
-            &Value::Null,
-            now,
-        )
-        .expect("the invoices");
-        total += list["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| i["total"].as_i64().unwrap_or(0))
-            .sum::<i64>();
-    }
+    let customers: Vec<String> = (0..CUSTOMERS).map(|c| format!("cust-{c:03}")).collect();
+    let total: i64 = tally_warehouse::invoices(&s, &customers, "", now)
+        .expect("the invoices")
+        .iter()
+        .map(|i| i["total"].as_i64().unwrap_or(0))
+        .sum();
     let rated = rating.elapsed().as_secs_f64();
     let all = started.elapsed().as_secs_f64();
     let label = match dedupe {

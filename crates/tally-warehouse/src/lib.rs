@@ -132,6 +132,47 @@ fn runtime() -> Result<tokio::runtime::Runtime, Error> {
 
 /// Reads `options`' usage into `state`: aggregates merged into its usage store, and the events of the
 /// hours rating cuts off the hour. The state's own events come first.
+/// The invoice lists of `customers` (`GET /v1/customers/{id}/invoices{query}`), in their order, rated
+/// on every core: rating is pure, and each customer's is its own.
+pub fn invoices(
+    state: &State,
+    customers: &[String],
+    query: &str,
+    now: Timestamp,
+) -> Result<Vec<serde_json::Value>, Error> {
+    let rate = |id: &String| {
+        let call = format!("GET /v1/customers/{id}/invoices{query}");
+        tally_core::api::read(state, &call, &serde_json::Value::Null, now)
+            .map(|list| list["data"].as_array().cloned().unwrap_or_default())
+            .map_err(|e| Error(format!("{id}: {e}")))
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, customers.len().max(1));
+    let mut lists: Vec<Option<Result<Vec<serde_json::Value>, Error>>> = (0..customers.len()).map(|_| None).collect();
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                s.spawn(move || {
+                    let mine = customers.iter().enumerate().skip(t).step_by(threads);
+                    mine.map(|(i, id)| (i, rate(id))).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for w in workers {
+            let done = w.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            for (i, list) in done {
+                lists[i] = Some(list);
+            }
+        }
+    });
+    let mut out = Vec::new();
+    for list in lists.into_iter().flatten() {
+        out.extend(list?);
+    }
+    Ok(out)
+}
+
 pub fn load(state: &mut State, options: &Options, progress: &mut dyn FnMut(&str)) -> Result<Report, Error> {
     runtime()?.block_on(load_async(state, options, progress))
 }

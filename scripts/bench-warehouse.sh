@@ -18,5 +18,6 @@ flag=(); [ "$times" = random ] && flag=(--random-times)
 [ -d "$dir" ] || "$bin" generate "$dir" "$events" "${flag[@]}"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
 "$bin" floor "$dir"
+"$bin" floor "$dir" --integer-hours
 "$bin" rate "$dir" --assume-unique-ids
 "$bin" rate "$dir"

@@ -686,7 +686,10 @@ test('a balance held by the customer: refused without its invoice contract, then
   await page.getByLabel('Held by customer').selectOption({ label: 'Shared Co' });
   await page.reload();
   await page.getByLabel('Held by customer').selectOption({ label: 'Shared Co' });
-  assert.match(await page.locator('tr.held-balance', { hasText: 'Team credit' }).innerText(), /\$40\.00$/);
+  // After a reload the usage comes back from IndexedDB a moment later: wait for it, then check the row.
+  const left = page.locator('tr.held-balance', { hasText: 'Team credit' }).filter({ hasText: /\$40\.00$/ });
+  await left.waitFor();
+  assert.match(await left.innerText(), /credit\s+\$100\.00\s+2025-01-01 to 2027-01-01\s+all\s+\$40\.00$/);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -110,6 +110,7 @@ fn plan(state: &State, layout: &Layout, dedupe: Dedupe, horizon: Timestamp) -> s
             .iter()
             .map(|m| latest_keys.contains(&m.as_str()))
             .collect(),
+        whole: vec![false; layout.measures.len()],
         properties,
         row_hours,
         source: match dedupe {
@@ -180,7 +181,7 @@ pub fn load(state: &mut State, options: &Options, progress: &mut dyn FnMut(&str)
 async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnMut(&str)) -> Result<Report, Error> {
     let started = Instant::now();
     let layout = Layout::needed(state);
-    let plan = plan(state, &layout, options.dedupe, options.horizon);
+    let mut plan = plan(state, &layout, options.dedupe, options.horizon);
     let ctx = SessionContext::new_with_config(SessionConfig::new().with_information_schema(false));
     // De-duplicating in order reads each file as one partition, so that its rows keep their order.
     // Both contexts share one runtime, so an object store registered for a URL serves both.
@@ -213,6 +214,14 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
             plan.source == sql::Source::Usage,
         )?);
         schemas.push(schema);
+    }
+    for (j, &k) in plan.measures.iter().enumerate() {
+        let name = &plan.properties[k];
+        plan.whole[j] = !files.is_empty()
+            && schemas
+                .iter()
+                .zip(&present)
+                .all(|(schema, present)| source::whole_integer(schema, name, present));
     }
     // When nothing needs file order (no de-duplication, no LATEST tie, no hour read as events), a
     // folder of like Parquet files is read as one table (`d<j>`).

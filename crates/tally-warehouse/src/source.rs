@@ -320,6 +320,12 @@ fn file_present(path: &Path) -> Option<HashSet<String>> {
     out
 }
 
+/// Whether every event of a file with `schema` has property `name` as an integer: a top-level column
+/// (not a field of `properties`) of an integer type, proven present (`proven_present`).
+pub fn whole_integer(schema: &Schema, name: &str, present: &HashSet<String>) -> bool {
+    property(schema, name).is_some_and(|(expr, t)| expr == ident(name) && t.is_integer()) && present.contains(name)
+}
+
 /// `present`: columns proven never null nor empty (`proven_present`), whose checks are left out.
 /// `as_read`: text columns keep the text type they are read as (DataFusion's string views) instead of
 /// being cast, a copy of every string; only where DataFusion itself unites the files (one SQL query),

@@ -43,6 +43,10 @@ pub struct Plan {
     /// Of `measures`: which keep their distinct values (UNIQUE), which their latest value (LATEST).
     pub distinct: Vec<bool>,
     pub latest: Vec<bool>,
+    /// Of `measures`: which every event has as an integer (a column of an integer type that every
+    /// file's footers prove never null: `source::whole_integer`). Its numeric count is then the
+    /// events' and its absent count 0, two aggregates a group need not keep.
+    pub whole: Vec<bool>,
     /// Hours (since 1970) whose events reach rating as rows, not aggregates: they hold an instant
     /// off the hour where rating cuts usage.
     pub row_hours: Vec<i64>,
@@ -131,8 +135,13 @@ pub fn aggregate(plan: &Plan, usage_cte: &str) -> String {
     for (j, &i) in plan.measures.iter().enumerate() {
         let (text, num, has) = (column(i, "text"), column(i, "num"), column(i, "has"));
         let out = |part: &str| measure_column(&plan.properties[i], part);
-        select.push(format!("count({num}) AS {}", out("numeric")));
-        select.push(format!("count(*) - count({has}) AS {}", out("absent")));
+        if plan.whole[j] {
+            select.push(format!("count(*) AS {}", out("numeric")));
+            select.push(format!("0 AS {}", out("absent")));
+        } else {
+            select.push(format!("count({num}) AS {}", out("numeric")));
+            select.push(format!("count(*) - count({has}) AS {}", out("absent")));
+        }
         select.push(format!("sum({num}) AS {}", out("sum")));
         select.push(format!("max({num}) AS {}", out("max")));
         if plan.latest[j] {

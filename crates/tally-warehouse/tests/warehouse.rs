@@ -193,6 +193,52 @@ fn a_parquet_row_with_an_empty_customer_is_refused_and_counted() {
     }
 }
 
+/// A Parquet file with `units` as a top-level integer column that its footer proves never null: the
+/// query then takes every event's units as a number without counting them (`Plan::whole`). 3 + 4 + 2
+/// units, $9.00. The same with a row whose units are missing (the counts are kept): 3 + 2, $5.00.
+#[test]
+fn a_parquet_integer_column_proven_present_rates_like_any_other() {
+    let d = dir("whole");
+    let from_csv = |name: &str, csv: &str| {
+        let src = write(&d, &format!("{name}.csv"), csv);
+        let out = d.join(format!("{name}.parquet"));
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let ctx = datafusion::prelude::SessionContext::new();
+            let df = ctx
+                .read_csv(src.to_str().unwrap(), datafusion::prelude::CsvReadOptions::new())
+                .await
+                .unwrap();
+            df.write_parquet(
+                out.to_str().unwrap(),
+                datafusion::dataframe::DataFrameWriteOptions::new().with_single_file_output(true),
+                None,
+            )
+            .await
+            .unwrap();
+        });
+        std::fs::remove_file(src).unwrap();
+        out
+    };
+    let head = "transaction_id,customer_id,event_type,timestamp,units\n";
+    let whole = from_csv(
+        "whole",
+        &format!("{head}t1,c,api,2025-01-05T00:00:00Z,3\nt2,c-prod,api,2025-01-06T00:00:00Z,4\nt3,c,api,2025-01-07T00:00:00Z,2\n"),
+    );
+    let gaps = from_csv(
+        "gaps",
+        &format!("{head}t1,c,api,2025-01-05T00:00:00Z,3\nt2,c-prod,api,2025-01-06T00:00:00Z,\nt3,c,api,2025-01-07T00:00:00Z,2\n"),
+    );
+    for (f, cents) in [(whole, 900), (gaps, 500)] {
+        for dedupe in [Dedupe::Ordered, Dedupe::Off] {
+            let mut s = world();
+            let r = rate(&mut s, &options(vec![f.clone()], dedupe)).unwrap();
+            assert_eq!((r.aggregated, r.refused), (3, 0), "{f:?} {dedupe:?}");
+            assert_eq!(january_total(&s), json!(cents), "{f:?} {dedupe:?}");
+        }
+    }
+}
+
 #[test]
 fn files_that_cannot_be_rated_are_named_with_the_column_at_fault() {
     let d = dir("bad");

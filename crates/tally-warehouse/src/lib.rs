@@ -131,8 +131,6 @@ fn runtime() -> Result<tokio::runtime::Runtime, Error> {
         .map_err(|e| Error(format!("cannot start the query engine: {e}")))
 }
 
-/// Reads `options`' usage into `state`: aggregates merged into its usage store, and the events of the
-/// hours rating cuts off the hour. The state's own events come first.
 /// The invoice lists of `customers` (`GET /v1/customers/{id}/invoices{query}`), in their order, rated
 /// on every core: rating is pure, and each customer's is its own.
 pub fn invoices(
@@ -174,6 +172,8 @@ pub fn invoices(
     Ok(out)
 }
 
+/// Reads `options`' usage into `state`: aggregates merged into its usage store, and the events of the
+/// hours rating cuts off the hour. The state's own events come first.
 pub fn load(state: &mut State, options: &Options, progress: &mut dyn FnMut(&str)) -> Result<Report, Error> {
     runtime()?.block_on(load_async(state, options, progress))
 }
@@ -203,7 +203,7 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
     let mut present = Vec::new();
     for (i, (path, format)) in files.iter().enumerate() {
         let schema = source::register(&files_ctx, i, path, *format).await?;
-        present.push(source::proven_present(&[(path.as_path(), *format)]));
+        present.push(source::proven_present(path, *format));
         selects.push(source::normalized(
             i,
             &format!("f{i}"),
@@ -235,9 +235,13 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
                 let table = format!("d{j}");
                 let schema = source::register_as(&files_ctx, &table, path, *format, ext).await?;
                 // What every file of the table proves.
-                let mut proven = files.iter().zip(&present).filter(|((f, _), _)| f.starts_with(path));
-                let first = proven.next().map(|(_, p)| p.clone()).unwrap_or_default();
-                let proven = proven.fold(first, |acc, (_, p)| acc.intersection(p).cloned().collect());
+                let proven = source::common(
+                    files
+                        .iter()
+                        .zip(&present)
+                        .filter(|((f, _), _)| f.starts_with(path))
+                        .map(|(_, p)| p.clone()),
+                );
                 selects.push(source::normalized(
                     j,
                     &table,

@@ -272,38 +272,24 @@ fn property(schema: &Schema, name: &str) -> Option<(String, DataType)> {
         .map(|f| (ident(name), f.data_type().clone()))
 }
 
-/// The normalized SELECT of `table` (file or folder `i`), after checking its columns: the four an event
-/// needs, a timestamp that is text (RFC 3339) or a timestamp, and `properties` read where they are.
-/// The top-level columns that the footers of the local Parquet files `files` prove present in every
-/// row: in every row group, a null count of 0 and a minimum that is not empty (an empty text would be
-/// the minimum in any order). The query then need not read a column only to check it (a transaction
-/// id is read for nothing else when ids are not de-duplicated). Other formats, URLs and files without
+/// The top-level columns that the footer of local Parquet file `path` proves present in every row: in
+/// every row group, a null count of 0 and a minimum that is not empty (an empty text would be the
+/// minimum in any order). The query then need not read a column only to check it (a transaction id is
+/// read for nothing else when ids are not de-duplicated). Other formats, URLs and files without
 /// statistics prove nothing.
-pub fn proven_present(files: &[(&Path, Format)]) -> HashSet<String> {
-    let mut proven: Option<HashSet<String>> = None;
-    for (f, format) in files {
-        let mine = (*format == Format::Parquet)
-            .then(|| file_present(f))
-            .flatten()
-            .unwrap_or_default();
-        proven = Some(match proven {
-            None => mine,
-            Some(p) => p.intersection(&mine).cloned().collect(),
-        });
-    }
-    proven.unwrap_or_default()
-}
-
-fn file_present(path: &Path) -> Option<HashSet<String>> {
+pub fn proven_present(path: &Path, format: Format) -> HashSet<String> {
     use datafusion::parquet::file::reader::{FileReader, SerializedFileReader};
-    if as_url(path).is_some() {
-        return None;
+    if format != Format::Parquet || as_url(path).is_some() {
+        return HashSet::new();
     }
-    let reader = SerializedFileReader::new(std::fs::File::open(path).ok()?).ok()?;
-    let mut out: Option<HashSet<String>> = None;
-    for rg in reader.metadata().row_groups() {
-        let mine: HashSet<String> = rg
-            .columns()
+    let Some(reader) = std::fs::File::open(path)
+        .ok()
+        .and_then(|f| SerializedFileReader::new(f).ok())
+    else {
+        return HashSet::new();
+    };
+    common(reader.metadata().row_groups().iter().map(|rg| {
+        rg.columns()
             .iter()
             .filter(|c| c.column_path().parts().len() == 1)
             .filter(|c| {
@@ -311,13 +297,15 @@ fn file_present(path: &Path) -> Option<HashSet<String>> {
                     .is_some_and(|s| s.null_count_opt() == Some(0) && s.min_bytes_opt().is_some_and(|m| !m.is_empty()))
             })
             .map(|c| c.column_path().string())
-            .collect();
-        out = Some(match out {
-            None => mine,
-            Some(o) => o.intersection(&mine).cloned().collect(),
-        });
-    }
-    out
+            .collect()
+    }))
+}
+
+/// The columns in every one of `sets` (none when there are no sets: nothing is proven).
+pub fn common(sets: impl IntoIterator<Item = HashSet<String>>) -> HashSet<String> {
+    let mut sets = sets.into_iter();
+    let first = sets.next().unwrap_or_default();
+    sets.fold(first, |all, s| all.intersection(&s).cloned().collect())
 }
 
 /// Whether every event of a file with `schema` has property `name` as an integer: a top-level column
@@ -326,6 +314,8 @@ pub fn whole_integer(schema: &Schema, name: &str, present: &HashSet<String>) -> 
     property(schema, name).is_some_and(|(expr, t)| expr == ident(name) && t.is_integer()) && present.contains(name)
 }
 
+/// The normalized SELECT of `table` (file or folder `i`), after checking its columns: the four an event
+/// needs, a timestamp that is text (RFC 3339) or a timestamp, and `properties` read where they are.
 /// `present`: columns proven never null nor empty (`proven_present`), whose checks are left out.
 /// `as_read`: text columns keep the text type they are read as (DataFusion's string views) instead of
 /// being cast, a copy of every string; only where DataFusion itself unites the files (one SQL query),

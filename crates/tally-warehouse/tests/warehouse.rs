@@ -142,11 +142,13 @@ fn within_one_file_the_first_row_of_a_transaction_id_counts() {
     assert_eq!(january_total(&every), json!(3111800));
 }
 
-/// A CSV row without a customer is refused and counted; the others are rated.
+/// A row without a customer is refused and counted; the others are rated. In CSV, and in Parquet,
+/// where a column whose footer statistics prove no null or empty value skips its check
+/// (`source::proven_present`): there the empty customer keeps the customer's check.
 #[test]
 fn a_row_without_a_customer_is_refused_and_counted() {
     let d = dir("refused");
-    let f = write(
+    let csv = write(
         &d,
         "usage.csv",
         "transaction_id,customer_id,event_type,timestamp,units\n\
@@ -155,27 +157,11 @@ fn a_row_without_a_customer_is_refused_and_counted() {
          t3,c-prod,api,2025-01-07T00:00:00Z,4\n\
          t2,c,api,2025-01-08T00:00:00Z,2\n",
     );
-    // The refused row does not take its transaction id: t2 with a customer (2 units) counts, as it
-    // would in the core, which never stores a refused event. 3 + 4 + 2 units, $9.00.
-    for dedupe in [Dedupe::Ordered, Dedupe::Window, Dedupe::Off] {
-        let mut s = world();
-        let r = rate(&mut s, &options(vec![f.clone()], dedupe)).unwrap();
-        assert_eq!((r.aggregated, r.refused), (3, 1), "{dedupe:?}");
-        assert_eq!(january_total(&s), json!(900), "{dedupe:?}");
-    }
-}
-
-/// The same in Parquet, where a column whose footer statistics prove no null or empty value skips its
-/// check (`source::proven_present`): here the empty customer keeps the customer's check, and the row
-/// is still refused and counted. 3 + 4 + 2 units, $9.00.
-#[test]
-fn a_parquet_row_with_an_empty_customer_is_refused_and_counted() {
-    let d = dir("refused_parquet");
     let event = |id: &str, customer: &str, day: u32, units: u32| {
         json!({"transaction_id": id, "customer_id": customer, "event_type": "api",
                "timestamp": format!("2025-01-{day:02}T00:00:00Z"), "properties": {"units": units}})
     };
-    let f = parquet(
+    let parquet = parquet(
         &d,
         "usage",
         &[
@@ -185,11 +171,15 @@ fn a_parquet_row_with_an_empty_customer_is_refused_and_counted() {
             event("t2", "c", 8, 2),
         ],
     );
-    for dedupe in [Dedupe::Ordered, Dedupe::Window, Dedupe::Off] {
-        let mut s = world();
-        let r = rate(&mut s, &options(vec![f.clone()], dedupe)).unwrap();
-        assert_eq!((r.aggregated, r.refused), (3, 1), "{dedupe:?}");
-        assert_eq!(january_total(&s), json!(900), "{dedupe:?}");
+    // The refused row does not take its transaction id: t2 with a customer (2 units) counts, as it
+    // would in the core, which never stores a refused event. 3 + 4 + 2 units, $9.00.
+    for f in [csv, parquet] {
+        for dedupe in [Dedupe::Ordered, Dedupe::Window, Dedupe::Off] {
+            let mut s = world();
+            let r = rate(&mut s, &options(vec![f.clone()], dedupe)).unwrap();
+            assert_eq!((r.aggregated, r.refused), (3, 1), "{f:?} {dedupe:?}");
+            assert_eq!(january_total(&s), json!(900), "{f:?} {dedupe:?}");
+        }
     }
 }
 
@@ -199,27 +189,7 @@ fn a_parquet_row_with_an_empty_customer_is_refused_and_counted() {
 #[test]
 fn a_parquet_integer_column_proven_present_rates_like_any_other() {
     let d = dir("whole");
-    let from_csv = |name: &str, csv: &str| {
-        let src = write(&d, &format!("{name}.csv"), csv);
-        let out = d.join(format!("{name}.parquet"));
-        let rt = tokio::runtime::Runtime::new().unwrap();
-        rt.block_on(async {
-            let ctx = datafusion::prelude::SessionContext::new();
-            let df = ctx
-                .read_csv(src.to_str().unwrap(), datafusion::prelude::CsvReadOptions::new())
-                .await
-                .unwrap();
-            df.write_parquet(
-                out.to_str().unwrap(),
-                datafusion::dataframe::DataFrameWriteOptions::new().with_single_file_output(true),
-                None,
-            )
-            .await
-            .unwrap();
-        });
-        std::fs::remove_file(src).unwrap();
-        out
-    };
+    let from_csv = |name: &str, csv: &str| parquet_of(&d, name, csv, Read::Csv);
     let head = "transaction_id,customer_id,event_type,timestamp,units\n";
     let whole = from_csv(
         "whole",
@@ -423,18 +393,36 @@ fn a_file_url_reads_through_the_object_store_in_name_order() {
 
 fn parquet(d: &Path, name: &str, events: &[Value]) -> PathBuf {
     let text: Vec<String> = events.iter().map(Value::to_string).collect();
-    let ndjson = write(d, &format!("{name}.ndjson.tmp"), &(text.join("\n") + "\n"));
+    parquet_of(d, name, &(text.join("\n") + "\n"), Read::NdJson)
+}
+
+/// How `parquet_of` reads its text: CSV gives top-level columns, NDJSON a `properties` struct.
+enum Read {
+    Csv,
+    NdJson,
+}
+
+/// `{name}.parquet` in `d`, written by DataFusion from `text`.
+fn parquet_of(d: &Path, name: &str, text: &str, read: Read) -> PathBuf {
+    let src = write(d, &format!("{name}.tmp"), text);
     let out = d.join(format!("{name}.parquet"));
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let ctx = datafusion::prelude::SessionContext::new();
-        let df = ctx
-            .read_json(
-                ndjson.to_str().unwrap(),
-                datafusion::prelude::JsonReadOptions::default().file_extension(".tmp"),
-            )
-            .await
-            .unwrap();
+        let path = src.to_str().unwrap();
+        let df = match read {
+            Read::Csv => ctx
+                .read_csv(path, datafusion::prelude::CsvReadOptions::new().file_extension(".tmp"))
+                .await
+                .unwrap(),
+            Read::NdJson => ctx
+                .read_json(
+                    path,
+                    datafusion::prelude::JsonReadOptions::default().file_extension(".tmp"),
+                )
+                .await
+                .unwrap(),
+        };
         df.write_parquet(
             out.to_str().unwrap(),
             datafusion::dataframe::DataFrameWriteOptions::new().with_single_file_output(true),
@@ -443,7 +431,7 @@ fn parquet(d: &Path, name: &str, events: &[Value]) -> PathBuf {
         .await
         .unwrap();
     });
-    std::fs::remove_file(ndjson).unwrap();
+    std::fs::remove_file(src).unwrap();
     out
 }
 

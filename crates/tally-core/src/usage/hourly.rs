@@ -243,16 +243,6 @@ impl KeyHours {
         }
     }
 
-    /// Adds `events` with `measures` (one per layout measure) to the cell of `event_type`, `hour`
-    /// and `dims`.
-    pub(crate) fn add(&mut self, event_type: Sym, hour: i64, dims: &[Sym], events: u64, measures: &[Measure]) {
-        let cell = self.cell(event_type, hour, dims, measures.len());
-        cell.events += events;
-        for (m, o) in cell.measures.iter_mut().zip(measures) {
-            m.merge(o);
-        }
-    }
-
     /// The cell of `event_type`, `hour` and `dims`, made empty (with `measures` measures) if new.
     fn cell(&mut self, event_type: Sym, hour: i64, dims: &[Sym], measures: usize) -> &mut HourCell {
         let KeyHours { table, cells } = self;
@@ -315,24 +305,10 @@ impl Hourly {
         h
     }
 
-    /// Merges aggregates made outside (`Store::add_aggregates`), by dimension and measure name.
+    /// Merges aggregates made outside (`Store::add_aggregates`), by dimension and measure name. A key
+    /// with nothing else shares their cells when the layouts agree.
     fn merge_external(&mut self, ext: &External) {
-        if ext.layout == self.layout {
-            for (key, theirs) in &ext.by_key {
-                match self.by_key.entry(*key) {
-                    std::collections::hash_map::Entry::Vacant(v) => {
-                        v.insert(theirs.clone());
-                    }
-                    std::collections::hash_map::Entry::Occupied(mut o) => {
-                        let mine = Arc::make_mut(o.get_mut());
-                        for c in &theirs.cells {
-                            mine.add(c.event_type, c.hour, &c.dims, c.events, &c.measures);
-                        }
-                    }
-                }
-            }
-            return;
-        }
+        let same = ext.layout == self.layout;
         let dim_at: Vec<Option<usize>> = self
             .layout
             .dims
@@ -348,6 +324,10 @@ impl Hourly {
         let mut dims = vec![NONE; dim_at.len()];
         let measures = self.measures.len();
         for (key, theirs) in &ext.by_key {
+            if same && !self.by_key.contains_key(key) {
+                self.by_key.insert(*key, theirs.clone());
+                continue;
+            }
             let mine = Arc::make_mut(self.by_key.entry(*key).or_default());
             for cell in &theirs.cells {
                 for (d, at) in dims.iter_mut().zip(&dim_at) {

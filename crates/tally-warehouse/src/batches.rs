@@ -94,6 +94,14 @@ impl Columns<'_> {
             .unwrap_or_else(|| Decimal128Array::from(Vec::<i128>::new())))
     }
 
+    /// A number column: 64-bit integers as they are (`source::magnitude`), anything else as a decimal.
+    fn number(&self, name: &str) -> Result<Number, Error> {
+        if let Some(a) = self.raw(name)?.as_any().downcast_ref::<Int64Array>() {
+            return Ok(Number::Integer(a.clone()));
+        }
+        self.decimal(name).map(Number::Decimal)
+    }
+
     fn list(&self, name: &str) -> Result<ListArray, Error> {
         let t = DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)));
         let a = self.as_type(name, &t)?;
@@ -101,6 +109,20 @@ impl Columns<'_> {
             .downcast_ref::<ListArray>()
             .cloned()
             .unwrap_or_else(|| ListArray::new_null(Arc::new(Field::new_list_field(DataType::Utf8, true)), 0)))
+    }
+}
+
+enum Number {
+    Integer(Int64Array),
+    Decimal(Decimal128Array),
+}
+
+impl Number {
+    fn get(&self, i: usize) -> Option<Decimal> {
+        match self {
+            Number::Integer(a) => (!a.is_null(i)).then(|| Decimal::from(a.value(i))),
+            Number::Decimal(a) => decimal(a, i),
+        }
     }
 }
 
@@ -179,9 +201,9 @@ pub fn aggregates(
         struct M {
             numeric: Int64Array,
             absent: Int64Array,
-            sum: Decimal128Array,
-            max: Decimal128Array,
-            latest: Option<(Int64Array, Decimal128Array)>,
+            sum: Number,
+            max: Number,
+            latest: Option<(Int64Array, Number)>,
             distinct: Option<ListArray>,
         }
         let mut ms = Vec::new();
@@ -189,10 +211,10 @@ pub fn aggregates(
             ms.push(M {
                 numeric: c.int(&measure(m, "numeric"))?,
                 absent: c.int(&measure(m, "absent"))?,
-                sum: c.decimal(&measure(m, "sum"))?,
-                max: c.decimal(&measure(m, "max"))?,
+                sum: c.number(&measure(m, "sum"))?,
+                max: c.number(&measure(m, "max"))?,
                 latest: if plan.latest[j] {
-                    Some((c.int(&measure(m, "latest_at"))?, c.decimal(&measure(m, "latest"))?))
+                    Some((c.int(&measure(m, "latest_at"))?, c.number(&measure(m, "latest"))?))
                 } else {
                     None
                 },
@@ -214,12 +236,12 @@ pub fn aggregates(
                 AggregateMeasure {
                     numeric: count(&m.numeric, i),
                     absent: count(&m.absent, i),
-                    sum: decimal(&m.sum, i).unwrap_or_default(),
-                    max: decimal(&m.max, i),
+                    sum: m.sum.get(i).unwrap_or_default(),
+                    max: m.max.get(i),
                     latest: m
                         .latest
                         .as_ref()
-                        .and_then(|(at, v)| (!at.is_null(i)).then(|| decimal(v, i).map(|v| (time(at.value(i)), v)))?),
+                        .and_then(|(at, v)| (!at.is_null(i)).then(|| v.get(i).map(|v| (time(at.value(i)), v)))?),
                     distinct: m
                         .distinct
                         .as_ref()

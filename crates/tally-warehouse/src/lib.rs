@@ -11,6 +11,7 @@ pub mod sql;
 
 use datafusion::prelude::{SessionConfig, SessionContext};
 use source::Format;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -198,23 +199,13 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
     };
     let files = source::files(&options.usage, &ctx.runtime_env()).await?;
     // Every file is registered (`f<i>`) and checked on its own, so that a wrong one is named.
-    let mut selects = Vec::new();
     let mut schemas = Vec::new();
     let mut present = Vec::new();
     for (i, (path, format)) in files.iter().enumerate() {
-        let schema = source::register(&files_ctx, i, path, *format).await?;
+        schemas.push(source::register(&files_ctx, i, path, *format).await?);
         present.push(source::proven_present(path, *format));
-        selects.push(source::normalized(
-            i,
-            &format!("f{i}"),
-            path,
-            &schema,
-            &plan.properties,
-            &present[i],
-            plan.source == sql::Source::Usage,
-        )?);
-        schemas.push(schema);
     }
+    let mut integers = HashSet::new();
     for (j, &k) in plan.measures.iter().enumerate() {
         let name = &plan.properties[k];
         plan.whole[j] = !files.is_empty()
@@ -222,6 +213,27 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
                 .iter()
                 .zip(&present)
                 .all(|(schema, present)| source::whole_integer(schema, name, present));
+        let magnitude = || {
+            files.iter().zip(&schemas).try_fold(0u128, |sum, ((path, format), schema)| {
+                sum.checked_add(source::magnitude(path, *format, schema, name)?)
+            })
+        };
+        if plan.whole[j] && magnitude().is_some_and(|m| m <= i64::MAX as u128) {
+            integers.insert(name.clone());
+        }
+    }
+    let mut selects = Vec::new();
+    for (i, (path, _)) in files.iter().enumerate() {
+        selects.push(source::normalized(
+            i,
+            &format!("f{i}"),
+            path,
+            &schemas[i],
+            &plan.properties,
+            &present[i],
+            &integers,
+            plan.source == sql::Source::Usage,
+        )?);
     }
     // When nothing needs file order (no de-duplication, no LATEST tie, no hour read as events), a
     // folder of like Parquet files is read as one table (`d<j>`).
@@ -249,6 +261,7 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
                     &schema,
                     &plan.properties,
                     &proven,
+                    &integers,
                     plan.source == sql::Source::Usage,
                 )?);
             }

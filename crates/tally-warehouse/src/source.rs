@@ -314,9 +314,45 @@ pub fn whole_integer(schema: &Schema, name: &str, present: &HashSet<String>) -> 
     property(schema, name).is_some_and(|(expr, t)| expr == ident(name) && t.is_integer()) && present.contains(name)
 }
 
+/// A bound on the sum of the magnitudes of column `name` over every row of local Parquet file `path`,
+/// from its footer: each row group's rows times the larger magnitude of its minimum and maximum. None
+/// where the column is not a signed integer (an unsigned one's statistics are bit patterns that read as
+/// negative past `i64::MAX`) or a row group has no statistics for it. Where the bounds of all files
+/// add up to at most `i64::MAX`, no group's sum can overflow a 64-bit integer, so the query may sum the
+/// column as one instead of as a decimal.
+pub fn magnitude(path: &Path, format: Format, schema: &Schema, name: &str) -> Option<u128> {
+    use datafusion::parquet::file::reader::{FileReader, SerializedFileReader};
+    use datafusion::parquet::file::statistics::Statistics;
+    let signed = schema
+        .field_with_name(name)
+        .is_ok_and(|f| matches!(f.data_type(), DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64));
+    if !signed || format != Format::Parquet || as_url(path).is_some() {
+        return None;
+    }
+    let reader = SerializedFileReader::new(std::fs::File::open(path).ok()?).ok()?;
+    let mut total: u128 = 0;
+    for rg in reader.metadata().row_groups() {
+        let column = rg
+            .columns()
+            .iter()
+            .find(|c| c.column_path().parts().len() == 1 && c.column_path().string() == name)?;
+        let largest = match column.statistics()? {
+            Statistics::Int32(s) => i64::from(*s.min_opt()?)
+                .unsigned_abs()
+                .max(i64::from(*s.max_opt()?).unsigned_abs()),
+            Statistics::Int64(s) => s.min_opt()?.unsigned_abs().max(s.max_opt()?.unsigned_abs()),
+            _ => return None,
+        };
+        total = total.checked_add(u128::from(largest) * u128::try_from(rg.num_rows()).ok()?)?;
+    }
+    Some(total)
+}
+
 /// The normalized SELECT of `table` (file or folder `i`), after checking its columns: the four an event
 /// needs, a timestamp that is text (RFC 3339) or a timestamp, and `properties` read where they are.
 /// `present`: columns proven never null nor empty (`proven_present`), whose checks are left out.
+/// `integers`: properties whose numbers are read as 64-bit integers instead of decimals, where every
+/// file has them as integers whose sums cannot overflow (`magnitude`): summing decimals costs more.
 /// `as_read`: text columns keep the text type they are read as (DataFusion's string views) instead of
 /// being cast, a copy of every string; only where DataFusion itself unites the files (one SQL query),
 /// not where Tally streams them one after another under one schema (`firsts`).
@@ -327,6 +363,7 @@ pub fn normalized(
     schema: &Schema,
     properties: &[String],
     present: &HashSet<String>,
+    integers: &HashSet<String>,
     as_read: bool,
 ) -> Result<String, Error> {
     for c in ["transaction_id", "customer_id", "event_type", "timestamp"] {
@@ -389,16 +426,17 @@ pub fn normalized(
         format!("CAST({ts} AS BIGINT) AS ts_ns"),
     ];
     for (k, name) in properties.iter().enumerate() {
+        let number = if integers.contains(name) { "BIGINT" } else { DECIMAL };
         let (text, num) = match property(schema, name) {
-            None => ("CAST(NULL AS VARCHAR)".to_string(), format!("CAST(NULL AS {DECIMAL})")),
-            Some((expr, t)) if is_text(&t) => (expr.clone(), format!("TRY_CAST(trim({expr}) AS {DECIMAL})")),
+            None => ("CAST(NULL AS VARCHAR)".to_string(), format!("CAST(NULL AS {number})")),
+            Some((expr, t)) if is_text(&t) => (expr.clone(), format!("TRY_CAST(trim({expr}) AS {number})")),
             Some((expr, t)) if is_number(&t) => (
                 format!("CAST({expr} AS VARCHAR)"),
-                format!("TRY_CAST({expr} AS {DECIMAL})"),
+                format!("TRY_CAST({expr} AS {number})"),
             ),
-            Some((expr, DataType::Boolean)) => (format!("CAST({expr} AS VARCHAR)"), format!("CAST(NULL AS {DECIMAL})")),
+            Some((expr, DataType::Boolean)) => (format!("CAST({expr} AS VARCHAR)"), format!("CAST(NULL AS {number})")),
             // Lists and structs are never dimensions or quantities.
-            Some(_) => ("CAST(NULL AS VARCHAR)".to_string(), format!("CAST(NULL AS {DECIMAL})")),
+            Some(_) => ("CAST(NULL AS VARCHAR)".to_string(), format!("CAST(NULL AS {number})")),
         };
         // Whether the event has the property, without reading it as text: a number column would
         // otherwise be turned into text on every row only to be counted.

@@ -14,7 +14,7 @@ use datafusion::prelude::SessionContext;
 use rust_decimal::Decimal;
 use std::path::Path;
 use std::sync::Arc;
-use tally_core::usage::{AddAggregates, AggregateMeasure, AggregateRef, Event, Layout};
+use tally_core::usage::{AddAggregates, AggregateMeasure, AggregatePart, AggregateRef, Event, Layout};
 use tally_core::{State, Timestamp};
 
 const SCALE: u32 = 10;
@@ -173,13 +173,58 @@ pub struct Read {
     pub refused: u64,
 }
 
-/// Adds the aggregates in `rows` (the aggregate schema) to `sink`, their text read in place.
+/// Adds the aggregates in `rows` (the aggregate schema) to `sink`, their text read in place: the
+/// batches are read in parts on every core (millions of rows each become a cell), then added in order.
 pub fn aggregates(
     rows: &[RecordBatch],
     layout: &Layout,
     plan: &Plan,
     file: Option<&Path>,
     sink: &mut AddAggregates<'_>,
+) -> Result<Read, Error> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let total: usize = rows.iter().map(RecordBatch::num_rows).sum();
+    // Consecutive batches of about equal rows, each with the place of its first row.
+    let mut parts: Vec<(&[RecordBatch], usize)> = Vec::new();
+    let (mut from, mut first, mut upto) = (0, 0, 0);
+    for (k, batch) in rows.iter().enumerate() {
+        upto += batch.num_rows();
+        if upto * threads >= total * (parts.len() + 1) || k + 1 == rows.len() {
+            parts.push((&rows[from..=k], first));
+            (from, first) = (k + 1, upto);
+        }
+    }
+    let parts: Vec<_> = parts
+        .into_iter()
+        .map(|(batches, first)| (batches, sink.part(first)))
+        .collect();
+    let read: Vec<Result<(AggregatePart, Read), Error>> = std::thread::scope(|s| {
+        let workers: Vec<_> = parts
+            .into_iter()
+            .map(|(batches, mut part)| s.spawn(move || read(batches, layout, plan, file, &mut part).map(|r| (part, r))))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut all = Read::default();
+    for r in read {
+        let (part, r) = r?;
+        sink.absorb(part);
+        all.aggregates += r.aggregates;
+        all.events += r.events;
+        all.refused += r.refused;
+    }
+    Ok(all)
+}
+
+fn read(
+    rows: &[RecordBatch],
+    layout: &Layout,
+    plan: &Plan,
+    file: Option<&Path>,
+    sink: &mut AggregatePart,
 ) -> Result<Read, Error> {
     let mut read = Read::default();
     let measure = |p: &str, part: &str| format!("{p}__{part}");
@@ -265,7 +310,10 @@ pub fn aggregates(
                 events: n,
                 measures: &measures,
             })
-            .map_err(Error)?;
+            .map_err(|e| match file {
+                Some(f) => Error::file(f, e),
+                None => Error(e),
+            })?;
             read.aggregates += 1;
             read.events += n;
         }

@@ -214,14 +214,22 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
                 .zip(&present)
                 .all(|(schema, present)| source::whole_integer(schema, name, present));
         let magnitude = || {
-            files.iter().zip(&schemas).try_fold(0u128, |sum, ((path, format), schema)| {
-                sum.checked_add(source::magnitude(path, *format, schema, name)?)
-            })
+            files
+                .iter()
+                .zip(&schemas)
+                .try_fold(0u128, |sum, ((path, format), schema)| {
+                    sum.checked_add(source::magnitude(path, *format, schema, name)?)
+                })
         };
         if plan.whole[j] && magnitude().is_some_and(|m| m <= i64::MAX as u128) {
             integers.insert(name.clone());
         }
     }
+    let wanted = source::Wanted {
+        properties: &plan.properties,
+        integers: &integers,
+        as_read: plan.source == sql::Source::Usage,
+    };
     let mut selects = Vec::new();
     for (i, (path, _)) in files.iter().enumerate() {
         selects.push(source::normalized(
@@ -229,10 +237,8 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
             &format!("f{i}"),
             path,
             &schemas[i],
-            &plan.properties,
+            &wanted,
             &present[i],
-            &integers,
-            plan.source == sql::Source::Usage,
         )?);
     }
     // When nothing needs file order (no de-duplication, no LATEST tie, no hour read as events), a
@@ -254,16 +260,7 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
                         .filter(|((f, _), _)| f.starts_with(path))
                         .map(|(_, p)| p.clone()),
                 );
-                selects.push(source::normalized(
-                    j,
-                    &table,
-                    path,
-                    &schema,
-                    &plan.properties,
-                    &proven,
-                    &integers,
-                    plan.source == sql::Source::Usage,
-                )?);
+                selects.push(source::normalized(j, &table, path, &schema, &wanted, &proven)?);
             }
             Ok::<_, Error>(selects)
         };

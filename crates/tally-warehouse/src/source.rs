@@ -323,9 +323,12 @@ pub fn whole_integer(schema: &Schema, name: &str, present: &HashSet<String>) -> 
 pub fn magnitude(path: &Path, format: Format, schema: &Schema, name: &str) -> Option<u128> {
     use datafusion::parquet::file::reader::{FileReader, SerializedFileReader};
     use datafusion::parquet::file::statistics::Statistics;
-    let signed = schema
-        .field_with_name(name)
-        .is_ok_and(|f| matches!(f.data_type(), DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64));
+    let signed = schema.field_with_name(name).is_ok_and(|f| {
+        matches!(
+            f.data_type(),
+            DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64
+        )
+    });
     if !signed || format != Format::Parquet || as_url(path).is_some() {
         return None;
     }
@@ -348,23 +351,29 @@ pub fn magnitude(path: &Path, format: Format, schema: &Schema, name: &str) -> Op
     Some(total)
 }
 
+/// What every file's normalized SELECT reads: `properties` (dimensions and measures) and how.
+pub struct Wanted<'a> {
+    pub properties: &'a [String],
+    /// Properties whose numbers are read as 64-bit integers instead of decimals, where every file
+    /// has them as integers whose sums cannot overflow (`magnitude`): summing decimals costs more.
+    pub integers: &'a HashSet<String>,
+    /// Text columns keep the text type they are read as (DataFusion's string views) instead of being
+    /// cast, a copy of every string; only where DataFusion itself unites the files (one SQL query),
+    /// not where Tally streams them one after another under one schema (`firsts`).
+    pub as_read: bool,
+}
+
 /// The normalized SELECT of `table` (file or folder `i`), after checking its columns: the four an event
-/// needs, a timestamp that is text (RFC 3339) or a timestamp, and `properties` read where they are.
-/// `present`: columns proven never null nor empty (`proven_present`), whose checks are left out.
-/// `integers`: properties whose numbers are read as 64-bit integers instead of decimals, where every
-/// file has them as integers whose sums cannot overflow (`magnitude`): summing decimals costs more.
-/// `as_read`: text columns keep the text type they are read as (DataFusion's string views) instead of
-/// being cast, a copy of every string; only where DataFusion itself unites the files (one SQL query),
-/// not where Tally streams them one after another under one schema (`firsts`).
+/// needs, a timestamp that is text (RFC 3339) or a timestamp, and the properties wanted, read where
+/// they are. `present`: columns proven never null nor empty (`proven_present`), whose checks are left
+/// out.
 pub fn normalized(
     i: usize,
     table: &str,
     path: &Path,
     schema: &Schema,
-    properties: &[String],
+    wanted: &Wanted<'_>,
     present: &HashSet<String>,
-    integers: &HashSet<String>,
-    as_read: bool,
 ) -> Result<String, Error> {
     for c in ["transaction_id", "customer_id", "event_type", "timestamp"] {
         if schema.field_with_name(c).is_err() {
@@ -390,7 +399,7 @@ pub fn normalized(
     // An empty text is as good as missing (a CSV cell left empty).
     let text = |c: &str| {
         let is_text = schema.field_with_name(c).is_ok_and(|f| is_text(f.data_type()));
-        let value = if as_read && is_text {
+        let value = if wanted.as_read && is_text {
             c.to_string()
         } else {
             format!("CAST({c} AS VARCHAR)")
@@ -425,8 +434,12 @@ pub fn normalized(
         format!("{} AS event_type", text("event_type")),
         format!("CAST({ts} AS BIGINT) AS ts_ns"),
     ];
-    for (k, name) in properties.iter().enumerate() {
-        let number = if integers.contains(name) { "BIGINT" } else { DECIMAL };
+    for (k, name) in wanted.properties.iter().enumerate() {
+        let number = if wanted.integers.contains(name) {
+            "BIGINT"
+        } else {
+            DECIMAL
+        };
         let (text, num) = match property(schema, name) {
             None => ("CAST(NULL AS VARCHAR)".to_string(), format!("CAST(NULL AS {number})")),
             Some((expr, t)) if is_text(&t) => (expr.clone(), format!("TRY_CAST(trim({expr}) AS {number})")),

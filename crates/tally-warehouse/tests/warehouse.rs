@@ -209,6 +209,36 @@ fn a_parquet_integer_column_proven_present_rates_like_any_other() {
     }
 }
 
+/// Integer units are summed as 64-bit integers only where the files' footers prove no sum can pass
+/// `i64::MAX`. Two files of one event each, 5,000,000,000,000,000,000 units (each file alone fits):
+/// together 10,000,000,000,000,000,000 units, past `i64::MAX` (9,223,372,036,854,775,807), so they are
+/// summed as decimals: at $1.00 a unit, 1,000,000,000,000,000,000,000 cents. Summed as integers they
+/// would overflow. Small units in the same two files are summed as integers: 3 + 4 units, $7.00.
+#[test]
+fn integer_units_are_summed_exactly_past_the_64_bit_range() {
+    let d = dir("magnitude");
+    let head = "transaction_id,customer_id,event_type,timestamp,units\n";
+    for (units, cents) in [
+        (["5000000000000000000", "5000000000000000000"], "1000000000000000000000"),
+        (["3", "4"], "700"),
+    ] {
+        let files: Vec<PathBuf> = units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| {
+                let csv = format!("{head}t{i},c,api,2025-01-0{}T00:00:00Z,{u}\n", i + 5);
+                parquet_of(&d, &format!("f{i}-{u}"), &csv, Read::Csv)
+            })
+            .collect();
+        for dedupe in [Dedupe::Off, Dedupe::Ordered] {
+            let mut s = world();
+            let r = rate(&mut s, &options(files.clone(), dedupe)).unwrap();
+            assert_eq!((r.aggregated, r.refused), (2, 0), "{units:?} {dedupe:?}");
+            assert_eq!(january_total(&s).to_string(), cents, "{units:?} {dedupe:?}");
+        }
+    }
+}
+
 #[test]
 fn files_that_cannot_be_rated_are_named_with_the_column_at_fault() {
     let d = dir("bad");

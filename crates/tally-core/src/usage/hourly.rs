@@ -225,14 +225,14 @@ fn cell_hash(event_type: Sym, hour: i64, dims: &[Sym]) -> u64 {
 
 impl KeyHours {
     /// Appends a cell without looking for an equal one (a GROUP BY's result has none, and every
-    /// reader sums a key's cells, so two equal ones read as one); `reindex` must follow before the
-    /// next `cell`.
+    /// reader sums a key's cells, so two equal ones read as one). The next `cell` indexes it: rating
+    /// only reads the cells, so millions of aggregates read from a warehouse are never indexed.
     pub(crate) fn push(&mut self, cell: HourCell) {
         self.cells.push(cell);
     }
 
     /// Indexes every cell, in one table sized for them (no growing, no probing for equals).
-    pub(crate) fn reindex(&mut self) {
+    fn reindex(&mut self) {
         let KeyHours { table, cells } = self;
         *table = HashTable::with_capacity(cells.len());
         for (i, c) in cells.iter().enumerate() {
@@ -245,6 +245,9 @@ impl KeyHours {
 
     /// The cell of `event_type`, `hour` and `dims`, made empty (with `measures` measures) if new.
     fn cell(&mut self, event_type: Sym, hour: i64, dims: &[Sym], measures: usize) -> &mut HourCell {
+        if self.table.len() != self.cells.len() {
+            self.reindex();
+        }
         let KeyHours { table, cells } = self;
         let h = cell_hash(event_type, hour, dims);
         let found = table

@@ -15,4 +15,4 @@ pub use event::{validate_events, validate_values, Event};
 pub use hourly::{Aggregate, AggregateMeasure, Layout};
 pub use intern::{Interner, Sym};
 pub use parse::{parse_into, Added, ArrayChunks, Format};
-pub use store::{AddAggregates, AggregateRef, EventRef, Store, Usage};
+pub use store::{AddAggregates, AggregatePart, AggregateRef, EventRef, Store, Usage};

@@ -118,9 +118,10 @@ enum Number {
 }
 
 impl Number {
-    fn get(&self, i: usize) -> Option<Decimal> {
+    /// `Err` holds a value past the range of Tally's numbers, at scale 10.
+    fn get(&self, i: usize) -> Result<Option<Decimal>, i128> {
         match self {
-            Number::Integer(a) => (!a.is_null(i)).then(|| Decimal::from(a.value(i))),
+            Number::Integer(a) => Ok((!a.is_null(i)).then(|| Decimal::from(a.value(i)))),
             Number::Decimal(a) => decimal(a, i),
         }
     }
@@ -140,12 +141,25 @@ impl Text {
     }
 }
 
-fn decimal(a: &Decimal128Array, i: usize) -> Option<Decimal> {
-    (!a.is_null(i)).then(|| {
-        Decimal::try_from_i128_with_scale(a.value(i), SCALE)
-            .ok()
-            .map(|d| d.normalize())
-    })?
+/// A DECIMAL(38, 10) value as Tally's decimal. Its trailing zeros are dropped first where it does not
+/// fit as it is: 10^19 units read as 10^29 at scale 10, past `Decimal`'s 96 bits, but fit at scale 0.
+/// `Err` where even that does not fit (more than 28 digits).
+fn decimal(a: &Decimal128Array, i: usize) -> Result<Option<Decimal>, i128> {
+    if a.is_null(i) {
+        return Ok(None);
+    }
+    let v = a.value(i);
+    if let Ok(d) = Decimal::try_from_i128_with_scale(v, SCALE) {
+        return Ok(Some(d.normalize()));
+    }
+    let (mut m, mut scale) = (v, SCALE);
+    while scale > 0 && m % 10 == 0 {
+        m /= 10;
+        scale -= 1;
+    }
+    Decimal::try_from_i128_with_scale(m, scale)
+        .map(|d| Some(d.normalize()))
+        .map_err(|_| v)
 }
 
 fn text(a: &StringArray, i: usize) -> Option<String> {
@@ -277,16 +291,28 @@ fn read(
                 continue;
             };
             measures.clear();
-            measures.extend(ms.iter().map(|m| {
-                AggregateMeasure {
+            for (m, name) in ms.iter().zip(&layout.measures) {
+                // Where a sum passes 28 digits nothing is rated, rather than a line rated wrong.
+                let past = |v: i128| {
+                    let at = time(hour.value(i));
+                    let message = format!(
+                        "customer {customer_key}, hour {at}: `{name}` comes to {v} ten-billionths, past the 28 digits of Tally's numbers"
+                    );
+                    match file {
+                        Some(f) => Error::file(f, message),
+                        None => Error(message),
+                    }
+                };
+                let latest = match &m.latest {
+                    Some((at, v)) if !at.is_null(i) => v.get(i).map_err(past)?.map(|v| (time(at.value(i)), v)),
+                    _ => None,
+                };
+                measures.push(AggregateMeasure {
                     numeric: count(&m.numeric, i),
                     absent: count(&m.absent, i),
-                    sum: m.sum.get(i).unwrap_or_default(),
-                    max: m.max.get(i),
-                    latest: m
-                        .latest
-                        .as_ref()
-                        .and_then(|(at, v)| (!at.is_null(i)).then(|| v.get(i).map(|v| (time(at.value(i)), v)))?),
+                    sum: m.sum.get(i).map_err(past)?.unwrap_or_default(),
+                    max: m.max.get(i).map_err(past)?,
+                    latest,
                     distinct: m
                         .distinct
                         .as_ref()
@@ -298,8 +324,8 @@ fn read(
                                 .unwrap_or_default()
                         })
                         .unwrap_or_default(),
-                }
-            }));
+                });
+            }
             dim_values.clear();
             dim_values.extend(dims.iter().map(|d| d.get(i)));
             sink.add(&AggregateRef {

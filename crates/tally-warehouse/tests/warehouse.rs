@@ -210,10 +210,13 @@ fn a_parquet_integer_column_proven_present_rates_like_any_other() {
 }
 
 /// Integer units are summed as 64-bit integers only where the files' footers prove no sum can pass
-/// `i64::MAX`. Two files of one event each, 5,000,000,000,000,000,000 units (each file alone fits):
+/// `i64::MAX`. Two files of one event each, in one hour (one group), 5,000,000,000,000,000,000 units
+/// (each file alone fits):
 /// together 10,000,000,000,000,000,000 units, past `i64::MAX` (9,223,372,036,854,775,807), so they are
 /// summed as decimals: at $1.00 a unit, 1,000,000,000,000,000,000,000 cents. Summed as integers they
 /// would overflow. Small units in the same two files are summed as integers: 3 + 4 units, $7.00.
+/// A sum with more digits than Tally's numbers hold (28 before the point and a 10th decimal place) is
+/// refused with the customer, hour and property, never read as 0.
 #[test]
 fn integer_units_are_summed_exactly_past_the_64_bit_range() {
     let d = dir("magnitude");
@@ -226,7 +229,7 @@ fn integer_units_are_summed_exactly_past_the_64_bit_range() {
             .iter()
             .enumerate()
             .map(|(i, u)| {
-                let csv = format!("{head}t{i},c,api,2025-01-0{}T00:00:00Z,{u}\n", i + 5);
+                let csv = format!("{head}t{i},c,api,2025-01-05T00:{i}0:00Z,{u}\n");
                 parquet_of(&d, &format!("f{i}-{u}"), &csv, Read::Csv)
             })
             .collect();
@@ -237,6 +240,14 @@ fn integer_units_are_summed_exactly_past_the_64_bit_range() {
             assert_eq!(january_total(&s).to_string(), cents, "{units:?} {dedupe:?}");
         }
     }
+    let huge = json!({"transaction_id": "t1", "customer_id": "c", "event_type": "api", "timestamp": "2025-01-05T00:00:00Z",
+        "properties": {"units": "9000000000000000000000000000.0000000001"}});
+    let f = write(&d, "huge.ndjson", &format!("{huge}\n"));
+    let e = rate(&mut world(), &options(vec![f], Dedupe::Off)).unwrap_err();
+    assert!(
+        e.contains("customer c, hour 2025-01-05T00:00:00Z: `units` comes to 90000000000000000000000000000000000001 ten-billionths, past the 28 digits"),
+        "{e}"
+    );
 }
 
 #[test]

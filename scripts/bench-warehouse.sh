@@ -17,7 +17,16 @@ bin="$target/release/examples/bench"
 flag=(); [ "$times" = random ] && flag=(--random-times)
 [ -d "$dir" ] || "$bin" generate "$dir" "$events" "${flag[@]}"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
-"$bin" floor "$dir"
-"$bin" floor "$dir" --integer-hours
-"$bin" rate "$dir" --assume-unique-ids
-"$bin" rate "$dir"
+# Each figure is printed as it comes; the ratios to the floors follow from the seconds in them.
+seconds() { # runs the bench with "$@", prints its output, and keeps the seconds matched by $pattern
+  local out; out=$("$bin" "$@"); echo "$out" >&2; sed -n "s/$pattern/\1/p" <<<"$out"
+}
+pattern='.* groups in \([0-9.]*\) s.*'
+floor=$(seconds floor "$dir")
+integer=$(seconds floor "$dir" --integer-hours)
+pattern='.*end to end \([0-9.]*\) s.*'
+unique=$(seconds rate "$dir" --assume-unique-ids)
+deduped=$(seconds rate "$dir")
+awk -v f="$floor" -v i="$integer" -v u="$unique" -v d="$deduped" 'BEGIN {
+  printf "end to end against the floors (date_trunc / integer hours): --assume-unique-ids %.2fx / %.2fx; with de-duplication %.2fx / %.2fx\n", u / f, u / i, d / f, d / i
+}'

@@ -684,12 +684,24 @@ test('a balance held by the customer: refused without its invoice contract, then
   assert.match(await jan.innerText(), /Team credit/);
   await page.getByRole('link', { name: 'Customers' }).click();
   await page.getByLabel('Held by customer').selectOption({ label: 'Shared Co' });
+  // Every figure the "Left now" cell shows from the reload on, recorded as the page draws it.
+  await page.addInitScript(() => {
+    window.leftNow = [];
+    new MutationObserver(() => {
+      for (const td of document.querySelectorAll('tr.held-balance td:last-child')) {
+        if (window.leftNow.at(-1) !== td.textContent) window.leftNow.push(td.textContent);
+      }
+    }).observe(document, { subtree: true, childList: true, characterData: true });
+  });
   await page.reload();
   await page.getByLabel('Held by customer').selectOption({ label: 'Shared Co' });
   // After a reload the usage comes back from IndexedDB a moment later: wait for it, then check the row.
   const left = page.locator('tr.held-balance', { hasText: 'Team credit' }).filter({ hasText: /\$40\.00$/ });
   await left.waitFor();
   assert.match(await left.innerText(), /credit\s+\$100\.00\s+2025-01-01 to 2027-01-01\s+all\s+\$40\.00$/);
+  // Until then it said it was reading the usage; it never showed the credit untouched ($100.00).
+  const shown = await page.evaluate(() => window.leftNow);
+  assert.ok(shown.every((t) => t === '$40.00' || t === 'reading usage\u2026'), JSON.stringify(shown));
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -57,6 +57,9 @@ pub fn CustomerBalances() -> impl IntoView {
         })
     };
     let listed = Memo::new(move |_| listed());
+    // While the saved usage is still being read, what is left would be the amount before any usage
+    // drew on it: a wrong figure, so none is shown.
+    let loading = move || s.usage.with(|u| u.loading);
     let own_contracts = crate::components::pickers::contracts_of(customer);
     let call = move || -> Vec<(String, Value)> {
         let credit = kind.get() == "CREDIT";
@@ -130,7 +133,10 @@ pub fn CustomerBalances() -> impl IntoView {
                                 <td class="num">{money_in(&item["amount"], ct.as_ref())}</td>
                                 <td>{format!("{} to {}", day(&item["starting_at"]), day(&item["ending_before"]))}</td>
                                 <td>{reach}</td>
-                                <td class="num">{money_in(&b["balance"], ct.as_ref())}</td>
+                                <td class="num">{
+                                    let left = money_in(&b["balance"], ct.as_ref());
+                                    move || if loading() { "reading usage\u{2026}".to_string() } else { left.clone() }
+                                }</td>
                             </tr>
                         }
                     }}</For>

@@ -684,8 +684,17 @@ test('a balance held by the customer: refused without its invoice contract, then
   assert.match(await jan.innerText(), /Team credit/);
   await page.getByRole('link', { name: 'Customers' }).click();
   await page.getByLabel('Held by customer').selectOption({ label: 'Shared Co' });
-  // Every figure the "Left now" cell shows from the reload on, recorded as the page draws it.
+  // Every figure the "Left now" cell shows from the reload on, recorded as the page draws it; and the
+  // saved usage held back for 1.5 s (a transaction on its store, which the page's read waits behind),
+  // so that the page is drawn before its usage is back, as on a slow machine.
   await page.addInitScript(() => {
+    const open = indexedDB.open('tally');
+    open.onsuccess = () => {
+      const store = open.result.transaction('usage', 'readwrite').objectStore('usage');
+      const until = Date.now() + 1500;
+      const hold = () => { if (Date.now() < until) store.count().onsuccess = hold; };
+      hold();
+    };
     window.leftNow = [];
     new MutationObserver(() => {
       for (const td of document.querySelectorAll('tr.held-balance td:last-child')) {

@@ -164,43 +164,32 @@ fn peak_memory() -> String {
 /// The floor, in two spellings of the hour: `date_trunc` (how one would write it) and integer
 /// division of the time (what Tally's own query does, and cheaper); `--integer-hours` picks the second.
 fn floor(dir: &Path, integer_hours: bool) {
-    let rt = tokio::runtime::Runtime::new().expect("a runtime");
     let started = Instant::now();
     let hour = if integer_hours {
         "CAST(\"timestamp\" AS BIGINT) / 3600000000000"
     } else {
         "date_trunc('hour', \"timestamp\")"
     };
-    let (rows, groups) = rt.block_on(async {
-        let ctx = SessionContext::new();
-        ctx.register_parquet("usage", dir.to_str().unwrap(), ParquetReadOptions::default())
-            .await
-            .expect("the files");
-        let batches = ctx
-            .sql(&format!(
-                "SELECT customer_id, event_type, {hour} AS hour, region, count(*) AS events \
-                 FROM usage GROUP BY customer_id, event_type, {hour}, region"
-            ))
-            .await
-            .expect("the query")
-            .collect()
-            .await
-            .expect("the result");
-        let groups: usize = batches.iter().map(|b| b.num_rows()).sum();
-        let events: i64 = batches
-            .iter()
-            .map(|b| {
-                let c = b
-                    .column_by_name("events")
-                    .unwrap()
-                    .as_any()
-                    .downcast_ref::<Int64Array>()
-                    .unwrap();
-                c.iter().flatten().sum::<i64>()
-            })
-            .sum();
-        (events as u64, groups)
-    });
+    let batches = query(
+        dir,
+        &format!(
+            "SELECT customer_id, event_type, {hour} AS hour, region, count(*) AS events \
+             FROM usage GROUP BY customer_id, event_type, {hour}, region"
+        ),
+    );
+    let groups: usize = batches.iter().map(|b| b.num_rows()).sum();
+    let rows: i64 = batches
+        .iter()
+        .map(|b| {
+            let c = b
+                .column_by_name("events")
+                .unwrap()
+                .as_any()
+                .downcast_ref::<Int64Array>()
+                .unwrap();
+            c.iter().flatten().sum::<i64>()
+        })
+        .sum();
     let s = started.elapsed().as_secs_f64();
     println!(
         "floor ({}): DataFusion's COUNT(*) GROUP BY customer, event type, hour, region: {rows} events into {groups} groups in {s:.2} s: {:.1} M events/s; peak memory {}",
@@ -210,24 +199,27 @@ fn floor(dir: &Path, integer_hours: bool) {
     );
 }
 
-/// Any query over the files as table `usage`, timed (to see where the aggregation's time goes).
-fn sql(dir: &Path, query: &str) {
+/// `sql` over the files as table `usage`, its result collected.
+fn query(dir: &Path, sql: &str) -> Vec<RecordBatch> {
     let rt = tokio::runtime::Runtime::new().expect("a runtime");
-    let started = Instant::now();
-    let rows: usize = rt.block_on(async {
+    rt.block_on(async {
         let ctx = SessionContext::new();
         ctx.register_parquet("usage", dir.to_str().unwrap(), ParquetReadOptions::default())
             .await
             .expect("the files");
-        let batches = ctx
-            .sql(query)
+        ctx.sql(sql)
             .await
             .expect("the query")
             .collect()
             .await
-            .expect("the result");
-        batches.iter().map(|b| b.num_rows()).sum()
-    });
+            .expect("the result")
+    })
+}
+
+/// Any query over the files as table `usage`, timed (to see where the aggregation's time goes).
+fn sql(dir: &Path, sql: &str) {
+    let started = Instant::now();
+    let rows: usize = query(dir, sql).iter().map(|b| b.num_rows()).sum();
     println!("{rows} rows in {:.2} s", started.elapsed().as_secs_f64());
 }
 

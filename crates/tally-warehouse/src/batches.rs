@@ -295,13 +295,10 @@ fn read(
                 // Where a sum passes 28 digits nothing is rated, rather than a line rated wrong.
                 let past = |v: i128| {
                     let at = time(hour.value(i));
-                    let message = format!(
-                        "customer {customer_key}, hour {at}: `{name}` comes to {v} ten-billionths, past the 28 digits of Tally's numbers"
-                    );
-                    match file {
-                        Some(f) => Error::file(f, message),
-                        None => Error(message),
-                    }
+                    Error::at(
+                        file,
+                        format!("customer {customer_key}, hour {at}: `{name}` comes to {v} ten-billionths, past the 28 digits of Tally's numbers"),
+                    )
                 };
                 let latest = match &m.latest {
                     Some((at, v)) if !at.is_null(i) => v.get(i).map_err(past)?.map(|v| (time(at.value(i)), v)),
@@ -336,10 +333,7 @@ fn read(
                 events: n,
                 measures: &measures,
             })
-            .map_err(|e| match file {
-                Some(f) => Error::file(f, e),
-                None => Error(e),
-            })?;
+            .map_err(|e| Error::at(file, e))?;
             read.aggregates += 1;
             read.events += n;
         }

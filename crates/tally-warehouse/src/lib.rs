@@ -27,6 +27,14 @@ impl Error {
         Error(format!("{}: {message}", path.display()))
     }
 
+    /// Naming the file where there is one (aggregate files), not where the query's result is at fault.
+    pub fn at(file: Option<&Path>, message: impl std::fmt::Display) -> Error {
+        match file {
+            Some(f) => Error::file(f, message),
+            None => Error(message.to_string()),
+        }
+    }
+
     pub fn column(path: &Path, column: &str, message: impl std::fmt::Display) -> Error {
         Error(format!("{}: column `{column}` {message}", path.display()))
     }
@@ -200,11 +208,12 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
     let files = source::files(&options.usage, &ctx.runtime_env()).await?;
     // Every file is registered (`f<i>`) and checked on its own, so that a wrong one is named.
     let mut schemas = Vec::new();
-    let mut present = Vec::new();
+    let mut footers = Vec::new();
     for (i, (path, format)) in files.iter().enumerate() {
         schemas.push(source::register(&files_ctx, i, path, *format).await?);
-        present.push(source::proven_present(path, *format));
+        footers.push(source::footer(path, *format));
     }
+    let present: Vec<_> = footers.iter().map(|f| source::proven_present(f.as_deref())).collect();
     let mut integers = HashSet::new();
     for (j, &k) in plan.measures.iter().enumerate() {
         let name = &plan.properties[k];
@@ -214,12 +223,9 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
                 .zip(&present)
                 .all(|(schema, present)| source::whole_integer(schema, name, present));
         let magnitude = || {
-            files
-                .iter()
-                .zip(&schemas)
-                .try_fold(0u128, |sum, ((path, format), schema)| {
-                    sum.checked_add(source::magnitude(path, *format, schema, name)?)
-                })
+            footers.iter().zip(&schemas).try_fold(0u128, |sum, (footer, schema)| {
+                sum.checked_add(source::magnitude(footer.as_deref(), schema, name)?)
+            })
         };
         if plan.whole[j] && magnitude().is_some_and(|m| m <= i64::MAX as u128) {
             integers.insert(name.clone());

@@ -10,6 +10,7 @@ use crate::Error;
 use datafusion::arrow::datatypes::{DataType, Schema};
 use datafusion::execution::runtime_env::RuntimeEnv;
 use datafusion::object_store::{path::Path as StorePath, ObjectStore, ObjectStoreExt};
+use datafusion::parquet::file::metadata::ParquetMetaData;
 use datafusion::prelude::{CsvReadOptions, JsonReadOptions, ParquetReadOptions, SessionContext};
 use futures::TryStreamExt;
 use std::collections::HashSet;
@@ -272,23 +273,26 @@ fn property(schema: &Schema, name: &str) -> Option<(String, DataType)> {
         .map(|f| (ident(name), f.data_type().clone()))
 }
 
-/// The top-level columns that the footer of local Parquet file `path` proves present in every row: in
-/// every row group, a null count of 0 and a minimum that is not empty (an empty text would be the
-/// minimum in any order). The query then need not read a column only to check it (a transaction id is
-/// read for nothing else when ids are not de-duplicated). Other formats, URLs and files without
-/// statistics prove nothing.
-pub fn proven_present(path: &Path, format: Format) -> HashSet<String> {
+/// The footer of local Parquet file `path` (its row groups' statistics), read once for what it proves
+/// (`proven_present`, `magnitude`). Other formats, URLs and unreadable files have none.
+pub fn footer(path: &Path, format: Format) -> Option<Arc<ParquetMetaData>> {
     use datafusion::parquet::file::reader::{FileReader, SerializedFileReader};
     if format != Format::Parquet || as_url(path).is_some() {
-        return HashSet::new();
+        return None;
     }
-    let Some(reader) = std::fs::File::open(path)
-        .ok()
-        .and_then(|f| SerializedFileReader::new(f).ok())
-    else {
+    let reader = SerializedFileReader::new(std::fs::File::open(path).ok()?).ok()?;
+    Some(Arc::new(reader.metadata().clone()))
+}
+
+/// The top-level columns that a Parquet `footer` proves present in every row: in every row group, a
+/// null count of 0 and a minimum that is not empty (an empty text would be the minimum in any order).
+/// The query then need not read a column only to check it (a transaction id is read for nothing else
+/// when ids are not de-duplicated). A file without a footer or statistics proves nothing.
+pub fn proven_present(footer: Option<&ParquetMetaData>) -> HashSet<String> {
+    let Some(footer) = footer else {
         return HashSet::new();
     };
-    common(reader.metadata().row_groups().iter().map(|rg| {
+    common(footer.row_groups().iter().map(|rg| {
         rg.columns()
             .iter()
             .filter(|c| c.column_path().parts().len() == 1)
@@ -314,14 +318,13 @@ pub fn whole_integer(schema: &Schema, name: &str, present: &HashSet<String>) -> 
     property(schema, name).is_some_and(|(expr, t)| expr == ident(name) && t.is_integer()) && present.contains(name)
 }
 
-/// A bound on the sum of the magnitudes of column `name` over every row of local Parquet file `path`,
-/// from its footer: each row group's rows times the larger magnitude of its minimum and maximum. None
-/// where the column is not a signed integer (an unsigned one's statistics are bit patterns that read as
-/// negative past `i64::MAX`) or a row group has no statistics for it. Where the bounds of all files
-/// add up to at most `i64::MAX`, no group's sum can overflow a 64-bit integer, so the query may sum the
-/// column as one instead of as a decimal.
-pub fn magnitude(path: &Path, format: Format, schema: &Schema, name: &str) -> Option<u128> {
-    use datafusion::parquet::file::reader::{FileReader, SerializedFileReader};
+/// A bound on the sum of the magnitudes of column `name` over every row of a Parquet file, from its
+/// `footer`: each row group's rows times the larger magnitude of its minimum and maximum. None where
+/// the column is not a signed integer in `schema` (an unsigned one's statistics are bit patterns that
+/// read as negative past `i64::MAX`) or a row group has no statistics for it. Where the bounds of all
+/// files add up to at most `i64::MAX`, no group's sum can overflow a 64-bit integer, so the query may
+/// sum the column as one instead of as a decimal.
+pub fn magnitude(footer: Option<&ParquetMetaData>, schema: &Schema, name: &str) -> Option<u128> {
     use datafusion::parquet::file::statistics::Statistics;
     let signed = schema.field_with_name(name).is_ok_and(|f| {
         matches!(
@@ -329,12 +332,11 @@ pub fn magnitude(path: &Path, format: Format, schema: &Schema, name: &str) -> Op
             DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64
         )
     });
-    if !signed || format != Format::Parquet || as_url(path).is_some() {
+    if !signed {
         return None;
     }
-    let reader = SerializedFileReader::new(std::fs::File::open(path).ok()?).ok()?;
     let mut total: u128 = 0;
-    for rg in reader.metadata().row_groups() {
+    for rg in footer?.row_groups() {
         let column = rg
             .columns()
             .iter()

@@ -224,14 +224,10 @@ fn cell_hash(event_type: Sym, hour: i64, dims: &[Sym]) -> u64 {
 }
 
 impl KeyHours {
-    /// Appends a cell without looking for an equal one (a GROUP BY's result has none, and every
-    /// reader sums a key's cells, so two equal ones read as one). The next `cell` indexes it: rating
-    /// only reads the cells, so millions of aggregates read from a warehouse are never indexed.
-    pub(crate) fn push(&mut self, cell: HourCell) {
-        self.cells.push(cell);
-    }
-
-    /// Indexes every cell, in one table sized for them (no growing, no probing for equals).
+    /// Indexes every cell, in one table sized for them (no growing, no probing for equals). Cells
+    /// appended without looking for an equal one (`AddAggregates::absorb`: a GROUP BY's result has
+    /// none, and every reader sums a key's cells, so two equal ones read as one) are indexed by the
+    /// next `cell`: rating only reads the cells, so millions read from a warehouse are never indexed.
     fn reindex(&mut self) {
         let KeyHours { table, cells } = self;
         *table = HashTable::with_capacity(cells.len());

@@ -318,9 +318,10 @@ impl Store {
     /// aggregate is not on the hour or does not match `layout`.
     pub fn add_aggregates(&mut self, layout: &Layout, aggregates: &[Aggregate]) -> std::result::Result<(), String> {
         let mut adding = self.aggregates(layout)?;
+        let mut part = adding.part(0);
         for a in aggregates {
             let dims: Vec<Option<&str>> = a.dims.iter().map(|d| d.as_deref()).collect();
-            adding.add(&AggregateRef {
+            part.add(&AggregateRef {
                 customer_key: &a.customer_key,
                 event_type: &a.event_type,
                 hour: a.hour,
@@ -329,26 +330,21 @@ impl Store {
                 measures: &a.measures,
             })?;
         }
+        adding.absorb(part);
         adding.finish();
         Ok(())
     }
 
-    /// Adds aggregates one by one from borrowed text (a warehouse's result, read in place), as
-    /// `add_aggregates` does; nothing is added unless `finish` is called, so an input refused halfway
-    /// leaves the store's aggregates as they were.
+    /// Adds aggregates from borrowed text (a warehouse's result, read in place), in parts read apart
+    /// (`AddAggregates::part`) and absorbed in order; nothing is added unless `finish` is called, so an
+    /// input refused halfway leaves the store's aggregates as they were.
     pub fn aggregates(&mut self, layout: &Layout) -> std::result::Result<AddAggregates<'_>, String> {
         let mut ext = self.external.as_deref().cloned().unwrap_or_default();
         if !ext.by_key.is_empty() && ext.layout != *layout {
             return Err("aggregates added before were laid out differently".into());
         }
         ext.layout = layout.clone();
-        Ok(AddAggregates {
-            store: self,
-            ext,
-            n: 0,
-            dims: Vec::new(),
-            measures: Vec::new(),
-        })
+        Ok(AddAggregates { store: self, ext, n: 0 })
     }
 
     /// Bytes held by the rows, the strings and the transaction ids (not the hourly index).
@@ -508,9 +504,6 @@ pub struct AddAggregates<'s> {
     ext: External,
     /// Aggregates added through this so far (an error names the aggregate by its place).
     n: usize,
-    /// One aggregate's dimensions and measures, interned (kept to spare an allocation per aggregate).
-    dims: Vec<Sym>,
-    measures: Vec<Measure>,
 }
 
 /// An aggregate's cell, its text interned in `strings`; `i` names it in an error.
@@ -573,6 +566,7 @@ pub struct AggregatePart {
     strings: Interner,
     /// Cells by customer key, the key's symbol in `strings` indexing it.
     cells: Vec<Vec<HourCell>>,
+    /// One aggregate's dimensions and measures, interned (kept to spare an allocation per aggregate).
     dims: Vec<Sym>,
     measures: Vec<Measure>,
 }
@@ -599,22 +593,6 @@ impl AggregatePart {
 }
 
 impl AddAggregates<'_> {
-    pub fn add(&mut self, a: &AggregateRef<'_>) -> std::result::Result<(), String> {
-        let (key, cell) = hour_cell(
-            &self.ext.layout,
-            &mut self.store.strings,
-            self.n,
-            a,
-            &mut self.dims,
-            &mut self.measures,
-        )?;
-        // Appended, not merged into an equal cell: looking each of millions up in a growing table
-        // was most of the cost (`KeyHours::push`).
-        Arc::make_mut(self.ext.by_key.entry(key).or_default()).push(cell);
-        self.n += 1;
-        Ok(())
-    }
-
     /// An empty part whose first aggregate comes `first` after the first added through `self`.
     pub fn part(&self, first: usize) -> AggregatePart {
         AggregatePart {
@@ -659,6 +637,8 @@ impl AddAggregates<'_> {
                     }
                 }
             }
+            // Appended, not merged into an equal cell: looking each of millions up in a growing
+            // table was most of the cost (see `KeyHours::cell`, which indexes them when needed).
             let key = to[key];
             let hours = Arc::make_mut(self.ext.by_key.entry(key).or_default());
             if hours.cells.is_empty() {

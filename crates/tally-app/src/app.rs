@@ -2,12 +2,13 @@
 
 use crate::components::demo::{demo_state, DemoOffer};
 use crate::components::nav::Nav;
-use crate::pages::{catalog::Catalog, contracts::Contracts, customers::Customers, invoices::Invoices, usage::Usage};
+use crate::pages::lazy::CatalogPage;
+use crate::pages::{contracts::Contracts, customers::Customers, invoices::Invoices, usage::Usage};
 use crate::storage::{self, Loaded};
 use crate::store::{DemoBanner, Store};
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 use tally_core::State;
 
 #[component]
@@ -50,7 +51,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <section class="card"><h2>"Not found"</h2><p>"No page here."</p></section> }>
                     <Route path=path!("/") view=|| view! { <Redirect path="/customers" options=leptos_router::NavigateOptions { replace: true, ..Default::default() } /> } />
                     <Route path=path!("/customers") view=Customers />
-                    <Route path=path!("/catalog") view=Catalog />
+                    <Route path=path!("/catalog") view={Lazy::<CatalogPage>::new()} />
                     <Route path=path!("/contracts") view=Contracts />
                     <Route path=path!("/usage") view=Usage />
                     <Route path=path!("/invoices") view=Invoices />

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The app's Rust step, run by Trunk as a build hook (Trunk.toml) in place of its own: the app's pages,
+# the example and the scenario export are split into .wasm chunks loaded when first needed (Leptos'
+# `#[lazy_route]` / `#[lazy]`), and Trunk cannot split (trunk-rs/trunk#1022). The order is the one
+# cargo-leptos uses: link with relocations kept, split, then wasm-bindgen on the main module.
+# Always the `wasm-release` profile: a lazy function only runs through the split, and the split is
+# only tried here on the build the app ships.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+out="${TRUNK_STAGING_DIR:?run through trunk build or trunk serve}"
+target="${CARGO_TARGET_DIR:-$PWD/target}"
+# Relocations tell the splitter which function and data each piece of code refers to.
+RUSTFLAGS="${RUSTFLAGS:-} -C link-arg=--emit-relocs" \
+  cargo build -p tally-app --bin tally-app --target wasm32-unknown-unknown --profile wasm-release
+split="$target/wasm-split/tally-app"
+rm -rf "$split" && mkdir -p "$split"
+wasm-split-cli --target web --out-name tally-app \
+  "$target/wasm32-unknown-unknown/wasm-release/tally-app.wasm" "$split"
+# The main module through wasm-bindgen (the loader's exports kept); the chunks and their loader
+# (__wasm_split.js, which imports the main module's JS as ./tally-app.js) go beside it unchanged.
+wasm-bindgen --target web --keep-lld-exports --no-typescript --out-name tally-app --out-dir "$out" \
+  "$split/tally-app.wasm"
+find "$split" -maxdepth 1 -type f ! -name tally-app.wasm -exec cp {} "$out/" \;

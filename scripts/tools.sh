@@ -28,6 +28,14 @@ cargo_install wasm-bindgen-cli "$WB_VERSION" wasm-bindgen
 cargo_install trunk "$TRUNK_VERSION" trunk
 # wasm-bindgen-test-runner drives Firefox through geckodriver (GECKODRIVER); built from crates.io.
 cargo_install geckodriver 0.37.1 geckodriver
+# The app's .wasm is split into lazily loaded chunks by this CLI (scripts/build-app-wasm.sh), the same
+# library cargo-leptos uses. It prints no version, so cargo's list of installed crates is asked.
+SPLIT_VERSION=0.2.4
+if ! command -v wasm-split-cli >/dev/null 2>&1 || ! cargo install --list | grep -q "^wasm_split_cli_support v$SPLIT_VERSION:"; then
+  say "installing wasm_split_cli_support $SPLIT_VERSION (built from source, once)"
+  cargo install --locked wasm_split_cli_support --version "=$SPLIT_VERSION" --features build-binary \
+    || cargo install wasm_split_cli_support --version "=$SPLIT_VERSION" --features build-binary
+fi
 
 if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
   say "installing Debian's chromium and chromium-driver"

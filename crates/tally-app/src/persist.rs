@@ -10,9 +10,11 @@ use leptos::task::spawn_local;
 use tally_core::usage::Format;
 use tally_core::State;
 
-/// Starts persistence for `store`, whose state already holds the model. `initial`: events that
-/// came with what was loaded (a v1 save being upgraded, or the example) and are not in IndexedDB yet.
-pub fn start(store: Store, initial: Option<State>, upgrading: bool) {
+/// Starts persistence for `store`, whose state already holds the model. `initial` gives the events
+/// that came with what was loaded (a v1 save being upgraded, or the example) and are not in IndexedDB
+/// yet; it is awaited once the stored usage is read, since the example arrives in a chunk of its own
+/// and its events must not be counted as saved.
+pub fn start(store: Store, initial: impl std::future::Future<Output = Option<State>> + 'static, upgrading: bool) {
     store.usage.update(|u| u.loading = true);
     // The model: saved on every change, except while an upgrade is pending (the old save must stay
     // the one a reload reads until the events are safe in IndexedDB).
@@ -67,6 +69,7 @@ pub fn start(store: Store, initial: Option<State>, upgrading: bool) {
                 detail: damage.join("; "),
             }));
         }
+        let initial = initial.await;
         let len = store.state.with_untracked(|st| st.events.len());
         store.usage.update(|u| {
             u.loading = false;

@@ -19,6 +19,14 @@ pub fn download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
     web_sys::Url::revoke_object_url(&url)
 }
 
+/// The state as a scenario file's text, and the calls that would not rebuild it. A chunk of its own:
+/// checking the rebuild replays every call through the core's API (every request parser).
+#[lazy]
+pub fn scenario_text(st: State, now: tally_core::Timestamp) -> (String, Vec<String>) {
+    let (scenario, notes) = tally_core::scenario::from_state(&st, now, Some("Exported from the Tally app"));
+    (serde_json::to_string_pretty(&scenario).unwrap_or_default(), notes)
+}
+
 #[component]
 pub fn DataMenu() -> impl IntoView {
     let s = store();
@@ -32,20 +40,20 @@ pub fn DataMenu() -> impl IntoView {
     // The model and its usage as a scenario file (the calls that rebuild it), to go into a repository
     // and through `tally test` / `tally diff`. A call the rebuild would refuse is said, not hidden.
     let export_scenario = move |_| {
-        let (scenario, notes) = s.state.with_untracked(|st| {
-            tally_core::scenario::from_state(st, crate::store::now(), Some("Exported from the Tally app"))
-        });
-        let text = serde_json::to_string_pretty(&scenario).unwrap_or_default();
-        match download("tally-scenario.json", &text) {
-            Err(e) => message.set(Some((false, format!("Export failed: {e:?}")))),
-            Ok(()) if notes.is_empty() => {
-                message.set(Some((true, "Exported as a scenario: tally-scenario.json.".into())))
+        let st = s.state.get_untracked();
+        leptos::task::spawn_local(async move {
+            let (text, notes) = scenario_text(st, crate::store::now()).await;
+            match download("tally-scenario.json", &text) {
+                Err(e) => message.set(Some((false, format!("Export failed: {e:?}")))),
+                Ok(()) if notes.is_empty() => {
+                    message.set(Some((true, "Exported as a scenario: tally-scenario.json.".into())))
+                }
+                Ok(()) => message.set(Some((
+                    false,
+                    format!("Exported, but not every call rebuilds: {}", notes.join("; ")),
+                ))),
             }
-            Ok(()) => message.set(Some((
-                false,
-                format!("Exported, but not every call rebuilds: {}", notes.join("; ")),
-            ))),
-        }
+        });
     };
     let import = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);

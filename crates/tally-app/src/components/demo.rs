@@ -1,13 +1,16 @@
 //! The WidgetsExpress example: tests/scenarios/demo_widgets_express.json run through the core, the
 //! same file whose invoices are worked out by hand and checked by `tally run --check`.
 
-use crate::store::{store, DemoBanner};
+use crate::store::{store, DemoBanner, Store};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use tally_core::{Scenario, State};
 
 const DEMO: &str = include_str!("../../../../tests/scenarios/demo_widgets_express.json");
 
-/// The example's state, or the first call the core refused.
+/// The example's state, or the first call the core refused. A chunk of its own: it is built through
+/// the core's API, whose request parsers the first .wasm does without.
+#[lazy]
 pub fn demo_state() -> Result<State, String> {
     let scenario = Scenario::parse(DEMO).map_err(|e| e.to_string())?;
     let mut state = State::default();
@@ -15,6 +18,23 @@ pub fn demo_state() -> Result<State, String> {
     match answers.iter().find_map(|a| a.get("error")) {
         Some(e) => Err(e.to_string()),
         None => Ok(state),
+    }
+}
+
+/// A first visit's example, once loaded: the model into the store (unless something was entered
+/// meanwhile), the events returned for persistence to add and save.
+pub async fn first_example(s: Store) -> Option<State> {
+    match demo_state().await {
+        Ok(st) if s.state.with_untracked(|cur| *cur == State::default()) => {
+            s.state.set(st.model());
+            s.demo.set(DemoBanner::Showing);
+            Some(st)
+        }
+        Ok(_) => None,
+        Err(_) => {
+            s.demo.set(DemoBanner::Offered);
+            None
+        }
     }
 }
 
@@ -44,23 +64,29 @@ pub fn DemoOffer() -> impl IntoView {
         if !may_replace(s.state.with_untracked(holds_work), question) {
             return;
         }
-        match demo_state() {
-            Ok(st) => {
-                s.replace_state(st);
-                s.demo.set(DemoBanner::Hidden);
+        spawn_local(async move {
+            match demo_state().await {
+                Ok(st) => {
+                    s.replace_state(st);
+                    s.demo.set(DemoBanner::Hidden);
+                }
+                Err(e) => error.set(Some(e)),
             }
-            Err(e) => error.set(Some(e)),
-        }
+        });
     };
     let start_empty = move |_| {
-        // Only an example changed since it loaded is work to lose.
-        let changed = s.state.with_untracked(|st| demo_state().map_or(true, |d| d != *st));
-        let question = "Start empty? The example and your changes to it will be removed (export first to keep them).";
-        if !may_replace(changed, question) {
-            return;
-        }
-        s.replace_state(State::default());
-        s.demo.set(DemoBanner::Offered);
+        spawn_local(async move {
+            // Only an example changed since it loaded is work to lose.
+            let example = demo_state().await;
+            let changed = s.state.with_untracked(|st| example.map_or(true, |d| d != *st));
+            let question =
+                "Start empty? The example and your changes to it will be removed (export first to keep them).";
+            if !may_replace(changed, question) {
+                return;
+            }
+            s.replace_state(State::default());
+            s.demo.set(DemoBanner::Offered);
+        });
     };
     view! {
         {move || match s.demo.get() {

@@ -20,6 +20,19 @@ pub mod lazy {
     use leptos::prelude::*;
     use leptos_router::{lazy_route, LazyRoute};
 
+    pub struct CustomersPage;
+
+    #[lazy_route]
+    impl LazyRoute for CustomersPage {
+        fn data() -> Self {
+            CustomersPage
+        }
+
+        fn view(_this: Self) -> AnyView {
+            view! { <super::customers::Customers /> }.into_any()
+        }
+    }
+
     pub struct CatalogPage;
 
     #[lazy_route]
@@ -30,6 +43,45 @@ pub mod lazy {
 
         fn view(_this: Self) -> AnyView {
             view! { <super::catalog::Catalog /> }.into_any()
+        }
+    }
+
+    pub struct ContractsPage;
+
+    #[lazy_route]
+    impl LazyRoute for ContractsPage {
+        fn data() -> Self {
+            ContractsPage
+        }
+
+        fn view(_this: Self) -> AnyView {
+            view! { <super::contracts::Contracts /> }.into_any()
+        }
+    }
+
+    pub struct UsagePage;
+
+    #[lazy_route]
+    impl LazyRoute for UsagePage {
+        fn data() -> Self {
+            UsagePage
+        }
+
+        fn view(_this: Self) -> AnyView {
+            view! { <super::usage::Usage /> }.into_any()
+        }
+    }
+
+    pub struct InvoicesPage;
+
+    #[lazy_route]
+    impl LazyRoute for InvoicesPage {
+        fn data() -> Self {
+            InvoicesPage
+        }
+
+        fn view(_this: Self) -> AnyView {
+            view! { <super::invoices::Invoices /> }.into_any()
         }
     }
 }

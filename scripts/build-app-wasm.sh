@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The app's Rust step, run by Trunk as a build hook (Trunk.toml) in place of its own: the app's pages,
+# The app's Rust step, run by Trunk as a post-build hook (Trunk.toml) in place of its own: the app's pages,
 # the example and the scenario export are split into .wasm chunks loaded when first needed (Leptos'
 # `#[lazy_route]` / `#[lazy]`), and Trunk cannot split (trunk-rs/trunk#1022). The order is the one
 # cargo-leptos uses: link with relocations kept, split, then wasm-bindgen on the main module.
@@ -17,8 +17,16 @@ split="$target/wasm-split/tally-app"
 rm -rf "$split" && mkdir -p "$split"
 wasm-split-cli --target web --out-name tally-app \
   "$target/wasm32-unknown-unknown/wasm-release/tally-app.wasm" "$split"
+# Everything goes into a folder named after the build's content, so a browser never mixes a cached
+# chunk of one build with the main module of another (the files' own names are fixed).
+hash=$(sha256sum "$target/wasm32-unknown-unknown/wasm-release/tally-app.wasm" | cut -c1-16)
+app="$out/app-$hash"
+mkdir -p "$app"
 # The main module through wasm-bindgen (the loader's exports kept); the chunks and their loader
 # (__wasm_split.js, which imports the main module's JS as ./tally-app.js) go beside it unchanged.
-wasm-bindgen --target web --keep-lld-exports --no-typescript --out-name tally-app --out-dir "$out" \
+wasm-bindgen --target web --keep-lld-exports --no-typescript --out-name tally-app --out-dir "$app" \
   "$split/tally-app.wasm"
-find "$split" -maxdepth 1 -type f ! -name tally-app.wasm -exec cp {} "$out/" \;
+find "$split" -maxdepth 1 -type f ! -name tally-app.wasm -exec cp {} "$app/" \;
+# The page (already written by Trunk: this hook runs after it) loads them from that folder.
+sed -i "s|\"/tally-app|\"/app-$hash/tally-app|g" "$out/index.html"
+grep -q "/app-$hash/tally-app.js" "$out/index.html"

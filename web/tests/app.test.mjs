@@ -21,7 +21,8 @@ before(async () => {
   await mkdir(artifacts, { recursive: true });
   // The pages, the example and the scenario export are .wasm chunks beside the app's own
   // (scripts/build-app-wasm.sh), fetched once the app is idle.
-  chunkFiles = (await readdir(dist)).filter((f) => f.endsWith('.wasm') && f !== 'tally-app_bg.wasm');
+  const [appDir] = (await readdir(dist)).filter((f) => f.startsWith('app-'));
+  chunkFiles = (await readdir(join(dist, appDir))).filter((f) => f.endsWith('.wasm') && f !== 'tally-app_bg.wasm');
   assert.ok(chunkFiles.length >= 7, `the pages, the example and the export are chunks (${chunkFiles})`);
 });
 

@@ -38,9 +38,6 @@ pub fn App() -> impl IntoView {
         }
     };
     crate::persist::start(store, initial, upgrading);
-    // Once the first page is up and the browser idle, every other chunk: pages then open at once,
-    // and the app keeps working with the network gone (a chunk that cannot load stops the app).
-    request_idle_callback(|| leptos::task::spawn_local(preload_chunks()));
     view! {
         <Router>
             <a class="skip-link" href="#main" rel="external">"Skip to content"</a>
@@ -58,6 +55,16 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// Called by each page as it shows. After the first page, once the browser is idle, every other
+/// chunk is fetched: pages then open at once, and the app keeps working with the network gone (a
+/// chunk that cannot load stops the app). Not sooner: the first page's own chunks come first.
+pub fn fetch_the_rest() {
+    thread_local!(static STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+    if !STARTED.replace(true) {
+        request_idle_callback(|| leptos::task::spawn_local(preload_chunks()));
     }
 }
 

@@ -29,6 +29,7 @@ pub mod lazy {
         }
 
         fn view(_this: Self) -> AnyView {
+            crate::app::fetch_the_rest();
             view! { <super::customers::Customers /> }.into_any()
         }
     }
@@ -42,6 +43,7 @@ pub mod lazy {
         }
 
         fn view(_this: Self) -> AnyView {
+            crate::app::fetch_the_rest();
             view! { <super::catalog::Catalog /> }.into_any()
         }
     }
@@ -55,6 +57,7 @@ pub mod lazy {
         }
 
         fn view(_this: Self) -> AnyView {
+            crate::app::fetch_the_rest();
             view! { <super::contracts::Contracts /> }.into_any()
         }
     }
@@ -68,6 +71,7 @@ pub mod lazy {
         }
 
         fn view(_this: Self) -> AnyView {
+            crate::app::fetch_the_rest();
             view! { <super::usage::Usage /> }.into_any()
         }
     }
@@ -81,6 +85,7 @@ pub mod lazy {
         }
 
         fn view(_this: Self) -> AnyView {
+            crate::app::fetch_the_rest();
             view! { <super::invoices::Invoices /> }.into_any()
         }
     }

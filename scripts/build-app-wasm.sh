@@ -27,6 +27,27 @@ mkdir -p "$app"
 wasm-bindgen --target web --keep-lld-exports --no-typescript --out-name tally-app --out-dir "$app" \
   "$split/tally-app.wasm"
 find "$split" -maxdepth 1 -type f ! -name tally-app.wasm -exec cp {} "$app/" \;
+# A chunk that fails to load (the network gone, a dropped connection) is tried again, once the browser
+# is online and after a growing pause, instead of answering failure to the Rust side, whose loader
+# panics on it and so would stop the app. The loader is generated: the build fails if its shape changed.
+loader="$app/__wasm_split.js"
+grep -q "await callee();" "$loader"
+perl -pi -e 's/await callee\(\);/await retried(callee);/' "$loader"
+cat >> "$loader" <<'JS'
+// Added by scripts/build-app-wasm.sh: a failed load is tried again rather than reported.
+async function retried(load) {
+    for (let pause = 1000; ; pause = Math.min(2 * pause, 30000)) {
+        try {
+            return await load();
+        } catch (e) {
+            console.warn("Tally: a part of the app could not be loaded; trying again", e);
+            await new Promise((again) => navigator.onLine
+                ? setTimeout(again, pause)
+                : addEventListener("online", again, { once: true }));
+        }
+    }
+}
+JS
 # The page (already written by Trunk: this hook runs after it) loads them from that folder.
 sed -i "s|\"/tally-app|\"/app-$hash/tally-app|g" "$out/index.html"
 grep -q "/app-$hash/tally-app.js" "$out/index.html"

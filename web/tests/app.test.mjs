@@ -212,6 +212,30 @@ test('once loaded, the app works offline: every page, the example and the scenar
   await context.close();
 });
 
+test('a page whose chunk cannot load is tried again: the app keeps running, and the page opens once it can', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const crashes = [];
+  page.on('pageerror', (e) => crashes.push(String(e)));
+  // The Usage page's own chunk is refused (as by a dropped connection) until `blocked` is lifted.
+  let blocked = true;
+  let refused = 0;
+  await page.route(/\/split___usage_page_view_[^/]*\.wasm$/, (r) => (blocked ? (refused++, r.abort()) : r.continue()));
+  await page.goto(base + '/');
+  await page.locator('tr.customer-row').first().waitFor();
+  await page.getByRole('link', { name: 'Usage' }).click();
+  while (refused < 2) await page.waitForTimeout(100);
+  // Nothing stopped: another page still opens.
+  await page.getByRole('link', { name: 'Catalog' }).click();
+  await page.getByRole('heading', { name: 'Billable metrics' }).waitFor();
+  blocked = false;
+  await page.getByRole('link', { name: 'Usage' }).click();
+  await page.getByRole('heading', { name: 'Ingest usage' }).waitFor();
+  assert.ok(refused >= 2, `the chunk was asked for again after a refusal (${refused})`);
+  assert.deepEqual(crashes, []);
+  await context.close();
+});
+
 const backups = (page) => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('tally.state.backup.')).sort()
   .map((k) => localStorage.getItem(k)));
 

@@ -60,7 +60,8 @@ pub fn App() -> impl IntoView {
 
 /// Called by each page as it shows. After the first page, once the browser is idle, every other
 /// chunk is fetched: pages then open at once, and the app keeps working with the network gone (a
-/// chunk that cannot load stops the app). Not sooner: the first page's own chunks come first.
+/// chunk that fails to load is tried again, see scripts/build-app-wasm.sh). Not sooner: the first
+/// page's own chunks come first.
 pub fn fetch_the_rest() {
     thread_local!(static STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
     if !STARTED.replace(true) {

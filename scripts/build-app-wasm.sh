@@ -13,13 +13,13 @@ target="${CARGO_TARGET_DIR:-$PWD/target}"
 # Relocations tell the splitter which function and data each piece of code refers to.
 RUSTFLAGS="${RUSTFLAGS:-} -C link-arg=--emit-relocs" \
   cargo build -p tally-app --bin tally-app --target wasm32-unknown-unknown --profile wasm-release
+wasm="$target/wasm32-unknown-unknown/wasm-release/tally-app.wasm"
 split="$target/wasm-split/tally-app"
 rm -rf "$split" && mkdir -p "$split"
-wasm-split-cli --target web --out-name tally-app \
-  "$target/wasm32-unknown-unknown/wasm-release/tally-app.wasm" "$split"
+wasm-split-cli --target web --out-name tally-app "$wasm" "$split"
 # Everything goes into a folder named after the build's content, so a browser never mixes a cached
 # chunk of one build with the main module of another (the files' own names are fixed).
-hash=$(sha256sum "$target/wasm32-unknown-unknown/wasm-release/tally-app.wasm" | cut -c1-16)
+hash=$(sha256sum "$wasm" | cut -c1-16)
 app="$out/app-$hash"
 mkdir -p "$app"
 # The main module through wasm-bindgen (the loader's exports kept); the chunks and their loader

@@ -10,11 +10,19 @@ export PATH="$HOME/.cargo/bin:$PATH"
 say() { printf '\033[1m[tools]\033[0m %s\n' "$*"; }
 
 # cargo install --locked can ask for a version the registry mirror lacks: retry without --locked,
-# still at the exact version.
-cargo_install() { # crate version binary
-  if command -v "$3" >/dev/null 2>&1 && "$3" --version 2>/dev/null | grep -q "$2"; then return; fi
-  say "installing $1 $2 (built from source, once)"
-  cargo install --locked "$1" --version "=$2" || cargo install "$1" --version "=$2"
+# still at the exact version. A binary that prints no version is looked up in cargo's own list.
+cargo_install() { # crate version binary [more cargo install arguments]
+  local crate=$1 version=$2 bin=$3 shown
+  shift 3
+  if command -v "$bin" >/dev/null 2>&1; then
+    if shown=$("$bin" --version 2>/dev/null); then
+      if grep -q "$version" <<<"$shown"; then return; fi
+    elif cargo install --list | grep -q "^$crate v$version:"; then
+      return
+    fi
+  fi
+  say "installing $crate $version (built from source, once)"
+  cargo install --locked "$crate" --version "=$version" "$@" || cargo install "$crate" --version "=$version" "$@"
 }
 
 if ! rustup target list --installed | grep -q wasm32-unknown-unknown; then
@@ -29,13 +37,8 @@ cargo_install trunk "$TRUNK_VERSION" trunk
 # wasm-bindgen-test-runner drives Firefox through geckodriver (GECKODRIVER); built from crates.io.
 cargo_install geckodriver 0.37.1 geckodriver
 # The app's .wasm is split into lazily loaded chunks by this CLI (scripts/build-app-wasm.sh), the same
-# library cargo-leptos uses. It prints no version, so cargo's list of installed crates is asked.
-SPLIT_VERSION=0.2.4
-if ! command -v wasm-split-cli >/dev/null 2>&1 || ! cargo install --list | grep -q "^wasm_split_cli_support v$SPLIT_VERSION:"; then
-  say "installing wasm_split_cli_support $SPLIT_VERSION (built from source, once)"
-  cargo install --locked wasm_split_cli_support --version "=$SPLIT_VERSION" --features build-binary \
-    || cargo install wasm_split_cli_support --version "=$SPLIT_VERSION" --features build-binary
-fi
+# library cargo-leptos uses.
+cargo_install wasm_split_cli_support 0.2.4 wasm-split-cli --features build-binary
 
 if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
   say "installing Debian's chromium and chromium-driver"

@@ -17,76 +17,32 @@ pub mod usage;
 /// The pages as routes loaded when first visited: each is its own .wasm chunk (with what only it
 /// uses), so the first download is the shell (scripts/build-app-wasm.sh does the split).
 pub mod lazy {
+    use super::{catalog::Catalog, contracts::Contracts, customers::Customers, invoices::Invoices, usage::Usage};
     use leptos::prelude::*;
     use leptos_router::{lazy_route, LazyRoute};
 
-    pub struct CustomersPage;
+    /// `$route`, a lazy route showing the component `$page` (and, the first time, fetching the rest).
+    macro_rules! lazy_page {
+        ($route:ident, $page:ident) => {
+            pub struct $route;
 
-    #[lazy_route]
-    impl LazyRoute for CustomersPage {
-        fn data() -> Self {
-            CustomersPage
-        }
+            #[lazy_route]
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
 
-        fn view(_this: Self) -> AnyView {
-            crate::app::fetch_the_rest();
-            view! { <super::customers::Customers /> }.into_any()
-        }
+                fn view(_this: Self) -> AnyView {
+                    crate::app::fetch_the_rest();
+                    view! { <$page /> }.into_any()
+                }
+            }
+        };
     }
 
-    pub struct CatalogPage;
-
-    #[lazy_route]
-    impl LazyRoute for CatalogPage {
-        fn data() -> Self {
-            CatalogPage
-        }
-
-        fn view(_this: Self) -> AnyView {
-            crate::app::fetch_the_rest();
-            view! { <super::catalog::Catalog /> }.into_any()
-        }
-    }
-
-    pub struct ContractsPage;
-
-    #[lazy_route]
-    impl LazyRoute for ContractsPage {
-        fn data() -> Self {
-            ContractsPage
-        }
-
-        fn view(_this: Self) -> AnyView {
-            crate::app::fetch_the_rest();
-            view! { <super::contracts::Contracts /> }.into_any()
-        }
-    }
-
-    pub struct UsagePage;
-
-    #[lazy_route]
-    impl LazyRoute for UsagePage {
-        fn data() -> Self {
-            UsagePage
-        }
-
-        fn view(_this: Self) -> AnyView {
-            crate::app::fetch_the_rest();
-            view! { <super::usage::Usage /> }.into_any()
-        }
-    }
-
-    pub struct InvoicesPage;
-
-    #[lazy_route]
-    impl LazyRoute for InvoicesPage {
-        fn data() -> Self {
-            InvoicesPage
-        }
-
-        fn view(_this: Self) -> AnyView {
-            crate::app::fetch_the_rest();
-            view! { <super::invoices::Invoices /> }.into_any()
-        }
-    }
+    lazy_page!(CustomersPage, Customers);
+    lazy_page!(CatalogPage, Catalog);
+    lazy_page!(ContractsPage, Contracts);
+    lazy_page!(UsagePage, Usage);
+    lazy_page!(InvoicesPage, Invoices);
 }

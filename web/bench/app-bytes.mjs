@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { serveStatic, launchChromium } from '../tests/browser.mjs';
+import { storeExample, timedVisit } from './app-visit.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dist = join(root, 'dist');
@@ -33,27 +34,11 @@ const { server, base } = await serveStatic(dist, { spaFallback: true });
 const browser = await launchChromium();
 try {
   const context = await browser.newContext();
-  // A first visit stores the example; each page below is then a return visit.
-  const first = await context.newPage();
-  await first.goto(base + '/');
-  await first.locator('tr.customer-row').first().waitFor();
-  await first.waitForFunction(() => localStorage.getItem('tally.state.v2')?.includes('WidgetsExpress'));
-  await first.close();
+  await storeExample(context, base);
   for (const [name, path, rendered] of pages) {
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-    // The moment the page's own content is in the DOM, from navigation start.
-    await page.addInitScript((sel) => new MutationObserver((_, obs) => {
-      if (document.querySelector(sel)) { window.__renderedAt = performance.now(); obs.disconnect(); }
-    }).observe(document, { childList: true, subtree: true }), rendered);
-    await page.goto(base + path);
-    await page.locator(rendered).first().waitFor();
-    const { at, fetched } = await page.evaluate(() => ({
-      at: window.__renderedAt,
-      fetched: performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm'))
-        .map((e) => [e.name.split('/').pop(), e.responseEnd]),
-    }));
+    const { page, ms: at } = await timedVisit(context, base + path, rendered);
+    const fetched = await page.evaluate(() => performance.getEntriesByType('resource')
+      .filter((e) => e.name.endsWith('.wasm')).map((e) => [e.name.split('/').pop(), e.responseEnd]));
     const before = fetched.filter(([, end]) => end <= at).map(([f]) => f);
     figures.by_first_render[name] = { ms: Math.round(at), files: before.length, raw: sum(before, raw), gzipped: sum(before, gz) };
     await page.close();

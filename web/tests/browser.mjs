@@ -3,13 +3,16 @@
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
 
 /// Serves `dir` on 127.0.0.1 (a free port). With `spaFallback`, unknown paths get index.html, as
-/// Trunk's own server does for the app's routes; otherwise they are 404.
-export async function serveStatic(dir, { spaFallback = false } = {}) {
+/// Trunk's own server does for the app's routes; otherwise they are 404. With `gzip`, every file is
+/// sent gzipped (compressed once), as a web server would.
+export async function serveStatic(dir, { spaFallback = false, gzip = false } = {}) {
+  const gzipped = new Map();
   const server = createServer(async (req, res) => {
     let file = join(dir, normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^\/+/, ''));
     let body;
@@ -20,8 +23,15 @@ export async function serveStatic(dir, { spaFallback = false } = {}) {
       file = join(dir, 'index.html');
       body = await readFile(file);
     }
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
-    res.end(body);
+    const type = types[extname(file)] ?? 'application/octet-stream';
+    if (!gzip) {
+      res.writeHead(200, { 'content-type': type });
+      res.end(body);
+      return;
+    }
+    if (!gzipped.has(file)) gzipped.set(file, gzipSync(body, { level: 9 }));
+    res.writeHead(200, { 'content-type': type, 'content-encoding': 'gzip' });
+    res.end(gzipped.get(file));
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return { server, base: `http://127.0.0.1:${server.address().port}` };

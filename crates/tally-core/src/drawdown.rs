@@ -13,12 +13,43 @@ use crate::time::{Timestamp, Window};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
-/// A priced piece of a line, kept for draw-down: its exact amount, and per balance (in the ledger's
-/// order) the most that balance may pay on it.
+/// A priced piece of a line, kept for draw-down: its exact amount, its cells in time order, and per
+/// balance (in the ledger's order) the most that balance may pay on it.
 pub struct Piece {
     pub total: Money,
+    pub cells: Vec<Cell>,
     /// `None`: the balance's window holds the whole piece, so it may pay all of it.
     pub caps: Vec<Option<Money>>,
+}
+
+/// The part of a piece between two instants where a balance window may start or end: balances pay
+/// for a line's usage cell by cell, earliest first, each cell by the balances in force over all of it.
+#[derive(Debug, Clone, Copy)]
+pub struct Cell {
+    pub start: Timestamp,
+    pub end: Timestamp,
+    /// The most balances may pay on the cell together.
+    pub amount: Money,
+}
+
+/// What balances have paid on one piece so far, at the line's own price.
+#[derive(Debug, Clone, Default)]
+struct Paid {
+    total: Money,
+    cells: Vec<Money>,
+    /// Per balance (ledger index).
+    by: std::collections::HashMap<usize, Money>,
+}
+
+/// One balance's draw on one cell of a line.
+struct Take {
+    balance: usize,
+    /// The cell's start: when the balance paid.
+    at: Timestamp,
+    units: Quantity,
+    /// Exact; rounded with the line's other takes (`apply_line`).
+    take: Money,
+    price: Decimal,
 }
 
 /// A billionth of a billionth of a cent: what is left of a line after a balance takes all but this
@@ -30,12 +61,12 @@ const DUST: Decimal = Decimal::from_parts(1, 0, 0, false, 12);
 pub struct Ledger {
     pub segments: Vec<Segment>,
     pub remaining: Vec<Money>,
-    /// Per segment: (start of the line drawn on, amount).
+    /// Per segment: (start of the cell drawn on, amount); a line's entries add up to its rounded draw.
     pub draws: Vec<Vec<(Timestamp, Money)>>,
     /// Segments whose leftover has already rolled into the next one.
     rolled: Vec<bool>,
     /// Per priced piece of usage: what balances have paid on it so far.
-    paid: std::collections::HashMap<usize, Money>,
+    paid: std::collections::HashMap<usize, Paid>,
 }
 
 /// Contract-level balances before customer-level ones (the last of the spec's tie-breaks).
@@ -172,15 +203,13 @@ impl Ledger {
     /// What a commit's balances paid for, as the invoices show it: the sum of its covered line totals.
     /// A true-up bills against this figure so that a reader can check it from the invoices alone.
     pub fn consumed(&self, commit_id: &str) -> Checked<Money> {
+        // Each line's draws add up to its rounded covered total (`apply_line`).
         Money::sum(
             self.segments
                 .iter()
                 .zip(&self.draws)
                 .filter(|(s, _)| s.commit_id == commit_id)
-                .flat_map(|(s, d)| {
-                    let scale = crate::credit_type::scale(&s.credit_type_id);
-                    d.iter().map(move |(_, amount)| amount.rounded(scale))
-                }),
+                .flat_map(|(_, d)| d.iter().map(|(_, amount)| *amount)),
         )
     }
 
@@ -228,18 +257,17 @@ impl Ledger {
         out: &mut Vec<LineItem>,
     ) -> Checked<()> {
         // Balances are drawn by the exact amount (quantity × unit price, fractional cents and all);
-        // only the totals shown on each resulting line are rounded, by the line rule.
+        // each balance's draw on the line is rounded once, and the balance moves by that figure.
         let exact = Money::of(Quantity::new(line.quantity), line.unit_price)?;
         // Only usage and subscriptions draw on commits and credits: a scheduled charge costs the same
         // wherever it sits.
-        let drawable = exact.is_positive() && matches!(line.kind, LineType::Usage | LineType::Subscription);
-        let piece = line.piece.and_then(|p| pieces.get(p).map(|x| (p, x)));
+        let drawable = exact.is_positive()
+            && line.unit_price > Decimal::ZERO
+            && matches!(line.kind, LineType::Usage | LineType::Subscription);
         if !drawable {
             out.push(line);
             return Ok(());
         }
-        let product = state.products.get(&line.product_id);
-        let tags: &[String] = product.map(|p| p.tags.as_slice()).unwrap_or(&[]);
         // A balance pays only lines priced in its own credit type.
         let unit = line
             .credit_type
@@ -247,115 +275,71 @@ impl Ledger {
             .map_or(invoice_credit_type, |c| c.id.as_str())
             .to_string();
         let scale = crate::credit_type::scale(&unit);
+        let before = self.remaining.clone();
+        let takes = self.draw_cells(&line, &unit, exact, state, contract, pieces)?;
+        // Each take is rounded as a running total over the line, in the order they happened: what the
+        // balances show paying adds up to the rounded money they covered, a take of whole cents
+        // shows as itself, and each balance moves by what it shows (never below nothing).
+        let mut drawn: Vec<(usize, Quantity, Money, Decimal, Timestamp)> = Vec::new();
+        let (mut exact_so_far, mut shown_so_far) = (Money::ZERO, Money::ZERO);
+        for t in &takes {
+            exact_so_far = exact_so_far.plus(t.take)?;
+            let shown = exact_so_far.rounded(scale).minus(shown_so_far)?;
+            shown_so_far = shown_so_far.plus(shown)?;
+            self.draws[t.balance].push((t.at, shown));
+            match drawn.iter_mut().find(|d| d.0 == t.balance) {
+                Some(d) => {
+                    d.1 = d.1.plus(t.units)?;
+                    d.2 = d.2.plus(shown)?;
+                    d.4 = t.at;
+                }
+                None => drawn.push((t.balance, t.units, shown, t.price, t.at)),
+            }
+        }
         let mut left = Quantity::new(line.quantity);
         let mut covered_totals = Money::ZERO;
         let mut repriced = false;
-        for i in 0..self.segments.len() {
-            if left <= Quantity::ZERO {
-                break;
+        for (i, units, shown, price, last) in drawn {
+            let after = before[i].minus(shown)?.max(Money::ZERO);
+            self.remaining[i] = after;
+            // A balance of fractional cents that shows a whole cent more than it had moves by what
+            // it had: its draws add up to that.
+            let overshoot = shown.minus(before[i].minus(after)?)?;
+            if !overshoot.is_zero() {
+                self.draws[i].push((last, -overshoot));
+            }
+            // A balance that shows nothing paid moved by nothing: its units stay on the rest line.
+            if shown.is_zero() {
+                continue;
             }
             let seg = &self.segments[i];
-            let span = Window {
-                start: line.starting_at,
-                end: Some(line.ending_before),
-            };
-            if !seg.holder.reaches(&contract.id)
-                || seg.credit_type_id != unit
-                || !seg.applies_to(&line.product_id, tags)
-                || !seg.window.overlaps(&span)
-                || !self.remaining[i].is_positive()
-            {
-                continue;
-            }
-            // What this balance may still pay on the line's piece: the piece's amount for the events
-            // inside its window (all of it when the window holds the piece), less what balances drawn
-            // before it already paid on the piece (counted against the part inside the window first).
-            let allowed = match piece {
-                Some((p, x)) => {
-                    let limit = x.caps.get(i).copied().flatten().unwrap_or(x.total).min(x.total);
-                    Some(limit.minus(self.paid.get(&p).copied().unwrap_or_default())?)
-                }
-                None => None,
-            };
-            if allowed.is_some_and(|a| !a.is_positive()) {
-                continue;
-            }
-            // Usage drawn from a commit with a commit-specific override is priced by it.
-            let commit_price = match product {
-                Some(p) => {
-                    let at = LineAt {
-                        product: p,
-                        pgv: &line.pricing_group_values,
-                        at: line.starting_at,
-                    };
-                    contract.pricing().commit_unit_price(
-                        at,
-                        &seg.commit_id,
-                        line.list_unit_price.unwrap_or(line.unit_price),
-                        line.tier.as_ref().map(|t| t.level),
-                    )?
-                }
-                None => None,
-            };
-            let price = commit_price.unwrap_or(line.unit_price);
-            if price <= Decimal::ZERO {
-                continue;
-            }
-            repriced |= price != line.unit_price;
-            // What a balance may pay on a piece is counted at the line's own price, so a commit that
-            // prices its part differently (a commit-specific override) is bounded by the units it
-            // covers, not by its money.
-            let mut units = left;
-            if let Some(a) = allowed.filter(|_| price != line.unit_price) {
-                units = units.min(a.units_at(line.unit_price)?);
-            }
-            let want = Money::of(units, price)?;
-            let mut take = self.remaining[i].min(want);
-            if let Some(a) = allowed.filter(|_| price == line.unit_price) {
-                take = take.min(a);
-            }
-            // A take within DUST of what the line has left covers it: dividing money back into units
-            // leaves a remainder in the 28th digit that must not become a line of its own.
-            let covers = take == want || want.minus(take)?.amount().abs() < DUST;
-            let quantity = if covers { units } else { take.units_at(price)? };
-            let before = self.remaining[i];
-            self.remaining[i] = self.remaining[i].minus(take)?;
             let trace = crate::invoice::Trace {
                 balance: Some(crate::invoice::BalanceTrace {
                     name: seg.name.clone(),
                     kind: seg.kind,
                     window: seg.window,
-                    before,
-                    after: self.remaining[i],
+                    before: before[i],
+                    after,
                 }),
                 ..line.trace.clone()
             };
-            if let Some((p, _)) = piece {
-                let at_line_price = if price == line.unit_price {
-                    take
-                } else {
-                    Money::of(quantity, line.unit_price)?
-                };
-                let paid = self.paid.entry(p).or_default();
-                *paid = paid.plus(at_line_price)?;
-            }
-            self.draws[i].push((line.starting_at, take));
-            left = left.minus(quantity)?;
+            repriced |= price != line.unit_price;
+            left = left.minus(units)?;
             let mut covered = line.clone();
-            covered.quantity = quantity.value().normalize();
+            covered.quantity = units.value().normalize();
             covered.unit_price = price.normalize();
-            covered.total = take.rounded(scale);
+            covered.total = shown;
             covered.commit_id = Some(seg.commit_id.clone());
             covered.trace = trace.clone();
-            covered_totals = covered_totals.plus(covered.total)?;
+            covered_totals = covered_totals.plus(shown)?;
             out.push(covered);
             if seg.kind != BalanceKind::PostpaidCommit {
                 let mut applied = LineItem::plain(
                     seg.name.clone(),
                     LineType::AppliedCommitOrCredit,
                     seg.product_id.clone(),
-                    (Decimal::ONE, -take.amount().normalize()),
-                    -take.rounded(scale),
+                    (Decimal::ONE, -shown.amount().normalize()),
+                    -shown,
                     (line.starting_at, line.ending_before),
                 );
                 applied.commit_id = Some(seg.commit_id.clone());
@@ -366,7 +350,10 @@ impl Ledger {
         }
         if left == Quantity::new(line.quantity) {
             out.push(line);
-        } else if left > Quantity::ZERO {
+            return Ok(());
+        }
+        // What is left of a covered line within DUST of nothing is division dust, not usage.
+        if Money::of(left, line.unit_price)?.amount().abs() >= DUST {
             let mut rest = line;
             // The parts of a split line add up to what the whole line would have cost, unless a
             // commit priced its part differently.
@@ -383,6 +370,134 @@ impl Ledger {
             }
         }
         Ok(())
+    }
+
+    /// Draws `line` (priced in `unit`, worth `exact`) down, cell by cell in time order, each cell by the
+    /// balances in force over it in the ledger's order: so usage is never left to cash while a balance
+    /// in force over it has money, and a balance that starts inside the period pays for the usage after
+    /// its start that earlier ones did not. Answers the takes in the order they happened; the balances'
+    /// remaining amounts are left exact, for `apply_line` to settle.
+    fn draw_cells(
+        &mut self,
+        line: &LineItem,
+        unit: &str,
+        exact: Money,
+        state: &State,
+        contract: &Contract,
+        pieces: &[Piece],
+    ) -> Checked<Vec<Take>> {
+        let product = state.products.get(&line.product_id);
+        let tags: &[String] = product.map(|p| p.tags.as_slice()).unwrap_or(&[]);
+        let piece = line.piece.and_then(|p| pieces.get(p).map(|x| (p, x)));
+        // A line that is not usage of a piece (a subscription) is one cell, its own span.
+        let own = [Cell {
+            start: line.starting_at,
+            end: line.ending_before,
+            amount: exact,
+        }];
+        let (cells, total, caps) = match piece {
+            Some((_, x)) => (x.cells.as_slice(), x.total, Some(&x.caps)),
+            None => (&own[..], exact, None),
+        };
+        let mut paid = piece.and_then(|(p, _)| self.paid.get(&p).cloned()).unwrap_or_default();
+        paid.cells.resize(cells.len(), Money::ZERO);
+        let mut left = Quantity::new(line.quantity);
+        let mut takes: Vec<Take> = Vec::new();
+        for (k, cell) in cells.iter().enumerate() {
+            for i in 0..self.segments.len() {
+                if left <= Quantity::ZERO {
+                    break;
+                }
+                let seg = &self.segments[i];
+                let in_force = match piece {
+                    Some(_) => seg.window.covers(cell.start, cell.end),
+                    None => seg.window.overlaps(&Window {
+                        start: cell.start,
+                        end: Some(cell.end),
+                    }),
+                };
+                if !in_force
+                    || !seg.holder.reaches(&contract.id)
+                    || seg.credit_type_id != unit
+                    || !seg.applies_to(&line.product_id, tags)
+                    || !self.remaining[i].is_positive()
+                {
+                    continue;
+                }
+                // What this balance may still pay here, at the line's own price: within what its
+                // window allows on the piece, what the cell's usage costs and the piece's total.
+                let cap = caps
+                    .and_then(|c| c.get(i).copied().flatten())
+                    .unwrap_or(total)
+                    .min(total);
+                let by = paid.by.get(&i).copied().unwrap_or_default();
+                let room = cap
+                    .minus(by)?
+                    .min(cell.amount.minus(paid.cells[k])?)
+                    .min(total.minus(paid.total)?);
+                if !room.is_positive() {
+                    continue;
+                }
+                let price = self.commit_price(line, &seg.commit_id, product, contract)?;
+                if price <= Decimal::ZERO {
+                    continue;
+                }
+                let units = left.min(room.units_at(line.unit_price)?);
+                let want = Money::of(units, price)?;
+                let take = self.remaining[i].min(want);
+                // A take within DUST of what the line has left covers it: dividing money back into
+                // units leaves a remainder in the 28th digit that must not become a line of its own.
+                let covers = take == want || want.minus(take)?.amount().abs() < DUST;
+                let quantity = if covers { units } else { take.units_at(price)? };
+                let at_line_price = if price == line.unit_price {
+                    take
+                } else {
+                    Money::of(quantity, line.unit_price)?
+                };
+                paid.total = paid.total.plus(at_line_price)?;
+                paid.cells[k] = paid.cells[k].plus(at_line_price)?;
+                paid.by.insert(i, by.plus(at_line_price)?);
+                self.remaining[i] = self.remaining[i].minus(take)?;
+                left = left.minus(quantity)?;
+                takes.push(Take {
+                    balance: i,
+                    at: cell.start,
+                    units: quantity,
+                    take,
+                    price,
+                });
+            }
+        }
+        if let Some((p, _)) = piece {
+            self.paid.insert(p, paid);
+        }
+        Ok(takes)
+    }
+
+    /// The unit price `line`'s usage is drawn at from commit `commit_id`: a commit-specific override's,
+    /// or the line's own.
+    fn commit_price(
+        &self,
+        line: &LineItem,
+        commit_id: &str,
+        product: Option<&crate::product::Product>,
+        contract: &Contract,
+    ) -> Checked<Decimal> {
+        let Some(p) = product else {
+            return Ok(line.unit_price);
+        };
+        let at = LineAt {
+            product: p,
+            pgv: &line.pricing_group_values,
+            at: line.starting_at,
+        };
+        let price = contract.pricing().commit_unit_price(
+            at,
+            commit_id,
+            line.list_unit_price.unwrap_or(line.unit_price),
+            line.tier.as_ref().map(|t| t.level),
+        )?;
+        Ok(price.unwrap_or(line.unit_price))
     }
 }
 

@@ -361,8 +361,8 @@ fn a_spend_threshold_is_found_before_a_balance_that_starts_later_pays_for_usage_
 }
 
 /// getNetBalance counts one credit type: USD cents unless `credit_type_id` names another. In the
-/// `pricing_units` scenario the 20 EUR commit has 20 - 4.625 (January's API usage, drawn at the
-/// period start) = 15.375 EUR left on Jan 20, and the 500-token grant has 500 - 500 = 0 tokens; no
+/// `pricing_units` scenario the 20 EUR commit has 20 - 4.63 (January's API usage, 4.625 EUR drawn at
+/// the period start, moves the balance by the applied line's rounded 4.63) = 15.37 EUR left on Jan 20, and the 500-token grant has 500 - 500 = 0 tokens; no
 /// USD balance exists.
 #[test]
 fn the_net_balance_is_counted_per_credit_type() {
@@ -388,7 +388,7 @@ fn the_net_balance_is_counted_per_credit_type() {
             a["data"]["credit_type"]["name"].as_str().unwrap().to_string(),
         )
     };
-    assert_eq!(balance(Some("EUR")), ("15.375".to_string(), "EUR".to_string()));
+    assert_eq!(balance(Some("EUR")), ("15.37".to_string(), "EUR".to_string()));
     assert_eq!(balance(Some("ct_tokens")), ("0".to_string(), "AI tokens".to_string()));
     assert_eq!(balance(None), ("0".to_string(), "USD (cents)".to_string()));
 }

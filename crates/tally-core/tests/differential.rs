@@ -758,6 +758,9 @@ fn engine_totals(w: &World, plans: &[RatePlan]) -> BTreeMap<(&'static str, u32),
         now,
     )
     .unwrap_or_else(|e| panic!("invoice list refused: {e}"));
+    if std::env::var("TALLY_DIFF_DEBUG").is_ok() {
+        eprintln!("{:#}", list);
+    }
     let mut totals = BTreeMap::new();
     for inv in list["data"].as_array().unwrap() {
         let kind = match inv["type"].as_str() {

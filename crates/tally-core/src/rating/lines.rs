@@ -5,7 +5,7 @@ use super::aggregate::Agg;
 use super::{out_of_range, Feed};
 use crate::balance::Segment;
 use crate::contract::Contract;
-use crate::drawdown::Piece;
+use crate::drawdown::{Cell, Piece};
 use crate::error::Result;
 use crate::invoice::{LineItem, LineType, TierInfo, Trace};
 use crate::metric::Props;
@@ -192,6 +192,13 @@ fn group_values(keys: &[String], e: &UsageRow) -> Groups {
         .collect()
 }
 
+/// The bounds of cell `c` of a piece `[a, b)` cut at `balance_cuts`.
+fn cell_bounds(c: usize, (a, b): (Timestamp, Timestamp), balance_cuts: &[Timestamp]) -> (Timestamp, Timestamp) {
+    let lo = if c == 0 { a } else { balance_cuts[c - 1].max(a) };
+    let hi = balance_cuts.get(c).map_or(b, |t| (*t).min(b));
+    (lo, hi)
+}
+
 /// What a balance whose window is `window` may pay on a piece `[a, b)`: all of it when the window holds
 /// the piece; otherwise the piece's price for the events inside the window, aggregated and priced as
 /// that part alone, and never more than the piece's total.
@@ -209,8 +216,7 @@ fn cap(
     }
     let mut inside = Agg::Empty;
     for (&c, agg) in cells {
-        let lo = if c == 0 { a } else { balance_cuts[c - 1].max(a) };
-        let hi = balance_cuts.get(c).map_or(b, |t| (*t).min(b));
+        let (lo, hi) = cell_bounds(c, (a, b), balance_cuts);
         if window.covers(lo, hi) {
             inside.merge(agg.clone());
         }
@@ -219,6 +225,35 @@ fn cap(
     Ok(Some(
         price.amount(Quantity::ZERO, quantity)?.min(total).max(Money::ZERO),
     ))
+}
+
+/// The piece's cells in time order, each with what its usage costs: priced alone, or as the next units
+/// of the piece (the piece's price for the usage up to the cell's end, less that up to its start),
+/// whichever is more, and never more than the piece's total. The first keeps a balance whose window
+/// holds only this cell paying what the cell's events cost alone; the second makes the cells add up to
+/// at least the piece, so balances in force over every cell can pay all of it.
+fn piece_cells(
+    (a, b): (Timestamp, Timestamp),
+    cells: &BTreeMap<usize, Agg>,
+    balance_cuts: &[Timestamp],
+    product: &Product,
+    (price, from): (&Price, Quantity),
+    total: Money,
+) -> Checked<Vec<Cell>> {
+    let mut out = Vec::with_capacity(cells.len());
+    let mut prefix = Agg::Empty;
+    let mut before = Money::ZERO;
+    for (&c, agg) in cells {
+        let (start, end) = cell_bounds(c, (a, b), balance_cuts);
+        prefix.merge(agg.clone());
+        let upto = product.billed_quantity(prefix.value())?;
+        let upto = price.amount(from, from.plus(upto)?)?.min(total).max(before);
+        let alone = price.amount(Quantity::ZERO, product.billed_quantity(agg.value())?)?;
+        let amount = alone.max(upto.minus(before)?).min(total).max(Money::ZERO);
+        before = upto;
+        out.push(Cell { start, end, amount });
+    }
+    Ok(out)
 }
 
 /// Per period, the usage lines of a contract; the pieces they were priced in are added to `pieces`
@@ -361,7 +396,15 @@ pub(super) fn usage_lines(
                         }
                     })
                     .collect::<Checked<_>>()?;
-                pieces.push(Piece { total, caps });
+                let cells = piece_cells(
+                    (a, b),
+                    cells,
+                    balance_cuts,
+                    product,
+                    (&rate.price, Quantity::new(from)),
+                    total,
+                )?;
+                pieces.push(Piece { total, cells, caps });
                 Ok(())
             };
             price_piece()

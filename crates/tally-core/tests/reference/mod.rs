@@ -14,13 +14,18 @@
 //!    override that gives the lowest amount for the piece's units wins (ties: the last added).
 //! 3. Tiers count the units billed so far in the period across the line's pieces: a piece covers the
 //!    units from `used` to `used + quantity`, one invoice line per price band it reaches.
-//! 4. Draw-down, invoice by invoice: lines in the spec's order, balances in the spec's order. A balance
-//!    pays a line only if its window overlaps the line; when the window does not hold the whole piece,
-//!    it pays at most the piece's price for the events inside the window, aggregated and priced alone,
-//!    less what earlier balances paid on that piece.
-//! 5. Each line total is rounded to cents; a line a balance covered in full (to within 1e-12 cents)
-//!    nets to 0 on the invoice, a line covered in part nets to its rounded total less the rounded
-//!    amounts taken, never below 0.
+//! 4. Draw-down, invoice by invoice: lines in the spec's order, balances in the spec's order. Inside a
+//!    line, time order: the piece is cut into cells wherever a balance that may pay it starts or ends,
+//!    and the cells are paid earliest first, each by the balances whose window holds it. A cell costs
+//!    its events priced alone or the piece's next units (its price for the events up to the cell's
+//!    end, less up to its start), whichever is more, at most the piece's total. A balance pays at most
+//!    what is left of the cell, of the piece, and of its own limit on the piece: all of it when its
+//!    window holds the piece, else the piece's price for the events inside its window, aggregated and
+//!    priced alone.
+//! 5. A line's takes are rounded to cents as a running total, in the order they happened; a balance
+//!    moves by the sum of its rounded takes (never below 0). A line a balance covered in full (to
+//!    within 1e-12 cents) nets to 0 on the invoice, a line covered in part nets to its rounded total
+//!    less the rounded amounts taken, never below 0.
 //! 6. Scheduled charges are never drawn on; with consolidation one dated on the day a period ends sits
 //!    on that period's usage invoice, otherwise on its own invoice. A paid commit's purchase is billed
 //!    on its own invoice on its date.
@@ -729,57 +734,92 @@ impl World {
                 let floor = minimum.unwrap_or_default() * share;
                 *totals.entry(("USAGE", a)).or_default() += cents((pct * spend).max(floor));
             }
-            let mut paid_on_piece = vec![Decimal::ZERO; pieces.len()];
+            let mut paid: Vec<PaidOn> = pieces.iter().map(|_| PaidOn::default()).collect();
             let mut net = Decimal::ZERO;
             let mut token_net = Decimal::ZERO;
             for line in lines {
                 let places = if line.tokens { 2 } else { 0 };
                 let exact = line.quantity * line.unit_price;
                 let mut left = line.quantity;
-                let mut taken = Vec::new();
-                for &bi in &order {
-                    let bal = &balances[bi];
-                    if left <= Decimal::ZERO || exact <= Decimal::ZERO {
-                        break;
-                    }
-                    let applies = bal.product.is_none_or(|p| p == line.product)
-                        && bal.reaches(contract)
-                        && bal.tokens == line.tokens;
-                    let overlaps = bal.start < line.end && line.start < bal.end;
-                    if !applies || !overlaps || remaining[bi] <= Decimal::ZERO {
-                        continue;
-                    }
-                    let piece = &pieces[line.piece];
-                    let holds = bal.start <= line.start && line.end <= bal.end;
-                    let limit = if holds {
-                        piece.total
-                    } else {
-                        let inside: Vec<&Event> = piece
-                            .events
-                            .iter()
-                            .copied()
-                            .filter(|e| bal.start <= e.tick && e.tick < bal.end)
-                            .collect();
-                        amount(&piece.price, Decimal::ZERO, self.quantity(line.product, &inside)).min(piece.total)
-                    };
-                    let allowed = limit - paid_on_piece[line.piece];
-                    if allowed <= Decimal::ZERO {
-                        continue;
-                    }
-                    let want = left * line.unit_price;
-                    let take = remaining[bi].min(want).min(allowed);
-                    remaining[bi] -= take;
-                    paid_on_piece[line.piece] += take;
-                    // What is left within 1e-12 cents of nothing is division dust: the line is covered.
-                    let covered = (want - take).abs() < Decimal::new(1, 12);
-                    left -= if covered { left } else { take / line.unit_price };
-                    taken.push(round(take, places));
+                let piece = &pieces[line.piece];
+                let pays = |bal: &Balance| {
+                    bal.product.is_none_or(|p| p == line.product) && bal.reaches(contract) && bal.tokens == line.tokens
+                };
+                // The piece's cells: cut wherever a balance that may pay it starts or ends.
+                let mut cuts: BTreeSet<u32> = BTreeSet::from([line.start, line.end]);
+                for bal in balances.iter().filter(|b| pays(b)) {
+                    cuts.extend(
+                        [bal.start, bal.end]
+                            .into_iter()
+                            .filter(|t| line.start < *t && *t < line.end),
+                    );
                 }
-                let line_net = if !taken.is_empty() && left <= Decimal::ZERO {
+                let cuts: Vec<u32> = cuts.into_iter().collect();
+                let cells = self.cells(line.product, piece, &cuts);
+                let on = &mut paid[line.piece];
+                on.cell.resize(cells.len(), Decimal::ZERO);
+                // The takes in the order they happen: (balance, exact amount).
+                let mut taken: Vec<(usize, Decimal)> = Vec::new();
+                let before = remaining.clone();
+                if exact > Decimal::ZERO && line.unit_price > Decimal::ZERO {
+                    for (k, &(cs, ce, cell_amount)) in cells.iter().enumerate() {
+                        for &bi in &order {
+                            let bal = &balances[bi];
+                            let in_force = bal.start <= cs && ce <= bal.end;
+                            if left <= Decimal::ZERO || !pays(bal) || !in_force || remaining[bi] <= Decimal::ZERO {
+                                continue;
+                            }
+                            // The most this balance may pay on the piece: all of it when its window
+                            // holds the piece, else its events inside the window priced alone.
+                            let limit = if bal.start <= line.start && line.end <= bal.end {
+                                piece.total
+                            } else {
+                                let inside: Vec<&Event> = piece
+                                    .events
+                                    .iter()
+                                    .copied()
+                                    .filter(|e| bal.start <= e.tick && e.tick < bal.end)
+                                    .collect();
+                                amount(&piece.price, Decimal::ZERO, self.quantity(line.product, &inside))
+                                    .min(piece.total)
+                            };
+                            let by = on.by.get(&bi).copied().unwrap_or_default();
+                            let room = (limit - by).min(cell_amount - on.cell[k]).min(piece.total - on.total);
+                            if room <= Decimal::ZERO {
+                                continue;
+                            }
+                            let want = (left * line.unit_price).min(room);
+                            let take = remaining[bi].min(want);
+                            remaining[bi] -= take;
+                            on.total += take;
+                            on.cell[k] += take;
+                            on.by.insert(bi, by + take);
+                            taken.push((bi, take));
+                            // What is left within 1e-12 cents of nothing is division dust: covered.
+                            let covered = (left * line.unit_price - take).abs() < Decimal::new(1, 12);
+                            left -= if covered { left } else { take / line.unit_price };
+                        }
+                    }
+                }
+                // A balance moves by what the invoice shows it paid: the line's takes are rounded as a
+                // running total, in order, and each balance shows the sum of its rounded takes.
+                let mut shown: BTreeMap<usize, Decimal> = BTreeMap::new();
+                let (mut exact_so_far, mut shown_so_far) = (Decimal::ZERO, Decimal::ZERO);
+                for (bi, take) in taken {
+                    exact_so_far += take;
+                    let r = round(exact_so_far, places) - shown_so_far;
+                    shown_so_far += r;
+                    *shown.entry(bi).or_default() += r;
+                }
+                for (&bi, r) in &shown {
+                    remaining[bi] = (before[bi] - r).max(Decimal::ZERO);
+                }
+                let shown: Vec<Decimal> = shown.into_values().collect();
+                let line_net = if !shown.is_empty() && left <= Decimal::ZERO {
                     Decimal::ZERO
                 } else {
                     // Rounded covered parts can reach the line's total with a sliver left: never below 0.
-                    (round(exact, places) - taken.iter().sum::<Decimal>()).max(Decimal::ZERO)
+                    (round(exact, places) - shown.iter().sum::<Decimal>()).max(Decimal::ZERO)
                 };
                 if line.tokens {
                     token_net += line_net;
@@ -930,6 +970,31 @@ impl World {
         in_force.is_none_or(|v| v.contains(&e.region))
     }
 
+    /// A piece's cells between consecutive `cuts`, in time order, each with the most balances may pay
+    /// on it together: what its events cost priced alone, or as the piece's next units (the piece's
+    /// price for its events up to the cell's end, less up to its start), whichever is more, at most the
+    /// piece's total.
+    fn cells(&self, product: usize, piece: &RefPiece, cuts: &[u32]) -> Vec<(u32, u32, Decimal)> {
+        let mut out = Vec::new();
+        let mut before = Decimal::ZERO;
+        for w in cuts.windows(2) {
+            let (cs, ce) = (w[0], w[1]);
+            let mine: Vec<&Event> = piece
+                .events
+                .iter()
+                .copied()
+                .filter(|e| cs <= e.tick && e.tick < ce)
+                .collect();
+            let upto: Vec<&Event> = piece.events.iter().copied().filter(|e| e.tick < ce).collect();
+            let q = self.quantity(product, &upto);
+            let upto = (amount(&piece.price, piece.from, q)).min(piece.total).max(before);
+            let alone = amount(&piece.price, Decimal::ZERO, self.quantity(product, &mine));
+            out.push((cs, ce, alone.max(upto - before).min(piece.total).max(Decimal::ZERO)));
+            before = upto;
+        }
+        out
+    }
+
     fn usage_lines(&self, contract: usize, a: u32, b: u32) -> (Vec<Line>, Vec<RefPiece<'_>>) {
         let mut lines = Vec::new();
         let mut pieces = Vec::new();
@@ -992,7 +1057,12 @@ impl World {
                         });
                     }
                     used += q;
-                    pieces.push(RefPiece { total, price, events });
+                    pieces.push(RefPiece {
+                        total,
+                        price,
+                        from: used - q,
+                        events,
+                    });
                 }
             }
         }
@@ -1022,5 +1092,15 @@ struct Line {
 struct RefPiece<'a> {
     total: Decimal,
     price: Price,
+    /// The units billed in the period before this piece (where its tiers start counting).
+    from: Decimal,
     events: Vec<&'a Event>,
+}
+
+/// What balances paid on one piece so far: in all, per cell, per balance.
+#[derive(Default)]
+struct PaidOn {
+    total: Decimal,
+    cell: Vec<Decimal>,
+    by: BTreeMap<usize, Decimal>,
 }

@@ -351,7 +351,13 @@ impl RateCard {
                 ),
             ));
         }
-        let same = |r: &Rate| r.product_id == rate.product_id && r.pricing_group_values == rate.pricing_group_values;
+        // One subscription product may be sold at once monthly, quarterly and annually: rates overlap
+        // only when their billing frequencies match too.
+        let same = |r: &Rate| {
+            r.product_id == rate.product_id
+                && r.pricing_group_values == rate.pricing_group_values
+                && r.billing_frequency == rate.billing_frequency
+        };
         let mut ended = None;
         for (i, r) in self.rates.iter().enumerate() {
             if !same(r) || !r.window().overlaps(&rate.window()) {
@@ -377,6 +383,24 @@ impl RateCard {
         }
         self.rates.push(rate);
         Ok(())
+    }
+
+    /// The SUBSCRIPTION rate of `product_id` at `t` for a subscription billed every `frequency`: the
+    /// rate of that frequency, else one that names none.
+    pub fn subscription_rate_at(
+        &self,
+        product_id: &str,
+        t: Timestamp,
+        frequency: crate::subscription::BillingFrequency,
+    ) -> Option<&Rate> {
+        let at_t = || {
+            self.rates
+                .iter()
+                .filter(move |r| r.product_id == product_id && r.window().contains(t))
+        };
+        at_t()
+            .find(|r| r.billing_frequency == Some(frequency))
+            .or_else(|| at_t().find(|r| r.billing_frequency.is_none()))
     }
 
     /// The list rate of a product at `t` for a line with these pricing group values: the most specific

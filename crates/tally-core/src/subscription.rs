@@ -144,17 +144,32 @@ pub struct Subscription {
     /// time order (`update_subscriptions`). Filled by Tally; shown by the contract list.
     #[serde(default)]
     pub quantity_schedule: Vec<QuantityStep>,
+    /// Every quantity update as entered, in the order entered: the schedule is worked out from them
+    /// (a `quantity_delta` changes whatever count is in force just before it, however entered).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quantity_updates: Vec<QuantityUpdate>,
 }
 
 /// `update_subscriptions[].quantity_updates[]`: a new quantity, or a change to the one in force.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct QuantityUpdate {
     pub starting_at: Timestamp,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<Decimal>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_delta: Option<Decimal>,
+}
+
+/// Seats are counted whole: refused with a message naming `what`.
+fn whole(d: Decimal, path: String, what: &str) -> Result<()> {
+    if d.fract().is_zero() {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        path,
+        format!("{what} is a whole number of seats, not {d}"),
+    ))
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -236,6 +251,13 @@ impl Subscription {
         if q < Decimal::ZERO {
             return Err(Error::invalid(at("initial_quantity"), "a quantity cannot be negative"));
         }
+        whole(q, at("initial_quantity"), "a quantity")?;
+        if self.quantity_schedule.is_empty() && !self.quantity_updates.is_empty() {
+            return Err(Error::invalid(
+                at("quantity_updates"),
+                "quantity changes are scheduled with /v2/contracts/edit (update_subscriptions), not on create",
+            ));
+        }
         if self.collection_schedule == CollectionSchedule::Arrears
             && self.proration.invoice_behavior == Some(InvoiceBehavior::BillImmediately)
         {
@@ -266,7 +288,9 @@ impl Subscription {
         Ok(())
     }
 
-    /// Applies quantity updates (`path`: where they sit in the body), all or none.
+    /// Applies quantity updates (`path`: where they sit in the body), all or none. Updates are
+    /// operations: the schedule is worked out again from the initial quantity and every update so
+    /// far, in time order (in the order entered for the same instant).
     pub fn update(
         &mut self,
         updates: &[QuantityUpdate],
@@ -274,7 +298,8 @@ impl Subscription {
         contract_start: Timestamp,
         contract_end: Option<Timestamp>,
     ) -> Result<()> {
-        let mut steps = self.quantity_schedule.clone();
+        let start = self.start(contract_start);
+        let known = self.quantity_updates.len();
         for (i, u) in updates.iter().enumerate() {
             let at = |f: &str| join_path(path, &format!("[{i}].{f}"));
             if !on_the_hour(u.starting_at) {
@@ -283,43 +308,79 @@ impl Subscription {
                     "a quantity change falls on the hour (minutes and seconds zero)",
                 ));
             }
-            let start = self.start(contract_start);
             if u.starting_at < start || self.end(contract_end).is_some_and(|e| u.starting_at >= e) {
                 return Err(Error::invalid(
                     at("starting_at"),
                     "a quantity change falls inside the subscription",
                 ));
             }
-            let before = quantity_at(&steps, u.starting_at);
-            let q = match (u.quantity, u.quantity_delta) {
-                (Some(q), None) => q,
-                (None, Some(d)) => before
-                    .checked_add(d)
-                    .ok_or_else(|| Error::invalid(at("quantity_delta"), "out of range"))?,
+            match (u.quantity, u.quantity_delta) {
+                (Some(q), None) => whole(q, at("quantity"), "a quantity")?,
+                (None, Some(d)) => whole(d, at("quantity_delta"), "a change")?,
                 _ => {
                     return Err(Error::invalid(
                         at("quantity"),
                         "a quantity update has exactly one of quantity and quantity_delta",
                     ))
                 }
-            };
-            if q < Decimal::ZERO {
-                return Err(Error::invalid(at("quantity"), "a quantity cannot be negative"));
             }
-            // From then on the quantity is `q`: a later scheduled change keeps its own value.
-            steps.retain(|s| s.starting_at != u.starting_at);
-            let pos = steps.partition_point(|s| s.starting_at < u.starting_at);
-            steps.insert(
-                pos,
-                QuantityStep {
-                    starting_at: u.starting_at,
-                    quantity: q,
-                },
-            );
         }
-        self.quantity_schedule = steps;
+        let mut all = self.quantity_updates.clone();
+        all.extend(updates.iter().cloned());
+        let initial = self.initial_quantity.unwrap_or_default();
+        self.quantity_schedule = schedule(start, initial, &all).map_err(|(k, t)| {
+            // Blame the update entered now that the fall comes from (the first, when it comes
+            // from an earlier one that this batch moved).
+            let i = k.checked_sub(known).unwrap_or(0);
+            let field = if all[k].quantity.is_some() {
+                "quantity"
+            } else {
+                "quantity_delta"
+            };
+            Error::invalid(
+                join_path(path, &format!("[{i}].{field}")),
+                format!("the seat count would fall below 0 at {t}"),
+            )
+        })?;
+        self.quantity_updates = all;
         Ok(())
     }
+}
+
+/// The quantity schedule from `initial` at `start` and the updates `ops` (in the order entered):
+/// applied in time order, the order entered breaking ties; a delta changes the count in force just
+/// before it. Refused as (index of the update, its instant) where a count would fall below 0.
+fn schedule(
+    start: Timestamp,
+    initial: Decimal,
+    ops: &[QuantityUpdate],
+) -> std::result::Result<Vec<QuantityStep>, (usize, Timestamp)> {
+    let mut order: Vec<usize> = (0..ops.len()).collect();
+    order.sort_by_key(|&k| ops[k].starting_at);
+    let mut steps = vec![QuantityStep {
+        starting_at: start,
+        quantity: initial,
+    }];
+    let mut count = initial;
+    for k in order {
+        let u = &ops[k];
+        count = match (u.quantity, u.quantity_delta) {
+            (Some(q), _) => q,
+            (None, Some(d)) => count.checked_add(d).ok_or((k, u.starting_at))?,
+            (None, None) => count,
+        };
+        if count < Decimal::ZERO {
+            return Err((k, u.starting_at));
+        }
+        match steps.last_mut() {
+            Some(last) if last.starting_at == u.starting_at => last.quantity = count,
+            _ => steps.push(QuantityStep {
+                starting_at: u.starting_at,
+                quantity: count,
+            }),
+        }
+    }
+    Ok(steps)
 }
 
 /// The quantity in force at `t` (0 before the first step).

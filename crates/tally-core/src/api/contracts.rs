@@ -78,27 +78,31 @@ fn check_subscriptions(state: &mut State, subs: &mut [Subscription], c: &Contrac
         }
         let card = c.rate_card_id.as_ref().and_then(|id| state.rate_cards.get(id));
         let start = s.start(c.starting_at);
-        let rate = card.and_then(|rc| rc.rate_at(product, &Default::default(), start));
-        match rate {
-            Some(r) if r.rate_type == RateType::Subscription => {
-                if r.billing_frequency
-                    .is_some_and(|f| f != s.subscription_rate.billing_frequency)
-                {
-                    return Err(Error::invalid(
-                        format!("{path}.subscription_rate.billing_frequency"),
-                        format!(
-                            "the rate card prices `{product}` {}: the subscription must name the same billing frequency",
-                            r.billing_frequency.map(|f| f.as_str()).unwrap_or_default()
-                        ),
-                    ));
-                }
-            }
-            _ => {
+        let frequency = s.subscription_rate.billing_frequency;
+        let rate = card.and_then(|rc| rc.subscription_rate_at(product, start, frequency));
+        if !rate.is_some_and(|r| r.rate_type == RateType::Subscription) {
+            // The frequencies the card does sell the product at then, to say which to name.
+            let sold: Vec<&str> = card
+                .iter()
+                .flat_map(|rc| &rc.rates)
+                .filter(|r| {
+                    &r.product_id == product && r.rate_type == RateType::Subscription && r.window().contains(start)
+                })
+                .filter_map(|r| r.billing_frequency.map(|f| f.as_str()))
+                .collect();
+            if !sold.is_empty() {
                 return Err(Error::invalid(
-                    product_path,
-                    format!("the contract's rate card has no SUBSCRIPTION rate for `{product}` at {start}"),
-                ))
+                    format!("{path}.subscription_rate.billing_frequency"),
+                    format!(
+                        "the rate card prices `{product}` {} at {start}: the subscription must name one of them",
+                        sold.join(", ")
+                    ),
+                ));
             }
+            return Err(Error::invalid(
+                product_path,
+                format!("the contract's rate card has no SUBSCRIPTION rate for `{product}` at {start}"),
+            ));
         }
         if !s.id.is_empty() && c.subscriptions.iter().any(|x| x.id == s.id) {
             return Err(Error::conflict(

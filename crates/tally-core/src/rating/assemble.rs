@@ -137,7 +137,8 @@ fn subscription_lines(
         let Some(product) = state.products.get(product_id) else {
             continue;
         };
-        let rate_at = |t: Timestamp| card.and_then(|rc| rc.rate_at(product_id, &none, t));
+        let frequency = s.subscription_rate.billing_frequency;
+        let rate_at = |t: Timestamp| card.and_then(|rc| rc.subscription_rate_at(product_id, t, frequency));
         let prorated = rate_at(s.start(c.starting_at)).and_then(|r| r.is_prorated);
         let name = s.name.clone().unwrap_or_else(|| product.name.clone());
         let bounds = (c.starting_at, c.ending_before);

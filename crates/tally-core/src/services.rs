@@ -79,10 +79,15 @@ pub struct ScheduleServicesInvoice {
 /// A billed line: the term's index, quantity, unit price and total.
 pub type Billed = (usize, Decimal, Decimal, Money);
 
-/// What each line of each invoice bills, in order: (term index, quantity, unit price, total), the
-/// running total per term capped at its `max_amount`. A line naming no term of `terms` is skipped
-/// (the call refuses one; a state edited by hand may hold one).
-pub fn billed(terms: &[ProfessionalService], invoices: &[ServicesInvoice]) -> Checked<Vec<Vec<Option<Billed>>>> {
+/// What each line of each invoice bills, in order: (term index, quantity, unit price, total rounded
+/// at `scale`), the running total per term capped at its `max_amount`. The cap compares with the
+/// rounded totals billed, so a term's invoices never add up to more than its cap. A line naming no
+/// term of `terms` is skipped (the call refuses one; a state edited by hand may hold one).
+pub fn billed(
+    terms: &[ProfessionalService],
+    invoices: &[ServicesInvoice],
+    scale: crate::credit_type::Scale,
+) -> Checked<Vec<Vec<Option<Billed>>>> {
     let mut used = vec![Money::ZERO; terms.len()];
     let mut out = Vec::new();
     for inv in invoices {
@@ -97,8 +102,10 @@ pub fn billed(terms: &[ProfessionalService], invoices: &[ServicesInvoice]) -> Ch
                 Some(a) => (Decimal::ONE, a),
                 None => (l.quantity.unwrap_or(t.quantity), l.unit_price.unwrap_or(t.unit_price)),
             };
-            let want = Money::of(Quantity::new(q), p)?;
-            let left = Money::cents(t.max_amount).minus(used[k])?.max(Money::ZERO);
+            let want = Money::of(Quantity::new(q), p)?.rounded(scale);
+            // A cap itself in fractions of a cent bills at most its whole cents.
+            let cap = Money::cents(t.max_amount.trunc_with_scale(scale.decimal_places()));
+            let left = cap.minus(used[k])?.max(Money::ZERO);
             let total = want.min(left);
             used[k] = used[k].plus(total)?;
             // A capped line shows one unit of what was left, so quantity × price is its total.

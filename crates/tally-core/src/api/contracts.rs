@@ -365,6 +365,8 @@ fn end_at(c: &mut Contract, ending_before: Option<Timestamp>) {
         for ch in c.scheduled_charges.iter_mut().chain(c.discounts.iter_mut()) {
             ch.schedule.retain_before(end);
         }
+        // A churned customer is not billed for services dated after the end.
+        c.professional_service_invoices.retain(|i| i.issued_at < end);
         for rc in c.recurring_commits.iter_mut().chain(c.recurring_credits.iter_mut()) {
             rc.ending_before = Some(rc.ending_before.map_or(end, |e| e.min(end)));
         }
@@ -431,6 +433,16 @@ pub fn schedule_services_invoice(state: &mut State, body: &Value) -> Result<(Str
         return Err(Error::invalid(
             "line_items",
             "a professional-services invoice needs a line",
+        ));
+    }
+    if b.issued_at < c.starting_at || c.ending_before.is_some_and(|e| b.issued_at >= e) {
+        return Err(Error::invalid(
+            "issued_at",
+            format!(
+                "a professional-services invoice is dated inside its contract (from {}{})",
+                c.starting_at,
+                c.ending_before.map(|e| format!(" until {e}")).unwrap_or_default()
+            ),
         ));
     }
     for (i, l) in b.line_items.iter().enumerate() {

@@ -216,14 +216,22 @@ fn composite_lines(state: &State, c: &Contract, usage: &mut [Invoice]) -> Checke
                 continue;
             };
             let mut spend = Money::ZERO;
-            for l in inv.line_items.iter().filter(|l| l.credit_type.is_none()) {
+            for l in &inv.line_items {
                 let Some(p) = state.products.get(&l.product_id) else {
                     continue;
                 };
                 if !composite.composes(p) || (composite.exclude_free_usage == Some(true) && l.unit_price.is_zero()) {
                     continue;
                 }
-                spend = spend.plus(Money::of(Quantity::new(l.quantity), l.unit_price)?)?;
+                let mut amount = Money::of(Quantity::new(l.quantity), l.unit_price)?;
+                // Spend in a custom pricing unit counts in the card's currency, at its conversion.
+                if let Some(u) = &l.credit_type {
+                    let Some(rate) = card.fiat_per(&u.id) else {
+                        continue;
+                    };
+                    amount = amount.times(rate)?;
+                }
+                spend = spend.plus(amount)?;
             }
             let charge = rate.price.amount(Quantity::ZERO, Quantity::new(spend.amount()))?;
             let share = crate::calendar::share(a, b, crate::calendar::grid_cell(anchor, months, a))?;
@@ -385,8 +393,12 @@ pub(super) fn draft(
         place(state, c, false, &mut usage, &mut scheduled, (&source, date), &ct, line);
     }
     // Professional services: each scheduled invoice on its own, never consolidated.
-    let billed = crate::services::billed(&c.professional_services, &c.professional_service_invoices)
-        .map_err(|Overflow| out_of_range(c, "a professional-services amount"))?;
+    let billed = crate::services::billed(
+        &c.professional_services,
+        &c.professional_service_invoices,
+        scale(&fiat.id),
+    )
+    .map_err(|Overflow| out_of_range(c, "a professional-services amount"))?;
     for (n, (inv, lines)) in c.professional_service_invoices.iter().zip(billed).enumerate() {
         let mut invoice = new_invoice(c, InvoiceType::Scheduled, None, inv.issued_at, fiat.clone());
         invoice.id = super::services_invoice_id(&c.id, n, inv.issued_at);
@@ -396,7 +408,7 @@ pub(super) fn draft(
                 timestamp: inv.issued_at,
                 quantity,
                 unit_price,
-                total: total.rounded(scale(&fiat.id)),
+                total,
             };
             let name = term
                 .description

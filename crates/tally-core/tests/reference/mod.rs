@@ -67,8 +67,8 @@
 //! 13. A discount (`discount`) of the same amount on Feb 1 and Mar 1 takes that much off, placed as a
 //!     scheduled charge is (rule 6), never floored: an invoice of its own is negative.
 //! 14. A composite charge (`composite`): on every usage invoice of either contract, the percentage of
-//!     the period's spend on the products with its tag (the exact amounts of their cent lines, before
-//!     any balance pays), at least the minimum times the period's share of a whole period, rounded to
+//!     the period's spend on the products with its tag (the exact amounts of their lines, before any
+//!     balance pays; a token line's in cents at the tokens' worth), at least the minimum times the period's share of a whole period, rounded to
 //!     cents once; no balance pays it, and it is not spend (rule 10).
 //! 15. Professional services (`services`, on the first contract): one term sold up to a maximum
 //!     amount, invoiced by calls, each dated on an hour of the contract. A line bills its `amount`, or
@@ -719,10 +719,18 @@ impl World {
             }
             let (lines, pieces) = self.usage_lines(contract, a, b);
             if let Some((tag, pct, minimum)) = self.composite {
+                // Token spend counts too, in cents at the tokens' worth.
+                let worth = |l: &Line| {
+                    if l.tokens {
+                        self.tokens.map_or(Decimal::ONE, |t| t.1)
+                    } else {
+                        Decimal::ONE
+                    }
+                };
                 let spend: Decimal = lines
                     .iter()
-                    .filter(|l| !l.tokens && self.products[l.product].tag == tag)
-                    .map(|l| l.quantity * l.unit_price)
+                    .filter(|l| self.products[l.product].tag == tag)
+                    .map(|l| l.quantity * l.unit_price * worth(l))
                     .sum();
                 // A whole period is a month on the contract's grid: the second contract's last period
                 // (Mar 15 to its Apr 1 end) is 408 of the 744 hours to Apr 15.

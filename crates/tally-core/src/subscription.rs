@@ -331,7 +331,7 @@ impl Subscription {
         self.quantity_schedule = schedule(start, initial, &all).map_err(|(k, t)| {
             // Blame the update entered now that the fall comes from (the first, when it comes
             // from an earlier one that this batch moved).
-            let i = k.checked_sub(known).unwrap_or(0);
+            let i = k.saturating_sub(known);
             let field = if all[k].quantity.is_some() {
                 "quantity"
             } else {

@@ -80,7 +80,7 @@ fn check_subscriptions(state: &mut State, subs: &mut [Subscription], c: &Contrac
         let start = s.start(c.starting_at);
         let frequency = s.subscription_rate.billing_frequency;
         let rate = card.and_then(|rc| rc.subscription_rate_at(product, start, frequency));
-        if !rate.is_some_and(|r| r.rate_type == RateType::Subscription) {
+        if rate.is_none_or(|r| r.rate_type != RateType::Subscription) {
             // The frequencies the card does sell the product at then, to say which to name.
             let sold: Vec<&str> = card
                 .iter()

@@ -4,7 +4,7 @@
 use crate::contract::Contract;
 use crate::metric::Aggregation;
 use crate::product::ProductType;
-use crate::rating::claimant;
+use crate::rating::Router;
 use crate::state::State;
 use crate::usage::{Event, EventRef, Sym};
 use rustc_hash::FxHashMap as HashMap;
@@ -23,6 +23,8 @@ pub enum Reason {
     NotANumber,
     /// None of the customer's contracts claims it: outside every contract's dates, or left out by usage filters.
     NoContract,
+    /// The contracts that claim it have no price (a rate, or an entitlement) for any product it feeds.
+    NoPrice,
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -71,6 +73,9 @@ enum Why<'a> {
     NoContract {
         customer: &'a str,
     },
+    NoPrice {
+        contract: &'a str,
+    },
 }
 
 impl Why<'_> {
@@ -80,6 +85,7 @@ impl Why<'_> {
             Why::NoMetric => Reason::NoMetric,
             Why::NotANumber { .. } => Reason::NotANumber,
             Why::NoContract { .. } => Reason::NoContract,
+            Why::NoPrice { .. } => Reason::NoPrice,
         }
     }
 
@@ -95,6 +101,11 @@ impl Why<'_> {
             }
             Why::NoContract { customer } => format!(
                 "no contract of customer `{customer}` claims it at {} (contract dates or usage filters)",
+                e.timestamp
+            ),
+            Why::NoPrice { contract } => format!(
+                "contract `{contract}` takes it, but no contract of the customer has a price (a rate or an \
+                 entitlement) at {} for a product it feeds",
                 e.timestamp
             ),
         }
@@ -116,9 +127,11 @@ struct Judge<'s> {
     /// by symbol, so no text is hashed per event; a key no stored event names is left out), with
     /// the customer and its contracts (an index into `customers`).
     keys: HashMap<Sym, usize>,
-    customers: Vec<(&'s crate::customer::Customer, Vec<&'s Contract>)>,
+    customers: Vec<(&'s crate::customer::Customer, Router<'s>)>,
     /// The metrics of usage products.
     readers: Vec<&'s crate::metric::BillableMetric>,
+    /// Per metric id: the usage products it feeds.
+    products: HashMap<&'s str, Vec<&'s crate::product::Product>>,
     /// The metrics that read an event type, each with its aggregation key's symbol, found once per
     /// type, not once per event.
     by_type: HashMap<Sym, Vec<(&'s crate::metric::BillableMetric, Option<Sym>)>>,
@@ -146,7 +159,8 @@ impl<'s> Judge<'s> {
         for (k, c) in by_text {
             let Some(sym) = strings.find(k) else { continue };
             let i = *index.entry(c.id.as_str()).or_insert_with(|| {
-                customers.push((c, contracts.get(c.id.as_str()).cloned().unwrap_or_default()));
+                let mine = contracts.get(c.id.as_str()).cloned().unwrap_or_default();
+                customers.push((c, Router::new(state, mine)));
                 customers.len() - 1
             });
             keys.insert(sym, i);
@@ -157,11 +171,18 @@ impl<'s> Judge<'s> {
             .filter(|p| p.kind == ProductType::Usage)
             .filter_map(|p| state.billable_metrics.get(p.billable_metric_id.as_ref()?))
             .collect();
+        let mut products: HashMap<&str, Vec<&crate::product::Product>> = HashMap::default();
+        for p in state.products.values().filter(|p| p.kind == ProductType::Usage) {
+            if let Some(m) = &p.billable_metric_id {
+                products.entry(m.as_str()).or_default().push(p);
+            }
+        }
         Judge {
             state,
             keys,
             customers,
             readers,
+            products,
             by_type: HashMap::default(),
             numbers: HashMap::default(),
         }
@@ -218,9 +239,17 @@ impl<'s> Judge<'s> {
         if not_a_number.is_some() {
             return not_a_number;
         }
-        let (customer, mine) = &self.customers[who];
-        claimant(mine.iter().copied(), e.at(), e)
-            .is_none()
-            .then(|| Why::NoContract { customer: &customer.id })
+        let fed: Vec<&crate::product::Product> = by_type
+            .iter()
+            .filter(|(m, _)| m.matches_properties(e))
+            .flat_map(|(m, _)| self.products.get(m.id.as_str()).into_iter().flatten().copied())
+            .collect();
+        let (customer, router) = &mut self.customers[who];
+        let Some(i) = router.route(e.at(), e, &fed) else {
+            return Some(Why::NoContract { customer: &customer.id });
+        };
+        (!router.prices(i, e.at(), &fed)).then(|| Why::NoPrice {
+            contract: &router.contracts[i].id,
+        })
     }
 }

@@ -365,3 +365,30 @@ fn dangling_references_are_named_not_dropped() {
         vec!["contract “Main” uses rate card “rc”, which does not exist".to_string()]
     );
 }
+
+/// In `usage_goes_where_priced`, the storage contract takes Jan 10's storage though the API contract
+/// is older (only it prices Storage); Jan 3's storage (before the storage contract) and the GPU hours
+/// (priced by neither) bill nothing and are listed with the reason `no_price`, the API call is billed.
+#[test]
+fn usage_no_contract_can_price_is_listed_as_not_billed() {
+    let file: Value =
+        serde_json::from_str(include_str!("../../../tests/scenarios/usage_goes_where_priced.json")).unwrap();
+    let mut s = State::default();
+    for c in file["calls"].as_array().unwrap() {
+        ok(&mut s, c["call"].as_str().unwrap(), c["body"].clone());
+    }
+    let list = ok(&mut s, "GET /v1/usage/unmatched", Value::Null);
+    let listed: Vec<(String, String)> = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["transaction_id"].as_str().unwrap().to_string(),
+                u["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = |t: &str| (t.to_string(), "no_price".to_string());
+    assert_eq!(listed, vec![want("g0"), want("x1")]);
+}

@@ -4,7 +4,7 @@
 
 use super::aggregate::Agg;
 use super::lines::Plan;
-use super::{claimant, Feed};
+use super::{Feed, Router};
 use crate::product::ProductType;
 use crate::state::State;
 use crate::time::Timestamp;
@@ -103,11 +103,19 @@ pub fn line_windows(state: &State, q: &LineWindows) -> Vec<Window> {
             .eq(want.iter().map(|(k, v)| (k, v.as_str())))
     };
     let mut aggs: Vec<Agg> = vec![Agg::Empty; edges.len() - 1];
+    // The row goes where rating sends it: routing weighs every product the row feeds.
+    let all = super::feeds(state);
+    let mut router = Router::new(state, contracts.clone());
     for r in &rows {
         if r.at < q.starting_at || r.at >= q.ending_before || !feed.metric.matches_event_type(r.event_type) {
             continue;
         }
-        if claimant(contracts.iter().copied(), r.at, r) != Some(own)
+        let fed: Vec<&crate::product::Product> = all
+            .iter()
+            .filter(|f| f.metric.matches_event_type(r.event_type) && f.metric.matches_properties(r))
+            .map(|f| f.product)
+            .collect();
+        if router.route(r.at, r, &fed) != Some(own)
             || !feed.metric.matches_properties(r)
             || !wanted(&feed.product.pricing_group_key, q.pricing_group_values, r)
             || !wanted(&feed.product.presentation_group_key, q.presentation_group_values, r)

@@ -31,7 +31,7 @@ mod lines;
 mod route;
 mod spend;
 
-pub(crate) use route::claimant;
+pub(crate) use route::Router;
 
 /// The id of contract `contract`'s `n`-th professional-services invoice (0-based), issued at `at`.
 pub fn services_invoice_id(contract: &str, n: usize, at: Timestamp) -> String {
@@ -350,28 +350,33 @@ fn rate_once(
         rows.retain(|r| r.at < t);
     }
 
-    // One pass over the rows: which feeds an event type can reach, which contract claims the row.
+    // One pass over the rows: which feeds an event type can reach, which contract takes the row.
     let mut by_type: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut router = Router::new(state, plans.iter().map(|p| p.contract).collect());
     for r in &rows {
         let reach = by_type.entry(r.event_type).or_insert_with(|| {
             (0..feeds.len())
                 .filter(|&i| feeds[i].metric.matches_event_type(r.event_type))
                 .collect()
         });
-        if reach.is_empty() {
+        let fed: Vec<usize> = reach
+            .iter()
+            .copied()
+            .filter(|&fi| feeds[fi].metric.matches_properties(r))
+            .collect();
+        if fed.is_empty() {
             continue;
         }
-        let Some(pi) = claimant(plans.iter().map(|p| p.contract), r.at, r) else {
+        let products: Vec<&Product> = fed.iter().map(|&fi| feeds[fi].product).collect();
+        let Some(pi) = router.route(r.at, r, &products) else {
             continue;
         };
         let plan = &mut plans[pi];
         let Some(period) = plan.period_of(r.at) else {
             continue;
         };
-        for &fi in reach.iter() {
-            if feeds[fi].metric.matches_properties(r) {
-                plan.add(&feeds, fi, period, r);
-            }
+        for &fi in &fed {
+            plan.add(&feeds, fi, period, r);
         }
     }
 

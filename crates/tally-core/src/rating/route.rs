@@ -2,7 +2,68 @@
 
 use crate::contract::Contract;
 use crate::metric::Props;
+use crate::product::Product;
+use crate::state::State;
 use crate::time::Timestamp;
+use indexmap::IndexMap;
+
+/// When a contract has a price for a product (a list rate or an override, entitled), as steps: from
+/// each instant on, whether it does. Routing asks it per event, so it is worked out once per contract
+/// and product, at the instants where a rate or an override starts or ends. A rate for some pricing
+/// group values only counts as a price for the product.
+pub(crate) struct PriceTimeline(Vec<(Timestamp, bool)>);
+
+impl PriceTimeline {
+    pub(crate) fn new(state: &State, contract: &Contract, product: &Product) -> Self {
+        let card = contract.rate_card_id.as_ref().and_then(|id| state.rate_cards.get(id));
+        let rates: Vec<&crate::rate_card::Rate> = card
+            .map(|rc| rc.rates.iter().filter(|r| r.product_id == product.id).collect())
+            .unwrap_or_default();
+        let mut cuts = vec![contract.starting_at];
+        for r in &rates {
+            cuts.push(r.starting_at);
+            cuts.extend(r.ending_before);
+        }
+        for o in &contract.overrides {
+            cuts.push(o.window.start);
+            cuts.extend(o.window.end);
+        }
+        cuts.sort();
+        cuts.dedup();
+        let none = IndexMap::new();
+        let steps = cuts
+            .into_iter()
+            .map(|t| {
+                let list = rates
+                    .iter()
+                    .copied()
+                    .filter(|r| r.window().contains(t))
+                    .min_by_key(|r| r.pricing_group_values.len());
+                let at = crate::pricing::LineAt {
+                    product,
+                    pgv: &none,
+                    at: t,
+                };
+                let priced = contract
+                    .pricing()
+                    .effective_rate(at, list, None)
+                    .ok()
+                    .flatten()
+                    .is_some();
+                (
+                    t,
+                    priced || list.is_some_and(|r| r.entitled && !r.pricing_group_values.is_empty()),
+                )
+            })
+            .collect();
+        PriceTimeline(steps)
+    }
+
+    pub(crate) fn at(&self, t: Timestamp) -> bool {
+        let i = self.0.partition_point(|(s, _)| *s <= t);
+        i > 0 && self.0[i - 1].1
+    }
+}
 
 /// How strongly `contract` claims usage at `at` with properties `e`: a matching filter beats no
 /// filter, and of two matching filters the more recently set one wins. `None`: not this contract's.
@@ -22,21 +83,73 @@ fn claim(contract: &Contract, at: Timestamp, e: &impl Props) -> Option<(u8, Time
     }
 }
 
-/// Which of a customer's contracts (index into `contracts`) usage at `at` belongs to, if any.
+/// Routes a customer's usage to its contracts, by claim and by price (`claimant`), keeping each
+/// contract's price timeline per product once worked out.
+pub(crate) struct Router<'s> {
+    state: &'s State,
+    pub(crate) contracts: Vec<&'s Contract>,
+    timelines: std::collections::HashMap<(usize, &'s str), PriceTimeline>,
+}
+
+impl<'s> Router<'s> {
+    pub(crate) fn new(state: &'s State, contracts: Vec<&'s Contract>) -> Self {
+        Router {
+            state,
+            contracts,
+            timelines: Default::default(),
+        }
+    }
+
+    /// The contract (index into `contracts`) usage at `at` with properties `e`, feeding `products`,
+    /// belongs to.
+    pub(crate) fn route(&mut self, at: Timestamp, e: &impl Props, products: &[&'s Product]) -> Option<usize> {
+        let Router {
+            state,
+            contracts,
+            timelines,
+        } = self;
+        claimant(contracts.iter().copied(), at, e, |i| {
+            products.iter().any(|p| {
+                timelines
+                    .entry((i, p.id.as_str()))
+                    .or_insert_with(|| PriceTimeline::new(state, contracts[i], p))
+                    .at(at)
+            })
+        })
+    }
+
+    /// Whether contract `i` has a price at `at` for one of `products`.
+    pub(crate) fn prices(&mut self, i: usize, at: Timestamp, products: &[&'s Product]) -> bool {
+        let (state, contract) = (self.state, self.contracts[i]);
+        products.iter().any(|p| {
+            self.timelines
+                .entry((i, p.id.as_str()))
+                .or_insert_with(|| PriceTimeline::new(state, contract, p))
+                .at(at)
+        })
+    }
+}
+
+/// Which of a customer's contracts (index into `contracts`) usage at `at` belongs to, if any: among
+/// those that claim it, the strongest claim that `prices` (a contract has a price for a product the
+/// usage feeds), the first listed breaking ties; when none prices it, the strongest claim (where it
+/// then bills nothing, and is listed as such). `prices` is asked only when two or more claim it.
 pub(crate) fn claimant<'a>(
     contracts: impl Iterator<Item = &'a Contract>,
     at: Timestamp,
     e: &impl Props,
+    mut prices: impl FnMut(usize) -> bool,
 ) -> Option<usize> {
-    let mut best: Option<(usize, (u8, Timestamp))> = None;
-    for (i, c) in contracts.enumerate() {
-        if let Some(c) = claim(c, at, e) {
-            if best.is_none_or(|(_, b)| c > b) {
-                best = Some((i, c));
-            }
-        }
+    let mut claims: Vec<(usize, (u8, Timestamp))> = contracts
+        .enumerate()
+        .filter_map(|(i, c)| claim(c, at, e).map(|k| (i, k)))
+        .collect();
+    // Strongest first; the sort is stable, so the first listed wins a tie.
+    claims.sort_by(|a, b| b.1.cmp(&a.1));
+    if claims.len() < 2 {
+        return claims.first().map(|c| c.0);
     }
-    best.map(|(i, _)| i)
+    claims.iter().find(|(i, _)| prices(*i)).or(claims.first()).map(|c| c.0)
 }
 
 #[cfg(test)]
@@ -63,7 +176,7 @@ mod tests {
 
     fn at<'a>(contracts: impl Iterator<Item = &'a Contract>, t: &str, region: &str) -> Option<usize> {
         let e = event(t, region);
-        claimant(contracts, e.timestamp, &e)
+        claimant(contracts, e.timestamp, &e, |_| true)
     }
 
     #[test]

@@ -72,10 +72,10 @@
 //!     cents once; no balance pays it, and it is not spend (rule 10).
 //! 15. Professional services (`services`, on the first contract): one term sold up to a maximum
 //!     amount, invoiced by calls, each dated on an hour of the contract. A line bills its `amount`, or
-//!     its quantity (else the term's) times its unit price (else the term's); the term's running total,
-//!     in the order the calls were made (not their dates) and line by line, never passes the maximum:
-//!     a line that would pass it bills what is left (nothing once it is reached). Each line is rounded
-//!     to cents; each call is an invoice of its own on its date, never consolidated and never drawn on.
+//!     its quantity (else the term's) times its unit price (else the term's), rounded to cents; the
+//!     term's running total of rounded lines, in the order the calls were made (not their dates) and
+//!     line by line, never passes the maximum's whole cents: a line that would pass it bills what is
+//!     left (nothing once it is reached); each call is an invoice of its own on its date, never consolidated and never drawn on.
 //! 16. A pooled seat credit (`seats.pooled`, for one usage product): each seat charge of rule 12 (a
 //!     period's seats, a rise) grants a credit of the amount per seat times the seats it bills times
 //!     its share of the period (1 when not prorated), usable from the period's start (or the rise) to
@@ -593,9 +593,10 @@ impl World {
                     ServiceLine::Amount(a) => *a,
                     ServiceLine::Units(q, p) => q.unwrap_or(s.quantity) * p.unwrap_or(s.unit_price),
                 };
-                let billed = want.min((s.max - used).max(Decimal::ZERO));
+                // Lines are rounded first; their running total never passes the cap's whole cents.
+                let billed = cents(want).min((s.max.trunc() - used).max(Decimal::ZERO));
                 used += billed;
-                total += cents(billed);
+                total += billed;
             }
             *totals.entry(("SCHEDULED", *at)).or_default() += total;
         }

@@ -145,7 +145,7 @@ pub(crate) fn claimant<'a>(
         .filter_map(|(i, c)| claim(c, at, e).map(|k| (i, k)))
         .collect();
     // Strongest first; the sort is stable, so the first listed wins a tie.
-    claims.sort_by(|a, b| b.1.cmp(&a.1));
+    claims.sort_by_key(|c| std::cmp::Reverse(c.1));
     if claims.len() < 2 {
         return claims.first().map(|c| c.0);
     }

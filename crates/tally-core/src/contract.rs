@@ -122,6 +122,23 @@ pub struct Contract {
     pub multiplier_override_prioritization: Option<Prioritization>,
     #[serde(default)]
     pub custom_fields: IndexMap<String, String>,
+    // Inert metadata (model.md, second round): other systems' ids and configurations, kept and
+    // answered back unchanged; Tally bills nothing by them. Fields of their own, not a flattened
+    // struct: a flattened struct would swallow the unknown fields the parse must refuse.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub netsuite_sales_order_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salesforce_opportunity_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_provider_configuration: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revenue_system_configuration: Option<serde_json::Value>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::money::as_opt_number"
+    )]
+    pub total_contract_value: Option<rust_decimal::Decimal>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transition: Option<Transition>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

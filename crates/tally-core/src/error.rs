@@ -20,6 +20,11 @@ pub enum ErrorCode {
     UnknownCall,
     /// An amount is beyond what Tally can represent exactly; it is refused, never billed as a wrong figure.
     OutOfRange,
+    /// The body has a field the call does not define (a misspelling, or another call's field): refused,
+    /// never ignored.
+    UnknownField,
+    /// The body has a field of Metronome's API that Tally does not implement: refused, never ignored.
+    NotSupported,
 }
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -111,6 +116,40 @@ pub(crate) fn at_path(path: &str, message: String) -> Error {
 /// path-tracking parse is compiled for each body type: a plain parse first (faster on big bodies)
 /// doubled every type's deserializer in the app's .wasm (64 KB gzipped). The one big body, a batch
 /// of events, has its own plain first parse (`api::usage::ingest`).
+///
+/// A field the body type does not define is refused (`unknown_field`, its path), never ignored: the
+/// parse reports every field it skips (`serde_ignored`), and the first one refuses the body.
 pub fn parse<T: serde::de::DeserializeOwned>(body: &serde_json::Value) -> Result<T> {
-    serde_path_to_error::deserialize(body).map_err(|e| at_path(&e.path().to_string(), e.into_inner().to_string()))
+    let mut skipped: Option<String> = None;
+    let mut note = |p: serde_ignored::Path| {
+        skipped.get_or_insert_with(|| field_path(&p));
+    };
+    let de = serde_ignored::Deserializer::new(body, &mut note);
+    let parsed =
+        serde_path_to_error::deserialize(de).map_err(|e| at_path(&e.path().to_string(), e.into_inner().to_string()));
+    if let Some(path) = skipped {
+        return Err(unknown_field(path));
+    }
+    parsed
+}
+
+/// The refusal of a field the call does not define.
+pub fn unknown_field(path: String) -> Error {
+    let name = path.rsplit(['.', ']']).next().unwrap_or(&path).to_string();
+    Error::new(
+        ErrorCode::UnknownField,
+        path,
+        format!("`{name}` is not a field of this call: Tally refuses it rather than ignore it (is it misspelled?)"),
+    )
+}
+
+/// A skipped field's path as Tally writes paths: `commits[0].access_schedule.amount`.
+fn field_path(p: &serde_ignored::Path) -> String {
+    use serde_ignored::Path;
+    match p {
+        Path::Root => String::new(),
+        Path::Seq { parent, index } => format!("{}[{index}]", field_path(parent)),
+        Path::Map { parent, key } => join_path(&field_path(parent), key),
+        Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => field_path(parent),
+    }
 }

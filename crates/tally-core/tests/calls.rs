@@ -392,3 +392,22 @@ fn usage_no_contract_can_price_is_listed_as_not_billed() {
     let want = |t: &str| (t.to_string(), "no_price".to_string());
     assert_eq!(listed, vec![want("g0"), want("x1")]);
 }
+
+/// Inert metadata on a contract (model.md, second round) is kept and answered back as given.
+#[test]
+fn inert_contract_metadata_is_answered_back_unchanged() {
+    let file: Value = serde_json::from_str(include_str!("../../../tests/scenarios/unknown_fields.json")).unwrap();
+    let mut s = State::default();
+    for c in file["calls"].as_array().unwrap() {
+        let _ = call(&mut s, c["call"].as_str().unwrap(), &c["body"], now());
+    }
+    let got = ok(
+        &mut s,
+        "POST /v1/contracts/get",
+        json!({"customer_id": "c_u", "contract_id": "k_u"}),
+    );
+    let c = &got["data"];
+    assert_eq!(c["netsuite_sales_order_id"], json!("SO-1042"));
+    assert_eq!(c["salesforce_opportunity_id"], json!("006Hs000001"));
+    assert_eq!(c["total_contract_value"].to_string(), "120000");
+}

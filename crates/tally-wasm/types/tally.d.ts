@@ -129,6 +129,11 @@ export interface Contract {
   scheduled_charges_on_usage_invoices?: AnyCase<Consolidation> | null;
   multiplier_override_prioritization?: AnyCase<Prioritization> | null;
   custom_fields?: Record<string, string>;
+  netsuite_sales_order_id?: string | null;
+  salesforce_opportunity_id?: string | null;
+  billing_provider_configuration?: unknown;
+  revenue_system_configuration?: unknown;
+  total_contract_value?: Decimal | null;
   transition?: Transition | null;
   prepaid_balance_threshold_configuration?: PrepaidBalanceThreshold | null;
   spend_threshold_configuration?: SpendThreshold | null;
@@ -539,7 +544,7 @@ export interface RateScheduleRow {
 export type RateType = "FLAT" | "TIERED" | "PERCENTAGE" | "TIERED_PERCENTAGE" | "SUBSCRIPTION";
 
 /** Why an event bills nothing. */
-export type Reason = "no_customer" | "no_metric" | "not_a_number" | "no_contract";
+export type Reason = "no_customer" | "no_metric" | "not_a_number" | "no_contract" | "no_price";
 
 export interface RecurringCommit {
   id?: string;
@@ -688,6 +693,8 @@ export interface Subscription {
   seat_config?: unknown;
   /** The quantity over time: the initial quantity from the start, then each scheduled change, in time order (`update_subscriptions`). Filled by Tally; shown by the contract list. */
   quantity_schedule?: QuantityStep[];
+  /** Every quantity update as entered, in the order entered: the schedule is worked out from them (a `quantity_delta` changes whatever count is in force just before it, however entered). */
+  quantity_updates?: QuantityUpdate[];
 }
 
 /** `subscription_config`: the subscription whose seats the balance is granted for, and how. */

@@ -26,11 +26,24 @@ pub fn create_customer_credit(state: &mut State, body: &Value) -> Result<Value> 
     created(&id)
 }
 
+/// An object body cut in two: its fields named in `keys`, and the rest (anything else is left to
+/// the parse to refuse).
+fn split(body: &Value, keys: &[&str]) -> (Value, Value) {
+    let Some(all) = body.as_object() else {
+        return (body.clone(), body.clone());
+    };
+    let (mine, rest): (serde_json::Map<String, Value>, serde_json::Map<String, Value>) =
+        all.clone().into_iter().partition(|(k, _)| keys.contains(&k.as_str()));
+    (Value::Object(mine), Value::Object(rest))
+}
+
 /// Reads and checks a customer-level commit or credit whole, and gives it its id.
 fn holding<const CREDIT: bool>(state: &mut State, body: &Value) -> Result<CustomerBalance<CREDIT>> {
-    // The body's fields about who holds the balance; the rest is the commit or credit itself.
-    let h: BalanceHolder = parse(body)?;
-    let mut term: Balance<CREDIT> = parse(body)?;
+    // The body's fields about who holds the balance; the rest is the commit or credit itself. Each
+    // part is parsed alone, so a field neither defines is refused by name.
+    let (holder, rest) = split(body, &["customer_id", "applicable_contract_ids", "invoice_contract_id"]);
+    let h: BalanceHolder = parse(&holder)?;
+    let mut term: Balance<CREDIT> = parse(&rest)?;
     customer(state, &h.customer_id)?;
     check_product(state, "product_id", &term.product_id)?;
     for (i, p) in term.applicable_product_ids.iter().enumerate() {

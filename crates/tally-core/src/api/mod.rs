@@ -11,6 +11,7 @@ pub mod balances;
 pub mod catalog;
 pub mod contracts;
 pub mod customers;
+pub mod metronome;
 pub mod queries;
 pub mod usage;
 
@@ -29,7 +30,10 @@ use serde_json::{json, Value};
 pub fn call(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Result<Value> {
     // A refused call changes nothing at all, not even the counter behind made ids.
     let next_id = state.next_id;
-    let answer = command(state, call, body, now);
+    let answer = command(state, call, body, now).map_err(|e| match target(call) {
+        Ok(t) => metronome::classify(e, &t.method, &t.parts.iter().map(String::as_str).collect::<Vec<_>>()),
+        Err(_) => e,
+    });
     if answer.is_err() {
         state.next_id = next_id;
     }

@@ -72,6 +72,7 @@ pub fn create_product(state: &mut State, body: &Value) -> Result<Value> {
             "only a USAGE product has a billable metric",
         ));
     }
+    check_composed(state, &p)?;
     p.id = state.take_id(&p.id);
     if state.products.contains_key(&p.id) {
         return Err(Error::conflict("id", format!("a product with id `{}` exists", p.id)));
@@ -79,6 +80,30 @@ pub fn create_product(state: &mut State, body: &Value) -> Result<Value> {
     let id = p.id.clone();
     state.products.insert(id.clone(), p);
     created(&id)
+}
+
+/// A COMPOSITE product charges on products that exist, are not composites themselves, and are not
+/// itself.
+fn check_composed(state: &State, p: &crate::product::Product) -> Result<()> {
+    for (i, id) in p.composite_product_ids.iter().enumerate() {
+        let path = format!("composite_product_ids[{i}]");
+        if !p.id.is_empty() && *id == p.id {
+            return Err(Error::invalid(path, "a composite product cannot charge on itself"));
+        }
+        match state.products.get(id) {
+            None => return Err(Error::not_found(path, format!("no product with id `{id}`"))),
+            Some(other) if other.kind == ProductType::Composite => {
+                return Err(Error::invalid(
+                    path,
+                    format!(
+                        "`{id}` is a COMPOSITE product: a composite charges on usage, fixed and subscription products"
+                    ),
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
 }
 
 fn check_rate(state: &State, rate: &Rate, path: &str) -> Result<()> {

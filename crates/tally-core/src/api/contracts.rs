@@ -147,6 +147,33 @@ fn term_ids<'a>(
         .chain(charges.iter_mut().map(|c| &mut c.id))
 }
 
+/// A threshold's commit (a recharge, a spend charge) is bought, not metered: its product is not a
+/// USAGE product.
+fn check_threshold_products(state: &State, c: &Contract) -> Result<()> {
+    let commits = [
+        (
+            "prepaid_balance_threshold_configuration",
+            c.prepaid_balance_threshold_configuration
+                .as_ref()
+                .map(|t| &t.commit.product_id),
+        ),
+        (
+            "spend_threshold_configuration",
+            c.spend_threshold_configuration.as_ref().map(|t| &t.commit.product_id),
+        ),
+    ];
+    for (field, id) in commits {
+        let Some(id) = id else { continue };
+        if state.products.get(id).is_some_and(|p| p.kind == ProductType::Usage) {
+            return Err(Error::invalid(
+                format!("{field}.commit.product_id"),
+                format!("`{id}` is a USAGE product: a threshold's commit is sold as a FIXED product"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub fn create_contract(state: &mut State, body: &Value) -> Result<Value> {
     let mut c: Contract = parse(body)?;
     c.validate_terms()?;
@@ -173,6 +200,7 @@ pub fn create_contract(state: &mut State, body: &Value) -> Result<Value> {
         (None, None) => {}
     }
     check_products(state, c.named_products())?;
+    check_threshold_products(state, &c)?;
     let mut subs = std::mem::take(&mut c.subscriptions);
     check_subscriptions(state, &mut subs, &c, "subscriptions")?;
     resolve_temporary_ids(&subs, [&mut c.recurring_commits, &mut c.recurring_credits]);

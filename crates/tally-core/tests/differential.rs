@@ -10,6 +10,7 @@
 
 mod reference;
 
+mod common;
 use proptest::prelude::*;
 use reference::{
     Agg, Balance, Effect, Event, Override, Price, Product, Rate, Recharge, Seats, Second, ServiceLine, Services, World,
@@ -787,7 +788,7 @@ fn cases() -> u32 {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(cases()))]
+    #![proptest_config(common::seeded(cases()))]
 
     #[test]
     fn engine_and_reference_agree_to_the_cent((world, plans) in arb_world()) {

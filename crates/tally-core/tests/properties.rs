@@ -1,6 +1,7 @@
 //! Property tests: the parser never panics on any JSON, and the billing invariants hold over
 //! generated contracts and usage.
 
+mod common;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
@@ -109,7 +110,7 @@ fn world() -> State {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
+    #![proptest_config(common::seeded(400))]
 
     /// Any JSON body on any call: an answer or a typed error, never a panic; a refused call changes nothing.
     #[test]
@@ -214,7 +215,7 @@ fn dec(v: &Value) -> Decimal {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(120))]
+    #![proptest_config(common::seeded(120))]
 
     #[test]
     fn billing_invariants(terms in arb_terms(), events in prop::collection::vec((0u32..3600, 0u32..500), 0..40), extra in (0u32..3600, 1u32..500)) {
@@ -266,7 +267,7 @@ fn arb_extreme() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(150))]
+    #![proptest_config(common::seeded(150))]
 
     /// Rating with prices, amounts, multipliers, tier sizes, conversions and usage at the edges of
     /// `Decimal`: answers or typed errors, never a panic (overflow saturates).

@@ -248,7 +248,7 @@ impl<'s> Judge<'s> {
         let Some(i) = router.route(e.at(), e, &fed) else {
             return Some(Why::NoContract { customer: &customer.id });
         };
-        (!router.prices(i, e.at(), &fed)).then(|| Why::NoPrice {
+        (!router.prices(i, e.at(), e, &fed)).then(|| Why::NoPrice {
             contract: &router.contracts[i].id,
         })
     }

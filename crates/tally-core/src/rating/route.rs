@@ -7,20 +7,21 @@ use crate::state::State;
 use crate::time::Timestamp;
 use indexmap::IndexMap;
 
-/// When a contract has a price for a product (a list rate or an override, entitled), as steps: from
-/// each instant on, whether it does. Routing asks it per event, so it is worked out once per contract
-/// and product, at the instants where a rate or an override starts or ends. A rate for some pricing
-/// group values only counts as a price for the product.
+/// When a contract has a price for a product's line with given pricing group values (a list rate or
+/// an override, entitled), as steps: from each instant on, whether it does. Routing asks it per row,
+/// so it is worked out once per contract, product and pricing group values, at the instants where a
+/// rate or an override starts or ends.
 pub(crate) struct PriceTimeline(Vec<(Timestamp, bool)>);
 
 impl PriceTimeline {
-    pub(crate) fn new(state: &State, contract: &Contract, product: &Product) -> Self {
+    pub(crate) fn new(state: &State, contract: &Contract, product: &Product, pgv: &IndexMap<String, String>) -> Self {
         let card = contract.rate_card_id.as_ref().and_then(|id| state.rate_cards.get(id));
-        let rates: Vec<&crate::rate_card::Rate> = card
-            .map(|rc| rc.rates.iter().filter(|r| r.product_id == product.id).collect())
-            .unwrap_or_default();
         let mut cuts = vec![contract.starting_at];
-        for r in &rates {
+        for r in card
+            .iter()
+            .flat_map(|rc| &rc.rates)
+            .filter(|r| r.product_id == product.id)
+        {
             cuts.push(r.starting_at);
             cuts.extend(r.ending_before);
         }
@@ -30,29 +31,19 @@ impl PriceTimeline {
         }
         cuts.sort();
         cuts.dedup();
-        let none = IndexMap::new();
         let steps = cuts
             .into_iter()
             .map(|t| {
-                let list = rates
-                    .iter()
-                    .copied()
-                    .filter(|r| r.window().contains(t))
-                    .min_by_key(|r| r.pricing_group_values.len());
-                let at = crate::pricing::LineAt {
-                    product,
-                    pgv: &none,
-                    at: t,
-                };
-                let priced = contract
-                    .pricing()
-                    .effective_rate(at, list, None)
-                    .ok()
-                    .flatten()
-                    .is_some();
+                let list = card.and_then(|rc| rc.rate_at(&product.id, pgv, t));
+                let at = crate::pricing::LineAt { product, pgv, at: t };
                 (
                     t,
-                    priced || list.is_some_and(|r| r.entitled && !r.pricing_group_values.is_empty()),
+                    contract
+                        .pricing()
+                        .effective_rate(at, list, None)
+                        .ok()
+                        .flatten()
+                        .is_some(),
                 )
             })
             .collect();
@@ -64,6 +55,8 @@ impl PriceTimeline {
         i > 0 && self.0[i - 1].1
     }
 }
+
+type Groups = Vec<(String, String)>;
 
 /// How strongly `contract` claims usage at `at` with properties `e`: a matching filter beats no
 /// filter, and of two matching filters the more recently set one wins. `None`: not this contract's.
@@ -88,7 +81,7 @@ fn claim(contract: &Contract, at: Timestamp, e: &impl Props) -> Option<(u8, Time
 pub(crate) struct Router<'s> {
     state: &'s State,
     pub(crate) contracts: Vec<&'s Contract>,
-    timelines: std::collections::HashMap<(usize, &'s str), PriceTimeline>,
+    timelines: std::collections::HashMap<(usize, &'s str, Groups), PriceTimeline>,
 }
 
 impl<'s> Router<'s> {
@@ -103,28 +96,25 @@ impl<'s> Router<'s> {
     /// The contract (index into `contracts`) usage at `at` with properties `e`, feeding `products`,
     /// belongs to.
     pub(crate) fn route(&mut self, at: Timestamp, e: &impl Props, products: &[&'s Product]) -> Option<usize> {
-        let Router {
-            state,
-            contracts,
-            timelines,
-        } = self;
-        claimant(contracts.iter().copied(), at, e, |i| {
-            products.iter().any(|p| {
-                timelines
-                    .entry((i, p.id.as_str()))
-                    .or_insert_with(|| PriceTimeline::new(state, contracts[i], p))
-                    .at(at)
-            })
-        })
+        let contracts = self.contracts.clone();
+        claimant(contracts.iter().copied(), at, e, |i| self.prices(i, at, e, products))
     }
 
-    /// Whether contract `i` has a price at `at` for one of `products`.
-    pub(crate) fn prices(&mut self, i: usize, at: Timestamp, products: &[&'s Product]) -> bool {
+    /// Whether contract `i` has a price at `at` for the line of one of `products` that usage with
+    /// properties `e` falls in.
+    pub(crate) fn prices(&mut self, i: usize, at: Timestamp, e: &impl Props, products: &[&'s Product]) -> bool {
         let (state, contract) = (self.state, self.contracts[i]);
         products.iter().any(|p| {
+            let pgv: Groups = p
+                .pricing_group_key
+                .iter()
+                .filter_map(|k| e.text(k).map(|v| (k.clone(), v.to_string())))
+                .collect();
             self.timelines
-                .entry((i, p.id.as_str()))
-                .or_insert_with(|| PriceTimeline::new(state, contract, p))
+                .entry((i, p.id.as_str(), pgv))
+                .or_insert_with_key(|(_, _, pgv)| {
+                    PriceTimeline::new(state, contract, p, &pgv.iter().cloned().collect())
+                })
                 .at(at)
         })
     }

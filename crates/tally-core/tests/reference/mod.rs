@@ -31,7 +31,8 @@
 //!    on its own invoice on its date.
 //! 7. A second contract (`second`) starts Jan 15 with periods from the 15th, the same list prices and
 //!    no overrides; it claims every APAC event from its start (its usage filter), the first contract
-//!    none of those. Balances are held by the first contract, by the customer for every contract, or
+//!    none of those, unless only the first has a price (a rate or an entitlement) for the event's line
+//!    at its time: usage goes where it can be priced. Balances are held by the first contract, by the customer for every contract, or
 //!    by the customer for the second contract only. Invoices draw in order of period end, then
 //!    contract start; a balance pays only the contracts it reaches; at equal rank contract-level
 //!    balances go before customer-level ones.
@@ -959,10 +960,21 @@ impl World {
             };
         }
         let second = self.second == Second::Parallel && e.region == "APAC" && e.tick >= SECOND_START;
-        if contract == 1 || second {
-            return contract == 1 && second;
+        let first = self.filtered_in(e);
+        // The second's claim is the stronger; it gives way only when it has no price for the event
+        // and the first, which also claims it, has one.
+        let to_second = second && (self.priced(1, e) || !first || !self.priced(0, e));
+        match contract {
+            1 => to_second,
+            _ => first && !to_second,
         }
-        self.filtered_in(e)
+    }
+
+    /// Whether `contract` has a price (a rate or an entitlement) for the event's line at its time.
+    fn priced(&self, contract: usize, e: &Event) -> bool {
+        let region = self.products[e.product].by_region.then_some(e.region);
+        self.price(contract, e.product, region, e.tick, Decimal::ZERO, Decimal::ONE)
+            .is_some()
     }
 
     /// Whether the first contract's usage filter in force at the event's time lets it through.

@@ -5,7 +5,7 @@ mod common;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
-use tally_core::{call, State, Timestamp};
+use tally_core::{call, ErrorCode, State, Timestamp};
 
 const CALLS: &[&str] = &[
     "POST /v1/billable-metrics/create",
@@ -304,7 +304,33 @@ proptest! {
             ("POST /v1/customers/c/previewEvents", json!({"events": [{"event_type": "e", "timestamp": "2025-05-11T00:00:00Z", "properties": {"q": q}}], "mode": "merge"})),
         ];
         for (c, b) in calls {
-            let _ = call(&mut s, c, &b, now);
+            match call(&mut s, c, &b, now) {
+                // A refusal names its kind, its field (an amount's, or the body's) and says why.
+                Err(e) => {
+                    prop_assert!(
+                        matches!(e.code, ErrorCode::Invalid | ErrorCode::InvalidBody | ErrorCode::OutOfRange | ErrorCode::NotFound),
+                        "{c}: unexpected refusal {e:?}"
+                    );
+                    prop_assert!(!e.message.is_empty(), "{c}: a refusal without a message");
+                }
+                // An answer is a figure a customer could check: whole cents on every line, and each
+                // invoice's total the sum of its lines.
+                Ok(v) if c.starts_with("GET /v1/customers/c/invoices") => {
+                    for inv in v["data"].as_array().unwrap() {
+                        let lines: Vec<Decimal> = inv["line_items"].as_array().unwrap().iter()
+                            .filter(|l| l.get("credit_type").is_none())
+                            .map(|l| dec(&l["total"])).collect();
+                        for t in &lines {
+                            prop_assert_eq!(t.fract(), Decimal::ZERO, "{}: a line total past cents", inv["id"]);
+                        }
+                        prop_assert_eq!(lines.iter().copied().sum::<Decimal>(), dec(&inv["total"]), "{}: total is not the sum of its lines", inv["id"]);
+                    }
+                }
+                Ok(v) if c.ends_with("getNetBalance") => {
+                    prop_assert!(v["data"]["balance"].is_number(), "the balance is not a figure: {v}");
+                }
+                Ok(_) => {}
+            }
         }
     }
 }

@@ -1385,3 +1385,98 @@ test('a full storage quota: the error is shown, the change stays in the page, th
   assert.match(now, /Later Co/);
   await context.close();
 });
+
+// Every money figure a page shows, as { text, price }: `price` when it stands in a table column of
+// unit prices or rates (where four decimals are allowed), else an amount (whole cents).
+async function moneyFigures(page) {
+  return page.evaluate(() => {
+    const priceColumns = new Set(['Unit price', 'Rate']);
+    const out = [];
+    const walker = document.createTreeWalker(document.querySelector('main') ?? document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || el.closest('[hidden], script, style, input, textarea, option, select')) continue;
+      const cell = el.closest('td');
+      let price = false;
+      if (cell) {
+        const table = cell.closest('table');
+        const head = table?.querySelectorAll('thead th')[cell.cellIndex];
+        price = priceColumns.has(head?.textContent.trim());
+      }
+      for (const m of n.textContent.matchAll(/-?\$\d[\d,]*(?:\.\d+)?/g)) out.push({ text: m[0], price });
+    }
+    return out;
+  });
+}
+
+function assertCents(where, figures) {
+  assert.ok(figures.length > 0, `${where}: no money figure found`);
+  for (const { text, price } of figures) {
+    const decimals = (text.split('.')[1] ?? '').length;
+    if (price) assert.ok(decimals >= 2 && decimals <= 4, `${where}: unit price ${text} shows ${decimals} decimals`);
+    else assert.equal(decimals, 2, `${where}: ${text} is not in whole cents`);
+  }
+}
+
+test('every money figure on every page reads in cents (unit prices at most four decimals): the example and a seat story', async () => {
+  const { context, page, errors } = await openApp({ example: true });
+  await page.locator('tr.customer-row').first().waitFor();
+  const visit = async (name) => {
+    await page.getByRole('link', { name }).click();
+    await page.waitForURL(new RegExp('/' + name.toLowerCase()));
+    await page.locator('section.card').first().waitFor();
+  };
+  let seen = 0;
+  for (const name of ['Customers', 'Catalog', 'Contracts', 'Usage', 'Invoices']) {
+    await visit(name);
+    if (name === 'Invoices') await page.locator('article.invoice').first().waitFor();
+    const figures = await moneyFigures(page);
+    if (['Catalog', 'Invoices'].includes(name)) assertCents(name, figures);
+    else for (const f of figures) assertCents(name, [f]);
+    seen += figures.length;
+  }
+  // A seat story: 10 seats at $20.00 a month from Nov 1 on WidgetsExpress 2024-25, 17 from Nov 17; the 7
+  // added cover 14 of November's 30 days: 7 × $20.00 × 14/30 = $65.333…, shown $65.33, at a unit price
+  // of $9.3333 (2000 × 14/30 = 933.33… cents).
+  await visit('Catalog');
+  await page.getByText('New product', { exact: true }).click();
+  await page.getByLabel('Product name').fill('Seats');
+  await page.locator('#product-type').selectOption('SUBSCRIPTION');
+  await page.getByRole('button', { name: 'Create product' }).click();
+  await page.locator('tr.product-row', { hasText: 'Seats' }).waitFor();
+  await page.getByLabel('Rate card', { exact: true }).selectOption({ label: 'Base usage products' });
+  await page.getByLabel('Product', { exact: true }).selectOption({ label: 'Seats' });
+  await page.getByLabel('Starting at').fill('2024-11-01');
+  await page.getByLabel('Rate type').selectOption('SUBSCRIPTION');
+  await page.getByLabel('Price per seat per period (cents)').fill('2000');
+  await page.getByRole('button', { name: 'Add rate' }).click();
+  await page.locator('.rate-card', { hasText: 'Base usage products' }).getByText('subscription $20.00 a seat monthly').waitFor();
+  assertCents('Catalog with seats', await moneyFigures(page));
+  await visit('Contracts');
+  await page.getByLabel('Customer').selectOption({ label: 'WidgetsExpress' });
+  await page.getByLabel('Contract to edit').selectOption({ label: 'WidgetsExpress 2024-25' });
+  const seats = page.locator('.seats-edit');
+  await seats.getByLabel('What to do').selectOption('add');
+  await seats.getByLabel('Subscription product').selectOption({ label: 'Seats' });
+  await seats.getByLabel('Seats', { exact: true }).fill('10');
+  await seats.getByLabel("Starting (empty: the contract's start)").fill('2024-11-01');
+  await seats.getByRole('button', { name: 'Save seats' }).click();
+  await seats.locator('ul.subscriptions li', { hasText: 'Seats: 10 from 2024-11-01' }).waitFor();
+  await seats.getByLabel('What to do').selectOption('change');
+  await seats.getByLabel('Subscription', { exact: true }).selectOption({ label: 'Seats: 10 from 2024-11-01' });
+  await seats.getByLabel('New seat count').fill('17');
+  await seats.getByLabel('From (midnight UTC)').fill('2024-11-17');
+  await seats.locator('.whatif-table tr.changed').first().waitFor();
+  for (const f of await moneyFigures(page)) assertCents('Contracts, seat what-if', [f]);
+  await seats.getByRole('button', { name: 'Save seats' }).click();
+  await seats.locator('ul.subscriptions li', { hasText: 'Seats: 10 from 2024-11-01, 17 from 2024-11-17' }).waitFor();
+  await visit('Invoices');
+  await page.getByLabel('Customer').selectOption({ label: 'WidgetsExpress' });
+  const november = invoiceFor(page, '2024-11-01 → 2024-12-01 · WidgetsExpress 2024-25');
+  await november.locator('tr.line', { hasText: '$65.33' }).first().waitFor();
+  await november.locator('td', { hasText: '$9.3333' }).first().waitFor();
+  assertCents('Invoices with seats', await moneyFigures(page));
+  assert.ok(seen > 20, `only ${seen} money figures seen on the example's pages`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

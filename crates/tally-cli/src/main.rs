@@ -12,7 +12,7 @@ mod rate;
 mod test;
 
 use std::process::ExitCode;
-use tally_core::scenario::{check, render, Scenario};
+use tally_core::scenario::{check_calls, check_calls_allowing_unchecked, render, Scenario};
 
 // `tally rate` turns millions of aggregates into as many small allocations, which glibc's malloc
 // spends a third of the run merging and freeing; mimalloc does not (README: Speed).
@@ -20,19 +20,24 @@ use tally_core::scenario::{check, render, Scenario};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str = "usage:
-  tally run [--check] [--explain] [--import STATE.json] [--export STATE.json] FILE
+  tally run [--check [--allow-unchecked]] [--explain] [--import STATE.json] [--export STATE.json] FILE
       Runs the calls of a scenario file and prints every response as one JSON array.
-      --check    also compare with the file's \"expect\" and exit 1 on a difference
+      --check    also compare with the file's \"expect\" and exit 1 on a difference; a file that
+                 checks nothing (no expectation, or a refused call no expectation names) fails too,
+                 unless --allow-unchecked
       --explain  every invoice list is asked with explain=true: each line says why it costs what it does
       --import   start from an exported state instead of an empty one
       --export   write the state after the calls (the app's Export format) to STATE.json
-  tally test [PATH...]
+  tally test [--allow-unchecked] [PATH...]
       Runs every scenario file under the paths (default tests/scenarios) with its expectations;
-      one line per failed expectation, then `N passed, N failed`. Exit 1 on any failure.
+      one line per failed expectation, then `N passed, N failed`. Exit 1 on any failure. A file that
+      checks nothing (no expectation, a misspelled \"expect\", or a refused call no expectation
+      names) fails, unless --allow-unchecked.
   tally rate --state STATE.json [--usage PATH]... [--aggregates FILE]... [--from T] [--to T]
              [--customer ID] [--now T] [--out FILE.json|FILE.csv] [--assume-unique-ids]
       Rates usage files or folders (Parquet, CSV, NDJSON) with an exported state (or a scenario file),
-      through DataFusion: every customer's invoices as {\"data\": [...]}, or one CSV row per line item.
+      through DataFusion: every customer's invoices as {\"data\": [...], \"not_billed\": {reason: events}},
+      or one CSV row per line item; what bills nothing is counted by reason on stderr too.
       The state's events count first, then the files in order, rows in file order; a repeated
       transaction_id counts once unless --assume-unique-ids. --aggregates reads hourly aggregates made
       elsewhere (README). A PATH may be a file:// URL; s3://, gs:// and http(s):// need the build's
@@ -95,8 +100,13 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let rest = args.get(1..).unwrap_or_default();
     let outcome = match args.first().map(String::as_str) {
-        Some("run") => Args::parse(rest, &["--import", "--export"], &["--check", "--explain"]).and_then(|a| run(&a)),
-        Some("test") => Args::parse(rest, &[], &[]).and_then(|a| test::test(&a)),
+        Some("run") => Args::parse(
+            rest,
+            &["--import", "--export"],
+            &["--check", "--explain", "--allow-unchecked"],
+        )
+        .and_then(|a| run(&a)),
+        Some("test") => Args::parse(rest, &[], &["--allow-unchecked"]).and_then(|a| test::test(&a)),
         Some("rate") => Args::parse(
             rest,
             &[
@@ -158,8 +168,12 @@ fn run(a: &Args) -> Result<u8, String> {
         std::fs::write(f, tally_core::state::export(&state)).map_err(|e| format!("cannot write {f}: {e}"))?;
     }
     if a.flag("--check") {
-        let problems = check(&scenario, &responses);
-        for p in &problems {
+        let problems = if a.flag("--allow-unchecked") {
+            check_calls_allowing_unchecked(&scenario, &responses)
+        } else {
+            check_calls(&scenario, &responses)
+        };
+        for (_, p) in &problems {
             eprintln!("tally: {file}: {p}");
         }
         if !problems.is_empty() {

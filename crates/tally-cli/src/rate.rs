@@ -100,6 +100,26 @@ pub fn rate(a: &Args) -> Result<u8, String> {
         format!("?{}", query.join("&"))
     };
     let invoices = tally_warehouse::invoices(&state, &customers, &query, now).map_err(|e| e.0)?;
+    // What bills nothing is said, never dropped in silence: counted by reason, on stderr and in the
+    // JSON written (`not_billed`, as the JS package's ingest answer counts it).
+    let not_billed: serde_json::Map<String, Value> =
+        tally_core::rating::not_billed_by_reason(&state, to.unwrap_or(now))
+            .into_iter()
+            .map(|(r, n)| {
+                (
+                    serde_json::to_value(r)
+                        .ok()
+                        .and_then(|v| v.as_str().map(String::from))
+                        .unwrap_or_default(),
+                    json!(n),
+                )
+            })
+            .collect();
+    if !not_billed.is_empty() {
+        let said: Vec<String> = not_billed.iter().map(|(r, n)| format!("{n} {r}")).collect();
+        eprintln!("tally: rate: events that bill nothing, by reason: {}", said.join(", "));
+    }
+    let answer = json!({ "data": invoices, "not_billed": not_billed });
     eprintln!(
         "tally: rate: rated {} customer(s) in {:.2} s: {} invoices",
         customers.len(),
@@ -108,18 +128,12 @@ pub fn rate(a: &Args) -> Result<u8, String> {
     );
     let out = match a.value("--out") {
         Some(f) if f.ends_with(".csv") => Some((f, csv(&invoices))),
-        Some(f) => Some((
-            f,
-            serde_json::to_string_pretty(&json!({ "data": invoices })).unwrap_or_default() + "\n",
-        )),
+        Some(f) => Some((f, serde_json::to_string_pretty(&answer).unwrap_or_default() + "\n")),
         None => None,
     };
     match out {
         Some((f, text)) => std::fs::write(f, text).map_err(|e| format!("cannot write {f}: {e}"))?,
-        None => print!(
-            "{}",
-            serde_json::to_string_pretty(&json!({ "data": invoices })).unwrap_or_default() + "\n"
-        ),
+        None => print!("{}", serde_json::to_string_pretty(&answer).unwrap_or_default() + "\n"),
     }
     Ok(0)
 }

@@ -2,7 +2,7 @@
 
 use crate::{read, Args};
 use std::path::{Path, PathBuf};
-use tally_core::scenario::{check_calls, expectations, Scenario};
+use tally_core::scenario::{check_calls, check_calls_allowing_unchecked, expectations, Scenario};
 
 /// The `.json` files at `path` (itself, or under it at any depth), sorted.
 fn files(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
@@ -49,7 +49,11 @@ pub fn test(a: &Args) -> Result<u8, String> {
             }
         };
         let responses = scenario.responses();
-        let problems = check_calls(&scenario, &responses);
+        let problems = if a.flag("--allow-unchecked") {
+            check_calls_allowing_unchecked(&scenario, &responses)
+        } else {
+            check_calls(&scenario, &responses)
+        };
         for (_, p) in &problems {
             println!("{name}: {p}");
         }

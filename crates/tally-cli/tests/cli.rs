@@ -269,6 +269,47 @@ fn tally_test_runs_the_project_s_scenarios_and_names_a_failed_expectation() {
     assert!(out.ends_with("0 passed, 2 failed (1 scenario files)\n"), "{out}");
 }
 
+/// A file that checks nothing fails `tally test` and `run --check`: one with no expectation, one with
+/// a misspelled `expect` (not a scenario: exit 2), one whose refused call no expectation names;
+/// `--allow-unchecked` runs them anyway.
+#[test]
+fn a_file_that_checks_nothing_fails_unless_allowed() {
+    let bare = write(
+        "bare.json",
+        r#"{"now": "2025-03-01T00:00:00Z", "calls": [{"call": "POST /v1/customers", "body": {"id": "c", "name": "C"}}]}"#,
+    );
+    let (code, _, err) = tally(&["run", "--check", &bare]);
+    assert_eq!(code, 1);
+    assert!(err.contains("the file checks nothing"), "{err}");
+    assert_eq!(tally(&["run", "--check", "--allow-unchecked", &bare]).0, 0);
+    let (code, out, _) = tally(&["test", &bare]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.ends_with("0 passed, 1 failed (1 scenario files)\n"), "{out}");
+    assert_eq!(tally(&["test", "--allow-unchecked", &bare]).0, 0);
+
+    let misspelled = write(
+        "expects.json",
+        r#"{"now": "2025-03-01T00:00:00Z", "calls": [], "expects": {"0": {"why": "x", "invoices": []}}}"#,
+    );
+    let (code, _, err) = tally(&["run", "--check", &misspelled]);
+    assert_eq!(code, 2);
+    assert!(err.contains("expects"), "{err}");
+
+    let refused = write(
+        "refused.json",
+        r#"{"now": "2025-03-01T00:00:00Z", "calls": [
+            {"call": "POST /v1/customers", "body": {"id": "c", "name": "C", "ingest_alias": ["x"]}},
+            {"call": "GET /v1/customers/c/invoices"}],
+          "expect": {"1": {"why": "no customer, no invoices", "error": {"code": "not_found"}}}}"#,
+    );
+    let (code, _, err) = tally(&["run", "--check", &refused]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("call 0 (POST /v1/customers): refused, and no expectation says it should be"),
+        "{err}"
+    );
+}
+
 /// `tally rate` on an exported state (Acme: 100 units in January, 200 in February at 80¢) and a CSV of
 /// more usage: a1 again (a repeat, dropped), 50 units on Jan 20, and a row without a customer
 /// (refused, and said). January: 150 × 80¢ = $120.00; February: 200 × 80¢ = $160.00.
@@ -281,7 +322,9 @@ fn rate_adds_a_warehouse_file_to_an_exported_state() {
         "transaction_id,customer_id,event_type,timestamp,units\n\
          a1,acme,api,2025-01-10T00:00:00Z,999\n\
          w1,acme,api,2025-01-20T00:00:00Z,50\n\
-         w2,,api,2025-01-21T00:00:00Z,7\n",
+         w2,,api,2025-01-21T00:00:00Z,7\n\
+         w3,stranger,api,2025-01-22T00:00:00Z,4\n\
+         w4,stranger,api,2025-01-23T00:00:00Z,4\n",
     );
     let out = std::env::temp_dir().join(format!("tally-cli-test-{}-rate-out.json", std::process::id()));
     let out = out.display().to_string();
@@ -306,6 +349,12 @@ fn rate_adds_a_warehouse_file_to_an_exported_state() {
     let answer: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     let totals: Vec<&serde_json::Value> = answer["data"].as_array().unwrap().iter().map(|i| &i["total"]).collect();
     assert_eq!(totals, vec![&serde_json::json!(12000), &serde_json::json!(16000)]);
+    // The two rows for a customer the state does not have bill nothing, and are said so.
+    assert!(
+        err.contains("events that bill nothing, by reason: 2 no_customer"),
+        "{err}"
+    );
+    assert_eq!(answer["not_billed"], serde_json::json!({"no_customer": 2}));
 
     let csv = out.replace(".json", ".csv");
     let (code, _, err) = tally(&[

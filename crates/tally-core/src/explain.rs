@@ -34,26 +34,39 @@ pub fn explain(state: &State, invoices: &mut [Invoice]) {
     }
 }
 
-/// An amount in its credit type as a billing person reads it (the CLI's diff says money this way too): `$1,234.50`, `1,200 Tokens`.
+/// An amount in its credit type as a billing person reads it (the CLI's diff says money this way too),
+/// in whole minor units, half away from zero: `$1,234.50`, `1,200.00 Tokens`.
 pub fn money(amount: Decimal, ct: &CreditType) -> String {
-    let amount = amount.normalize();
+    shown(amount, ct, 0)
+}
+
+/// A unit price as a billing person reads it: at most four decimals of the unit, `$0.0015`.
+pub fn price(amount: Decimal, ct: &CreditType) -> String {
+    shown(amount, ct, 2)
+}
+
+/// `amount` to the credit type's minor unit and `extra` decimals past it.
+fn shown(amount: Decimal, ct: &CreditType, extra: u32) -> String {
+    let places = |d: Decimal, p: u32| {
+        let mut d = d
+            .round_dp_with_strategy(p, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+            .normalize();
+        if d.scale() < 2 {
+            d.rescale(2);
+        }
+        d
+    };
     if ct.id != USD_CENTS_ID {
-        return format!("{} {}", grouped(amount), ct.name);
+        return format!("{} {}", grouped(places(amount, 2 + extra)), ct.name);
     }
-    let dollars = (amount / Decimal::ONE_HUNDRED).normalize();
-    let mut d = dollars.abs();
-    if d.scale() < 2 {
-        d.rescale(2);
-    }
-    format!(
-        "{}${}",
-        if dollars.is_sign_negative() && !dollars.is_zero() {
-            "-"
-        } else {
-            ""
-        },
-        grouped(d)
-    )
+    let cents = amount.round_dp_with_strategy(extra, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let dollars = places(cents / Decimal::ONE_HUNDRED, 2 + extra);
+    let sign = if dollars.is_sign_negative() && !dollars.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    format!("{sign}${}", grouped(dollars.abs()))
 }
 
 /// A number with thousands separators, every decimal kept.
@@ -92,7 +105,7 @@ fn window(w: &Window) -> String {
 
 fn price_text(p: &Price, ct: &CreditType) -> String {
     match p {
-        Price::Flat(p) => format!("{} per unit", money(*p, ct)),
+        Price::Flat(p) => format!("{} per unit", price(*p, ct)),
         Price::Tiered(tiers) => {
             let mut start = Decimal::ZERO;
             let parts: Vec<String> = tiers
@@ -103,9 +116,9 @@ fn price_text(p: &Price, ct: &CreditType) -> String {
                             "units {}–{} at {}",
                             grouped(start),
                             grouped(start.saturating_add(s)),
-                            money(t.price, ct)
+                            price(t.price, ct)
                         ),
-                        None => format!("above {} at {}", grouped(start), money(t.price, ct)),
+                        None => format!("above {} at {}", grouped(start), price(t.price, ct)),
                     };
                     start = start.saturating_add(t.size.unwrap_or_default());
                     part
@@ -476,8 +489,8 @@ fn rounding_step(line: &LineItem, ct: &CreditType) -> Step {
     let product = format!(
         "{} × {} = {}",
         grouped(line.quantity.normalize()),
-        money(line.unit_price, ct),
-        money(exact, ct)
+        price(line.unit_price, ct),
+        price(exact, ct)
     );
     let text = if exact == line.total.amount() {
         format!("{product}.")
@@ -541,7 +554,7 @@ fn usage(
                 StepKind::Override,
                 format!(
                     "A commit-specific override prices the units this commit pays for at {} per unit.",
-                    money(line.unit_price, ct)
+                    price(line.unit_price, ct)
                 ),
             ));
         }
@@ -609,7 +622,7 @@ fn subscription(state: &State, c: &Contract, line: &LineItem, ct: &CreditType) -
                     StepKind::Split,
                     format!(
                         "Prorated by time: {share} of the period's {} per unit, for the part of the period billed.",
-                        money(p, ct)
+                        price(p, ct)
                     ),
                 ));
             }
@@ -634,7 +647,7 @@ fn other(state: &State, c: Option<&Contract>, line: &LineItem, ct: &CreditType) 
             "A scheduled charge{contract} for {product}, due {}: {} × {}.",
             when(line.starting_at),
             grouped(line.quantity.normalize()),
-            money(line.unit_price, ct)
+            price(line.unit_price, ct)
         ),
         LineType::CommitPurchase => format!(
             "The purchase of commit {product}{contract}, on its invoice schedule's date {}.",
@@ -647,7 +660,7 @@ fn other(state: &State, c: Option<&Contract>, line: &LineItem, ct: &CreditType) 
         LineType::Conversion => format!(
             "{} left unpaid by balances in that unit, at the rate card's {} per unit.",
             grouped(line.quantity.normalize()),
-            money(line.unit_price, ct)
+            price(line.unit_price, ct)
         ),
         LineType::AppliedCommitOrCredit => {
             "Paid earlier by a spend threshold charge: its threshold invoice billed this usage.".to_string()
@@ -663,13 +676,13 @@ fn other(state: &State, c: Option<&Contract>, line: &LineItem, ct: &CreditType) 
             "A discount{contract} on {product}, on its schedule's date {}: {} × {}, taken off (never below zero per line, the invoice may go negative).",
             when(line.starting_at),
             grouped(line.quantity.normalize()),
-            money(-line.unit_price, ct)
+            price(-line.unit_price, ct)
         ),
         LineType::ProfessionalService => format!(
             "Professional services{contract} ({product}), invoiced {}: {} × {}, the term's running total capped at its max_amount.",
             when(line.starting_at),
             grouped(line.quantity.normalize()),
-            money(line.unit_price, ct)
+            price(line.unit_price, ct)
         ),
     };
     let mut out = vec![step(StepKind::Source, text)];

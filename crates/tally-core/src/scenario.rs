@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Call {
     pub call: String,
     #[serde(default)]
@@ -20,6 +21,7 @@ pub struct Call {
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Scenario {
     #[serde(default)]
     pub name: Option<String>,
@@ -98,15 +100,34 @@ pub fn expectations(s: &Scenario) -> usize {
     s.expect.as_ref().and_then(Value::as_object).map_or(0, |o| o.len())
 }
 
-/// As `check`, each difference with the index of the call it is about (`None`: the file itself).
+/// As `check`, each difference with the index of the call it is about (`None`: the file itself). A
+/// file that checks nothing fails: one with no expectation, or with a refused call no expectation
+/// names (a broken setup, not a passing scenario).
 pub fn check_calls(s: &Scenario, responses: &[Value]) -> Vec<(Option<usize>, String)> {
+    checks(s, responses, false)
+}
+
+/// As `check_calls`, but a file may check nothing, and a call may be refused unremarked
+/// (`--allow-unchecked`: running a file to see what it answers).
+pub fn check_calls_allowing_unchecked(s: &Scenario, responses: &[Value]) -> Vec<(Option<usize>, String)> {
+    checks(s, responses, true)
+}
+
+fn checks(s: &Scenario, responses: &[Value], allow_unchecked: bool) -> Vec<(Option<usize>, String)> {
     let mut problems: Vec<(Option<usize>, String)> = Vec::new();
-    let Some(expect) = s.expect.as_ref().and_then(Value::as_object) else {
-        return problems;
-    };
-    // A call refused without an expectation saying so is a broken setup, not a passing scenario.
+    let empty = serde_json::Map::new();
+    let expect = s.expect.as_ref().and_then(Value::as_object).unwrap_or(&empty);
+    if expect.is_empty() && !allow_unchecked {
+        problems.push((
+            None,
+            "the file checks nothing: it has no expectation (`expect`); --allow-unchecked runs it anyway".into(),
+        ));
+    }
     for (i, got) in responses.iter().enumerate() {
         let marked = expect.get(&i.to_string()).is_some_and(|w| w.get("error").is_some());
+        if allow_unchecked {
+            break;
+        }
         if let (Some(err), false) = (got.get("error"), marked) {
             problems.push((
                 Some(i),
@@ -201,33 +222,10 @@ pub fn check_calls(s: &Scenario, responses: &[Value]) -> Vec<(Option<usize>, Str
         if invoices.len() != wanted.len() {
             say(format!("expected {} invoices, got {}", wanted.len(), invoices.len()));
         }
-        let mut taken = vec![false; invoices.len()];
+        let picks = pair(wanted, invoices);
         for (n, w) in wanted.iter().enumerate() {
-            let key_field = if w.get("issued_at").is_some() && w.get("start_timestamp").is_none() {
-                "issued_at"
-            } else {
-                "start_timestamp"
-            };
-            let time = |v: Option<&Value>| v.and_then(Value::as_str).and_then(|t| Timestamp::parse(t).ok());
-            // Several invoices may share a type and date (one SCHEDULED invoice per item): prefer the
-            // one whose total matches, and never match one invoice twice.
-            let candidates: Vec<usize> = (0..invoices.len())
-                .filter(|&k| {
-                    let inv = &invoices[k];
-                    !taken[k]
-                        && inv.get("type") == w.get("type")
-                        && time(w.get(key_field)) == time(inv.get(key_field))
-                        && w.get("contract_id").is_none_or(|c| inv.get("contract_id") == Some(c))
-                })
-                .collect();
-            let pick = candidates
-                .iter()
-                .copied()
-                .find(|&k| w.get("total").and_then(dec) == invoices[k].get("total").and_then(dec))
-                .or_else(|| candidates.first().copied());
-            if let Some(k) = pick {
-                taken[k] = true;
-            }
+            let key_field = key_field(w);
+            let pick = picks[n];
             let found = pick.map(|k| &invoices[k]);
             let Some(inv) = found else {
                 say(format!(
@@ -274,6 +272,45 @@ pub fn check_calls(s: &Scenario, responses: &[Value]) -> Vec<(Option<usize>, Str
         }
     }
     problems
+}
+
+/// Which field dates an expected invoice: `issued_at` for one that names only that.
+fn key_field(w: &Value) -> &'static str {
+    if w.get("issued_at").is_some() && w.get("start_timestamp").is_none() {
+        "issued_at"
+    } else {
+        "start_timestamp"
+    }
+}
+
+/// Pairs each expected invoice with an answered one of the same type, date (and contract, when
+/// named), never one twice. Several may share a type and date (one SCHEDULED invoice per item): every
+/// expectation whose total some candidate matches is paired first, the rest after with what is left,
+/// so one wrong total is reported once, not again on the neighbour it would have taken.
+fn pair(wanted: &[Value], invoices: &[Value]) -> Vec<Option<usize>> {
+    let time = |v: Option<&Value>| v.and_then(Value::as_str).and_then(|t| Timestamp::parse(t).ok());
+    let fits = |w: &Value, inv: &Value| {
+        let k = key_field(w);
+        inv.get("type") == w.get("type")
+            && time(w.get(k)) == time(inv.get(k))
+            && w.get("contract_id").is_none_or(|c| inv.get("contract_id") == Some(c))
+    };
+    let mut taken = vec![false; invoices.len()];
+    let mut picks = vec![None; wanted.len()];
+    for exact in [true, false] {
+        for (n, w) in wanted.iter().enumerate() {
+            if picks[n].is_some() {
+                continue;
+            }
+            let same_total = |k: usize| w.get("total").and_then(dec) == invoices[k].get("total").and_then(dec);
+            let k = (0..invoices.len()).find(|&k| !taken[k] && fits(w, &invoices[k]) && (!exact || same_total(k)));
+            if let Some(k) = k {
+                taken[k] = true;
+                picks[n] = Some(k);
+            }
+        }
+    }
+    picks
 }
 
 /// A state as a scenario file: the calls that rebuild it (custom pricing units, metrics, products,

@@ -411,3 +411,34 @@ fn inert_contract_metadata_is_answered_back_unchanged() {
     assert_eq!(c["salesforce_opportunity_id"], json!("006Hs000001"));
     assert_eq!(c["total_contract_value"].to_string(), "120000");
 }
+
+/// The same usage counted by reason over the hourly aggregates (what `tally rate` reports for a
+/// warehouse's files): Jan 3's storage and the GPU hours, no price; an event for a key no customer
+/// has, no customer; an event type no metric reads, no metric.
+#[test]
+fn usage_that_bills_nothing_is_counted_by_reason() {
+    let file: Value =
+        serde_json::from_str(include_str!("../../../tests/scenarios/usage_goes_where_priced.json")).unwrap();
+    let mut s = State::default();
+    for c in file["calls"].as_array().unwrap() {
+        ok(&mut s, c["call"].as_str().unwrap(), c["body"].clone());
+    }
+    ok(
+        &mut s,
+        "POST /v1/ingest",
+        json!([
+            {"transaction_id": "n1", "customer_id": "nobody", "event_type": "api", "timestamp": "2025-01-12T00:00:00Z", "properties": {"calls": 5}},
+            {"transaction_id": "n2", "customer_id": "c_two", "event_type": "unread", "timestamp": "2025-01-12T00:00:00Z", "properties": {}}
+        ]),
+    );
+    let counts = tally_core::rating::not_billed_by_reason(&s, Timestamp::ymd(2025, 2, 10));
+    let counts: Vec<(String, u64)> = counts
+        .into_iter()
+        .map(|(r, n)| (serde_json::to_value(r).unwrap().as_str().unwrap().to_string(), n))
+        .collect();
+    let want = |r: &str, n: u64| (r.to_string(), n);
+    assert_eq!(
+        counts,
+        vec![want("no_customer", 1), want("no_metric", 1), want("no_price", 2)]
+    );
+}

@@ -1,6 +1,6 @@
 //! One invoice, line by line, as the core rated it.
 
-use crate::components::money::{day, money_in, quantity, quantity_short};
+use crate::components::money::{day, exact_in, money_in, price_in, quantity, quantity_short};
 use crate::components::usage_chart::UsageChart;
 use leptos::prelude::*;
 use serde_json::Value;
@@ -108,7 +108,7 @@ pub fn InvoiceCard(invoice: Value, contract_name: String) -> impl IntoView {
                                 <td class="num" title=quantity(&l["quantity"])>{quantity_short(&l["quantity"])}
                                     {s.state.with_untracked(|st| quantity_unit(st, &l)).map(|u| view! { <span class="unit">" " {u}</span> })}
                                 </td>
-                                <td class="num">{money_in(&l["unit_price"], unit_ref)}
+                                <td class="num" title=exact_in(&l["unit_price"], unit_ref)>{price_in(&l["unit_price"], unit_ref)}
                                     {prorated.then(|| view! { <div class="small muted prorated">"prorated"</div> })}
                                 </td>
                                 <td class="num">{money_in(&l["total"], unit_ref)}</td>

@@ -1,7 +1,10 @@
 //! Money as people read it: the core's USD cents (exact decimals) shown as dollars, e.g. 102400 →
 //! $1,024.00; any other credit type is already in its own unit (a currency's whole units, as
-//! Metronome counts them, or a custom pricing unit): 12.62 EUR, 540.00 AI tokens. Formatting only:
-//! fractional digits the core kept are shown.
+//! Metronome counts them, or a custom pricing unit): 12.62 EUR, 540.00 AI tokens.
+//!
+//! What a person reads is in cents (model.md, second round): an amount shows in the credit type's
+//! whole minor units (rounded half away from zero, the core's line rule), a unit price with at most
+//! four decimals (`price_in`; the exact value goes in a tooltip, `exact_in`).
 
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -15,9 +18,22 @@ pub fn decimal(v: &Value) -> Option<Decimal> {
     }
 }
 
+/// Cents as dollars, to the cent.
 pub fn format_cents(cents: Decimal) -> String {
-    let (sign, number) = grouped((cents / Decimal::ONE_HUNDRED).normalize());
+    format_dollars(cents, 0)
+}
+
+/// Cents as dollars with at most `extra` decimals past the cent (a unit price: 2).
+fn format_dollars(cents: Decimal, extra: u32) -> String {
+    let (sign, number) = grouped(to_places(cents, extra) / Decimal::ONE_HUNDRED);
     format!("{sign}${number}")
+}
+
+/// `amount` rounded to `places` decimals, half away from zero.
+fn to_places(amount: Decimal, places: u32) -> Decimal {
+    amount
+        .round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        .normalize()
 }
 
 /// The sign and the grouped digits of an amount, at least two decimals.
@@ -50,19 +66,43 @@ pub fn unit(state: &tally_core::State, id: &Value) -> Option<Value> {
     Some(serde_json::json!({ "id": ct.id, "name": ct.name }))
 }
 
-/// A core amount in credit type `credit_type` (`{id, name}`; absent: USD cents).
+/// A core amount in credit type `credit_type` (`{id, name}`; absent: USD cents), in its whole minor
+/// units: to the cent, or to the hundredth of another unit.
 pub fn money_in(v: &Value, credit_type: Option<&Value>) -> String {
+    shown_in(v, credit_type, 0)
+}
+
+/// A unit price in credit type `credit_type`: at most four decimals of the unit shown ($0.0015,
+/// 12.4839 EUR). `exact_in` gives the whole figure.
+pub fn price_in(v: &Value, credit_type: Option<&Value>) -> String {
+    shown_in(v, credit_type, 2)
+}
+
+/// The exact figure of a core amount, for a tooltip: every digit the core kept.
+pub fn exact_in(v: &Value, credit_type: Option<&Value>) -> String {
     let id = credit_type.and_then(|c| c["id"].as_str()).unwrap_or(USD_CENTS);
+    let Some(d) = decimal(v) else {
+        return String::new();
+    };
     if id == USD_CENTS {
-        return money(v);
+        return format!("{} cents", d.normalize());
     }
     let name = credit_type.and_then(|c| c["name"].as_str()).unwrap_or(id);
-    decimal(v)
-        .map(|d| {
-            let (sign, number) = grouped(d);
-            format!("{sign}{number} {name}")
-        })
-        .unwrap_or_else(|| "—".to_string())
+    format!("{} {name}", d.normalize())
+}
+
+/// `v` shown to the minor unit and `extra` decimals past it.
+fn shown_in(v: &Value, credit_type: Option<&Value>, extra: u32) -> String {
+    let id = credit_type.and_then(|c| c["id"].as_str()).unwrap_or(USD_CENTS);
+    let Some(d) = decimal(v) else {
+        return "—".to_string();
+    };
+    if id == USD_CENTS {
+        return format_dollars(d, extra);
+    }
+    let name = credit_type.and_then(|c| c["name"].as_str()).unwrap_or(id);
+    let (sign, number) = grouped(to_places(d, 2 + extra));
+    format!("{sign}{number} {name}")
 }
 
 /// A core money value (cents) as currency; "—" when absent.
@@ -131,6 +171,19 @@ mod tests {
         let tokens = json!({"id": "ct_tokens", "name": "AI tokens"});
         assert_eq!(money_in(&json!(540), Some(&tokens)), "540.00 AI tokens");
         assert_eq!(quantity_short(&json!(12345.56789)), "12,345.5679");
+        // Amounts to the minor unit, half away from zero; unit prices to four decimals at most.
+        assert_eq!(money(&json!(26058.064516129032258064516128)), "$260.58");
+        assert_eq!(money(&json!(-7741.93548)), "-$77.42");
+        assert_eq!(money(&json!(0.5)), "$0.01");
+        assert_eq!(price_in(&json!(1548.3870967741935483870967743), None), "$15.4839");
+        assert_eq!(price_in(&json!(0.15), None), "$0.0015");
+        assert_eq!(price_in(&json!(100), None), "$1.00");
+        assert_eq!(money_in(&json!(4.625), Some(&eur)), "4.63 EUR");
+        assert_eq!(price_in(&json!(0.125), Some(&eur)), "0.125 EUR");
+        assert_eq!(
+            exact_in(&json!(1548.3870967741935483870967743), None),
+            "1548.3870967741935483870967743 cents"
+        );
         assert_eq!(quantity_short(&json!(-1000)), "-1,000");
         assert_eq!(quantity_short(&json!(999)), "999");
     }

@@ -1,7 +1,7 @@
 //! Catalog: billable metrics, products with tags, rate cards with their rates and windows.
 
 use crate::components::field_error::{FieldError, FormError};
-use crate::components::money::{hint, money_in};
+use crate::components::money::{hint, money_in, price_in};
 use crate::components::pickers::{metrics, products, rate_cards, Picker};
 use crate::store::{date_to_rfc3339, list, live_error, number_or_text, store};
 use leptos::prelude::*;
@@ -231,13 +231,13 @@ impl CardView {
                     }
                     Some("SUBSCRIPTION") => format!(
                         "subscription {} a seat{}",
-                        money_in(&r["price"], unit.as_ref()),
+                        price_in(&r["price"], unit.as_ref()),
                         r["billing_frequency"]
                             .as_str()
                             .map(|f| format!(" {}", f.to_lowercase()))
                             .unwrap_or_default()
                     ),
-                    Some(t) => format!("{} {}", t.to_lowercase(), money_in(&r["price"], unit.as_ref())),
+                    Some(t) => format!("{} {}", t.to_lowercase(), price_in(&r["price"], unit.as_ref())),
                     None => String::new(),
                 };
                 let product = r["product_id"].as_str().unwrap_or_default();

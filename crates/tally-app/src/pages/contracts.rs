@@ -1,7 +1,7 @@
 //! Contracts: a customer's contracts as the core stores them, a form to create one, and edits (with a
 //! what-if of the invoice totals before saving).
 
-use crate::components::money::{day, money_in, unit};
+use crate::components::money::{day, money_in, price_in, unit};
 use crate::components::pickers::{customer_from_query, customers, Picker};
 use crate::pages::contract_edit::ContractEdit;
 use crate::pages::contract_form::ContractForm;
@@ -31,7 +31,7 @@ fn describe_override(st: &tally_core::State, o: &Value) -> String {
         Some("MULTIPLIER") => format!("×{}", crate::components::money::quantity(&o["multiplier"])),
         Some("OVERWRITE") => match o["overwrite_rate"]["rate_type"].as_str() {
             Some("TIERED") => "tiered price".to_string(),
-            _ => format!("price {}", money_in(&o["overwrite_rate"]["price"], None)),
+            _ => format!("price {}", price_in(&o["overwrite_rate"]["price"], None)),
         },
         Some("TIERED") => "tiered multipliers".to_string(),
         _ => match o["entitled"].as_bool() {

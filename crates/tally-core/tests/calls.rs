@@ -442,3 +442,27 @@ fn usage_that_bills_nothing_is_counted_by_reason() {
         vec![want("no_customer", 1), want("no_metric", 1), want("no_price", 2)]
     );
 }
+
+/// Two unfiltered contracts that both price API from Feb 1: accepted, the earlier one takes the usage,
+/// and the ambiguity is reported; the storage contract prices nothing the API contract does.
+#[test]
+fn two_unfiltered_contracts_pricing_one_product_are_reported() {
+    let file: Value =
+        serde_json::from_str(include_str!("../../../tests/scenarios/usage_goes_where_priced.json")).unwrap();
+    let mut s = State::default();
+    for c in file["calls"].as_array().unwrap() {
+        ok(&mut s, c["call"].as_str().unwrap(), c["body"].clone());
+    }
+    assert_eq!(ok(&mut s, "GET /v1/usage/ambiguities", Value::Null)["data"], json!([]));
+    ok(
+        &mut s,
+        "POST /v1/contracts/create",
+        json!({"id": "k_api2", "customer_id": "c_two", "rate_card_id": "rc_api", "starting_at": "2025-02-01T00:00:00Z"}),
+    );
+    let found = ok(&mut s, "GET /v1/usage/ambiguities", Value::Null);
+    let a = &found["data"];
+    assert_eq!(a.as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(a[0]["product_id"], json!("p_api"));
+    assert_eq!(a[0]["contract_ids"], json!(["k_api", "k_api2"]));
+    assert_eq!(a[0]["starting_at"], json!("2025-02-01T00:00:00Z"));
+}

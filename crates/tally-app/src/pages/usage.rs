@@ -87,6 +87,26 @@ pub fn Usage() -> impl IntoView {
         }
     };
     let unmatched = Memo::new(move |_| s.read_list("GET /v1/usage/unmatched", &Value::Null));
+    let ambiguous = Memo::new(move |_| s.read_list("GET /v1/usage/ambiguities", &Value::Null));
+    // A contract or product by its name, for a sentence a billing person reads.
+    let contract_name = move |id: &Value| {
+        let id = id.as_str().unwrap_or_default();
+        s.state.with_untracked(|st| {
+            st.contracts
+                .get(id)
+                .and_then(|c| c.name.clone())
+                .unwrap_or_else(|| id.to_string())
+        })
+    };
+    let product_name = move |id: &Value| {
+        let id = id.as_str().unwrap_or_default();
+        s.state.with_untracked(|st| {
+            st.products
+                .get(id)
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| id.to_string())
+        })
+    };
     view! {
         <section class="card">
             <h2>"Ingest usage"</h2>
@@ -108,11 +128,24 @@ pub fn Usage() -> impl IntoView {
         </section>
         <section class="card">
             <h2>"Usage that bills nothing"</h2>
-            <p class="muted">"Stored events that no invoice counts, each with the reason: no customer has the key (add it as an alias and they are billed, retroactively), no metric reads the event type, a value is not a number, or no contract claims the event at its time."</p>
+            <p class="muted">"Stored events that no invoice counts, each with the reason: no customer has the key (add it as an alias and they are billed, retroactively), no metric reads the event type, a value is not a number, no contract claims the event at its time, or the contract that claims it has no price for it."</p>
             {move || {
                 let count = unmatched.with(Vec::len);
                 (count > SHOWN).then(|| view! { <p class="muted">{format!("The first {SHOWN} of {count} are listed.")}</p> })
             }}
+            {move || (!ambiguous.with(Vec::is_empty)).then(|| view! {
+                <div class="note warn ambiguities" role="note">
+                    <p>"Usage that two contracts could take (neither has a usage filter, both price the product): the earlier contract takes it. Set a usage filter if another split is meant."</p>
+                    <ul>{ambiguous.get().into_iter().map(|a| {
+                        let [first, second] = [&a["contract_ids"][0], &a["contract_ids"][1]].map(contract_name);
+                        view! { <li class="ambiguity">{format!(
+                            "{} from {}: {first} takes it, not {second}",
+                            product_name(&a["product_id"]),
+                            crate::components::money::day(&a["starting_at"]),
+                        )}</li> }
+                    }).collect_view()}</ul>
+                </div>
+            })}
             <table>
                 <thead><tr><th scope="col">"Transaction"</th><th scope="col">"Customer key"</th><th scope="col">"Event type"</th><th scope="col">"Time"</th><th scope="col">"Properties"</th><th scope="col">"Why it bills nothing"</th></tr></thead>
                 // Keyed by the event and its reason: a new unmatched event adds a row, the rest stay.

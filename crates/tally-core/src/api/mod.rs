@@ -184,6 +184,8 @@ pub fn read(state: &State, call: &str, body: &Value, now: Timestamp) -> Result<V
             now,
         )?),
         ("GET", ["v1", "usage", "unmatched"]) => answer(crate::unbilled::unbilled(state)),
+        // Tally's own: contracts that could both take the same usage (model.md, second round).
+        ("GET", ["v1", "usage", "ambiguities"]) => answer(crate::rating::ambiguities(state)),
         ("GET", ["v1", "credit-types", "list"]) => {
             Ok(json!({ "data": crate::credit_type::all(state), "next_page": null }))
         }

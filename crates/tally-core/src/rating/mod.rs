@@ -32,6 +32,7 @@ mod route;
 mod spend;
 
 pub(crate) use route::Router;
+pub use route::{ambiguities, Ambiguity};
 
 /// The id of contract `contract`'s `n`-th professional-services invoice (0-based), issued at `at`.
 pub fn services_invoice_id(contract: &str, n: usize, at: Timestamp) -> String {

@@ -142,6 +142,84 @@ pub(crate) fn claimant<'a>(
     claims.iter().find(|(i, _)| prices(*i)).or(claims.first()).map(|c| c.0)
 }
 
+/// Two contracts of one customer that, with no usage filter, can both price a product at once: their
+/// usage of it goes to the earlier contract (`claimant`), which may not be what was meant. Accepted,
+/// never refused, and reported (`GET /v1/usage/ambiguities`, the app's Usage page).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Ambiguity {
+    pub customer_id: String,
+    pub product_id: String,
+    /// The contract that takes the usage, then the one that could have.
+    pub contract_ids: [String; 2],
+    /// The first instant both price the product with no filter in force.
+    pub starting_at: Timestamp,
+    pub message: String,
+}
+
+/// Every routing ambiguity of the state, by customer, then product, then contract pair.
+pub fn ambiguities(state: &State) -> Vec<Ambiguity> {
+    let none = IndexMap::new();
+    let usage: Vec<&Product> = state
+        .products
+        .values()
+        .filter(|p| p.kind == crate::product::ProductType::Usage)
+        .collect();
+    let mut out = Vec::new();
+    for customer in state.customers.keys() {
+        let mine: Vec<&Contract> = state
+            .contracts
+            .values()
+            .filter(|c| &c.customer_id == customer)
+            .collect();
+        for p in &usage {
+            let timelines: Vec<PriceTimeline> = mine.iter().map(|c| PriceTimeline::new(state, c, p, &none)).collect();
+            for a in 0..mine.len() {
+                for b in a + 1..mine.len() {
+                    if let Some(t) = both_unfiltered_and_priced(mine[a], mine[b], &timelines[a], &timelines[b]) {
+                        out.push(Ambiguity {
+                            customer_id: customer.clone(),
+                            product_id: p.id.clone(),
+                            contract_ids: [mine[a].id.clone(), mine[b].id.clone()],
+                            starting_at: t,
+                            message: format!(
+                                "contracts `{}` and `{}` both price `{}` from {t} with no usage filter: its usage goes to `{}`, the earlier",
+                                mine[a].id, mine[b].id, p.name, mine[a].id
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The first instant both contracts are in force with no usage filter and both price the product.
+fn both_unfiltered_and_priced(a: &Contract, b: &Contract, pa: &PriceTimeline, pb: &PriceTimeline) -> Option<Timestamp> {
+    let mut instants: Vec<Timestamp> = [a.starting_at, b.starting_at]
+        .into_iter()
+        .chain(pa.0.iter().map(|s| s.0))
+        .chain(pb.0.iter().map(|s| s.0))
+        .collect();
+    instants.extend(
+        a.usage_filter_history
+            .iter()
+            .chain(&b.usage_filter_history)
+            .filter_map(|f| f.starting_at),
+    );
+    instants.sort();
+    instants.dedup();
+    instants.into_iter().find(|&t| {
+        a.window().contains(t)
+            && b.window().contains(t)
+            && a.filter_at(t).is_none()
+            && b.filter_at(t).is_none()
+            && pa.at(t)
+            && pb.at(t)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

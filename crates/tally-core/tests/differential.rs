@@ -776,6 +776,17 @@ fn engine_totals(w: &World, plans: &[RatePlan]) -> BTreeMap<(&'static str, u32),
             .unwrap();
         let total: Decimal = inv["total"].to_string().parse().unwrap();
         *totals.entry((kind, hour_of(at))).or_default() += total;
+        // What balances paid on a usage invoice: its applied lines in the invoice's own credit type.
+        let paid: Decimal = inv["line_items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["type"] == "applied_commit_or_credit" && l.get("credit_type").is_none())
+            .map(|l| -l["total"].to_string().parse::<Decimal>().unwrap())
+            .sum();
+        if kind == "USAGE" && !paid.is_zero() {
+            *totals.entry(("PAID", hour_of(at))).or_default() += paid;
+        }
     }
     totals
 }

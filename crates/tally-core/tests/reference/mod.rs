@@ -495,6 +495,8 @@ impl World {
             for (a, h, amount) in self.spend_charges(&grants) {
                 *totals.entry(("THRESHOLD", h)).or_default() += cents(amount * fraction);
                 *totals.entry(("USAGE", a)).or_default() -= amount;
+                // Shown on the usage invoice as an applied line too.
+                *totals.entry(("PAID", a)).or_default() += amount;
             }
         }
         totals
@@ -835,6 +837,11 @@ impl World {
                     token_net += line_net;
                 } else {
                     net += line_net;
+                    // What balances paid on the invoice, as its applied lines show it.
+                    let applied: Decimal = shown.iter().sum();
+                    if !applied.is_zero() {
+                        *totals.entry(("PAID", a)).or_default() += applied;
+                    }
                 }
             }
             if let Some((_, worth)) = self.tokens {

@@ -105,11 +105,6 @@ fn shown_in(v: &Value, credit_type: Option<&Value>, extra: u32) -> String {
     format!("{sign}{number} {name}")
 }
 
-/// A core money value (cents) as currency; "—" when absent.
-pub fn money(v: &Value) -> String {
-    decimal(v).map(format_cents).unwrap_or_else(|| "—".to_string())
-}
-
 /// Typed cents (a form field) as a currency hint, or nothing when it is not a number yet.
 pub fn hint(typed: &str) -> String {
     typed
@@ -172,16 +167,16 @@ mod tests {
         assert_eq!(money_in(&json!(540), Some(&tokens)), "540.00 AI tokens");
         assert_eq!(quantity_short(&json!(12345.56789)), "12,345.5679");
         // Amounts to the minor unit, half away from zero; unit prices to four decimals at most.
-        assert_eq!(money(&json!(26058.064516129032258064516128)), "$260.58");
-        assert_eq!(money(&json!(-7741.93548)), "-$77.42");
-        assert_eq!(money(&json!(0.5)), "$0.01");
-        assert_eq!(price_in(&json!(1548.3870967741935483870967743), None), "$15.4839");
+        assert_eq!(money_in(&json!("26058.064516129032258064516128"), None), "$260.58");
+        assert_eq!(money_in(&json!(-7741.93548), None), "-$77.42");
+        assert_eq!(money_in(&json!(0.5), None), "$0.01");
+        assert_eq!(price_in(&json!("1548.3870967741935483870967743"), None), "$15.4839");
         assert_eq!(price_in(&json!(0.15), None), "$0.0015");
         assert_eq!(price_in(&json!(100), None), "$1.00");
         assert_eq!(money_in(&json!(4.625), Some(&eur)), "4.63 EUR");
         assert_eq!(price_in(&json!(0.125), Some(&eur)), "0.125 EUR");
         assert_eq!(
-            exact_in(&json!(1548.3870967741935483870967743), None),
+            exact_in(&json!("1548.3870967741935483870967743"), None),
             "1548.3870967741935483870967743 cents"
         );
         assert_eq!(quantity_short(&json!(-1000)), "-1,000");

@@ -139,6 +139,9 @@ pub struct Contract {
         serialize_with = "crate::money::as_opt_number"
     )]
     pub total_contract_value: Option<rust_decimal::Decimal>,
+    /// Payment terms: each invoice of the contract is due this many days after it is issued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub net_payment_terms_days: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transition: Option<Transition>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

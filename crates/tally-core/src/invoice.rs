@@ -255,6 +255,9 @@ pub struct Invoice {
     pub credit_type: CreditType,
     pub total: Money,
     pub line_items: Vec<LineItem>,
+    /// The contract's payment terms: the invoice is due this many days after `issued_at`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub net_payment_terms_days: Option<u32>,
 }
 
 impl Invoice {

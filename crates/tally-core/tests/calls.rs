@@ -393,7 +393,8 @@ fn usage_no_contract_can_price_is_listed_as_not_billed() {
     assert_eq!(listed, vec![want("g0"), want("x1")]);
 }
 
-/// Inert metadata on a contract (model.md, second round) is kept and answered back as given.
+/// Inert metadata on a contract (model.md, second round) is kept and answered back as given, and its
+/// payment terms go on each of its invoices (Metronome's `net_payment_terms_days`).
 #[test]
 fn inert_contract_metadata_is_answered_back_unchanged() {
     let file: Value = serde_json::from_str(include_str!("../../../tests/scenarios/unknown_fields.json")).unwrap();
@@ -410,6 +411,19 @@ fn inert_contract_metadata_is_answered_back_unchanged() {
     assert_eq!(c["netsuite_sales_order_id"], json!("SO-1042"));
     assert_eq!(c["salesforce_opportunity_id"], json!("006Hs000001"));
     assert_eq!(c["total_contract_value"].to_string(), "120000");
+    // Payment terms are kept and used: every invoice of the contract carries them.
+    let list = ok(
+        &mut s,
+        "GET /v1/customers/c_u/invoices?ending_before=2025-03-01T00:00:00Z",
+        Value::Null,
+    );
+    let terms: Vec<&Value> = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["net_payment_terms_days"])
+        .collect();
+    assert_eq!(terms, vec![&json!(30); 3], "{list}");
 }
 
 /// The same usage counted by reason over the hourly aggregates (what `tally rate` reports for a

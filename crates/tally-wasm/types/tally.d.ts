@@ -134,6 +134,8 @@ export interface Contract {
   billing_provider_configuration?: unknown;
   revenue_system_configuration?: unknown;
   total_contract_value?: Decimal | null;
+  /** Payment terms: each invoice of the contract is due this many days after it is issued. */
+  net_payment_terms_days?: number | null;
   transition?: Transition | null;
   prepaid_balance_threshold_configuration?: PrepaidBalanceThreshold | null;
   spend_threshold_configuration?: SpendThreshold | null;
@@ -242,6 +244,8 @@ export interface Invoice {
   credit_type: CreditType;
   total: string;
   line_items: LineItem[];
+  /** The contract's payment terms: the invoice is due this many days after `issued_at`. */
+  net_payment_terms_days?: string | null;
 }
 
 export type InvoiceBehavior = "BILL_IMMEDIATELY" | "BILL_ON_NEXT_COLLECTION_DATE";

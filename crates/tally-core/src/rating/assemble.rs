@@ -284,6 +284,7 @@ fn new_invoice(
         credit_type,
         total: Money::ZERO,
         line_items: Vec::new(),
+        net_payment_terms_days: c.net_payment_terms_days,
     }
 }
 

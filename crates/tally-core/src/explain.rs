@@ -596,7 +596,16 @@ fn subscription(state: &State, c: &Contract, line: &LineItem, ct: &CreditType) -
         return vec![rounding_step(line, ct)];
     };
     let card = c.rate_card_id.as_ref().and_then(|id| state.rate_cards.get(id));
-    let list = card.and_then(|rc| rc.rate_at(&product.id, &line.pricing_group_values, line.starting_at));
+    // The rate of the subscription's own billing frequency (a card may sell the product at several).
+    let frequency = c
+        .subscriptions
+        .iter()
+        .find(|sub| sub.subscription_rate.product_id == product.id)
+        .map(|sub| sub.subscription_rate.billing_frequency);
+    let list = card.and_then(|rc| match frequency {
+        Some(f) => rc.subscription_rate_at(&product.id, line.starting_at, f),
+        None => rc.rate_at(&product.id, &line.pricing_group_values, line.starting_at),
+    });
     let mut out = vec![step(
         StepKind::Source,
         format!(
@@ -618,11 +627,16 @@ fn subscription(state: &State, c: &Contract, line: &LineItem, ct: &CreditType) -
         if let Price::Flat(p) = rate.price {
             if !p.is_zero() && p != line.unit_price {
                 let share = (line.unit_price / p).round_dp(6).normalize();
+                // Proration is a factor on the price, in days where the span is whole days:
+                // 5 seats × $30.00 × 16/31.
+                let factor = days_fraction(line, line.unit_price / p).unwrap_or_else(|| share.to_string());
                 out.push(step(
                     StepKind::Split,
                     format!(
-                        "Prorated by time: {share} of the period's {} per unit, for the part of the period billed.",
-                        price(p, ct)
+                        "Prorated by time: {} × {} × {factor} = {}, for the part of the period billed.",
+                        grouped(line.quantity.normalize()),
+                        price(p, ct),
+                        money(line.total.amount(), ct)
                     ),
                 ));
             }
@@ -631,6 +645,19 @@ fn subscription(state: &State, c: &Contract, line: &LineItem, ct: &CreditType) -
     out.extend(drawdown_step(line, ct));
     out.push(rounding_step(line, ct));
     out
+}
+
+/// The share of a period a line bills, as `billed days/period days` when both are whole days.
+fn days_fraction(line: &LineItem, share: Decimal) -> Option<String> {
+    const DAY: i64 = 86_400;
+    let span = (line.ending_before.0 - line.starting_at.0).num_seconds();
+    if span <= 0 || span % DAY != 0 || share <= Decimal::ZERO {
+        return None;
+    }
+    let days = Decimal::from(span / DAY);
+    let period = days.checked_div(share)?;
+    let whole = period.round();
+    ((period - whole).abs() < Decimal::new(1, 6)).then(|| format!("{}/{}", days, whole.normalize()))
 }
 
 fn other(state: &State, c: Option<&Contract>, line: &LineItem, ct: &CreditType) -> Vec<Step> {

@@ -288,3 +288,34 @@ fn a_line_s_usage_by_day_and_by_hour_of_a_day() {
     )
     .is_empty());
 }
+
+/// A seat increase in the `subscriptions` scenario: 5 seats added on Jan 16 of 31-day January at
+/// $20.00 a seat a month, prorated: the explanation says 5 × $20.00 × 16/31 = $51.61 (a factor on the
+/// price, never a fractional seat count), in whole cents.
+#[test]
+fn a_prorated_seat_charge_explains_its_factor_in_days() {
+    let file: Value = serde_json::from_str(include_str!("../../../tests/scenarios/subscriptions.json")).unwrap();
+    let mut s = State::default();
+    for c in file["calls"].as_array().unwrap() {
+        let _ = call(&mut s, c["call"].as_str().unwrap(), &c["body"], now());
+    }
+    let list = ok(
+        &mut s,
+        "GET /v1/customers/c_adv/invoices?ending_before=2025-02-01T00:00:00Z&explain=true",
+        Value::Null,
+    );
+    let texts: Vec<String> = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|i| i["line_items"].as_array().unwrap().clone())
+        .flat_map(|l| l["explanation"]["steps"].as_array().cloned().unwrap_or_default())
+        .filter_map(|st| st["text"].as_str().map(String::from))
+        .collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("Prorated by time: 5 × $20.00 × 16/31 = $51.61")),
+        "{texts:#?}"
+    );
+}

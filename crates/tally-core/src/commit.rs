@@ -61,6 +61,9 @@ pub struct Commit {
     pub description: Option<String>,
     #[serde(default)]
     pub custom_fields: IndexMap<String, String>,
+    /// Inert metadata (the NetSuite order this term comes from), kept and answered back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub netsuite_sales_order_id: Option<String>,
     /// The share (0 to 1) of what is left unspent at a renewal that becomes a commit on the new
     /// contract (`transition` on the new contract's create body).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -124,6 +127,9 @@ pub struct RecurringCommit {
     /// A balance granted per seat of a subscription of the same contract, pooled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_config: Option<SubscriptionConfig>,
+    /// Inert metadata (the NetSuite order this term comes from), kept and answered back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub netsuite_sales_order_id: Option<String>,
 }
 
 api_enum!(Allocation { Pooled = "POOLED", Individual = "INDIVIDUAL" });

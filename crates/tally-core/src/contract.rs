@@ -57,6 +57,9 @@ pub struct ScheduledCharge {
     pub description: Option<String>,
     #[serde(default)]
     pub custom_fields: IndexMap<String, String>,
+    /// Inert metadata (the NetSuite order this term comes from), kept and answered back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub netsuite_sales_order_id: Option<String>,
 }
 
 /// Only events whose `group_key` property is one of `group_values` count on the contract, from

@@ -23,6 +23,9 @@ pub struct ProfessionalService {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub custom_fields: IndexMap<String, String>,
+    /// Inert metadata (the NetSuite order this term comes from), kept and answered back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub netsuite_sales_order_id: Option<String>,
 }
 
 impl ProfessionalService {

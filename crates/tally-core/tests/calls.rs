@@ -411,6 +411,7 @@ fn inert_contract_metadata_is_answered_back_unchanged() {
     assert_eq!(c["netsuite_sales_order_id"], json!("SO-1042"));
     assert_eq!(c["salesforce_opportunity_id"], json!("006Hs000001"));
     assert_eq!(c["total_contract_value"].to_string(), "120000");
+    assert_eq!(c["scheduled_charges"][0]["netsuite_sales_order_id"], json!("SO-1042-1"));
     // Payment terms are kept and used: every invoice of the contract carries them.
     let list = ok(
         &mut s,

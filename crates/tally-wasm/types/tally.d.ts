@@ -85,6 +85,8 @@ export interface Commit {
   rate_type?: AnyCase<CommitRateType> | null;
   description?: string | null;
   custom_fields?: Record<string, string>;
+  /** Inert metadata (the NetSuite order this term comes from), kept and answered back. */
+  netsuite_sales_order_id?: string | null;
   /** The share (0 to 1) of what is left unspent at a renewal that becomes a commit on the new contract (`transition` on the new contract's create body). */
   rollover_fraction?: Decimal | null;
 }
@@ -443,6 +445,8 @@ export interface ProfessionalService {
   max_amount: Decimal;
   description?: string | null;
   custom_fields?: Record<string, string>;
+  /** Inert metadata (the NetSuite order this term comes from), kept and answered back. */
+  netsuite_sales_order_id?: string | null;
 }
 
 export interface PropertyFilter {
@@ -568,6 +572,8 @@ export interface RecurringCommit {
   description?: string | null;
   /** A balance granted per seat of a subscription of the same contract, pooled. */
   subscription_config?: SubscriptionConfig | null;
+  /** Inert metadata (the NetSuite order this term comes from), kept and answered back. */
+  netsuite_sales_order_id?: string | null;
 }
 
 export interface RecurringSchedule {
@@ -605,6 +611,8 @@ export interface ScheduledCharge {
   schedule: Schedule;
   description?: string | null;
   custom_fields?: Record<string, string>;
+  /** Inert metadata (the NetSuite order this term comes from), kept and answered back. */
+  netsuite_sales_order_id?: string | null;
 }
 
 /** A professional-services invoice scheduled on a contract. */

@@ -586,10 +586,9 @@ test('rows are keyed: undoing an override redraws only the invoice it changed; a
   await context.close();
 });
 
-test('seats: a subscription product and rate in the catalog, seats added and changed on a contract with the what-if, seat lines on the invoice', async () => {
-  const { context, page, errors } = await openApp();
-  await loadDemo(page);
-  await page.getByRole('link', { name: 'Catalog' }).click();
+// On the Catalog page of the example: a SUBSCRIPTION product "Seats", sold at $20.00 a seat a month on
+// the Base usage products card from 2024-11-01.
+async function addSeatsToCatalog(page) {
   await page.getByText('New product', { exact: true }).click();
   await page.getByLabel('Product name').fill('Seats');
   await page.locator('#product-type').selectOption('SUBSCRIPTION');
@@ -602,6 +601,13 @@ test('seats: a subscription product and rate in the catalog, seats added and cha
   await page.getByLabel('Price per seat per period (cents)').fill('2000');
   await page.getByRole('button', { name: 'Add rate' }).click();
   await page.locator('.rate-card', { hasText: 'Base usage products' }).getByText('subscription $20.00 a seat monthly').waitFor();
+}
+
+test('seats: a subscription product and rate in the catalog, seats added and changed on a contract with the what-if, seat lines on the invoice', async () => {
+  const { context, page, errors } = await openApp();
+  await loadDemo(page);
+  await page.getByRole('link', { name: 'Catalog' }).click();
+  await addSeatsToCatalog(page);
 
   // WidgetsExpress 2024-25 (from Nov 1, monthly): 10 seats in advance. November's own seats are billed on
   // Nov 1 (no usage invoice closes then); December's 10, $200.00, go on November's usage invoice, which
@@ -1439,18 +1445,7 @@ test('every money figure on every page reads in cents (unit prices at most four 
   // added cover 14 of November's 30 days: 7 × $20.00 × 14/30 = $65.333…, shown $65.33, at a unit price
   // of $9.3333 (2000 × 14/30 = 933.33… cents).
   await visit('Catalog');
-  await page.getByText('New product', { exact: true }).click();
-  await page.getByLabel('Product name').fill('Seats');
-  await page.locator('#product-type').selectOption('SUBSCRIPTION');
-  await page.getByRole('button', { name: 'Create product' }).click();
-  await page.locator('tr.product-row', { hasText: 'Seats' }).waitFor();
-  await page.getByLabel('Rate card', { exact: true }).selectOption({ label: 'Base usage products' });
-  await page.getByLabel('Product', { exact: true }).selectOption({ label: 'Seats' });
-  await page.getByLabel('Starting at').fill('2024-11-01');
-  await page.getByLabel('Rate type').selectOption('SUBSCRIPTION');
-  await page.getByLabel('Price per seat per period (cents)').fill('2000');
-  await page.getByRole('button', { name: 'Add rate' }).click();
-  await page.locator('.rate-card', { hasText: 'Base usage products' }).getByText('subscription $20.00 a seat monthly').waitFor();
+  await addSeatsToCatalog(page);
   assertCents('Catalog with seats', await moneyFigures(page));
   await visit('Contracts');
   await page.getByLabel('Customer').selectOption({ label: 'WidgetsExpress' });

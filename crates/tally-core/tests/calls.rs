@@ -12,6 +12,16 @@ fn ok(s: &mut State, c: &str, body: Value) -> Value {
     call(s, c, &body, now()).unwrap_or_else(|e| panic!("{c}: {e}"))
 }
 
+/// The state after a scenario file's calls (a call it expects refused changes nothing).
+fn replayed(text: &str) -> State {
+    let file: Value = serde_json::from_str(text).unwrap();
+    let mut s = State::default();
+    for c in file["calls"].as_array().unwrap() {
+        let _ = call(&mut s, c["call"].as_str().unwrap(), &c["body"], now());
+    }
+    s
+}
+
 /// 100 cents a call; a 5,000 prepaid commit usable Jan 1–Jul 1; 30 calls in January.
 fn world() -> State {
     let mut s = State::default();
@@ -371,12 +381,7 @@ fn dangling_references_are_named_not_dropped() {
 /// (priced by neither) bill nothing and are listed with the reason `no_price`, the API call is billed.
 #[test]
 fn usage_no_contract_can_price_is_listed_as_not_billed() {
-    let file: Value =
-        serde_json::from_str(include_str!("../../../tests/scenarios/usage_goes_where_priced.json")).unwrap();
-    let mut s = State::default();
-    for c in file["calls"].as_array().unwrap() {
-        ok(&mut s, c["call"].as_str().unwrap(), c["body"].clone());
-    }
+    let mut s = replayed(include_str!("../../../tests/scenarios/usage_goes_where_priced.json"));
     let list = ok(&mut s, "GET /v1/usage/unmatched", Value::Null);
     let listed: Vec<(String, String)> = list["data"]
         .as_array()
@@ -397,11 +402,7 @@ fn usage_no_contract_can_price_is_listed_as_not_billed() {
 /// payment terms go on each of its invoices (Metronome's `net_payment_terms_days`).
 #[test]
 fn inert_contract_metadata_is_answered_back_unchanged() {
-    let file: Value = serde_json::from_str(include_str!("../../../tests/scenarios/unknown_fields.json")).unwrap();
-    let mut s = State::default();
-    for c in file["calls"].as_array().unwrap() {
-        let _ = call(&mut s, c["call"].as_str().unwrap(), &c["body"], now());
-    }
+    let mut s = replayed(include_str!("../../../tests/scenarios/unknown_fields.json"));
     let got = ok(
         &mut s,
         "POST /v1/contracts/get",
@@ -432,12 +433,7 @@ fn inert_contract_metadata_is_answered_back_unchanged() {
 /// has, no customer; an event type no metric reads, no metric.
 #[test]
 fn usage_that_bills_nothing_is_counted_by_reason() {
-    let file: Value =
-        serde_json::from_str(include_str!("../../../tests/scenarios/usage_goes_where_priced.json")).unwrap();
-    let mut s = State::default();
-    for c in file["calls"].as_array().unwrap() {
-        ok(&mut s, c["call"].as_str().unwrap(), c["body"].clone());
-    }
+    let mut s = replayed(include_str!("../../../tests/scenarios/usage_goes_where_priced.json"));
     ok(
         &mut s,
         "POST /v1/ingest",
@@ -462,12 +458,7 @@ fn usage_that_bills_nothing_is_counted_by_reason() {
 /// and the ambiguity is reported; the storage contract prices nothing the API contract does.
 #[test]
 fn two_unfiltered_contracts_pricing_one_product_are_reported() {
-    let file: Value =
-        serde_json::from_str(include_str!("../../../tests/scenarios/usage_goes_where_priced.json")).unwrap();
-    let mut s = State::default();
-    for c in file["calls"].as_array().unwrap() {
-        ok(&mut s, c["call"].as_str().unwrap(), c["body"].clone());
-    }
+    let mut s = replayed(include_str!("../../../tests/scenarios/usage_goes_where_priced.json"));
     assert_eq!(ok(&mut s, "GET /v1/usage/ambiguities", Value::Null)["data"], json!([]));
     ok(
         &mut s,

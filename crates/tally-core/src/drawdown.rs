@@ -52,6 +52,16 @@ struct Take {
     price: Decimal,
 }
 
+/// One balance's takes on a line, added up: what the invoice shows it paying.
+struct Drawn {
+    balance: usize,
+    units: Quantity,
+    shown: Money,
+    price: Decimal,
+    /// The start of the last cell it paid on.
+    last: Timestamp,
+}
+
 /// A billionth of a billionth of a cent: what is left of a line after a balance takes all but this
 /// much of it is division dust, not usage.
 const DUST: Decimal = Decimal::from_parts(1, 0, 0, false, 12);
@@ -257,7 +267,7 @@ impl Ledger {
         out: &mut Vec<LineItem>,
     ) -> Checked<()> {
         // Balances are drawn by the exact amount (quantity × unit price, fractional cents and all);
-        // each balance's draw on the line is rounded once, and the balance moves by that figure.
+        // what the invoice shows each one paying is rounded (`show_takes`), and it moves by that.
         let exact = Money::of(Quantity::new(line.quantity), line.unit_price)?;
         // Only usage and subscriptions draw on commits and credits: a scheduled charge costs the same
         // wherever it sits.
@@ -277,29 +287,18 @@ impl Ledger {
         let scale = crate::credit_type::scale(&unit);
         let before = self.remaining.clone();
         let takes = self.draw_cells(&line, &unit, exact, state, contract, pieces)?;
-        // Each take is rounded as a running total over the line, in the order they happened: what the
-        // balances show paying adds up to the rounded money they covered, a take of whole cents
-        // shows as itself, and each balance moves by what it shows (never below nothing).
-        let mut drawn: Vec<(usize, Quantity, Money, Decimal, Timestamp)> = Vec::new();
-        let (mut exact_so_far, mut shown_so_far) = (Money::ZERO, Money::ZERO);
-        for t in &takes {
-            exact_so_far = exact_so_far.plus(t.take)?;
-            let shown = exact_so_far.rounded(scale).minus(shown_so_far)?;
-            shown_so_far = shown_so_far.plus(shown)?;
-            self.draws[t.balance].push((t.at, shown));
-            match drawn.iter_mut().find(|d| d.0 == t.balance) {
-                Some(d) => {
-                    d.1 = d.1.plus(t.units)?;
-                    d.2 = d.2.plus(shown)?;
-                    d.4 = t.at;
-                }
-                None => drawn.push((t.balance, t.units, shown, t.price, t.at)),
-            }
-        }
+        let drawn = self.show_takes(&takes, scale)?;
         let mut left = Quantity::new(line.quantity);
         let mut covered_totals = Money::ZERO;
         let mut repriced = false;
-        for (i, units, shown, price, last) in drawn {
+        for Drawn {
+            balance: i,
+            units,
+            shown,
+            price,
+            last,
+        } in drawn
+        {
             let after = before[i].minus(shown)?.max(Money::ZERO);
             self.remaining[i] = after;
             // A balance of fractional cents that shows a whole cent more than it had moves by what
@@ -370,6 +369,35 @@ impl Ledger {
             }
         }
         Ok(())
+    }
+
+    /// What each balance shows paying on a line, from its takes in the order they happened: rounded
+    /// as a running total over the line, so what the balances show adds up to the rounded money they
+    /// covered and a take of whole cents shows as itself. Records each shown amount as a draw.
+    fn show_takes(&mut self, takes: &[Take], scale: crate::credit_type::Scale) -> Checked<Vec<Drawn>> {
+        let mut drawn: Vec<Drawn> = Vec::new();
+        let (mut exact_so_far, mut shown_so_far) = (Money::ZERO, Money::ZERO);
+        for t in takes {
+            exact_so_far = exact_so_far.plus(t.take)?;
+            let shown = exact_so_far.rounded(scale).minus(shown_so_far)?;
+            shown_so_far = shown_so_far.plus(shown)?;
+            self.draws[t.balance].push((t.at, shown));
+            match drawn.iter_mut().find(|d| d.balance == t.balance) {
+                Some(d) => {
+                    d.units = d.units.plus(t.units)?;
+                    d.shown = d.shown.plus(shown)?;
+                    d.last = t.at;
+                }
+                None => drawn.push(Drawn {
+                    balance: t.balance,
+                    units: t.units,
+                    shown,
+                    price: t.price,
+                    last: t.at,
+                }),
+            }
+        }
+        Ok(drawn)
     }
 
     /// Draws `line` (priced in `unit`, worth `exact`) down, cell by cell in time order, each cell by the

@@ -311,41 +311,11 @@ impl Ledger {
             if shown.is_zero() {
                 continue;
             }
-            let seg = &self.segments[i];
-            let trace = crate::invoice::Trace {
-                balance: Some(crate::invoice::BalanceTrace {
-                    name: seg.name.clone(),
-                    kind: seg.kind,
-                    window: seg.window,
-                    before: before[i],
-                    after,
-                }),
-                ..line.trace.clone()
-            };
             repriced |= price != line.unit_price;
             left = left.minus(units)?;
-            let mut covered = line.clone();
-            covered.quantity = units.value().normalize();
-            covered.unit_price = price.normalize();
-            covered.total = shown;
-            covered.commit_id = Some(seg.commit_id.clone());
-            covered.trace = trace.clone();
             covered_totals = covered_totals.plus(shown)?;
-            out.push(covered);
-            if seg.kind != BalanceKind::PostpaidCommit {
-                let mut applied = LineItem::plain(
-                    seg.name.clone(),
-                    LineType::AppliedCommitOrCredit,
-                    seg.product_id.clone(),
-                    (Decimal::ONE, -shown.amount().normalize()),
-                    -shown,
-                    (line.starting_at, line.ending_before),
-                );
-                applied.commit_id = Some(seg.commit_id.clone());
-                applied.credit_type = line.credit_type.clone();
-                applied.trace = trace;
-                out.push(applied);
-            }
+            let balance = (before[i], after);
+            out.extend(self.covered_lines(&line, i, (units, price, shown), balance));
         }
         if left == Quantity::new(line.quantity) {
             out.push(line);
@@ -369,6 +339,49 @@ impl Ledger {
             }
         }
         Ok(())
+    }
+
+    /// The part of `line` that balance `i` paid (`units` at `price`, shown `shown`; the balance went
+    /// from `before` to `after`), and for a prepaid balance the applied line that takes it off.
+    fn covered_lines(
+        &self,
+        line: &LineItem,
+        i: usize,
+        (units, price, shown): (Quantity, Decimal, Money),
+        (before, after): (Money, Money),
+    ) -> Vec<LineItem> {
+        let seg = &self.segments[i];
+        let trace = crate::invoice::Trace {
+            balance: Some(crate::invoice::BalanceTrace {
+                name: seg.name.clone(),
+                kind: seg.kind,
+                window: seg.window,
+                before,
+                after,
+            }),
+            ..line.trace.clone()
+        };
+        let mut covered = line.clone();
+        covered.quantity = units.value().normalize();
+        covered.unit_price = price.normalize();
+        covered.total = shown;
+        covered.commit_id = Some(seg.commit_id.clone());
+        covered.trace = trace.clone();
+        if seg.kind == BalanceKind::PostpaidCommit {
+            return vec![covered];
+        }
+        let mut applied = LineItem::plain(
+            seg.name.clone(),
+            LineType::AppliedCommitOrCredit,
+            seg.product_id.clone(),
+            (Decimal::ONE, -shown.amount().normalize()),
+            -shown,
+            (line.starting_at, line.ending_before),
+        );
+        applied.commit_id = Some(seg.commit_id.clone());
+        applied.credit_type = line.credit_type.clone();
+        applied.trace = trace;
+        vec![covered, applied]
     }
 
     /// What each balance shows paying on a line, from its takes in the order they happened: rounded

@@ -744,6 +744,39 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
     out
 }
 
+/// Each usage invoice's usage lines as quantities per product and unit price: (period start, product
+/// index, unit price) → units, the parts a balance covered added back to the rest (to 20 decimals:
+/// dividing money back into units leaves dust in the 28th).
+type Quantities = BTreeMap<(u32, usize, Decimal), Decimal>;
+
+fn engine_quantities(list: &Value) -> Quantities {
+    let mut out = Quantities::new();
+    for inv in list["data"].as_array().unwrap().iter().filter(|i| i["type"] == "USAGE") {
+        let at = hour_of(inv["start_timestamp"].as_str().unwrap());
+        for l in inv["line_items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["type"] == "usage")
+        {
+            let product: usize = l["name"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("Product ")
+                .parse()
+                .unwrap();
+            let price: Decimal = l["unit_price"].to_string().parse().unwrap();
+            let quantity: Decimal = l["quantity"].to_string().parse().unwrap();
+            *out.entry((at, product, price.normalize())).or_insert(Decimal::ZERO) += quantity;
+        }
+    }
+    out.retain(|_, q| {
+        *q = q.round_dp(20).normalize();
+        !q.is_zero()
+    });
+    out
+}
+
 fn engine_totals(w: &World, plans: &[RatePlan]) -> BTreeMap<(&'static str, u32), Decimal> {
     let mut s = State::default();
     let now = Timestamp::ymd(2025, 5, 1);
@@ -762,6 +795,13 @@ fn engine_totals(w: &World, plans: &[RatePlan]) -> BTreeMap<(&'static str, u32),
     if std::env::var("TALLY_DIFF_DEBUG").is_ok() {
         eprintln!("{:#}", list);
     }
+    let got = engine_quantities(&list);
+    let want: Quantities = w
+        .usage_quantities()
+        .into_iter()
+        .map(|(k, q)| (k, q.round_dp(20).normalize()))
+        .collect();
+    assert_eq!(got, want, "usage quantities per product and unit price");
     let mut totals = BTreeMap::new();
     for inv in list["data"].as_array().unwrap() {
         let kind = match inv["type"].as_str() {

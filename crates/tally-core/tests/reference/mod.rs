@@ -502,6 +502,31 @@ impl World {
         totals
     }
 
+    /// Each usage invoice's usage lines, as quantities billed per product and unit price (balances
+    /// split a line but never change what it bills): (period start, product, unit price) → units.
+    pub fn usage_quantities(&self) -> BTreeMap<(u32, usize, Decimal), Decimal> {
+        let mut periods: Vec<(usize, u32, u32)> = match self.second {
+            Second::Renewal => PERIODS[..2].iter().map(|&(a, b)| (0, a, b)).collect(),
+            _ => PERIODS.iter().map(|&(a, b)| (0, a, b)).collect(),
+        };
+        match self.second {
+            Second::None => {}
+            Second::Parallel => periods.extend(PERIODS2.iter().map(|&(a, b)| (1, a, b))),
+            Second::Renewal => periods.push((1, RENEWAL_AT, END)),
+        }
+        let mut out = BTreeMap::new();
+        for (contract, a, b) in periods {
+            for line in self.usage_lines(contract, a, b).0 {
+                if !line.quantity.is_zero() {
+                    *out.entry((a, line.product, line.unit_price.normalize()))
+                        .or_insert(Decimal::ZERO) += line.quantity;
+                }
+            }
+        }
+        out.retain(|_, q| !q.is_zero());
+        out
+    }
+
     /// Rule 12: the seat charges of the first contract, period by period.
     fn seat_bills(&self) -> Vec<SeatBill> {
         let Some(s) = &self.seats else {

@@ -3,7 +3,7 @@
 
 use crate::commit::{AccessItem, Billing, Commit};
 use crate::money::Money;
-use crate::time::Window;
+use crate::time::{Timestamp, Window};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -125,6 +125,17 @@ impl<const CREDIT: bool> Balance<CREDIT> {
 
     pub fn access_mut(&mut self) -> &mut Vec<AccessItem> {
         &mut self.body.access_schedule.schedule_items
+    }
+
+    /// A contract's new end: a prepaid commit's purchase invoices dated at or after it go (a churned
+    /// customer buys nothing more); a postpaid commit's true-up is moved to the end when rated.
+    pub fn drop_purchases_from(&mut self, end: Timestamp) {
+        if let Billing::Bought(s) = &mut self.billing {
+            s.retain_before(end);
+            if let Some(body) = self.body.invoice_schedule.as_mut() {
+                body.retain_before(end);
+            }
+        }
     }
 
     pub fn kind(&self) -> BalanceKind {

@@ -395,6 +395,9 @@ fn end_at(c: &mut Contract, ending_before: Option<Timestamp>) {
         }
         // A churned customer is not billed for services dated after the end.
         c.professional_service_invoices.retain(|i| i.issued_at < end);
+        for cm in c.commits.iter_mut() {
+            cm.drop_purchases_from(end);
+        }
         for rc in c.recurring_commits.iter_mut().chain(c.recurring_credits.iter_mut()) {
             rc.ending_before = Some(rc.ending_before.map_or(end, |e| e.min(end)));
         }

@@ -1276,6 +1276,12 @@ test('a contract with a credit: validated as you type, its what-if, and the invo
   await invoiceFor(page, '2025-02-01 → 2025-03-01').waitFor();
   assert.equal(await total(page, '2025-01-01 → 2025-02-01'), '$100.00');
   assert.equal(await total(page, '2025-02-01 → 2025-03-01'), '$600.00');
+  // January reads as the product's line, whole (100 h, $200.00), then what the credit paid: not a
+  // covered part and a rest of 50 h each.
+  const janLines = invoiceFor(page, '2025-01-01 → 2025-02-01').locator('tr.line');
+  assert.equal(await janLines.count(), 2);
+  assert.match(await janLines.nth(0).innerText(), /Compute[\s\S]*100 cpu_hours[\s\S]*\$2\.00[\s\S]*\$200\.00/);
+  assert.match(await janLines.nth(1).innerText(), /Credit 1[\s\S]*-\$100\.00/);
   assert.equal(await invoiceFor(page, 'issued 2025-01-01').count(), 0); // a credit is granted, not bought
   assert.deepEqual(errors, []);
   await context.close();

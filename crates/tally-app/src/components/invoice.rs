@@ -1,6 +1,6 @@
 //! One invoice, line by line, as the core rated it.
 
-use crate::components::money::{day, exact_in, money_in, price_in, quantity, quantity_short};
+use crate::components::money::{day, decimal, exact_in, money_in, price_in, quantity, quantity_short};
 use crate::components::usage_chart::UsageChart;
 use leptos::prelude::*;
 use serde_json::Value;
@@ -36,6 +36,75 @@ fn quantity_unit(st: &tally_core::State, line: &Value) -> Option<String> {
     })
 }
 
+/// The rows an invoice reads as: a usage or subscription line that balances paid part of (the core
+/// answers it split, model.md: the covered parts and the rest) shows as one line with its whole
+/// quantity and subtotal, followed by what each balance paid. Money is unchanged: the parts' totals
+/// add up to the line's, and the applied lines follow as they are.
+fn display_rows(lines: Vec<Value>) -> Vec<Value> {
+    let part_of = |l: &Value| matches!(l["type"].as_str(), Some("usage" | "subscription"));
+    let same_line = |a: &Value, b: &Value| {
+        [
+            "type",
+            "product_id",
+            "name",
+            "starting_at",
+            "ending_before",
+            "pricing_group_values",
+            "presentation_group_values",
+            "tier",
+            "credit_type",
+        ]
+        .iter()
+        .all(|k| a.get(*k) == b.get(*k))
+    };
+    let mut rows: Vec<Value> = Vec::new();
+    // The row being built from a line's parts (its index in `rows`), and how many parts it has.
+    let mut open: Option<(usize, usize)> = None;
+    let mut applied: Vec<Value> = Vec::new();
+    for l in lines {
+        if l["type"] == "applied_commit_or_credit" && open.is_some() {
+            applied.push(l);
+            continue;
+        }
+        match open {
+            Some((i, n)) if part_of(&l) && same_line(&rows[i], &l) => {
+                merge(&mut rows[i], &l, n == 1);
+                open = Some((i, n + 1));
+            }
+            _ => {
+                rows.append(&mut applied);
+                open = part_of(&l).then_some((rows.len(), 1));
+                rows.push(l);
+            }
+        }
+    }
+    rows.append(&mut applied);
+    rows
+}
+
+/// Adds part `l` of a line to its row: quantity and total add up; the row takes the price of the
+/// part no balance paid (the line's own), and its explanation keeps what holds for the whole line
+/// (the balances' steps go with their applied lines, the rounding with each part).
+fn merge(row: &mut Value, l: &Value, first_merge: bool) {
+    let add = |a: &Value, b: &Value| match (decimal(a), decimal(b)) {
+        (Some(x), Some(y)) => Value::String((x + y).normalize().to_string()),
+        _ => a.clone(),
+    };
+    row["quantity"] = add(&row["quantity"], &l["quantity"]);
+    row["total"] = add(&row["total"], &l["total"]);
+    if l.get("commit_id").is_none() {
+        row["unit_price"] = l["unit_price"].clone();
+    }
+    if first_merge {
+        if let Some(obj) = row.as_object_mut() {
+            obj.remove("commit_id");
+        }
+        if let Some(steps) = row["explanation"]["steps"].as_array_mut() {
+            steps.retain(|st| !matches!(st["kind"].as_str(), Some("drawdown" | "rounding")));
+        }
+    }
+}
+
 /// A step's kind as a short label.
 fn step_label(kind: &Value) -> &'static str {
     match kind.as_str().unwrap_or_default() {
@@ -55,7 +124,7 @@ pub fn InvoiceCard(invoice: Value, contract_name: String) -> impl IntoView {
     let s = crate::store::store();
     let kind = invoice["type"].as_str().unwrap_or_default().to_string();
     let status = invoice["status"].as_str().unwrap_or_default().to_string();
-    let lines = invoice["line_items"].as_array().cloned().unwrap_or_default();
+    let lines = display_rows(invoice["line_items"].as_array().cloned().unwrap_or_default());
     let empty = lines.is_empty();
     let invoice_unit = invoice.get("credit_type").cloned();
     let customer_id = invoice["customer_id"].as_str().unwrap_or_default().to_string();
@@ -137,5 +206,44 @@ pub fn InvoiceCard(invoice: Value, contract_name: String) -> impl IntoView {
                 <tfoot><tr><th scope="row" colspan="4">"Total"</th><td class="num invoice-total">{money_in(&invoice["total"], invoice.get("credit_type"))}</td></tr></tfoot>
             </table>
         </article>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// 100 units at 10¢, a commit paying $6.55 of it: the core answers covered 65.5 units ($6.55),
+    /// applied -$6.55, rest 34.5 units ($3.45); the invoice reads one line of 100 units, $10.00, then
+    /// what the commit paid.
+    #[test]
+    fn a_partly_covered_line_reads_as_one_line_then_what_paid_it() {
+        let line = |q: &str, t: &str, commit: bool| {
+            let mut l = json!({"name": "API", "type": "usage", "product_id": "p", "quantity": q, "unit_price": "10",
+                "total": t, "starting_at": "2025-01-01T00:00:00Z", "ending_before": "2025-02-01T00:00:00Z"});
+            if commit {
+                l["commit_id"] = json!("c");
+            }
+            l
+        };
+        let applied = json!({"name": "Commit", "type": "applied_commit_or_credit", "quantity": "1", "unit_price": "-655", "total": "-655", "commit_id": "c"});
+        let other = json!({"name": "Fee", "type": "scheduled", "quantity": "1", "unit_price": "500", "total": "500"});
+        let rows = display_rows(vec![
+            line("65.5", "655", true),
+            applied.clone(),
+            line("34.5", "345", false),
+            other.clone(),
+        ]);
+        assert_eq!(rows.len(), 3, "{rows:#?}");
+        assert_eq!(rows[0]["quantity"], json!("100"));
+        assert_eq!(rows[0]["total"], json!("1000"));
+        assert!(rows[0].get("commit_id").is_none());
+        assert_eq!(rows[1], applied);
+        assert_eq!(rows[2], other);
+        // A line no balance paid, and one paid in full, stay as they are.
+        assert_eq!(display_rows(vec![line("3", "30", false)]).len(), 1);
+        let whole = display_rows(vec![line("3", "30", true), applied.clone()]);
+        assert_eq!(whole, vec![line("3", "30", true), applied]);
     }
 }

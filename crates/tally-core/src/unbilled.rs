@@ -132,6 +132,8 @@ struct Judge<'s> {
     readers: Vec<&'s crate::metric::BillableMetric>,
     /// Per metric id: the usage products it feeds.
     products: HashMap<&'s str, Vec<&'s crate::product::Product>>,
+    /// The products one event feeds (a buffer, cleared per event).
+    fed: Vec<&'s crate::product::Product>,
     /// The metrics that read an event type, each with its aggregation key's symbol, found once per
     /// type, not once per event.
     by_type: HashMap<Sym, Vec<(&'s crate::metric::BillableMetric, Option<Sym>)>>,
@@ -183,6 +185,7 @@ impl<'s> Judge<'s> {
             customers,
             readers,
             products,
+            fed: Vec::new(),
             by_type: HashMap::default(),
             numbers: HashMap::default(),
         }
@@ -239,16 +242,17 @@ impl<'s> Judge<'s> {
         if not_a_number.is_some() {
             return not_a_number;
         }
-        let fed: Vec<&crate::product::Product> = by_type
-            .iter()
-            .filter(|(m, _)| m.matches_properties(e))
-            .flat_map(|(m, _)| self.products.get(m.id.as_str()).into_iter().flatten().copied())
-            .collect();
+        // The products the event feeds, into a buffer kept across events (this runs per event).
+        let fed = &mut self.fed;
+        fed.clear();
+        for (m, _) in by_type.iter().filter(|(m, _)| m.matches_properties(e)) {
+            fed.extend(self.products.get(m.id.as_str()).into_iter().flatten().copied());
+        }
         let (customer, router) = &mut self.customers[who];
-        let Some(i) = router.route(e.at(), e, &fed) else {
+        let Some(i) = router.route(e.at(), e, fed) else {
             return Some(Why::NoContract { customer: &customer.id });
         };
-        (!router.prices(i, e.at(), e, &fed)).then(|| Why::NoPrice {
+        (!router.prices(i, e.at(), e, fed)).then(|| Why::NoPrice {
             contract: &router.contracts[i].id,
         })
     }

@@ -81,7 +81,7 @@ fn claim(contract: &Contract, at: Timestamp, e: &impl Props) -> Option<(u8, Time
 pub(crate) struct Router<'s> {
     state: &'s State,
     pub(crate) contracts: Vec<&'s Contract>,
-    timelines: std::collections::HashMap<(usize, &'s str, Groups), PriceTimeline>,
+    timelines: Timelines<'s>,
 }
 
 impl<'s> Router<'s> {
@@ -96,28 +96,45 @@ impl<'s> Router<'s> {
     /// The contract (index into `contracts`) usage at `at` with properties `e`, feeding `products`,
     /// belongs to.
     pub(crate) fn route(&mut self, at: Timestamp, e: &impl Props, products: &[&'s Product]) -> Option<usize> {
-        let contracts = self.contracts.clone();
-        claimant(contracts.iter().copied(), at, e, |i| self.prices(i, at, e, products))
+        let Router {
+            state,
+            contracts,
+            timelines,
+        } = self;
+        claimant(contracts.iter().copied(), at, e, |i| {
+            prices(state, (i, contracts[i]), timelines, at, e, products)
+        })
     }
 
     /// Whether contract `i` has a price at `at` for the line of one of `products` that usage with
     /// properties `e` falls in.
     pub(crate) fn prices(&mut self, i: usize, at: Timestamp, e: &impl Props, products: &[&'s Product]) -> bool {
-        let (state, contract) = (self.state, self.contracts[i]);
-        products.iter().any(|p| {
-            let pgv: Groups = p
-                .pricing_group_key
-                .iter()
-                .filter_map(|k| e.text(k).map(|v| (k.clone(), v.to_string())))
-                .collect();
-            self.timelines
-                .entry((i, p.id.as_str(), pgv))
-                .or_insert_with_key(|(_, _, pgv)| {
-                    PriceTimeline::new(state, contract, p, &pgv.iter().cloned().collect())
-                })
-                .at(at)
-        })
+        prices(self.state, (i, self.contracts[i]), &mut self.timelines, at, e, products)
     }
+}
+
+type Timelines<'s> = std::collections::HashMap<(usize, &'s str, Groups), PriceTimeline>;
+
+/// Whether contract `i` has a price at `at` for one of `products`, its timelines kept in `timelines`.
+fn prices<'s>(
+    state: &State,
+    (i, contract): (usize, &Contract),
+    timelines: &mut Timelines<'s>,
+    at: Timestamp,
+    e: &impl Props,
+    products: &[&'s Product],
+) -> bool {
+    products.iter().any(|p| {
+        let pgv: Groups = p
+            .pricing_group_key
+            .iter()
+            .filter_map(|k| e.text(k).map(|v| (k.clone(), v.to_string())))
+            .collect();
+        timelines
+            .entry((i, p.id.as_str(), pgv))
+            .or_insert_with_key(|(_, _, pgv)| PriceTimeline::new(state, contract, p, &pgv.iter().cloned().collect()))
+            .at(at)
+    })
 }
 
 /// Which of a customer's contracts (index into `contracts`) usage at `at` belongs to, if any: among
@@ -125,21 +142,30 @@ impl<'s> Router<'s> {
 /// usage feeds), the first listed breaking ties; when none prices it, the strongest claim (where it
 /// then bills nothing, and is listed as such). `prices` is asked only when two or more claim it.
 pub(crate) fn claimant<'a>(
-    contracts: impl Iterator<Item = &'a Contract>,
+    contracts: impl Iterator<Item = &'a Contract> + Clone,
     at: Timestamp,
     e: &impl Props,
     mut prices: impl FnMut(usize) -> bool,
 ) -> Option<usize> {
-    let mut claims: Vec<(usize, (u8, Timestamp))> = contracts
+    // Most usage has one claimant: found without a list (the not-billed count asks per event).
+    let claims = contracts
         .enumerate()
-        .filter_map(|(i, c)| claim(c, at, e).map(|k| (i, k)))
-        .collect();
-    // Strongest first; the sort is stable, so the first listed wins a tie.
-    claims.sort_by_key(|c| std::cmp::Reverse(c.1));
-    if claims.len() < 2 {
-        return claims.first().map(|c| c.0);
+        .filter_map(|(i, c)| claim(c, at, e).map(|k| (i, k)));
+    let mut best: Option<(usize, (u8, Timestamp))> = None;
+    let mut several = false;
+    for (i, k) in claims.clone() {
+        several |= best.is_some();
+        if best.is_none_or(|(_, b)| k > b) {
+            best = Some((i, k));
+        }
     }
-    claims.iter().find(|(i, _)| prices(*i)).or(claims.first()).map(|c| c.0)
+    if !several {
+        return best.map(|b| b.0);
+    }
+    let mut all: Vec<(usize, (u8, Timestamp))> = claims.collect();
+    // Strongest first; the sort is stable, so the first listed wins a tie.
+    all.sort_by_key(|c| std::cmp::Reverse(c.1));
+    all.iter().find(|(i, _)| prices(*i)).or(all.first()).map(|c| c.0)
 }
 
 /// Two contracts of one customer that, with no usage filter, can both price a product at once: their
@@ -242,7 +268,7 @@ mod tests {
         .unwrap()
     }
 
-    fn at<'a>(contracts: impl Iterator<Item = &'a Contract>, t: &str, region: &str) -> Option<usize> {
+    fn at<'a>(contracts: impl Iterator<Item = &'a Contract> + Clone, t: &str, region: &str) -> Option<usize> {
         let e = event(t, region);
         claimant(contracts, e.timestamp, &e, |_| true)
     }

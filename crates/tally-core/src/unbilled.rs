@@ -120,6 +120,13 @@ fn classify(state: &State, rows: std::ops::Range<usize>) -> Vec<(EventRef<'_>, W
         .collect()
 }
 
+/// A metric that reads an event type: its aggregation key's symbol, and the usage products it feeds.
+type Reader<'s> = (
+    &'s crate::metric::BillableMetric,
+    Option<Sym>,
+    Vec<&'s crate::product::Product>,
+);
+
 /// What deciding whether an event bills looks up, built once per batch.
 struct Judge<'s> {
     state: &'s State,
@@ -136,7 +143,7 @@ struct Judge<'s> {
     fed: Vec<&'s crate::product::Product>,
     /// The metrics that read an event type, each with its aggregation key's symbol, found once per
     /// type, not once per event.
-    by_type: HashMap<Sym, Vec<(&'s crate::metric::BillableMetric, Option<Sym>)>>,
+    by_type: HashMap<Sym, Vec<Reader<'s>>>,
     /// Whether a stored value reads as a number, once per distinct value.
     numbers: HashMap<crate::usage::store::Val, bool>,
 }
@@ -202,12 +209,17 @@ impl<'s> Judge<'s> {
             return Some(Why::NoCustomer);
         };
         let readers = &self.readers;
+        let products = &self.products;
         let by_type = self.by_type.entry(store.types[e.i]).or_insert_with(|| {
             readers
                 .iter()
                 .copied()
                 .filter(|m| m.matches_event_type(e.event_type()))
-                .map(|m| (m, m.aggregation_key.as_deref().and_then(|k| store.strings.find(k))))
+                .map(|m| {
+                    let key = m.aggregation_key.as_deref().and_then(|k| store.strings.find(k));
+                    let fed = products.get(m.id.as_str()).cloned().unwrap_or_default();
+                    (m, key, fed)
+                })
                 .collect::<Vec<_>>()
         });
         // One pass over the metrics that read the event (no list made per event): any at all, and
@@ -217,8 +229,8 @@ impl<'s> Judge<'s> {
         let mut read = false;
         let not_a_number = by_type
             .iter()
-            .filter(|(m, _)| m.matches_properties(e))
-            .find_map(|&(m, key_sym)| {
+            .filter(|(m, _, _)| m.matches_properties(e))
+            .find_map(|&(m, key_sym, _)| {
                 read = true;
                 let key = m.aggregation_key.as_deref()?;
                 let key_sym = key_sym?;
@@ -245,8 +257,8 @@ impl<'s> Judge<'s> {
         // The products the event feeds, into a buffer kept across events (this runs per event).
         let fed = &mut self.fed;
         fed.clear();
-        for (m, _) in by_type.iter().filter(|(m, _)| m.matches_properties(e)) {
-            fed.extend(self.products.get(m.id.as_str()).into_iter().flatten().copied());
+        for (_, _, products) in by_type.iter().filter(|(m, _, _)| m.matches_properties(e)) {
+            fed.extend(products.iter().copied());
         }
         let (customer, router) = &mut self.customers[who];
         let Some(i) = router.route(e.at(), e, fed) else {

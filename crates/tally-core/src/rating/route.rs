@@ -113,7 +113,8 @@ impl<'s> Router<'s> {
     }
 }
 
-type Timelines<'s> = std::collections::HashMap<(usize, &'s str, Groups), PriceTimeline>;
+/// Keyed by contract index, product (by address: no text hashed per event) and pricing group values.
+type Timelines<'s> = std::collections::HashMap<(usize, *const Product, Groups), PriceTimeline>;
 
 /// Whether contract `i` has a price at `at` for one of `products`, its timelines kept in `timelines`.
 fn prices<'s>(
@@ -131,7 +132,7 @@ fn prices<'s>(
             .filter_map(|k| e.text(k).map(|v| (k.clone(), v.to_string())))
             .collect();
         timelines
-            .entry((i, p.id.as_str(), pgv))
+            .entry((i, std::ptr::from_ref::<Product>(p), pgv))
             .or_insert_with_key(|(_, _, pgv)| PriceTimeline::new(state, contract, p, &pgv.iter().cloned().collect()))
             .at(at)
     })

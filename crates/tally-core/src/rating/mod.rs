@@ -354,21 +354,26 @@ fn rate_once(
     // One pass over the rows: which feeds an event type can reach, which contract takes the row.
     let mut by_type: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut router = Router::new(state, plans.iter().map(|p| p.contract).collect());
+    // Buffers kept across rows: the feeds a row reaches, and their products.
+    let (mut fed, mut products): (Vec<usize>, Vec<&Product>) = (Vec::new(), Vec::new());
     for r in &rows {
         let reach = by_type.entry(r.event_type).or_insert_with(|| {
             (0..feeds.len())
                 .filter(|&i| feeds[i].metric.matches_event_type(r.event_type))
                 .collect()
         });
-        let fed: Vec<usize> = reach
-            .iter()
-            .copied()
-            .filter(|&fi| feeds[fi].metric.matches_properties(r))
-            .collect();
+        fed.clear();
+        fed.extend(
+            reach
+                .iter()
+                .copied()
+                .filter(|&fi| feeds[fi].metric.matches_properties(r)),
+        );
         if fed.is_empty() {
             continue;
         }
-        let products: Vec<&Product> = fed.iter().map(|&fi| feeds[fi].product).collect();
+        products.clear();
+        products.extend(fed.iter().map(|&fi| feeds[fi].product));
         let Some(pi) = router.route(r.at, r, &products) else {
             continue;
         };

@@ -440,7 +440,8 @@ impl Ledger {
             Some((_, x)) => (x.cells.as_slice(), x.total, Some(&x.caps)),
             None => (&own[..], exact, None),
         };
-        let mut paid = piece.and_then(|(p, _)| self.paid.get(&p).cloned()).unwrap_or_default();
+        // Taken out while the line draws, put back after: the tier lines of one piece share it.
+        let mut paid = piece.and_then(|(p, _)| self.paid.remove(&p)).unwrap_or_default();
         paid.cells.resize(cells.len(), Money::ZERO);
         let mut left = Quantity::new(line.quantity);
         let mut takes: Vec<Take> = Vec::new();

@@ -81,7 +81,7 @@ fn claim(contract: &Contract, at: Timestamp, e: &impl Props) -> Option<(u8, Time
 pub(crate) struct Router<'s> {
     state: &'s State,
     pub(crate) contracts: Vec<&'s Contract>,
-    timelines: Timelines<'s>,
+    timelines: Timelines,
 }
 
 impl<'s> Router<'s> {
@@ -113,28 +113,33 @@ impl<'s> Router<'s> {
     }
 }
 
-/// Keyed by contract index, product (by address: no text hashed per event) and pricing group values.
-type Timelines<'s> = std::collections::HashMap<(usize, *const Product, Groups), PriceTimeline>;
+/// Per contract index and product (by address: no text hashed per event), the price timeline of each
+/// set of pricing group values seen (most products have none, so one entry).
+type Timelines = rustc_hash::FxHashMap<(usize, *const Product), Vec<(Groups, PriceTimeline)>>;
 
 /// Whether contract `i` has a price at `at` for one of `products`, its timelines kept in `timelines`.
-fn prices<'s>(
+/// Asked per event by the not-billed count, so it allocates only for values not seen before.
+fn prices(
     state: &State,
     (i, contract): (usize, &Contract),
-    timelines: &mut Timelines<'s>,
+    timelines: &mut Timelines,
     at: Timestamp,
     e: &impl Props,
-    products: &[&'s Product],
+    products: &[&Product],
 ) -> bool {
     products.iter().any(|p| {
-        let pgv: Groups = p
-            .pricing_group_key
-            .iter()
-            .filter_map(|k| e.text(k).map(|v| (k.clone(), v.to_string())))
-            .collect();
-        timelines
-            .entry((i, std::ptr::from_ref::<Product>(p), pgv))
-            .or_insert_with_key(|(_, _, pgv)| PriceTimeline::new(state, contract, p, &pgv.iter().cloned().collect()))
-            .at(at)
+        let values = || p.pricing_group_key.iter().filter_map(|k| e.text(k).map(|v| (k, v)));
+        let lines = timelines.entry((i, std::ptr::from_ref::<Product>(p))).or_default();
+        let seen = lines.iter().position(|(g, _)| {
+            g.len() == values().count() && g.iter().zip(values()).all(|(a, b)| a.0 == *b.0 && a.1 == b.1)
+        });
+        let k = seen.unwrap_or_else(|| {
+            let pgv: Groups = values().map(|(k, v)| (k.clone(), v.to_string())).collect();
+            let timeline = PriceTimeline::new(state, contract, p, &pgv.iter().cloned().collect());
+            lines.push((pgv, timeline));
+            lines.len() - 1
+        });
+        lines[k].1.at(at)
     })
 }
 

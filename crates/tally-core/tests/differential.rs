@@ -689,10 +689,22 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
         ));
     }
     if let Some(s) = w.seats.as_ref().filter(|s| s.steps.len() > 1) {
-        let updates: Vec<Value> = s.steps[1..]
-            .iter()
-            .map(|(t, q)| json!({"starting_at": hours(*t), "quantity": q}))
+        // Seat updates are operations (model.md, second round): every other one a change to the count
+        // in force just before it, and all entered latest first; the engine applies them in time order.
+        let mut updates: Vec<Value> = s
+            .steps
+            .windows(2)
+            .enumerate()
+            .map(|(k, w)| {
+                let ((_, before), (t, q)) = (w[0], w[1]);
+                if k % 2 == 1 {
+                    json!({"starting_at": hours(t), "quantity_delta": i64::from(q) - i64::from(before)})
+                } else {
+                    json!({"starting_at": hours(t), "quantity": q})
+                }
+            })
             .collect();
+        updates.reverse();
         out.push((
             "POST /v2/contracts/edit",
             json!({"customer_id": "c", "contract_id": "k", "update_subscriptions": [{"subscription_id": "s", "quantity_updates": updates}]}),

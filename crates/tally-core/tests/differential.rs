@@ -529,6 +529,12 @@ fn calls(w: &World, plans: &[RatePlan]) -> Vec<(&'static str, Value)> {
             json!({"product_id": "seats", "starting_at": hours(0), "rate_type": "SUBSCRIPTION",
             "price": s.price.to_string(), "billing_frequency": "MONTHLY"}),
         );
+        // The same plan sold quarterly at another price beside it: the monthly subscription must not
+        // take it (model.md, second round: a subscription uses the rate of its own frequency).
+        base.push(
+            json!({"product_id": "seats", "starting_at": hours(0), "rate_type": "SUBSCRIPTION",
+            "price": (s.price * Decimal::from(3) + Decimal::ONE).to_string(), "billing_frequency": "QUARTERLY"}),
+        );
     }
     if let Some((_, pct, minimum)) = w.composite {
         let mut r = json!({"product_id": "support", "starting_at": hours(0), "rate_type": "PERCENTAGE", "price": pct.to_string()});

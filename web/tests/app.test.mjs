@@ -603,6 +603,19 @@ async function addSeatsToCatalog(page) {
   await page.locator('.rate-card', { hasText: 'Base usage products' }).getByText('subscription $20.00 a seat monthly').waitFor();
 }
 
+// On the Contracts page: 10 Seats from 2024-11-01 typed on WidgetsExpress 2024-25 (not saved);
+// answers the seats editor.
+async function typeTenSeats(page) {
+  await page.getByLabel('Customer').selectOption({ label: 'WidgetsExpress' });
+  await page.getByLabel('Contract to edit').selectOption({ label: 'WidgetsExpress 2024-25' });
+  const seats = page.locator('.seats-edit');
+  await seats.getByLabel('What to do').selectOption('add');
+  await seats.getByLabel('Subscription product').selectOption({ label: 'Seats' });
+  await seats.getByLabel('Seats', { exact: true }).fill('10');
+  await seats.getByLabel("Starting (empty: the contract's start)").fill('2024-11-01');
+  return seats;
+}
+
 test('seats: a subscription product and rate in the catalog, seats added and changed on a contract with the what-if, seat lines on the invoice', async () => {
   const { context, page, errors } = await openApp();
   await loadDemo(page);
@@ -613,13 +626,7 @@ test('seats: a subscription product and rate in the catalog, seats added and cha
   // Nov 1 (no usage invoice closes then); December's 10, $200.00, go on November's usage invoice, which
   // is $0.00 today (the commit pays the compute; seats are not cloud products, so it pays none of them).
   await page.getByRole('link', { name: 'Contracts' }).click();
-  await page.getByLabel('Customer').selectOption({ label: 'WidgetsExpress' });
-  await page.getByLabel('Contract to edit').selectOption({ label: 'WidgetsExpress 2024-25' });
-  const seats = page.locator('.seats-edit');
-  await seats.getByLabel('What to do').selectOption('add');
-  await seats.getByLabel('Subscription product').selectOption({ label: 'Seats' });
-  await seats.getByLabel('Seats', { exact: true }).fill('10');
-  await seats.getByLabel("Starting (empty: the contract's start)").fill('2024-11-01');
+  const seats = await typeTenSeats(page);
   const nov = seats.locator('.whatif-table tr.changed', { hasText: 'usage 2024-11-01 → 2024-12-01' });
   await nov.waitFor();
   assert.equal(await nov.locator('.before').innerText(), '$0.00');
@@ -1454,13 +1461,7 @@ test('every money figure on every page reads in cents (unit prices at most four 
   await addSeatsToCatalog(page);
   assertCents('Catalog with seats', await moneyFigures(page));
   await visit('Contracts');
-  await page.getByLabel('Customer').selectOption({ label: 'WidgetsExpress' });
-  await page.getByLabel('Contract to edit').selectOption({ label: 'WidgetsExpress 2024-25' });
-  const seats = page.locator('.seats-edit');
-  await seats.getByLabel('What to do').selectOption('add');
-  await seats.getByLabel('Subscription product').selectOption({ label: 'Seats' });
-  await seats.getByLabel('Seats', { exact: true }).fill('10');
-  await seats.getByLabel("Starting (empty: the contract's start)").fill('2024-11-01');
+  const seats = await typeTenSeats(page);
   await seats.getByRole('button', { name: 'Save seats' }).click();
   await seats.locator('ul.subscriptions li', { hasText: 'Seats: 10 from 2024-11-01' }).waitFor();
   await seats.getByLabel('What to do').selectOption('change');

@@ -1,50 +1,40 @@
 //! `tally diff BEFORE AFTER`: the core's invoice diff (`tally_core::diff`) printed for a terminal, as
 //! JSON, or as markdown for a pull-request comment.
 
-use crate::{read, Args};
+use crate::cli::{DiffArgs, Format};
+use crate::{read, Failure};
+use std::path::Path;
 use tally_core::diff::{default_through, diff as compare, Change, InvoiceChange, InvoiceDiff, Side};
 use tally_core::explain::money;
 use tally_core::invoice::{CreditType, InvoiceType};
 use tally_core::money::Money;
 use tally_core::Timestamp;
 
-fn side(file: &str) -> Result<Side, String> {
-    let side = Side::read(&read(file)?).map_err(|e| format!("{file}: {e}"))?;
+fn side(file: &Path) -> Result<Side, String> {
+    let side = Side::read(&read(file)?).map_err(|e| format!("{}: {e}", file.display()))?;
     for r in &side.refused {
-        eprintln!("tally: {file}: {r}");
+        eprintln!("tally: {}: {r}", file.display());
     }
     Ok(side)
 }
 
-fn time(option: &str, v: &str) -> Result<Timestamp, String> {
-    Timestamp::parse(v).map_err(|e| format!("{option} {v}: {e}"))
-}
-
-pub fn diff(a: &Args) -> Result<u8, String> {
-    let [before_file, after_file] = a.plain.as_slice() else {
-        return Err("diff takes two files: BEFORE AFTER".into());
-    };
-    let format = a.value("--format").unwrap_or("table");
-    if !["table", "json", "markdown"].contains(&format) {
-        return Err(format!("--format {format}: expected table, json or markdown"));
-    }
-    let (before, after) = (side(before_file)?, side(after_file)?);
-    let now = a.value("--now").map(|v| time("--now", v)).transpose()?;
+pub fn diff(a: &DiffArgs) -> Result<u8, Failure> {
+    let (before, after) = (side(&a.before)?, side(&a.after)?);
+    let now = a.now;
     let clock = |own: Option<Timestamp>, other: Option<Timestamp>| {
         now.or(own)
             .or(other)
             .ok_or("--now is required when both sides are exported states (they carry no clock)".to_string())
     };
     let (nb, na) = (clock(before.now, after.now)?, clock(after.now, before.now)?);
-    let through = match a.value("--through") {
-        Some(v) => time("--through", v)?,
-        None => default_through(&[(&before.state, nb), (&after.state, na)]),
-    };
+    let through = a
+        .through
+        .unwrap_or_else(|| default_through(&[(&before.state, nb), (&after.state, na)]));
     let d = compare((&before.state, nb), (&after.state, na), through).map_err(|e| e.to_string())?;
-    let text = match format {
-        "json" => serde_json::to_string_pretty(&d).unwrap_or_default() + "\n",
-        "markdown" => markdown(&d),
-        _ => table(&d),
+    let text = match a.format {
+        Format::Json => serde_json::to_string_pretty(&d).unwrap_or_default() + "\n",
+        Format::Markdown => markdown(&d),
+        Format::Table => table(&d),
     };
     print!("{text}");
     Ok(if d.is_empty() { 0 } else { 1 })

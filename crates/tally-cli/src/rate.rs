@@ -1,48 +1,43 @@
 //! `tally rate`: a warehouse's usage (Parquet, CSV, NDJSON files) rated with an exported state, through
 //! DataFusion (`tally_warehouse`): the invoices of every customer, as JSON or one CSV row per line.
 
-use crate::{read, Args};
+use crate::cli::RateArgs;
+use crate::{read, writable, Failure};
 use serde_json::{json, Value};
-use std::path::PathBuf;
 use std::time::Instant;
 use tally_core::diff::Side;
 use tally_core::Timestamp;
 use tally_warehouse::Dedupe;
 
-fn time(option: &str, v: &str) -> Result<Timestamp, String> {
-    Timestamp::parse(v).map_err(|e| format!("{option} {v}: {e}"))
-}
-
-pub fn rate(a: &Args) -> Result<u8, String> {
-    if !a.plain.is_empty() {
-        return Err(format!("rate takes options only, not {}", a.plain.join(" ")));
+pub fn rate(a: &RateArgs) -> Result<u8, Failure> {
+    if let Some(f) = &a.out {
+        writable(f)?;
     }
-    let file = a.value("--state").ok_or("rate needs --state STATE.json")?;
-    let side = Side::read(&read(file)?).map_err(|e| format!("{file}: {e}"))?;
+    let file = a.state.display();
+    let side = Side::read(&read(&a.state)?).map_err(|e| format!("{file}: {e}"))?;
     for r in &side.refused {
         eprintln!("tally: {file}: {r}");
     }
     let mut state = side.state;
-    let now = match a.value("--now") {
-        Some(v) => time("--now", v)?,
-        None => side.now.unwrap_or_else(|| Timestamp(chrono::Utc::now())),
-    };
-    let from = a.value("--from").map(|v| time("--from", v)).transpose()?;
-    let to = a.value("--to").map(|v| time("--to", v)).transpose()?;
-    let usage: Vec<PathBuf> = a.values("--usage").map(PathBuf::from).collect();
-    let aggregates: Vec<PathBuf> = a.values("--aggregates").map(PathBuf::from).collect();
-    if usage.is_empty() && aggregates.is_empty() {
+    let now = a.now.or(side.now).unwrap_or_else(|| Timestamp(chrono::Utc::now()));
+    let (from, to) = (a.from, a.to);
+    if a.usage.is_empty() && a.aggregates.is_empty() {
         eprintln!("tally: rate: no --usage or --aggregates: rating the state's own events only");
     }
-    let customers: Vec<String> = match a.value("--customer") {
-        Some(id) if state.customers.contains_key(id) => vec![id.to_string()],
-        Some(id) => return Err(format!("--customer {id}: the state has no such customer")),
+    let customers: Vec<String> = match &a.customer {
+        Some(id) if state.customers.contains_key(id) => vec![id.clone()],
+        Some(id) => {
+            return Err(Failure::usage(
+                format!("--customer {id}: the state has no such customer"),
+                "rate",
+            ))
+        }
         None => state.customers.keys().cloned().collect(),
     };
     let options = tally_warehouse::Options {
-        usage,
-        aggregates,
-        dedupe: if a.flag("--assume-unique-ids") {
+        usage: a.usage.clone(),
+        aggregates: a.aggregates.clone(),
+        dedupe: if a.assume_unique_ids {
             Dedupe::Off
         } else {
             Dedupe::Ordered
@@ -99,7 +94,7 @@ pub fn rate(a: &Args) -> Result<u8, String> {
     } else {
         format!("?{}", query.join("&"))
     };
-    let invoices = tally_warehouse::invoices(&state, &customers, &query, now).map_err(|e| e.0)?;
+    let invoices = tally_warehouse::invoices(&state, &customers, &query, now).map_err(|e| e.to_string())?;
     // What bills nothing is said, never dropped in silence: counted by reason, on stderr and in the
     // JSON written (`not_billed`, as the JS package's ingest answer counts it).
     let not_billed: serde_json::Map<String, Value> =
@@ -126,13 +121,13 @@ pub fn rate(a: &Args) -> Result<u8, String> {
         started.elapsed().as_secs_f64(),
         invoices.len()
     );
-    let out = match a.value("--out") {
-        Some(f) if f.ends_with(".csv") => Some((f, csv(&invoices))),
+    let out = match &a.out {
+        Some(f) if f.extension().is_some_and(|x| x == "csv") => Some((f, csv(&invoices))),
         Some(f) => Some((f, serde_json::to_string_pretty(&answer).unwrap_or_default() + "\n")),
         None => None,
     };
     match out {
-        Some((f, text)) => std::fs::write(f, text).map_err(|e| format!("cannot write {f}: {e}"))?,
+        Some((f, text)) => std::fs::write(f, text).map_err(|e| format!("cannot write {}: {e}", f.display()))?,
         None => print!("{}", serde_json::to_string_pretty(&answer).unwrap_or_default() + "\n"),
     }
     Ok(0)

@@ -1,6 +1,7 @@
 //! `tally test [PATH...]`: every scenario file under the paths, checked against its expectations.
 
-use crate::{read, Args};
+use crate::cli::TestArgs;
+use crate::{read, Failure};
 use std::path::{Path, PathBuf};
 use tally_core::scenario::{check_calls, check_calls_allowing_unchecked, expectations, Scenario};
 
@@ -26,21 +27,15 @@ fn files(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
 /// Counts expectations: one per call index in a file's `expect`, failed when any difference is about
 /// that call. A file that cannot be read as a scenario, or a difference about the file itself, fails
 /// one more.
-pub fn test(a: &Args) -> Result<u8, String> {
-    let roots: Vec<PathBuf> = if a.plain.is_empty() {
-        vec![PathBuf::from("tests/scenarios")]
-    } else {
-        a.plain.iter().map(PathBuf::from).collect()
-    };
+pub fn test(a: &TestArgs) -> Result<u8, Failure> {
     let mut list = Vec::new();
-    for r in &roots {
+    for r in &a.paths {
         files(r, &mut list)?;
     }
     let (mut passed, mut failed) = (0usize, 0usize);
     for f in &list {
         let name = f.display();
-        let scenario = match read(&f.display().to_string()).and_then(|t| Scenario::parse(&t).map_err(|e| e.to_string()))
-        {
+        let scenario = match read(f).and_then(|t| Scenario::parse(&t).map_err(|e| e.to_string())) {
             Ok(s) => s,
             Err(e) => {
                 println!("{name}: not a scenario: {e}");
@@ -49,7 +44,7 @@ pub fn test(a: &Args) -> Result<u8, String> {
             }
         };
         let responses = scenario.responses();
-        let problems = if a.flag("--allow-unchecked") {
+        let problems = if a.allow_unchecked {
             check_calls_allowing_unchecked(&scenario, &responses)
         } else {
             check_calls(&scenario, &responses)

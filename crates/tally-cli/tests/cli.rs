@@ -314,6 +314,7 @@ fn a_file_that_checks_nothing_fails_unless_allowed() {
 /// more usage: a1 again (a repeat, dropped), 50 units on Jan 20, and a row without a customer
 /// (refused, and said). January: 150 × 80¢ = $120.00; February: 200 × 80¢ = $160.00.
 #[test]
+#[cfg(feature = "warehouse")]
 fn rate_adds_a_warehouse_file_to_an_exported_state() {
     let state = write("rate-state.json", "");
     assert_eq!(tally(&["run", "--export", &state, &repo("tests/diff/after.json")]).0, 0);
@@ -389,4 +390,69 @@ fn rate_adds_a_warehouse_file_to_an_exported_state() {
     let (code, _, err) = tally(&["rate", "--state", &state, "--usage", "/nonexistent/usage.parquet"]);
     assert_eq!(code, 2);
     assert!(err.contains("/nonexistent/usage.parquet: cannot be read"), "{err}");
+}
+
+#[test]
+fn help_and_version_print_to_stdout_and_exit_0() {
+    let (code, out, err) = tally(&["--help"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Usage: tally <COMMAND>") && out.contains("diff"), "{out}");
+    let (code, out, _) = tally(&["diff", "-h"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("--through <TIME>"), "each command has its own help: {out}");
+    let (code, out, _) = tally(&["--version"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.trim(), format!("tally {}", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn a_flag_takes_its_value_after_an_equals_sign_too() {
+    let before = repo("tests/diff/before.json");
+    let (code, out, err) = tally(&["diff", &before, &before, "--format=json"]);
+    assert_eq!(code, 0, "{err}");
+    let d: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(d["summary"]["customers_affected"], 0);
+}
+
+#[test]
+fn a_wrong_use_says_what_is_wrong_in_one_line_and_where_help_is() {
+    let before = repo("tests/diff/before.json");
+    let (code, out, err) = tally(&["diff", &before, &before, "--format", "html"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.starts_with("error: invalid value 'html' for '--format <FORMAT>'"),
+        "{err}"
+    );
+    assert!(err.contains("For more information, try '--help'."), "{err}");
+    assert!(
+        !err.contains("Commands:"),
+        "not the whole usage after every error: {err}"
+    );
+    let (code, _, err) = tally(&["run", "--import", "/nonexistent/state.json", &before]);
+    assert_eq!(code, 2);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("tally: cannot read /nonexistent/state.json"), "{err}");
+}
+
+#[test]
+fn an_output_file_that_cannot_be_written_is_refused_before_any_work() {
+    let scenario = repo("tests/diff/before.json");
+    let (code, out, err) = tally(&["run", "--export", "/nonexistent/folder/state.json", &scenario]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty(), "no call ran, so nothing was printed: {out}");
+    assert!(err.contains("there is no folder /nonexistent/folder"), "{err}");
+    let folder = std::env::temp_dir().display().to_string();
+    let (code, out, err) = tally(&["run", "--export", &folder, &scenario]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("it is a folder"), "{err}");
+}
+
+#[test]
+#[cfg(not(feature = "warehouse"))]
+fn without_the_warehouse_feature_rate_says_how_to_get_it() {
+    let (code, _, err) = tally(&["rate", "--state", "s.json"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("without the `warehouse` feature"), "{err}");
 }

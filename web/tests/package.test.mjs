@@ -1,5 +1,6 @@
 // The package as its users meet it: imported by name ('tally-billing', through package.json's
-// exports), the README's example run as written, and the TypeScript declarations type-checked.
+// exports), the example in docs/js.md (also the package's README) run as written, and the TypeScript
+// declarations type-checked.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, symlinkSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
@@ -17,13 +18,13 @@ before(() => {
   try { lstatSync(link); } catch { symlinkSync(join(root, 'pkg'), link, 'dir'); }
 });
 
-test("the README's JavaScript example runs and prints what it says", () => {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const block = readme.match(/<!-- example:js -->\s*```js\n([\s\S]*?)```/);
-  assert.ok(block, 'README has the example block');
+test("docs/js.md's JavaScript example runs and prints what it says", () => {
+  const doc = readFileSync(join(root, 'docs', 'js.md'), 'utf8');
+  const block = doc.match(/<!-- example:js -->\s*```js\n([\s\S]*?)```/);
+  assert.ok(block, 'docs/js.md has the example block');
   const dir = join(here, '.tmp');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'readme-example.mjs');
+  const file = join(dir, 'js-example.mjs');
   writeFileSync(file, block[1]);
   const run = spawnSync(process.execPath, [file], { encoding: 'utf8', cwd: here });
   rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test of Tally: native (cargo test), wasm in headless Chromium and Firefox (wasm-bindgen-test),
-# the JS package from Node, and the built app in headless Chromium. Installs what is missing first.
-# The last lines are node's test runner summary; any failure exits non-zero.
+# Runs every test of Tally: the gates (cargo fmt --check, clippy -D warnings), native (cargo test), wasm
+# in headless Chromium and Firefox (wasm-bindgen-test), the JS package from Node, and the built app in
+# headless Chromium. Installs what is missing first (scripts/tools.sh). The last lines are node's test
+# runner summary; any failure exits non-zero. CI runs this with no argument (.ci/run).
+#
+#   bash scripts/test.sh --quick   the native tests only, for the edit loop: no tools, gates, wasm,
+#                                  builds or browsers (cargo is all it needs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -18,6 +22,21 @@ target="${CARGO_TARGET_DIR:-$PWD/target}"
 # and time here.
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+quick=false
+case "${1:-}" in
+  "") ;;
+  --quick) quick=true ;;
+  *) echo "usage: bash scripts/test.sh [--quick]" >&2; exit 2 ;;
+esac
+native() {
+  step "native: cargo test (core, CLI, warehouse, scenarios, property tests)"
+  cargo test --workspace --exclude tally-app
+  cargo test -p tally-app --bins   # the app's form models, natively
+}
+if $quick; then
+  native
+  exit 0
+fi
 
 step "tools"
 bash scripts/tools.sh
@@ -26,9 +45,7 @@ step "gates: cargo fmt --check, cargo clippy -D warnings"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "native: cargo test (core, CLI, warehouse, scenarios, property tests)"
-cargo test --workspace --exclude tally-app
-cargo test -p tally-app --bins   # the app's form models, natively
+native
 
 step "wasm: wasm-bindgen-test in headless Chromium, then in headless Firefox"
 cargo test -p tally-wasm --target wasm32-unknown-unknown

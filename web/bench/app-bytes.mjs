@@ -13,7 +13,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const dist = join(root, 'dist');
 const app = join(dist, readdirSync(dist).find((f) => f.startsWith('app-')));
 const raw = (f) => readFileSync(join(app, f)).length;
-// GNU gzip, as the README's figures (zlib's level 9 gives a few KB more).
+// GNU gzip, as docs/performance.md's figures (zlib's level 9 gives a few KB more).
 const gz = (f) => execFileSync('gzip', ['-9', '-c', join(app, f)], { maxBuffer: 1 << 26 }).length;
 const sum = (files, size) => files.reduce((s, f) => s + size(f), 0);
 const wasm = readdirSync(app).filter((f) => f.endsWith('.wasm'));

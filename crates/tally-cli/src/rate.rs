@@ -98,7 +98,7 @@ pub fn rate(a: &RateArgs) -> Result<u8, Failure> {
     // What bills nothing is said, never dropped in silence: counted by reason, on stderr and in the
     // JSON written (`not_billed`, as the JS package's ingest answer counts it).
     let not_billed: serde_json::Map<String, Value> =
-        tally_core::rating::not_billed_by_reason(&state, to.unwrap_or(now))
+        tally_core::unbilled::not_billed_by_reason(&state, to.unwrap_or(now))
             .into_iter()
             .map(|(r, n)| {
                 (

@@ -116,7 +116,7 @@ fn rating(c: &mut Criterion) {
         now,
     )
     .unwrap();
-    let hourly = s.events.hourly(&tally_core::usage::Layout::needed(&s));
+    let hourly = s.events.hourly(&s.usage_layout());
     let (cells, bytes) = hourly.size();
     println!(
         "first rating (builds the hourly index: {cells} aggregates, {:.1} MB): {:.2?}",

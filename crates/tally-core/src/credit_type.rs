@@ -3,8 +3,6 @@
 //! user defines (AI credits, tokens). Amounts are always in the credit type's own unit; the one
 //! rounding rule depends on it (`Scale`).
 
-use crate::error::{Error, Result};
-use crate::state::State;
 use serde::{Deserialize, Serialize};
 
 /// Metronome's id for USD (cents), the default wherever a body names no credit type.
@@ -81,35 +79,15 @@ pub fn scale(id: &str) -> Scale {
     }
 }
 
-/// Every credit type the state knows: USD (cents), the fiat currencies, then its custom units.
-pub fn all(state: &State) -> Vec<CreditType> {
+/// The credit types every state knows: USD (cents), then the fiat currencies.
+pub fn built_in() -> Vec<CreditType> {
     let mut out = vec![CreditType::usd_cents()];
     out.extend(CURRENCIES.iter().map(|c| CreditType {
         id: c.to_string(),
         name: c.to_string(),
         is_currency: true,
     }));
-    out.extend(state.credit_types.values().cloned());
     out
-}
-
-/// The credit type `id` names, or an error at `path`.
-pub fn lookup(state: &State, id: &str, path: &str) -> Result<CreditType> {
-    all(state).into_iter().find(|c| c.id == id).ok_or_else(|| {
-        Error::invalid(
-            path,
-            format!("no credit type with id `{id}`: see GET /v1/credit-types/list"),
-        )
-    })
-}
-
-/// The credit type `id` names, for display: unknown ids (never stored: bodies are checked) show as is.
-pub fn named(state: &State, id: &str) -> CreditType {
-    lookup(state, id, "").unwrap_or_else(|_| CreditType {
-        id: id.to_string(),
-        name: id.to_string(),
-        is_currency: false,
-    })
 }
 
 /// Every `credit_type_id` (and `fiat_credit_type_id`, `custom_credit_type_id`) a request body names,
@@ -143,12 +121,4 @@ pub fn named_in(body: &serde_json::Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
     walk(body, String::new(), &mut out);
     out
-}
-
-/// Refuses a body that names a credit type the state does not know.
-pub fn check_body(state: &State, body: &serde_json::Value) -> Result<()> {
-    for (path, id) in named_in(body) {
-        lookup(state, &id, &path)?;
-    }
-    Ok(())
 }

@@ -2,7 +2,7 @@
 //! contract of the customer draws on them (or only those in `applicable_contract_ids`), after the
 //! contract's own balances at equal rank; a paid one is invoiced on `invoice_contract_id`'s invoices.
 
-use crate::balance::{Balance, Holder, Segment};
+use crate::balance::{Balance, Holder};
 use serde::{Deserialize, Serialize};
 
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -28,29 +28,4 @@ impl<const CREDIT: bool> CustomerBalance<CREDIT> {
             contracts: self.applicable_contract_ids.clone(),
         }
     }
-}
-
-/// The customer-level balances of `customer_id` as draw-down segments: commits, then credits, each
-/// in the order created.
-pub fn customer_segments(state: &crate::state::State, customer_id: &str) -> Vec<Segment> {
-    let commits = state
-        .customer_commits
-        .values()
-        .filter(|b| b.customer_id == customer_id)
-        .map(|b| b.term.segments(0, &b.holder()));
-    let credits = state
-        .customer_credits
-        .values()
-        .filter(|b| b.customer_id == customer_id)
-        .map(|b| b.term.segments(0, &b.holder()));
-    commits
-        .chain(credits)
-        .enumerate()
-        .flat_map(|(ordinal, segs)| {
-            segs.into_iter().map(move |mut s| {
-                s.ordinal = ordinal;
-                s
-            })
-        })
-        .collect()
 }

@@ -39,14 +39,13 @@ pub mod state;
 pub mod subscription;
 pub mod threshold;
 pub mod time;
-pub mod transition;
-pub mod unbilled;
 pub mod usage;
 pub mod wire;
 
 pub use api::call;
 pub use error::{Error, ErrorCode, Result};
 pub use invoice::Invoice;
+pub use rating::unbilled;
 pub use scenario::Scenario;
 pub use state::State;
 pub use time::Timestamp;

@@ -2,6 +2,7 @@
 //! Calls change it (`api`), rating reads it (`rating`); nothing else holds state.
 
 use crate::contract::Contract;
+use crate::credit_type::CreditType;
 use crate::customer::Customer;
 use crate::customer_balance::{CustomerCommit, CustomerCredit};
 use crate::metric::BillableMetric;
@@ -29,9 +30,9 @@ pub struct State {
     pub customer_commits: IndexMap<String, CustomerCommit>,
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub customer_credits: IndexMap<String, CustomerCredit>,
-    /// Custom pricing units (USD and the fiat currencies are built in: `credit_type::all`).
+    /// Custom pricing units (USD and the fiat currencies are built in: `all_credit_types`).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub credit_types: IndexMap<String, crate::credit_type::CreditType>,
+    pub credit_types: IndexMap<String, CreditType>,
     /// Every ingested event (written as a list of events; held compactly, see `usage::store`).
     #[serde(default)]
     pub events: Usage,
@@ -209,4 +210,73 @@ pub fn import(text: &str) -> crate::Result<State> {
         ));
     }
     Ok(e.state)
+}
+
+/// Credit types by id: the built-in ones and the state's custom pricing units.
+impl State {
+    /// Every credit type the state knows: USD (cents), the fiat currencies, then its custom units.
+    pub fn all_credit_types(&self) -> Vec<CreditType> {
+        let mut out = crate::credit_type::built_in();
+        out.extend(self.credit_types.values().cloned());
+        out
+    }
+
+    /// The credit type `id` names, or an error at `path`.
+    pub fn credit_type(&self, id: &str, path: &str) -> crate::error::Result<CreditType> {
+        self.all_credit_types().into_iter().find(|c| c.id == id).ok_or_else(|| {
+            crate::error::Error::invalid(
+                path,
+                format!("no credit type with id `{id}`: see GET /v1/credit-types/list"),
+            )
+        })
+    }
+
+    /// The credit type `id` names, for display: unknown ids (never stored: bodies are checked) show as is.
+    pub fn credit_type_named(&self, id: &str) -> CreditType {
+        self.credit_type(id, "").unwrap_or_else(|_| CreditType {
+            id: id.to_string(),
+            name: id.to_string(),
+            is_currency: false,
+        })
+    }
+
+    /// Refuses a body that names a credit type the state does not know.
+    pub fn check_credit_types(&self, body: &serde_json::Value) -> crate::error::Result<()> {
+        for (path, id) in crate::credit_type::named_in(body) {
+            self.credit_type(&id, &path)?;
+        }
+        Ok(())
+    }
+}
+
+/// What the hourly aggregates must keep of each event for this state to rate it.
+impl State {
+    /// Every property the state's metrics, usage products and usage filters read.
+    pub fn usage_layout(&self) -> crate::usage::Layout {
+        let mut dims = Vec::new();
+        let mut measures = Vec::new();
+        let mut distinct = Vec::new();
+        for m in self.billable_metrics.values() {
+            dims.extend(m.property_filters.iter().map(|f| f.name.clone()));
+            if let Some(k) = &m.aggregation_key {
+                measures.push(k.clone());
+                if m.aggregation_type == crate::metric::Aggregation::Unique {
+                    distinct.push(k.clone());
+                }
+            }
+        }
+        for p in self
+            .products
+            .values()
+            .filter(|p| p.kind == crate::product::ProductType::Usage)
+        {
+            dims.extend(p.pricing_group_key.iter().cloned());
+            dims.extend(p.presentation_group_key.iter().cloned());
+        }
+        for c in self.contracts.values() {
+            dims.extend(c.usage_filter_history.iter().map(|f| f.group_key.clone()));
+            dims.extend(c.usage_filter.iter().map(|f| f.group_key.clone()));
+        }
+        crate::usage::Layout::new(dims, measures, distinct)
+    }
 }

@@ -8,7 +8,6 @@
 
 use crate::balance::{BalanceKind, Holder, Segment};
 use crate::case::api_enum;
-use crate::contract::Contract;
 use crate::error::{Error, Result};
 use crate::money::Money;
 use crate::time::{Timestamp, Window};
@@ -201,13 +200,13 @@ impl Recharge {
         format!("{}:recharge:{}", self.contract, self.at)
     }
 
+    /// The commit granted, usable from the recharge until `until` (its contract's reach).
     pub fn segment(
         &self,
-        c: &Contract,
         config: &PrepaidBalanceThreshold,
         name: String,
         credit_type_id: &str,
-        horizon: Timestamp,
+        until: Timestamp,
     ) -> Segment {
         Segment {
             commit_id: self.commit_id(),
@@ -217,14 +216,14 @@ impl Recharge {
             amount: self.amount,
             window: Window {
                 start: self.at,
-                end: Some(c.reach(horizon).max(self.at)),
+                end: Some(until.max(self.at)),
             },
             priority: config.commit.priority,
             free: false,
             applicable_product_ids: config.commit.applicable_product_ids.clone(),
             applicable_product_tags: config.commit.applicable_product_tags.clone(),
             ordinal: usize::MAX,
-            holder: Holder::Contract(c.id.clone()),
+            holder: Holder::Contract(self.contract.clone()),
             rollover: None,
             rollover_fraction: None,
             credit_type_id: credit_type_id.to_string(),
@@ -240,19 +239,4 @@ impl Recharge {
         let price = crate::money::mul(self.amount.amount(), config.payment_fraction())?;
         Ok((price, Money::cents(price).rounded(scale)))
     }
-}
-
-/// The prepaid balance in `credit_type_id` (the contract's currency) that `contract`'s usage may draw
-/// on at `at`, from a ledger of the usage before it:
-/// each balance in force then less what that usage drew, as it stood at `at` (a renewal later in
-/// the ledger moves what a commit has left, which `at` must not see).
-pub fn prepaid_balance(
-    ledger: &crate::drawdown::Ledger,
-    contract: &str,
-    credit_type_id: &str,
-    at: Timestamp,
-) -> crate::money::Checked<Money> {
-    ledger.balance_at(at, |s| {
-        s.kind != BalanceKind::PostpaidCommit && s.holder.reaches(contract) && s.credit_type_id == credit_type_id
-    })
 }

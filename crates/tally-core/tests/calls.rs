@@ -442,7 +442,7 @@ fn usage_that_bills_nothing_is_counted_by_reason() {
             {"transaction_id": "n2", "customer_id": "c_two", "event_type": "unread", "timestamp": "2025-01-12T00:00:00Z", "properties": {}}
         ]),
     );
-    let counts = tally_core::rating::not_billed_by_reason(&s, Timestamp::ymd(2025, 2, 10));
+    let counts = tally_core::unbilled::not_billed_by_reason(&s, Timestamp::ymd(2025, 2, 10));
     let counts: Vec<(String, u64)> = counts
         .into_iter()
         .map(|(r, n)| (serde_json::to_value(r).unwrap().as_str().unwrap().to_string(), n))

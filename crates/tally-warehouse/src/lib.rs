@@ -189,7 +189,7 @@ pub fn load(state: &mut State, options: &Options, progress: &mut dyn FnMut(&str)
 
 async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnMut(&str)) -> Result<Report, Error> {
     let started = Instant::now();
-    let layout = Layout::needed(state);
+    let layout = state.usage_layout();
     let mut plan = plan(state, &layout, options.dedupe, options.horizon);
     let ctx = SessionContext::new_with_config(SessionConfig::new().with_information_schema(false));
     // De-duplicating in order reads each file as one partition, so that its rows keep their order.

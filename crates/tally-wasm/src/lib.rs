@@ -141,7 +141,7 @@ impl Engine {
     /// USD (cents), the other currencies (whole units) and the custom pricing units.
     #[wasm_bindgen(js_name = listCreditTypes, unchecked_return_type = "Data<PricingUnit[]>")]
     pub fn list_credit_types(&self) -> JsValue {
-        typed(tally_core::credit_type::all(&self.state))
+        typed(self.state.all_credit_types())
     }
 
     #[wasm_bindgen(js_name = createContract, unchecked_return_type = "Data<Created>")]

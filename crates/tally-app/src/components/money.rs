@@ -62,7 +62,7 @@ const USD_CENTS: &str = "2714e483-4ff1-48e4-9e25-ac732e8f24f2";
 /// The credit type a body's `credit_type_id` names, as `{id, name}` for `money_in` (absent: none,
 /// which reads as USD cents).
 pub fn unit(state: &tally_core::State, id: &Value) -> Option<Value> {
-    let ct = tally_core::credit_type::named(state, id.as_str()?);
+    let ct = state.credit_type_named(id.as_str()?);
     Some(serde_json::json!({ "id": ct.id, "name": ct.name }))
 }
 

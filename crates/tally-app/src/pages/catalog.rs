@@ -211,7 +211,7 @@ impl CardView {
                     .as_str()
                     .or(c["fiat_credit_type_id"].as_str())
                     .map(|id| {
-                        let ct = tally_core::credit_type::named(st, id);
+                        let ct = st.credit_type_named(id);
                         serde_json::json!({"id": ct.id, "name": ct.name})
                     });
                 let price = match r["rate_type"].as_str() {

@@ -30,7 +30,7 @@ pub fn create_credit_type(state: &mut State, body: &Value) -> Result<Value> {
     if b.name.trim().is_empty() {
         return Err(Error::invalid("name", "a pricing unit needs a name"));
     }
-    let known = crate::credit_type::all(state);
+    let known = state.all_credit_types();
     if known.iter().any(|c| c.name == b.name.trim()) {
         return Err(Error::conflict(
             "name",

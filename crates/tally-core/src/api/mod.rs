@@ -85,7 +85,7 @@ fn command(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Resul
     let parts: Vec<&str> = t.parts.iter().map(String::as_str).collect();
     // A body naming a credit type Tally does not know is refused whole (events carry none).
     if !matches!(parts.as_slice(), ["v1", "ingest"] | ["v1", "usage", "delete"]) {
-        crate::credit_type::check_body(state, body)?;
+        state.check_credit_types(body)?;
     }
     match (t.method.as_str(), parts.as_slice()) {
         // Tally's own: Metronome makes custom pricing units in its app, not through the API.
@@ -186,9 +186,7 @@ pub fn read(state: &State, call: &str, body: &Value, now: Timestamp) -> Result<V
         ("GET", ["v1", "usage", "unmatched"]) => answer(crate::unbilled::unbilled(state)),
         // Tally's own: contracts that could both take the same usage (model.md, second round).
         ("GET", ["v1", "usage", "ambiguities"]) => answer(crate::rating::ambiguities(state)),
-        ("GET", ["v1", "credit-types", "list"]) => {
-            Ok(json!({ "data": crate::credit_type::all(state), "next_page": null }))
-        }
+        ("GET", ["v1", "credit-types", "list"]) => Ok(json!({ "data": state.all_credit_types(), "next_page": null })),
         _ => Err(unknown(call)),
     }
 }

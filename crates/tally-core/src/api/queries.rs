@@ -343,7 +343,7 @@ pub fn net_balances_in(
                 CREDIT: by_kind[1],
                 POSTPAID_COMMIT: by_kind[2],
             },
-            credit_type: crate::credit_type::named(state, credit_type_id).into(),
+            credit_type: state.credit_type_named(credit_type_id).into(),
         });
     }
     Ok(out)

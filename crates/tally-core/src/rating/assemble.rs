@@ -311,7 +311,7 @@ fn place(
             return;
         }
     }
-    let named = crate::credit_type::named(state, credit_type).into();
+    let named = state.credit_type_named(credit_type).into();
     let mut inv = new_invoice(c, InvoiceType::Scheduled, None, date, named);
     // Named after the term and the date, so an edit elsewhere never renames it.
     inv.id = format!("{}:{}:scheduled:{}", c.id, source, date);
@@ -341,7 +341,7 @@ pub(super) fn draft(
     grants: &[crate::threshold::Recharge],
 ) -> Result<Drafts> {
     let c = plan.contract;
-    let fiat: CreditType = crate::credit_type::named(state, state.fiat_of(c)).into();
+    let fiat: CreditType = state.credit_type_named(state.fiat_of(c)).into();
     let lines = usage_lines(plan, feeds, segments, pieces)?;
     let mut usage: Vec<Invoice> = lines
         .into_iter()
@@ -461,7 +461,7 @@ pub(super) fn settle(
         let what = what.to_string();
         move |Overflow| out_of_range(c, &what)
     };
-    let removed_after = crate::transition::trueups_removed_after(state, c);
+    let removed_after = super::balances::trueups_removed_after(state, c);
     for cm in billed_terms(state, c) {
         let Billing::Promised(schedule) = &cm.billing else {
             continue;
@@ -555,7 +555,7 @@ pub(super) fn bill_spend(
         };
         let mut line = scheduled_line(name.clone(), LineType::CommitPurchase, &config.commit.product_id, &o);
         line.commit_id = Some(b.commit_id());
-        let fiat = crate::credit_type::named(state, state.fiat_of(c)).into();
+        let fiat = state.credit_type_named(state.fiat_of(c)).into();
         let mut inv = new_invoice(c, InvoiceType::Threshold, None, b.at, fiat);
         inv.line_items.push(line);
         inv.retotal().map_err(overflow)?;

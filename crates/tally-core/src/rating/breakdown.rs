@@ -10,7 +10,6 @@ use crate::state::State;
 use crate::time::Timestamp;
 use crate::usage::rows::customer_rows;
 use crate::usage::store::nanos;
-use crate::usage::Layout;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -88,7 +87,7 @@ pub fn line_windows(state: &State, q: &LineWindows) -> Vec<Window> {
     }
     cuts.sort_unstable();
     cuts.dedup();
-    let layout = Layout::needed(state);
+    let layout = state.usage_layout();
     let hourly = state.events.hourly(&layout);
     let rows = customer_rows(
         &state.events,

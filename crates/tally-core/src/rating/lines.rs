@@ -93,7 +93,7 @@ impl<'a> Plan<'a> {
             .statement_schedule()
             .periods(contract.starting_at, contract.ending_before, horizon);
         let segments = contract.segments(horizon).map(|mut own| {
-            own.extend(crate::transition::rollover_segments(state, contract, horizon));
+            own.extend(super::balances::rollover_segments(state, contract, horizon));
             own.extend(shared.iter().filter(|s| s.holder.reaches(&contract.id)).cloned());
             own
         });

@@ -26,10 +26,12 @@
 
 mod aggregate;
 mod assemble;
+mod balances;
 pub mod breakdown;
 mod lines;
 mod route;
 mod spend;
+pub mod unbilled;
 
 pub(crate) use route::Router;
 pub use route::{ambiguities, Ambiguity};
@@ -41,7 +43,6 @@ pub fn services_invoice_id(contract: &str, n: usize, at: Timestamp) -> String {
 
 use crate::balance::Holder;
 use crate::contract::Contract;
-use crate::customer_balance::customer_segments;
 use crate::drawdown::Ledger;
 use crate::error::{Error, Result};
 use crate::invoice::Invoice;
@@ -54,7 +55,7 @@ use crate::time::Timestamp;
 use crate::usage::hourly::HOUR as HOUR_NS;
 use crate::usage::rows::customer_rows;
 use crate::usage::store::nanos;
-use crate::usage::{Layout, Store};
+use crate::usage::Store;
 use assemble::{draft, settle};
 use lines::Plan;
 use std::collections::HashMap;
@@ -206,7 +207,7 @@ fn next_recharge(
     }
     let balance = |h: Timestamp| -> Result<Money> {
         let r = rate_once(state, customer_id, usage, clock, grants, Some(h))?;
-        crate::threshold::prepaid_balance(&r.ledger, &c.id, state.fiat_of(c), h)
+        balances::prepaid_balance(&r.ledger, &c.id, state.fiat_of(c), h)
             .map_err(|_| out_of_range(c, "a prepaid balance"))
     };
     // The instants the balance is looked at: the contract's first, then whole hours.
@@ -285,7 +286,7 @@ pub fn off_hour_cuts(state: &State, horizon: Timestamp) -> Vec<Timestamp> {
     let feeds = feeds(state);
     let mut out = Vec::new();
     for customer_id in state.customers.keys() {
-        let shared = customer_segments(state, customer_id);
+        let shared = balances::customer_segments(state, customer_id);
         for c in state.contracts.values().filter(|c| &c.customer_id == customer_id) {
             let plan = Plan::new(state, c, &feeds, horizon, &shared);
             out.extend(plan.cuts().into_iter().filter(|t| nanos(*t).rem_euclid(HOUR_NS) != 0));
@@ -306,18 +307,17 @@ fn rate_once(
     until: Option<Timestamp>,
 ) -> Result<Rated> {
     let feeds = feeds(state);
-    let shared = customer_segments(state, customer_id);
+    let shared = balances::customer_segments(state, customer_id);
     // Balances a plan cuts its cells for: the customer's, and the recharges granted (each held by
     // its contract, so only that contract's plan takes it).
     let mut extra = shared.clone();
     for g in grants {
         if let Some((c, config)) = state.contracts.get(&g.contract).and_then(|c| Some((c, c.recharge()?))) {
             extra.push(g.segment(
-                c,
                 config,
                 config.commit.line_name(&state.products),
                 state.fiat_of(c),
-                clock.horizon,
+                c.reach(clock.horizon),
             ));
         }
     }
@@ -337,7 +337,7 @@ fn rate_once(
     cuts.extend(until.map(nanos));
     cuts.sort_unstable();
     cuts.dedup();
-    let layout = Layout::needed(state);
+    let layout = state.usage_layout();
     let hourly = usage.stored.then(|| state.events.hourly(&layout));
     let mut rows = customer_rows(
         &state.events,
@@ -424,60 +424,4 @@ fn rate_once(
     // Stable: contracts keep their creation order among invoices issued at the same instant.
     invoices.sort_by(|a, b| a.issued_at.cmp(&b.issued_at).then(a.kind.cmp(&b.kind)));
     Ok(Rated { invoices, ledger })
-}
-
-/// How many events, stored or read as hourly aggregates (a warehouse's files), bill nothing through
-/// `horizon`, by reason: usage under a key no customer has, of an event type no usage product's metric
-/// reads, that no contract claims, or that no claiming contract can price. What `tally rate` reports,
-/// as the not-billed list does event by event (an aggregate holds no value a metric could refuse).
-pub fn not_billed_by_reason(
-    state: &State,
-    horizon: Timestamp,
-) -> std::collections::BTreeMap<crate::unbilled::Reason, u64> {
-    use crate::unbilled::Reason;
-    let mut counts = std::collections::BTreeMap::new();
-    let mut add = |r: Reason, n: u64| *counts.entry(r).or_insert(0) += n;
-    let feeds = feeds(state);
-    let layout = Layout::needed(state);
-    let hourly = state.events.hourly(&layout);
-    let store = &*state.events;
-    let mut owned: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    for c in state.customers.keys() {
-        let keys = state.customer_keys(c);
-        owned.extend(keys.iter().copied());
-        let contracts: Vec<&Contract> = state.contracts.values().filter(|k| &k.customer_id == c).collect();
-        let mut cuts: Vec<i64> = Vec::new();
-        for k in &contracts {
-            cuts.extend(Plan::new(state, k, &[], horizon, &[]).cuts().into_iter().map(nanos));
-        }
-        cuts.sort_unstable();
-        cuts.dedup();
-        let mut router = Router::new(state, contracts);
-        for r in customer_rows(store, Some(&hourly), &keys, None, &cuts) {
-            let fed: Vec<&Product> = feeds
-                .iter()
-                .filter(|f| f.metric.matches_event_type(r.event_type) && f.metric.matches_properties(&r))
-                .map(|f| f.product)
-                .collect();
-            if fed.is_empty() {
-                add(Reason::NoMetric, r.events);
-                continue;
-            }
-            match router.route(r.at, &r, &fed) {
-                None => add(Reason::NoContract, r.events),
-                Some(i) if !router.prices(i, r.at, &r, &fed) => add(Reason::NoPrice, r.events),
-                Some(_) => {}
-            }
-        }
-    }
-    let unowned: Vec<&str> = hourly
-        .by_key
-        .keys()
-        .map(|k| store.text(*k))
-        .filter(|k| !owned.contains(k))
-        .collect();
-    for r in customer_rows(store, Some(&hourly), &unowned, None, &[]) {
-        add(Reason::NoCustomer, r.events);
-    }
-    counts
 }

@@ -6,9 +6,6 @@
 
 use super::intern::Sym;
 use super::store::{Store, Val};
-use crate::metric::Aggregation;
-use crate::product::ProductType;
-use crate::state::State;
 use hashbrown::HashTable;
 use rust_decimal::Decimal;
 use rustc_hash::{FxBuildHasher, FxHashMap};
@@ -35,28 +32,8 @@ fn sorted(mut v: Vec<String>) -> Vec<String> {
 }
 
 impl Layout {
-    /// Every property the state's metrics, usage products and usage filters read.
-    pub fn needed(state: &State) -> Layout {
-        let mut dims = Vec::new();
-        let mut measures = Vec::new();
-        let mut distinct = Vec::new();
-        for m in state.billable_metrics.values() {
-            dims.extend(m.property_filters.iter().map(|f| f.name.clone()));
-            if let Some(k) = &m.aggregation_key {
-                measures.push(k.clone());
-                if m.aggregation_type == Aggregation::Unique {
-                    distinct.push(k.clone());
-                }
-            }
-        }
-        for p in state.products.values().filter(|p| p.kind == ProductType::Usage) {
-            dims.extend(p.pricing_group_key.iter().cloned());
-            dims.extend(p.presentation_group_key.iter().cloned());
-        }
-        for c in state.contracts.values() {
-            dims.extend(c.usage_filter_history.iter().map(|f| f.group_key.clone()));
-            dims.extend(c.usage_filter.iter().map(|f| f.group_key.clone()));
-        }
+    /// The layout keeping these properties (each once, in order).
+    pub fn new(dims: Vec<String>, measures: Vec<String>, distinct: Vec<String>) -> Layout {
         Layout {
             dims: sorted(dims),
             measures: sorted(measures),

@@ -5,14 +5,17 @@
 
 mod event;
 pub mod hourly;
+mod instant;
 mod intern;
 mod parse;
 pub(crate) mod rows;
 mod scan;
+mod sink;
 pub mod store;
 
 pub use event::{validate_events, validate_values, Event};
 pub use hourly::{Aggregate, AggregateMeasure, Layout};
 pub use intern::{Interner, Sym};
-pub use parse::{parse_into, Added, ArrayChunks, Format};
+pub use parse::{parse_into, ArrayChunks, Format};
+pub use sink::Added;
 pub use store::{AddAggregates, AggregatePart, AggregateRef, EventRef, Store, Usage};

@@ -6,8 +6,9 @@
 //! refusals that come after an event was read whole (a value a metric cannot count, an empty id) are
 //! given here, and they are the same as serde_json's reading would give, at the same event.
 
+use super::instant::parse_time;
 use super::intern::Sym;
-use super::parse::{parse_time, Sink};
+use super::sink::Sink;
 use super::store::Val;
 use crate::error::Result;
 

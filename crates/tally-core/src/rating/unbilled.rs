@@ -1,11 +1,14 @@
 //! Usage that bills nothing, and why: an event should never vanish without a word. The app's Usage
 //! page, `GET /v1/usage/unmatched`, the JS package and `tally run` all show this one list.
 
+use super::route::Router;
 use crate::contract::Contract;
 use crate::metric::Aggregation;
-use crate::product::ProductType;
-use crate::rating::Router;
+use crate::product::{Product, ProductType};
 use crate::state::State;
+use crate::time::Timestamp;
+use crate::usage::rows::customer_rows;
+use crate::usage::store::nanos;
 use crate::usage::{Event, EventRef, Sym};
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
@@ -268,4 +271,61 @@ impl<'s> Judge<'s> {
             contract: &router.contracts[i].id,
         })
     }
+}
+
+/// How many events, stored or read as hourly aggregates (a warehouse's files), bill nothing through
+/// `horizon`, by reason: usage under a key no customer has, of an event type no usage product's metric
+/// reads, that no contract claims, or that no claiming contract can price. What `tally rate` reports,
+/// as the not-billed list does event by event (an aggregate holds no value a metric could refuse).
+pub fn not_billed_by_reason(state: &State, horizon: Timestamp) -> std::collections::BTreeMap<Reason, u64> {
+    let mut counts = std::collections::BTreeMap::new();
+    let mut add = |r: Reason, n: u64| *counts.entry(r).or_insert(0) += n;
+    let feeds = super::feeds(state);
+    let layout = state.usage_layout();
+    let hourly = state.events.hourly(&layout);
+    let store = &*state.events;
+    let mut owned: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for c in state.customers.keys() {
+        let keys = state.customer_keys(c);
+        owned.extend(keys.iter().copied());
+        let contracts: Vec<&Contract> = state.contracts.values().filter(|k| &k.customer_id == c).collect();
+        let mut cuts: Vec<i64> = Vec::new();
+        for k in &contracts {
+            cuts.extend(
+                super::lines::Plan::new(state, k, &[], horizon, &[])
+                    .cuts()
+                    .into_iter()
+                    .map(nanos),
+            );
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut router = Router::new(state, contracts);
+        for r in customer_rows(store, Some(&hourly), &keys, None, &cuts) {
+            let fed: Vec<&Product> = feeds
+                .iter()
+                .filter(|f| f.metric.matches_event_type(r.event_type) && f.metric.matches_properties(&r))
+                .map(|f| f.product)
+                .collect();
+            if fed.is_empty() {
+                add(Reason::NoMetric, r.events);
+                continue;
+            }
+            match router.route(r.at, &r, &fed) {
+                None => add(Reason::NoContract, r.events),
+                Some(i) if !router.prices(i, r.at, &r, &fed) => add(Reason::NoPrice, r.events),
+                Some(_) => {}
+            }
+        }
+    }
+    let unowned: Vec<&str> = hourly
+        .by_key
+        .keys()
+        .map(|k| store.text(*k))
+        .filter(|k| !owned.contains(k))
+        .collect();
+    for r in customer_rows(store, Some(&hourly), &unowned, None, &[]) {
+        add(Reason::NoCustomer, r.events);
+    }
+    counts
 }

@@ -44,8 +44,11 @@ bash scripts/tools.sh
 step "gates: cargo fmt --check, cargo clippy -D warnings"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
+bash scripts/sync-spec.sh --check
 
 native
+# The CLI as `cargo install tally-cli --no-default-features` builds it: run/test/diff, no DataFusion.
+cargo test -p tally-cli --no-default-features
 
 step "wasm: wasm-bindgen-test in headless Chromium, then in headless Firefox"
 cargo test -p tally-wasm --target wasm32-unknown-unknown

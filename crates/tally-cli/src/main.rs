@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use tally_core::scenario::{check_calls, check_calls_allowing_unchecked, render, Scenario};
 
 // `tally rate` turns millions of aggregates into as many small allocations, which glibc's malloc
-// spends a third of the run merging and freeing; mimalloc does not (docs/performance.md).
+// spends a third of the run merging and freeing; mimalloc does not (docs/dependencies.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

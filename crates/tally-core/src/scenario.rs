@@ -1,4 +1,4 @@
-//! Scenario files (shared/spec/scenarios.md): calls in order under a fixed clock, and what they read
+//! Scenario files (docs/spec/scenarios.md): calls in order under a fixed clock, and what they read
 //! back. `tally run`, the wasm package's `runScenario` and every test runner go through `run`, so they
 //! give the same bytes.
 

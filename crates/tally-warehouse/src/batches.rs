@@ -42,7 +42,7 @@ struct Columns<'a> {
 impl Columns<'_> {
     fn raw(&self, name: &str) -> Result<&ArrayRef, Error> {
         self.batch.column_by_name(name).ok_or_else(|| match self.file {
-            Some(f) => Error::column(f, name, "is missing from the aggregates (README: the aggregate schema)"),
+            Some(f) => Error::column(f, name, "is missing from the aggregates (docs/warehouse.md: the aggregate schema)"),
             None => Error(format!("the aggregation gave no column `{name}`")),
         })
     }

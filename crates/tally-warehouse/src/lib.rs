@@ -53,7 +53,7 @@ impl std::error::Error for Error {}
 pub struct Options {
     /// Usage files or folders, in order (the first occurrence of a transaction id counts).
     pub usage: Vec<PathBuf>,
-    /// Aggregate files made elsewhere, in the aggregate schema (README).
+    /// Aggregate files made elsewhere, in the aggregate schema (docs/warehouse.md).
     pub aggregates: Vec<PathBuf>,
     /// How repeated transaction ids are dropped.
     pub dedupe: Dedupe,

@@ -1,6 +1,6 @@
 //! The aggregation, as SQL text: the documented seam between a query engine and Tally. DataFusion runs
 //! it here; the same GROUP BY runs in ClickHouse, Spark or BigQuery, and its result, written as the
-//! aggregate schema (README), feeds `tally rate --aggregates`.
+//! aggregate schema (docs/warehouse.md), feeds `tally rate --aggregates`.
 //!
 //! Every source is first read as one normalized relation, `usage`:
 //! `(__file, transaction_id, customer_id, event_type, ts_ns, <p>_text, <p>_num, <p>_has ...)`, where

@@ -64,7 +64,7 @@ pub fn rate(a: &RateArgs) -> Result<u8, Failure> {
     let loaded = tally_warehouse::load(&mut state, &options, &mut progress);
     done.store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = ticker.join();
-    let report = loaded.map_err(|e| e.to_string())?;
+    let report = loaded.map_err(|e| e.report())?;
     let per_second = |n: u64, s: f64| if s > 0.0 { n as f64 / s } else { 0.0 };
     eprintln!(
         "tally: rate: read {} file(s) in {:.2} s: {} events into {} hourly aggregates, {} events as rows ({:.0} events/s)",
@@ -94,7 +94,7 @@ pub fn rate(a: &RateArgs) -> Result<u8, Failure> {
     } else {
         format!("?{}", query.join("&"))
     };
-    let invoices = tally_warehouse::invoices(&state, &customers, &query, now).map_err(|e| e.to_string())?;
+    let invoices = tally_warehouse::invoices(&state, &customers, &query, now).map_err(|e| e.report())?;
     // What bills nothing is said, never dropped in silence: counted by reason, on stderr and in the
     // JSON written (`not_billed`, as the JS package's ingest answer counts it).
     let not_billed: serde_json::Map<String, Value> =

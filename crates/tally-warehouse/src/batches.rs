@@ -26,11 +26,11 @@ pub fn register_known(ctx: &SessionContext, state: &State) -> Result<(), Error> 
         .collect();
     let schema = Arc::new(Schema::new(vec![Field::new("transaction_id", DataType::Utf8, false)]));
     let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(StringArray::from(ids))])
-        .map_err(|e| Error(format!("the state's transaction ids: {e}")))?;
+        .map_err(|e| Error::caused("the state's transaction ids", e))?;
     let table =
-        MemTable::try_new(schema, vec![vec![batch]]).map_err(|e| Error(format!("the state's transaction ids: {e}")))?;
+        MemTable::try_new(schema, vec![vec![batch]]).map_err(|e| Error::caused("the state's transaction ids", e))?;
     ctx.register_table("known", Arc::new(table))
-        .map_err(|e| Error(format!("the state's transaction ids: {e}")))?;
+        .map_err(|e| Error::caused("the state's transaction ids", e))?;
     Ok(())
 }
 
@@ -42,8 +42,12 @@ struct Columns<'a> {
 impl Columns<'_> {
     fn raw(&self, name: &str) -> Result<&ArrayRef, Error> {
         self.batch.column_by_name(name).ok_or_else(|| match self.file {
-            Some(f) => Error::column(f, name, "is missing from the aggregates (docs/warehouse.md: the aggregate schema)"),
-            None => Error(format!("the aggregation gave no column `{name}`")),
+            Some(f) => Error::column(
+                f,
+                name,
+                "is missing from the aggregates (docs/warehouse.md: the aggregate schema)",
+            ),
+            None => Error::new(format!("the aggregation gave no column `{name}`")),
         })
     }
 
@@ -58,7 +62,7 @@ impl Columns<'_> {
         };
         col.map_err(|e| match self.file {
             Some(f) => Error::column(f, name, format!("cannot be read as {t}: {e}")),
-            None => Error(format!("column `{name}`: {e}")),
+            None => Error::caused(format!("column `{name}`"), e),
         })
     }
 

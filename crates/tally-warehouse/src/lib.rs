@@ -12,41 +12,14 @@ pub mod sql;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use source::Format;
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+mod error;
+pub use error::Error;
+
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 use tally_core::usage::Layout;
 use tally_core::{State, Timestamp};
-
-/// A refusal, naming the file (and column) at fault where there is one.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Error(pub String);
-
-impl Error {
-    pub fn file(path: &Path, message: impl std::fmt::Display) -> Error {
-        Error(format!("{}: {message}", path.display()))
-    }
-
-    /// Naming the file where there is one (aggregate files), not where the query's result is at fault.
-    pub fn at(file: Option<&Path>, message: impl std::fmt::Display) -> Error {
-        match file {
-            Some(f) => Error::file(f, message),
-            None => Error(message.to_string()),
-        }
-    }
-
-    pub fn column(path: &Path, column: &str, message: impl std::fmt::Display) -> Error {
-        Error(format!("{}: column `{column}` {message}", path.display()))
-    }
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Error {}
 
 /// What to read and how.
 #[derive(Debug, Clone)]
@@ -137,7 +110,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, Error> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error(format!("cannot start the query engine: {e}")))
+        .map_err(|e| Error::caused("cannot start the query engine", e))
 }
 
 /// The invoice lists of `customers` (`GET /v1/customers/{id}/invoices{query}`), in their order, rated
@@ -152,7 +125,7 @@ pub fn invoices(
         let call = format!("GET /v1/customers/{id}/invoices{query}");
         tally_core::api::read(state, &call, &serde_json::Value::Null, now)
             .map(|list| list["data"].as_array().cloned().unwrap_or_default())
-            .map_err(|e| Error(format!("{id}: {e}")))
+            .map_err(|e| Error::caused(id, e))
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -307,7 +280,7 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
         results.push((rows, Some(path)));
     }
     let store = state.events.make_mut();
-    let mut sink = store.aggregates(&layout).map_err(Error)?;
+    let mut sink = store.aggregates(&layout).map_err(Error::new)?;
     for (rows, path) in &results {
         let read = batches::aggregates(rows, &layout, &plan, path.map(PathBuf::as_path), &mut sink)?;
         report.refused += read.refused;
@@ -336,7 +309,7 @@ async fn register_firsts(
     for (select, (path, _)) in selects.iter().zip(files) {
         let plan = async { files_ctx.sql(select).await?.into_optimized_plan() }
             .await
-            .map_err(|e| Error::file(path, format!("cannot be read: {e}")))?;
+            .map_err(|e| Error::file_caused(path, "cannot be read", e))?;
         plans.push((plan, path.display().to_string()));
     }
     let known = state.events.transaction_ids().clone();
@@ -345,9 +318,9 @@ async fn register_firsts(
     };
     let schema = datafusion::physical_plan::streaming::PartitionStream::schema(&stream).clone();
     let table = datafusion::catalog::streaming::StreamingTable::try_new(schema, vec![Arc::new(stream)])
-        .map_err(|e| Error(format!("cannot de-duplicate the files: {e}")))?;
+        .map_err(|e| Error::caused("cannot de-duplicate the files", e))?;
     ctx.register_table("firsts", Arc::new(table))
-        .map_err(|e| Error(format!("cannot de-duplicate the files: {e}")))?;
+        .map_err(|e| Error::caused("cannot de-duplicate the files", e))?;
     Ok(())
 }
 
@@ -372,7 +345,7 @@ async fn run(
                     return Err(Error::column(path, "timestamp", format!("cannot be read: {fe}")));
                 }
             }
-            Err(Error(format!("the aggregation failed: {e}")))
+            Err(Error::caused("the aggregation failed", e))
         }
     }
 }

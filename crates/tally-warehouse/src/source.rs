@@ -46,7 +46,7 @@ const NO_USAGE_FILES: &str = "holds no .parquet, .csv, .ndjson, .jsonl or .json 
 fn as_url(p: &Path) -> Option<Result<Url, Error>> {
     let s = p.to_str()?;
     s.contains("://")
-        .then(|| Url::parse(s).map_err(|e| Error::file(p, format!("is not a URL: {e}"))))
+        .then(|| Url::parse(s).map_err(|e| Error::file_caused(p, "is not a URL", e)))
 }
 
 /// The object store that serves `url`, registered with `runtime` on first use.
@@ -71,12 +71,12 @@ pub fn prepare(runtime: &RuntimeEnv, p: &Path) -> Result<(), Error> {
 /// file under it as a prefix, in name order.
 async fn listed(runtime: &RuntimeEnv, p: &Path, url: &Url) -> Result<Vec<(PathBuf, Format)>, Error> {
     let store = store(runtime, p, url)?;
-    let key = StorePath::from_url_path(url.path()).map_err(|e| Error::file(p, format!("is not a usable path: {e}")))?;
+    let key = StorePath::from_url_path(url.path()).map_err(|e| Error::file_caused(p, "is not a usable path", e))?;
     if let Some(format) = Format::of(p) {
         store
             .head(&key)
             .await
-            .map_err(|e| Error::file(p, format!("cannot be read: {e}")))?;
+            .map_err(|e| Error::file_caused(p, "cannot be read", e))?;
         return Ok(vec![(p.to_path_buf(), format)]);
     }
     let mut keys: Vec<String> = store
@@ -84,7 +84,7 @@ async fn listed(runtime: &RuntimeEnv, p: &Path, url: &Url) -> Result<Vec<(PathBu
         .map_ok(|m| m.location.to_string())
         .try_collect()
         .await
-        .map_err(|e| Error::file(p, format!("cannot be listed: {e}")))?;
+        .map_err(|e| Error::file_caused(p, "cannot be listed", e))?;
     keys.sort();
     let found: Vec<(PathBuf, Format)> = keys
         .into_iter()
@@ -109,7 +109,7 @@ pub async fn files(paths: &[PathBuf], runtime: &RuntimeEnv) -> Result<Vec<(PathB
             out.extend(listed(runtime, p, &url?).await?);
             continue;
         }
-        let meta = std::fs::metadata(p).map_err(|e| Error::file(p, format!("cannot be read: {e}")))?;
+        let meta = std::fs::metadata(p).map_err(|e| Error::file_caused(p, "cannot be read", e))?;
         if meta.is_dir() {
             let mut found = Vec::new();
             walk(p, &mut found)?;
@@ -133,11 +133,9 @@ pub async fn files(paths: &[PathBuf], runtime: &RuntimeEnv) -> Result<Vec<(PathB
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::file(dir, format!("cannot be listed: {e}")))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::file_caused(dir, "cannot be listed", e))?;
     for e in entries {
-        let path = e
-            .map_err(|e| Error::file(dir, format!("cannot be listed: {e}")))?
-            .path();
+        let path = e.map_err(|e| Error::file_caused(dir, "cannot be listed", e))?.path();
         if path.is_dir() {
             walk(&path, out)?;
         } else if Format::of(&path).is_some() {
@@ -221,11 +219,11 @@ pub async fn register_as(
             ctx.register_json(&table, &name, options).await
         }
     };
-    done.map_err(|e| Error::file(path, format!("cannot be read as {format:?}: {e}")))?;
+    done.map_err(|e| Error::file_caused(path, format!("cannot be read as {format:?}"), e))?;
     let df = ctx
         .table(&table)
         .await
-        .map_err(|e| Error::file(path, format!("cannot be read: {e}")))?;
+        .map_err(|e| Error::file_caused(path, "cannot be read", e))?;
     Ok(df.schema().as_arrow().clone())
 }
 

@@ -68,7 +68,7 @@ fn options(usage: Vec<PathBuf>, dedupe: Dedupe) -> Options {
 }
 
 fn rate(s: &mut State, o: &Options) -> Result<Report, String> {
-    load(s, o, &mut |_| {}).map_err(|e| e.to_string())
+    load(s, o, &mut |_| {}).map_err(|e| e.report())
 }
 
 /// The state holds t1 (5 units). File a: t1 again (100, a repeat: dropped), t2 (7). File b: t2 again

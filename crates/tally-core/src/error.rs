@@ -83,33 +83,59 @@ impl std::error::Error for Error {}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// A refusal raised while serde builds a domain type from its body (`TryFrom` of a parsed term): it
-/// travels through serde as a message and comes back out of `parse` as the same code and field path,
-/// joined to where the term sits in the body.
+/// A refusal raised while serde builds a domain type from its body (`TryFrom` of a parsed term). Serde
+/// only carries text out of a failed parse, so the refusal itself waits beside the parse, in a slot
+/// of this thread, and the text serde carries is only its ticket; `parse` takes it back by that ticket
+/// and joins its field path to where the term sits in the body. A ticket no refusal answers (serde
+/// tried another variant and failed for its own reason) is an ordinary invalid body.
 #[derive(Debug)]
 pub struct InBody(pub Error);
 
-const MARK: char = '\u{1}';
+thread_local! {
+    static RAISED: std::cell::RefCell<Vec<Error>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+const TICKET: &str = "\u{1}tally refusal #";
 
 impl fmt::Display for InBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let code = serde_json::to_value(self.0.code).ok();
-        let code = code.as_ref().and_then(|c| c.as_str()).unwrap_or("invalid");
-        write!(f, "{MARK}{code}{MARK}{}{MARK}{}", self.0.path, self.0.message)
+        let n = RAISED.with(|r| {
+            let mut r = r.borrow_mut();
+            r.push(self.0.clone());
+            r.len() - 1
+        });
+        write!(f, "{TICKET}{n}\u{1}")
     }
 }
 
-/// The error serde_path_to_error reports at `path`, with a refusal from `InBody` restored.
-pub(crate) fn at_path(path: &str, message: String) -> Error {
+/// The error serde_path_to_error reports at `path`: a refusal raised in the body (`InBody`) as it
+/// was raised, or serde's own message.
+fn at_path(path: &str, message: String, raised: Vec<Error>) -> Error {
     let path = if path == "." { "" } else { path };
-    let mut parts = message.splitn(4, MARK);
-    if let (Some(""), Some(code), Some(inner), Some(text)) = (parts.next(), parts.next(), parts.next(), parts.next()) {
-        let code = serde_json::from_value(serde_json::Value::String(code.into())).unwrap_or(ErrorCode::Invalid);
-        // serde may append " at line L column C" to a message from a string source.
-        let text = text.split(" at line ").next().unwrap_or(text);
-        return Error::new(code, join_path(path, inner), text);
+    let ticket = message
+        .split_once(TICKET)
+        .and_then(|(_, rest)| rest.split('\u{1}').next()?.parse::<usize>().ok());
+    if let Some(e) = ticket.and_then(|n| raised.into_iter().nth(n)) {
+        return Error::new(e.code, join_path(path, &e.path), e.message);
     }
     Error::new(ErrorCode::InvalidBody, path, message)
+}
+
+/// Deserializes, naming the field at fault: a refusal raised in the body (`InBody`) comes out as it
+/// was raised, any other failure as `invalid_body` at its path.
+pub(crate) fn tracked<'de, T, D>(de: D) -> Result<T>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+    D::Error: fmt::Display,
+{
+    RAISED.with(|r| r.borrow_mut().clear());
+    let parsed = serde_path_to_error::deserialize(de);
+    let raised = RAISED.with(|r| std::mem::take(&mut *r.borrow_mut()));
+    parsed.map_err(|e| {
+        let path = e.path().to_string();
+        at_path(path.trim_start_matches('.'), e.into_inner().to_string(), raised)
+    })
 }
 
 /// Parses a JSON body into a request type, naming the exact field that does not fit. Only the
@@ -125,8 +151,7 @@ pub fn parse<T: serde::de::DeserializeOwned>(body: &serde_json::Value) -> Result
         skipped.get_or_insert_with(|| field_path(&p));
     };
     let de = serde_ignored::Deserializer::new(body, &mut note);
-    let parsed =
-        serde_path_to_error::deserialize(de).map_err(|e| at_path(&e.path().to_string(), e.into_inner().to_string()));
+    let parsed = tracked(de);
     if let Some(path) = skipped {
         return Err(unknown_field(path));
     }
@@ -151,5 +176,52 @@ fn field_path(p: &serde_ignored::Path) -> String {
         Path::Seq { parent, index } => format!("{}[{index}]", field_path(parent)),
         Path::Map { parent, key } => join_path(&field_path(parent), key),
         Path::Some { parent } | Path::NewtypeStruct { parent } | Path::NewtypeVariant { parent } => field_path(parent),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+    use serde_json::json;
+
+    /// A term whose conversion refuses an amount over 10 at its own field, `amount`.
+    #[derive(Debug, Deserialize)]
+    #[serde(try_from = "u32")]
+    struct Small(#[allow(dead_code)] u32);
+
+    impl TryFrom<u32> for Small {
+        type Error = InBody;
+        fn try_from(n: u32) -> std::result::Result<Small, InBody> {
+            if n > 10 {
+                return Err(InBody(Error::new(ErrorCode::Invalid, "amount", "is over 10")));
+            }
+            Ok(Small(n))
+        }
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Body {
+        items: Vec<Small>,
+    }
+
+    #[test]
+    fn a_refusal_raised_inside_a_term_keeps_its_code_and_joins_its_path() {
+        let e = parse::<Body>(&json!({ "items": [1, 12] })).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Invalid);
+        assert_eq!(e.path, "items[1].amount");
+        assert_eq!(e.message, "is over 10");
+        // The slot is emptied by each parse: the next failure is serde's own.
+        let e = parse::<Body>(&json!({ "items": ["1"] })).unwrap_err();
+        assert_eq!((e.code, e.path.as_str()), (ErrorCode::InvalidBody, "items[0]"));
+    }
+
+    #[test]
+    fn text_that_looks_like_a_ticket_is_only_text() {
+        let forged = format!("{TICKET}0\u{1}");
+        let e = parse::<Body>(&json!({ "items": [forged] })).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidBody, "{e}");
+        assert_eq!(e.path, "items[0]");
     }
 }

@@ -197,8 +197,7 @@ pub fn dangling(state: &State) -> Vec<String> {
 /// Reads an export; refuses text that is not one, or one from a newer Tally.
 pub fn import(text: &str) -> crate::Result<State> {
     let de = &mut serde_json::Deserializer::from_str(text);
-    let e: Export = serde_path_to_error::deserialize(de)
-        .map_err(|e| crate::error::at_path(e.path().to_string().trim_start_matches('.'), e.into_inner().to_string()))?;
+    let e: Export = crate::error::tracked(de)?;
     if e.tally_state_version > crate::STATE_FORMAT_VERSION {
         return Err(crate::Error::invalid(
             "tally_state_version",

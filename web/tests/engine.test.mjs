@@ -25,6 +25,8 @@ test('a refused call throws an Error with code, message and path', () => {
   const engine = new Engine('2025-01-01T00:00:00Z');
   assert.throws(() => engine.createContract({ customer_id: 'nobody', starting_at: '2025-01-01T00:00:00Z' }), (e) => {
     assert.ok(e instanceof Error);
+    assert.ok(e instanceof tally.TallyError);
+    assert.equal(e.detail, 'no customer with id `nobody`');
     assert.equal(e.code, 'not_found');
     assert.equal(e.path, 'customer_id');
     assert.match(e.message, /no customer with id `nobody`/);

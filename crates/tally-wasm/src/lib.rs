@@ -1,7 +1,7 @@
 //! Tally for JavaScript. One `Engine` holds a Tally state; `call(path, body)` runs any call of the
 //! billing API, the typed methods are shorthands for the common ones. Inputs are plain JS objects
 //! (money as numbers or strings); outputs are plain objects with money as decimal strings and times
-//! as RFC 3339 strings. Errors are thrown as `Error`s carrying `code` and `path`.
+//! as RFC 3339 strings. Errors are thrown as `TallyError`s (`Error`s) carrying `code`, `path` and `detail`.
 
 mod error;
 mod text;
@@ -113,7 +113,7 @@ impl Engine {
     pub fn call(
         &mut self,
         path: &str,
-        #[wasm_bindgen(unchecked_param_type = "unknown")] body: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "unknown")] body: JsValue,
     ) -> Result<JsValue, JsValue> {
         let body = from_js(body)?;
         tally_core::call(&mut self.state, path, &body, self.now)
@@ -227,7 +227,7 @@ impl Engine {
     pub fn ingest_text(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "\"json\" | \"ndjson\"")] format: Option<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "\"json\" | \"ndjson\"")] format: Option<String>,
     ) -> Result<JsValue, JsValue> {
         let text = &text::utf8(&text, "text")?;
         let format = match format.as_deref() {
@@ -268,7 +268,7 @@ impl Engine {
     pub fn invoices(
         &self,
         customer_id: &str,
-        #[wasm_bindgen(unchecked_param_type = "string | InvoiceListOptions | undefined")] query: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | InvoiceListOptions | null")] query: JsValue,
     ) -> Result<JsValue, JsValue> {
         use tally_core::api::queries::{invoices, InvoiceQuery};
         // Typed, not routed: the customer id is never read as part of a path.

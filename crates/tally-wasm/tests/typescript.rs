@@ -244,6 +244,8 @@ fn generate() -> String {
     d.add_root::<tally_core::credit_type::CreditType>(Mode::Output);
     d.add_root::<wire::Ingested>(Mode::Output);
     d.add_root::<tally_core::unbilled::Unbilled>(Mode::Output);
+    // What a refused call's `TallyError` carries as `code` (declared in src/error.rs).
+    d.add_root::<tally_core::ErrorCode>(Mode::Output);
     let mut out = PRELUDE.to_string();
     for (body, _) in d.items.values() {
         out.push('\n');

@@ -129,4 +129,8 @@ fn text_beyond_ascii_reaches_the_engine_whole() {
     assert!(e.export_state().contains("Zürich € 😀😀😀"));
     let err = e.ingest_text(JsValue::from_f64(42.0), None).unwrap_err();
     assert_eq!(get(&err, "code").as_string().unwrap(), "invalid_body");
+    // Without the package's TallyError class (this runner's glue has none), a plain Error, same fields.
+    assert_eq!(get(&err, "detail").as_string().unwrap(), "text: expected a string");
+    assert_eq!(get(&err, "path").as_string().unwrap(), "");
+    assert!(err.is_instance_of::<js_sys::Error>());
 }

@@ -201,6 +201,9 @@ export type DurationUnit = "PERIODS";
 
 export type EntityKind = "CUSTOMER" | "CONTRACT";
 
+/** What kind of refusal this is; stable strings that JS callers can switch on. */
+export type ErrorCode = "invalid_body" | "invalid" | "not_found" | "conflict" | "unknown_call" | "out_of_range" | "unknown_field" | "not_supported";
+
 export interface Event {
   transaction_id: string;
   customer_id: string;

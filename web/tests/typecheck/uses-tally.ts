@@ -1,5 +1,8 @@
 // Compiles under `tsc --strict` against the package's declarations: what a TypeScript user writes.
-import { Engine, type Contract, type Invoice } from 'tally-billing';
+import init, { Engine, TallyError, type Contract, type ErrorCode, type Invoice } from 'tally-billing';
+
+// The same code runs in the browser (where init() loads the .wasm) and in Node (where it does nothing).
+await init();
 
 const engine = new Engine('2025-03-01T00:00:00Z');
 engine.createCustomer({ id: 'c', name: 'WidgetsExpress', ingest_aliases: ['team@widgetsexpress.com'] });
@@ -19,3 +22,18 @@ engine.createCustomerCommit({ customer_id: 'c', type: 'PREPAID', product_id: 'p'
   invoice_schedule: { schedule_items: [{ timestamp: '2025-01-01T00:00:00Z', amount: 5000 }] } });
 const left: string | undefined = engine.listCustomerBalances({ customer_id: 'c', include_balance: true }).data[0]?.balance;
 console.log(left);
+// Arguments the docs call optional may be left out.
+const now = new Engine();
+now.call('GET /v1/customers/c');
+now.ingestText('[]');
+const all: Invoice[] = now.invoices('c').data;
+// A refused call throws a TallyError: code, path, detail and message, typed.
+try {
+  engine.createContract({ customer_id: 'nobody', starting_at: '2025-01-01T00:00:00Z' });
+} catch (e) {
+  if (e instanceof TallyError) {
+    const code: ErrorCode | 'freed' = e.code;
+    const fields: string[] = [e.path, e.detail, e.message, e.name];
+    console.log(code, fields, all);
+  }
+}

@@ -1,5 +1,7 @@
 //! Contracts: a customer's terms. A rate card, a statement cadence, and the commits, credits,
-//! scheduled charges, overrides and usage filters layered on it.
+//! scheduled charges, overrides and usage filters layered on it. `Contract` is the stored contract
+//! (what rating reads and an export holds); the bodies of the calls that make and change one are
+//! request types of their own (`api::requests`).
 
 use crate::balance::{CommitTerm, CreditTerm, Segment};
 use crate::calendar::UsageStatementSchedule;
@@ -76,7 +78,6 @@ pub struct UsageFilter {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Contract {
-    #[serde(default)]
     pub id: String,
     pub customer_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -151,55 +152,6 @@ pub struct Contract {
     pub prepaid_balance_threshold_configuration: Option<crate::threshold::PrepaidBalanceThreshold>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spend_threshold_configuration: Option<crate::threshold::SpendThreshold>,
-}
-
-/// `POST /v2/contracts/edit`
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Deserialize)]
-pub struct ContractEdit {
-    pub customer_id: String,
-    pub contract_id: String,
-    #[serde(default)]
-    pub add_overrides: Vec<OverrideRule>,
-    #[serde(default)]
-    pub add_commits: Vec<CommitTerm>,
-    #[serde(default)]
-    pub add_credits: Vec<CreditTerm>,
-    #[serde(default)]
-    pub add_scheduled_charges: Vec<ScheduledCharge>,
-    #[serde(default)]
-    pub add_recurring_commits: Vec<RecurringCommit>,
-    #[serde(default)]
-    pub add_recurring_credits: Vec<RecurringCommit>,
-    #[serde(default)]
-    pub add_discounts: Vec<ScheduledCharge>,
-    #[serde(default)]
-    pub add_professional_services: Vec<crate::services::ProfessionalService>,
-    #[serde(default)]
-    pub add_subscriptions: Vec<crate::subscription::Subscription>,
-    #[serde(default)]
-    pub update_subscriptions: Vec<crate::subscription::SubscriptionUpdate>,
-}
-
-/// `POST /v1/contracts/setUsageFilter`
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Deserialize)]
-pub struct SetUsageFilter {
-    pub customer_id: String,
-    pub contract_id: String,
-    pub group_key: String,
-    pub group_values: Vec<String>,
-    pub starting_at: Timestamp,
-}
-
-/// `POST /v1/contracts/updateEndDate`
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Deserialize)]
-pub struct UpdateEndDate {
-    pub customer_id: String,
-    pub contract_id: String,
-    #[serde(default)]
-    pub ending_before: Option<Timestamp>,
 }
 
 impl Contract {

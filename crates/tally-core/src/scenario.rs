@@ -3,6 +3,7 @@
 //! give the same bytes.
 
 use crate::api;
+use crate::api::requests::NewContract;
 use crate::error::{Error, ErrorCode};
 use crate::state::State;
 use crate::time::Timestamp;
@@ -342,15 +343,27 @@ pub fn from_state(state: &State, now: Timestamp, name: Option<&str>) -> (Value, 
         push("POST /v1/customers", body(c));
     }
     for c in state.contracts.values() {
-        push("POST /v1/contracts/create", body(c));
+        push("POST /v1/contracts/create", body(&NewContract::recreating(c)));
     }
-    // A contract is created with its first usage filter; each later one is a `setUsageFilter`.
+    // A contract is created with its usage filter; each one set later is a `setUsageFilter` (which
+    // replaces one set for the same instant), and each services invoice a call of its own.
     for c in state.contracts.values() {
-        for f in c.usage_filter_history.iter().skip(1) {
+        let set_later = c
+            .usage_filter_history
+            .iter()
+            .filter(|f| f.starting_at.is_some() && Some(*f) != c.usage_filter.as_ref());
+        for f in set_later {
             push(
                 "POST /v1/contracts/setUsageFilter",
                 json!({ "customer_id": c.customer_id, "contract_id": c.id, "group_key": f.group_key,
                     "group_values": f.group_values, "starting_at": f.starting_at }),
+            );
+        }
+        for inv in &c.professional_service_invoices {
+            push(
+                "POST /v1/contracts/scheduleProServicesInvoice",
+                json!({ "customer_id": c.customer_id, "contract_id": c.id, "issued_at": inv.issued_at,
+                    "line_items": inv.line_items }),
             );
         }
     }

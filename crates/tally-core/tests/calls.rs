@@ -472,3 +472,36 @@ fn two_unfiltered_contracts_pricing_one_product_are_reported() {
     assert_eq!(a[0]["contract_ids"], json!(["k_api", "k_api2"]));
     assert_eq!(a[0]["starting_at"], json!("2025-02-01T00:00:00Z"));
 }
+
+/// The create body is the contract as signed: what Tally works out itself (a usage filter's history,
+/// services invoices scheduled later) is not a field of it, and a body sending one is refused whole.
+#[test]
+fn a_contract_body_cannot_carry_what_tally_works_out() {
+    let mut s = world();
+    let before = tally_core::state::export(&s);
+    for (field, value) in [
+        (
+            "usage_filter_history",
+            json!([{"group_key": "region", "group_values": ["eu"]}]),
+        ),
+        (
+            "professional_service_invoices",
+            json!([{"issued_at": "2025-01-05T00:00:00Z", "line_items": []}]),
+        ),
+    ] {
+        let mut body = json!({"id": "k2", "customer_id": "c", "starting_at": "2025-01-01T00:00:00Z"});
+        body[field] = value;
+        let e = call(&mut s, "POST /v1/contracts/create", &body, now()).unwrap_err();
+        assert_eq!(e.code, tally_core::ErrorCode::UnknownField, "{field}: {e}");
+        assert_eq!(e.path, field);
+    }
+    assert_eq!(tally_core::state::export(&s), before, "nothing was stored");
+    let e = call(
+        &mut s,
+        "POST /v1/contracts/create",
+        &json!({"id": "k", "customer_id": "c", "starting_at": "2025-01-01T00:00:00Z"}),
+        now(),
+    )
+    .unwrap_err();
+    assert_eq!((e.code, e.path.as_str()), (tally_core::ErrorCode::Conflict, "id"));
+}

@@ -147,7 +147,7 @@ impl Engine {
     #[wasm_bindgen(js_name = createContract, unchecked_return_type = "Data<Created>")]
     pub fn create_contract(
         &mut self,
-        #[wasm_bindgen(unchecked_param_type = "Contract")] body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "NewContract")] body: JsValue,
     ) -> Result<JsValue, JsValue> {
         self.call("POST /v1/contracts/create", body)
     }

@@ -8,7 +8,8 @@ use schemars::JsonSchema;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use tally_core::{commit, contract, customer, invoice, metric, product, rate_card, usage, wire};
+use tally_core::api::requests;
+use tally_core::{commit, customer, invoice, metric, product, rate_card, usage, wire};
 
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Mode {
@@ -219,10 +220,10 @@ fn generate() -> String {
     d.add_root::<rate_card::Rate>(Mode::Input);
     d.add_root::<customer::Customer>(Mode::Input);
     d.add_root::<customer::SetIngestAliases>(Mode::Input);
-    d.add_root::<contract::Contract>(Mode::Input);
-    d.add_root::<contract::ContractEdit>(Mode::Input);
-    d.add_root::<contract::SetUsageFilter>(Mode::Input);
-    d.add_root::<contract::UpdateEndDate>(Mode::Input);
+    d.add_root::<requests::NewContract>(Mode::Input);
+    d.add_root::<requests::ContractEdit>(Mode::Input);
+    d.add_root::<requests::SetUsageFilter>(Mode::Input);
+    d.add_root::<requests::UpdateEndDate>(Mode::Input);
     d.add_root::<commit::Commit>(Mode::Input);
     d.add_root::<usage::Event>(Mode::Input);
     d.add_root::<wire::PreviewEventsRequest>(Mode::Input);
@@ -274,7 +275,7 @@ fn typescript_declarations_are_up_to_date() {
 fn declarations_cover_every_call_body() {
     let ts = generate();
     for name in [
-        "interface Contract ",
+        "interface NewContract ",
         "interface ContractEdit ",
         "interface Invoice ",
         "interface LineItem ",

@@ -102,47 +102,6 @@ export type CommitType = "PREPAID" | "POSTPAID";
 
 export type Consolidation = "ALL";
 
-export interface Contract {
-  id?: string;
-  customer_id: string;
-  name?: string | null;
-  starting_at: Timestamp;
-  ending_before?: Timestamp | null;
-  rate_card_id?: string | null;
-  rate_card_alias?: string | null;
-  commits?: Commit[];
-  credits?: Commit[];
-  recurring_commits?: RecurringCommit[];
-  recurring_credits?: RecurringCommit[];
-  scheduled_charges?: ScheduledCharge[];
-  usage_statement_schedule?: UsageStatementSchedule | null;
-  overrides?: Override[];
-  /** Negative charges on a schedule (the shape of a scheduled charge): a discount line on each date. */
-  discounts?: ScheduledCharge[];
-  /** Work sold up to `max_amount`, invoiced as it is done (`scheduleProServicesInvoice`). */
-  professional_services?: ProfessionalService[];
-  /** The professional-services invoices scheduled so far, in the order scheduled. */
-  professional_service_invoices?: ServicesInvoice[];
-  /** Seats and other SUBSCRIPTION products, billed per period (`crate::subscription`). */
-  subscriptions?: Subscription[];
-  usage_filter?: UsageFilter | null;
-  /** Every filter ever set, in effect order: the one in `usage_filter` and each `setUsageFilter`. */
-  usage_filter_history?: UsageFilter[];
-  scheduled_charges_on_usage_invoices?: AnyCase<Consolidation> | null;
-  multiplier_override_prioritization?: AnyCase<Prioritization> | null;
-  custom_fields?: Record<string, string>;
-  netsuite_sales_order_id?: string | null;
-  salesforce_opportunity_id?: string | null;
-  billing_provider_configuration?: unknown;
-  revenue_system_configuration?: unknown;
-  total_contract_value?: Decimal | null;
-  /** Payment terms: each invoice of the contract is due this many days after it is issued. */
-  net_payment_terms_days?: number | null;
-  transition?: Transition | null;
-  prepaid_balance_threshold_configuration?: PrepaidBalanceThreshold | null;
-  spend_threshold_configuration?: SpendThreshold | null;
-}
-
 /** `POST /v2/contracts/edit` */
 export interface ContractEdit {
   customer_id: string;
@@ -336,6 +295,46 @@ export interface NetBalanceRequest {
   contract_id?: string | null;
   /** The credit type whose balances are counted (USD cents when absent). */
   credit_type_id?: string | null;
+}
+
+/** `POST /v1/contracts/create`: a contract as the customer signs it. `id` is Tally's own (Metronome makes every id): given, it names the contract, so scenario files can refer to it; absent, Tally makes one. */
+export interface NewContract {
+  id?: string | null;
+  customer_id: string;
+  name?: string | null;
+  starting_at: Timestamp;
+  ending_before?: Timestamp | null;
+  rate_card_id?: string | null;
+  rate_card_alias?: string | null;
+  commits?: Commit[];
+  credits?: Commit[];
+  recurring_commits?: RecurringCommit[];
+  recurring_credits?: RecurringCommit[];
+  scheduled_charges?: ScheduledCharge[];
+  usage_statement_schedule?: UsageStatementSchedule | null;
+  overrides?: Override[];
+  /** Negative charges on a schedule (the shape of a scheduled charge): a discount line on each date. */
+  discounts?: ScheduledCharge[];
+  /** Work sold up to `max_amount`, invoiced as it is done (`scheduleProServicesInvoice`). */
+  professional_services?: ProfessionalService[];
+  /** Seats and other SUBSCRIPTION products, billed per period. */
+  subscriptions?: Subscription[];
+  /** Only events whose `group_key` property is one of `group_values` count on the contract. */
+  usage_filter?: UsageFilter | null;
+  scheduled_charges_on_usage_invoices?: AnyCase<Consolidation> | null;
+  multiplier_override_prioritization?: AnyCase<Prioritization> | null;
+  custom_fields?: Record<string, string>;
+  /** Inert metadata (other systems' ids and configurations), kept and answered back unchanged. */
+  netsuite_sales_order_id?: string | null;
+  salesforce_opportunity_id?: string | null;
+  billing_provider_configuration?: unknown;
+  revenue_system_configuration?: unknown;
+  total_contract_value?: Decimal | null;
+  /** Payment terms: each invoice of the contract is due this many days after it is issued. */
+  net_payment_terms_days?: number | null;
+  transition?: Transition | null;
+  prepaid_balance_threshold_configuration?: PrepaidBalanceThreshold | null;
+  spend_threshold_configuration?: SpendThreshold | null;
 }
 
 /** `POST /v1/credit-types/create` (Tally's own): a custom pricing unit. */
@@ -616,21 +615,6 @@ export interface ScheduledCharge {
   custom_fields?: Record<string, string>;
   /** Inert metadata (the NetSuite order this term comes from), kept and answered back. */
   netsuite_sales_order_id?: string | null;
-}
-
-/** A professional-services invoice scheduled on a contract. */
-export interface ServicesInvoice {
-  issued_at: Timestamp;
-  line_items: ServicesLine[];
-}
-
-/** One line of a scheduled professional-services invoice, as the call gave it. */
-export interface ServicesLine {
-  professional_service_id: string;
-  amount?: Decimal | null;
-  unit_price?: Decimal | null;
-  quantity?: Decimal | null;
-  metadata?: string | null;
 }
 
 /** `POST /v1/customFields/setValues`: `entity` is `customer` or `contract`. */

@@ -1,12 +1,12 @@
 // Compiles under `tsc --strict` against the package's declarations: what a TypeScript user writes.
-import init, { Engine, TallyError, type Contract, type ErrorCode, type Invoice } from 'tally-billing';
+import init, { Engine, TallyError, type NewContract, type ErrorCode, type Invoice } from 'tally-billing';
 
 // The same code runs in the browser (where init() loads the .wasm) and in Node (where it does nothing).
 await init();
 
 const engine = new Engine('2025-03-01T00:00:00Z');
 engine.createCustomer({ id: 'c', name: 'WidgetsExpress', ingest_aliases: ['team@widgetsexpress.com'] });
-const contract: Contract = {
+const contract: NewContract = {
   customer_id: 'c',
   starting_at: '2025-01-01T00:00:00Z',
   commits: [{ type: 'prepaid', product_id: 'p', access_schedule: { schedule_items: [{ amount: 1000000, starting_at: '2025-01-01T00:00:00Z', ending_before: '2026-01-01T00:00:00Z' }] } }],

@@ -1,12 +1,10 @@
 //! Contracts: creation, edits, usage filters, end dates.
 
+use super::requests::{ContractEdit, NewContract, SetUsageFilter, UpdateEndDate};
 use super::{check_product, contract_of, created, customer};
 use crate::balance::{CommitTerm, CreditTerm};
 use crate::commit::RecurringCommit;
-use crate::contract::{
-    validate_filter, Contract, ContractEdit, ScheduledCharge, SetUsageFilter, TransitionType, UpdateEndDate,
-    UsageFilter,
-};
+use crate::contract::{validate_filter, Contract, ScheduledCharge, TransitionType, UsageFilter};
 use crate::error::{parse, Error, Result};
 use crate::overrides::OverrideRule;
 use crate::product::ProductType;
@@ -175,7 +173,13 @@ fn check_threshold_products(state: &State, c: &Contract) -> Result<()> {
 }
 
 pub fn create_contract(state: &mut State, body: &Value) -> Result<Value> {
-    let mut c: Contract = parse(body)?;
+    let new: NewContract = parse(body)?;
+    if let Some(id) = new.id.as_ref().filter(|id| state.contracts.contains_key(*id)) {
+        return Err(Error::conflict("id", format!("a contract with id `{id}` exists")));
+    }
+    let given = new.id.clone();
+    // The id is settled once the checks pass (below), after the ids the checks make, as it always was.
+    let mut c = new.into_contract(String::new());
     c.validate_terms()?;
     customer(state, &c.customer_id)?;
     match (&c.rate_card_id, &c.rate_card_alias) {
@@ -207,18 +211,14 @@ pub fn create_contract(state: &mut State, body: &Value) -> Result<Value> {
     c.subscriptions = subs;
     check_seat_balances(&c, &c.recurring_commits, "recurring_commits")?;
     check_seat_balances(&c, &c.recurring_credits, "recurring_credits")?;
-    if !c.id.is_empty() && state.contracts.contains_key(&c.id) {
-        return Err(Error::conflict("id", format!("a contract with id `{}` exists", c.id)));
-    }
     let superseded = check_transition(state, &c)?;
-    c.id = state.take_id(&c.id);
+    c.id = given.unwrap_or_else(|| state.make_id());
     let ids = term_ids(
         (&mut c.commits, &mut c.credits),
         (&mut c.recurring_commits, &mut c.recurring_credits),
         &mut c.scheduled_charges,
     );
     assign_ids(state, ids, &mut c.overrides);
-    c.usage_filter_history = c.usage_filter.iter().cloned().collect();
     for d in c.discounts.iter_mut() {
         d.id = state.take_id(&d.id);
     }

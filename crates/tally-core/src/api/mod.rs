@@ -13,6 +13,7 @@ pub mod contracts;
 pub mod customers;
 pub mod metronome;
 pub mod queries;
+pub mod requests;
 pub mod usage;
 
 pub use usage::{check_ingest, delete_usage, ingest_events, ingest_text, restore_text, DeleteUsage};

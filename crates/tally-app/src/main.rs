@@ -2,6 +2,7 @@
 //! tally-core, and everything the user sees is the core's answer.
 
 mod app;
+mod calls;
 mod components;
 mod csv;
 mod forms;

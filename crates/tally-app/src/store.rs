@@ -4,7 +4,7 @@
 use crate::storage::StorageProblem;
 use leptos::prelude::*;
 use serde_json::Value;
-use tally_core::{Error, State, Timestamp};
+use tally_core::{Error, Invoice, State, Timestamp};
 
 #[derive(Clone, Copy)]
 pub struct Store {
@@ -28,9 +28,10 @@ pub struct Store {
     pub metrics: Memo<Collection<tally_core::metric::BillableMetric>>,
 }
 
-/// A customer's rated invoices as JSON, shared: the invoice list, the what-if and the burn-down read
-/// one rating without copying it (with explanations it is tens of KB per invoice).
-pub type Rated = std::sync::Arc<Vec<Value>>;
+/// A customer's rated invoices, or the core's refusal to rate them, shared: the invoice list, the
+/// what-if and the burn-down read one rating without copying it (with explanations it is tens of KB
+/// per invoice).
+pub type Rated = std::sync::Arc<Result<Vec<Invoice>, Error>>;
 
 /// One of the model's collections, by id, in the order the state keeps it.
 pub type Collection<T> = indexmap::IndexMap<String, T>;
@@ -72,6 +73,7 @@ fn what(call: &str) -> String {
     path.trim_start_matches('/')
         .split('/')
         .filter(|p| !matches!(*p, "v1" | "v2" | "contract-pricing"))
+        .map(|p| percent_encoding::percent_decode_str(p).decode_utf8_lossy())
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -203,8 +205,15 @@ impl Store {
 }
 
 /// The app's clock: the browser's current time.
+#[cfg(target_arch = "wasm32")]
 pub fn now() -> Timestamp {
     Timestamp::parse(&String::from(js_sys::Date::new_0().to_iso_string())).unwrap_or(Timestamp::ymd(2025, 1, 1))
+}
+
+/// Natively (the unit tests) there is no browser: a fixed clock.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn now() -> Timestamp {
+    Timestamp::ymd(2025, 6, 1)
 }
 
 /// Runs calls on a scratch copy of `state`: the state they would make, or the core's first refusal.
@@ -221,28 +230,21 @@ pub fn read(state: &State, call: &str, body: &Value) -> Result<Value, Error> {
     tally_core::api::read(state, call, body, now())
 }
 
-/// A customer's invoices (the default list: through the current period), as JSON for the views, each
-/// line with its explanation (cheap: worked out after rating). Typed, so any customer id works, `/`
-/// and all.
-pub fn invoices(state: &State, customer_id: &str) -> Vec<Value> {
+/// A customer's invoices (the default list: through the current period), each line with its
+/// explanation (cheap: worked out after rating), or why the core cannot rate them. Typed, so any
+/// customer id works, `/` and all.
+pub fn invoices(state: &State, customer_id: &str) -> Result<Vec<Invoice>, Error> {
     rated(state, customer_id, true)
 }
 
 /// A customer's invoices, with or without each line's explanation (the what-if reads totals, and
 /// explanations only when no total changed).
-pub fn rated(state: &State, customer_id: &str, explain: bool) -> Vec<Value> {
+pub fn rated(state: &State, customer_id: &str, explain: bool) -> Result<Vec<Invoice>, Error> {
     let q = tally_core::api::queries::InvoiceQuery {
         explain,
         ..Default::default()
     };
     tally_core::api::queries::invoices(state, customer_id, &q, now())
-        .ok()
-        .and_then(|list| serde_json::to_value(list).ok())
-        .and_then(|v| match v {
-            Value::Array(a) => Some(a),
-            _ => None,
-        })
-        .unwrap_or_default()
 }
 
 impl Store {
@@ -303,7 +305,7 @@ pub fn data_list(answer: Result<Value, Error>) -> Vec<Value> {
         .unwrap_or_default()
 }
 
-pub use crate::forms::{date_to_rfc3339, key_values, list, number_or_text};
+pub use crate::forms::{date_to_rfc3339, list, number_or_text};
 
 /// A form's live validation: the call on a scratch copy of the state once the user has typed.
 pub fn live_error(
@@ -418,5 +420,82 @@ impl JsonMode {
                 .set(serde_json::to_string_pretty(&form_body()).unwrap_or_default());
         }
         self.advanced.set(on);
+    }
+}
+
+/// States for the unit tests, made as the app makes them: by core calls.
+#[cfg(test)]
+pub mod fixtures {
+    use serde_json::{json, Value};
+    use tally_core::State;
+
+    /// The state `calls` make, each one accepted.
+    pub fn state(calls: &[(&str, Value)]) -> State {
+        let mut st = State::default();
+        for (call, body) in calls {
+            if let Err(e) = tally_core::call(&mut st, call, body, super::now()) {
+                panic!("{call}: {e}");
+            }
+        }
+        st
+    }
+
+    /// Customer `c` on a contract whose one rate is the largest price there is, and 2 units of usage
+    /// in January 2025: rating it overflows, so the core refuses to.
+    pub fn unratable() -> State {
+        state(&[
+            (
+                "POST /v1/billable-metrics/create",
+                json!({"id": "m", "name": "API units",
+                "event_type_filter": {"in_values": ["api"]}, "aggregation_type": "SUM", "aggregation_key": "units"}),
+            ),
+            (
+                "POST /v1/contract-pricing/products/create",
+                json!({"id": "p", "name": "API", "type": "USAGE", "billable_metric_id": "m"}),
+            ),
+            (
+                "POST /v1/contract-pricing/rate-cards/create",
+                json!({"id": "rc", "name": "Huge", "rates": [{"product_id": "p",
+                "starting_at": "2024-01-01T00:00:00Z", "entitled": true, "rate_type": "FLAT", "price": "79228162514264337593543950335"}]}),
+            ),
+            ("POST /v1/customers", json!({"id": "c", "name": "Huge Co"})),
+            (
+                "POST /v1/contracts/create",
+                json!({"id": "k", "customer_id": "c", "rate_card_id": "rc", "starting_at": "2025-01-01T00:00:00Z"}),
+            ),
+            (
+                "POST /v1/ingest",
+                json!([{"transaction_id": "e1", "customer_id": "c", "event_type": "api",
+                "timestamp": "2025-01-10T00:00:00Z", "properties": {"units": 2}}]),
+            ),
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invoices_the_core_cannot_rate_are_its_error_never_an_empty_list() {
+        let st = fixtures::unratable();
+        let e = invoices(&st, "c").expect_err("an overflow is refused");
+        assert_eq!(e.code, tally_core::ErrorCode::OutOfRange, "{e}");
+        assert!(e.message.contains("beyond"), "{e}");
+        // A customer with no contract has no invoices, which is not an error.
+        let st = fixtures::state(&[(
+            "POST /v1/customers",
+            serde_json::json!({"id": "a/b", "name": "Slash Co"}),
+        )]);
+        assert_eq!(invoices(&st, "a/b"), Ok(vec![]));
+    }
+
+    #[test]
+    fn an_undo_label_names_the_call_with_its_id_decoded() {
+        assert_eq!(
+            what("POST /v1/customers/acme%2Feu/updateName"),
+            "customers acme/eu updateName"
+        );
+        assert_eq!(what("POST /v1/contract-pricing/products/create"), "products create");
     }
 }

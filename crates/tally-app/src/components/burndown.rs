@@ -2,11 +2,13 @@
 //! `getNetBalance` answers it, drawn as SVG, with a mark at each auto-recharge (the core's recharge
 //! invoices).
 
-use crate::components::money::{decimal, format_cents};
+use crate::components::money::format_cents;
 use crate::store::{now, store};
 use leptos::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
-use serde_json::{json, Value};
+use rust_decimal::Decimal;
+use tally_core::contract::Contract;
+use tally_core::invoice::InvoiceType;
 use tally_core::Timestamp;
 
 const W: f64 = 640.0;
@@ -15,20 +17,23 @@ const PAD_L: f64 = 80.0;
 const PAD_B: f64 = 28.0;
 
 /// Where each of the contract's auto-recharges falls on the chart's span (0 to 1), with what it billed.
-fn recharges(customer_id: &str, contract: &Value, first: Timestamp, last: Timestamp) -> Vec<(f64, String)> {
+/// Invoices the core cannot rate mark nothing (the invoice list says why).
+fn recharges(customer_id: &str, contract: &Contract, first: Timestamp, last: Timestamp) -> Vec<(f64, String)> {
     let span = (last.0 - first.0).num_seconds().max(1) as f64;
-    store()
-        .invoices(customer_id)
+    let rated = store().invoices(customer_id);
+    let Ok(invoices) = rated.as_ref() else {
+        return Vec::new();
+    };
+    invoices
         .iter()
-        .filter(|i| i["type"] == "SCHEDULED" && i["contract_id"] == contract["id"])
-        .flat_map(|i| i["line_items"].as_array().cloned().unwrap_or_default())
-        .filter(|l| l["commit_id"].as_str().is_some_and(|c| c.contains(":recharge:")))
+        .filter(|i| i.kind == InvoiceType::Scheduled && i.contract_id == contract.id)
+        .flat_map(|i| &i.line_items)
+        .filter(|l| l.commit_id.as_deref().is_some_and(|c| c.contains(":recharge:")))
         .filter_map(|l| {
-            let when = l["starting_at"].as_str()?;
-            let at = Timestamp::parse(when).ok()?;
+            let at = l.starting_at;
             let f = (at.0 - first.0).num_seconds() as f64 / span;
-            let billed = decimal(&l["total"]).map(format_cents).unwrap_or_default();
-            let shown: String = when.chars().take(16).collect();
+            let billed = format_cents(l.total.amount());
+            let shown: String = at.to_string().chars().take(16).collect();
             (0.0..=1.0)
                 .contains(&f)
                 .then(|| (f, format!("Recharged {shown}: billed {billed}")))
@@ -36,18 +41,13 @@ fn recharges(customer_id: &str, contract: &Value, first: Timestamp, last: Timest
         .collect()
 }
 
-/// (month label, balance in cents as the core answered), month by month.
-type Points = Vec<(String, Value)>;
+/// (month label, balance in cents as the core answered; none where it could not), month by month.
+type Points = Vec<(String, Option<Decimal>)>;
 
 /// One contract's points, and the months' span.
-fn points(customer_id: &str, contract: &Value) -> (Points, Option<(Timestamp, Timestamp)>) {
+fn points(customer_id: &str, contract: &Contract) -> (Points, Option<(Timestamp, Timestamp)>) {
     let s = store();
-    let Some(start) = contract["starting_at"].as_str().and_then(|t| Timestamp::parse(t).ok()) else {
-        return (vec![], None);
-    };
-    let end = contract["ending_before"]
-        .as_str()
-        .and_then(|t| Timestamp::parse(t).ok());
+    let (start, end) = (contract.starting_at, contract.ending_before);
     // The months to show: through the contract's end, or a year when it has none (at most 3 years).
     let mut ats = Vec::new();
     for k in 0..=36 {
@@ -60,17 +60,26 @@ fn points(customer_id: &str, contract: &Value) -> (Points, Option<(Timestamp, Ti
     // One rating for the whole series.
     let balances = s
         .state
-        .with(|st| tally_core::api::queries::net_balances(st, customer_id, contract["id"].as_str(), &ats, now()))
+        .with(|st| tally_core::api::queries::net_balances(st, customer_id, Some(&contract.id), &ats, now()))
         .ok();
-    let out: Vec<(String, Value)> = ats
+    let out: Points = ats
         .iter()
         .enumerate()
         .map(|(i, at)| {
-            let balance = balances.as_ref().and_then(|b| b.get(i)).map(|b| json!(b.balance));
-            (at.to_string().chars().take(7).collect(), balance.unwrap_or(Value::Null))
+            let balance = balances.as_ref().and_then(|b| b.get(i)).map(|b| b.balance.amount());
+            (at.to_string().chars().take(7).collect(), balance)
         })
         .collect();
     (out, ats.first().copied().zip(ats.last().copied()))
+}
+
+/// Whether a contract has a balance to burn down: a commit, a credit or an auto-recharge.
+fn has_balance(c: &Contract) -> bool {
+    !c.commits.is_empty()
+        || !c.credits.is_empty()
+        || c.prepaid_balance_threshold_configuration
+            .as_ref()
+            .is_some_and(|t| t.is_enabled)
 }
 
 #[component]
@@ -78,18 +87,20 @@ pub fn BurnDown(#[prop(into)] customer_id: Signal<String>) -> impl IntoView {
     let s = store();
     let charts = move || {
         let id = customer_id.get();
-        let contracts = s.read_list("POST /v1/contracts/list", &json!({ "customer_id": id }));
+        let request = tally_core::wire::ListContractsRequest {
+            customer_id: id.clone(),
+        };
+        let contracts: Vec<Contract> = s.state.with(|st| {
+            tally_core::api::contracts::list_contracts(st, &request)
+                .map(|list| list.into_iter().filter(|c| has_balance(c)).cloned().collect())
+                .unwrap_or_default()
+        });
         contracts
             .into_iter()
-            .filter(|c| {
-                c["commits"].as_array().is_some_and(|a| !a.is_empty())
-                    || c["credits"].as_array().is_some_and(|a| !a.is_empty())
-                    || c["prepaid_balance_threshold_configuration"]["is_enabled"] == true
-            })
             .map(|c| {
                 let (pts, span) = points(&id, &c);
                 let marks = span.map(|(a, b)| recharges(&id, &c, a, b)).unwrap_or_default();
-                let name = c["name"].as_str().unwrap_or("contract").to_string();
+                let name = c.name.clone().unwrap_or_else(|| "contract".to_string());
                 chart(name, pts, marks)
             })
             .collect_view()
@@ -97,10 +108,10 @@ pub fn BurnDown(#[prop(into)] customer_id: Signal<String>) -> impl IntoView {
     view! { <div class="burndowns">{charts}</div> }
 }
 
-fn chart(name: String, pts: Vec<(String, Value)>, marks: Vec<(f64, String)>) -> impl IntoView {
+fn chart(name: String, pts: Points, marks: Vec<(f64, String)>) -> impl IntoView {
     let values: Vec<f64> = pts
         .iter()
-        .map(|(_, v)| decimal(v).and_then(|d| d.to_f64()).unwrap_or(0.0))
+        .map(|(_, v)| v.and_then(|d| d.to_f64()).unwrap_or(0.0))
         .collect();
     let max = values.iter().cloned().fold(0.0_f64, f64::max).max(1.0);
     let n = pts.len().max(2) - 1;
@@ -114,7 +125,7 @@ fn chart(name: String, pts: Vec<(String, Value)>, marks: Vec<(f64, String)>) -> 
         .join(" ");
     let top = pts
         .iter()
-        .filter_map(|(_, v)| decimal(v))
+        .filter_map(|(_, v)| *v)
         .max()
         .map(format_cents)
         .unwrap_or_default();
@@ -135,7 +146,7 @@ fn chart(name: String, pts: Vec<(String, Value)>, marks: Vec<(f64, String)>) -> 
                     }
                 }).collect_view()}
                 {pts.iter().enumerate().map(|(i, (m, v))| {
-                    let tip = format!("{m}: {}", decimal(v).map(format_cents).unwrap_or_default());
+                    let tip = format!("{m}: {}", v.map(format_cents).unwrap_or_default());
                     view! {
                         <circle cx=x(i) cy=y(values[i]) r="3.5" class="point"><title>{tip}</title></circle>
                         {(i == 0 || i + 1 == pts.len() || i % 3 == 0).then(|| view! {

@@ -109,6 +109,18 @@ pub fn FormError(#[prop(into)] error: Signal<Option<Error>>, all: &'static [&'st
     }
 }
 
+/// The core's refusal shown whole, where no field claims it: the field it names, its message and its
+/// code. A customer's invoices that cannot be rated show this, never an empty list.
+#[component]
+pub fn CoreError(error: Error, #[prop(optional)] lead: &'static str) -> impl IntoView {
+    let code = crate::calls::wire_name(&error.code);
+    view! {
+        <p class="field-error core-error" role="alert" data-code=code.clone() data-path=error.path.clone()>
+            {lead}{with_field(&error)}<span class="muted small">{format!(" ({code})")}</span>
+        </p>
+    }
+}
+
 /// For rows built at run time (`commits[2]`): errors under one of `paths` but not under `exclude`
 /// (those show beside their own field).
 #[component]

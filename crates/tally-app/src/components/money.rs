@@ -8,6 +8,7 @@
 
 use rust_decimal::Decimal;
 use serde_json::Value;
+use tally_core::Timestamp;
 
 /// The exact decimal in a core answer's number (or decimal string).
 pub fn decimal(v: &Value) -> Option<Decimal> {
@@ -57,52 +58,50 @@ fn grouped(amount: Decimal) -> (&'static str, String) {
 }
 
 /// USD (cents), the core's default.
-const USD_CENTS: &str = "2714e483-4ff1-48e4-9e25-ac732e8f24f2";
+use tally_core::credit_type::USD_CENTS_ID as USD_CENTS;
 
-/// The credit type a body's `credit_type_id` names, as `{id, name}` for `money_in` (absent: none,
-/// which reads as USD cents).
-pub fn unit(state: &tally_core::State, id: &Value) -> Option<Value> {
-    let ct = state.credit_type_named(id.as_str()?);
-    Some(serde_json::json!({ "id": ct.id, "name": ct.name }))
+/// The credit type an amount is counted in, as invoices name it (`{id, name}`); none reads as USD cents.
+pub use tally_core::invoice::CreditType;
+
+/// The credit type a `credit_type_id` names (absent: none, which reads as USD cents).
+pub fn unit(state: &tally_core::State, id: Option<&str>) -> Option<CreditType> {
+    id.map(|id| state.credit_type_named(id).into())
 }
 
-/// A core amount in credit type `credit_type` (`{id, name}`; absent: USD cents), in its whole minor
-/// units: to the cent, or to the hundredth of another unit.
-pub fn money_in(v: &Value, credit_type: Option<&Value>) -> String {
-    shown_in(v, credit_type, 0)
+/// An amount in credit type `credit_type` (absent: USD cents), in its whole minor units: to the cent,
+/// or to the hundredth of another unit.
+pub fn money_in(amount: Decimal, credit_type: Option<&CreditType>) -> String {
+    shown_in(amount, credit_type, 0)
 }
 
 /// A unit price in credit type `credit_type`: at most four decimals of the unit shown ($0.0015,
 /// 12.4839 EUR). `exact_in` gives the whole figure.
-pub fn price_in(v: &Value, credit_type: Option<&Value>) -> String {
-    shown_in(v, credit_type, 2)
+pub fn price_in(amount: Decimal, credit_type: Option<&CreditType>) -> String {
+    shown_in(amount, credit_type, 2)
 }
 
-/// The exact figure of a core amount, for a tooltip: every digit the core kept.
-pub fn exact_in(v: &Value, credit_type: Option<&Value>) -> String {
-    let id = credit_type.and_then(|c| c["id"].as_str()).unwrap_or(USD_CENTS);
-    let Some(d) = decimal(v) else {
-        return String::new();
-    };
-    if id == USD_CENTS {
-        return format!("{} cents", d.normalize());
+/// The exact figure of an amount, for a tooltip: every digit the core kept.
+pub fn exact_in(amount: Decimal, credit_type: Option<&CreditType>) -> String {
+    match credit_type.filter(|c| c.id != USD_CENTS) {
+        None => format!("{} cents", amount.normalize()),
+        Some(c) => format!("{} {}", amount.normalize(), c.name),
     }
-    let name = credit_type.and_then(|c| c["name"].as_str()).unwrap_or(id);
-    format!("{} {name}", d.normalize())
 }
 
-/// `v` shown to the minor unit and `extra` decimals past it.
-fn shown_in(v: &Value, credit_type: Option<&Value>, extra: u32) -> String {
-    let id = credit_type.and_then(|c| c["id"].as_str()).unwrap_or(USD_CENTS);
-    let Some(d) = decimal(v) else {
-        return "—".to_string();
-    };
-    if id == USD_CENTS {
-        return format_dollars(d, extra);
+/// An amount of a core answer that is still JSON (a balance list): "—" when it is not a number.
+pub fn json_money_in(v: &Value, credit_type: Option<&CreditType>) -> String {
+    decimal(v).map_or_else(|| "—".to_string(), |d| money_in(d, credit_type))
+}
+
+/// `amount` shown to the minor unit and `extra` decimals past it.
+fn shown_in(amount: Decimal, credit_type: Option<&CreditType>, extra: u32) -> String {
+    match credit_type.filter(|c| c.id != USD_CENTS) {
+        None => format_dollars(amount, extra),
+        Some(c) => {
+            let (sign, number) = grouped(to_places(amount, 2 + extra));
+            format!("{sign}{number} {}", c.name)
+        }
     }
-    let name = credit_type.and_then(|c| c["name"].as_str()).unwrap_or(id);
-    let (sign, number) = grouped(to_places(d, 2 + extra));
-    format!("{sign}{number} {name}")
 }
 
 /// Typed cents (a form field) as a currency hint, or nothing when it is not a number yet.
@@ -115,71 +114,80 @@ pub fn hint(typed: &str) -> String {
 }
 
 /// A plain decimal (quantity) with its exact digits.
-pub fn quantity(v: &Value) -> String {
-    decimal(v).map(|d| d.normalize().to_string()).unwrap_or_default()
+pub fn quantity(d: Decimal) -> String {
+    d.normalize().to_string()
 }
 
 /// A quantity for a table cell: at most four decimals shown (the exact value goes in a tooltip), the
 /// whole part in groups of three: 12,345.5.
-pub fn quantity_short(v: &Value) -> String {
-    decimal(v)
-        .map(|d| {
-            let text = d.round_dp(4).normalize().abs().to_string();
-            let (int, frac) = text
-                .split_once('.')
-                .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
-            let mut grouped = String::new();
-            for (i, ch) in int.chars().enumerate() {
-                if i > 0 && (int.len() - i) % 3 == 0 {
-                    grouped.push(',');
-                }
-                grouped.push(ch);
-            }
-            let sign = if d.is_sign_negative() && !d.is_zero() { "-" } else { "" };
-            match frac {
-                Some(f) => format!("{sign}{grouped}.{f}"),
-                None => format!("{sign}{grouped}"),
-            }
-        })
-        .unwrap_or_default()
+pub fn quantity_short(d: Decimal) -> String {
+    let text = d.round_dp(4).normalize().abs().to_string();
+    let (int, frac) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    let sign = if d.is_sign_negative() && !d.is_zero() { "-" } else { "" };
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
 }
 
-/// The date part of a core timestamp, "2024-11-01".
-pub fn day(v: &Value) -> String {
+/// The date of a timestamp, "2024-11-01".
+pub fn day(t: Timestamp) -> String {
+    t.to_string().chars().take(10).collect()
+}
+
+/// The date part of a timestamp in a core answer that is still JSON.
+pub fn json_day(v: &Value) -> String {
     v.as_str().map(|s| s.chars().take(10).collect()).unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn amounts_read_in_their_credit_type() {
-        assert_eq!(money_in(&json!(102400), None), "$1,024.00");
-        let usd = json!({"id": USD_CENTS, "name": "USD (cents)"});
-        assert_eq!(money_in(&json!(-463), Some(&usd)), "-$4.63");
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let ct = |id: &str, name: &str| CreditType {
+            id: id.into(),
+            name: name.into(),
+        };
+        assert_eq!(money_in(d("102400"), None), "$1,024.00");
+        let usd = ct(USD_CENTS, "USD (cents)");
+        assert_eq!(money_in(d("-463"), Some(&usd)), "-$4.63");
         // Other currencies are whole units already (Metronome's convention), not cents.
-        let eur = json!({"id": "EUR", "name": "EUR"});
-        assert_eq!(money_in(&json!(1262.5), Some(&eur)), "1,262.50 EUR");
-        assert_eq!(money_in(&json!(-4.63), Some(&eur)), "-4.63 EUR");
-        let tokens = json!({"id": "ct_tokens", "name": "AI tokens"});
-        assert_eq!(money_in(&json!(540), Some(&tokens)), "540.00 AI tokens");
-        assert_eq!(quantity_short(&json!(12345.56789)), "12,345.5679");
+        let eur = ct("EUR", "EUR");
+        assert_eq!(money_in(d("1262.5"), Some(&eur)), "1,262.50 EUR");
+        assert_eq!(money_in(d("-4.63"), Some(&eur)), "-4.63 EUR");
+        let tokens = ct("ct_tokens", "AI tokens");
+        assert_eq!(money_in(d("540"), Some(&tokens)), "540.00 AI tokens");
+        assert_eq!(quantity_short(d("12345.56789")), "12,345.5679");
         // Amounts to the minor unit, half away from zero; unit prices to four decimals at most.
-        assert_eq!(money_in(&json!("26058.064516129032258064516128"), None), "$260.58");
-        assert_eq!(money_in(&json!(-7741.93548), None), "-$77.42");
-        assert_eq!(money_in(&json!(0.5), None), "$0.01");
-        assert_eq!(price_in(&json!("1548.3870967741935483870967743"), None), "$15.4839");
-        assert_eq!(price_in(&json!(0.15), None), "$0.0015");
-        assert_eq!(price_in(&json!(100), None), "$1.00");
-        assert_eq!(money_in(&json!(4.625), Some(&eur)), "4.63 EUR");
-        assert_eq!(price_in(&json!(0.125), Some(&eur)), "0.125 EUR");
+        assert_eq!(money_in(d("26058.064516129032258064516128"), None), "$260.58");
+        assert_eq!(money_in(d("-7741.93548"), None), "-$77.42");
+        assert_eq!(money_in(d("0.5"), None), "$0.01");
+        assert_eq!(price_in(d("1548.3870967741935483870967743"), None), "$15.4839");
+        assert_eq!(price_in(d("0.15"), None), "$0.0015");
+        assert_eq!(price_in(d("100"), None), "$1.00");
+        assert_eq!(money_in(d("4.625"), Some(&eur)), "4.63 EUR");
+        assert_eq!(price_in(d("0.125"), Some(&eur)), "0.125 EUR");
         assert_eq!(
-            exact_in(&json!("1548.3870967741935483870967743"), None),
+            exact_in(d("1548.3870967741935483870967743"), None),
             "1548.3870967741935483870967743 cents"
         );
-        assert_eq!(quantity_short(&json!(-1000)), "-1,000");
-        assert_eq!(quantity_short(&json!(999)), "999");
+        assert_eq!(quantity_short(d("-1000")), "-1,000");
+        assert_eq!(quantity_short(d("999")), "999");
+        // What is still JSON reads the same, and a dash where there is no number.
+        assert_eq!(json_money_in(&serde_json::json!(-463), None), "-$4.63");
+        assert_eq!(json_money_in(&Value::Null, None), "—");
+        assert_eq!(day(Timestamp::ymd(2024, 11, 1)), "2024-11-01");
     }
 }

@@ -5,23 +5,9 @@
 use crate::components::money::quantity_short;
 use crate::store::store;
 use leptos::prelude::*;
-use serde_json::Value;
+use tally_core::invoice::LineItem;
 use tally_core::rating::breakdown::{line_windows, LineWindows, Window};
 use tally_core::Timestamp;
-
-fn groups(v: &Value) -> indexmap::IndexMap<String, String> {
-    v.as_object()
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn time(v: &Value) -> Option<Timestamp> {
-    Timestamp::parse(v.as_str()?).ok()
-}
 
 /// `2025-01-20` for a day, `13:00` for an hour.
 fn label(w: &Window, hourly: bool) -> String {
@@ -34,14 +20,15 @@ fn label(w: &Window, hourly: bool) -> String {
 }
 
 #[component]
-pub fn UsageChart(customer_id: String, contract_id: String, line: Value) -> impl IntoView {
+pub fn UsageChart(customer_id: String, contract_id: String, line: LineItem) -> impl IntoView {
     let s = store();
-    let (Some(start), Some(end)) = (time(&line["starting_at"]), time(&line["ending_before"])) else {
-        return ().into_any();
-    };
-    let product = line["product_id"].as_str().unwrap_or_default().to_string();
-    let pricing = groups(&line["pricing_group_values"]);
-    let presentation = groups(&line["presentation_group_values"]);
+    let (start, end) = (line.starting_at, line.ending_before);
+    let LineItem {
+        product_id: product,
+        pricing_group_values: pricing,
+        presentation_group_values: presentation,
+        ..
+    } = line;
     // None: the days of the line's span; Some(day): that day's hours.
     let day = RwSignal::new(None::<Timestamp>);
     let windows = move || {
@@ -80,7 +67,7 @@ pub fn UsageChart(customer_id: String, contract_id: String, line: Value) -> impl
                 let summary = list
                     .iter()
                     .filter(|w| !w.metered.is_zero())
-                    .map(|w| format!("{}: {}", label(w, hourly), quantity_short(&Value::String(w.metered.to_string()))))
+                    .map(|w| format!("{}: {}", label(w, hourly), quantity_short(w.metered)))
                     .collect::<Vec<_>>();
                 let aria = if summary.is_empty() {
                     format!("{caption}: nothing metered")
@@ -95,7 +82,7 @@ pub fn UsageChart(customer_id: String, contract_id: String, line: Value) -> impl
                             let h = if max.is_zero() { 0.0 } else {
                                 (w.metered / max).to_string().parse::<f64>().unwrap_or(0.0) * 38.0
                             };
-                            let title = format!("{}: {}", label(&w, hourly), quantity_short(&Value::String(w.metered.to_string())));
+                            let title = format!("{}: {}", label(&w, hourly), quantity_short(w.metered));
                             let at = w.starting_at;
                             view! {
                                 <rect x=(i * 10 + 1).to_string() y=format!("{:.2}", 40.0 - h) width="8" height=format!("{h:.2}")

@@ -1,12 +1,14 @@
 //! Catalog: billable metrics, products with tags, rate cards with their rates and windows.
 
 use crate::components::field_error::{FieldError, FormError};
-use crate::components::money::{hint, money_in, price_in};
+use crate::components::money::{day, hint, money_in, price_in, unit};
 use crate::components::pickers::{metrics, products, rate_cards, Picker};
 use crate::store::{date_to_rfc3339, list, live_error, number_or_text, store};
 use leptos::prelude::*;
-use serde_json::{json, Value};
+use rust_decimal::Decimal;
+use serde_json::json;
 use tally_core::metric::Aggregation;
+use tally_core::rate_card::{Rate, RateCard, RateType};
 
 #[component]
 pub fn Catalog() -> impl IntoView {
@@ -53,11 +55,24 @@ fn Metrics() -> impl IntoView {
             touched.set(false);
         }
     };
+    // Each metric as the text its row shows: name, event types, aggregation, group keys.
     let rows = Memo::new(move |_| {
         s.metrics.with(|all| {
             all.values()
-                .map(|m| serde_json::to_value(m).unwrap_or_default())
-                .collect::<Vec<Value>>()
+                .map(|m| {
+                    let events = m.event_type_filter.as_ref().and_then(|f| f.in_values.as_ref());
+                    [
+                        m.name.clone(),
+                        events.map(|v| v.join(", ")).unwrap_or_default(),
+                        format!(
+                            "{} {}",
+                            m.aggregation_type.as_str(),
+                            m.aggregation_key.as_deref().unwrap_or_default()
+                        ),
+                        serde_json::to_string(&m.group_keys).unwrap_or_default(),
+                    ]
+                })
+                .collect::<Vec<_>>()
         })
     });
     view! {
@@ -65,11 +80,8 @@ fn Metrics() -> impl IntoView {
             <h2>"Billable metrics"</h2>
             <table>
                 <thead><tr><th scope="col">"Name"</th><th scope="col">"Events"</th><th scope="col">"Aggregation"</th><th scope="col">"Group keys"</th></tr></thead>
-                <tbody><For each=move || rows.get() key=Value::to_string let:m>
-                    <tr class="metric-row"><td>{m["name"].as_str().unwrap_or_default().to_string()}</td>
-                    <td>{m["event_type_filter"]["in_values"].as_array().map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")).unwrap_or_default()}</td>
-                    <td>{format!("{} {}", m["aggregation_type"].as_str().unwrap_or_default(), m["aggregation_key"].as_str().unwrap_or_default())}</td>
-                    <td>{m["group_keys"].to_string()}</td></tr>
+                <tbody><For each=move || rows.get() key=|m| m.clone() let:([name, events, aggregation, groups])>
+                    <tr class="metric-row"><td>{name}</td><td>{events}</td><td>{aggregation}</td><td>{groups}</td></tr>
                 </For></tbody>
             </table>
             <details>
@@ -131,11 +143,12 @@ fn Products() -> impl IntoView {
             touched.set(false);
         }
     };
+    // Each product as its row shows it: name, type, tags.
     let rows = Memo::new(move |_| {
         s.products.with(|all| {
             all.values()
-                .map(|p| serde_json::to_value(p).unwrap_or_default())
-                .collect::<Vec<Value>>()
+                .map(|p| (p.name.clone(), p.kind.as_str(), p.tags.clone()))
+                .collect::<Vec<_>>()
         })
     });
     view! {
@@ -143,9 +156,9 @@ fn Products() -> impl IntoView {
             <h2>"Products"</h2>
             <table>
                 <thead><tr><th scope="col">"Name"</th><th scope="col">"Type"</th><th scope="col">"Tags"</th></tr></thead>
-                <tbody><For each=move || rows.get() key=Value::to_string let:p>
-                    <tr class="product-row"><td>{p["name"].as_str().unwrap_or_default().to_string()}</td><td>{p["type"].as_str().unwrap_or_default().to_string()}</td>
-                    <td>{p["tags"].as_array().map(|a| a.iter().filter_map(Value::as_str).map(|t| view! { <span class="tag">{t.to_string()}</span> }).collect_view())}</td></tr>
+                <tbody><For each=move || rows.get() key=|p| p.clone() let:((name, kind, tags))>
+                    <tr class="product-row"><td>{name}</td><td>{kind}</td>
+                    <td>{tags.into_iter().map(|t| view! { <span class="tag">{t}</span> }).collect_view()}</td></tr>
                 </For></tbody>
             </table>
             <details>
@@ -189,75 +202,25 @@ struct CardView {
 }
 
 impl CardView {
-    fn new(st: &tally_core::State, card: &tally_core::rate_card::RateCard) -> CardView {
-        let c = serde_json::to_value(card).unwrap_or_default();
-        let aliases = c["aliases"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x["name"].as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default();
-        let rates = c["rates"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .into_iter()
+    fn new(st: &tally_core::State, card: &RateCard) -> CardView {
+        let aliases = card
+            .aliases
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rates = card
+            .rates
+            .iter()
             .map(|r| {
-                // A rate is in its own credit type, else the card's currency (USD cents).
-                let unit = r["credit_type_id"]
-                    .as_str()
-                    .or(c["fiat_credit_type_id"].as_str())
-                    .map(|id| {
-                        let ct = st.credit_type_named(id);
-                        serde_json::json!({"id": ct.id, "name": ct.name})
-                    });
-                let price = match r["rate_type"].as_str() {
-                    Some("TIERED") => format!("tiered {}", r["tiers"]),
-                    Some("PERCENTAGE") => {
-                        let pct = r["price"]
-                            .as_str()
-                            .and_then(|p| p.parse::<rust_decimal::Decimal>().ok())
-                            .unwrap_or_default()
-                            * rust_decimal::Decimal::ONE_HUNDRED;
-                        let min = r
-                            .get("minimum")
-                            .filter(|m| !m.is_null())
-                            .map(|m| format!(", at least {}", money_in(m, unit.as_ref())))
-                            .unwrap_or_default();
-                        format!("{} % of spend{min}", pct.normalize())
-                    }
-                    Some("SUBSCRIPTION") => format!(
-                        "subscription {} a seat{}",
-                        price_in(&r["price"], unit.as_ref()),
-                        r["billing_frequency"]
-                            .as_str()
-                            .map(|f| format!(" {}", f.to_lowercase()))
-                            .unwrap_or_default()
-                    ),
-                    Some(t) => format!("{} {}", t.to_lowercase(), price_in(&r["price"], unit.as_ref())),
-                    None => String::new(),
-                };
-                let product = r["product_id"].as_str().unwrap_or_default();
                 [
                     st.products
-                        .get(product)
-                        .map(|p| p.name.clone())
-                        .unwrap_or_else(|| product.to_string()),
-                    crate::components::money::day(&r["starting_at"]),
-                    r["ending_before"]
-                        .as_str()
-                        .map(|e| e.chars().take(10).collect::<String>())
-                        .unwrap_or_else(|| "—".into()),
-                    price,
-                    (if r["entitled"].as_bool().unwrap_or(true) {
-                        "yes"
-                    } else {
-                        "no"
-                    })
-                    .to_string(),
+                        .get(&r.product_id)
+                        .map_or_else(|| r.product_id.clone(), |p| p.name.clone()),
+                    day(r.starting_at),
+                    r.ending_before.map(day).unwrap_or_else(|| "—".into()),
+                    rate_text(st, card, r),
+                    (if r.entitled { "yes" } else { "no" }).to_string(),
                 ]
             })
             .collect();
@@ -267,6 +230,33 @@ impl CardView {
             aliases,
             rates,
         }
+    }
+}
+
+/// A rate's price as the card lists it: "flat $1.00", "subscription $10.00 a seat monthly", "20 % of
+/// spend, at least $5.00", "tiered [...]".
+fn rate_text(st: &tally_core::State, card: &RateCard, r: &Rate) -> String {
+    // A rate is in its own credit type, else the card's currency (USD cents).
+    let unit = unit(st, r.credit_type_id.as_deref().or(card.fiat_credit_type_id.as_deref()));
+    let price = || r.price.map_or_else(|| "—".to_string(), |p| price_in(p, unit.as_ref()));
+    match r.rate_type {
+        RateType::Tiered => format!("tiered {}", serde_json::to_string(&r.tiers).unwrap_or_default()),
+        RateType::Percentage => {
+            let pct = r.price.unwrap_or_default() * Decimal::ONE_HUNDRED;
+            let min = r
+                .minimum
+                .map(|m| format!(", at least {}", money_in(m, unit.as_ref())))
+                .unwrap_or_default();
+            format!("{} % of spend{min}", pct.normalize())
+        }
+        RateType::Subscription => format!(
+            "subscription {} a seat{}",
+            price(),
+            r.billing_frequency
+                .map(|f| format!(" {}", f.as_str().to_lowercase()))
+                .unwrap_or_default()
+        ),
+        t => format!("{} {}", t.as_str().to_lowercase(), price()),
     }
 }
 

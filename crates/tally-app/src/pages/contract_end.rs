@@ -20,7 +20,7 @@ pub fn EndDateEdit(customer: RwSignal<String>, contract: RwSignal<String>) -> im
     let current = Memo::new(move |_| {
         let id = contract.get();
         s.contracts
-            .with(|all| all.get(&id).and_then(|c| c.ending_before).map(|t| day(&json!(t))))
+            .with(|all| all.get(&id).and_then(|c| c.ending_before).map(day))
     });
     // Choosing another contract starts the field from its end date.
     Effect::new(move |_| {

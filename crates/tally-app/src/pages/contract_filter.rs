@@ -23,10 +23,7 @@ fn FilterHistory(contract: RwSignal<String>) -> impl IntoView {
                     c.usage_filter_history
                         .iter()
                         .map(|f| {
-                            let from = f
-                                .starting_at
-                                .map(|t| day(&json!(t)))
-                                .unwrap_or_else(|| "contract start".into());
+                            let from = f.starting_at.map(day).unwrap_or_else(|| "contract start".into());
                             (from, f.group_key.clone(), f.group_values.join(", "))
                         })
                         .collect::<Vec<_>>()

@@ -31,7 +31,7 @@ pub fn RenewalEdit(customer: RwSignal<String>, contract: RwSignal<String>) -> im
                 (
                     c.rate_card_id.clone(),
                     c.usage_statement_schedule.clone(),
-                    c.ending_before.map(|t| day(&json!(t))),
+                    c.ending_before.map(day),
                     c.name.clone().unwrap_or_else(|| c.id.clone()),
                 )
             })

@@ -1,119 +1,81 @@
 //! Contracts: a customer's contracts as the core stores them, a form to create one, and edits (with a
 //! what-if of the invoice totals before saving).
 
-use crate::components::money::{day, money_in, price_in, unit};
+use crate::components::money::{day, money_in, price_in, quantity, unit};
 use crate::components::pickers::{customer_from_query, customers, Picker};
 use crate::pages::contract_edit::ContractEdit;
 use crate::pages::contract_form::ContractForm;
 use crate::store::store;
 use leptos::prelude::*;
-use serde_json::{json, Value};
-
-fn names(list: &Value) -> String {
-    list.as_array()
-        .map(|a| {
-            a.iter()
-                .map(|c| c["name"].as_str().unwrap_or("(unnamed)").to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
-        .unwrap_or_default()
-}
+use tally_core::balance::Balance;
+use tally_core::contract::Contract;
+use tally_core::overrides::{Override, OverrideType};
+use tally_core::rate_card::RateType;
+use tally_core::State;
 
 /// An override as a billing person reads it: what it changes, on what, when. "×0.95 on tags cloud
 /// from 2025-01-01".
-fn describe_override(st: &tally_core::State, o: &Value) -> String {
-    let product = |id: &Value| {
-        id.as_str()
-            .map(|id| st.products.get(id).map_or_else(|| id.to_string(), |p| p.name.clone()))
-    };
-    let effect = match o["type"].as_str().map(str::to_ascii_uppercase).as_deref() {
-        Some("MULTIPLIER") => format!("×{}", crate::components::money::quantity(&o["multiplier"])),
-        Some("OVERWRITE") => match o["overwrite_rate"]["rate_type"].as_str() {
-            Some("TIERED") => "tiered price".to_string(),
-            _ => format!("price {}", price_in(&o["overwrite_rate"]["price"], None)),
+fn describe_override(st: &State, o: &Override) -> String {
+    let product = |id: &String| st.products.get(id).map_or_else(|| id.clone(), |p| p.name.clone());
+    let effect = match o.kind {
+        Some(OverrideType::Multiplier) => format!("×{}", o.multiplier.map(quantity).unwrap_or_default()),
+        Some(OverrideType::Overwrite) => match &o.overwrite_rate {
+            Some(r) if r.rate_type == RateType::Tiered => "tiered price".to_string(),
+            r => format!(
+                "price {}",
+                r.as_ref()
+                    .and_then(|r| r.price)
+                    .map_or_else(|| "—".to_string(), |p| price_in(p, None))
+            ),
         },
-        Some("TIERED") => "tiered multipliers".to_string(),
-        _ => match o["entitled"].as_bool() {
+        Some(OverrideType::Tiered) => "tiered multipliers".to_string(),
+        None => match o.entitled {
             Some(true) => "entitled".to_string(),
             Some(false) => "not entitled".to_string(),
             None => "override".to_string(),
         },
     };
-    let on = if let Some(name) = product(&o["product_id"]) {
-        name
-    } else if let Some(tags) = o["applicable_product_tags"].as_array().filter(|t| !t.is_empty()) {
-        format!(
-            "tags {}",
-            tags.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")
-        )
-    } else if let Some(specs) = o["override_specifiers"].as_array().filter(|s| !s.is_empty()) {
-        specs
+    let on = if let Some(id) = &o.product_id {
+        product(id)
+    } else if !o.applicable_product_tags.is_empty() {
+        format!("tags {}", o.applicable_product_tags.join(", "))
+    } else if !o.override_specifiers.is_empty() {
+        o.override_specifiers
             .iter()
-            .map(|sp| {
-                product(&sp["product_id"]).unwrap_or_else(|| {
-                    sp["product_tags"]
-                        .as_array()
-                        .map(|t| {
-                            format!(
-                                "tags {}",
-                                t.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")
-                            )
-                        })
-                        .unwrap_or_else(|| "specifier".to_string())
-                })
+            .map(|sp| match (&sp.product_id, sp.product_tags.is_empty()) {
+                (Some(id), _) => product(id),
+                (None, false) => format!("tags {}", sp.product_tags.join(", ")),
+                (None, true) => "specifier".to_string(),
             })
             .collect::<Vec<_>>()
             .join("; ")
     } else {
         "all products".to_string()
     };
-    let until = o["ending_before"]
-        .as_str()
-        .map(|_| format!(" until {}", day(&o["ending_before"])));
+    let until = o.ending_before.map(|e| format!(" until {}", day(e)));
     format!(
         "{effect} on {on} from {}{}",
-        day(&o["starting_at"]),
+        day(o.starting_at),
         until.unwrap_or_default()
     )
 }
 
-/// Custom fields as `key=value` pairs.
-fn custom_fields(c: &Value) -> String {
-    c["custom_fields"]
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
-        .unwrap_or_default()
-}
-
 /// Each commit or credit by name with its access amounts in its credit type: "Prepaid ($500.00)".
-fn balances(st: &tally_core::State, list: &Value) -> String {
-    list.as_array()
-        .map(|a| {
-            a.iter()
-                .map(|m| {
-                    let ct = unit(st, &m["access_schedule"]["credit_type_id"]);
-                    let amounts = m["access_schedule"]["schedule_items"].as_array().map(|i| {
-                        i.iter()
-                            .map(|x| money_in(&x["amount"], ct.as_ref()))
-                            .collect::<Vec<_>>()
-                            .join(" + ")
-                    });
-                    format!(
-                        "{} ({})",
-                        m["name"].as_str().unwrap_or("(unnamed)"),
-                        amounts.unwrap_or_default()
-                    )
-                })
+fn balances<const CREDIT: bool>(st: &State, list: &[Balance<CREDIT>]) -> String {
+    list.iter()
+        .map(|m| {
+            let ct = unit(st, m.access_schedule.credit_type_id.as_deref());
+            let amounts = m
+                .access_schedule
+                .schedule_items
+                .iter()
+                .map(|x| money_in(x.amount, ct.as_ref()))
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(" + ");
+            format!("{} ({amounts})", m.name.as_deref().unwrap_or("(unnamed)"))
         })
-        .unwrap_or_default()
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One contract as the list shows it.
@@ -132,52 +94,51 @@ struct ContractRow {
 }
 
 impl ContractRow {
-    fn new(st: &tally_core::State, c: &Value) -> ContractRow {
-        let filters = c["usage_filter_history"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|f| {
-                        format!(
-                            "{} ∈ {} from {}",
-                            f["group_key"].as_str().unwrap_or_default(),
-                            f["group_values"]
-                                .as_array()
-                                .map(|v| v.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("/"))
-                                .unwrap_or_default(),
-                            f.get("starting_at").map(day).unwrap_or_else(|| "start".into())
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ")
+    fn new(st: &State, c: &Contract) -> ContractRow {
+        let filters = c
+            .usage_filter_history
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} ∈ {} from {}",
+                    f.group_key,
+                    f.group_values.join("/"),
+                    f.starting_at.map(day).unwrap_or_else(|| "start".into())
+                )
             })
-            .unwrap_or_default();
-        let commits = [balances(st, &c["commits"]), balances(st, &c["credits"])]
+            .collect::<Vec<_>>()
+            .join("; ");
+        let commits = [balances(st, &c.commits), balances(st, &c.credits)]
             .into_iter()
             .filter(|t| !t.is_empty())
             .collect::<Vec<_>>()
             .join("; ");
         ContractRow {
-            id: c["id"].as_str().unwrap_or_default().to_string(),
-            name: c["name"].as_str().unwrap_or("(unnamed)").to_string(),
-            card: c["rate_card_id"]
-                .as_str()
+            id: c.id.clone(),
+            name: c.name.clone().unwrap_or_else(|| "(unnamed)".to_string()),
+            card: c
+                .rate_card_id
+                .as_ref()
                 .and_then(|i| st.rate_cards.get(i))
                 .map(|c| c.name.clone())
                 .unwrap_or_else(|| "—".into()),
-            from: day(&c["starting_at"]),
-            until: c["ending_before"]
-                .as_str()
-                .map(|e| e.chars().take(10).collect::<String>())
-                .unwrap_or_else(|| "—".into()),
+            from: day(c.starting_at),
+            until: c.ending_before.map(day).unwrap_or_else(|| "—".into()),
             commits,
-            charges: names(&c["scheduled_charges"]),
-            overrides: c["overrides"]
-                .as_array()
-                .map(|a| a.iter().map(|o| describe_override(st, o)).collect())
-                .unwrap_or_default(),
+            charges: c
+                .scheduled_charges
+                .iter()
+                .map(|x| x.name.as_deref().unwrap_or("(unnamed)"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            overrides: c.overrides.iter().map(|o| describe_override(st, &o.body)).collect(),
             filters,
-            custom: custom_fields(c),
+            custom: c
+                .custom_fields
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(", "),
         }
     }
 }
@@ -189,9 +150,13 @@ pub fn Contracts() -> impl IntoView {
     // Each row as the text it shows, worked out once per change of the model; rows are keyed by
     // that text, so only the contracts a change touched are drawn again.
     let rows = Memo::new(move |_| {
-        let list = s.read_list("POST /v1/contracts/list", &json!({ "customer_id": customer.get() }));
-        s.state
-            .with(|st| list.iter().map(|c| ContractRow::new(st, c)).collect::<Vec<_>>())
+        let request = tally_core::wire::ListContractsRequest {
+            customer_id: customer.get(),
+        };
+        s.state.with(|st| {
+            let list = tally_core::api::contracts::list_contracts(st, &request).unwrap_or_default();
+            list.into_iter().map(|c| ContractRow::new(st, c)).collect::<Vec<_>>()
+        })
     });
     view! {
         <section class="card">

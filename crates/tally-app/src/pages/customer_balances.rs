@@ -3,7 +3,7 @@
 //! as you type, with the what-if of the customer's invoice totals before saving.
 
 use crate::components::field_error::{FieldError, FormError};
-use crate::components::money::{day, money_in, unit};
+use crate::components::money::{json_day, json_money_in, unit};
 use crate::components::pickers::{customers, products, Picker};
 use crate::components::whatif::WhatIf;
 use crate::forms::BalanceDraft;
@@ -49,8 +49,8 @@ pub fn CustomerBalances() -> impl IntoView {
         s.state.with(|st| {
             rows.into_iter()
                 .map(|b| {
-                    let ct = unit(st, &b["access_schedule"]["credit_type_id"]);
-                    let key = format!("{b}\u{0}{}", ct.as_ref().map(Value::to_string).unwrap_or_default());
+                    let ct = unit(st, b["access_schedule"]["credit_type_id"].as_str());
+                    let key = format!("{b}\u{0}{ct:?}");
                     (key, b, ct)
                 })
                 .collect::<Vec<_>>()
@@ -130,11 +130,11 @@ pub fn CustomerBalances() -> impl IntoView {
                             <tr class="held-balance">
                                 <td>{b["name"].as_str().unwrap_or("").to_string()}</td>
                                 <td>{what}</td>
-                                <td class="num">{money_in(&item["amount"], ct.as_ref())}</td>
-                                <td>{format!("{} to {}", day(&item["starting_at"]), day(&item["ending_before"]))}</td>
+                                <td class="num">{json_money_in(&item["amount"], ct.as_ref())}</td>
+                                <td>{format!("{} to {}", json_day(&item["starting_at"]), json_day(&item["ending_before"]))}</td>
                                 <td>{reach}</td>
                                 <td class="num">{
-                                    let left = money_in(&b["balance"], ct.as_ref());
+                                    let left = json_money_in(&b["balance"], ct.as_ref());
                                     move || if loading() { "reading usage\u{2026}".to_string() } else { left.clone() }
                                 }</td>
                             </tr>

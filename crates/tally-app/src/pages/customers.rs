@@ -1,9 +1,11 @@
 //! Customers: list and search, create and edit (name, ingest aliases, custom fields).
 
 use crate::components::field_error::{FieldError, FormError};
-use crate::store::{key_values, list, store};
+use crate::forms::customer::{self, CUSTOM_FIELDS, ENTITY_ID, INGEST_ALIASES, NAME};
+use crate::forms::{CustomerDraft, CustomerEdit};
+use crate::store::store;
 use leptos::prelude::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 use tally_core::customer::Customer;
 
 #[component]
@@ -87,27 +89,16 @@ fn EditAliases(c: Customer, editing: RwSignal<Option<String>>) -> impl IntoView 
     );
     let old_keys: Vec<String> = c.custom_fields.keys().cloned().collect();
     let id = c.id.clone();
-    // Three core calls, applied together or not at all: rename, aliases, custom fields (a key that
-    // was removed from the list is sent empty, which removes it).
-    let calls = move || -> Result<Vec<(String, Value)>, tally_core::Error> {
-        let mut values = key_values(&fields.get())?;
-        for k in &old_keys {
-            values.entry(k.clone()).or_insert_with(|| json!(""));
+    // Three core calls, applied together or not at all: rename, aliases, custom fields.
+    let calls = move || {
+        CustomerEdit {
+            id: id.clone(),
+            name: name.get(),
+            aliases: aliases.get(),
+            fields: fields.get(),
+            old_keys: old_keys.clone(),
         }
-        Ok(vec![
-            (
-                format!("POST /v1/customers/{id}/updateName"),
-                json!({ "name": name.get() }),
-            ),
-            (
-                format!("POST /v1/customers/{id}/setIngestAliases"),
-                json!({ "ingest_aliases": list(&aliases.get()) }),
-            ),
-            (
-                "POST /v1/customFields/setValues".to_string(),
-                json!({ "entity": "customer", "entity_id": id, "custom_fields": values }),
-            ),
-        ])
+        .calls()
     };
     let calls2 = calls.clone();
     let error = Signal::derive(move || {
@@ -158,14 +149,14 @@ fn EditAliases(c: Customer, editing: RwSignal<Option<String>>) -> impl IntoView 
             <p class="muted small">{format!("Editing {}. Usage already sent under a newly added alias is billed to this customer.", c.name)}</p>
             <label for=name_id.clone()>"Name"</label>
             <input id=name_id node_ref=first bind:value=name autocomplete="off" />
-            <FieldError error paths=&["name"] />
+            <FieldError error paths=&[NAME] />
             <label for=aliases_id.clone()>"Alias list (comma separated)"</label>
             <input id=aliases_id bind:value=aliases autocomplete="off" />
-            <FieldError error paths=&["ingest_aliases"] />
+            <FieldError error paths=&[INGEST_ALIASES] />
             <label for=fields_id.clone()>"Custom fields (key=value or key: value, one per line)"</label>
             <textarea id=fields_id rows="3" bind:value=fields></textarea>
-            <FieldError error paths=&["custom_fields", "entity_id"] />
-            <FormError error all=&["name", "ingest_aliases", "custom_fields", "entity_id"] />
+            <FieldError error paths=&[CUSTOM_FIELDS, ENTITY_ID] />
+            <FormError error all=&[NAME, INGEST_ALIASES, CUSTOM_FIELDS, ENTITY_ID] />
             <div class="row">
                 <button type="submit">"Save"</button>
                 <button type="button" class="secondary" on:click=move |_| close2()>"Cancel"</button>
@@ -181,10 +172,13 @@ fn CreateCustomer() -> impl IntoView {
     let aliases = RwSignal::new(String::new());
     let fields = RwSignal::new(String::new());
     let touched = RwSignal::new(false);
-    let body = move || -> Result<Value, tally_core::Error> {
-        Ok(
-            json!({ "name": name.get(), "ingest_aliases": list(&aliases.get()), "custom_fields": key_values(&fields.get())? }),
-        )
+    let body = move || {
+        CustomerDraft {
+            name: name.get(),
+            aliases: aliases.get(),
+            fields: fields.get(),
+        }
+        .to_body()
     };
     // Validate as you type: the same call on a scratch copy of the state.
     let error = Signal::derive(move || {
@@ -192,7 +186,7 @@ fn CreateCustomer() -> impl IntoView {
             return None;
         }
         match body() {
-            Ok(b) => s.check(&[("POST /v1/customers", &b)]),
+            Ok(b) => s.check(&[(customer::CREATE, &b)]),
             Err(e) => Some(e),
         }
     });
@@ -203,7 +197,7 @@ fn CreateCustomer() -> impl IntoView {
         let Ok(b) = body() else {
             return;
         };
-        if s.apply_one("POST /v1/customers", &b).is_ok() {
+        if s.apply_one(customer::CREATE, &b).is_ok() {
             name.set(String::new());
             aliases.set(String::new());
             fields.set(String::new());
@@ -214,14 +208,14 @@ fn CreateCustomer() -> impl IntoView {
         <form class="form" on:submit=submit on:input=move |_| touched.set(true)>
             <label for="customer-name">"Name"</label>
             <input id="customer-name" name="name" bind:value=name autocomplete="off" />
-            <FieldError error paths=&["name", ""] />
+            <FieldError error paths=&[NAME, ""] />
             <label for="customer-aliases">"Ingest aliases (comma separated)"</label>
             <input id="customer-aliases" name="ingest_aliases" bind:value=aliases autocomplete="off" />
-            <FieldError error paths=&["ingest_aliases"] />
+            <FieldError error paths=&[INGEST_ALIASES] />
             <label for="customer-fields">"Custom fields (one key=value or key: value a line)"</label>
             <textarea id="customer-fields" rows="2" prop:value=move || fields.get() on:input=move |ev| fields.set(event_target_value(&ev))></textarea>
-            <FieldError error paths=&["custom_fields"] />
-            <FormError error all=&["name", "", "ingest_aliases", "custom_fields"] />
+            <FieldError error paths=&[CUSTOM_FIELDS] />
+            <FormError error all=&[NAME, "", INGEST_ALIASES, CUSTOM_FIELDS] />
             <button type="submit">"Create customer"</button>
         </form>
     }

@@ -2,12 +2,14 @@
 //! printable view (the browser's print, with the app's chrome hidden by the print stylesheet).
 
 use crate::components::burndown::BurnDown;
+use crate::components::field_error::CoreError;
 use crate::components::invoice::InvoiceCard;
-use crate::components::money::{day, decimal, money_in};
+use crate::components::money::{day, money_in, CreditType};
 use crate::components::pickers::{customer_from_query, customers, Picker};
-use crate::store::store;
+use crate::store::{store, Rated};
 use leptos::prelude::*;
-use serde_json::Value;
+use rust_decimal::Decimal;
+use tally_core::Invoice;
 
 #[component]
 pub fn Invoices() -> impl IntoView {
@@ -19,7 +21,7 @@ pub fn Invoices() -> impl IntoView {
     let invoices = Memo::new(move |_| {
         let id = customer.get();
         if id.is_empty() || loading() {
-            return Default::default();
+            return Rated::new(Ok(Vec::new()));
         }
         s.invoices(&id)
     });
@@ -37,42 +39,18 @@ pub fn Invoices() -> impl IntoView {
         let hide = hide_empty.get();
         invoices.with(|list| {
             list.iter()
-                .filter(|inv| !hide || inv["line_items"].as_array().is_some_and(|l| !l.is_empty()))
+                .flatten()
+                .filter(|inv| !hide || !inv.line_items.is_empty())
                 .map(|inv| {
-                    let name = contract_name(inv["contract_id"].as_str().unwrap_or_default());
+                    let name = contract_name(&inv.contract_id);
                     (format!("{name}\u{0}{:x}", digest(inv)), inv.clone(), name)
                 })
                 .collect::<Vec<_>>()
         })
     };
-    // What the listed invoices bill in all, per credit type, and the span they cover.
-    let summary = move || -> Option<String> {
-        invoices.with(|list| {
-            let mut by_unit: Vec<(Value, rust_decimal::Decimal)> = Vec::new();
-            let (mut from, mut until) = (String::new(), String::new());
-            for inv in list.iter() {
-                let unit = inv.get("credit_type").cloned().unwrap_or(Value::Null);
-                let total = decimal(&inv["total"]).unwrap_or_default();
-                match by_unit.iter_mut().find(|(u, _)| u["id"] == unit["id"]) {
-                    Some((_, sum)) => *sum += total,
-                    None => by_unit.push((unit, total)),
-                }
-                let a = day(inv.get("start_timestamp").unwrap_or(&inv["issued_at"]));
-                let b = day(inv.get("end_timestamp").unwrap_or(&inv["issued_at"]));
-                if from.is_empty() || a < from {
-                    from = a;
-                }
-                if b > until {
-                    until = b;
-                }
-            }
-            let sums: Vec<String> = by_unit
-                .iter()
-                .map(|(u, sum)| money_in(&Value::String(sum.to_string()), (!u.is_null()).then_some(u)))
-                .collect();
-            (!sums.is_empty()).then(|| format!("{} billed from {from} to {until}", sums.join(" + ")))
-        })
-    };
+    let summary = move || invoices.with(|list| list.iter().find_map(|l| summary(l)));
+    let refused = move || invoices.with(|list| Result::as_ref(&**list).err().cloned());
+    let none = move || invoices.with(|list| list.iter().all(Vec::is_empty) && list.is_ok());
     let customer_name = move || {
         s.customers
             .with(|all| all.get(&customer.get()).map(|c| c.name.clone()).unwrap_or_default())
@@ -88,7 +66,8 @@ pub fn Invoices() -> impl IntoView {
             <p class="print-only">{customer_name}</p>
             {move || loading().then(|| view! { <p class="muted" role="status">"Reading the saved usage\u{2026}"</p> })}
             {move || summary().map(|t| view! { <p class="invoices-summary"><strong>"Across these invoices: "</strong>{t}</p> })}
-            {move || (invoices.with(|l| l.is_empty()) && !customer.get().is_empty() && !loading()).then(|| view! { <p class="muted">"No invoices yet: this customer needs a contract."</p> })}
+            {move || refused().map(|e| view! { <CoreError error=e lead="These invoices cannot be rated: " /> })}
+            {move || (none() && !customer.get().is_empty() && !loading()).then(|| view! { <p class="muted">"No invoices yet: this customer needs a contract."</p> })}
         </section>
         <section class="card no-break">
             {move || (!loading()).then(|| view! { <BurnDown customer_id=customer /> })}
@@ -103,12 +82,44 @@ pub fn Invoices() -> impl IntoView {
     }
 }
 
-/// A digest of everything an invoice says, explanations included (serde_json's own `Hash`): the key
-/// of its card. Writing each invoice out as text for a key (tens of KB with explanations) cost
-/// several times that on every rating.
-fn digest(v: &Value) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    v.hash(&mut h);
-    h.finish()
+/// What the listed invoices bill in all, per credit type, and the span they cover: "$80.00 billed from
+/// 2025-01-01 to 2025-02-01".
+fn summary(list: &[Invoice]) -> Option<String> {
+    let mut by_unit: Vec<(&CreditType, Decimal)> = Vec::new();
+    let (mut from, mut until) = (String::new(), String::new());
+    for inv in list {
+        let total = inv.total.amount();
+        match by_unit.iter_mut().find(|(u, _)| u.id == inv.credit_type.id) {
+            Some((_, sum)) => *sum += total,
+            None => by_unit.push((&inv.credit_type, total)),
+        }
+        let (a, b) = (day(inv.period_start()), day(inv.period_end()));
+        if from.is_empty() || a < from {
+            from = a;
+        }
+        if b > until {
+            until = b;
+        }
+    }
+    let sums: Vec<String> = by_unit.iter().map(|(u, sum)| money_in(*sum, Some(u))).collect();
+    (!sums.is_empty()).then(|| format!("{} billed from {from} to {until}", sums.join(" + ")))
+}
+
+/// A digest of everything an invoice says, explanations included: the key of its card. The invoice's
+/// JSON is streamed into the hasher, never written out as text (tens of KB with explanations).
+fn digest(inv: &Invoice) -> u64 {
+    use std::hash::Hasher;
+    struct Digest(std::collections::hash_map::DefaultHasher);
+    impl std::io::Write for Digest {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut d = Digest(Default::default());
+    let _ = serde_json::to_writer(&mut d, inv);
+    d.0.finish()
 }

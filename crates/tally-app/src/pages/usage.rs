@@ -2,6 +2,7 @@
 //! what is saved; and the events that bill nothing, with the reason (GET /v1/usage/unmatched).
 
 use crate::components::field_error::FormError;
+use crate::components::money::day;
 use crate::components::pickers::{customers, metrics, Picker};
 use crate::components::usage_delete::UsageDelete;
 use crate::components::usage_import::UsageImport;
@@ -18,33 +19,29 @@ const SETTLE_MS: i32 = 400;
 
 #[component]
 pub fn Usage() -> impl IntoView {
-    let s = store();
+    // The events box's text, and the text as last checked: on paste, or once typing stops, never on
+    // every keystroke (parsing a box of 50,000 events takes longer than a keystroke may).
     let text = RwSignal::new(String::new());
-    // The text as last checked: on paste, or once typing stops, never on every keystroke (parsing a
-    // box of 50,000 events takes longer than a keystroke may).
     let settled = RwSignal::new(String::new());
-    let timer = StoredValue::new(None::<i32>);
-    let settle_later = move || {
-        if let Some(t) = timer.get_value() {
-            window().clear_timeout_with_handle(t);
-        }
-        // The page may be gone by then (navigated away): the signals are then disposed, and skipped.
-        let cb = wasm_bindgen::closure::Closure::once_into_js(move || {
-            if let Some(t) = text.try_get_untracked() {
-                let _ = settled.try_set(t);
-            }
-        });
-        timer.set_value(
-            window()
-                .set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), SETTLE_MS)
-                .ok(),
-        );
-    };
-    on_cleanup(move || {
-        if let Some(t) = timer.try_get_value().flatten() {
-            window().clear_timeout_with_handle(t);
-        }
-    });
+    view! {
+        <section class="card">
+            <h2>"Ingest usage"</h2>
+            <UsageCounts />
+            <IngestForm text settled />
+            <UsageImport />
+            <SampleUsage text settled />
+            <UsageDelete />
+        </section>
+        <NotBilledList />
+    }
+}
+
+/// The events box: paste or type events (JSON or CSV), checked by the core once typing settles
+/// (`settled`), and ingested.
+#[component]
+fn IngestForm(text: RwSignal<String>, settled: RwSignal<String>) -> impl IntoView {
+    let s = store();
+    let settle_later = settle_later(text, settled);
     let done = RwSignal::new(None::<String>);
     let parsed = Memo::new(move |_| {
         let t = settled.get();
@@ -69,89 +66,160 @@ pub fn Usage() -> impl IntoView {
             return;
         };
         if let Ok(a) = s.apply_one(CALL, &body) {
-            let not_billed: u64 = a["data"]["not_billed"]
-                .as_object()
-                .map(|m| m.values().filter_map(Value::as_u64).sum())
-                .unwrap_or(0);
-            let warning = if not_billed > 0 {
-                format!(" {not_billed} of them bill nothing yet: see why below.")
-            } else {
-                String::new()
-            };
-            done.set(Some(format!(
-                "Ingested {} events ({} duplicates skipped).{warning}",
-                a["data"]["ingested"], a["data"]["duplicates"]
-            )));
+            done.set(Some(ingested(&a)));
             text.set(String::new());
             settled.set(String::new());
         }
     };
-    let unmatched = Memo::new(move |_| s.read_list("GET /v1/usage/unmatched", &Value::Null));
-    let ambiguous = Memo::new(move |_| s.read_list("GET /v1/usage/ambiguities", &Value::Null));
-    // A contract or product by its name, for a sentence a billing person reads.
-    let contract_name = move |id: &Value| {
-        let id = id.as_str().unwrap_or_default();
-        s.state.with_untracked(|st| {
-            st.contracts
-                .get(id)
-                .and_then(|c| c.name.clone())
-                .unwrap_or_else(|| id.to_string())
-        })
-    };
-    let product_name = move |id: &Value| {
-        let id = id.as_str().unwrap_or_default();
-        s.state.with_untracked(|st| {
-            st.products
-                .get(id)
-                .map(|p| p.name.clone())
-                .unwrap_or_else(|| id.to_string())
-        })
-    };
     view! {
-        <section class="card">
-            <h2>"Ingest usage"</h2>
-            <UsageCounts />
-            <form class="form wide" on:submit=submit>
-                <label for="usage-events">"Events (JSON array or CSV with a header row)"</label>
-                <textarea id="usage-events" class="code" rows="10" placeholder="transaction_id,customer_id,event_type,timestamp,cpu_hours,region"
-                    prop:value=move || text.get()
-                    on:input=move |ev| { text.set(event_target_value(&ev)); done.set(None); settle_later() }
-                    on:paste=move |_| settle_later()></textarea>
-                {move || parsed.get().and_then(Result::err).map(|e| view! { <p class="field-error">{e}</p> })}
-                <FormError error all=&[] />
-                <button type="submit">"Ingest events"</button>
-                {move || done.get().map(|m| view! { <p class="note ok" role="status">{m}</p> })}
-            </form>
-            <UsageImport />
-            <SampleUsage text settled />
-            <UsageDelete />
-        </section>
+        <form class="form wide" on:submit=submit>
+            <label for="usage-events">"Events (JSON array or CSV with a header row)"</label>
+            <textarea id="usage-events" class="code" rows="10" placeholder="transaction_id,customer_id,event_type,timestamp,cpu_hours,region"
+                prop:value=move || text.get()
+                on:input=move |ev| { text.set(event_target_value(&ev)); done.set(None); settle_later() }
+                on:paste=move |_| settle_later()></textarea>
+            {move || parsed.get().and_then(Result::err).map(|e| view! { <p class="field-error">{e}</p> })}
+            <FormError error all=&[] />
+            <button type="submit">"Ingest events"</button>
+            {move || done.get().map(|m| view! { <p class="note ok" role="status">{m}</p> })}
+        </form>
+    }
+}
+
+/// A debounce: the returned function copies `text` into `settled` once typing has stopped for
+/// `SETTLE_MS` (a later call restarts the wait); the wait is dropped with the page.
+fn settle_later(text: RwSignal<String>, settled: RwSignal<String>) -> impl Fn() + Copy {
+    let timer = StoredValue::new(None::<i32>);
+    on_cleanup(move || {
+        if let Some(t) = timer.try_get_value().flatten() {
+            window().clear_timeout_with_handle(t);
+        }
+    });
+    move || {
+        if let Some(t) = timer.get_value() {
+            window().clear_timeout_with_handle(t);
+        }
+        // The page may be gone by then (navigated away): the signals are then disposed, and skipped.
+        let cb = wasm_bindgen::closure::Closure::once_into_js(move || {
+            if let Some(t) = text.try_get_untracked() {
+                let _ = settled.try_set(t);
+            }
+        });
+        timer.set_value(
+            window()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), SETTLE_MS)
+                .ok(),
+        );
+    }
+}
+
+/// What an ingest answered, as a sentence: "Ingested 3 events (0 duplicates skipped)." and how many
+/// bill nothing yet.
+fn ingested(answer: &Value) -> String {
+    let data = &answer["data"];
+    let not_billed: u64 = data["not_billed"]
+        .as_object()
+        .map(|m| m.values().filter_map(Value::as_u64).sum())
+        .unwrap_or(0);
+    let warning = if not_billed > 0 {
+        format!(" {not_billed} of them bill nothing yet: see why below.")
+    } else {
+        String::new()
+    };
+    format!(
+        "Ingested {} events ({} duplicates skipped).{warning}",
+        data["ingested"], data["duplicates"]
+    )
+}
+
+/// One event that bills nothing, as its row shows it.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct NotBilled {
+    transaction_id: String,
+    customer_key: String,
+    event_type: String,
+    time: String,
+    properties: String,
+    reason: String,
+}
+
+impl From<tally_core::unbilled::Unbilled> for NotBilled {
+    fn from(u: tally_core::unbilled::Unbilled) -> Self {
+        let e = u.event;
+        NotBilled {
+            properties: serde_json::to_string(&e.properties).unwrap_or_default(),
+            transaction_id: e.transaction_id,
+            customer_key: e.customer_id,
+            event_type: e.event_type,
+            time: e.timestamp.to_string(),
+            reason: u.message,
+        }
+    }
+}
+
+/// Two contracts that could take the same usage, as a sentence: "API from 2025-01-01: Acme 2025
+/// takes it, not Acme EU".
+fn ambiguity(st: &tally_core::State, a: &tally_core::rating::Ambiguity) -> String {
+    let contract = |id: &String| {
+        st.contracts
+            .get(id)
+            .and_then(|c| c.name.clone())
+            .unwrap_or_else(|| id.clone())
+    };
+    let product = st
+        .products
+        .get(&a.product_id)
+        .map_or_else(|| a.product_id.clone(), |p| p.name.clone());
+    let [first, second] = &a.contract_ids;
+    format!(
+        "{product} from {}: {} takes it, not {}",
+        day(a.starting_at),
+        contract(first),
+        contract(second)
+    )
+}
+
+/// The events that bill nothing, with the reason (the first `SHOWN` of them), and the usage two
+/// contracts could take.
+#[component]
+fn NotBilledList() -> impl IntoView {
+    let s = store();
+    let unmatched = Memo::new(move |_| {
+        s.state.with(|st| {
+            let all = tally_core::unbilled::unbilled(st);
+            let count = all.len();
+            let rows: Vec<NotBilled> = all.into_iter().take(SHOWN).map(NotBilled::from).collect();
+            (count, rows)
+        })
+    });
+    let ambiguous = Memo::new(move |_| {
+        s.state.with(|st| {
+            tally_core::rating::ambiguities(st)
+                .iter()
+                .map(|a| ambiguity(st, a))
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
         <section class="card">
             <h2>"Usage that bills nothing"</h2>
             <p class="muted">"Stored events that no invoice counts, each with the reason: no customer has the key (add it as an alias and they are billed, retroactively), no metric reads the event type, a value is not a number, no contract claims the event at its time, or the contract that claims it has no price for it."</p>
             {move || {
-                let count = unmatched.with(Vec::len);
+                let count = unmatched.with(|(count, _)| *count);
                 (count > SHOWN).then(|| view! { <p class="muted">{format!("The first {SHOWN} of {count} are listed.")}</p> })
             }}
             {move || (!ambiguous.with(Vec::is_empty)).then(|| view! {
                 <div class="note warn ambiguities" role="note">
                     <p>"Usage that two contracts could take (neither has a usage filter, both price the product): the earlier contract takes it. Set a usage filter if another split is meant."</p>
-                    <ul>{ambiguous.get().into_iter().map(|a| {
-                        let [first, second] = [&a["contract_ids"][0], &a["contract_ids"][1]].map(contract_name);
-                        view! { <li class="ambiguity">{format!(
-                            "{} from {}: {first} takes it, not {second}",
-                            product_name(&a["product_id"]),
-                            crate::components::money::day(&a["starting_at"]),
-                        )}</li> }
-                    }).collect_view()}</ul>
+                    <ul>{ambiguous.get().into_iter().map(|a| view! { <li class="ambiguity">{a}</li> }).collect_view()}</ul>
                 </div>
             })}
             <table>
                 <thead><tr><th scope="col">"Transaction"</th><th scope="col">"Customer key"</th><th scope="col">"Event type"</th><th scope="col">"Time"</th><th scope="col">"Properties"</th><th scope="col">"Why it bills nothing"</th></tr></thead>
                 // Keyed by the event and its reason: a new unmatched event adds a row, the rest stay.
-                <tbody><For each=move || unmatched.with(|all| all.iter().take(SHOWN).cloned().collect::<Vec<_>>()) key=Value::to_string let:e>
-                    <tr class="unmatched-row"><td class="mono">{e["transaction_id"].as_str().unwrap_or_default().to_string()}</td><td>{e["customer_id"].as_str().unwrap_or_default().to_string()}</td>
-                    <td>{e["event_type"].as_str().unwrap_or_default().to_string()}</td><td>{e["timestamp"].as_str().unwrap_or_default().to_string()}</td><td class="mono">{e["properties"].to_string()}</td><td class="reason">{e["message"].as_str().unwrap_or_default().to_string()}</td></tr>
+                <tbody><For each=move || unmatched.with(|(_, rows)| rows.clone()) key=|e| e.clone() let:e>
+                    <tr class="unmatched-row"><td class="mono">{e.transaction_id}</td><td>{e.customer_key}</td>
+                    <td>{e.event_type}</td><td>{e.time}</td><td class="mono">{e.properties}</td><td class="reason">{e.reason}</td></tr>
                 </For></tbody>
             </table>
         </section>
@@ -203,13 +271,13 @@ fn SampleUsage(text: RwSignal<String>, settled: RwSignal<String>) -> impl IntoVi
         else {
             return;
         };
-        let m = serde_json::to_value(m).unwrap_or_default();
-        let event_type = m["event_type_filter"]["in_values"][0]
-            .as_str()
-            .unwrap_or("event")
-            .to_string();
-        let key = m["aggregation_key"].as_str().map(str::to_string);
-        let group_key = m["group_keys"][0][0].as_str().map(str::to_string);
+        let event_type = m
+            .event_type_filter
+            .and_then(|f| f.in_values)
+            .and_then(|v| v.into_iter().next())
+            .unwrap_or_else(|| "event".to_string());
+        let key = m.aggregation_key;
+        let group_key = m.group_keys.into_iter().next().and_then(|g| g.into_iter().next());
         let values = crate::store::list(&groups.get_untracked());
         let month = month.get_untracked();
         let events: Vec<Value> = (1..=28)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the JS package of Tally into pkg/: pkg/web (ES module for browsers, with the package's one
 # .wasm) and pkg/node (Node.js: CommonJS glue that reads ../web's .wasm, and an ES module entry), with
-# one package.json, README.md and LICENSE. docs/js-package-notes.md says why it is laid out so. Uses
+# one package.json, README.md and LICENSE. docs/js-package.md says why it is laid out so. Uses
 # the wasm-bindgen CLI that matches Cargo.lock (scripts/tools.sh), and node (the ES module entry's
 # export list).
 set -euo pipefail

@@ -1,9 +1,11 @@
 //! Every scenario file's usage, written out as NDJSON, CSV (properties as columns) and Parquet
 //! (properties as a struct, through DataFusion), rated through the warehouse with the scenario's state
 //! emptied of events, gives the same invoices, byte for byte, as the same events stored in the core.
+//! Each file is a test of its own, named after it.
 
 use datafusion::dataframe::DataFrameWriteOptions;
 use datafusion::prelude::{JsonReadOptions, SessionContext};
+use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use tally_core::scenario::Scenario;
@@ -103,76 +105,96 @@ fn parquet_from(ndjson: &Path, out: &Path) {
     });
 }
 
-#[test]
-fn every_scenario_rates_the_same_through_the_warehouse_as_in_the_core() {
-    let (mut checked, mut as_rows) = (0, 0);
+/// A scenario file's state, when its calls store usage.
+fn with_usage(file: &Path) -> Option<(Scenario, State)> {
+    let scenario = Scenario::parse(&std::fs::read_to_string(file).ok()?).ok()?;
+    let mut state = State::default();
+    scenario.responses_on(&mut state);
+    (!state.events.is_empty()).then_some((scenario, state))
+}
+
+/// The file's usage written as NDJSON, CSV and Parquet, each rated through the warehouse with the
+/// state emptied of events, gives the core's invoices byte for byte.
+fn rates_the_same(name: &str, scenario: &Scenario, state: &State) -> Result<(), Failed> {
+    let events = one_type_per_property(state.events.events().collect());
+    let want = invoices(state, scenario.now);
+    let dir = scratch(name);
+    let ndjson = dir.join("usage.ndjson");
+    let lines: Vec<String> = events.iter().map(|e| serde_json::to_string(e).unwrap()).collect();
+    std::fs::write(&ndjson, lines.join("\n") + "\n").unwrap();
+    let csv_file = dir.join("usage.csv");
+    std::fs::write(&csv_file, csv(&events)).unwrap();
+    // Parquet cannot hold an empty struct: events without properties leave the column out.
+    let plain = dir.join("plain.ndjson");
+    let lines: Vec<String> = events
+        .iter()
+        .map(|e| {
+            let mut v = serde_json::to_value(e).unwrap();
+            if e.properties.is_empty() {
+                v.as_object_mut().unwrap().remove("properties");
+            }
+            v.to_string()
+        })
+        .collect();
+    std::fs::write(&plain, lines.join("\n") + "\n").unwrap();
+    let parquet = dir.join("usage.parquet");
+    parquet_from(&plain, &parquet);
+    for usage in [&ndjson, &csv_file, &parquet] {
+        let mut emptied = state.clone();
+        emptied.events = Default::default();
+        let options = Options {
+            usage: vec![usage.clone()],
+            aggregates: vec![],
+            dedupe: Dedupe::Ordered,
+            horizon: scenario.now,
+        };
+        let report = load(&mut emptied, &options, &mut |_| {}).map_err(|e| e.report())?;
+        let file = usage.display();
+        if report.refused != 0 {
+            return Err(format!("{file}: {} rows refused", report.refused).into());
+        }
+        if report.aggregated + report.as_rows != events.len() as u64 {
+            return Err(format!(
+                "{file}: {} events read of {}",
+                report.aggregated + report.as_rows,
+                events.len()
+            )
+            .into());
+        }
+        // No scenario cuts usage off the hour (tests/warehouse.rs does): every event came aggregated.
+        if report.as_rows != 0 {
+            return Err(format!("{file}: {} events read as rows, not aggregated", report.as_rows).into());
+        }
+        let got = invoices(&emptied, scenario.now);
+        if got != want {
+            return Err(format!("{file} rates differently:\n{}", first_difference(&want, &got)).into());
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// Each scenario file with usage is a test of its own, named after the file.
+fn main() {
+    let mut trials = Vec::new();
     for file in scenario_files() {
-        let text = std::fs::read_to_string(&file).unwrap();
-        let Ok(scenario) = Scenario::parse(&text) else {
+        let Some((scenario, state)) = with_usage(&file) else {
             continue;
         };
-        let mut state = State::default();
-        scenario.responses_on(&mut state);
-        if state.events.is_empty() {
-            continue;
-        }
         let name = file.file_stem().unwrap().to_string_lossy().to_string();
-        let events = one_type_per_property(state.events.events().collect());
-        let want = invoices(&state, scenario.now);
-        let dir = scratch(&name);
-        let ndjson = dir.join("usage.ndjson");
-        let lines: Vec<String> = events.iter().map(|e| serde_json::to_string(e).unwrap()).collect();
-        std::fs::write(&ndjson, lines.join("\n") + "\n").unwrap();
-        let csv_file = dir.join("usage.csv");
-        std::fs::write(&csv_file, csv(&events)).unwrap();
-        // Parquet cannot hold an empty struct: events without properties leave the column out.
-        let plain = dir.join("plain.ndjson");
-        let lines: Vec<String> = events
-            .iter()
-            .map(|e| {
-                let mut v = serde_json::to_value(e).unwrap();
-                if e.properties.is_empty() {
-                    v.as_object_mut().unwrap().remove("properties");
-                }
-                v.to_string()
-            })
-            .collect();
-        std::fs::write(&plain, lines.join("\n") + "\n").unwrap();
-        let parquet = dir.join("usage.parquet");
-        parquet_from(&plain, &parquet);
-        for usage in [&ndjson, &csv_file, &parquet] {
-            let mut emptied = state.clone();
-            emptied.events = Default::default();
-            let options = Options {
-                usage: vec![usage.clone()],
-                aggregates: vec![],
-                dedupe: Dedupe::Ordered,
-                horizon: scenario.now,
-            };
-            let report = load(&mut emptied, &options, &mut |_| {}).unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_eq!(report.refused, 0, "{name}: {}", usage.display());
-            assert_eq!(
-                report.aggregated + report.as_rows,
-                events.len() as u64,
-                "{name}: {}",
-                usage.display()
-            );
-            as_rows += report.as_rows;
-            let got = invoices(&emptied, scenario.now);
-            assert!(
-                got == want,
-                "{name}: {} rates differently:\n{}",
-                usage.display(),
-                first_difference(&want, &got)
-            );
-        }
-        let _ = std::fs::remove_dir_all(&dir);
-        checked += 1;
+        trials.push(Trial::test(name.clone(), move || {
+            rates_the_same(&name, &scenario, &state)
+        }));
     }
-    eprintln!("{checked} scenario files with usage rated the same in NDJSON, CSV and Parquet");
-    assert!(checked >= 20, "only {checked} scenario files with usage");
-    // No scenario cuts usage off the hour (tests/warehouse.rs does): every event came aggregated.
-    assert_eq!(as_rows, 0);
+    let count = trials.len();
+    trials.push(Trial::test("enough_scenario_files_have_usage", move || {
+        if count >= 20 {
+            Ok(())
+        } else {
+            Err(format!("only {count} scenario files with usage").into())
+        }
+    }));
+    libtest_mimic::run(&Arguments::from_args(), trials).exit();
 }
 
 /// A file column has one type: a property that is a number in some events and text (or true/false) in

@@ -4,18 +4,22 @@
 //! usage and usage for an unknown alias waits, kept, until some customer claims it.
 
 mod event;
+mod external;
 pub mod hourly;
 mod instant;
 mod intern;
 mod parse;
 pub(crate) mod rows;
 mod scan;
+mod shared;
 mod sink;
 pub mod store;
 
 pub use event::{validate_events, validate_values, Event};
+pub use external::{AddAggregates, AggregatePart, AggregateRef};
 pub use hourly::{Aggregate, AggregateMeasure, Layout};
 pub use intern::{Interner, Sym};
 pub use parse::{parse_into, ArrayChunks, Format};
+pub use shared::Usage;
 pub use sink::Added;
-pub use store::{AddAggregates, AggregatePart, AggregateRef, EventRef, Store, Usage};
+pub use store::{EventRef, Store};

@@ -54,21 +54,63 @@ fn control_before(anchor: &web_sys::Element) -> Option<web_sys::Element> {
     prev.query_selector("input, select, textarea").ok().flatten()
 }
 
+/// The field paths a message belongs under, as the core names them (`commits[0].amount`): literals, or
+/// paths built from the body's field names (`forms::first`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Paths(std::sync::Arc<[String]>);
+
+impl Paths {
+    /// Whether `path` is one of these paths or inside one.
+    fn holds(&self, path: &str) -> bool {
+        self.0.iter().any(|p| within(path, p))
+    }
+
+    /// Whether `path` is exactly one of these paths.
+    fn names(&self, path: &str) -> bool {
+        self.0.iter().any(|p| p == path)
+    }
+}
+
+impl<const N: usize> From<&[&str; N]> for Paths {
+    fn from(paths: &[&str; N]) -> Self {
+        Paths(paths.iter().map(|p| p.to_string()).collect())
+    }
+}
+
+impl From<&[&str]> for Paths {
+    fn from(paths: &[&str]) -> Self {
+        Paths(paths.iter().map(|p| p.to_string()).collect())
+    }
+}
+
+impl From<Vec<String>> for Paths {
+    fn from(paths: Vec<String>) -> Self {
+        Paths(paths.into())
+    }
+}
+
+impl<const N: usize> From<[String; N]> for Paths {
+    fn from(paths: [String; N]) -> Self {
+        Paths(paths.into_iter().collect())
+    }
+}
+
 /// Shows the error when its path falls under one of `paths`, tied to the field before it: the field
 /// gets `aria-invalid` and `aria-describedby` naming the message while the message shows, so a
 /// screen reader reads the error with the field.
 #[component]
-pub fn FieldError(#[prop(into)] error: Signal<Option<Error>>, paths: &'static [&'static str]) -> impl IntoView {
+pub fn FieldError(#[prop(into)] error: Signal<Option<Error>>, #[prop(into)] paths: Paths) -> impl IntoView {
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let id = format!(
         "field-error-{}",
         NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     );
     let anchor = NodeRef::<leptos::html::Div>::new();
-    let shown = move || error.get().filter(|e| paths.iter().any(|p| within(&e.path, p)));
+    let claimed = paths.clone();
+    let shown = Signal::derive(move || error.get().filter(|e| claimed.holds(&e.path)));
     let message_id = id.clone();
     Effect::new(move |_| {
-        let on = shown().is_some();
+        let on = shown.with(Option::is_some);
         let Some(control) = anchor.get().and_then(|a| control_before(&a)) else {
             return;
         };
@@ -85,8 +127,8 @@ pub fn FieldError(#[prop(into)] error: Signal<Option<Error>>, paths: &'static [&
     view! {
         <div class="field-msg" node_ref=anchor>
             {move || {
-                shown().map(|e| {
-                    let text = if paths.contains(&e.path.as_str()) {
+                shown.get().map(|e| {
+                    let text = if paths.names(&e.path) {
                         in_words(&e)
                     } else {
                         with_field(&e)
@@ -100,11 +142,27 @@ pub fn FieldError(#[prop(into)] error: Signal<Option<Error>>, paths: &'static [&
 
 /// Shows the error when no field of the form claims it (`all` lists every field's paths).
 #[component]
-pub fn FormError(#[prop(into)] error: Signal<Option<Error>>, all: &'static [&'static str]) -> impl IntoView {
+pub fn FormError(#[prop(into)] error: Signal<Option<Error>>, #[prop(into)] all: Paths) -> impl IntoView {
     move || {
         error
             .get()
-            .filter(|e| !all.iter().any(|p| within(&e.path, p)))
+            .filter(|e| !all.holds(&e.path))
+            .map(|e| view! { <p class="field-error" aria-live="polite">{with_field(&e)}</p> })
+    }
+}
+
+/// For rows built at run time (`commits[2]`): errors under one of `paths` but not under `exclude`
+/// (those show beside their own field).
+#[component]
+pub fn RowError(
+    #[prop(into)] error: Signal<Option<Error>>,
+    #[prop(into)] paths: Paths,
+    #[prop(optional, into)] exclude: Paths,
+) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .filter(|e| paths.holds(&e.path) && !exclude.holds(&e.path))
             .map(|e| view! { <p class="field-error" aria-live="polite">{with_field(&e)}</p> })
     }
 }
@@ -118,22 +176,6 @@ pub fn CoreError(error: Error, #[prop(optional)] lead: &'static str) -> impl Int
         <p class="field-error core-error" role="alert" data-code=code.clone() data-path=error.path.clone()>
             {lead}{with_field(&error)}<span class="muted small">{format!(" ({code})")}</span>
         </p>
-    }
-}
-
-/// For rows built at run time (`commits[2]`): errors under one of `paths` but not under `exclude`
-/// (those show beside their own field).
-#[component]
-pub fn RowError(
-    #[prop(into)] error: Signal<Option<Error>>,
-    paths: Vec<String>,
-    #[prop(optional)] exclude: Vec<String>,
-) -> impl IntoView {
-    move || {
-        error
-            .get()
-            .filter(|e| paths.iter().any(|p| within(&e.path, p)) && !exclude.iter().any(|p| within(&e.path, p)))
-            .map(|e| view! { <p class="field-error" aria-live="polite">{with_field(&e)}</p> })
     }
 }
 

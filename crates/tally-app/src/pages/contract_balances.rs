@@ -5,6 +5,7 @@
 use crate::components::field_error::RowError;
 use crate::components::money::hint;
 use crate::components::pickers::{products, Picker};
+use crate::forms::contract::fields;
 use crate::forms::BalanceDraft;
 use leptos::prelude::*;
 use tally_core::commit::CommitType;
@@ -94,9 +95,9 @@ fn BalanceFields(
     #[prop(into)] error: Signal<Option<tally_core::Error>>,
 ) -> impl IntoView {
     let (word, list_name) = if c.credit {
-        ("Credit", "credits")
+        ("Credit", fields::CREDITS)
     } else {
-        ("Commit", "commits")
+        ("Commit", fields::COMMITS)
     };
     let n = c.key + 1;
     let id = |f: &str| format!("{}-{}-{f}", list_name, c.key);

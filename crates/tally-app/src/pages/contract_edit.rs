@@ -5,14 +5,13 @@
 use crate::components::field_error::{FieldError, FormError};
 use crate::components::pickers::Picker;
 use crate::components::whatif::WhatIf;
+use crate::forms::edit::{fields::*, EDIT};
 use crate::forms::OverrideDraft;
 use crate::pages::contract_end::EndDateEdit;
 use crate::pages::contract_filter::UsageFilterEdit;
 use crate::store::{contract_edit_form, JsonMode, OneCallForm};
 use leptos::prelude::*;
 use serde_json::Value;
-
-const CALL: &str = "POST /v2/contracts/edit";
 
 #[component]
 pub fn ContractEdit(customer: RwSignal<String>) -> impl IntoView {
@@ -57,12 +56,12 @@ pub fn ContractEdit(customer: RwSignal<String>) -> impl IntoView {
         error,
         whatif_calls,
         submit,
-    } = contract_edit_form(CALL, body, contract, touched, done, "Saved.");
+    } = contract_edit_form(EDIT, body, contract, touched, done, "Saved.");
     view! {
         <section class="card">
             <h2>"Edit a contract"</h2>
             <div class="form narrow"><Picker label="Contract to edit" id="edit-contract" value=contract items=contracts /></div>
-            <FieldError error paths=&["contract_id", "customer_id"] />
+            <FieldError error paths=&[CONTRACT_ID, CUSTOMER_ID] />
             <h3>"Add an override or other terms"</h3>
             <form class="form wide" on:submit=submit on:input=move |_| { touched.set(true); done.set(None) } on:change=move |_| touched.set(true)>
                 <label class="check"><input type="checkbox" prop:checked=move || advanced.get() on:change=toggle_advanced />" Edit the whole edit body as JSON (add commits, credits, charges…)"</label>
@@ -70,7 +69,7 @@ pub fn ContractEdit(customer: RwSignal<String>) -> impl IntoView {
                     <label for="edit-json">"Request body for POST /v2/contracts/edit"</label>
                     <textarea id="edit-json" class="code" rows="14" prop:value=move || json_text.get() on:input=move |ev| json_text.set(event_target_value(&ev))></textarea>
                     {move || if advanced.get() { body().err().map(|e| view! { <p class="field-error">{e}</p> }) } else { None }}
-                    <FormError error all=&["contract_id", "customer_id"] />
+                    <FormError error all=&[CONTRACT_ID, CUSTOMER_ID] />
                 }>
                     <fieldset>
                         <legend>"Add an override"</legend>
@@ -90,9 +89,9 @@ pub fn ContractEdit(customer: RwSignal<String>) -> impl IntoView {
                             <div><label for="edit-from">"Override starting at"</label><input id="edit-from" type="date" bind:value=from /></div>
                             <div><label for="edit-until">"Override ending before (optional)"</label><input id="edit-until" type="date" bind:value=until /></div>
                         </div>
-                        <FieldError error paths=&["add_overrides"] />
+                        <FieldError error paths=&[ADD_OVERRIDES] />
                     </fieldset>
-                    <FormError error all=&["contract_id", "customer_id", "add_overrides"] />
+                    <FormError error all=&[CONTRACT_ID, CUSTOMER_ID, ADD_OVERRIDES] />
                 </Show>
                 <button type="submit">"Save edit"</button>
                 {move || done.get().map(|m| view! { <p class="note ok" role="status">{m}</p> })}

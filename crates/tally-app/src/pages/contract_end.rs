@@ -4,11 +4,10 @@
 use crate::components::field_error::{FieldError, FormError};
 use crate::components::money::day;
 use crate::components::whatif::WhatIf;
-use crate::store::{contract_edit_form, date_to_rfc3339, store, OneCallForm};
+use crate::forms::edit::{fields::ENDING_BEFORE, UPDATE_END_DATE};
+use crate::forms::EndDateDraft;
+use crate::store::{contract_edit_form, store, OneCallForm};
 use leptos::prelude::*;
-use serde_json::{json, Value};
-
-const CALL: &str = "POST /v1/contracts/updateEndDate";
 
 #[component]
 pub fn EndDateEdit(customer: RwSignal<String>, contract: RwSignal<String>) -> impl IntoView {
@@ -27,14 +26,26 @@ pub fn EndDateEdit(customer: RwSignal<String>, contract: RwSignal<String>) -> im
         end.set(current.get().unwrap_or_default());
         touched.set(false);
     });
-    let body = move || -> Value {
-        json!({ "customer_id": customer.get(), "contract_id": contract.get(), "ending_before": date_to_rfc3339(&end.get()) })
+    let body = move || {
+        EndDateDraft {
+            customer: customer.get(),
+            contract: contract.get(),
+            end: end.get(),
+        }
+        .to_body()
     };
     let OneCallForm {
         error,
         whatif_calls,
         submit,
-    } = contract_edit_form(CALL, move || Ok(body()), contract, touched, done, "End date saved.");
+    } = contract_edit_form(
+        UPDATE_END_DATE,
+        move || Ok(body()),
+        contract,
+        touched,
+        done,
+        "End date saved.",
+    );
     view! {
         <section class="subcard end-edit" aria-labelledby="end-edit-heading">
             <h3 id="end-edit-heading">"End date"</h3>
@@ -46,8 +57,8 @@ pub fn EndDateEdit(customer: RwSignal<String>, contract: RwSignal<String>) -> im
             <form class="form narrow" on:submit=submit on:input=move |_| { touched.set(true); done.set(None) }>
                 <label for="end-edit-date">"New end date, exclusive (empty: no end)"</label>
                 <input id="end-edit-date" type="date" bind:value=end />
-                <FieldError error paths=&["ending_before"] />
-                <FormError error all=&["ending_before"] />
+                <FieldError error paths=&[ENDING_BEFORE] />
+                <FormError error all=&[ENDING_BEFORE] />
                 <button type="submit">"Update end date"</button>
                 {move || done.get().map(|m| view! { <p class="note ok" role="status">{m}</p> })}
             </form>

@@ -5,11 +5,10 @@
 use crate::components::field_error::{FieldError, FormError};
 use crate::components::money::day;
 use crate::components::whatif::WhatIf;
-use crate::store::{contract_edit_form, date_to_rfc3339, list, store, OneCallForm};
+use crate::forms::edit::{fields::*, SET_USAGE_FILTER};
+use crate::forms::FilterDraft;
+use crate::store::{contract_edit_form, store, OneCallForm};
 use leptos::prelude::*;
-use serde_json::{json, Value};
-
-const CALL: &str = "POST /v1/contracts/setUsageFilter";
 
 /// The contract's filter history, one row a filter, in effect order.
 #[component]
@@ -59,15 +58,28 @@ pub fn UsageFilterEdit(customer: RwSignal<String>, contract: RwSignal<String>) -
     let from = RwSignal::new(String::new());
     let touched = RwSignal::new(false);
     let done = RwSignal::new(None::<String>);
-    let body = move || -> Value {
-        json!({ "customer_id": customer.get(), "contract_id": contract.get(), "group_key": key.get().trim(),
-            "group_values": list(&values.get()), "starting_at": date_to_rfc3339(&from.get()).unwrap_or_default() })
+    let body = move || {
+        FilterDraft {
+            customer: customer.get(),
+            contract: contract.get(),
+            key: key.get(),
+            values: values.get(),
+            from: from.get(),
+        }
+        .to_body()
     };
     let OneCallForm {
         error,
         whatif_calls,
         submit,
-    } = contract_edit_form(CALL, move || Ok(body()), contract, touched, done, "Usage filter saved.");
+    } = contract_edit_form(
+        SET_USAGE_FILTER,
+        move || Ok(body()),
+        contract,
+        touched,
+        done,
+        "Usage filter saved.",
+    );
     view! {
         <section class="subcard filter-edit" aria-labelledby="filter-edit-heading">
             <h3 id="filter-edit-heading">"Usage filter schedule"</h3>
@@ -75,13 +87,13 @@ pub fn UsageFilterEdit(customer: RwSignal<String>, contract: RwSignal<String>) -
             <form class="form wide" on:submit=submit on:input=move |_| { touched.set(true); done.set(None) }>
                 <div class="grid3">
                     <div><label for="filter-edit-key">"New filter: group key"</label><input id="filter-edit-key" bind:value=key placeholder="region" autocomplete="off" />
-                        <FieldError error paths=&["group_key"] /></div>
+                        <FieldError error paths=&[GROUP_KEY] /></div>
                     <div><label for="filter-edit-values">"New filter: values to keep (comma separated)"</label><input id="filter-edit-values" bind:value=values placeholder="US, EU" autocomplete="off" />
-                        <FieldError error paths=&["group_values"] /></div>
+                        <FieldError error paths=&[GROUP_VALUES] /></div>
                     <div><label for="filter-edit-from">"New filter: in effect from"</label><input id="filter-edit-from" type="date" bind:value=from />
-                        <FieldError error paths=&["starting_at"] /></div>
+                        <FieldError error paths=&[STARTING_AT] /></div>
                 </div>
-                <FormError error all=&["group_key", "group_values", "starting_at"] />
+                <FormError error all=&[GROUP_KEY, GROUP_VALUES, STARTING_AT] />
                 <button type="submit">"Set usage filter"</button>
                 {move || done.get().map(|m| view! { <p class="note ok" role="status">{m}</p> })}
             </form>

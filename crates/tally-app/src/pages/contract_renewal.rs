@@ -6,11 +6,10 @@
 use crate::components::field_error::{FieldError, FormError};
 use crate::components::money::day;
 use crate::components::whatif::WhatIf;
-use crate::store::{contract_edit_form, date_to_rfc3339, store, OneCallForm};
+use crate::forms::contract::{fields::*, CREATE};
+use crate::forms::RenewalDraft;
+use crate::store::{contract_edit_form, store, OneCallForm};
 use leptos::prelude::*;
-use serde_json::{json, Value};
-
-const CALL: &str = "POST /v1/contracts/create";
 
 #[component]
 pub fn RenewalEdit(customer: RwSignal<String>, contract: RwSignal<String>) -> impl IntoView {
@@ -44,29 +43,29 @@ pub fn RenewalEdit(customer: RwSignal<String>, contract: RwSignal<String>) -> im
         }
         touched.set(false);
     });
-    let body = move || -> Value {
-        let (card, schedule) = chosen
+    let body = move || {
+        let (rate_card, schedule) = chosen
             .get()
             .map(|(card, schedule, _, _)| (card, schedule))
             .unwrap_or_default();
-        let mut b = json!({ "customer_id": customer.get(), "name": name.get(), "starting_at": date_to_rfc3339(&start.get()),
-            "transition": { "from_contract_id": contract.get(), "type": kind.get(), "future_invoice_behavior": { "trueup": trueup.get() } } });
-        if let Some(card) = card {
-            b["rate_card_id"] = json!(card);
+        RenewalDraft {
+            customer: customer.get(),
+            from_contract: contract.get(),
+            kind: kind.get(),
+            name: name.get(),
+            start: start.get(),
+            end: end.get(),
+            trueup: trueup.get(),
+            rate_card,
+            schedule,
         }
-        if let Some(schedule) = schedule {
-            b["usage_statement_schedule"] = serde_json::to_value(schedule).unwrap_or_default();
-        }
-        if let Some(e) = date_to_rfc3339(&end.get()) {
-            b["ending_before"] = json!(e);
-        }
-        b
+        .to_body()
     };
     let OneCallForm {
         error,
         whatif_calls,
         submit,
-    } = contract_edit_form(CALL, move || Ok(body()), contract, touched, done, "Renewal created.");
+    } = contract_edit_form(CREATE, move || Ok(body()), contract, touched, done, "Renewal created.");
     view! {
         <section class="subcard renewal-edit" aria-labelledby="renewal-edit-heading">
             <h3 id="renewal-edit-heading">"Renew or supersede"</h3>
@@ -81,7 +80,7 @@ pub fn RenewalEdit(customer: RwSignal<String>, contract: RwSignal<String>) -> im
                 <input id="renewal-name" bind:value=name autocomplete="off" />
                 <label for="renewal-start">"New contract starting at"</label>
                 <input id="renewal-start" type="date" bind:value=start />
-                <FieldError error paths=&["starting_at", "transition"] />
+                <FieldError error paths=&[STARTING_AT, TRANSITION] />
                 <label for="renewal-end">"New contract ending before (optional)"</label>
                 <input id="renewal-end" type="date" bind:value=end />
                 <label for="renewal-trueup">"This contract's later true-ups"</label>
@@ -89,7 +88,7 @@ pub fn RenewalEdit(customer: RwSignal<String>, contract: RwSignal<String>) -> im
                     <option value="AS_IS" prop:selected=move || trueup.get() == "AS_IS">"bill them (as is)"</option>
                     <option value="REMOVE" prop:selected=move || trueup.get() == "REMOVE">"remove them"</option>
                 </select>
-                <FormError error all=&["starting_at", "transition", "ending_before"] />
+                <FormError error all=&[STARTING_AT, TRANSITION, ENDING_BEFORE] />
                 <button type="submit">"Create the new contract"</button>
                 {move || done.get().map(|m| view! { <p class="note ok" role="status">{m}</p> })}
             </form>

@@ -1,7 +1,8 @@
 //! Customers: list and search, create and edit (name, ingest aliases, custom fields).
 
 use crate::components::field_error::{FieldError, FormError};
-use crate::forms::customer::{self, CUSTOM_FIELDS, ENTITY_ID, INGEST_ALIASES, NAME};
+use crate::forms::customer::fields::{CUSTOM_FIELDS, ENTITY_ID, INGEST_ALIASES, NAME};
+use crate::forms::customer::CREATE;
 use crate::forms::{CustomerDraft, CustomerEdit};
 use crate::store::store;
 use leptos::prelude::*;
@@ -186,7 +187,7 @@ fn CreateCustomer() -> impl IntoView {
             return None;
         }
         match body() {
-            Ok(b) => s.check(&[(customer::CREATE, &b)]),
+            Ok(b) => s.check(&[(CREATE, &b)]),
             Err(e) => Some(e),
         }
     });
@@ -197,7 +198,7 @@ fn CreateCustomer() -> impl IntoView {
         let Ok(b) = body() else {
             return;
         };
-        if s.apply_one(customer::CREATE, &b).is_ok() {
+        if s.apply_one(CREATE, &b).is_ok() {
             name.set(String::new());
             aliases.set(String::new());
             fields.set(String::new());

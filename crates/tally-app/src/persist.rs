@@ -19,6 +19,23 @@ pub fn start(store: Store, initial: impl std::future::Future<Output = Option<Sta
     // The model: saved on every change, except while an upgrade is pending (the old save must stay
     // the one a reload reads until the events are safe in IndexedDB).
     let model_saving = RwSignal::new(!upgrading);
+    let last = save_model(store, model_saving);
+    // Usage: read IndexedDB, add what came with the load, then keep IndexedDB in step.
+    spawn_local(async move {
+        read_usage(store).await;
+        add_initial(store, initial.await);
+        if upgrading {
+            finish_upgrade(store, model_saving).await;
+        }
+    });
+    keep_usage_saved(store, model_saving);
+    follow_other_tabs(store, last);
+    warn_before_unload(store);
+}
+
+/// Saves the model to localStorage on every change while `model_saving`; answers the text last saved
+/// (or taken from another tab), so an unchanged model is not written again.
+fn save_model(store: Store, model_saving: RwSignal<bool>) -> StoredValue<String> {
     let last = StoredValue::new(String::new());
     Effect::new(move |_| {
         let text = store.state.with(tally_core::state::export_model);
@@ -35,67 +52,79 @@ pub fn start(store: Store, initial: impl std::future::Future<Output = Option<Sta
             Err(p) => store.problem.set(Some(p)),
         }
     });
-    // Usage: read IndexedDB, add what came with the load, then keep IndexedDB in step.
-    spawn_local(async move {
-        let before = usage_db::meta();
-        let read = usage_db::load().await;
-        let mut restored = 0;
-        let mut damage = Vec::new();
-        let mut stored_batches = None;
-        match read {
-            Ok(batches) => {
-                stored_batches = Some(batches.len() as u32);
-                store.state.update(|st| {
-                    let (n, unreadable) = restore(st, &batches);
-                    restored = n;
-                    damage.extend(unreadable);
-                });
-            }
-            Err(e) => damage.push(e),
-        }
-        if let Some(m) = before.filter(|m| m.events > restored) {
-            damage.push(format!("{} events were saved, {restored} could be read", m.events));
-            // Said once: from now on the count is what the database really gave back (nothing in
-            // it is removed; a batch that cannot be read stays, and is reported at each load).
-            if let Some(batches) = stored_batches {
-                let _ = usage_db::set_meta(usage_db::Meta {
-                    events: restored,
-                    batches,
-                });
-            }
-        }
-        if !damage.is_empty() {
-            store.problem.set(Some(StorageProblem::UsageDamaged {
-                detail: damage.join("; "),
-            }));
-        }
-        let initial = initial.await;
-        let len = store.state.with_untracked(|st| st.events.len());
-        store.usage.update(|u| {
-            u.loading = false;
-            u.saved = len;
-            u.synced_epoch = u.epoch;
-        });
-        if let Some(initial) = initial {
+    last
+}
+
+/// Reads IndexedDB's usage into the state, and says what could not be read (a batch, or fewer events
+/// than were saved).
+async fn read_usage(store: Store) {
+    let before = usage_db::meta();
+    let mut restored = 0;
+    let mut damage = Vec::new();
+    let mut stored_batches = None;
+    match usage_db::load().await {
+        Ok(batches) => {
+            stored_batches = Some(batches.len() as u32);
             store.state.update(|st| {
-                let events = st.events.make_mut();
-                for e in initial.events.events() {
-                    events.push(&e);
-                }
+                let (n, unreadable) = restore(st, &batches);
+                restored = n;
+                damage.extend(unreadable);
             });
         }
-        if upgrading {
-            match write(store).await {
-                Ok(()) => {
-                    model_saving.set(true);
-                    if storage::save_text(&store.state.with_untracked(tally_core::state::export_model)).is_ok() {
-                        storage::forget_v1();
-                    }
-                }
-                Err(detail) => store.problem.set(Some(StorageProblem::UpgradeFailed { detail })),
+        Err(e) => damage.push(e),
+    }
+    if let Some(m) = before.filter(|m| m.events > restored) {
+        damage.push(format!("{} events were saved, {restored} could be read", m.events));
+        // Said once: from now on the count is what the database really gave back (nothing in it is
+        // removed; a batch that cannot be read stays, and is reported at each load).
+        if let Some(batches) = stored_batches {
+            let _ = usage_db::set_meta(usage_db::Meta {
+                events: restored,
+                batches,
+            });
+        }
+    }
+    if !damage.is_empty() {
+        store.problem.set(Some(StorageProblem::UsageDamaged {
+            detail: damage.join("; "),
+        }));
+    }
+}
+
+/// Marks what IndexedDB held as saved, then adds the events that came with the load (not saved yet).
+fn add_initial(store: Store, initial: Option<State>) {
+    let len = store.state.with_untracked(|st| st.events.len());
+    store.usage.update(|u| {
+        u.loading = false;
+        u.saved = len;
+        u.synced_epoch = u.epoch;
+    });
+    if let Some(initial) = initial {
+        store.state.update(|st| {
+            let events = st.events.make_mut();
+            for e in initial.events.events() {
+                events.push(&e);
+            }
+        });
+    }
+}
+
+/// A v1 save's upgrade: once its events are in IndexedDB, the model is saved in the new layout and
+/// only then is the old key removed. A failed write leaves the old save as it was, and says so.
+async fn finish_upgrade(store: Store, model_saving: RwSignal<bool>) {
+    match write(store).await {
+        Ok(()) => {
+            model_saving.set(true);
+            if storage::save_text(&store.state.with_untracked(tally_core::state::export_model)).is_ok() {
+                storage::forget_v1();
             }
         }
-    });
+        Err(detail) => store.problem.set(Some(StorageProblem::UpgradeFailed { detail })),
+    }
+}
+
+/// Writes usage to IndexedDB whenever the state's usage is ahead of it.
+fn keep_usage_saved(store: Store, model_saving: RwSignal<bool>) {
     Effect::new(move |_| {
         let u = store.usage.get();
         let len = store.state.with(|st| st.events.len());
@@ -110,8 +139,11 @@ pub fn start(store: Store, initial: impl std::future::Future<Output = Option<Sta
             });
         }
     });
-    // Another tab saved the model: take it, keeping this tab's usage. Another tab wrote usage: read
-    // it again, unless this tab has usage of its own not yet written.
+}
+
+/// Another tab saved the model: take it, keeping this tab's usage. Another tab wrote usage: read it
+/// again, unless this tab has usage of its own not yet written.
+fn follow_other_tabs(store: Store, last: StoredValue<String>) {
     let _ = window_event_listener(leptos::ev::storage, move |ev| match ev.key().as_deref() {
         Some(storage::KEY) => {
             let text = ev.new_value().unwrap_or_default();
@@ -143,7 +175,10 @@ pub fn start(store: Store, initial: impl std::future::Future<Output = Option<Sta
         }
         _ => {}
     });
-    // Closing the tab while something is not saved asks first.
+}
+
+/// Closing the tab while something is not saved asks first.
+fn warn_before_unload(store: Store) {
     let _ = window_event_listener(leptos::ev::beforeunload, move |ev| {
         let u = store.usage.get_untracked();
         let len = store.state.with_untracked(|st| st.events.len());

@@ -305,8 +305,6 @@ pub fn data_list(answer: Result<Value, Error>) -> Vec<Value> {
         .unwrap_or_default()
 }
 
-pub use crate::forms::{date_to_rfc3339, list, number_or_text};
-
 /// A form's live validation: the call on a scratch copy of the state once the user has typed.
 pub fn live_error(
     touched: RwSignal<bool>,

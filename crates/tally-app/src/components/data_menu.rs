@@ -27,56 +27,18 @@ pub fn scenario_text(st: State, now: tally_core::Timestamp) -> (String, Vec<Stri
     (serde_json::to_string_pretty(&scenario).unwrap_or_default(), notes)
 }
 
+/// What the menu last did, or why it could not: (done, sentence).
+type Message = RwSignal<Option<(bool, String)>>;
+
 #[component]
 pub fn DataMenu() -> impl IntoView {
     let s = store();
-    let message = RwSignal::new(None::<(bool, String)>);
+    let message: Message = RwSignal::new(None);
     let export = move |_| {
         let text = s.state.with_untracked(tally_core::state::export);
         if let Err(e) = download("tally-state.json", &text) {
             message.set(Some((false, format!("Export failed: {e:?}"))));
         }
-    };
-    // The model and its usage as a scenario file (the calls that rebuild it), to go into a repository
-    // and through `tally test` / `tally diff`. A call the rebuild would refuse is said, not hidden.
-    let export_scenario = move |_| {
-        let st = s.state.get_untracked();
-        leptos::task::spawn_local(async move {
-            let (text, notes) = scenario_text(st, crate::store::now()).await;
-            match download("tally-scenario.json", &text) {
-                Err(e) => message.set(Some((false, format!("Export failed: {e:?}")))),
-                Ok(()) if notes.is_empty() => {
-                    message.set(Some((true, "Exported as a scenario: tally-scenario.json.".into())))
-                }
-                Ok(()) => message.set(Some((
-                    false,
-                    format!("Exported, but not every call rebuilds: {}", notes.join("; ")),
-                ))),
-            }
-        });
-    };
-    let import = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        input.set_value("");
-        leptos::task::spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text())
-                .await
-                .ok()
-                .and_then(|v| v.as_string())
-                .unwrap_or_default();
-            match tally_core::state::import(&text) {
-                Ok(st) => {
-                    s.replace_state(st);
-                    s.demo.set(DemoBanner::Hidden);
-                    message.set(Some((true, "Imported.".into())));
-                }
-                // The current state stays as it was.
-                Err(e) => message.set(Some((false, format!("That file is not a Tally export: {e}")))),
-            }
-        });
     };
     let reset = move |_| {
         if window()
@@ -89,8 +51,71 @@ pub fn DataMenu() -> impl IntoView {
             s.demo.set(DemoBanner::Offered);
         }
     };
-    // Undo and redo: buttons, and Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y; ⌘ on a Mac) anywhere but in a
-    // text field, where the browser's own text undo keeps working.
+    view! {
+        <div class="data-menu">
+            <UndoRedo message />
+            <button type="button" class="secondary" on:click=export>"Export"</button>
+            <button type="button" class="secondary" on:click=move |_| export_scenario(message) title="The calls that rebuild this model and its usage, for tally test and tally diff">"Export scenario"</button>
+            <label class="file-button">"Import"
+                <input id="import-file" type="file" accept="application/json,.json" class="visually-hidden" on:change=move |ev| import(&ev, message) />
+            </label>
+            <button type="button" class="secondary danger" on:click=reset>"Reset"</button>
+            {move || message.get().map(|(ok, m)| view! { <span class=if ok { "note ok" } else { "note bad" } role="status">{m}</span> })}
+        </div>
+    }
+}
+
+/// The model and its usage as a scenario file (the calls that rebuild it), to go into a repository and
+/// through `tally test` / `tally diff`. A call the rebuild would refuse is said, not hidden.
+fn export_scenario(message: Message) {
+    let st = store().state.get_untracked();
+    leptos::task::spawn_local(async move {
+        let (text, notes) = scenario_text(st, crate::store::now()).await;
+        match download("tally-scenario.json", &text) {
+            Err(e) => message.set(Some((false, format!("Export failed: {e:?}")))),
+            Ok(()) if notes.is_empty() => {
+                message.set(Some((true, "Exported as a scenario: tally-scenario.json.".into())))
+            }
+            Ok(()) => message.set(Some((
+                false,
+                format!("Exported, but not every call rebuilds: {}", notes.join("; ")),
+            ))),
+        }
+    });
+}
+
+/// Reads the file chosen in the import input as a Tally export and replaces the state with it; a file
+/// that is not one leaves the state as it was.
+fn import(ev: &leptos::ev::Event, message: Message) {
+    let s = store();
+    let input: web_sys::HtmlInputElement = event_target(ev);
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        return;
+    };
+    input.set_value("");
+    leptos::task::spawn_local(async move {
+        let text = wasm_bindgen_futures::JsFuture::from(file.text())
+            .await
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        match tally_core::state::import(&text) {
+            Ok(st) => {
+                s.replace_state(st);
+                s.demo.set(DemoBanner::Hidden);
+                message.set(Some((true, "Imported.".into())));
+            }
+            // The current state stays as it was.
+            Err(e) => message.set(Some((false, format!("That file is not a Tally export: {e}")))),
+        }
+    });
+}
+
+/// Undo and redo: buttons, and Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y; ⌘ on a Mac) anywhere but in a text
+/// field, where the browser's own text undo keeps working.
+#[component]
+fn UndoRedo(message: Message) -> impl IntoView {
+    let s = store();
     let undo = move || {
         if let Some(what) = s.undo() {
             message.set(Some((true, format!("Undone: {what}."))));
@@ -126,18 +151,9 @@ pub fn DataMenu() -> impl IntoView {
     let last_undo = move || s.history.with(|h| h.undo.last().map(|(w, _)| w.clone()));
     let last_redo = move || s.history.with(|h| h.redo.last().map(|(w, _)| w.clone()));
     view! {
-        <div class="data-menu">
-            <button type="button" class="secondary" on:click=move |_| undo() prop:disabled=move || last_undo().is_none()
-                title=move || last_undo().map(|w| format!("Undo {w} (Ctrl+Z)")).unwrap_or_else(|| "Nothing to undo".into())>"Undo"</button>
-            <button type="button" class="secondary" on:click=move |_| redo() prop:disabled=move || last_redo().is_none()
-                title=move || last_redo().map(|w| format!("Redo {w} (Ctrl+Shift+Z)")).unwrap_or_else(|| "Nothing to redo".into())>"Redo"</button>
-            <button type="button" class="secondary" on:click=export>"Export"</button>
-            <button type="button" class="secondary" on:click=export_scenario title="The calls that rebuild this model and its usage, for tally test and tally diff">"Export scenario"</button>
-            <label class="file-button">"Import"
-                <input id="import-file" type="file" accept="application/json,.json" class="visually-hidden" on:change=import />
-            </label>
-            <button type="button" class="secondary danger" on:click=reset>"Reset"</button>
-            {move || message.get().map(|(ok, m)| view! { <span class=if ok { "note ok" } else { "note bad" } role="status">{m}</span> })}
-        </div>
+        <button type="button" class="secondary" on:click=move |_| undo() prop:disabled=move || last_undo().is_none()
+            title=move || last_undo().map(|w| format!("Undo {w} (Ctrl+Z)")).unwrap_or_else(|| "Nothing to undo".into())>"Undo"</button>
+        <button type="button" class="secondary" on:click=move |_| redo() prop:disabled=move || last_redo().is_none()
+            title=move || last_redo().map(|w| format!("Redo {w} (Ctrl+Shift+Z)")).unwrap_or_else(|| "Nothing to redo".into())>"Redo"</button>
     }
 }

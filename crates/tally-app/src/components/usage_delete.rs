@@ -2,7 +2,8 @@
 //! date range, after a confirmation that says which. IndexedDB is rewritten to match.
 
 use crate::components::pickers::{customers, Picker};
-use crate::store::{date_to_rfc3339, store};
+use crate::forms::date_to_rfc3339;
+use crate::store::store;
 use leptos::prelude::*;
 use serde_json::json;
 

@@ -6,10 +6,12 @@
 //! Bodies stay JSON rather than the core's request types: what is typed goes to the core as typed
 //! (`number_or_text`), so a field that is not a number is refused by the core naming it.
 
+pub mod catalog;
 pub mod contract;
 pub mod customer;
 pub mod edit;
 
+pub use catalog::{MetricDraft, ProductDraft, RateCardDraft, RateDraft};
 pub use contract::{BalanceDraft, ChargeDraft, ContractDraft, RenewalDraft, SubscriptionDraft};
 pub use customer::{CustomerBalanceDraft, CustomerDraft, CustomerEdit};
 pub use edit::{EndDateDraft, FilterDraft, OverrideDraft, SeatsDraft};

@@ -3,10 +3,11 @@
 use crate::components::field_error::{FieldError, FormError};
 use crate::components::money::{day, hint, money_in, price_in, unit};
 use crate::components::pickers::{metrics, products, rate_cards, Picker};
-use crate::store::{date_to_rfc3339, list, live_error, number_or_text, store};
+use crate::forms::catalog::{fields::*, ADD_RATE, CREATE_METRIC, CREATE_PRODUCT, CREATE_RATE_CARD};
+use crate::forms::{MetricDraft, ProductDraft, RateCardDraft, RateDraft};
+use crate::store::{live_error, store};
 use leptos::prelude::*;
 use rust_decimal::Decimal;
-use serde_json::json;
 use tally_core::metric::Aggregation;
 use tally_core::rate_card::{Rate, RateCard, RateType};
 
@@ -31,24 +32,20 @@ fn Metrics() -> impl IntoView {
     let groups = RwSignal::new(String::new());
     let touched = RwSignal::new(false);
     let body = move || {
-        let mut b = json!({ "name": name.get(), "aggregation_type": aggregation.get() });
-        if !event_type.get().trim().is_empty() {
-            b["event_type_filter"] = json!({ "in_values": list(&event_type.get()) });
+        MetricDraft {
+            name: name.get(),
+            events: event_type.get(),
+            aggregation: aggregation.get(),
+            key: key.get(),
+            groups: groups.get(),
         }
-        if !key.get().trim().is_empty() {
-            b["aggregation_key"] = json!(key.get().trim());
-        }
-        if !list(&groups.get()).is_empty() {
-            b["group_keys"] = json!([list(&groups.get())]);
-        }
-        b
+        .to_body()
     };
-    const CALL: &str = "POST /v1/billable-metrics/create";
-    let error = live_error(touched, move || vec![(CALL.to_string(), body())]);
+    let error = live_error(touched, move || vec![(CREATE_METRIC.to_string(), body())]);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         touched.set(true);
-        if s.apply_one(CALL, &body()).is_ok() {
+        if s.apply_one(CREATE_METRIC, &body()).is_ok() {
             for f in [name, event_type, key, groups] {
                 f.set(String::new());
             }
@@ -89,22 +86,22 @@ fn Metrics() -> impl IntoView {
                 <form class="form" on:submit=submit on:input=move |_| touched.set(true)>
                     <label for="metric-name">"Metric name"</label>
                     <input id="metric-name" bind:value=name autocomplete="off" />
-                    <FieldError error paths=&["name"] />
+                    <FieldError error paths=&[NAME] />
                     <label for="metric-events">"Event types (comma separated)"</label>
                     <input id="metric-events" bind:value=event_type autocomplete="off" />
-                    <FieldError error paths=&["event_type_filter"] />
+                    <FieldError error paths=&[EVENT_TYPE_FILTER] />
                     <label for="metric-agg">"Aggregation"</label>
                     <select id="metric-agg" on:change=move |ev| aggregation.set(event_target_value(&ev))>
                         {Aggregation::ALL.iter().map(|&a| view! { <option value=a prop:selected=move || aggregation.get() == a>{a}</option> }).collect_view()}
                     </select>
-                    <FieldError error paths=&["aggregation_type"] />
+                    <FieldError error paths=&[AGGREGATION_TYPE] />
                     <label for="metric-key">"Aggregation key (property)"</label>
                     <input id="metric-key" bind:value=key autocomplete="off" />
-                    <FieldError error paths=&["aggregation_key"] />
+                    <FieldError error paths=&[AGGREGATION_KEY] />
                     <label for="metric-groups">"Group keys (comma separated)"</label>
                     <input id="metric-groups" bind:value=groups autocomplete="off" />
-                    <FieldError error paths=&["group_keys"] />
-                    <FormError error all=&["name", "event_type_filter", "aggregation_type", "aggregation_key", "group_keys"] />
+                    <FieldError error paths=&[GROUP_KEYS] />
+                    <FormError error all=MetricDraft::ALL />
                     <button type="submit">"Create metric"</button>
                 </form>
             </details>
@@ -122,21 +119,20 @@ fn Products() -> impl IntoView {
     let composite_tags = RwSignal::new(String::new());
     let touched = RwSignal::new(false);
     let body = move || {
-        let mut b = json!({ "name": name.get(), "type": kind.get(), "tags": list(&tags.get()) });
-        if kind.get() == "COMPOSITE" {
-            b["composite_tags"] = json!(list(&composite_tags.get()));
+        ProductDraft {
+            name: name.get(),
+            kind: kind.get(),
+            metric: metric.get(),
+            tags: tags.get(),
+            composite_tags: composite_tags.get(),
         }
-        if !metric.get().is_empty() {
-            b["billable_metric_id"] = json!(metric.get());
-        }
-        b
+        .to_body()
     };
-    const CALL: &str = "POST /v1/contract-pricing/products/create";
-    let error = live_error(touched, move || vec![(CALL.to_string(), body())]);
+    let error = live_error(touched, move || vec![(CREATE_PRODUCT.to_string(), body())]);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         touched.set(true);
-        if s.apply_one(CALL, &body()).is_ok() {
+        if s.apply_one(CREATE_PRODUCT, &body()).is_ok() {
             for f in [name, metric, tags, composite_tags] {
                 f.set(String::new());
             }
@@ -166,23 +162,23 @@ fn Products() -> impl IntoView {
                 <form class="form" on:submit=submit on:input=move |_| touched.set(true)>
                     <label for="product-name">"Product name"</label>
                     <input id="product-name" bind:value=name autocomplete="off" />
-                    <FieldError error paths=&["name"] />
+                    <FieldError error paths=&[NAME] />
                     <label for="product-type">"Type"</label>
                     <select id="product-type" on:change=move |ev| { kind.set(event_target_value(&ev)); touched.set(true) }>
                         {["USAGE", "FIXED", "COMPOSITE", "SUBSCRIPTION"].map(|a| view! { <option value=a prop:selected=move || kind.get() == a>{a}</option> })}
                     </select>
-                    <FieldError error paths=&["type"] />
+                    <FieldError error paths=&[TYPE] />
                     <Picker label="Billable metric (usage products)" id="product-metric" value=metric items=metrics() placeholder="— none —" />
-                    <FieldError error paths=&["billable_metric_id"] />
+                    <FieldError error paths=&[BILLABLE_METRIC_ID] />
                     <label for="product-tags">"Tags (comma separated)"</label>
                     <input id="product-tags" bind:value=tags autocomplete="off" />
-                    <FieldError error paths=&["tags"] />
+                    <FieldError error paths=&[TAGS] />
                     <Show when=move || kind.get() == "COMPOSITE">
                         <label for="product-composite-tags">"Charges a percentage of spend on products tagged (comma separated)"</label>
                         <input id="product-composite-tags" bind:value=composite_tags autocomplete="off" />
                     </Show>
-                    <FieldError error paths=&["composite_product_ids", "composite_tags"] />
-                    <FormError error all=&["name", "type", "billable_metric_id", "tags", "composite_product_ids", "composite_tags"] />
+                    <FieldError error paths=&[COMPOSITE_PRODUCT_IDS, COMPOSITE_TAGS] />
+                    <FormError error all=ProductDraft::ALL />
                     <button type="submit">"Create product"</button>
                 </form>
             </details>
@@ -301,18 +297,17 @@ fn NewRateCard() -> impl IntoView {
     let alias = RwSignal::new(String::new());
     let touched = RwSignal::new(false);
     let body = move || {
-        let mut b = json!({ "name": name.get(), "rates": [] });
-        if !alias.get().trim().is_empty() {
-            b["aliases"] = json!([{ "name": alias.get().trim() }]);
+        RateCardDraft {
+            name: name.get(),
+            alias: alias.get(),
         }
-        b
+        .to_body()
     };
-    const CALL: &str = "POST /v1/contract-pricing/rate-cards/create";
-    let error = live_error(touched, move || vec![(CALL.to_string(), body())]);
+    let error = live_error(touched, move || vec![(CREATE_RATE_CARD.to_string(), body())]);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         touched.set(true);
-        if s.apply_one(CALL, &body()).is_ok() {
+        if s.apply_one(CREATE_RATE_CARD, &body()).is_ok() {
             name.set(String::new());
             alias.set(String::new());
             touched.set(false);
@@ -323,11 +318,11 @@ fn NewRateCard() -> impl IntoView {
             <h3>"New rate card"</h3>
             <label for="card-name">"Rate card name"</label>
             <input id="card-name" bind:value=name autocomplete="off" />
-            <FieldError error paths=&["name"] />
+            <FieldError error paths=&[NAME] />
             <label for="card-alias">"Alias (optional)"</label>
             <input id="card-alias" bind:value=alias autocomplete="off" />
-            <FieldError error paths=&["aliases"] />
-            <FormError error all=&["name", "aliases"] />
+            <FieldError error paths=&[ALIASES] />
+            <FormError error all=RateCardDraft::ALL />
             <button type="submit">"Create rate card"</button>
         </form>
     }
@@ -348,31 +343,25 @@ fn AddRate() -> impl IntoView {
     let entitled = RwSignal::new(true);
     let touched = RwSignal::new(false);
     let body = move || {
-        let mut b = json!({ "rate_card_id": card.get(), "product_id": product.get(), "entitled": entitled.get() });
-        if tiered.with(|t| t.trim().is_empty()) {
-            b["rate_type"] = json!(rate_kind.get());
-            b["price"] = number_or_text(&price.get());
-            match rate_kind.get().as_str() {
-                "SUBSCRIPTION" => b["billing_frequency"] = json!(frequency.get()),
-                "PERCENTAGE" if !minimum.with(|m| m.trim().is_empty()) => b["minimum"] = number_or_text(&minimum.get()),
-                _ => {}
-            }
-        } else {
-            b["rate_type"] = json!("TIERED");
-            b["tiers"] = crate::forms::tiers(&tiered.get());
+        RateDraft {
+            card: card.get(),
+            product: product.get(),
+            from: from.get(),
+            until: until.get(),
+            kind: rate_kind.get(),
+            price: price.get(),
+            tiers: tiered.get(),
+            frequency: frequency.get(),
+            minimum: minimum.get(),
+            entitled: entitled.get(),
         }
-        b["starting_at"] = json!(date_to_rfc3339(&from.get()).unwrap_or_default());
-        if let Some(u) = date_to_rfc3339(&until.get()) {
-            b["ending_before"] = json!(u);
-        }
-        b
+        .to_body()
     };
-    const CALL: &str = "POST /v1/contract-pricing/rate-cards/addRate";
-    let error = live_error(touched, move || vec![(CALL.to_string(), body())]);
+    let error = live_error(touched, move || vec![(ADD_RATE.to_string(), body())]);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         touched.set(true);
-        if s.apply_one(CALL, &body()).is_ok() {
+        if s.apply_one(ADD_RATE, &body()).is_ok() {
             price.set(String::new());
             tiered.set(String::new());
             touched.set(false);
@@ -382,15 +371,15 @@ fn AddRate() -> impl IntoView {
         <form class="form" on:submit=submit on:input=move |_| touched.set(true) on:change=move |_| touched.set(true)>
             <h3>"Add a rate"</h3>
             <Picker label="Rate card" id="rate-card" value=card items=rate_cards() />
-            <FieldError error paths=&["rate_card_id"] />
+            <FieldError error paths=&[RATE_CARD_ID] />
             <Picker label="Product" id="rate-product" value=product items=products(None) />
-            <FieldError error paths=&["product_id"] />
+            <FieldError error paths=&[PRODUCT_ID] />
             <label for="rate-from">"Starting at"</label>
             <input id="rate-from" type="date" bind:value=from />
-            <FieldError error paths=&["starting_at"] />
+            <FieldError error paths=&[STARTING_AT] />
             <label for="rate-until">"Ending before (optional)"</label>
             <input id="rate-until" type="date" bind:value=until />
-            <FieldError error paths=&["ending_before"] />
+            <FieldError error paths=&[ENDING_BEFORE] />
             <label for="rate-kind">"Rate type"</label>
             <select id="rate-kind" on:change=move |ev| rate_kind.set(event_target_value(&ev))>
                 <option value="FLAT">"flat price per unit"</option>
@@ -411,17 +400,17 @@ fn AddRate() -> impl IntoView {
                 _ => "Flat price (cents per unit)",
             }} <span class="muted">{move || if rate_kind.get() == "PERCENTAGE" { String::new() } else { hint(&price.get()) }}</span></label>
             <input id="rate-price" inputmode="decimal" bind:value=price autocomplete="off" />
-            <FieldError error paths=&["price"] />
+            <FieldError error paths=&[PRICE] />
             <Show when=move || rate_kind.get() == "PERCENTAGE">
                 <label for="rate-minimum">"Minimum per period (cents, optional)"</label>
                 <input id="rate-minimum" inputmode="decimal" bind:value=minimum autocomplete="off" />
             </Show>
-            <FieldError error paths=&["minimum"] />
+            <FieldError error paths=&[MINIMUM] />
             <label for="rate-tiers">"Or tiered prices (one tier per line: units, then cents per unit; the last tier: cents only)"</label>
             <textarea id="rate-tiers" rows="3" placeholder="1000 10\n5" bind:value=tiered></textarea>
-            <FieldError error paths=&["tiers"] />
+            <FieldError error paths=&[TIERS] />
             <label class="check"><input type="checkbox" bind:checked=entitled />" Entitled"</label>
-            <FormError error all=&["rate_card_id", "product_id", "starting_at", "ending_before", "price", "tiers", "minimum", "entitled"] />
+            <FormError error all=RateDraft::ALL />
             <button type="submit">"Add rate"</button>
         </form>
     }

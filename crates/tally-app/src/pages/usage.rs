@@ -278,7 +278,7 @@ fn SampleUsage(text: RwSignal<String>, settled: RwSignal<String>) -> impl IntoVi
             .unwrap_or_else(|| "event".to_string());
         let key = m.aggregation_key;
         let group_key = m.group_keys.into_iter().next().and_then(|g| g.into_iter().next());
-        let values = crate::store::list(&groups.get_untracked());
+        let values = crate::forms::list(&groups.get_untracked());
         let month = month.get_untracked();
         let events: Vec<Value> = (1..=28)
             .map(|d| {

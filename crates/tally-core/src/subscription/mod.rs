@@ -14,16 +14,21 @@
 //! Periods run on the contract's usage statement grid (its anchor), or on `billing_cycle_config.anchor_date`
 //! when given, `billing_frequency` months long, from the subscription's start (the contract's by
 //! default) to its end (the contract's). Charges go on the usage invoice that closes on their date
-//! (`ON_USAGE_INVOICE`, the default) or on invoices of their own (`ON_SCHEDULED_INVOICE`).
+//! (`ON_USAGE_INVOICE`, the default) or on invoices of their own (`ON_SCHEDULED_INVOICE`).//!
+//! Here: the terms as the API writes them, checked, and the quantity schedule their updates make; the
+//! charges they bill are in `charges`.
 
-use crate::calendar::{grid_cell, recurring_boundaries, share};
+mod charges;
+
 use crate::case::api_enum;
 use crate::error::{join_path, Error, Result};
-use crate::money::{sub, Checked};
+use crate::money::Checked;
 use crate::time::Timestamp;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+
+pub use charges::{charges, quantity_at, Charge};
 
 api_enum!(CollectionSchedule { Advance = "ADVANCE", Arrears = "ARREARS" });
 api_enum!(InvoiceBehavior { BillImmediately = "BILL_IMMEDIATELY", BillOnNextCollectionDate = "BILL_ON_NEXT_COLLECTION_DATE" });
@@ -381,176 +386,4 @@ fn schedule(
         }
     }
     Ok(steps)
-}
-
-/// The quantity in force at `t` (0 before the first step).
-pub fn quantity_at(steps: &[QuantityStep], t: Timestamp) -> Decimal {
-    steps
-        .iter()
-        .take_while(|s| s.starting_at <= t)
-        .last()
-        .map_or(Decimal::ZERO, |s| s.quantity)
-}
-
-/// One charge of a subscription: `quantity` units at `fraction` of the period's price, for the service
-/// `[from, until)`, billed on `date` (`immediate`: on an invoice of its own).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Charge {
-    pub date: Timestamp,
-    pub from: Timestamp,
-    pub until: Timestamp,
-    pub quantity: Decimal,
-    pub fraction: Decimal,
-    /// The instant whose price applies (the period's start, or the increase).
-    pub priced_at: Timestamp,
-    pub immediate: bool,
-    /// An increase within the period (else the period's own charge).
-    pub increase: bool,
-}
-
-/// Every charge of `s` through the period that holds `horizon`, on the grid `anchor + k·months`.
-pub fn charges(
-    s: &Subscription,
-    anchor: Timestamp,
-    (contract_start, contract_end): (Timestamp, Option<Timestamp>),
-    horizon: Timestamp,
-    rate_prorated: Option<bool>,
-) -> Checked<Vec<Charge>> {
-    let Some(months) = s.subscription_rate.billing_frequency.months() else {
-        return Ok(Vec::new());
-    };
-    let prorated = s.proration.is_prorated.or(rate_prorated).unwrap_or(true);
-    let advance = s.collection_schedule == CollectionSchedule::Advance;
-    let immediately = advance && s.proration.invoice_behavior == Some(InvoiceBehavior::BillImmediately);
-    let mut out = Vec::new();
-    for (a, b) in recurring_boundaries(anchor, months, s.start(contract_start), s.end(contract_end), horizon) {
-        let whole = grid_cell(anchor, months, a);
-        let fraction = if prorated { share(a, b, whole)? } else { Decimal::ONE };
-        let base = quantity_at(&s.quantity_schedule, a);
-        if base > Decimal::ZERO {
-            out.push(Charge {
-                date: if advance { a } else { b },
-                from: a,
-                until: b,
-                quantity: base,
-                fraction,
-                priced_at: a,
-                immediate: false,
-                increase: false,
-            });
-        }
-        // Increases over the highest quantity billed so far in the period.
-        let mut billed = base;
-        for step in s
-            .quantity_schedule
-            .iter()
-            .filter(|q| q.starting_at > a && q.starting_at < b)
-        {
-            if step.quantity <= billed {
-                continue;
-            }
-            let t = step.starting_at;
-            out.push(Charge {
-                date: if immediately { t } else { b },
-                from: t,
-                until: b,
-                quantity: sub(step.quantity, billed)?,
-                fraction: if prorated { share(t, b, whole)? } else { Decimal::ONE },
-                priced_at: t,
-                immediate: immediately,
-                increase: true,
-            });
-            billed = step.quantity;
-        }
-    }
-    Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sub(schedule: &str, prorated: Option<bool>, steps: &[(Timestamp, i64)]) -> Subscription {
-        let mut s: Subscription = serde_json::from_value(serde_json::json!({
-            "subscription_rate": {"product_id": "seats", "billing_frequency": "MONTHLY"},
-            "collection_schedule": schedule, "initial_quantity": steps[0].1,
-            "starting_at": steps[0].0.to_string(), "proration": {"is_prorated": prorated}
-        }))
-        .unwrap();
-        s.validate("", Timestamp::ymd(2025, 1, 1)).unwrap();
-        let updates: Vec<QuantityUpdate> = steps[1..]
-            .iter()
-            .map(|(t, q)| QuantityUpdate {
-                starting_at: *t,
-                quantity: Some(Decimal::from(*q)),
-                quantity_delta: None,
-            })
-            .collect();
-        s.update(&updates, "", Timestamp::ymd(2025, 1, 1), None).unwrap();
-        s
-    }
-
-    fn short(c: &[Charge]) -> Vec<(String, String, String)> {
-        c.iter()
-            .map(|c| {
-                (
-                    c.date.to_string()[..10].to_string(),
-                    c.quantity.to_string(),
-                    c.fraction.round_dp(4).to_string(),
-                )
-            })
-            .collect()
-    }
-
-    #[test]
-    fn a_late_start_is_prorated_unless_proration_is_off() {
-        let jan16 = Timestamp::ymd(2025, 1, 16);
-        let end = (Timestamp::ymd(2025, 1, 1), Some(Timestamp::ymd(2025, 3, 1)));
-        let on = charges(
-            &sub("ADVANCE", None, &[(jan16, 3)]),
-            Timestamp::ymd(2025, 1, 1),
-            end,
-            end.1.unwrap(),
-            None,
-        )
-        .unwrap();
-        // 16 of January's 31 days: 0.5161…
-        assert_eq!(
-            short(&on),
-            vec![
-                ("2025-01-16".into(), "3".into(), "0.5161".into()),
-                ("2025-02-01".into(), "3".into(), "1".into())
-            ]
-        );
-        let off = charges(
-            &sub("ADVANCE", Some(false), &[(jan16, 3)]),
-            Timestamp::ymd(2025, 1, 1),
-            end,
-            end.1.unwrap(),
-            Some(true),
-        )
-        .unwrap();
-        assert_eq!(
-            off[0].fraction,
-            Decimal::ONE,
-            "the subscription's is_prorated wins over the rate's"
-        );
-    }
-
-    #[test]
-    fn within_a_period_only_what_exceeds_the_peak_already_billed_is_charged() {
-        let t = |d: u32| Timestamp::ymd(2025, 1, d);
-        // 10 from Jan 1, 20 on the 6th, 5 on the 11th, 25 on the 21st: the 21st bills 5 more, not 20.
-        let s = sub("ARREARS", None, &[(t(1), 10), (t(6), 20), (t(11), 5), (t(21), 25)]);
-        let end = (t(1), Some(Timestamp::ymd(2025, 2, 1)));
-        let c = charges(&s, t(1), end, end.1.unwrap(), None).unwrap();
-        assert_eq!(
-            short(&c),
-            vec![
-                ("2025-02-01".into(), "10".into(), "1".into()),
-                ("2025-02-01".into(), "10".into(), "0.8387".into()),
-                ("2025-02-01".into(), "5".into(), "0.3548".into())
-            ]
-        );
-    }
 }

@@ -369,6 +369,30 @@ test('a saved state naming a missing rate card loads whole, with a warning namin
   await context.close();
 });
 
+test('invoices the core cannot rate show its refusal (code, field, message), never "no invoices"', async () => {
+  const { context, page, errors } = await openApp();
+  await loadDemo(page);
+  await page.getByRole('link', { name: 'Usage' }).click();
+  await page.locator('.usage-counts', { hasText: 'all saved' }).waitFor();
+  // Prices that no amount can hold once multiplied by the usage, as a hand-edited save could have.
+  await page.evaluate(() => {
+    const saved = JSON.parse(localStorage.getItem('tally.state.v2'));
+    for (const card of Object.values(saved.state.rate_cards)) {
+      for (const r of card.rates) if (r.rate_type === 'FLAT') r.price = '79228162514264337593543950335';
+    }
+    localStorage.setItem('tally.state.v2', JSON.stringify(saved));
+  });
+  await page.goto(`${base}/invoices?customer=${demoCustomer}`);
+  const refusal = page.locator('.core-error');
+  await refusal.waitFor();
+  assert.equal(await refusal.getAttribute('data-code'), 'out_of_range');
+  assert.match(await refusal.innerText(), /^These invoices cannot be rated: .+ \(out_of_range\)$/);
+  assert.equal(await page.getByText('No invoices yet').count(), 0);
+  assert.equal(await page.locator('article.invoice').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('on a phone (390 px wide) no page scrolls sideways, the example loaded', async () => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const page = await context.newPage();

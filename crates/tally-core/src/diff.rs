@@ -305,6 +305,45 @@ fn add_billed(
     Ok(())
 }
 
+/// How one invoice changed, named from the side that has it (`state`).
+fn invoice_change(
+    state: &State,
+    customer_id: &str,
+    inv: &Invoice,
+    change: Change,
+    (tb, ta): (Option<Money>, Option<Money>),
+    lines: Vec<LineChange>,
+) -> Result<InvoiceChange> {
+    Ok(InvoiceChange {
+        customer_id: customer_id.to_string(),
+        customer_name: state
+            .customers
+            .get(customer_id)
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
+        contract_id: inv.contract_id.clone(),
+        contract_name: state
+            .contracts
+            .get(&inv.contract_id)
+            .and_then(|c| c.name.clone())
+            .unwrap_or_else(|| inv.contract_id.clone()),
+        invoice_id: inv.id.clone(),
+        kind: inv.kind,
+        start_timestamp: inv.start_timestamp,
+        end_timestamp: inv.end_timestamp,
+        issued_at: inv.issued_at,
+        change,
+        credit_type: inv.credit_type.clone(),
+        total_before: tb,
+        total_after: ta,
+        difference: ta
+            .unwrap_or_default()
+            .minus(tb.unwrap_or_default())
+            .map_err(|_| overflow())?,
+        lines,
+    })
+}
+
 /// Every customer's invoices on both sides through `through`, compared.
 pub fn diff(before: (&State, Timestamp), after: (&State, Timestamp), through: Timestamp) -> Result<InvoiceDiff> {
     let mut customers: Vec<&String> = before.0.customers.keys().collect();
@@ -368,30 +407,7 @@ pub fn diff(before: (&State, Timestamp), after: (&State, Timestamp), through: Ti
             };
             any = true;
             let state = if y.is_some() { after.0 } else { before.0 };
-            changes.push(InvoiceChange {
-                customer_id: id.to_string(),
-                customer_name: state.customers.get(*id).map(|c| c.name.clone()).unwrap_or_default(),
-                contract_id: inv.contract_id.clone(),
-                contract_name: state
-                    .contracts
-                    .get(&inv.contract_id)
-                    .and_then(|c| c.name.clone())
-                    .unwrap_or_else(|| inv.contract_id.clone()),
-                invoice_id: inv.id.clone(),
-                kind: inv.kind,
-                start_timestamp: inv.start_timestamp,
-                end_timestamp: inv.end_timestamp,
-                issued_at: inv.issued_at,
-                change,
-                credit_type: inv.credit_type.clone(),
-                total_before: tb,
-                total_after: ta,
-                difference: ta
-                    .unwrap_or_default()
-                    .minus(tb.unwrap_or_default())
-                    .map_err(|_| overflow())?,
-                lines,
-            });
+            changes.push(invoice_change(state, id, inv, change, (tb, ta), lines)?);
         }
         affected += any as usize;
     }

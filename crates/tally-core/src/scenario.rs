@@ -152,127 +152,144 @@ fn checks(s: &Scenario, responses: &[Value], allow_unchecked: bool) -> Vec<(Opti
             continue;
         };
         let mut say = |m: String| problems.push((Some(i), format!("call {i} ({}): {m}", s.calls[i].call)));
-        for k in unknown_keys(want, &["why", "invoices", "error"]) {
-            say(format!(
-                "unknown key `{k}` in the expectation (known: why, invoices, error)"
-            ));
-        }
-        for k in want
-            .get("error")
-            .map(|e| unknown_keys(e, &["code", "path", "message"]))
-            .unwrap_or_default()
-        {
-            say(format!(
-                "unknown key `{k}` in the expected error (known: code, path, message)"
-            ));
-        }
-        let invoice_keys = [
-            "type",
-            "start_timestamp",
-            "issued_at",
-            "contract_id",
-            "total",
-            "line_items",
-            "why",
-        ];
-        for inv in want
-            .get("invoices")
-            .or(Some(want))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            for k in unknown_keys(inv, &invoice_keys) {
-                say(format!(
-                    "unknown key `{k}` in an expected invoice (known: {})",
-                    invoice_keys.join(", ")
-                ));
-            }
-            for l in inv.get("line_items").and_then(Value::as_array).into_iter().flatten() {
-                for k in unknown_keys(l, &["name", "type", "total", "why"]) {
-                    say(format!(
-                        "unknown key `{k}` in an expected line (known: name, type, total, why)"
-                    ));
-                }
-            }
-        }
+        check_keys(want, &mut say);
         if let Some(err) = want.get("error") {
-            match got.get("error") {
-                None => say("expected an error, the call succeeded".into()),
-                Some(g) => {
-                    for f in ["code", "path"] {
-                        if let Some(w) = err.get(f) {
-                            if g.get(f) != Some(w) {
-                                say(format!(
-                                    "error {f}: expected {w}, got {}",
-                                    g.get(f).unwrap_or(&Value::Null)
-                                ));
-                            }
-                        }
-                    }
-                }
-            }
+            check_error(err, got, &mut say);
             continue;
         }
-        let wanted = want.get("invoices").or(Some(want)).and_then(Value::as_array);
-        let Some(wanted) = wanted else { continue };
-        let Some(invoices) = got.get("data").and_then(Value::as_array) else {
-            say(format!("expected invoices, got {got}"));
-            continue;
-        };
-        if invoices.len() != wanted.len() {
-            say(format!("expected {} invoices, got {}", wanted.len(), invoices.len()));
+        check_invoices(want, got, &mut say);
+    }
+    problems
+}
+
+/// Keys an expectation, an expected error, invoice or line has that the checks do not know: a typo
+/// that would otherwise check nothing.
+fn check_keys(want: &Value, say: &mut impl FnMut(String)) {
+    for k in unknown_keys(want, &["why", "invoices", "error"]) {
+        say(format!(
+            "unknown key `{k}` in the expectation (known: why, invoices, error)"
+        ));
+    }
+    for k in want
+        .get("error")
+        .map(|e| unknown_keys(e, &["code", "path", "message"]))
+        .unwrap_or_default()
+    {
+        say(format!(
+            "unknown key `{k}` in the expected error (known: code, path, message)"
+        ));
+    }
+    let invoice_keys = [
+        "type",
+        "start_timestamp",
+        "issued_at",
+        "contract_id",
+        "total",
+        "line_items",
+        "why",
+    ];
+    for inv in want
+        .get("invoices")
+        .or(Some(want))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        for k in unknown_keys(inv, &invoice_keys) {
+            say(format!(
+                "unknown key `{k}` in an expected invoice (known: {})",
+                invoice_keys.join(", ")
+            ));
         }
-        let picks = pair(wanted, invoices);
-        for (n, w) in wanted.iter().enumerate() {
-            let key_field = key_field(w);
-            let pick = picks[n];
-            let found = pick.map(|k| &invoices[k]);
-            let Some(inv) = found else {
+        for l in inv.get("line_items").and_then(Value::as_array).into_iter().flatten() {
+            for k in unknown_keys(l, &["name", "type", "total", "why"]) {
                 say(format!(
-                    "expected invoice #{n} {} {} {} not found",
-                    w["type"],
-                    key_field,
-                    w.get(key_field).unwrap_or(&Value::Null)
+                    "unknown key `{k}` in an expected line (known: name, type, total, why)"
                 ));
-                continue;
-            };
-            let label = format!("{} {}", w["type"], w.get(key_field).unwrap_or(&Value::Null));
-            if let Some(t) = w.get("total") {
-                if dec(t) != inv.get("total").and_then(dec) {
-                    say(format!("{label}: total expected {t}, got {}", inv["total"]));
-                }
             }
-            if let Some(lines) = w.get("line_items").and_then(Value::as_array) {
-                let got_lines = inv
-                    .get("line_items")
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default();
-                if got_lines.len() != lines.len() {
-                    say(format!(
-                        "{label}: expected {} line items, got {}",
-                        lines.len(),
-                        got_lines.len()
-                    ));
-                }
-                let mut used = vec![false; got_lines.len()];
-                for l in lines {
-                    let hit = got_lines.iter().enumerate().position(|(k, g)| {
-                        !used[k]
-                            && g.get("name") == l.get("name")
-                            && dec(&l["total"]) == g.get("total").and_then(dec)
-                            && l.get("type").is_none_or(|t| g.get("type") == Some(t))
-                    });
-                    match hit {
-                        Some(k) => used[k] = true,
-                        None => say(format!("{label}: no line {} with total {}", l["name"], l["total"])),
+        }
+    }
+}
+
+/// The error a call was expected to be refused with, against what it answered.
+fn check_error(err: &Value, got: &Value, say: &mut impl FnMut(String)) {
+    match got.get("error") {
+        None => say("expected an error, the call succeeded".into()),
+        Some(g) => {
+            for f in ["code", "path"] {
+                if let Some(w) = err.get(f) {
+                    if g.get(f) != Some(w) {
+                        say(format!(
+                            "error {f}: expected {w}, got {}",
+                            g.get(f).unwrap_or(&Value::Null)
+                        ));
                     }
                 }
             }
         }
     }
-    problems
+}
+
+/// The invoices a call was expected to answer, against what it answered: each paired by type and
+/// date, then its total and lines.
+fn check_invoices(want: &Value, got: &Value, say: &mut impl FnMut(String)) {
+    let wanted = want.get("invoices").or(Some(want)).and_then(Value::as_array);
+    let Some(wanted) = wanted else { return };
+    let Some(invoices) = got.get("data").and_then(Value::as_array) else {
+        say(format!("expected invoices, got {got}"));
+        return;
+    };
+    if invoices.len() != wanted.len() {
+        say(format!("expected {} invoices, got {}", wanted.len(), invoices.len()));
+    }
+    let picks = pair(wanted, invoices);
+    for (n, w) in wanted.iter().enumerate() {
+        let key_field = key_field(w);
+        let pick = picks[n];
+        let found = pick.map(|k| &invoices[k]);
+        let Some(inv) = found else {
+            say(format!(
+                "expected invoice #{n} {} {} {} not found",
+                w["type"],
+                key_field,
+                w.get(key_field).unwrap_or(&Value::Null)
+            ));
+            continue;
+        };
+        let label = format!("{} {}", w["type"], w.get(key_field).unwrap_or(&Value::Null));
+        if let Some(t) = w.get("total") {
+            if dec(t) != inv.get("total").and_then(dec) {
+                say(format!("{label}: total expected {t}, got {}", inv["total"]));
+            }
+        }
+        if let Some(lines) = w.get("line_items").and_then(Value::as_array) {
+            let got_lines = inv
+                .get("line_items")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            if got_lines.len() != lines.len() {
+                say(format!(
+                    "{label}: expected {} line items, got {}",
+                    lines.len(),
+                    got_lines.len()
+                ));
+            }
+            let mut used = vec![false; got_lines.len()];
+            for l in lines {
+                let hit = got_lines.iter().enumerate().position(|(k, g)| {
+                    !used[k]
+                        && g.get("name") == l.get("name")
+                        && dec(&l["total"]) == g.get("total").and_then(dec)
+                        && l.get("type").is_none_or(|t| g.get("type") == Some(t))
+                });
+                match hit {
+                    Some(k) => used[k] = true,
+                    None => say(format!("{label}: no line {} with total {}", l["name"], l["total"])),
+                }
+            }
+        }
+    }
 }
 
 /// Which field dates an expected invoice: `issued_at` for one that names only that.

@@ -8,6 +8,9 @@
 //! `TALLY_DIFF_CASES=20000 cargo test -p tally-core --test differential --release` runs more cases
 //! than CI's default (2,000).
 
+// Test code: the case generator and the checks read best whole, as the case they build.
+#![allow(clippy::too_many_lines)]
+
 mod reference;
 
 mod common;

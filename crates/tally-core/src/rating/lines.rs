@@ -12,7 +12,7 @@ use crate::metric::Props;
 use crate::money::{add, tidy, Checked, Money, Overflow, Quantity};
 use crate::pricing::LineAt;
 use crate::product::Product;
-use crate::rate_card::{Price, RateCard};
+use crate::rate_card::{Price, Rate, RateCard};
 use crate::state::State;
 use crate::time::{Timestamp, Window};
 use crate::usage::rows::UsageRow;
@@ -256,6 +256,90 @@ fn piece_cells(
     Ok(out)
 }
 
+/// The credit type a line priced at `list` is named in: its list rate's, when that is not the card's
+/// currency (a custom pricing unit); `None` for the currency.
+fn line_unit(plan: &Plan, list: Option<&Rate>) -> Option<crate::invoice::CreditType> {
+    match (plan.rate_card, list) {
+        (Some(rc), Some(r)) if rc.credit_type_of(r) != rc.fiat() => {
+            let id = rc.credit_type_of(r);
+            Some(
+                plan.units
+                    .iter()
+                    .find(|u| u.id == id)
+                    .cloned()
+                    .unwrap_or_else(|| crate::credit_type::CreditType {
+                        id: id.to_string(),
+                        name: id.to_string(),
+                        is_currency: false,
+                    })
+                    .into(),
+            )
+        }
+        _ => None,
+    }
+}
+
+/// The lines of a piece priced at `price` over the period's units `from..to` (`quantity` of them):
+/// one at a flat price, else one per tier band the span meets (one, for a piece of no units).
+fn push_lines(
+    out: &mut Vec<LineItem>,
+    price: &Price,
+    (from, to, quantity): (Decimal, Decimal, Decimal),
+    line: impl Fn(Decimal, Decimal, Option<TierInfo>) -> Checked<LineItem>,
+) -> Checked<()> {
+    match price {
+        Price::Flat(p) => out.push(line(quantity, *p, None)?),
+        Price::Tiered(tiers) => {
+            let mut start = Decimal::ZERO;
+            let mut emitted = false;
+            for (level, t) in tiers.iter().enumerate() {
+                let end = t.size.map(|s| add(start, s)).transpose()?;
+                let lo = from.max(start);
+                let hi = end.map_or(to, |e| to.min(e));
+                let info = || TierInfo {
+                    level: level as u32 + 1,
+                    starting_at: tidy(start),
+                    size: t.size.map(tidy),
+                };
+                if hi > lo || (quantity <= Decimal::ZERO && end.is_none_or(|e| from < e) && !emitted) {
+                    out.push(line((hi - lo).max(quantity.min(Decimal::ZERO)), t.price, Some(info()))?);
+                    emitted = true;
+                }
+                match end {
+                    Some(e) if e < to => start = e,
+                    _ => break,
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A priced piece as draw-down reads it: its total, its cells, and what each of the ledger's
+/// `segments` may pay on it (nothing, for a balance that does not reach `contract`).
+fn piece(
+    contract: &Contract,
+    segments: &[Segment],
+    (a, b): (Timestamp, Timestamp),
+    cells: &BTreeMap<usize, Agg>,
+    balance_cuts: &[Timestamp],
+    product: &Product,
+    (price, from, total): (&Price, Quantity, Money),
+) -> Checked<Piece> {
+    let caps = segments
+        .iter()
+        .map(|s| {
+            if s.holder.reaches(&contract.id) {
+                cap(&s.window, (a, b), cells, balance_cuts, product, price, total)
+            } else {
+                Ok(Some(Money::ZERO))
+            }
+        })
+        .collect::<Checked<_>>()?;
+    let cells = piece_cells((a, b), cells, balance_cuts, product, (price, from), total)?;
+    Ok(Piece { total, cells, caps })
+}
+
 /// Per period, the usage lines of a contract; the pieces they were priced in are added to `pieces`
 /// (one list for the customer, as its ledger is one), with what each of the ledger's `segments` may
 /// pay on them (nothing, for a balance this contract cannot draw on).
@@ -303,24 +387,7 @@ pub(super) fn usage_lines(
                 let piece_id = pieces.len();
                 // Priced in its list rate's credit type; one other than the card's currency (a custom
                 // pricing unit) is named on the line.
-                let unit = match (plan.rate_card, list) {
-                    (Some(rc), Some(r)) if rc.credit_type_of(r) != rc.fiat() => {
-                        let id = rc.credit_type_of(r);
-                        Some(
-                            plan.units
-                                .iter()
-                                .find(|u| u.id == id)
-                                .cloned()
-                                .unwrap_or_else(|| crate::credit_type::CreditType {
-                                    id: id.to_string(),
-                                    name: id.to_string(),
-                                    is_currency: false,
-                                })
-                                .into(),
-                        )
-                    }
-                    _ => None,
-                };
+                let unit = line_unit(plan, list);
                 let scale = crate::credit_type::scale(unit.as_ref().map_or(
                     plan.rate_card.map_or(crate::credit_type::USD_CENTS_ID, |rc| rc.fiat()),
                     |u: &crate::invoice::CreditType| u.id.as_str(),
@@ -361,50 +428,16 @@ pub(super) fn usage_lines(
                 let total = rate.price.amount(from, to)?;
                 // The bands are walked in units: where the piece's span (from..to) meets each tier.
                 let (from, to, quantity) = (from.value(), to.value(), quantity.value());
-                match &rate.price {
-                    Price::Flat(p) => out.push(line(quantity, *p, None)?),
-                    Price::Tiered(tiers) => {
-                        let mut start = Decimal::ZERO;
-                        let mut emitted = false;
-                        for (level, t) in tiers.iter().enumerate() {
-                            let end = t.size.map(|s| add(start, s)).transpose()?;
-                            let lo = from.max(start);
-                            let hi = end.map_or(to, |e| to.min(e));
-                            let info = || TierInfo {
-                                level: level as u32 + 1,
-                                starting_at: tidy(start),
-                                size: t.size.map(tidy),
-                            };
-                            if hi > lo || (quantity <= Decimal::ZERO && end.is_none_or(|e| from < e) && !emitted) {
-                                out.push(line((hi - lo).max(quantity.min(Decimal::ZERO)), t.price, Some(info()))?);
-                                emitted = true;
-                            }
-                            match end {
-                                Some(e) if e < to => start = e,
-                                _ => break,
-                            }
-                        }
-                    }
-                }
-                let caps = segments
-                    .iter()
-                    .map(|s| {
-                        if s.holder.reaches(&plan.contract.id) {
-                            cap(&s.window, (a, b), cells, balance_cuts, product, &rate.price, total)
-                        } else {
-                            Ok(Some(Money::ZERO))
-                        }
-                    })
-                    .collect::<Checked<_>>()?;
-                let cells = piece_cells(
+                push_lines(out, &rate.price, (from, to, quantity), line)?;
+                pieces.push(piece(
+                    plan.contract,
+                    segments,
                     (a, b),
                     cells,
                     balance_cuts,
                     product,
-                    (&rate.price, Quantity::new(from)),
-                    total,
-                )?;
-                pieces.push(Piece { total, cells, caps });
+                    (&rate.price, Quantity::new(from), total),
+                )?);
                 Ok(())
             };
             price_piece()

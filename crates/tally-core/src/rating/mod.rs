@@ -41,7 +41,7 @@ pub fn services_invoice_id(contract: &str, n: usize, at: Timestamp) -> String {
     format!("{contract}:services:{}:{at}", n + 1)
 }
 
-use crate::balance::Holder;
+use crate::balance::{Holder, Segment};
 use crate::contract::Contract;
 use crate::drawdown::Ledger;
 use crate::error::{Error, Result};
@@ -53,7 +53,7 @@ use crate::state::State;
 use crate::threshold::Recharge;
 use crate::time::Timestamp;
 use crate::usage::hourly::HOUR as HOUR_NS;
-use crate::usage::rows::customer_rows;
+use crate::usage::rows::{customer_rows, UsageRow};
 use crate::usage::store::nanos;
 use crate::usage::Store;
 use assemble::{draft, settle};
@@ -351,12 +351,18 @@ fn rate_once(
         rows.retain(|r| r.at < t);
     }
 
-    // One pass over the rows: which feeds an event type can reach, which contract takes the row.
+    route_rows(state, &feeds, &mut plans, &rows);
+    draw_and_settle(state, &plans, &feeds, shared, clock, grants)
+}
+
+/// One pass over the rows: which feeds an event type can reach, which contract takes the row; each
+/// row is added to the plan of the contract that takes it.
+fn route_rows<'a>(state: &'a State, feeds: &[Feed<'a>], plans: &mut [Plan<'a>], rows: &[UsageRow<'_>]) {
     let mut by_type: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut router = Router::new(state, plans.iter().map(|p| p.contract).collect());
     // Buffers kept across rows: the feeds a row reaches, and their products.
     let (mut fed, mut products): (Vec<usize>, Vec<&Product>) = (Vec::new(), Vec::new());
-    for r in &rows {
+    for r in rows {
         let reach = by_type.entry(r.event_type).or_insert_with(|| {
             (0..feeds.len())
                 .filter(|&i| feeds[i].metric.matches_event_type(r.event_type))
@@ -382,14 +388,25 @@ fn rate_once(
             continue;
         };
         for &fi in &fed {
-            plan.add(&feeds, fi, period, r);
+            plan.add(feeds, fi, period, r);
         }
     }
+}
 
+/// The customer's invoices from its plans, fed: drafted per contract, drawn down by one ledger for
+/// the customer (each contract's own balances, then the customer's `shared` ones), then settled.
+fn draw_and_settle(
+    state: &State,
+    plans: &[Plan],
+    feeds: &[Feed],
+    shared: Vec<Segment>,
+    clock: Clock,
+    grants: &[Recharge],
+) -> Result<Rated> {
     // One ledger for the customer, so a customer-level balance is spent once whichever contract
     // draws on it: each contract's own balances, then the customer's.
     let mut segments = Vec::new();
-    for p in &plans {
+    for p in plans {
         let own = p
             .segments
             .as_ref()
@@ -401,7 +418,7 @@ fn rate_once(
     let mut pieces = Vec::new();
     let mut drafts = plans
         .iter()
-        .map(|p| draft(state, p, &feeds, &ledger.segments, &mut pieces, clock, grants))
+        .map(|p| draft(state, p, feeds, &ledger.segments, &mut pieces, clock, grants))
         .collect::<Result<Vec<_>>>()?;
     // Usage draws in time order of the invoice periods (earlier end first), then by contract start.
     let mut order: Vec<(Timestamp, Timestamp, usize, usize)> = Vec::new();

@@ -82,6 +82,9 @@
 //!     its share of the period (1 when not prorated), usable from the period's start (or the rise) to
 //!     the period's end, drawn as any credit (rule 4); the seat lines themselves are not on its product.
 
+// Test code: the reference rater applies model.md's rules in one plain pass, as the doc reads.
+#![allow(clippy::too_many_lines)]
+
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, BTreeSet};
 

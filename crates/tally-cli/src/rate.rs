@@ -44,8 +44,34 @@ pub fn rate(a: &RateArgs) -> Result<u8, Failure> {
         },
         horizon: to.unwrap_or(now),
     };
+    load(&mut state, &options)?;
+    let started = Instant::now();
+    let query = query(from, to);
+    let invoices = tally_warehouse::invoices(&state, &customers, &query, now).map_err(|e| e.report())?;
+    let not_billed = not_billed(&state, to.unwrap_or(now));
+    let answer = json!({ "data": invoices, "not_billed": not_billed });
+    eprintln!(
+        "tally: rate: rated {} customer(s) in {:.2} s: {} invoices",
+        customers.len(),
+        started.elapsed().as_secs_f64(),
+        invoices.len()
+    );
+    let out = match &a.out {
+        Some(f) if f.extension().is_some_and(|x| x == "csv") => Some((f, csv(&invoices))),
+        Some(f) => Some((f, serde_json::to_string_pretty(&answer).unwrap_or_default() + "\n")),
+        None => None,
+    };
+    match out {
+        Some((f, text)) => std::fs::write(f, text).map_err(|e| format!("cannot write {}: {e}", f.display()))?,
+        None => print!("{}", serde_json::to_string_pretty(&answer).unwrap_or_default() + "\n"),
+    }
+    Ok(0)
+}
+
+/// Reads the warehouse's usage into `state`, saying every 10 s that a long aggregation is still at
+/// work, and then what it read and refused.
+fn load(state: &mut tally_core::State, options: &tally_warehouse::Options) -> Result<(), Failure> {
     let mut progress = |m: &str| eprintln!("tally: rate: {m}");
-    // A long aggregation says it is still at work every 10 s.
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let ticker = {
         let done = done.clone();
@@ -61,7 +87,7 @@ pub fn rate(a: &RateArgs) -> Result<u8, Failure> {
             }
         })
     };
-    let loaded = tally_warehouse::load(&mut state, &options, &mut progress);
+    let loaded = tally_warehouse::load(state, options, &mut progress);
     done.store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = ticker.join();
     let report = loaded.map_err(|e| e.report())?;
@@ -81,7 +107,11 @@ pub fn rate(a: &RateArgs) -> Result<u8, Failure> {
             report.refused
         );
     }
-    let started = Instant::now();
+    Ok(())
+}
+
+/// The invoice query of `--from` and `--to`.
+fn query(from: Option<Timestamp>, to: Option<Timestamp>) -> String {
     let mut query = Vec::new();
     if let Some(t) = from {
         query.push(format!("starting_on={t}"));
@@ -89,48 +119,33 @@ pub fn rate(a: &RateArgs) -> Result<u8, Failure> {
     if let Some(t) = to {
         query.push(format!("ending_before={t}"));
     }
-    let query = if query.is_empty() {
+    if query.is_empty() {
         String::new()
     } else {
         format!("?{}", query.join("&"))
-    };
-    let invoices = tally_warehouse::invoices(&state, &customers, &query, now).map_err(|e| e.report())?;
-    // What bills nothing is said, never dropped in silence: counted by reason, on stderr and in the
-    // JSON written (`not_billed`, as the JS package's ingest answer counts it).
-    let not_billed: serde_json::Map<String, Value> =
-        tally_core::unbilled::not_billed_by_reason(&state, to.unwrap_or(now))
-            .into_iter()
-            .map(|(r, n)| {
-                (
-                    serde_json::to_value(r)
-                        .ok()
-                        .and_then(|v| v.as_str().map(String::from))
-                        .unwrap_or_default(),
-                    json!(n),
-                )
-            })
-            .collect();
+    }
+}
+
+/// What bills nothing through `at`, counted by reason (said, never dropped in silence: on stderr and in
+/// the JSON written as `not_billed`, as the JS package's ingest answer counts it).
+fn not_billed(state: &tally_core::State, at: Timestamp) -> serde_json::Map<String, Value> {
+    let not_billed: serde_json::Map<String, Value> = tally_core::unbilled::not_billed_by_reason(state, at)
+        .into_iter()
+        .map(|(r, n)| {
+            (
+                serde_json::to_value(r)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default(),
+                json!(n),
+            )
+        })
+        .collect();
     if !not_billed.is_empty() {
         let said: Vec<String> = not_billed.iter().map(|(r, n)| format!("{n} {r}")).collect();
         eprintln!("tally: rate: events that bill nothing, by reason: {}", said.join(", "));
     }
-    let answer = json!({ "data": invoices, "not_billed": not_billed });
-    eprintln!(
-        "tally: rate: rated {} customer(s) in {:.2} s: {} invoices",
-        customers.len(),
-        started.elapsed().as_secs_f64(),
-        invoices.len()
-    );
-    let out = match &a.out {
-        Some(f) if f.extension().is_some_and(|x| x == "csv") => Some((f, csv(&invoices))),
-        Some(f) => Some((f, serde_json::to_string_pretty(&answer).unwrap_or_default() + "\n")),
-        None => None,
-    };
-    match out {
-        Some((f, text)) => std::fs::write(f, text).map_err(|e| format!("cannot write {}: {e}", f.display()))?,
-        None => print!("{}", serde_json::to_string_pretty(&answer).unwrap_or_default() + "\n"),
-    }
-    Ok(0)
+    not_billed
 }
 
 /// One row per line item, with its invoice's customer, contract, type and dates.

@@ -9,6 +9,9 @@ pub mod firsts;
 pub mod source;
 pub mod sql;
 
+use datafusion::arrow::datatypes::Schema;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::parquet::file::metadata::ParquetMetaData;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use source::Format;
 use std::collections::HashSet;
@@ -187,23 +190,7 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
         footers.push(source::footer(path, *format));
     }
     let present: Vec<_> = footers.iter().map(|f| source::proven_present(f.as_deref())).collect();
-    let mut integers = HashSet::new();
-    for (j, &k) in plan.measures.iter().enumerate() {
-        let name = &plan.properties[k];
-        plan.whole[j] = !files.is_empty()
-            && schemas
-                .iter()
-                .zip(&present)
-                .all(|(schema, present)| source::whole_integer(schema, name, present));
-        let magnitude = || {
-            footers.iter().zip(&schemas).try_fold(0u128, |sum, (footer, schema)| {
-                sum.checked_add(source::magnitude(footer.as_deref(), schema, name)?)
-            })
-        };
-        if plan.whole[j] && magnitude().is_some_and(|m| m <= i64::MAX as u128) {
-            integers.insert(name.clone());
-        }
-    }
+    let integers = integer_measures(&mut plan, &schemas, &footers, &present);
     let wanted = source::Wanted {
         properties: &plan.properties,
         integers: &integers,
@@ -226,24 +213,8 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
     let tables = source::tables(&options.usage, &files, unordered.then_some(&schemas[..]));
     // Should a folder still fail to register as one table, its files stay tables of their own.
     if tables.len() < files.len() {
-        let whole = async {
-            let mut selects = Vec::new();
-            for (j, (path, format, ext)) in tables.iter().enumerate() {
-                let table = format!("d{j}");
-                let schema = source::register_as(&files_ctx, &table, path, *format, ext).await?;
-                // What every file of the table proves.
-                let proven = source::common(
-                    files
-                        .iter()
-                        .zip(&present)
-                        .filter(|((f, _), _)| f.starts_with(path))
-                        .map(|(_, p)| p.clone()),
-                );
-                selects.push(source::normalized(j, &table, path, &schema, &wanted, &proven)?);
-            }
-            Ok::<_, Error>(selects)
-        };
-        if let Ok(whole) = whole.await {
+        let whole = folder_selects(&files_ctx, &tables, &files, &present, &wanted).await;
+        if let Ok(whole) = whole {
             selects = whole;
         }
     }
@@ -253,7 +224,7 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
     };
     // Query results first (the files', then aggregate files'), then all read into the store at once:
     // an input refused halfway adds nothing.
-    let mut results: Vec<(Vec<datafusion::arrow::record_batch::RecordBatch>, Option<&PathBuf>)> = Vec::new();
+    let mut results: Vec<(Vec<RecordBatch>, Option<&PathBuf>)> = Vec::new();
     let mut row_events = Vec::new();
     if !selects.is_empty() {
         match plan.source {
@@ -270,15 +241,7 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
             row_events = batches::events(&rows, &plan)?;
         }
     }
-    for (k, path) in options.aggregates.iter().enumerate() {
-        let format = Format::of(path)
-            .ok_or_else(|| Error::file(path, "is not an aggregate file: name it .parquet, .csv or .ndjson"))?;
-        let i = files.len() + k;
-        source::prepare(&ctx.runtime_env(), path)?;
-        source::register(&ctx, i, path, format).await?;
-        let rows = run(&ctx, &ctx, &format!("SELECT * FROM f{i}"), &[(path.clone(), format)]).await?;
-        results.push((rows, Some(path)));
-    }
+    results.extend(aggregate_files(&ctx, &options.aggregates, files.len()).await?);
     let store = state.events.make_mut();
     let mut sink = store.aggregates(&layout).map_err(Error::new)?;
     for (rows, path) in &results {
@@ -294,6 +257,79 @@ async fn load_async(state: &mut State, options: &Options, progress: &mut dyn FnM
     }
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Which measures every file holds as whole integers whose sums fit in 64 bits (read as integers,
+/// not decimals); marks in `plan.whole` those every file holds as whole integers at all.
+fn integer_measures(
+    plan: &mut sql::Plan,
+    schemas: &[Schema],
+    footers: &[Option<Arc<ParquetMetaData>>],
+    present: &[HashSet<String>],
+) -> HashSet<String> {
+    let mut integers = HashSet::new();
+    for (j, &k) in plan.measures.iter().enumerate() {
+        let name = &plan.properties[k];
+        plan.whole[j] = !schemas.is_empty()
+            && schemas
+                .iter()
+                .zip(present)
+                .all(|(schema, present)| source::whole_integer(schema, name, present));
+        let magnitude = || {
+            footers.iter().zip(schemas).try_fold(0u128, |sum, (footer, schema)| {
+                sum.checked_add(source::magnitude(footer.as_deref(), schema, name)?)
+            })
+        };
+        if plan.whole[j] && magnitude().is_some_and(|m| m <= i64::MAX as u128) {
+            integers.insert(name.clone());
+        }
+    }
+    integers
+}
+
+/// The selects of the usage read by tables (a folder of like Parquet files as one), each table
+/// registered as `d<j>`.
+async fn folder_selects(
+    files_ctx: &SessionContext,
+    tables: &[(PathBuf, Format, String)],
+    files: &[(PathBuf, Format)],
+    present: &[HashSet<String>],
+    wanted: &source::Wanted<'_>,
+) -> Result<Vec<String>, Error> {
+    let mut selects = Vec::new();
+    for (j, (path, format, ext)) in tables.iter().enumerate() {
+        let table = format!("d{j}");
+        let schema = source::register_as(files_ctx, &table, path, *format, ext).await?;
+        // What every file of the table proves.
+        let proven = source::common(
+            files
+                .iter()
+                .zip(present)
+                .filter(|((f, _), _)| f.starts_with(path))
+                .map(|(_, p)| p.clone()),
+        );
+        selects.push(source::normalized(j, &table, path, &schema, wanted, &proven)?);
+    }
+    Ok(selects)
+}
+
+/// The rows of the aggregate files made elsewhere, each registered as `f<first + k>`.
+async fn aggregate_files<'p>(
+    ctx: &SessionContext,
+    aggregates: &'p [PathBuf],
+    first: usize,
+) -> Result<Vec<(Vec<RecordBatch>, Option<&'p PathBuf>)>, Error> {
+    let mut results = Vec::new();
+    for (k, path) in aggregates.iter().enumerate() {
+        let format = Format::of(path)
+            .ok_or_else(|| Error::file(path, "is not an aggregate file: name it .parquet, .csv or .ndjson"))?;
+        let i = first + k;
+        source::prepare(&ctx.runtime_env(), path)?;
+        source::register(ctx, i, path, format).await?;
+        let rows = run(ctx, ctx, &format!("SELECT * FROM f{i}"), &[(path.clone(), format)]).await?;
+        results.push((rows, Some(path)));
+    }
+    Ok(results)
 }
 
 /// Registers table `firsts`: the files' normalized rows, de-duplicated in order (`firsts`), the

@@ -5,11 +5,14 @@
 macro_rules! api_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$m])*
+        #[doc = concat!("\n\nOne of ", $("`", $text, "` "),+, "(read in any letter case).")]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $(#[doc = concat!("`", $text, "`")] $variant),+ }
 
         impl $name {
+            /// Every value, as written back.
             pub const ALL: &'static [&'static str] = &[$($text),+];
+            /// The value as the API writes it (upper case).
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
             }

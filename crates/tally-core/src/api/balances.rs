@@ -12,6 +12,7 @@ use crate::time::Timestamp;
 use crate::wire::{BalanceHolder, ListBalancesRequest};
 use serde_json::{json, Map, Value};
 
+/// `POST /v1/customers/commits/create`: a commit the customer holds rather than one contract.
 pub fn create_customer_commit(state: &mut State, body: &Value) -> Result<Value> {
     let b = holding::<false>(state, body)?;
     let id = b.term.id.clone();
@@ -19,6 +20,7 @@ pub fn create_customer_commit(state: &mut State, body: &Value) -> Result<Value> 
     created(&id)
 }
 
+/// `POST /v1/customers/credits/create`: a credit the customer holds rather than one contract.
 pub fn create_customer_credit(state: &mut State, body: &Value) -> Result<Value> {
     let b = holding::<true>(state, body)?;
     let id = b.term.id.clone();
@@ -96,7 +98,9 @@ fn holding<const CREDIT: bool>(state: &mut State, body: &Value) -> Result<Custom
 /// Which of a customer's balances to list.
 #[derive(Clone, Copy, PartialEq)]
 pub enum Listed {
+    /// Commits (`customerCommits/list`).
     Commits,
+    /// Credits (`customerCredits/list`).
     Credits,
 }
 

@@ -9,6 +9,7 @@ use crate::state::State;
 use crate::wire::AddRates;
 use serde_json::Value;
 
+/// `POST /v1/billable-metrics/create`: a metric (which events count, how they aggregate).
 pub fn create_metric(state: &mut State, body: &Value) -> Result<Value> {
     let mut m: BillableMetric = parse(body)?;
     m.validate()?;
@@ -55,6 +56,7 @@ pub fn create_credit_type(state: &mut State, body: &Value) -> Result<Value> {
     created(&id)
 }
 
+/// `POST /v1/contract-pricing/products/create`: a product, checked against the metrics and products it names.
 pub fn create_product(state: &mut State, body: &Value) -> Result<Value> {
     let mut p: Product = parse(body)?;
     p.validate()?;
@@ -111,6 +113,7 @@ fn check_rate(state: &State, rate: &Rate, path: &str) -> Result<()> {
     check_product(state, &crate::error::join_path(path, "product_id"), &rate.product_id)
 }
 
+/// `POST /v1/contract-pricing/rate-cards/create`: a rate card with its first rates.
 pub fn create_rate_card(state: &mut State, body: &Value) -> Result<Value> {
     let card: RateCard = parse(body)?;
     if card.name.trim().is_empty() {
@@ -147,6 +150,7 @@ fn card_for<'a>(state: &'a State, id: Option<&String>, path: &str) -> Result<&'a
         .ok_or_else(|| Error::not_found(path, format!("no rate card with id `{id}`")))
 }
 
+/// `POST /v1/contract-pricing/rate-cards/addRate`: one more rate on a card.
 pub fn add_rate(state: &mut State, body: &Value) -> Result<Value> {
     let rate: Rate = parse(body)?;
     let mut card = card_for(state, rate.rate_card_id.as_ref(), "rate_card_id")?.clone();

@@ -20,6 +20,7 @@ fn check_alias_owners(state: &State, me: &str, aliases: &[String]) -> Result<()>
     Ok(())
 }
 
+/// `POST /v1/customers`: a customer with its ingest aliases and custom fields.
 pub fn create_customer(state: &mut State, body: &Value) -> Result<Value> {
     let mut c: Customer = parse(body)?;
     c.validate()?;
@@ -40,6 +41,7 @@ pub fn create_customer(state: &mut State, body: &Value) -> Result<Value> {
     created(&id)
 }
 
+/// `POST /v1/customers/{id}/setIngestAliases`: the keys its usage may arrive under, replacing the old ones.
 pub fn set_ingest_aliases(state: &mut State, id: &str, body: &Value) -> Result<Value> {
     let body: SetIngestAliases = parse(body)?;
     customer(state, id)?;
@@ -51,6 +53,7 @@ pub fn set_ingest_aliases(state: &mut State, id: &str, body: &Value) -> Result<V
     Ok(json!({ "data": customer(state, id)? }))
 }
 
+/// `POST /v1/customers/{id}/updateName`.
 pub fn update_name(state: &mut State, id: &str, body: &Value) -> Result<Value> {
     let b: UpdateName = parse(body)?;
     customer(state, id)?;

@@ -201,6 +201,7 @@ pub(crate) fn created(id: &str) -> Result<Value> {
     answer(Created { id: id.to_string() })
 }
 
+/// The customer `id` names, or `not_found` at `customer_id`.
 pub fn customer<'a>(state: &'a State, id: &str) -> Result<&'a Customer> {
     state
         .customers
@@ -208,6 +209,7 @@ pub fn customer<'a>(state: &'a State, id: &str) -> Result<&'a Customer> {
         .ok_or_else(|| Error::not_found("customer_id", format!("no customer with id `{id}`")))
 }
 
+/// The contract `contract_id` names, if it belongs to `customer_id`; else `not_found`.
 pub fn contract_of<'a>(state: &'a State, customer_id: &str, contract_id: &str) -> Result<&'a Contract> {
     customer(state, customer_id)?;
     state

@@ -36,7 +36,9 @@ pub struct InvoiceQuery {
     /// Invoices whose period ends on or before this; without it, through the end of each contract's
     /// usage period that holds `now`.
     pub ending_before: Option<Timestamp>,
+    /// `type=USAGE|SCHEDULED|...`: only invoices of this type.
     pub kind: Option<InvoiceType>,
+    /// `contract_id=...`: only this contract's invoices.
     pub contract_id: Option<String>,
     /// `explain=true`: each line carries its `explanation`.
     pub explain: bool,

@@ -7,6 +7,7 @@ use crate::usage::{parse_into, validate_events, validate_values, Event, Format};
 use crate::wire::Ingested;
 use serde_json::Value;
 
+/// `POST /v1/ingest`: a batch of events, all stored or none (a duplicate transaction id is counted, not stored twice).
 pub fn ingest(state: &mut State, body: &Value) -> Result<Value> {
     // A plain parse first: a batch may hold a million events, and path tracking costs on each.
     let events = match <Vec<Event> as serde::Deserialize>::deserialize(body) {
@@ -64,10 +65,13 @@ fn ingested(state: &State, first: usize, added: usize, duplicates: usize) -> Res
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteUsage {
+    /// The customer whose events go (by its id and its ingest aliases as they are now).
     #[serde(default)]
     pub customer_id: Option<String>,
+    /// Events at or after this instant.
     #[serde(default)]
     pub starting_at: Option<crate::time::Timestamp>,
+    /// Events before this instant.
     #[serde(default)]
     pub ending_before: Option<crate::time::Timestamp>,
 }

@@ -17,12 +17,19 @@ use serde::Serialize;
 /// Which line, and the span and width of the windows.
 #[derive(Debug, Clone)]
 pub struct LineWindows<'a> {
+    /// The customer whose line it is.
     pub customer_id: &'a str,
+    /// The contract the line is on.
     pub contract_id: &'a str,
+    /// The usage product the line bills.
     pub product_id: &'a str,
+    /// The pricing group values that cut the line (empty when the product has none).
     pub pricing_group_values: &'a IndexMap<String, String>,
+    /// The presentation group values that cut the line.
     pub presentation_group_values: &'a IndexMap<String, String>,
+    /// The start of the line's service period.
     pub starting_at: Timestamp,
+    /// The end of the line's service period (exclusive).
     pub ending_before: Timestamp,
     /// Window width in hours: 24 for days, 1 for hours.
     pub hours: i64,
@@ -33,8 +40,11 @@ pub struct LineWindows<'a> {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Window {
+    /// Where the window starts.
     pub starting_at: Timestamp,
+    /// Where the window ends (exclusive).
     pub ending_before: Timestamp,
+    /// The line's quantity metered in the window, before any quantity conversion or rounding.
     #[serde(serialize_with = "crate::money::as_number")]
     pub metered: Decimal,
 }

@@ -77,6 +77,7 @@ struct Feed<'a> {
 
 /// A customer's invoices, and the draw-down ledger of its balances (for balance questions).
 pub struct Rated {
+    /// The invoices, in order of issue.
     pub invoices: Vec<Invoice>,
     /// One ledger for the customer: every contract's balances and the customer-level ones.
     pub ledger: Ledger,
@@ -103,6 +104,7 @@ pub struct Usage<'a> {
 }
 
 impl Usage<'_> {
+    /// The stored events, and nothing else: an ordinary rating.
     pub const STORED: Usage<'static> = Usage {
         stored: true,
         extra: None,

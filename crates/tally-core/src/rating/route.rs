@@ -180,12 +180,15 @@ pub(crate) fn claimant<'a>(
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Ambiguity {
+    /// The customer whose usage is in question.
     pub customer_id: String,
+    /// The usage product both contracts price.
     pub product_id: String,
     /// The contract that takes the usage, then the one that could have.
     pub contract_ids: [String; 2],
     /// The first instant both price the product with no filter in force.
     pub starting_at: Timestamp,
+    /// The ambiguity in a sentence, for the Usage page.
     pub message: String,
 }
 

@@ -30,12 +30,16 @@ pub enum Reason {
     NoPrice,
 }
 
+/// A stored event that bills nothing, and why.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Unbilled {
+    /// The event as it was ingested.
     #[serde(flatten)]
     pub event: Event,
+    /// Why it bills nothing.
     pub reason: Reason,
+    /// The reason in a sentence, naming what would make the event bill.
     pub message: String,
 }
 

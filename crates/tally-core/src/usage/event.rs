@@ -8,17 +8,24 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+/// A usage event as `POST /v1/ingest` takes it.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Event {
+    /// Unique per event: an event whose id is stored already is a duplicate and counts once.
     pub transaction_id: String,
+    /// The customer's Tally id or one of its ingest aliases; which customer that is is decided when rating.
     pub customer_id: String,
+    /// What happened (`api_call`, `tokens`); metrics select events by it.
     pub event_type: String,
+    /// When it happened (RFC 3339, stored in UTC).
     pub timestamp: Timestamp,
+    /// What metrics filter on, group by and aggregate; absent: none.
     #[serde(default)]
     pub properties: Map<String, Value>,
 }
 
+/// Refuses a batch with an event lacking its transaction id or customer, naming the event.
 pub fn validate_events(events: &[Event]) -> Result<()> {
     for (i, e) in events.iter().enumerate() {
         if e.transaction_id.is_empty() {
@@ -188,6 +195,7 @@ impl<'m> ValueCheck<'m> {
     }
 }
 
+/// Refuses an event whose property a metric aggregates is not a number (SUM, MAX) where it is read, naming the event and the metric.
 pub fn validate_values(metrics: &IndexMap<String, BillableMetric>, events: &[Event], prefix: &str) -> Result<()> {
     let mut check = ValueCheck::new(metrics);
     for (i, e) in events.iter().enumerate() {

@@ -49,12 +49,15 @@ impl Store {
 
 /// An hourly aggregate whose text is borrowed (`Aggregate`'s fields, read in place).
 pub struct AggregateRef<'a> {
+    /// The customer key the events were sent under.
     pub customer_key: &'a str,
+    /// The events' type.
     pub event_type: &'a str,
     /// The hour's start.
     pub hour: Timestamp,
     /// Per layout dimension.
     pub dims: &'a [Option<&'a str>],
+    /// How many events the aggregate holds.
     pub events: u64,
     /// Per layout measure.
     pub measures: &'a [super::hourly::AggregateMeasure],
@@ -134,6 +137,8 @@ pub struct AggregatePart {
 }
 
 impl AggregatePart {
+    /// Adds one aggregate to this part; refused if its hour is not on the hour or its dimensions and
+    /// measures do not fit the layout.
     pub fn add(&mut self, a: &AggregateRef<'_>) -> std::result::Result<(), String> {
         let i = self.first + self.n;
         let (key, cell) = hour_cell(

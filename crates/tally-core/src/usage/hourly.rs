@@ -19,7 +19,9 @@ pub(crate) const NONE: Sym = Sym::MAX;
 /// What the index keeps apart (dimensions) and what it aggregates (measures), by property name.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Layout {
+    /// The properties kept apart (a filter, a pricing or presentation group key, a usage filter reads them).
     pub dims: Vec<String>,
+    /// The properties aggregated (a metric's `aggregation_key`).
     pub measures: Vec<String>,
     /// The measures some UNIQUE metric counts: these keep their distinct values.
     pub distinct: Vec<String>,
@@ -41,11 +43,13 @@ impl Layout {
         }
     }
 
+    /// Whether this layout keeps everything `other` keeps.
     pub fn covers(&self, other: &Layout) -> bool {
         let has = |mine: &[String], theirs: &[String]| theirs.iter().all(|k| mine.binary_search(k).is_ok());
         has(&self.dims, &other.dims) && has(&self.measures, &other.measures) && has(&self.distinct, &other.distinct)
     }
 
+    /// A layout keeping what either keeps.
     pub fn union(&self, other: &Layout) -> Layout {
         let join = |a: &[String], b: &[String]| sorted(a.iter().chain(b).cloned().collect());
         Layout {
@@ -62,12 +66,15 @@ impl Layout {
 /// rates it).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Aggregate {
+    /// The customer key the events were sent under.
     pub customer_key: String,
+    /// The events' type.
     pub event_type: String,
     /// The hour's start.
     pub hour: crate::time::Timestamp,
     /// Per layout dimension, the value as text; `None` where the events do not have it.
     pub dims: Vec<Option<String>>,
+    /// How many events the aggregate holds.
     pub events: u64,
     /// Per layout measure.
     pub measures: Vec<AggregateMeasure>,
@@ -78,9 +85,12 @@ pub struct Aggregate {
 pub struct AggregateMeasure {
     /// Events whose value reads as a number, and events without the property.
     pub numeric: u64,
+    /// Events without the property.
     pub absent: u64,
+    /// The sum of the property over the events that have it as a number.
     #[serde(default)]
     pub sum: Decimal,
+    /// The largest value of the property; none when no event has it as a number.
     #[serde(default)]
     pub max: Option<Decimal>,
     /// The latest numeric value and its time.
@@ -251,8 +261,10 @@ impl KeyHours {
     }
 }
 
+/// Every stored event as hourly aggregates under one layout: what rating reads.
 #[derive(Clone)]
 pub struct Hourly {
+    /// What the aggregates keep apart and aggregate.
     pub layout: Layout,
     dims: Vec<Option<Sym>>,
     measures: Vec<Option<Sym>>,

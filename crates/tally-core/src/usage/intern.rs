@@ -4,8 +4,10 @@
 use hashbrown::HashTable;
 use std::hash::BuildHasher;
 
+/// An interned string's number.
 pub type Sym = u32;
 
+/// Strings stored once each, numbered in the order first seen.
 #[derive(Clone, Default)]
 pub struct Interner {
     text: String,
@@ -29,14 +31,17 @@ fn text_of<'a>(text: &'a str, ends: &[u32], sym: Sym) -> &'a str {
 }
 
 impl Interner {
+    /// How many strings are stored.
     pub fn len(&self) -> usize {
         self.ends.len()
     }
 
+    /// Whether no string is stored.
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
     }
 
+    /// The string `sym` numbers.
     pub fn get(&self, sym: Sym) -> &str {
         text_of(&self.text, &self.ends, sym)
     }
@@ -54,10 +59,12 @@ impl Interner {
         self.text.len() + s.len() <= u32::MAX as usize && self.ends.len() < u32::MAX as usize
     }
 
+    /// The number of `s`, if it is stored.
     pub fn find(&self, s: &str) -> Option<Sym> {
         self.table.find(hash(s), |&k| self.get(k) == s).copied()
     }
 
+    /// The number of `s`, storing it if it is new.
     pub fn intern(&mut self, s: &str) -> Sym {
         let h = hash(s);
         if let Some(&k) = self.table.find(h, |&k| self.get(k) == s) {

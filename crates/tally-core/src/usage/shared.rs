@@ -23,6 +23,7 @@ impl Usage {
         Arc::make_mut(&mut self.0)
     }
 
+    /// Puts `store` in place of the events held.
     pub fn replace(&mut self, store: Store) {
         self.0 = Arc::new(store);
     }

@@ -11,7 +11,9 @@ use crate::metric::Props;
 /// What a batch did: events added and events whose transaction id was already stored.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Added {
+    /// Events stored.
     pub added: usize,
+    /// Events whose transaction id was stored already: counted once, not stored again.
     pub duplicates: usize,
 }
 

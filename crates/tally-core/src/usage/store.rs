@@ -21,9 +21,13 @@ pub use super::shared::Usage;
 /// A property value as stored: texts and number texts are interned (a number keeps its exact text).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub enum Val {
+    /// JSON `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// A number, as its exact text.
     Num(Sym),
+    /// A string.
     Text(Sym),
     /// An array or object, as compact JSON text. Never a dimension or a quantity; kept for export.
     Json(Sym),
@@ -32,6 +36,7 @@ pub enum Val {
 pub(crate) const FALSE: Sym = 0;
 pub(crate) const TRUE: Sym = 1;
 
+/// Every ingested event, once, compactly and exactly: interned text, integer times, typed property values.
 pub struct Store {
     pub(crate) strings: Interner,
     /// Transaction ids; the id of row `i` is symbol `i`, so the arena is also the de-duplication set.
@@ -100,14 +105,17 @@ pub(crate) fn timestamp(ns: i64) -> Timestamp {
 pub struct Mark(usize);
 
 impl Store {
+    /// How many events are stored.
     pub fn len(&self) -> usize {
         self.keys.len()
     }
 
+    /// Whether no event is stored.
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }
 
+    /// Whether an event with this transaction id is stored.
     pub fn contains_transaction(&self, id: &str) -> bool {
         self.txs.find(id).is_some()
     }
@@ -128,6 +136,7 @@ impl Store {
         self.props.reserve(2 * n);
     }
 
+    /// A point to roll back to (`rollback`).
     pub fn mark(&self) -> Mark {
         Mark(self.len())
     }
@@ -211,10 +220,12 @@ impl Store {
         recent.intern(&mut self.strings, s)
     }
 
+    /// The text an interned value stands for.
     pub fn text(&self, sym: Sym) -> &str {
         self.strings.get(sym)
     }
 
+    /// The transaction id of the `i`-th event.
     pub fn transaction_id(&self, i: usize) -> &str {
         self.txs.get(i as Sym)
     }
@@ -230,6 +241,7 @@ impl Store {
         &self.props[start..self.prop_ends[i] as usize]
     }
 
+    /// The `i`-th event, read in place.
     pub fn event_ref(&self, i: usize) -> EventRef<'_> {
         EventRef { store: self, i }
     }
@@ -250,6 +262,7 @@ impl Store {
         }
     }
 
+    /// Every event, in the order stored, as ingested.
     pub fn events(&self) -> impl Iterator<Item = Event> + '_ {
         (0..self.len()).map(|i| self.event(i))
     }
@@ -356,12 +369,15 @@ pub struct EventRef<'a> {
 }
 
 impl<'a> EventRef<'a> {
+    /// The customer key the event was sent under (a Tally id or an ingest alias).
     pub fn customer_key(&self) -> &'a str {
         self.store.text(self.store.keys[self.i])
     }
+    /// The event's type.
     pub fn event_type(&self) -> &'a str {
         self.store.text(self.store.types[self.i])
     }
+    /// When it happened.
     pub fn at(&self) -> Timestamp {
         timestamp(self.store.times[self.i])
     }

@@ -11,6 +11,7 @@ use crate::error::{parse, Error, Result};
 use crate::state::State;
 use serde_json::Value;
 
+/// `POST /v2/contracts/edit`: terms added to a contract, and its subscriptions' quantities changed, all or nothing.
 pub fn edit_contract(state: &mut State, body: &Value) -> Result<Value> {
     let mut e: ContractEdit = parse(body)?;
     contract_of(state, &e.customer_id, &e.contract_id)?;
@@ -104,6 +105,7 @@ pub fn edit_contract(state: &mut State, body: &Value) -> Result<Value> {
     created(&e.contract_id)
 }
 
+/// `POST /v1/contracts/setUsageFilter`: from `starting_at`, only events in the group values count on the contract.
 pub fn set_usage_filter(state: &mut State, body: &Value) -> Result<Value> {
     let b: SetUsageFilter = parse(body)?;
     contract_of(state, &b.customer_id, &b.contract_id)?;

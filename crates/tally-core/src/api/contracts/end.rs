@@ -8,6 +8,7 @@ use crate::state::State;
 use crate::time::Timestamp;
 use serde_json::Value;
 
+/// `POST /v1/contracts/updateEndDate`: the contract ends at `ending_before` (none: open-ended); terms after it are cut.
 pub fn update_end_date(state: &mut State, body: &Value) -> Result<Value> {
     let b: UpdateEndDate = parse(body)?;
     let c = contract_of(state, &b.customer_id, &b.contract_id)?;

@@ -52,6 +52,7 @@ fn check_threshold_products(state: &State, c: &Contract) -> Result<()> {
     Ok(())
 }
 
+/// `POST /v1/contracts/create`: a contract from its `NewContract` body, checked whole before it is stored.
 pub fn create_contract(state: &mut State, body: &Value) -> Result<Value> {
     let new: NewContract = parse(body)?;
     if let Some(id) = new.id.as_ref().filter(|id| state.contracts.contains_key(*id)) {

@@ -18,13 +18,19 @@ pub const CURRENCIES: [&str; 17] = [
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(rename = "PricingUnit"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreditType {
+    /// Its id: Metronome's `2714e483-…` for USD (cents), the ISO code (`EUR`) for another currency,
+    /// any unique id for a custom pricing unit.
     pub id: String,
+    /// The display name (e.g. `USD (cents)`, `EUR`, `AI credits`); unique among credit types.
     pub name: String,
+    /// True for a fiat currency (USD cents or one of `CURRENCIES`), false (omitted) for a custom
+    /// pricing unit.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub is_currency: bool,
 }
 
 impl CreditType {
+    /// The default credit type: USD counted in cents.
     pub fn usd_cents() -> CreditType {
         CreditType {
             id: USD_CENTS_ID.to_string(),
@@ -43,8 +49,11 @@ impl CreditType {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Deserialize)]
 pub struct NewCreditType {
+    /// The id to give the new pricing unit; absent or empty: Tally generates one.
     #[serde(default)]
     pub id: String,
+    /// The pricing unit's display name (e.g. `AI credits`); must be non-blank and unused by any
+    /// credit type.
     pub name: String,
 }
 
@@ -52,12 +61,15 @@ pub struct NewCreditType {
 /// fiat currency in whole units, a custom pricing unit) to 0.01 of its unit. Half away from zero.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Scale {
+    /// USD (cents): round to whole cents.
     #[default]
     WholeCents,
+    /// Any other credit type: round to 0.01 of its unit.
     Hundredths,
 }
 
 impl Scale {
+    /// How many decimal places a rounded amount keeps.
     pub fn decimal_places(self) -> u32 {
         match self {
             Scale::WholeCents => 0,
@@ -71,6 +83,7 @@ pub fn is_currency(id: &str) -> bool {
     id == USD_CENTS_ID || CURRENCIES.contains(&id)
 }
 
+/// How line totals in the credit type `id` are rounded (see `Scale`).
 pub fn scale(id: &str) -> Scale {
     if id == USD_CENTS_ID {
         Scale::WholeCents

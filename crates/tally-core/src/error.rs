@@ -27,16 +27,20 @@ pub enum ErrorCode {
     NotSupported,
 }
 
+/// A refused call: what kind of refusal, why, and the field at fault.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Error {
+    /// The kind of refusal; stable, for callers to switch on.
     pub code: ErrorCode,
+    /// Why the call was refused, in words for a person.
     pub message: String,
     /// The offending field, e.g. `commits[0].access_schedule.schedule_items[1].amount`; empty for the body itself.
     pub path: String,
 }
 
 impl Error {
+    /// A refusal of kind `code` at field `path`.
     pub fn new(code: ErrorCode, path: impl Into<String>, message: impl Into<String>) -> Self {
         Error {
             code,
@@ -44,12 +48,15 @@ impl Error {
             path: path.into(),
         }
     }
+    /// The body breaks a rule (`ErrorCode::Invalid`).
     pub fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(ErrorCode::Invalid, path, message)
     }
+    /// The body names something that does not exist (`ErrorCode::NotFound`).
     pub fn not_found(path: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(ErrorCode::NotFound, path, message)
     }
+    /// The body clashes with what exists (`ErrorCode::Conflict`).
     pub fn conflict(path: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(ErrorCode::Conflict, path, message)
     }
@@ -81,6 +88,7 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The core's result: an `Error` unless told otherwise.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A refusal raised while serde builds a domain type from its body (`TryFrom` of a parsed term). Serde

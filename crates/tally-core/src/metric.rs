@@ -9,42 +9,64 @@ use serde_json::Value;
 
 api_enum!(Aggregation { Count = "COUNT", Sum = "SUM", Max = "MAX", Unique = "UNIQUE", Latest = "LATEST" });
 
+/// Which event types a metric counts: one of `in_values` (when given) and none of `not_in_values`.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct InValues {
+    /// The event types that count; absent: any type not excluded.
     #[serde(default)]
     pub in_values: Option<Vec<String>>,
+    /// The event types that never count; absent: none excluded.
     #[serde(default)]
     pub not_in_values: Option<Vec<String>>,
 }
 
+/// A rule on one event property; an event counts toward the metric only if it passes every rule.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PropertyFilter {
+    /// The event property the rule reads.
     pub name: String,
+    /// true: the event must have the property; false: it must not; absent: either.
     #[serde(default)]
     pub exists: Option<bool>,
+    /// The property must have one of these values (compared as text); absent: any value.
     #[serde(default)]
     pub in_values: Option<Vec<String>>,
+    /// The property must not have one of these values (compared as text); an event without it
+    /// passes.
     #[serde(default)]
     pub not_in_values: Option<Vec<String>>,
 }
 
+/// A billable metric, how events become a quantity: the body of `POST /v1/billable-metrics/create`,
+/// and the metric as stored.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct BillableMetric {
+    /// The metric's id; absent or empty on create: Tally generates one.
     #[serde(default)]
     pub id: String,
+    /// The metric's display name; must not be blank.
     pub name: String,
+    /// Which `event_type`s count; absent: every event type.
     #[serde(default)]
     pub event_type_filter: Option<InValues>,
+    /// Rules on event properties an event must all pass to count; empty: no rule.
     #[serde(default)]
     pub property_filters: Vec<PropertyFilter>,
+    /// How matching events become a quantity: COUNT them, or the SUM, MAX, number of UNIQUE values,
+    /// or LATEST value of `aggregation_key`.
     pub aggregation_type: Aggregation,
+    /// The event property SUM, MAX, UNIQUE and LATEST read; required for every aggregation but
+    /// COUNT.
     #[serde(default)]
     pub aggregation_key: Option<String>,
+    /// Sets of event properties usage can be grouped by (Metronome's field); kept, while invoice
+    /// lines split by the product's group keys.
     #[serde(default)]
     pub group_keys: Vec<Vec<String>>,
+    /// Free-form key/value metadata; kept and answered back, not used in rating.
     #[serde(default)]
     pub custom_fields: IndexMap<String, String>,
 }
@@ -84,6 +106,7 @@ pub fn number_decimal(text: &str) -> Option<Decimal> {
         .or_else(|| text.parse::<f64>().ok().and_then(|f| Decimal::try_from(f).ok()))
 }
 
+/// A property's value as a quantity: a JSON number, or a string that reads as a decimal.
 pub fn property_decimal(v: &Value) -> Option<Decimal> {
     match v {
         Value::Number(n) => number_decimal(n.as_str()),
@@ -93,6 +116,7 @@ pub fn property_decimal(v: &Value) -> Option<Decimal> {
 }
 
 impl BillableMetric {
+    /// Refuses a blank name, or an aggregation other than COUNT without an `aggregation_key`.
     pub fn validate(&self) -> Result<()> {
         if self.name.trim().is_empty() {
             return Err(Error::invalid("name", "a billable metric needs a name"));
@@ -109,6 +133,7 @@ impl BillableMetric {
         Ok(())
     }
 
+    /// Whether an event of type `event_type` passes `event_type_filter`.
     pub fn matches_event_type(&self, event_type: &str) -> bool {
         match &self.event_type_filter {
             None => true,
@@ -121,6 +146,7 @@ impl BillableMetric {
         }
     }
 
+    /// Whether an event's properties pass every rule of `property_filters`.
     pub fn matches_properties(&self, props: &impl Props) -> bool {
         self.property_filters.iter().all(|f| {
             let v = props.text(&f.name);

@@ -10,47 +10,72 @@ api_enum!(ProductType { Usage = "USAGE", Fixed = "FIXED", Composite = "COMPOSITE
 api_enum!(ConversionOperation { Multiply = "MULTIPLY", Divide = "DIVIDE" });
 api_enum!(RoundingMethod { RoundUp = "ROUND_UP", RoundDown = "ROUND_DOWN", RoundHalfUp = "ROUND_HALF_UP" });
 
+/// Converts the metric's quantity into the unit the product is priced in (e.g. MB sent, priced per
+/// GB: DIVIDE by 1000).
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct QuantityConversion {
+    /// What the quantity is multiplied or divided by; must be greater than 0.
     pub conversion_factor: Decimal,
+    /// Whether the quantity is multiplied or divided by `conversion_factor`.
     pub operation: ConversionOperation,
+    /// A label for the conversion (e.g. `MB to GB`); kept, not used in rating.
     #[serde(default)]
     pub name: Option<String>,
 }
 
+/// Rounds the product's quantity (after any conversion) before it is priced.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct QuantityRounding {
+    /// ROUND_UP (away from zero), ROUND_DOWN (toward zero) or ROUND_HALF_UP (halves away from
+    /// zero).
     pub rounding_method: RoundingMethod,
+    /// Decimal places the quantity keeps (0 to 20); 0 rounds to a whole number.
     pub decimal_places: u32,
 }
 
+/// A product: the body of `POST /v1/contract-pricing/products/create`, and the product as stored.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Product {
+    /// The product's id; absent or empty on create: Tally generates one.
     #[serde(default)]
     pub id: String,
+    /// The product's display name, shown on its invoice lines; must not be blank.
     pub name: String,
+    /// USAGE (billed from a billable metric), FIXED (for commits, credits and scheduled charges),
+    /// COMPOSITE (a percentage of other products' spend) or SUBSCRIPTION (billed per seat by a
+    /// subscription).
     #[serde(rename = "type")]
     pub kind: ProductType,
+    /// The metric whose quantity a USAGE product bills; required for USAGE.
     #[serde(default)]
     pub billable_metric_id: Option<String>,
+    /// Labels commits, credits, overrides and composite products can name to select this product.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// USAGE only: event properties whose values are priced apart (rates can match them by
+    /// `pricing_group_values`), each value its own invoice line.
     #[serde(default)]
     pub pricing_group_key: Vec<String>,
+    /// USAGE only: event properties whose values split the product's invoice lines, without
+    /// changing the price.
     #[serde(default)]
     pub presentation_group_key: Vec<String>,
+    /// USAGE only: converts the metric's quantity into the priced unit; absent: billed as measured.
     #[serde(default)]
     pub quantity_conversion: Option<QuantityConversion>,
+    /// USAGE only: rounds the quantity after any conversion; absent: not rounded.
     #[serde(default)]
     pub quantity_rounding: Option<QuantityRounding>,
+    /// Free-form key/value metadata; kept and answered back, not used in rating.
     #[serde(default)]
     pub custom_fields: IndexMap<String, String>,
     /// A COMPOSITE product: the products whose spend it charges a percentage of, by id or by tag.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub composite_product_ids: Vec<String>,
+    /// A COMPOSITE product: the tags whose products' spend it charges a percentage of.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub composite_tags: Vec<String>,
     /// A COMPOSITE product: leave out usage priced at zero (it adds no spend either way).
@@ -67,6 +92,8 @@ impl Product {
                 || other.tags.iter().any(|t| self.composite_tags.contains(t)))
     }
 
+    /// Refuses a product whose fields do not fit its type (a USAGE product without a metric,
+    /// composite fields on a non-COMPOSITE product) or a non-positive conversion factor.
     pub fn validate(&self) -> Result<()> {
         if self.name.trim().is_empty() {
             return Err(Error::invalid("name", "a product needs a name"));

@@ -10,18 +10,26 @@ use serde::{Deserialize, Serialize};
 
 api_enum!(RateType { Flat = "FLAT", Tiered = "TIERED", Percentage = "PERCENTAGE", TieredPercentage = "TIERED_PERCENTAGE", Subscription = "SUBSCRIPTION" });
 
+/// One band of a TIERED or TIERED_PERCENTAGE rate: the next `size` units of the period, at `price`
+/// each.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Tier {
+    /// How many units the band covers; must be above 0, and absent on the last band, which covers
+    /// everything above.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<Decimal>,
+    /// The band's price per unit in the rate's credit type (e.g. USD cents); for TIERED_PERCENTAGE
+    /// a fraction from 0 to 1.
     pub price: Decimal,
 }
 
 /// A price as the rating engine uses it: one unit price, or bands of quantity with their prices.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Price {
+    /// One price per unit, whatever the quantity.
     Flat(Decimal),
+    /// Bands of quantity counted from the period's first unit, each with its own unit price.
     Tiered(Vec<Tier>),
 }
 
@@ -102,26 +110,47 @@ pub fn validate_tiers<T>(tiers: &[T], size: impl Fn(&T) -> Option<Decimal>, path
     Ok(())
 }
 
+/// One price of a product on a rate card over a window; also the body of `addRate`, which names
+/// `rate_card_id`.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Rate {
+    /// `addRate` only: the rate card to add the rate to; not kept on the stored rate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_card_id: Option<String>,
+    /// The product this rate prices.
     pub product_id: String,
+    /// When the rate takes effect (inclusive).
     pub starting_at: Timestamp,
+    /// When the rate stops (exclusive); none: open-ended, until a later rate of the same product
+    /// and pricing group values starts.
     #[serde(default)]
     pub ending_before: Option<Timestamp>,
+    /// Whether contracts on the card may bill the product at all (overrides can change it); default
+    /// true.
     #[serde(default = "yes")]
     pub entitled: bool,
+    /// FLAT (a price per unit), TIERED (per-unit prices by band), PERCENTAGE or TIERED_PERCENTAGE
+    /// (a COMPOSITE product's share of spend) or SUBSCRIPTION (a price per seat per billing
+    /// period).
     pub rate_type: RateType,
+    /// The unit price in the rate's credit type (e.g. USD cents), needed by FLAT and SUBSCRIPTION;
+    /// for PERCENTAGE a fraction from 0 to 1 (0.1 is 10 %).
     #[serde(default)]
     pub price: Option<Decimal>,
+    /// The bands of a TIERED or TIERED_PERCENTAGE rate, every one sized but the last.
     #[serde(default)]
     pub tiers: Option<Vec<Tier>>,
+    /// The rate applies only to usage with these values of the product's `pricing_group_key`
+    /// properties; empty: any. The rate matching the most values wins.
     #[serde(default)]
     pub pricing_group_values: IndexMap<String, String>,
+    /// Metronome's separate price for drawing down commits; not supported yet, so absent or null
+    /// (draw-down uses the rate itself).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit_rate: Option<serde_json::Value>,
+    /// What the price is in: the card's currency (the default) or a custom pricing unit the card
+    /// converts (`credit_type_conversions`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_type_id: Option<String>,
     /// A SUBSCRIPTION rate: the period its price is for (a subscription names the same).
@@ -142,6 +171,7 @@ fn yes() -> bool {
 }
 
 impl Rate {
+    /// The rate's window, `[starting_at, ending_before)`.
     pub fn window(&self) -> Window {
         Window {
             start: self.starting_at,
@@ -149,6 +179,7 @@ impl Rate {
         }
     }
 
+    /// The price rating uses: the tiers of a tiered rate, else the flat `price` (0 when absent).
     pub fn price(&self) -> Price {
         match (&self.rate_type, &self.tiers) {
             (RateType::Tiered | RateType::TieredPercentage, Some(t)) => Price::Tiered(t.clone()),
@@ -237,26 +268,38 @@ impl Rate {
     }
 }
 
+/// A name a contract can give (`rate_card_alias`) instead of the card's id, over a window.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RateCardAlias {
+    /// The alias contracts name.
     pub name: String,
+    /// From when the alias names this card (inclusive); absent: from the beginning.
     #[serde(default)]
     pub starting_at: Option<Timestamp>,
+    /// Until when the alias names this card (exclusive); absent: open-ended.
     #[serde(default)]
     pub ending_before: Option<Timestamp>,
 }
 
+/// A rate card, the list prices contracts start from: the body of
+/// `POST /v1/contract-pricing/rate-cards/create`, and the card as stored.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RateCard {
+    /// The rate card's id; absent or empty on create: Tally generates one.
     #[serde(default)]
     pub id: String,
+    /// The rate card's display name; must not be blank.
     pub name: String,
+    /// Free-text description; kept, not used in rating.
     #[serde(default)]
     pub description: Option<String>,
+    /// Names contracts can use instead of the id (`rate_card_alias`), each over its window; a
+    /// contract's alias is matched at its start.
     #[serde(default)]
     pub aliases: Vec<RateCardAlias>,
+    /// The card's rates; on create each is added in order, as `addRate` would.
     #[serde(default)]
     pub rates: Vec<Rate>,
     /// The fiat currency the card bills in (USD cents when absent).
@@ -267,10 +310,15 @@ pub struct RateCard {
     pub credit_type_conversions: Vec<CreditTypeConversion>,
 }
 
+/// The price of one unit of a custom pricing unit in the card's currency, for rates priced in that
+/// unit.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct CreditTypeConversion {
+    /// The custom pricing unit converted (not a fiat currency); at most one conversion each per
+    /// card.
     pub custom_credit_type_id: String,
+    /// What one unit costs in the card's currency's unit (e.g. 2 = 2 cents on a USD card); above 0.
     pub fiat_per_custom_credit: Decimal,
 }
 
@@ -331,6 +379,7 @@ impl RateCard {
         Ok(())
     }
 
+    /// Whether the card answers to alias `name` at `at`.
     pub fn alias_matches(&self, name: &str, at: Timestamp) -> bool {
         self.aliases
             .iter()

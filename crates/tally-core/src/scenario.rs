@@ -11,22 +11,31 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+/// One call of a scenario, as Tally's API takes it.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Call {
+    /// The method and path, e.g. `POST /v1/customers` or
+    /// `GET /v1/customers/c1/invoices?type=USAGE`.
     pub call: String,
+    /// The call's JSON body; absent: null, for calls that take none.
     #[serde(default)]
     pub body: Value,
 }
 
+/// A scenario file: calls run in order on a fresh state under a fixed clock, and what they should
+/// answer.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
+    /// A name for the scenario; not used in running it.
     #[serde(default)]
     pub name: Option<String>,
+    /// The clock every call runs under: what rating and the calls take as now.
     pub now: Timestamp,
+    /// The calls, run in order; a refused call answers its error and the rest go on.
     pub calls: Vec<Call>,
     /// Per call index: the invoices expected (or an `{"error": {...}}`), with a `why`. Read loosely:
     /// running a file never depends on it, only `check` does (a shape it does not know checks nothing).
@@ -53,6 +62,7 @@ impl Scenario {
         self.responses_on(&mut State::default())
     }
 
+    /// As `responses`, on `state` rather than a fresh one, which is left as the calls made it.
     pub fn responses_on(&self, state: &mut State) -> Vec<Value> {
         self.calls
             .iter()
@@ -70,6 +80,7 @@ pub fn run(text: &str) -> Result<String, Error> {
     Ok(render(&s.responses()))
 }
 
+/// Responses as `tally run` prints them: one pretty-printed JSON array and a newline.
 pub fn render(responses: &[Value]) -> String {
     let mut out = serde_json::to_string_pretty(&Value::Array(responses.to_vec())).unwrap_or_default();
     out.push('\n');

@@ -12,22 +12,29 @@ use crate::usage::Usage;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+/// Everything Tally knows; `export` writes it whole, tagged with its format version.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct State {
+    /// Billable metrics by id: what usage events count toward.
     #[serde(default)]
     pub billable_metrics: IndexMap<String, BillableMetric>,
+    /// Products by id: what rate cards price and invoices itemize.
     #[serde(default)]
     pub products: IndexMap<String, Product>,
+    /// Rate cards by id: the prices contracts start from.
     #[serde(default)]
     pub rate_cards: IndexMap<String, RateCard>,
+    /// Customers by id.
     #[serde(default)]
     pub customers: IndexMap<String, Customer>,
+    /// Contracts by id, each belonging to one customer.
     #[serde(default)]
     pub contracts: IndexMap<String, Contract>,
     /// Commits and credits held by a customer rather than one contract.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub customer_commits: IndexMap<String, CustomerCommit>,
+    /// Credits held by a customer rather than one contract, by id.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub customer_credits: IndexMap<String, CustomerCredit>,
     /// Custom pricing units (USD and the fiat currencies are built in: `all_credit_types`).

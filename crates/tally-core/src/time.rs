@@ -8,8 +8,10 @@ use std::fmt;
 /// The first and last years a timestamp may fall in. Monthly statements from the earliest to the
 /// latest year are 2,400 periods, which is `calendar::MAX_PERIODS`: no schedule is ever cut short.
 pub const EARLIEST_YEAR: i32 = 2000;
+/// The last year a timestamp may fall in (see `EARLIEST_YEAR`).
 pub const LATEST_YEAR: i32 = 2199;
 
+/// An instant in UTC: read from RFC 3339 with any offset, written back as RFC 3339 with `Z`.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(pub DateTime<Utc>);
 
@@ -28,6 +30,7 @@ impl Timestamp {
         }
         Ok(t)
     }
+    /// Midnight UTC on the given date; panics on an invalid date, so for literal dates only.
     pub fn ymd(y: i32, m: u32, d: u32) -> Self {
         Timestamp(
             Utc.with_ymd_and_hms(y, m, d, 0, 0, 0)
@@ -35,6 +38,7 @@ impl Timestamp {
                 .expect("valid literal date"),
         )
     }
+    /// The UTC calendar date.
     pub fn date(self) -> NaiveDate {
         self.0.date_naive()
     }
@@ -52,6 +56,7 @@ impl Timestamp {
             DateTime::<Utc>::MIN_UTC
         }))
     }
+    /// Midnight UTC on the first day of this month.
     pub fn first_of_month(self) -> Self {
         let d = self.0;
         Timestamp(
@@ -109,14 +114,18 @@ impl<'de> Deserialize<'de> for Timestamp {
 /// A half-open window `[start, end)`; `end: None` runs for ever.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
+    /// The first instant in the window (inclusive).
     pub start: Timestamp,
+    /// The first instant after the window (exclusive); none: open-ended.
     pub end: Option<Timestamp>,
 }
 
 impl Window {
+    /// True when `t` falls in `[start, end)`.
     pub fn contains(&self, t: Timestamp) -> bool {
         self.start <= t && self.end.is_none_or(|e| t < e)
     }
+    /// True when the two windows share at least one instant.
     pub fn overlaps(&self, other: &Window) -> bool {
         self.end.is_none_or(|e| other.start < e) && other.end.is_none_or(|e| self.start < e)
     }

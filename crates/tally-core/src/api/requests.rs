@@ -25,30 +25,46 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct NewContract {
+    /// The contract's id (Tally's own field); absent: Tally makes one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The customer the contract bills; must exist.
     pub customer_id: String,
+    /// A display name; nothing is billed by it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// When the contract starts (inclusive); periods and usage count from here.
     pub starting_at: Timestamp,
+    /// When it ends (exclusive); absent: open-ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_before: Option<Timestamp>,
+    /// The rate card that lists its prices; its usage invoices are in the card's currency (USD
+    /// cents without a card).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_card_id: Option<String>,
+    /// Chooses the rate card by alias instead of `rate_card_id`: the card holding the alias at
+    /// `starting_at`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_card_alias: Option<String>,
+    /// Prepaid and postpaid commits.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub commits: Vec<CommitTerm>,
+    /// Credits: granted, never billed, drawn before paid commits of equal priority.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub credits: Vec<CreditTerm>,
+    /// Commits granted anew each period.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recurring_commits: Vec<RecurringCommit>,
+    /// Credits granted anew each period (the shape of a recurring commit; never billed).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recurring_credits: Vec<RecurringCommit>,
+    /// Charges billed on their schedule's dates, never drawn on by commits or credits.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scheduled_charges: Vec<ScheduledCharge>,
+    /// When its usage invoices close; absent: monthly, on the first of the month.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_statement_schedule: Option<UsageStatementSchedule>,
+    /// Changes to its list prices and entitlements; one applies per line.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<OverrideRule>,
     /// Negative charges on a schedule (the shape of a scheduled charge): a discount line on each date.
@@ -63,21 +79,32 @@ pub struct NewContract {
     /// Only events whose `group_key` property is one of `group_values` count on the contract.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_filter: Option<UsageFilter>,
+    /// ALL: a scheduled item (charge, purchase, true-up) dated at a usage invoice's end goes on
+    /// that invoice; absent: each on a SCHEDULED invoice of its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduled_charges_on_usage_invoices: Option<Consolidation>,
+    /// Which MULTIPLIER or TIERED override applies: LOWEST_MULTIPLIER (default) the one that costs
+    /// the line least, EXPLICIT the lowest `priority`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multiplier_override_prioritization: Option<Prioritization>,
+    /// Free-form key/value metadata, kept and answered back.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub custom_fields: IndexMap<String, String>,
     /// Inert metadata (other systems' ids and configurations), kept and answered back unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub netsuite_sales_order_id: Option<String>,
+    /// Inert metadata (the Salesforce opportunity this contract comes from), kept and answered
+    /// back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salesforce_opportunity_id: Option<String>,
+    /// Inert metadata (the billing provider Metronome would deliver invoices to), kept as given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_provider_configuration: Option<serde_json::Value>,
+    /// Inert metadata (the revenue-recognition system Metronome would feed), kept as given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revenue_system_configuration: Option<serde_json::Value>,
+    /// Inert metadata (the contract's value as sold), kept and answered back; nothing is billed by
+    /// it.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -87,10 +114,15 @@ pub struct NewContract {
     /// Payment terms: each invoice of the contract is due this many days after it is issued.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_payment_terms_days: Option<u32>,
+    /// The earlier contract this one renews or supersedes, and what becomes of its true-ups.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transition: Option<Transition>,
+    /// Auto-recharge: a prepaid commit is granted and billed when the prepaid balance falls to a
+    /// threshold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prepaid_balance_threshold_configuration: Option<PrepaidBalanceThreshold>,
+    /// Outstanding usage spend is billed early, on a THRESHOLD invoice, each time it reaches a
+    /// threshold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spend_threshold_configuration: Option<SpendThreshold>,
 }
@@ -178,26 +210,39 @@ impl NewContract {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Deserialize)]
 pub struct ContractEdit {
+    /// The customer whose contract is edited.
     pub customer_id: String,
+    /// The contract to edit; the edit applies whole or not at all.
     pub contract_id: String,
+    /// Overrides added to the contract.
     #[serde(default)]
     pub add_overrides: Vec<OverrideRule>,
+    /// Commits added to the contract.
     #[serde(default)]
     pub add_commits: Vec<CommitTerm>,
+    /// Credits added to the contract.
     #[serde(default)]
     pub add_credits: Vec<CreditTerm>,
+    /// Scheduled charges added to the contract.
     #[serde(default)]
     pub add_scheduled_charges: Vec<ScheduledCharge>,
+    /// Recurring commits added to the contract.
     #[serde(default)]
     pub add_recurring_commits: Vec<RecurringCommit>,
+    /// Recurring credits added to the contract.
     #[serde(default)]
     pub add_recurring_credits: Vec<RecurringCommit>,
+    /// Discounts added to the contract.
     #[serde(default)]
     pub add_discounts: Vec<ScheduledCharge>,
+    /// Professional services added to the contract.
     #[serde(default)]
     pub add_professional_services: Vec<services::ProfessionalService>,
+    /// Subscriptions added to the contract.
     #[serde(default)]
     pub add_subscriptions: Vec<subscription::Subscription>,
+    /// Quantity changes to the contract's existing subscriptions, each naming its
+    /// `subscription_id`.
     #[serde(default)]
     pub update_subscriptions: Vec<subscription::SubscriptionUpdate>,
 }
@@ -206,10 +251,16 @@ pub struct ContractEdit {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Deserialize)]
 pub struct SetUsageFilter {
+    /// The customer whose contract it is.
     pub customer_id: String,
+    /// The contract whose usage is filtered.
     pub contract_id: String,
+    /// The event property that decides which events count.
     pub group_key: String,
+    /// The values of `group_key` whose events count on the contract; at least one.
     pub group_values: Vec<String>,
+    /// When the filter takes effect (inclusive); it replaces any filter set for the same instant
+    /// and holds until the next one.
     pub starting_at: Timestamp,
 }
 
@@ -217,8 +268,12 @@ pub struct SetUsageFilter {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Deserialize)]
 pub struct UpdateEndDate {
+    /// The customer whose contract it is.
     pub customer_id: String,
+    /// The contract whose end moves.
     pub contract_id: String,
+    /// The new end (exclusive), after the contract's start; terms past it are cut. Absent:
+    /// open-ended.
     #[serde(default)]
     pub ending_before: Option<Timestamp>,
 }

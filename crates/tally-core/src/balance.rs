@@ -10,25 +10,37 @@ use serde::{Deserialize, Serialize};
 /// What kind of balance a segment belongs to; decides draw-down order and how it is billed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BalanceKind {
+    /// A prepaid commit (bought or complimentary), a recharge or a rollover: drawn before postpaid ones.
     PrepaidCommit,
+    /// A postpaid commit: drawn after prepaid commits and credits; what it does not pay is trued up.
     PostpaidCommit,
+    /// A credit: granted, never billed.
     Credit,
 }
 
 /// One usable amount in one window: the unit that draw-down works on.
 #[derive(Debug, Clone)]
 pub struct Segment {
+    /// The commit or credit it is part of (a recurring term's, a recharge's or a rollover's id); the
+    /// lines it covers carry it.
     pub commit_id: String,
     /// The FIXED product the balance was sold as; applied lines carry it.
     pub product_id: String,
+    /// The name of the lines that show what it paid.
     pub name: String,
+    /// Prepaid commit, postpaid commit or credit.
     pub kind: BalanceKind,
+    /// What it can pay, in `credit_type_id` (a rollover's is decided at the transition).
     pub amount: Money,
+    /// It pays only for usage in `[start, end)`.
     pub window: Window,
+    /// Lower draws first; `None` after those with one.
     pub priority: Option<Decimal>,
     /// Credits and complimentary commits cost the customer nothing; they are used before paid ones.
     pub free: bool,
+    /// The products it may pay for; with no ids and no tags, every product.
     pub applicable_product_ids: Vec<String>,
+    /// Products carrying one of these tags may draw on it too.
     pub applicable_product_tags: Vec<String>,
     /// Position among its holder's balances, a stable last tie-break.
     pub ordinal: usize,
@@ -47,17 +59,26 @@ pub struct Segment {
 /// `from` has left, in its segments still unexpired when that contract ended (`since`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rollover {
+    /// The earlier contract.
     pub from: String,
+    /// The commit of `from` that rolls over.
     pub commit_id: String,
+    /// The share (0 to 1) of what it has left that rolls over; the rest expires.
     pub fraction: Decimal,
+    /// When `from` ended (the transition): segments unexpired then count.
     pub since: crate::time::Timestamp,
 }
 
 /// Who holds a balance: one contract, or the customer (for all of its contracts, or those listed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Holder {
+    /// One contract's own balance (the contract's id).
     Contract(String),
-    Customer { contracts: Vec<String> },
+    /// A customer-level balance.
+    Customer {
+        /// The contracts whose usage may draw on it; none: all of the customer's.
+        contracts: Vec<String>,
+    },
 }
 
 impl Holder {
@@ -71,6 +92,7 @@ impl Holder {
 }
 
 impl Segment {
+    /// Whether it may pay for usage of `product_id` (carrying `tags`).
     pub fn applies_to(&self, product_id: &str, tags: &[String]) -> bool {
         (self.applicable_product_ids.is_empty() && self.applicable_product_tags.is_empty())
             || self.applicable_product_ids.iter().any(|p| p == product_id)
@@ -89,11 +111,14 @@ impl Segment {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "Commit", into = "Commit")]
 pub struct Balance<const CREDIT: bool> {
+    /// How it is paid for, decided once from `type` and `invoice_schedule`.
     pub billing: Billing,
     body: Commit,
 }
 
+/// A contract's commit, as the engine draws on it.
 pub type CommitTerm = Balance<false>;
+/// A contract's credit, as the engine draws on it.
 pub type CreditTerm = Balance<true>;
 
 impl<const CREDIT: bool> TryFrom<Commit> for Balance<CREDIT> {
@@ -119,10 +144,12 @@ impl<const CREDIT: bool> std::ops::Deref for Balance<CREDIT> {
 
 /// Ids and access items may change after parsing (Tally's ids, `updateEndDate`); the billing may not.
 impl<const CREDIT: bool> Balance<CREDIT> {
+    /// Its id, for Tally to fill in when the body had none.
     pub fn id_mut(&mut self) -> &mut String {
         &mut self.body.id
     }
 
+    /// Its access items, for `updateEndDate` to cut at the new end.
     pub fn access_mut(&mut self) -> &mut Vec<AccessItem> {
         &mut self.body.access_schedule.schedule_items
     }
@@ -138,6 +165,7 @@ impl<const CREDIT: bool> Balance<CREDIT> {
         }
     }
 
+    /// Prepaid commit, postpaid commit or credit, from its billing.
     pub fn kind(&self) -> BalanceKind {
         match self.billing {
             Billing::Granted => BalanceKind::Credit,
@@ -146,6 +174,8 @@ impl<const CREDIT: bool> Balance<CREDIT> {
         }
     }
 
+    /// Its access items as segments held by `holder`; `ordinal` is its place among the holder's
+    /// balances (the last tie-break of draw-down order).
     pub fn segments(&self, ordinal: usize, holder: &Holder) -> Vec<Segment> {
         // Credits and complimentary commits cost the customer nothing: they are drawn before paid ones.
         let free = match &self.billing {

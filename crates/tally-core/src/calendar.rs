@@ -14,6 +14,7 @@ api_enum!(StatementDay { FirstOfMonth = "FIRST_OF_MONTH", ContractStart = "CONTR
 pub const MAX_PERIODS: usize = 2412;
 
 impl Frequency {
+    /// Months in one period.
     pub fn months(self) -> i64 {
         match self {
             Frequency::Monthly => 1,
@@ -24,12 +25,18 @@ impl Frequency {
     }
 }
 
+/// `usage_statement_schedule`: when a contract's usage invoices close.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct UsageStatementSchedule {
+    /// The length of a usage period.
     pub frequency: Frequency,
+    /// Where periods turn: FIRST_OF_MONTH (default), CONTRACT_START, or CUSTOM_DATE (on
+    /// `billing_anchor_date`'s grid).
     #[serde(default)]
     pub day: Option<StatementDay>,
+    /// For CUSTOM_DATE (required then, unread otherwise): an instant periods are counted from; a
+    /// contract starting between two of its dates gets a short first period.
     #[serde(default)]
     pub billing_anchor_date: Option<Timestamp>,
 }
@@ -45,6 +52,7 @@ impl Default for UsageStatementSchedule {
 }
 
 impl UsageStatementSchedule {
+    /// CUSTOM_DATE needs a `billing_anchor_date`; `path` is where the schedule sits.
     pub fn validate(&self, path: &str) -> Result<()> {
         if self.day == Some(StatementDay::CustomDate) && self.billing_anchor_date.is_none() {
             return Err(Error::invalid(

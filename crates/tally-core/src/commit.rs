@@ -18,19 +18,26 @@ api_enum!(DurationUnit { Periods = "PERIODS" });
 // Without a rate's `commit_rate` (refused until supported) both price draw-down at the rate itself.
 api_enum!(CommitRateType { CommitRate = "COMMIT_RATE", ListRate = "LIST_RATE" });
 
+/// One segment of an access schedule: `amount` usable on usage in `[starting_at, ending_before)`.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct AccessItem {
+    /// What the segment can pay, in the schedule's credit type (USD cents by default); not negative.
     pub amount: Decimal,
+    /// The first instant whose usage it can pay for (inclusive, RFC 3339).
     pub starting_at: Timestamp,
+    /// When it expires (exclusive): usage from then on is not covered by it.
     pub ending_before: Timestamp,
 }
 
+/// How much of a commit or credit can be used, and when.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct AccessSchedule {
+    /// Its segments, each an amount with its own window; at least one.
     #[serde(default)]
     pub schedule_items: Vec<AccessItem>,
+    /// The credit type of the amounts (USD cents when absent): the balance pays only lines priced in it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_type_id: Option<String>,
 }
@@ -39,26 +46,42 @@ pub struct AccessSchedule {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Commit {
+    /// Given by Tally when the body has none; covered and applied invoice lines carry it as `commit_id`.
     #[serde(default)]
     pub id: String,
+    /// PREPAID (bought up front, or complimentary) or POSTPAID (trued up at its invoice date).
+    /// Required on a commit; a credit has none.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<CommitType>,
+    /// The name on its invoice lines; absent: "Commit" or "Credit".
     #[serde(default)]
     pub name: Option<String>,
+    /// The product it is sold as; its purchase, true-up and applied lines carry it.
     pub product_id: String,
+    /// What it can pay, and when.
     pub access_schedule: AccessSchedule,
+    /// How it is billed: a PREPAID commit's purchase dates (absent: complimentary), a POSTPAID
+    /// commit's one true-up date for its whole access amount. Refused on a credit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_schedule: Option<Schedule>,
+    /// The products whose usage it may pay for; with no ids and no tags, every product.
     #[serde(default)]
     pub applicable_product_ids: Vec<String>,
+    /// Products carrying one of these tags may draw on it too.
     #[serde(default)]
     pub applicable_product_tags: Vec<String>,
+    /// Draw-down order: lower draws first (after the rollover and prepaid-before-postpaid rules);
+    /// absent: after those with one.
     #[serde(default)]
     pub priority: Option<Decimal>,
+    /// Accepted as Metronome's; Tally prices draw-down at the rate itself either way (a rate's
+    /// `commit_rate` is refused).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_type: Option<CommitRateType>,
+    /// An internal note (Metronome does not show it to end customers), kept and answered back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Your key-value metadata, kept and answered back.
     #[serde(default)]
     pub custom_fields: IndexMap<String, String>,
     /// Inert metadata (the NetSuite order this term comes from), kept and answered back.
@@ -70,58 +93,85 @@ pub struct Commit {
     pub rollover_fraction: Option<Decimal>,
 }
 
+/// An amount as `unit_price` × `quantity`: a recurring commit's access or invoice amount per period.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct UnitAmount {
+    /// Price per unit, in the credit type's unit (USD cents by default).
     pub unit_price: Decimal,
+    /// Units; 1 when absent.
     #[serde(default)]
     pub quantity: Option<Decimal>,
+    /// USD cents when absent; an invoice amount must be in a fiat currency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_type_id: Option<String>,
 }
 
 impl UnitAmount {
+    /// `unit_price` × `quantity` (1 when absent), checked.
     pub fn total(&self) -> Checked<Money> {
         Money::of(Quantity::new(self.quantity.unwrap_or(Decimal::ONE)), self.unit_price)
     }
 }
 
+/// How long each balance of a recurring commit or credit stays usable.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct CommitDuration {
+    /// Number of periods from the balance's start (at least 1), never past the contract's end.
     pub value: u32,
+    /// Only PERIODS (the default): periods of the recurrence frequency.
     #[serde(default)]
     pub unit: Option<DurationUnit>,
 }
 
+/// A commit or credit granted anew each period (`recurring_commits[]`, `recurring_credits[]`),
+/// on the contract's statement grid; a partial first or last period is prorated.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RecurringCommit {
+    /// Given by Tally when the body has none; each period's balance carries it as `commit_id`.
     #[serde(default)]
     pub id: String,
+    /// The product it is sold as; its purchase and applied lines carry it.
     pub product_id: String,
+    /// The name on its lines; absent: "Recurring commit" or "Recurring credit".
     #[serde(default)]
     pub name: Option<String>,
+    /// What each full period's balance holds (per seat with `subscription_config`).
     pub access_amount: UnitAmount,
+    /// What a recurring commit bills at each period's start, prorated like access; absent or zero:
+    /// complimentary. Never billed for a recurring credit.
     #[serde(default)]
     pub invoice_amount: Option<UnitAmount>,
+    /// How many periods each balance stays usable; absent: one.
     #[serde(default)]
     pub commit_duration: Option<CommitDuration>,
+    /// Period length; absent: the contract's usage statement frequency.
     #[serde(default)]
     pub recurrence_frequency: Option<Frequency>,
+    /// Which partial periods are prorated: FIRST_AND_LAST when absent; NONE grants them in full.
     #[serde(default)]
     pub proration: Option<Proration>,
+    /// Draw-down order of each balance, as on a commit: lower first; absent: after those with one.
     #[serde(default)]
     pub priority: Option<Decimal>,
+    /// The share (0 to 1) of what a period's balance has left at its end that carries into the next
+    /// period's; absent: the rest expires.
     #[serde(default)]
     pub rollover_fraction: Option<Decimal>,
+    /// When the first period's balance starts (inclusive).
     pub starting_at: Timestamp,
+    /// No balance is granted from here on (exclusive); absent: until the contract ends.
     #[serde(default)]
     pub ending_before: Option<Timestamp>,
+    /// The products whose usage it may pay for; with no ids and no tags, every product.
     #[serde(default)]
     pub applicable_product_ids: Vec<String>,
+    /// Products carrying one of these tags may draw on it too.
     #[serde(default)]
     pub applicable_product_tags: Vec<String>,
+    /// An internal note, kept and answered back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// A balance granted per seat of a subscription of the same contract, pooled.
@@ -138,7 +188,9 @@ api_enum!(Allocation { Pooled = "POOLED", Individual = "INDIVIDUAL" });
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SubscriptionConfig {
+    /// The contract's subscription, by id or by the `temporary_id` it has in the same body.
     pub subscription_id: String,
+    /// Only POOLED (one balance for all seats) is supported; INDIVIDUAL is refused.
     pub allocation: Allocation,
 }
 
@@ -151,6 +203,7 @@ impl Commit {
             .unwrap_or(crate::credit_type::USD_CENTS_ID)
     }
 
+    /// The name on its invoice lines: `name`, else "Commit" or "Credit".
     pub fn display_name(&self) -> String {
         let fallback = if self.kind.is_none() { "Credit" } else { "Commit" };
         self.name.clone().unwrap_or_else(|| fallback.to_string())
@@ -264,12 +317,14 @@ pub enum Billing {
 }
 
 impl RecurringCommit {
+    /// The name on its invoice lines: `name`, else "Recurring commit" or "Recurring credit".
     pub fn display_name(&self, credit: bool) -> String {
         self.name
             .clone()
             .unwrap_or_else(|| if credit { "Recurring credit" } else { "Recurring commit" }.to_string())
     }
 
+    /// Shape rules, naming the refused field under `path`.
     pub fn validate(&self, path: &str) -> Result<()> {
         let at = |f: &str| join_path(path, f);
         if let Some(id) = self.invoice_amount.as_ref().and_then(|a| a.credit_type_id.as_deref()) {

@@ -5,9 +5,12 @@
 use crate::balance::{Balance, Holder};
 use serde::{Deserialize, Serialize};
 
+/// A customer-level commit (`CREDIT = false`) or credit (`true`): `POST /v1/customers/commits/create`
+/// or `.../credits/create`.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct CustomerBalance<const CREDIT: bool> {
+    /// The customer who holds it.
     pub customer_id: String,
     /// The contracts whose usage may draw on it; none: all of the customer's contracts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -19,10 +22,13 @@ pub struct CustomerBalance<const CREDIT: bool> {
     pub term: Balance<CREDIT>,
 }
 
+/// A customer-level commit.
 pub type CustomerCommit = CustomerBalance<false>;
+/// A customer-level credit.
 pub type CustomerCredit = CustomerBalance<true>;
 
 impl<const CREDIT: bool> CustomerBalance<CREDIT> {
+    /// Who holds it, for draw-down: the customer, for the contracts listed (none: all of them).
     pub fn holder(&self) -> Holder {
         Holder::Customer {
             contracts: self.applicable_contract_ids.clone(),

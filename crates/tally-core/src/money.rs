@@ -18,6 +18,7 @@ fn round_to(amount: Decimal, places: u32) -> Decimal {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Overflow;
 
+/// A figure, or `Overflow` when it would leave `Decimal`'s range.
 pub type Checked<T> = Result<T, Overflow>;
 
 /// An exact amount of money: cents of a credit type, fractions of a cent kept until a line total is
@@ -35,26 +36,32 @@ pub struct Money {
 pub struct Quantity(Decimal);
 
 impl Quantity {
+    /// No units.
     pub const ZERO: Quantity = Quantity(Decimal::ZERO);
 
+    /// A number of units.
     pub fn new(units: Decimal) -> Quantity {
         Quantity(units)
     }
 
+    /// The number of units.
     pub fn value(self) -> Decimal {
         self.0
     }
 
+    /// The sum, checked.
     pub fn plus(self, other: Quantity) -> Checked<Quantity> {
         Ok(Quantity(add(self.0, other.0)?))
     }
 
+    /// The difference, checked.
     pub fn minus(self, other: Quantity) -> Checked<Quantity> {
         Ok(Quantity(sub(self.0, other.0)?))
     }
 }
 
 impl Money {
+    /// Nothing.
     pub const ZERO: Money = Money { cents: Decimal::ZERO };
 
     /// An amount in USD cents, as bodies give it.
@@ -67,14 +74,17 @@ impl Money {
         Ok(Money::cents(mul(quantity.value(), unit_price)?))
     }
 
+    /// The exact amount, in the credit type's unit (USD: cents), unrounded.
     pub fn amount(self) -> Decimal {
         self.cents
     }
 
+    /// The sum, checked.
     pub fn plus(self, other: Money) -> Checked<Money> {
         Ok(Money::cents(add(self.cents, other.cents)?))
     }
 
+    /// The difference, checked.
     pub fn minus(self, other: Money) -> Checked<Money> {
         Ok(Money::cents(sub(self.cents, other.cents)?))
     }
@@ -95,10 +105,12 @@ impl Money {
         Money::cents(round_to(self.cents, scale.decimal_places()))
     }
 
+    /// Above zero.
     pub fn is_positive(self) -> bool {
         self.cents > Decimal::ZERO
     }
 
+    /// Exactly zero.
     pub fn is_zero(self) -> bool {
         self.cents.is_zero()
     }
@@ -142,10 +154,12 @@ pub fn mul(a: Decimal, b: Decimal) -> Checked<Decimal> {
     a.checked_mul(b).ok_or(Overflow)
 }
 
+/// `a + b`, checked.
 pub fn add(a: Decimal, b: Decimal) -> Checked<Decimal> {
     a.checked_add(b).ok_or(Overflow)
 }
 
+/// `a − b`, checked.
 pub fn sub(a: Decimal, b: Decimal) -> Checked<Decimal> {
     a.checked_sub(b).ok_or(Overflow)
 }
@@ -173,6 +187,7 @@ pub fn as_number<S: serde::Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Er
     serde::Serialize::serialize(&number(*d), s)
 }
 
+/// `serialize_with` for optional output amounts: an exact JSON number, or null.
 pub fn as_opt_number<S: serde::Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
     serde::Serialize::serialize(&d.map(number), s)
 }

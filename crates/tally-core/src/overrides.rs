@@ -20,68 +20,101 @@ use serde::{Deserialize, Serialize};
 api_enum!(OverrideType { Overwrite = "OVERWRITE", Multiplier = "MULTIPLIER", Tiered = "TIERED" });
 api_enum!(Prioritization { LowestMultiplier = "LOWEST_MULTIPLIER", Explicit = "EXPLICIT" });
 
+/// `overwrite_rate`: the price an OVERWRITE override puts in place of the list price, checked like
+/// a rate card's rate.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct OverwriteRate {
+    /// How the price reads: FLAT, TIERED, PERCENTAGE, TIERED_PERCENTAGE or SUBSCRIPTION.
     pub rate_type: RateType,
+    /// The unit price (FLAT, SUBSCRIPTION) in the line's credit type, or a fraction (PERCENTAGE).
     #[serde(default)]
     pub price: Option<Decimal>,
+    /// The bands, for TIERED and TIERED_PERCENTAGE.
     #[serde(default)]
     pub tiers: Option<Vec<Tier>>,
 }
 
+/// One band of a TIERED override: a multiplier for the units that fall in it.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct MultiplierTier {
+    /// Units in the band, counted per line from the period's start; absent on the last band, which
+    /// takes the rest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<Decimal>,
+    /// Factor on the list price for those units (0.8: 20% off); not negative.
     pub multiplier: Decimal,
 }
 
+/// One entry of `override_specifiers`: the lines it matches, every given condition holding.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Specifier {
+    /// Only this product.
     #[serde(default)]
     pub product_id: Option<String>,
+    /// Only products carrying one of these tags.
     #[serde(default)]
     pub product_tags: Vec<String>,
+    /// Only lines with these pricing group values.
     #[serde(default)]
     pub pricing_group_values: IndexMap<String, String>,
+    /// Kept and answered back; Tally does not narrow the override by them yet.
     #[serde(default)]
     pub presentation_group_values: IndexMap<String, String>,
+    /// Commit-specific: the override prices only the usage these commits or credits pay for.
     #[serde(default)]
     pub commit_ids: Vec<String>,
 }
 
+/// An override of a contract's list prices or entitlements, as the API writes it (`overrides[]`,
+/// `add_overrides`).
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Override {
+    /// Given by Tally when the body has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// When it comes into force (inclusive).
     pub starting_at: Timestamp,
+    /// When it stops (exclusive); absent: open-ended.
     #[serde(default)]
     pub ending_before: Option<Timestamp>,
+    /// true turns the products it targets on, false off, while in force (the last added in force
+    /// decides); may stand alone, without a `type`.
     #[serde(default)]
     pub entitled: Option<bool>,
+    /// OVERWRITE replaces the price and beats the others; MULTIPLIER and TIERED scale the list price.
+    /// Absent only when the override just sets `entitled`.
     #[serde(rename = "type", default)]
     pub kind: Option<OverrideType>,
+    /// For MULTIPLIER: the factor on the list price in force (0.9: 10% off); not negative.
     #[serde(default)]
     pub multiplier: Option<Decimal>,
+    /// For OVERWRITE: the price that replaces the list price.
     #[serde(default)]
     pub overwrite_rate: Option<OverwriteRate>,
+    /// For TIERED: a multiplier per band of the period's units.
     #[serde(default)]
     pub tiers: Option<Vec<MultiplierTier>>,
+    /// Under EXPLICIT prioritization the MULTIPLIER or TIERED override with the lowest applies;
+    /// absent: after those with one.
     #[serde(default)]
     pub priority: Option<Decimal>,
+    /// The product whose price it overrides.
     #[serde(default)]
     pub product_id: Option<String>,
+    /// Or every product carrying one of these tags (an OVERWRITE must name a product as well).
     #[serde(default)]
     pub applicable_product_tags: Vec<String>,
+    /// Or the lines these match; a specifier with `commit_ids` makes the override commit-specific.
     #[serde(default)]
     pub override_specifiers: Vec<Specifier>,
 }
 
 impl Override {
+    /// `[starting_at, ending_before)`.
     pub fn window(&self) -> Window {
         Window {
             start: self.starting_at,
@@ -205,8 +238,11 @@ impl Override {
 /// What an override prices: a product, products with a tag, or the lines its specifiers name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Target {
+    /// A product it targets by id.
     pub product_id: Option<String>,
+    /// It targets products carrying any of these tags.
     pub tags: Vec<String>,
+    /// It targets the lines any of these matches (commit-specific ones: what their commits pay for).
     pub specifiers: Vec<Specifier>,
 }
 
@@ -227,11 +263,15 @@ pub enum Effect {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "Override", into = "Override")]
 pub struct OverrideRule {
+    /// When it is in force.
     pub window: Window,
+    /// What it prices.
     pub target: Target,
     /// `None`: the override only turns a product on or off (`entitled`).
     pub effect: Option<Effect>,
+    /// While in force, turns its products on (`Some(true)`) or off; `None` leaves entitlement alone.
     pub entitled: Option<bool>,
+    /// Its rank under EXPLICIT prioritization: the lowest applies.
     pub priority: Option<Decimal>,
     /// The body as given (with the id Tally gave it), for answers and exports.
     pub body: Override,
@@ -261,6 +301,7 @@ impl schemars::JsonSchema for OverrideRule {
 }
 
 impl OverrideRule {
+    /// Its id (Tally gives one when the body has none).
     pub fn id(&self) -> Option<&str> {
         self.body.id.as_deref()
     }

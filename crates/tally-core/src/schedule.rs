@@ -16,29 +16,41 @@ api_enum!(AmountDistribution { Each = "EACH", Divided = "DIVIDED", DividedRounde
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ScheduleItem {
+    /// When it is billed (RFC 3339): its invoice's date.
     pub timestamp: Timestamp,
+    /// The total, in the schedule's credit type (USD cents by default); or give `unit_price`.
     #[serde(default)]
     pub amount: Option<Decimal>,
+    /// The price per unit; with it `amount` is not read, and `quantity` defaults to 1.
     #[serde(default)]
     pub unit_price: Option<Decimal>,
+    /// Units at `unit_price`; 1 when absent.
     #[serde(default)]
     pub quantity: Option<Decimal>,
 }
 
+/// `recurring_schedule`: an amount billed every `frequency` from `starting_at`.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RecurringSchedule {
+    /// The first date billed (inclusive); later ones follow every `frequency`.
     pub starting_at: Timestamp,
     /// None: the charge recurs for the contract's life.
     #[serde(default)]
     pub ending_before: Option<Timestamp>,
+    /// The time between dates billed.
     pub frequency: Frequency,
+    /// The amount, in the schedule's credit type (USD cents by default); or give `unit_price`.
     #[serde(default)]
     pub amount: Option<Decimal>,
+    /// The price per unit; with it `amount` is not read, and `quantity` defaults to 1.
     #[serde(default)]
     pub unit_price: Option<Decimal>,
+    /// Units at `unit_price`; 1 when absent.
     #[serde(default)]
     pub quantity: Option<Decimal>,
+    /// EACH (default) bills the amount every time; DIVIDED and DIVIDED_ROUNDED split it over the
+    /// dates (only with an `ending_before`: an open-ended schedule bills EACH).
     #[serde(default)]
     pub amount_distribution: Option<AmountDistribution>,
 }
@@ -48,10 +60,13 @@ pub struct RecurringSchedule {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(rename = "Schedule"))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct ScheduleBody {
+    /// One-off dated amounts.
     #[serde(default)]
     pub schedule_items: Vec<ScheduleItem>,
+    /// An amount repeated on a cadence; its dates add to the items'.
     #[serde(default)]
     pub recurring_schedule: Option<RecurringSchedule>,
+    /// The currency it is invoiced in (not a custom pricing unit); USD cents when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_type_id: Option<String>,
 }
@@ -59,9 +74,13 @@ pub struct ScheduleBody {
 /// A billed occurrence: the line a schedule puts on an invoice.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Occurrence {
+    /// The date billed.
     pub timestamp: Timestamp,
+    /// Units billed.
     pub quantity: Decimal,
+    /// Price per unit (for DIVIDED, the amount's share).
     pub unit_price: Decimal,
+    /// What the line bills, rounded by the line rule (DIVIDED_ROUNDED: the remainder on the last).
     pub total: Money,
 }
 
@@ -105,19 +124,28 @@ fn price_parts(
 /// One dated amount, parsed: `quantity` units at `unit_price` (an `amount` is one unit of it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dated {
+    /// The date billed.
     pub timestamp: Timestamp,
+    /// Units: the item's `quantity`, 1 for an `amount`.
     pub quantity: Decimal,
+    /// Price per unit: `unit_price`, or the `amount`.
     pub unit_price: Decimal,
 }
 
 /// A recurring amount, parsed: a window that is never inverted and a price that fits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recurring {
+    /// The first date billed.
     pub starting_at: Timestamp,
+    /// No date billed from here on; `None`: open-ended, billed through the horizon asked for.
     pub ending_before: Option<Timestamp>,
+    /// The time between dates billed.
     pub frequency: Frequency,
+    /// Units each time (before any division).
     pub quantity: Decimal,
+    /// Price per unit each time (before any division).
     pub unit_price: Decimal,
+    /// How the amount spreads over the dates; `None`: EACH.
     pub distribution: Option<AmountDistribution>,
 }
 
@@ -126,7 +154,9 @@ pub struct Recurring {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "ScheduleBody", into = "ScheduleBody")]
 pub struct Schedule {
+    /// Its one-off amounts, priced.
     pub items: Vec<Dated>,
+    /// Its recurring amount, priced.
     pub recurring: Option<Recurring>,
     body: ScheduleBody,
 }

@@ -10,17 +10,27 @@ use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+/// A professional-services term (`professional_services[]`): work sold up to `max_amount`, billed
+/// by `scheduleProServicesInvoice` as it is done.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ProfessionalService {
+    /// Given by Tally when the body has none; invoice lines name the term by it.
     #[serde(default)]
     pub id: String,
+    /// The product it is sold as; names its lines when `description` is absent.
     pub product_id: String,
+    /// The default unit price of its lines, in the contract's currency (USD: cents); not negative.
     pub unit_price: Decimal,
+    /// The default quantity of its lines; not negative.
     pub quantity: Decimal,
+    /// The most its lines may bill in all (fractions of a cent dropped): a line that would pass it
+    /// bills what is left.
     pub max_amount: Decimal,
+    /// The name of its invoice lines; absent: the product's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Your key-value metadata, kept and answered back.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub custom_fields: IndexMap<String, String>,
     /// Inert metadata (the NetSuite order this term comes from), kept and answered back.
@@ -29,6 +39,7 @@ pub struct ProfessionalService {
 }
 
 impl ProfessionalService {
+    /// No negative price, quantity or cap; `path` is where the term sits.
     pub fn validate(&self, path: &str) -> Result<()> {
         for (field, v) in [
             ("unit_price", self.unit_price),
@@ -50,13 +61,18 @@ impl ProfessionalService {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ServicesLine {
+    /// The term of the same contract that the line bills.
     pub professional_service_id: String,
+    /// The line's total; absent: `unit_price` × `quantity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<Decimal>,
+    /// Replaces the term's unit price for this line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_price: Option<Decimal>,
+    /// Replaces the term's quantity for this line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<Decimal>,
+    /// Free text for your own use, kept and answered back; nothing is billed by it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<String>,
 }
@@ -65,7 +81,9 @@ pub struct ServicesLine {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ServicesInvoice {
+    /// The invoice's date, inside the contract.
     pub issued_at: Timestamp,
+    /// Its lines, in the order given.
     pub line_items: Vec<ServicesLine>,
 }
 
@@ -73,9 +91,13 @@ pub struct ServicesInvoice {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Deserialize)]
 pub struct ScheduleServicesInvoice {
+    /// The customer whose contract it is.
     pub customer_id: String,
+    /// The contract whose terms it bills.
     pub contract_id: String,
+    /// The invoice's date: inside the contract, `[starting_at, ending_before)`.
     pub issued_at: Timestamp,
+    /// At least one; each bills a term of the contract.
     pub line_items: Vec<ServicesLine>,
 }
 

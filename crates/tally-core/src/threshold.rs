@@ -16,16 +16,24 @@ use serde::{Deserialize, Serialize};
 
 api_enum!(PaymentGate { None = "NONE", Stripe = "STRIPE", External = "EXTERNAL" });
 
+/// `prepaid_balance_threshold_configuration`: a contract's auto-recharge (see the module docs).
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PrepaidBalanceThreshold {
+    /// The commit each recharge grants.
     pub commit: ThresholdCommit,
+    /// false: kept, but nothing is recharged; true when absent.
     #[serde(default = "enabled")]
     pub is_enabled: bool,
+    /// Recharge when the prepaid balance is at this or below, in the contract's currency (USD: cents);
+    /// at least 500.
     pub threshold_amount: Decimal,
+    /// The balance a recharge brings it back to; at least `threshold_amount` + 1000.
     pub recharge_to_amount: Decimal,
+    /// Only `NONE` is accepted: Tally has no payment to wait for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_gate_config: Option<PaymentGateConfig>,
+    /// The share of each recharge the customer pays; absent: all of it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_configuration: Option<DiscountConfiguration>,
 }
@@ -38,25 +46,36 @@ fn enabled() -> bool {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ThresholdCommit {
+    /// The product it is sold as (not a USAGE product); names the line when `name` is absent.
     pub product_id: String,
+    /// The name of its invoice line; absent: the product's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// An internal note, kept and answered back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The products whose usage a recharge may pay for; with no ids and no tags, every product.
+    /// Refused on a spend threshold.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub applicable_product_ids: Vec<String>,
+    /// Products carrying one of these tags may draw on it too. Refused on a spend threshold.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub applicable_product_tags: Vec<String>,
+    /// Draw-down order of each recharge (lower first); absent: none, so after balances with one
+    /// (Metronome would take 100).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<Decimal>,
 }
 
+/// `payment_gate_config`: whether a threshold charge waits for payment.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PaymentGateConfig {
+    /// Only NONE: Tally bills threshold charges without a payment gate.
     pub payment_gate_type: PaymentGate,
 }
 
+/// `discount_configuration`: a discount on threshold charges.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct DiscountConfiguration {
@@ -90,6 +109,7 @@ impl PrepaidBalanceThreshold {
         check_payment(&self.payment_gate_config, &self.discount_configuration, path)
     }
 
+    /// The share of a recharge that is invoiced: `discount_configuration.payment_fraction`, else 1.
     pub fn payment_fraction(&self) -> Decimal {
         self.discount_configuration
             .as_ref()
@@ -136,17 +156,25 @@ impl ThresholdCommit {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SpendThreshold {
+    /// What the charges are sold as: its product and line name; no applicable products or tags.
     pub commit: ThresholdCommit,
+    /// false: kept, but nothing is billed early; true when absent.
     #[serde(default = "enabled")]
     pub is_enabled: bool,
+    /// The outstanding usage spend in a period that triggers a charge, in the contract's currency
+    /// (USD: cents); above 0.
     pub threshold_amount: Decimal,
+    /// Only `NONE` is accepted: Tally has no payment to wait for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_gate_config: Option<PaymentGateConfig>,
+    /// The share of each charge the customer pays; absent: all of it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_configuration: Option<DiscountConfiguration>,
 }
 
 impl SpendThreshold {
+    /// Shape rules: a threshold above 0, no applicable products or tags, no payment gate, a payment
+    /// fraction above 0 and at most 1.
     pub fn validate(&self, path: &str) -> Result<()> {
         if self.threshold_amount <= Decimal::ZERO {
             return Err(Error::invalid(
@@ -163,6 +191,7 @@ impl SpendThreshold {
         check_payment(&self.payment_gate_config, &self.discount_configuration, path)
     }
 
+    /// The share of a charge that is invoiced: `discount_configuration.payment_fraction`, else 1.
     pub fn payment_fraction(&self) -> Decimal {
         self.discount_configuration
             .as_ref()
@@ -174,13 +203,18 @@ impl SpendThreshold {
 /// `period_end`, invoiced `at` (the whole hour the spend reached the threshold by).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpendBill {
+    /// The contract whose spend it bills.
     pub contract: String,
+    /// The whole hour the spend reached the threshold by: the THRESHOLD invoice's date.
     pub at: Timestamp,
+    /// The end of the usage period the spend belongs to; that period's usage invoice shows it paid.
     pub period_end: Timestamp,
+    /// The outstanding spend billed, before the payment fraction.
     pub amount: Money,
 }
 
 impl SpendBill {
+    /// The id its invoice line, and the usage invoice's line that shows it paid, carry.
     pub fn commit_id(&self) -> String {
         format!("{}:spend_threshold:{}", self.contract, self.at)
     }
@@ -189,8 +223,11 @@ impl SpendBill {
 /// A recharge granted on a contract: the commit and when.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Recharge {
+    /// The contract recharged.
     pub contract: String,
+    /// When it is granted, billed and usable from: the contract's start or a whole hour after.
     pub at: Timestamp,
+    /// What it grants: `recharge_to_amount` less the prepaid balance at `at`.
     pub amount: Money,
 }
 

@@ -20,13 +20,20 @@ pub fn quantity_at(steps: &[QuantityStep], t: Timestamp) -> Decimal {
 /// `[from, until)`, billed on `date` (`immediate`: on an invoice of its own).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Charge {
+    /// When it is billed: a period's own charge at its start (ADVANCE) or end (ARREARS); an increase
+    /// at the period's end, or at the change with BILL_IMMEDIATELY.
     pub date: Timestamp,
+    /// The start of the service it pays for (inclusive).
     pub from: Timestamp,
+    /// The end of the service it pays for (exclusive).
     pub until: Timestamp,
+    /// Units billed: the period's count, or for an increase what exceeds the most already billed.
     pub quantity: Decimal,
+    /// The share of a full period's price it bills: 1 unless prorated.
     pub fraction: Decimal,
     /// The instant whose price applies (the period's start, or the increase).
     pub priced_at: Timestamp,
+    /// On an invoice of its own at `date` (BILL_IMMEDIATELY), not on the next collection date.
     pub immediate: bool,
     /// An increase within the period (else the period's own charge).
     pub increase: bool,

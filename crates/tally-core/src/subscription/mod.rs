@@ -49,20 +49,28 @@ impl BillingFrequency {
     }
 }
 
+/// Which rate prices the subscription: the card's SUBSCRIPTION rate for this product and frequency.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SubscriptionRate {
+    /// A SUBSCRIPTION product that the contract's rate card prices.
     pub product_id: String,
+    /// The period length; the card must sell the product at it (WEEKLY is refused).
     pub billing_frequency: BillingFrequency,
 }
 
+/// `proration`: how partial periods and mid-period increases are billed.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct SubscriptionProration {
+    /// false bills a partial period or an increase in full; absent: the rate's `is_prorated`, else true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_prorated: Option<bool>,
+    /// When an increase is billed: BILL_ON_NEXT_COLLECTION_DATE (default), or BILL_IMMEDIATELY
+    /// (ADVANCE only) on an invoice of its own at the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_behavior: Option<InvoiceBehavior>,
+    /// How a prorated charge is rounded before the line rule; absent: only the line rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rounding: Option<ProrationRounding>,
 }
@@ -72,11 +80,14 @@ pub struct SubscriptionProration {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
 pub struct ProrationRounding {
+    /// Places to round to in the credit type's unit, -10 to 10 (USD: 0 to the cent, -2 to the dollar).
     pub decimal_places: i32,
+    /// HALF_UP (half away from zero), FLOOR or CEILING.
     pub rounding_method: RoundingMethod,
 }
 
 impl ProrationRounding {
+    /// `amount` rounded by this rule.
     pub fn apply(self, amount: Decimal) -> Checked<Decimal> {
         use rust_decimal::RoundingStrategy as S;
         let strategy = match self.rounding_method {
@@ -98,8 +109,11 @@ impl ProrationRounding {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct BillingCycleConfig {
+    /// An instant on the grid its periods run on; absent: the contract's usage statement grid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anchor_date: Option<Timestamp>,
+    /// ON_USAGE_INVOICE (default): charges go on the usage invoice closing on their date;
+    /// ON_SCHEDULED_INVOICE: each on an invoice of its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_placement: Option<InvoicePlacement>,
 }
@@ -108,35 +122,50 @@ pub struct BillingCycleConfig {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct QuantityStep {
+    /// When the quantity takes effect (inclusive).
     pub starting_at: Timestamp,
+    /// The count in force from then: a whole number, at least 0.
     #[serde(serialize_with = "crate::money::as_number")]
     pub quantity: Decimal,
 }
 
+/// A SUBSCRIPTION product (seats) on a contract, billed price × quantity each period
+/// (`subscriptions[]`, `add_subscriptions`).
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Subscription {
     /// Given by Tally when the body has none.
     #[serde(default)]
     pub id: String,
+    /// The product and the billing frequency whose rate prices it.
     pub subscription_rate: SubscriptionRate,
+    /// ADVANCE bills a period at its start; ARREARS at its end.
     pub collection_schedule: CollectionSchedule,
+    /// The count from its start: a whole number, at least 0; required.
     #[serde(default)]
     pub initial_quantity: Option<Decimal>,
+    /// How partial periods and increases are billed; absent: each part's default.
     #[serde(default)]
     pub proration: SubscriptionProration,
+    /// When it starts (inclusive), not before the contract; absent: the contract's start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_at: Option<Timestamp>,
+    /// When it ends (exclusive); absent or later than the contract's end: the contract's end.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ending_before: Option<Timestamp>,
+    /// QUANTITY_ONLY (the default): the count is given directly. SEAT_BASED (named seats) is refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_management_mode: Option<QuantityMode>,
+    /// The name of its invoice lines; absent: the product's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// An internal note, kept and answered back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Your key-value metadata, kept and answered back.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub custom_fields: IndexMap<String, String>,
+    /// Its own period grid and invoice placement; absent: the contract's grid, on usage invoices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_cycle_config: Option<BillingCycleConfig>,
     /// How recurring commits and credits of the same body name this subscription before it has an id.
@@ -159,9 +188,12 @@ pub struct Subscription {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct QuantityUpdate {
+    /// When it takes effect: on the hour, inside the subscription.
     pub starting_at: Timestamp,
+    /// The new count, a whole number; give this or `quantity_delta`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<Decimal>,
+    /// A whole change (negative to remove) to the count in force just before `starting_at`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity_delta: Option<Decimal>,
 }
@@ -177,10 +209,13 @@ fn whole(d: Decimal, path: String, what: &str) -> Result<()> {
     ))
 }
 
+/// `update_subscriptions[]` on `POST /v2/contracts/edit`: quantity changes to one subscription.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Deserialize)]
 pub struct SubscriptionUpdate {
+    /// The contract's subscription to change.
     pub subscription_id: String,
+    /// The changes, applied all or none; a count that would fall below 0 refuses them.
     #[serde(default)]
     pub quantity_updates: Vec<QuantityUpdate>,
 }
@@ -190,6 +225,7 @@ fn on_the_hour(t: Timestamp) -> bool {
 }
 
 impl Subscription {
+    /// When it starts: `starting_at`, else the contract's start.
     pub fn start(&self, contract_start: Timestamp) -> Timestamp {
         self.starting_at.unwrap_or(contract_start)
     }
@@ -210,6 +246,7 @@ impl Subscription {
             .is_none_or(|p| p == InvoicePlacement::OnUsageInvoice)
     }
 
+    /// When it ends: the earlier of its own end and the contract's; `None`: open-ended.
     pub fn end(&self, contract_end: Option<Timestamp>) -> Option<Timestamp> {
         match (self.ending_before, contract_end) {
             (Some(a), Some(b)) => Some(a.min(b)),

@@ -9,6 +9,7 @@
 //! calls in and answers out.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod case;
 
@@ -21,14 +22,14 @@ pub mod credit_type;
 pub mod customer;
 pub mod customer_balance;
 pub mod diff;
-pub mod drawdown;
+mod drawdown;
 pub mod error;
 pub mod explain;
 pub mod invoice;
 pub mod metric;
 pub mod money;
 pub mod overrides;
-pub mod pricing;
+mod pricing;
 pub mod product;
 pub mod rate_card;
 pub mod rating;

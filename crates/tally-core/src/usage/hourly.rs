@@ -62,7 +62,7 @@ impl Layout {
 
 /// An hourly aggregate made outside Tally (a warehouse's GROUP BY, `tally rate --aggregates`): the
 /// events of one customer key (id or alias, as the events gave it) and one event type in one hour with
-/// one set of dimension values, laid out as a `Layout` (usually `Layout::needed` of the state that
+/// one set of dimension values, laid out as a `Layout` (usually `State::usage_layout` of the state that
 /// rates it).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Aggregate {

@@ -140,6 +140,7 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        #![proptest_config(crate::usage::seed_tests::seeded(256))]
         /// Through the cache or not, a text gets the interner's one symbol for it: short texts that
         /// differ in a byte, in length or only in trailing zero bytes never share a slot's answer.
         #[test]

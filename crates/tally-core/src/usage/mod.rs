@@ -23,3 +23,6 @@ pub use parse::{parse_into, ArrayChunks, Format};
 pub use shared::Usage;
 pub use sink::Added;
 pub use store::{EventRef, Store};
+
+#[cfg(test)]
+pub(crate) mod seed_tests;

@@ -93,15 +93,7 @@ fn arb_event() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        // A fixed seed in CI (a failure reproduces); a fresh one with TALLY_FRESH_SEEDS set.
-        rng_seed: if std::env::var_os("TALLY_FRESH_SEEDS").is_some() {
-            proptest::test_runner::RngSeed::Random
-        } else {
-            proptest::test_runner::RngSeed::Fixed(20_261_207)
-        },
-        ..ProptestConfig::with_cases(2000)
-    })]
+    #![proptest_config(crate::usage::seed_tests::seeded(2000))]
 
     /// The fast reader changes nothing but speed: the same events stored, the same answer, the
     /// same refusal (code, path and message) as serde_json's reading alone.

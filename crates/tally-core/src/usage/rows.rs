@@ -27,7 +27,7 @@ pub(crate) struct UsageRow<'a> {
 impl Props for UsageRow<'_> {
     fn text(&self, key: &str) -> Option<&str> {
         let found = self.dims.iter().find(|d| d.0 == key);
-        // The layout holds every property rating reads (`Layout::needed`); a miss would be a bug there.
+        // The layout holds every property rating reads (`State::usage_layout`); a miss would be a bug there.
         debug_assert!(found.is_some(), "the hourly layout lacks `{key}`");
         found.and_then(|d| d.1)
     }

@@ -393,6 +393,7 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        #![proptest_config(crate::usage::seed_tests::seeded(256))]
         /// Eight bytes at a time stops where one byte at a time would: at the first quote,
         /// backslash or control character (or at the last eight bytes, left to the byte loop).
         #[test]

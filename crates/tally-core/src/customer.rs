@@ -1,30 +1,27 @@
 //! Customers: who is invoiced, and the ingest aliases their usage events carry.
 
 use crate::error::{Error, Result};
+use crate::record::record;
 use indexmap::IndexMap;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-/// A customer: the body of `POST /v1/customers`, and the customer as stored and answered back.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Customer {
-    /// The customer's id, which usage events may name it by; absent or empty on create: Tally
-    /// generates one.
-    #[serde(default)]
-    pub id: String,
-    /// The customer's display name; must not be blank.
-    pub name: String,
-    /// Other ids usage events may name this customer by (e.g. an email); each unused by any other
-    /// customer's id or alias.
-    #[serde(default)]
-    pub ingest_aliases: Vec<String>,
-    /// Free-form key/value metadata; Tally keeps it and answers it back but does not rate on it.
-    #[serde(default)]
-    pub custom_fields: IndexMap<String, String>,
-    /// Metronome's deprecated alias field (use `ingest_aliases`); kept and answered back, not
-    /// matched against events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
+record! {
+    /// A customer, as stored and answered back.
+    pub struct Customer, body NewCustomer of "POST /v1/customers" {
+        /// The customer's display name; must not be blank.
+        pub name: String,
+        /// Other ids usage events may name this customer by (e.g. an email); each unused by any other
+        /// customer's id or alias.
+        #[serde(default)]
+        pub ingest_aliases: Vec<String>,
+        /// Free-form key/value metadata; Tally keeps it and answers it back but does not rate on it.
+        #[serde(default)]
+        pub custom_fields: IndexMap<String, String>,
+        /// Metronome's deprecated alias field (use `ingest_aliases`); kept and answered back, not
+        /// matched against events.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub external_id: Option<String>,
+    }
 }
 
 /// The body of `POST /v1/customers/{id}/setIngestAliases`.

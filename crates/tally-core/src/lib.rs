@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 mod case;
+mod record;
 
 pub mod api;
 pub mod balance;

@@ -2,6 +2,7 @@
 
 use crate::case::api_enum;
 use crate::error::{Error, Result};
+use crate::record::record;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -39,36 +40,33 @@ pub struct PropertyFilter {
     pub not_in_values: Option<Vec<String>>,
 }
 
-/// A billable metric, how events become a quantity: the body of `POST /v1/billable-metrics/create`,
-/// and the metric as stored.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct BillableMetric {
-    /// The metric's id; absent or empty on create: Tally generates one.
-    #[serde(default)]
-    pub id: String,
-    /// The metric's display name; must not be blank.
-    pub name: String,
-    /// Which `event_type`s count; absent: every event type.
-    #[serde(default)]
-    pub event_type_filter: Option<InValues>,
-    /// Rules on event properties an event must all pass to count; empty: no rule.
-    #[serde(default)]
-    pub property_filters: Vec<PropertyFilter>,
-    /// How matching events become a quantity: COUNT them, or the SUM, MAX, number of UNIQUE values,
-    /// or LATEST value of `aggregation_key`.
-    pub aggregation_type: Aggregation,
-    /// The event property SUM, MAX, UNIQUE and LATEST read; required for every aggregation but
-    /// COUNT.
-    #[serde(default)]
-    pub aggregation_key: Option<String>,
-    /// Sets of event properties usage can be grouped by (Metronome's field); kept, while invoice
-    /// lines split by the product's group keys.
-    #[serde(default)]
-    pub group_keys: Vec<Vec<String>>,
-    /// Free-form key/value metadata; kept and answered back, not used in rating.
-    #[serde(default)]
-    pub custom_fields: IndexMap<String, String>,
+record! {
+    /// A billable metric, how events become a quantity: the body of `POST /v1/billable-metrics/create`,
+    /// and the metric as stored.
+    pub struct BillableMetric, body NewBillableMetric of "POST /v1/billable-metrics/create" {
+        /// The metric's display name; must not be blank.
+        pub name: String,
+        /// Which `event_type`s count; absent: every event type.
+        #[serde(default)]
+        pub event_type_filter: Option<InValues>,
+        /// Rules on event properties an event must all pass to count; empty: no rule.
+        #[serde(default)]
+        pub property_filters: Vec<PropertyFilter>,
+        /// How matching events become a quantity: COUNT them, or the SUM, MAX, number of UNIQUE values,
+        /// or LATEST value of `aggregation_key`.
+        pub aggregation_type: Aggregation,
+        /// The event property SUM, MAX, UNIQUE and LATEST read; required for every aggregation but
+        /// COUNT.
+        #[serde(default)]
+        pub aggregation_key: Option<String>,
+        /// Sets of event properties usage can be grouped by (Metronome's field); kept, while invoice
+        /// lines split by the product's group keys.
+        #[serde(default)]
+        pub group_keys: Vec<Vec<String>>,
+        /// Free-form key/value metadata; kept and answered back, not used in rating.
+        #[serde(default)]
+        pub custom_fields: IndexMap<String, String>,
+    }
 }
 
 /// A property's value as text, the form filters and group keys compare on.

@@ -2,6 +2,7 @@
 
 use crate::case::api_enum;
 use crate::error::{Error, Result};
+use crate::record::record;
 use indexmap::IndexMap;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
@@ -35,52 +36,49 @@ pub struct QuantityRounding {
     pub decimal_places: u32,
 }
 
-/// A product: the body of `POST /v1/contract-pricing/products/create`, and the product as stored.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Product {
-    /// The product's id; absent or empty on create: Tally generates one.
-    #[serde(default)]
-    pub id: String,
-    /// The product's display name, shown on its invoice lines; must not be blank.
-    pub name: String,
-    /// USAGE (billed from a billable metric), FIXED (for commits, credits and scheduled charges),
-    /// COMPOSITE (a percentage of other products' spend) or SUBSCRIPTION (billed per seat by a
-    /// subscription).
-    #[serde(rename = "type")]
-    pub kind: ProductType,
-    /// The metric whose quantity a USAGE product bills; required for USAGE.
-    #[serde(default)]
-    pub billable_metric_id: Option<String>,
-    /// Labels commits, credits, overrides and composite products can name to select this product.
-    #[serde(default)]
-    pub tags: Vec<String>,
-    /// USAGE only: event properties whose values are priced apart (rates can match them by
-    /// `pricing_group_values`), each value its own invoice line.
-    #[serde(default)]
-    pub pricing_group_key: Vec<String>,
-    /// USAGE only: event properties whose values split the product's invoice lines, without
-    /// changing the price.
-    #[serde(default)]
-    pub presentation_group_key: Vec<String>,
-    /// USAGE only: converts the metric's quantity into the priced unit; absent: billed as measured.
-    #[serde(default)]
-    pub quantity_conversion: Option<QuantityConversion>,
-    /// USAGE only: rounds the quantity after any conversion; absent: not rounded.
-    #[serde(default)]
-    pub quantity_rounding: Option<QuantityRounding>,
-    /// Free-form key/value metadata; kept and answered back, not used in rating.
-    #[serde(default)]
-    pub custom_fields: IndexMap<String, String>,
-    /// A COMPOSITE product: the products whose spend it charges a percentage of, by id or by tag.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub composite_product_ids: Vec<String>,
-    /// A COMPOSITE product: the tags whose products' spend it charges a percentage of.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub composite_tags: Vec<String>,
-    /// A COMPOSITE product: leave out usage priced at zero (it adds no spend either way).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exclude_free_usage: Option<bool>,
+record! {
+    /// A product: the body of `POST /v1/contract-pricing/products/create`, and the product as stored.
+    pub struct Product, body NewProduct of "POST /v1/contract-pricing/products/create" {
+        /// The product's display name, shown on its invoice lines; must not be blank.
+        pub name: String,
+        /// USAGE (billed from a billable metric), FIXED (for commits, credits and scheduled charges),
+        /// COMPOSITE (a percentage of other products' spend) or SUBSCRIPTION (billed per seat by a
+        /// subscription).
+        #[serde(rename = "type")]
+        pub kind: ProductType,
+        /// The metric whose quantity a USAGE product bills; required for USAGE.
+        #[serde(default)]
+        pub billable_metric_id: Option<String>,
+        /// Labels commits, credits, overrides and composite products can name to select this product.
+        #[serde(default)]
+        pub tags: Vec<String>,
+        /// USAGE only: event properties whose values are priced apart (rates can match them by
+        /// `pricing_group_values`), each value its own invoice line.
+        #[serde(default)]
+        pub pricing_group_key: Vec<String>,
+        /// USAGE only: event properties whose values split the product's invoice lines, without
+        /// changing the price.
+        #[serde(default)]
+        pub presentation_group_key: Vec<String>,
+        /// USAGE only: converts the metric's quantity into the priced unit; absent: billed as measured.
+        #[serde(default)]
+        pub quantity_conversion: Option<QuantityConversion>,
+        /// USAGE only: rounds the quantity after any conversion; absent: not rounded.
+        #[serde(default)]
+        pub quantity_rounding: Option<QuantityRounding>,
+        /// Free-form key/value metadata; kept and answered back, not used in rating.
+        #[serde(default)]
+        pub custom_fields: IndexMap<String, String>,
+        /// A COMPOSITE product: the products whose spend it charges a percentage of, by id or by tag.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub composite_product_ids: Vec<String>,
+        /// A COMPOSITE product: the tags whose products' spend it charges a percentage of.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub composite_tags: Vec<String>,
+        /// A COMPOSITE product: leave out usage priced at zero (it adds no spend either way).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub exclude_free_usage: Option<bool>,
+    }
 }
 
 impl Product {

@@ -3,6 +3,7 @@
 use crate::case::api_enum;
 use crate::error::{Error, Result};
 use crate::money::{add, mul, sub, Checked, Money, Quantity};
+use crate::record::record;
 use crate::time::{Timestamp, Window};
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
@@ -282,32 +283,29 @@ pub struct RateCardAlias {
     pub ending_before: Option<Timestamp>,
 }
 
-/// A rate card, the list prices contracts start from: the body of
-/// `POST /v1/contract-pricing/rate-cards/create`, and the card as stored.
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct RateCard {
-    /// The rate card's id; absent or empty on create: Tally generates one.
-    #[serde(default)]
-    pub id: String,
-    /// The rate card's display name; must not be blank.
-    pub name: String,
-    /// Free-text description; kept, not used in rating.
-    #[serde(default)]
-    pub description: Option<String>,
-    /// Names contracts can use instead of the id (`rate_card_alias`), each over its window; a
-    /// contract's alias is matched at its start.
-    #[serde(default)]
-    pub aliases: Vec<RateCardAlias>,
-    /// The card's rates; on create each is added in order, as `addRate` would.
-    #[serde(default)]
-    pub rates: Vec<Rate>,
-    /// The fiat currency the card bills in (USD cents when absent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fiat_credit_type_id: Option<String>,
-    /// What one unit of each custom pricing unit its rates use costs in the card's currency.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub credit_type_conversions: Vec<CreditTypeConversion>,
+record! {
+    /// A rate card, the list prices contracts start from: the body of
+    /// `POST /v1/contract-pricing/rate-cards/create`, and the card as stored.
+    pub struct RateCard, body NewRateCard of "POST /v1/contract-pricing/rate-cards/create" {
+        /// The rate card's display name; must not be blank.
+        pub name: String,
+        /// Free-text description; kept, not used in rating.
+        #[serde(default)]
+        pub description: Option<String>,
+        /// Names contracts can use instead of the id (`rate_card_alias`), each over its window; a
+        /// contract's alias is matched at its start.
+        #[serde(default)]
+        pub aliases: Vec<RateCardAlias>,
+        /// The card's rates; on create each is added in order, as `addRate` would.
+        #[serde(default)]
+        pub rates: Vec<Rate>,
+        /// The fiat currency the card bills in (USD cents when absent).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub fiat_credit_type_id: Option<String>,
+        /// What one unit of each custom pricing unit its rates use costs in the card's currency.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub credit_type_conversions: Vec<CreditTypeConversion>,
+    }
 }
 
 /// The price of one unit of a custom pricing unit in the card's currency, for rates priced in that

@@ -505,3 +505,44 @@ fn a_contract_body_cannot_carry_what_tally_works_out() {
     .unwrap_err();
     assert_eq!((e.code, e.path.as_str()), (tally_core::ErrorCode::Conflict, "id"));
 }
+
+/// A create body's id is optional: absent, Tally makes one (the n-th id it has made); blank, it is
+/// refused, since it would name nothing a later call could reach; the stored record always has one.
+#[test]
+fn a_created_record_gets_the_id_given_or_one_made_and_a_blank_one_is_refused() {
+    let mut s = State::default();
+    for (path, body) in [
+        ("POST /v1/customers", json!({"name": "Acme"})),
+        (
+            "POST /v1/billable-metrics/create",
+            json!({"name": "Calls", "aggregation_type": "COUNT"}),
+        ),
+        (
+            "POST /v1/contract-pricing/products/create",
+            json!({"name": "Platform", "type": "FIXED"}),
+        ),
+        ("POST /v1/contract-pricing/rate-cards/create", json!({"name": "List"})),
+    ] {
+        let mut blank = body.clone();
+        blank["id"] = json!(" ");
+        let e = call(&mut s, path, &blank, now()).unwrap_err();
+        assert_eq!(
+            (e.code, e.path.as_str()),
+            (tally_core::ErrorCode::Invalid, "id"),
+            "{path}"
+        );
+        let made = ok(&mut s, path, body);
+        assert!(
+            made["data"]["id"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("00000000-")),
+            "{path}: {made}"
+        );
+    }
+    // Four records, four ids made, in order; the refusals made none.
+    assert_eq!(s.customers[0].id, "00000000-0000-4000-8000-000000000001");
+    assert_eq!(s.rate_cards[0].id, "00000000-0000-4000-8000-000000000004");
+    let taken = json!({"id": s.customers[0].id.clone(), "name": "Again"});
+    let e = call(&mut s, "POST /v1/customers", &taken, now()).unwrap_err();
+    assert_eq!((e.code, e.path.as_str()), (tally_core::ErrorCode::Conflict, "id"));
+}

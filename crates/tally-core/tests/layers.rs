@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: [(&str, &[&str]); 5] = [
     (
         "foundation",
-        &["error", "case", "time", "credit_type", "money", "calendar"],
+        &["error", "case", "record", "time", "credit_type", "money", "calendar"],
     ),
     (
         "terms",

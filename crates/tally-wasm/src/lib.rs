@@ -124,7 +124,7 @@ impl Engine {
     #[wasm_bindgen(js_name = createCustomer, unchecked_return_type = "Data<Created>")]
     pub fn create_customer(
         &mut self,
-        #[wasm_bindgen(unchecked_param_type = "Customer")] body: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "NewCustomer")] body: JsValue,
     ) -> Result<JsValue, JsValue> {
         self.call("POST /v1/customers", body)
     }

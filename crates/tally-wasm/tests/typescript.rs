@@ -214,11 +214,11 @@ export interface Data<T> {
 
 fn generate() -> String {
     let mut d = Decls::default();
-    d.add_root::<metric::BillableMetric>(Mode::Input);
-    d.add_root::<product::Product>(Mode::Input);
-    d.add_root::<rate_card::RateCard>(Mode::Input);
+    d.add_root::<metric::NewBillableMetric>(Mode::Input);
+    d.add_root::<product::NewProduct>(Mode::Input);
+    d.add_root::<rate_card::NewRateCard>(Mode::Input);
     d.add_root::<rate_card::Rate>(Mode::Input);
-    d.add_root::<customer::Customer>(Mode::Input);
+    d.add_root::<customer::NewCustomer>(Mode::Input);
     d.add_root::<customer::SetIngestAliases>(Mode::Input);
     d.add_root::<requests::NewContract>(Mode::Input);
     d.add_root::<requests::ContractEdit>(Mode::Input);

@@ -64,26 +64,6 @@ export interface BalancesByType {
   POSTPAID_COMMIT: string;
 }
 
-/** A billable metric, how events become a quantity: the body of `POST /v1/billable-metrics/create`, and the metric as stored. */
-export interface BillableMetric {
-  /** The metric's id; absent or empty on create: Tally generates one. */
-  id?: string;
-  /** The metric's display name; must not be blank. */
-  name: string;
-  /** Which `event_type`s count; absent: every event type. */
-  event_type_filter?: InValues | null;
-  /** Rules on event properties an event must all pass to count; empty: no rule. */
-  property_filters?: PropertyFilter[];
-  /** How matching events become a quantity: COUNT them, or the SUM, MAX, number of UNIQUE values, or LATEST value of `aggregation_key`. */
-  aggregation_type: AnyCase<Aggregation>;
-  /** The event property SUM, MAX, UNIQUE and LATEST read; required for every aggregation but COUNT. */
-  aggregation_key?: string | null;
-  /** Sets of event properties usage can be grouped by (Metronome's field); kept, while invoice lines split by the product's group keys. */
-  group_keys?: string[][];
-  /** Free-form key/value metadata; kept and answered back, not used in rating. */
-  custom_fields?: Record<string, string>;
-}
-
 /** `billing_cycle_config`: the grid the subscription's periods run on and where its charges are billed. */
 export interface BillingCycleConfig {
   /** An instant on the grid its periods run on; absent: the contract's usage statement grid. */
@@ -192,20 +172,6 @@ export interface CreditTypeConversion {
   custom_credit_type_id: string;
   /** What one unit costs in the card's currency's unit (e.g. 2 = 2 cents on a USD card); above 0. */
   fiat_per_custom_credit: Decimal;
-}
-
-/** A customer: the body of `POST /v1/customers`, and the customer as stored and answered back. */
-export interface Customer {
-  /** The customer's id, which usage events may name it by; absent or empty on create: Tally generates one. */
-  id?: string;
-  /** The customer's display name; must not be blank. */
-  name: string;
-  /** Other ids usage events may name this customer by (e.g. an email); each unused by any other customer's id or alias. */
-  ingest_aliases?: string[];
-  /** Free-form key/value metadata; Tally keeps it and answers it back but does not rate on it. */
-  custom_fields?: Record<string, string>;
-  /** Metronome's deprecated alias field (use `ingest_aliases`); kept and answered back, not matched against events. */
-  external_id?: string | null;
 }
 
 /** Which stored events to delete: those of a customer (by its id and ingest aliases as they are now), those in a time window, or those of a customer in a window. At least one must be given. */
@@ -426,6 +392,26 @@ export interface NetBalanceRequest {
   credit_type_id?: string | null;
 }
 
+/** The body of `POST /v1/billable-metrics/create`: a `BillableMetric`, its id optional. */
+export interface NewBillableMetric {
+  /** The id to give it; absent: Tally makes one. */
+  id?: string | null;
+  /** The metric's display name; must not be blank. */
+  name: string;
+  /** Which `event_type`s count; absent: every event type. */
+  event_type_filter?: InValues | null;
+  /** Rules on event properties an event must all pass to count; empty: no rule. */
+  property_filters?: PropertyFilter[];
+  /** How matching events become a quantity: COUNT them, or the SUM, MAX, number of UNIQUE values, or LATEST value of `aggregation_key`. */
+  aggregation_type: AnyCase<Aggregation>;
+  /** The event property SUM, MAX, UNIQUE and LATEST read; required for every aggregation but COUNT. */
+  aggregation_key?: string | null;
+  /** Sets of event properties usage can be grouped by (Metronome's field); kept, while invoice lines split by the product's group keys. */
+  group_keys?: string[][];
+  /** Free-form key/value metadata; kept and answered back, not used in rating. */
+  custom_fields?: Record<string, string>;
+}
+
 /** `POST /v1/contracts/create`: a contract as the customer signs it. `id` is Tally's own (Metronome makes every id): given, it names the contract, so scenario files can refer to it; absent, Tally makes one. */
 export interface NewContract {
   /** The contract's id (Tally's own field); absent: Tally makes one. */
@@ -496,6 +482,68 @@ export interface NewCreditType {
   id?: string;
   /** The pricing unit's display name (e.g. `AI credits`); must be non-blank and unused by any credit type. */
   name: string;
+}
+
+/** The body of `POST /v1/customers`: a `Customer`, its id optional. */
+export interface NewCustomer {
+  /** The id to give it; absent: Tally makes one. */
+  id?: string | null;
+  /** The customer's display name; must not be blank. */
+  name: string;
+  /** Other ids usage events may name this customer by (e.g. an email); each unused by any other customer's id or alias. */
+  ingest_aliases?: string[];
+  /** Free-form key/value metadata; Tally keeps it and answers it back but does not rate on it. */
+  custom_fields?: Record<string, string>;
+  /** Metronome's deprecated alias field (use `ingest_aliases`); kept and answered back, not matched against events. */
+  external_id?: string | null;
+}
+
+/** The body of `POST /v1/contract-pricing/products/create`: a `Product`, its id optional. */
+export interface NewProduct {
+  /** The id to give it; absent: Tally makes one. */
+  id?: string | null;
+  /** The product's display name, shown on its invoice lines; must not be blank. */
+  name: string;
+  /** USAGE (billed from a billable metric), FIXED (for commits, credits and scheduled charges), COMPOSITE (a percentage of other products' spend) or SUBSCRIPTION (billed per seat by a subscription). */
+  type: AnyCase<ProductType>;
+  /** The metric whose quantity a USAGE product bills; required for USAGE. */
+  billable_metric_id?: string | null;
+  /** Labels commits, credits, overrides and composite products can name to select this product. */
+  tags?: string[];
+  /** USAGE only: event properties whose values are priced apart (rates can match them by `pricing_group_values`), each value its own invoice line. */
+  pricing_group_key?: string[];
+  /** USAGE only: event properties whose values split the product's invoice lines, without changing the price. */
+  presentation_group_key?: string[];
+  /** USAGE only: converts the metric's quantity into the priced unit; absent: billed as measured. */
+  quantity_conversion?: QuantityConversion | null;
+  /** USAGE only: rounds the quantity after any conversion; absent: not rounded. */
+  quantity_rounding?: QuantityRounding | null;
+  /** Free-form key/value metadata; kept and answered back, not used in rating. */
+  custom_fields?: Record<string, string>;
+  /** A COMPOSITE product: the products whose spend it charges a percentage of, by id or by tag. */
+  composite_product_ids?: string[];
+  /** A COMPOSITE product: the tags whose products' spend it charges a percentage of. */
+  composite_tags?: string[];
+  /** A COMPOSITE product: leave out usage priced at zero (it adds no spend either way). */
+  exclude_free_usage?: boolean | null;
+}
+
+/** The body of `POST /v1/contract-pricing/rate-cards/create`: a `RateCard`, its id optional. */
+export interface NewRateCard {
+  /** The id to give it; absent: Tally makes one. */
+  id?: string | null;
+  /** The rate card's display name; must not be blank. */
+  name: string;
+  /** Free-text description; kept, not used in rating. */
+  description?: string | null;
+  /** Names contracts can use instead of the id (`rate_card_alias`), each over its window; a contract's alias is matched at its start. */
+  aliases?: RateCardAlias[];
+  /** The card's rates; on create each is added in order, as `addRate` would. */
+  rates?: Rate[];
+  /** The fiat currency the card bills in (USD cents when absent). */
+  fiat_credit_type_id?: string | null;
+  /** What one unit of each custom pricing unit its rates use costs in the card's currency. */
+  credit_type_conversions?: CreditTypeConversion[];
 }
 
 /** An override of a contract's list prices or entitlements, as the API writes it (`overrides[]`, `add_overrides`). */
@@ -616,36 +664,6 @@ export interface PricingUnit {
 
 export type Prioritization = "LOWEST_MULTIPLIER" | "EXPLICIT";
 
-/** A product: the body of `POST /v1/contract-pricing/products/create`, and the product as stored. */
-export interface Product {
-  /** The product's id; absent or empty on create: Tally generates one. */
-  id?: string;
-  /** The product's display name, shown on its invoice lines; must not be blank. */
-  name: string;
-  /** USAGE (billed from a billable metric), FIXED (for commits, credits and scheduled charges), COMPOSITE (a percentage of other products' spend) or SUBSCRIPTION (billed per seat by a subscription). */
-  type: AnyCase<ProductType>;
-  /** The metric whose quantity a USAGE product bills; required for USAGE. */
-  billable_metric_id?: string | null;
-  /** Labels commits, credits, overrides and composite products can name to select this product. */
-  tags?: string[];
-  /** USAGE only: event properties whose values are priced apart (rates can match them by `pricing_group_values`), each value its own invoice line. */
-  pricing_group_key?: string[];
-  /** USAGE only: event properties whose values split the product's invoice lines, without changing the price. */
-  presentation_group_key?: string[];
-  /** USAGE only: converts the metric's quantity into the priced unit; absent: billed as measured. */
-  quantity_conversion?: QuantityConversion | null;
-  /** USAGE only: rounds the quantity after any conversion; absent: not rounded. */
-  quantity_rounding?: QuantityRounding | null;
-  /** Free-form key/value metadata; kept and answered back, not used in rating. */
-  custom_fields?: Record<string, string>;
-  /** A COMPOSITE product: the products whose spend it charges a percentage of, by id or by tag. */
-  composite_product_ids?: string[];
-  /** A COMPOSITE product: the tags whose products' spend it charges a percentage of. */
-  composite_tags?: string[];
-  /** A COMPOSITE product: leave out usage priced at zero (it adds no spend either way). */
-  exclude_free_usage?: boolean | null;
-}
-
 export type ProductType = "USAGE" | "FIXED" | "COMPOSITE" | "SUBSCRIPTION";
 
 /** A professional-services term (`professional_services[]`): work sold up to `max_amount`, billed by `scheduleProServicesInvoice` as it is done. */
@@ -758,24 +776,6 @@ export interface Rate {
   is_prorated?: boolean | null;
   /** A PERCENTAGE or TIERED_PERCENTAGE rate: the least a full period's charge is (prorated by time in a partial period), in the credit type's unit. */
   minimum?: Decimal | null;
-}
-
-/** A rate card, the list prices contracts start from: the body of `POST /v1/contract-pricing/rate-cards/create`, and the card as stored. */
-export interface RateCard {
-  /** The rate card's id; absent or empty on create: Tally generates one. */
-  id?: string;
-  /** The rate card's display name; must not be blank. */
-  name: string;
-  /** Free-text description; kept, not used in rating. */
-  description?: string | null;
-  /** Names contracts can use instead of the id (`rate_card_alias`), each over its window; a contract's alias is matched at its start. */
-  aliases?: RateCardAlias[];
-  /** The card's rates; on create each is added in order, as `addRate` would. */
-  rates?: Rate[];
-  /** The fiat currency the card bills in (USD cents when absent). */
-  fiat_credit_type_id?: string | null;
-  /** What one unit of each custom pricing unit its rates use costs in the card's currency. */
-  credit_type_conversions?: CreditTypeConversion[];
 }
 
 /** A name a contract can give (`rate_card_alias`) instead of the card's id, over a window. */

@@ -1,19 +1,20 @@
 //! The catalog: billable metrics, products, rate cards and their rates.
 
-use super::{answer, check_product, created};
+use super::{answer, check_product, created, new_id};
 use crate::error::{parse, Error, Result};
-use crate::metric::BillableMetric;
-use crate::product::{Product, ProductType};
-use crate::rate_card::{Rate, RateCard};
+use crate::metric::NewBillableMetric;
+use crate::product::{NewProduct, ProductType};
+use crate::rate_card::{NewRateCard, Rate, RateCard};
 use crate::state::State;
 use crate::wire::AddRates;
 use serde_json::Value;
 
 /// `POST /v1/billable-metrics/create`: a metric (which events count, how they aggregate).
 pub fn create_metric(state: &mut State, body: &Value) -> Result<Value> {
-    let mut m: BillableMetric = parse(body)?;
+    let new: NewBillableMetric = parse(body)?;
+    let id = new_id(state, new.id.as_ref())?;
+    let m = new.into_record(id);
     m.validate()?;
-    m.id = state.take_id(&m.id);
     if state.billable_metrics.contains_key(&m.id) {
         return Err(Error::conflict(
             "id",
@@ -58,7 +59,9 @@ pub fn create_credit_type(state: &mut State, body: &Value) -> Result<Value> {
 
 /// `POST /v1/contract-pricing/products/create`: a product, checked against the metrics and products it names.
 pub fn create_product(state: &mut State, body: &Value) -> Result<Value> {
-    let mut p: Product = parse(body)?;
+    let new: NewProduct = parse(body)?;
+    let id = new_id(state, new.id.as_ref())?;
+    let p = new.into_record(id);
     p.validate()?;
     if let Some(m) = &p.billable_metric_id {
         if !state.billable_metrics.contains_key(m) {
@@ -75,7 +78,6 @@ pub fn create_product(state: &mut State, body: &Value) -> Result<Value> {
         ));
     }
     check_composed(state, &p)?;
-    p.id = state.take_id(&p.id);
     if state.products.contains_key(&p.id) {
         return Err(Error::conflict("id", format!("a product with id `{}` exists", p.id)));
     }
@@ -115,7 +117,10 @@ fn check_rate(state: &State, rate: &Rate, path: &str) -> Result<()> {
 
 /// `POST /v1/contract-pricing/rate-cards/create`: a rate card with its first rates.
 pub fn create_rate_card(state: &mut State, body: &Value) -> Result<Value> {
-    let card: RateCard = parse(body)?;
+    let new: NewRateCard = parse(body)?;
+    let given = new.id.is_some();
+    let id = new_id(state, new.id.as_ref())?;
+    let card = new.into_record(id);
     if card.name.trim().is_empty() {
         return Err(Error::invalid("name", "a rate card needs a name"));
     }
@@ -129,13 +134,12 @@ pub fn create_rate_card(state: &mut State, body: &Value) -> Result<Value> {
         check_rate(state, r, &path)?;
         built.add_rate(r.clone(), &path)?;
     }
-    if !built.id.is_empty() && state.rate_cards.contains_key(&built.id) {
+    if given && state.rate_cards.contains_key(&built.id) {
         return Err(Error::conflict(
             "id",
             format!("a rate card with id `{}` exists", built.id),
         ));
     }
-    built.id = state.take_id(&built.id);
     let id = built.id.clone();
     state.rate_cards.insert(id.clone(), built);
     created(&id)

@@ -1,7 +1,7 @@
 //! Customers: names, ingest aliases (one namespace with ids) and custom fields.
 
-use super::{answer, created, customer};
-use crate::customer::{validate_aliases, Customer, SetIngestAliases};
+use super::{answer, created, customer, new_id};
+use crate::customer::{validate_aliases, NewCustomer, SetIngestAliases};
 use crate::error::{parse, Error, Result};
 use crate::state::State;
 use crate::wire::{Created, EntityKind, SetCustomFields, UpdateName};
@@ -22,20 +22,22 @@ fn check_alias_owners(state: &State, me: &str, aliases: &[String]) -> Result<()>
 
 /// `POST /v1/customers`: a customer with its ingest aliases and custom fields.
 pub fn create_customer(state: &mut State, body: &Value) -> Result<Value> {
-    let mut c: Customer = parse(body)?;
+    let new: NewCustomer = parse(body)?;
+    let given = new.id.is_some();
+    let id = new_id(state, new.id.as_ref())?;
+    let c = new.into_record(id);
     c.validate()?;
-    if !c.id.is_empty() && state.customers.contains_key(&c.id) {
+    if given && state.customers.contains_key(&c.id) {
         return Err(Error::conflict("id", format!("a customer with id `{}` exists", c.id)));
     }
     // Ids and ingest aliases are one namespace: an event names its customer by either.
-    if let Some(owner) = state.customer_for_key(&c.id).filter(|_| !c.id.is_empty()) {
+    if let Some(owner) = state.customer_for_key(&c.id).filter(|_| given) {
         return Err(Error::conflict(
             "id",
             format!("`{}` is an ingest alias of customer `{}`", c.id, owner.id),
         ));
     }
     check_alias_owners(state, &c.id, &c.ingest_aliases)?;
-    c.id = state.take_id(&c.id);
     let id = c.id.clone();
     state.customers.insert(id.clone(), c);
     created(&id)

@@ -197,6 +197,19 @@ pub(crate) fn answer<T: serde::Serialize>(data: T) -> Result<Value> {
     Ok(json!({ "data": data }))
 }
 
+/// The id a create body gives its record, or one Tally makes when it gives none; a blank one is
+/// refused (it would name nothing a later call could reach).
+pub(crate) fn new_id(state: &mut State, given: Option<&String>) -> Result<String> {
+    match given {
+        Some(id) if id.trim().is_empty() => Err(Error::invalid(
+            "id",
+            "an id must not be blank: leave it out and Tally makes one",
+        )),
+        Some(id) => Ok(id.clone()),
+        None => Ok(state.make_id()),
+    }
+}
+
 pub(crate) fn created(id: &str) -> Result<Value> {
     answer(Created { id: id.to_string() })
 }

@@ -93,7 +93,7 @@ pub fn create_contract(state: &mut State, body: &Value) -> Result<Value> {
     check_seat_balances(&c, &c.recurring_commits, "recurring_commits")?;
     check_seat_balances(&c, &c.recurring_credits, "recurring_credits")?;
     let superseded = check_transition(state, &c)?;
-    c.id = given.unwrap_or_else(|| state.make_id());
+    c.id = super::new_id(state, given.as_ref())?;
     let ids = term_ids(
         (&mut c.commits, &mut c.credits),
         (&mut c.recurring_commits, &mut c.recurring_credits),

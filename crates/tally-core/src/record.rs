@@ -1,0 +1,51 @@
+//! Records the API creates (customers, billable metrics, products, rate cards) and their create
+//! bodies, declared once: the record as stored always has its id; the body's id is optional (Tally's
+//! own addition: given, it names the record, so scenario files can refer to it; absent, Tally makes
+//! one). The two cannot drift, since one field list makes both.
+
+/// Declares `$name` (the stored record, with `id: String`) and `$new` (the body of `$call`, with
+/// `id: Option<String>`), the same fields otherwise, and `$new::into_record`.
+macro_rules! record {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident, body $new:ident of $call:literal {
+            $( $(#[$fmeta:meta])* pub $field:ident : $ty:ty, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+        pub struct $name {
+            /// Its id: given on create, or made by Tally.
+            pub id: String,
+            $( $(#[$fmeta])* pub $field: $ty, )*
+        }
+
+        #[doc = concat!("The body of `", $call, "`: a `", stringify!($name), "`, its id optional.")]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+        pub struct $new {
+            /// The id to give it; absent: Tally makes one.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub id: Option<String>,
+            $( $(#[$fmeta])* pub $field: $ty, )*
+        }
+
+        impl $new {
+            /// The record this body makes, under `id` (the body's, or one Tally made).
+            pub fn into_record(self, id: String) -> $name {
+                $name { id, $( $field: self.$field, )* }
+            }
+        }
+
+        impl From<&$name> for $new {
+            /// The body that makes the record again (a state written as a scenario file).
+            fn from(r: &$name) -> $new {
+                let r = r.clone();
+                $new { id: Some(r.id), $( $field: r.$field, )* }
+            }
+        }
+    };
+}
+
+pub(crate) use record;

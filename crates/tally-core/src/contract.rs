@@ -9,6 +9,7 @@ use crate::case::api_enum;
 use crate::commit::{Commit, RecurringCommit};
 use crate::error::{join_path, Error, Result};
 use crate::overrides::{OverrideRule, Prioritization};
+use crate::record::record;
 use crate::schedule::Schedule;
 use crate::time::{Timestamp, Window};
 use indexmap::IndexMap;
@@ -93,118 +94,118 @@ pub struct UsageFilter {
     pub starting_at: Option<Timestamp>,
 }
 
-/// A customer's contract as stored: what rating reads, the contract list answers and an export
-/// holds. The create and edit bodies are request types of their own (`api::requests`).
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Contract {
-    /// The id given at creation, or one Tally made.
-    pub id: String,
-    /// The customer it bills.
-    pub customer_id: String,
-    /// A display name; nothing is billed by it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// When the contract starts (inclusive, RFC 3339); periods and usage count from here.
-    pub starting_at: Timestamp,
-    /// When it ends (exclusive); absent: open-ended, invoiced as far as an invoice list reaches.
-    #[serde(default)]
-    pub ending_before: Option<Timestamp>,
-    /// The rate card that lists its prices; its usage invoices are in the card's currency (USD
-    /// cents without a card).
-    #[serde(default)]
-    pub rate_card_id: Option<String>,
-    /// The alias the card was chosen by at creation (the card holding it at `starting_at`), kept as
-    /// given; `rate_card_id` holds the card it chose.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rate_card_alias: Option<String>,
-    /// Its prepaid and postpaid commits.
-    #[serde(default)]
-    pub commits: Vec<CommitTerm>,
-    /// Its credits: granted, never billed, drawn before paid commits of equal priority.
-    #[serde(default)]
-    pub credits: Vec<CreditTerm>,
-    /// Commits granted anew each period.
-    #[serde(default)]
-    pub recurring_commits: Vec<RecurringCommit>,
-    /// Credits granted anew each period (the shape of a recurring commit; never billed).
-    #[serde(default)]
-    pub recurring_credits: Vec<RecurringCommit>,
-    /// Charges billed on their schedule's dates, never drawn on by commits or credits.
-    #[serde(default)]
-    pub scheduled_charges: Vec<ScheduledCharge>,
-    /// When its usage invoices close; absent: monthly, on the first of the month.
-    #[serde(default)]
-    pub usage_statement_schedule: Option<UsageStatementSchedule>,
-    /// Changes to its list prices and entitlements; one applies per line (`crate::overrides`).
-    #[serde(default)]
-    pub overrides: Vec<OverrideRule>,
-    /// Negative charges on a schedule (the shape of a scheduled charge): a discount line on each date.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub discounts: Vec<ScheduledCharge>,
-    /// Work sold up to `max_amount`, invoiced as it is done (`scheduleProServicesInvoice`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub professional_services: Vec<crate::services::ProfessionalService>,
-    /// The professional-services invoices scheduled so far, in the order scheduled.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub professional_service_invoices: Vec<crate::services::ServicesInvoice>,
-    /// Seats and other SUBSCRIPTION products, billed per period (`crate::subscription`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub subscriptions: Vec<crate::subscription::Subscription>,
-    /// The filter given at creation; rating reads `usage_filter_history`, which holds it and every
-    /// later one.
-    #[serde(default)]
-    pub usage_filter: Option<UsageFilter>,
-    /// Every filter ever set, in effect order: the one in `usage_filter` and each `setUsageFilter`.
-    #[serde(default)]
-    pub usage_filter_history: Vec<UsageFilter>,
-    /// ALL: a scheduled item (charge, purchase, true-up) dated at a usage invoice's end goes on that
-    /// invoice; absent: each on a SCHEDULED invoice of its own.
-    #[serde(default)]
-    pub scheduled_charges_on_usage_invoices: Option<Consolidation>,
-    /// Which MULTIPLIER or TIERED override applies: LOWEST_MULTIPLIER (default) the one that costs the
-    /// line least, EXPLICIT the lowest `priority`.
-    #[serde(default)]
-    pub multiplier_override_prioritization: Option<Prioritization>,
-    /// Your key-value metadata, kept and answered back.
-    #[serde(default)]
-    pub custom_fields: IndexMap<String, String>,
-    // Inert metadata (model.md, second round): other systems' ids and configurations, kept and
-    // answered back unchanged; Tally bills nothing by them. Fields of their own, not a flattened
-    // struct: a flattened struct would swallow the unknown fields the parse must refuse.
-    /// Inert metadata (the NetSuite order this contract comes from), kept and answered back.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub netsuite_sales_order_id: Option<String>,
-    /// Inert metadata (the Salesforce opportunity this contract comes from), kept and answered back.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub salesforce_opportunity_id: Option<String>,
-    /// Inert metadata (the billing provider Metronome would deliver invoices to), kept as given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billing_provider_configuration: Option<serde_json::Value>,
-    /// Inert metadata (the revenue-recognition system Metronome would feed), kept as given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revenue_system_configuration: Option<serde_json::Value>,
-    /// Inert metadata (the contract's value as sold), kept and answered back; nothing is billed by it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "crate::money::as_opt_number"
-    )]
-    pub total_contract_value: Option<rust_decimal::Decimal>,
-    /// Payment terms: each invoice of the contract is due this many days after it is issued.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub net_payment_terms_days: Option<u32>,
-    /// The earlier contract this one renews or supersedes, and what becomes of its true-ups.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transition: Option<Transition>,
-    /// Auto-recharge: a prepaid commit is granted and billed when the prepaid balance falls to a
-    /// threshold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prepaid_balance_threshold_configuration: Option<crate::threshold::PrepaidBalanceThreshold>,
-    /// Outstanding usage spend is billed early, on a THRESHOLD invoice, each time it reaches a
-    /// threshold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spend_threshold_configuration: Option<crate::threshold::SpendThreshold>,
+record! {
+    /// A customer's contract as stored: what rating reads, the contract list answers and an export
+    /// holds; `NewContract` is the body that makes one (`POST /v1/contracts/create`).
+    pub struct Contract, body NewContract of "POST /v1/contracts/create" {
+        /// The customer it bills.
+        pub customer_id: String,
+        /// A display name; nothing is billed by it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// When the contract starts (inclusive, RFC 3339); periods and usage count from here.
+        pub starting_at: Timestamp,
+        /// When it ends (exclusive); absent: open-ended, invoiced as far as an invoice list reaches.
+        #[serde(default)]
+        pub ending_before: Option<Timestamp>,
+        /// The rate card that lists its prices; its usage invoices are in the card's currency (USD
+        /// cents without a card).
+        #[serde(default)]
+        pub rate_card_id: Option<String>,
+        /// The alias the card was chosen by at creation (the card holding it at `starting_at`), kept as
+        /// given; `rate_card_id` holds the card it chose.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub rate_card_alias: Option<String>,
+        /// Its prepaid and postpaid commits.
+        #[serde(default)]
+        pub commits: Vec<CommitTerm>,
+        /// Its credits: granted, never billed, drawn before paid commits of equal priority.
+        #[serde(default)]
+        pub credits: Vec<CreditTerm>,
+        /// Commits granted anew each period.
+        #[serde(default)]
+        pub recurring_commits: Vec<RecurringCommit>,
+        /// Credits granted anew each period (the shape of a recurring commit; never billed).
+        #[serde(default)]
+        pub recurring_credits: Vec<RecurringCommit>,
+        /// Charges billed on their schedule's dates, never drawn on by commits or credits.
+        #[serde(default)]
+        pub scheduled_charges: Vec<ScheduledCharge>,
+        /// When its usage invoices close; absent: monthly, on the first of the month.
+        #[serde(default)]
+        pub usage_statement_schedule: Option<UsageStatementSchedule>,
+        /// Changes to its list prices and entitlements; one applies per line (`crate::overrides`).
+        #[serde(default)]
+        pub overrides: Vec<OverrideRule>,
+        /// Negative charges on a schedule (the shape of a scheduled charge): a discount line on each date.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub discounts: Vec<ScheduledCharge>,
+        /// Work sold up to `max_amount`, invoiced as it is done (`scheduleProServicesInvoice`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub professional_services: Vec<crate::services::ProfessionalService>,
+        /// Seats and other SUBSCRIPTION products, billed per period (`crate::subscription`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub subscriptions: Vec<crate::subscription::Subscription>,
+        /// The filter given at creation; rating reads `usage_filter_history`, which holds it and every
+        /// later one.
+        #[serde(default)]
+        pub usage_filter: Option<UsageFilter>,
+        /// ALL: a scheduled item (charge, purchase, true-up) dated at a usage invoice's end goes on that
+        /// invoice; absent: each on a SCHEDULED invoice of its own.
+        #[serde(default)]
+        pub scheduled_charges_on_usage_invoices: Option<Consolidation>,
+        /// Which MULTIPLIER or TIERED override applies: LOWEST_MULTIPLIER (default) the one that costs the
+        /// line least, EXPLICIT the lowest `priority`.
+        #[serde(default)]
+        pub multiplier_override_prioritization: Option<Prioritization>,
+        /// Your key-value metadata, kept and answered back.
+        #[serde(default)]
+        pub custom_fields: IndexMap<String, String>,
+        // Inert metadata (model.md, second round): other systems' ids and configurations, kept and
+        // answered back unchanged; Tally bills nothing by them. Fields of their own, not a flattened
+        // struct: a flattened struct would swallow the unknown fields the parse must refuse.
+        /// Inert metadata (the NetSuite order this contract comes from), kept and answered back.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub netsuite_sales_order_id: Option<String>,
+        /// Inert metadata (the Salesforce opportunity this contract comes from), kept and answered back.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub salesforce_opportunity_id: Option<String>,
+        /// Inert metadata (the billing provider Metronome would deliver invoices to), kept as given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub billing_provider_configuration: Option<serde_json::Value>,
+        /// Inert metadata (the revenue-recognition system Metronome would feed), kept as given.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub revenue_system_configuration: Option<serde_json::Value>,
+        /// Inert metadata (the contract's value as sold), kept and answered back; nothing is billed by it.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "crate::money::as_opt_number"
+        )]
+        pub total_contract_value: Option<rust_decimal::Decimal>,
+        /// Payment terms: each invoice of the contract is due this many days after it is issued.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub net_payment_terms_days: Option<u32>,
+        /// The earlier contract this one renews or supersedes, and what becomes of its true-ups.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub transition: Option<Transition>,
+        /// Auto-recharge: a prepaid commit is granted and billed when the prepaid balance falls to a
+        /// threshold.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub prepaid_balance_threshold_configuration: Option<crate::threshold::PrepaidBalanceThreshold>,
+        /// Outstanding usage spend is billed early, on a THRESHOLD invoice, each time it reaches a
+        /// threshold.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub spend_threshold_configuration: Option<crate::threshold::SpendThreshold>,
+    }
+    stored {
+        /// The professional-services invoices scheduled so far, in the order scheduled.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub professional_service_invoices: Vec<crate::services::ServicesInvoice>,
+        /// Every filter ever set, in effect order: the one in `usage_filter` and each `setUsageFilter`.
+        #[serde(default)]
+        pub usage_filter_history: Vec<UsageFilter>,
+    }
 }
 
 impl Contract {

@@ -4,12 +4,30 @@
 //! one). The two cannot drift, since one field list makes both.
 
 /// Declares `$name` (the stored record, with `id: String`) and `$new` (the body of `$call`, with
-/// `id: Option<String>`), the same fields otherwise, and `$new::into_record`.
+/// `id: Option<String>`), the same fields otherwise, and `$new::into_record`. Fields in a `stored { }`
+/// block after the body are the record's alone: what Tally works out itself and a body cannot set.
 macro_rules! record {
     (
         $(#[$meta:meta])*
         pub struct $name:ident, body $new:ident of $call:literal {
             $( $(#[$fmeta:meta])* pub $field:ident : $ty:ty, )*
+        }
+    ) => {
+        $crate::record::record! {
+            $(#[$meta])*
+            pub struct $name, body $new of $call {
+                $( $(#[$fmeta])* pub $field: $ty, )*
+            }
+            stored {}
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident, body $new:ident of $call:literal {
+            $( $(#[$fmeta:meta])* pub $field:ident : $ty:ty, )*
+        }
+        stored {
+            $( $(#[$smeta:meta])* pub $sfield:ident : $sty:ty, )*
         }
     ) => {
         $(#[$meta])*
@@ -19,6 +37,7 @@ macro_rules! record {
             /// Its id: given on create, or made by Tally.
             pub id: String,
             $( $(#[$fmeta])* pub $field: $ty, )*
+            $( $(#[$smeta])* pub $sfield: $sty, )*
         }
 
         #[doc = concat!("The body of `", $call, "`: a `", stringify!($name), "`, its id optional.")]
@@ -32,9 +51,10 @@ macro_rules! record {
         }
 
         impl $new {
-            /// The record this body makes, under `id` (the body's, or one Tally made).
+            /// The record this body makes, under `id` (the body's, or one Tally made), with nothing yet
+            /// in what only Tally fills in (the fields after `stored`).
             pub fn into_record(self, id: String) -> $name {
-                $name { id, $( $field: self.$field, )* }
+                $name { id, $( $field: self.$field, )* $( $sfield: Default::default(), )* }
             }
         }
 

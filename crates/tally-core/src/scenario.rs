@@ -371,7 +371,7 @@ pub fn from_state(state: &State, now: Timestamp, name: Option<&str>) -> (Value, 
         push("POST /v1/customers", body(c));
     }
     for c in state.contracts.values() {
-        push("POST /v1/contracts/create", body(&NewContract::recreating(c)));
+        push("POST /v1/contracts/create", body(&NewContract::from(c)));
     }
     // A contract is created with its usage filter; each one set later is a `setUsageFilter` (which
     // replaces one set for the same instant), and each services invoice a call of its own.

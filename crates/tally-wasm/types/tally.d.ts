@@ -412,25 +412,25 @@ export interface NewBillableMetric {
   custom_fields?: Record<string, string>;
 }
 
-/** `POST /v1/contracts/create`: a contract as the customer signs it. `id` is Tally's own (Metronome makes every id): given, it names the contract, so scenario files can refer to it; absent, Tally makes one. */
+/** The body of `POST /v1/contracts/create`: a `Contract`, its id optional. */
 export interface NewContract {
-  /** The contract's id (Tally's own field); absent: Tally makes one. */
+  /** The id to give it; absent: Tally makes one. */
   id?: string | null;
-  /** The customer the contract bills; must exist. */
+  /** The customer it bills. */
   customer_id: string;
   /** A display name; nothing is billed by it. */
   name?: string | null;
-  /** When the contract starts (inclusive); periods and usage count from here. */
+  /** When the contract starts (inclusive, RFC 3339); periods and usage count from here. */
   starting_at: Timestamp;
-  /** When it ends (exclusive); absent: open-ended. */
+  /** When it ends (exclusive); absent: open-ended, invoiced as far as an invoice list reaches. */
   ending_before?: Timestamp | null;
   /** The rate card that lists its prices; its usage invoices are in the card's currency (USD cents without a card). */
   rate_card_id?: string | null;
-  /** Chooses the rate card by alias instead of `rate_card_id`: the card holding the alias at `starting_at`. */
+  /** The alias the card was chosen by at creation (the card holding it at `starting_at`), kept as given; `rate_card_id` holds the card it chose. */
   rate_card_alias?: string | null;
-  /** Prepaid and postpaid commits. */
+  /** Its prepaid and postpaid commits. */
   commits?: Commit[];
-  /** Credits: granted, never billed, drawn before paid commits of equal priority. */
+  /** Its credits: granted, never billed, drawn before paid commits of equal priority. */
   credits?: Commit[];
   /** Commits granted anew each period. */
   recurring_commits?: RecurringCommit[];
@@ -440,23 +440,23 @@ export interface NewContract {
   scheduled_charges?: ScheduledCharge[];
   /** When its usage invoices close; absent: monthly, on the first of the month. */
   usage_statement_schedule?: UsageStatementSchedule | null;
-  /** Changes to its list prices and entitlements; one applies per line. */
+  /** Changes to its list prices and entitlements; one applies per line (`crate::overrides`). */
   overrides?: Override[];
   /** Negative charges on a schedule (the shape of a scheduled charge): a discount line on each date. */
   discounts?: ScheduledCharge[];
   /** Work sold up to `max_amount`, invoiced as it is done (`scheduleProServicesInvoice`). */
   professional_services?: ProfessionalService[];
-  /** Seats and other SUBSCRIPTION products, billed per period. */
+  /** Seats and other SUBSCRIPTION products, billed per period (`crate::subscription`). */
   subscriptions?: Subscription[];
-  /** Only events whose `group_key` property is one of `group_values` count on the contract. */
+  /** The filter given at creation; rating reads `usage_filter_history`, which holds it and every later one. */
   usage_filter?: UsageFilter | null;
   /** ALL: a scheduled item (charge, purchase, true-up) dated at a usage invoice's end goes on that invoice; absent: each on a SCHEDULED invoice of its own. */
   scheduled_charges_on_usage_invoices?: AnyCase<Consolidation> | null;
   /** Which MULTIPLIER or TIERED override applies: LOWEST_MULTIPLIER (default) the one that costs the line least, EXPLICIT the lowest `priority`. */
   multiplier_override_prioritization?: AnyCase<Prioritization> | null;
-  /** Free-form key/value metadata, kept and answered back. */
+  /** Your key-value metadata, kept and answered back. */
   custom_fields?: Record<string, string>;
-  /** Inert metadata (other systems' ids and configurations), kept and answered back unchanged. */
+  /** Inert metadata (the NetSuite order this contract comes from), kept and answered back. */
   netsuite_sales_order_id?: string | null;
   /** Inert metadata (the Salesforce opportunity this contract comes from), kept and answered back. */
   salesforce_opportunity_id?: string | null;

@@ -60,7 +60,8 @@ pub fn create_contract(state: &mut State, body: &Value) -> Result<Value> {
     }
     let given = new.id.clone();
     // The id is settled once the checks pass (below), after the ids the checks make, as it always was.
-    let mut c = new.into_contract(String::new());
+    let mut c = new.into_record(String::new());
+    c.usage_filter_history = c.usage_filter.iter().cloned().collect();
     c.validate_terms()?;
     customer(state, &c.customer_id)?;
     match (&c.rate_card_id, &c.rate_card_alias) {

@@ -54,7 +54,7 @@ pub struct Specifier {
     /// Only this product.
     #[serde(default)]
     pub product_id: Option<String>,
-    /// Only products carrying one of these tags.
+    /// Only products carrying all of these tags (Metronome: "products with all the specified tags").
     #[serde(default)]
     pub product_tags: Vec<String>,
     /// Only lines with these pricing group values.
@@ -66,6 +66,13 @@ pub struct Specifier {
     /// Commit-specific: the override prices only the usage these commits or credits pay for.
     #[serde(default)]
     pub commit_ids: Vec<String>,
+}
+
+impl Specifier {
+    /// Whether `product` carries every tag the specifier names (none named: any product).
+    fn tags_fit(&self, product: &Product) -> bool {
+        self.product_tags.iter().all(|t| product.tags.contains(t))
+    }
 }
 
 /// An override of a contract's list prices or entitlements, as the API writes it (`overrides[]`,
@@ -318,7 +325,7 @@ impl OverrideRule {
                 && self.target.specifiers.iter().any(|s| {
                     !s.commit_ids.is_empty()
                         && s.product_id.as_deref().is_none_or(|p| p == product.id)
-                        && (s.product_tags.is_empty() || s.product_tags.iter().any(|t| product.tags.contains(t)))
+                        && s.tags_fit(product)
                         && s.pricing_group_values.iter().all(|(k, v)| pgv.get(k) == Some(v))
                 }))
     }
@@ -330,7 +337,7 @@ impl OverrideRule {
         }
         self.target.specifiers.iter().any(|s| {
             let product_ok = s.product_id.as_deref().is_none_or(|p| p == product.id)
-                && (s.product_tags.is_empty() || by_tag(&s.product_tags))
+                && s.tags_fit(product)
                 && (s.product_id.is_some() || !s.product_tags.is_empty());
             product_ok && s.pricing_group_values.iter().all(|(k, v)| pgv.get(k) == Some(v))
         })
@@ -342,7 +349,7 @@ impl OverrideRule {
             && self.target.specifiers.iter().any(|s| {
                 s.commit_ids.iter().any(|c| c == commit_id)
                     && s.product_id.as_deref().is_none_or(|p| p == product.id)
-                    && (s.product_tags.is_empty() || s.product_tags.iter().any(|t| product.tags.contains(t)))
+                    && s.tags_fit(product)
                     && s.pricing_group_values.iter().all(|(k, v)| pgv.get(k) == Some(v))
             })
     }

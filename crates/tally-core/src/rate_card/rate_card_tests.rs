@@ -1,6 +1,7 @@
 //! Tiered prices worked by hand: a span of units priced band by band.
 
 use super::*;
+use crate::money::{Money, Quantity};
 
 fn d(n: i64) -> Decimal {
     Decimal::from(n)

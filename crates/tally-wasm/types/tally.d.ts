@@ -957,7 +957,7 @@ export interface SetUsageFilter {
 export interface Specifier {
   /** Only this product. */
   product_id?: string | null;
-  /** Only products carrying one of these tags. */
+  /** Only products carrying all of these tags (Metronome: "products with all the specified tags"). */
   product_tags?: string[];
   /** Only lines with these pricing group values. */
   pricing_group_values?: Record<string, string>;

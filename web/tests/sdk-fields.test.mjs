@@ -24,3 +24,20 @@ test('the list names the fields of calls Tally serves, and nothing Metronome lac
   assert.doesNotMatch(section('POST /v1/customers'), /^ {2}ingest_alias$/m);
   assert.match(section('POST /v2/contracts/edit'), /^ {2}remove_overrides$/m);
 });
+
+test('docs/metronome-coverage.md is what metronome-coverage.mjs makes from the SDK and this Tally', () => {
+  const run = spawnSync(process.execPath, [join(here, 'metronome-coverage.mjs'), '--print'], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const committed = readFileSync(join(here, '../../docs/metronome-coverage.md'), 'utf8');
+  assert.equal(run.stdout, committed, 'run `node web/tests/metronome-coverage.mjs` and commit the result');
+  // Every endpoint of the SDK's list is in the table, and the ones Tally serves say so.
+  assert.match(committed, /\*\*\d+ of 116\*\* endpoints are\nserved/);
+  assert.match(committed, /^\| `POST \/v1\/contracts\/create` \| served \|$/m);
+  assert.match(committed, /^\| `POST \/v1\/alerts\/create` \| not served \|$/m);
+});
+
+test('the SDK list knows a paginated POST list as POST (its method is set in the options)', () => {
+  const text = readFileSync(committed, 'utf8');
+  assert.match(text, /^POST \/v1\/contracts\/customerCommits\/list$/m);
+  assert.doesNotMatch(text, /^GET \/v1\/contract-pricing\/products\/list$/m);
+});

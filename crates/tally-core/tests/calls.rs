@@ -546,3 +546,22 @@ fn a_created_record_gets_the_id_given_or_one_made_and_a_blank_one_is_refused() {
     let e = call(&mut s, "POST /v1/customers", &taken, now()).unwrap_err();
     assert_eq!((e.code, e.path.as_str()), (tally_core::ErrorCode::Conflict, "id"));
 }
+
+/// An endpoint of Metronome's API that Tally does not serve is named as such (`not_supported`), while
+/// a path no one serves stays `unknown_call`: a typo never reads like a missing feature, nor the reverse.
+#[test]
+fn an_endpoint_of_metronome_tally_does_not_serve_is_named_not_supported() {
+    let mut s = State::default();
+    let e = call(&mut s, "POST /v1/alerts/create", &json!({}), now()).unwrap_err();
+    assert_eq!(e.code, tally_core::ErrorCode::NotSupported, "{e}");
+    assert!(
+        e.message
+            .contains("`POST /v1/alerts/create` is an endpoint of Metronome's API"),
+        "{e}"
+    );
+    // A templated path: any id in its place.
+    let e = call(&mut s, "GET /v1/customers/acme/costs", &json!({}), now());
+    assert_eq!(e.map_err(|e| e.code), Err(tally_core::ErrorCode::NotSupported));
+    let e = call(&mut s, "POST /v1/alerts/creat", &json!({}), now()).unwrap_err();
+    assert_eq!(e.code, tally_core::ErrorCode::UnknownCall, "{e}");
+}

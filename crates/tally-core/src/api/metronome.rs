@@ -2,6 +2,8 @@
 //! SDK's type declarations (`metronome_fields.txt`). A field Tally does not define is refused either
 //! way; the list decides how: `not_supported` for a field of Metronome's API that Tally does not
 //! implement, `unknown_field` for one no Metronome call defines (a misspelling, another call's field).
+//! The list also names every endpoint of Metronome's API, so a call Tally does not serve answers
+//! `not_supported` naming the endpoint, never an `unknown_call` that reads like a typo.
 
 use crate::error::{Error, ErrorCode};
 
@@ -36,6 +38,20 @@ pub fn is_metronome_field(method: &str, parts: &[&str], field: &str) -> bool {
         }
     }
     false
+}
+
+/// The refusal of `method` on `parts` when it is an endpoint of Metronome's API that Tally does not
+/// serve (asked only once no route of Tally's answered it); `None` for a call Metronome lacks too.
+pub fn unserved(method: &str, parts: &[&str]) -> Option<Error> {
+    let line = FIELDS
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("  "))
+        .find(|l| matches(l, method, parts))?;
+    Some(Error::new(
+        ErrorCode::NotSupported,
+        "",
+        format!("`{line}` is an endpoint of Metronome's API that Tally does not serve (docs/metronome-coverage.md)"),
+    ))
 }
 
 /// Whether a call line of the list (`POST /v1/customers/{id}/setName`) is `method` on `parts`.

@@ -188,7 +188,7 @@ pub fn read(state: &State, call: &str, body: &Value, now: Timestamp) -> Result<V
         // Tally's own: contracts that could both take the same usage (model.md, second round).
         ("GET", ["v1", "usage", "ambiguities"]) => answer(crate::rating::ambiguities(state)),
         ("GET", ["v1", "credit-types", "list"]) => Ok(json!({ "data": state.all_credit_types(), "next_page": null })),
-        _ => Err(unknown(call)),
+        _ => Err(metronome::unserved(&t.method, &parts).unwrap_or_else(|| unknown(call))),
     }
 }
 

@@ -254,26 +254,34 @@ fn TermsFields(terms: Texts<6>, #[prop(into)] error: Signal<Option<Error>>) -> i
     }
 }
 
+/// A part of the contract that is off until its box is ticked: its fields show only then.
+#[component]
+fn Switchable(legend: &'static str, label: &'static str, on: RwSignal<bool>, children: ChildrenFn) -> impl IntoView {
+    view! {
+        <fieldset>
+            <legend>{legend}</legend>
+            <label class="check"><input type="checkbox" bind:checked=on />{label}</label>
+            <Show when=move || on.get()>{children()}</Show>
+        </fieldset>
+    }
+}
+
 #[component]
 fn ChargeFields(part: Part<Texts<4>>, #[prop(into)] error: Signal<Option<Error>>) -> impl IntoView {
     let [name, product, amount, frequency] = part.fields;
     view! {
-        <fieldset>
-            <legend>"Scheduled charge"</legend>
-            <label class="check"><input type="checkbox" bind:checked=part.on />" Add a recurring scheduled charge"</label>
-            <Show when=move || part.on.get()>
-                <div class="grid2">
-                    <div><label for="charge-name">"Charge name"</label><input id="charge-name" bind:value=name /></div>
-                    <div><Picker label="Charge product (fixed)" id="charge-product" value=product items=products(Some(true)) /></div>
-                    <div><label for="charge-amount">"Charge amount each time (cents)" <span class="muted">{move || hint(&amount.get())}</span></label><input id="charge-amount" inputmode="decimal" bind:value=amount /></div>
-                    <div><label for="charge-frequency">"Charge frequency"</label>
-                        <select id="charge-frequency" on:change=move |ev| frequency.set(event_target_value(&ev))>
-                            {frequency_options(frequency)}
-                        </select></div>
-                </div>
-                <FieldError error paths=&[SCHEDULED_CHARGES] />
-            </Show>
-        </fieldset>
+        <Switchable legend="Scheduled charge" label=" Add a recurring scheduled charge" on=part.on>
+            <div class="grid2">
+                <div><label for="charge-name">"Charge name"</label><input id="charge-name" bind:value=name /></div>
+                <div><Picker label="Charge product (fixed)" id="charge-product" value=product items=products(Some(true)) /></div>
+                <div><label for="charge-amount">"Charge amount each time (cents)" <span class="muted">{move || hint(&amount.get())}</span></label><input id="charge-amount" inputmode="decimal" bind:value=amount /></div>
+                <div><label for="charge-frequency">"Charge frequency"</label>
+                    <select id="charge-frequency" on:change=move |ev| frequency.set(event_target_value(&ev))>
+                        {frequency_options(frequency)}
+                    </select></div>
+            </div>
+            <FieldError error paths=&[SCHEDULED_CHARGES] />
+        </Switchable>
     }
 }
 
@@ -284,31 +292,27 @@ fn SubscriptionFields(part: Part<Texts<4>>, #[prop(into)] error: Signal<Option<E
     let [product_path, seats_path, frequency_path, _] = subscription::first_of(SUBSCRIPTIONS);
     let beside = vec![product_path.clone(), seats_path.clone(), frequency_path.clone()];
     view! {
-        <fieldset>
-            <legend>"Subscription"</legend>
-            <label class="check"><input type="checkbox" bind:checked=part.on />" Bill seats of a subscription product from the start"</label>
-            <Show when=move || part.on.get()>
-                <div class="grid2">
-                    <div><Picker label="Subscription product" id="subscription-product" value=product items=subscription_products() />
-                        <FieldError error paths=[product_path.clone()] /></div>
-                    <div><label for="subscription-seats">"Seats"</label><input id="subscription-seats" inputmode="decimal" bind:value=seats autocomplete="off" />
-                        <FieldError error paths=[seats_path.clone()] /></div>
-                    <div><label for="subscription-frequency">"Billing frequency"</label>
-                        <select id="subscription-frequency" on:change=move |ev| frequency.set(event_target_value(&ev))>
-                            <option value="MONTHLY">"monthly"</option>
-                            <option value="QUARTERLY">"quarterly"</option>
-                            <option value="ANNUAL">"annual"</option>
-                        </select>
-                        <FieldError error paths=[frequency_path.clone()] /></div>
-                    <div><label for="subscription-collection">"Billed"</label>
-                        <select id="subscription-collection" on:change=move |ev| collection.set(event_target_value(&ev))>
-                            <option value="ADVANCE">"in advance (at each period's start)"</option>
-                            <option value="ARREARS">"in arrears (at each period's end)"</option>
-                        </select></div>
-                </div>
-                <RowError error paths=&[SUBSCRIPTIONS] exclude=beside.clone() />
-            </Show>
-        </fieldset>
+        <Switchable legend="Subscription" label=" Bill seats of a subscription product from the start" on=part.on>
+            <div class="grid2">
+                <div><Picker label="Subscription product" id="subscription-product" value=product items=subscription_products() />
+                    <FieldError error paths=[product_path.clone()] /></div>
+                <div><label for="subscription-seats">"Seats"</label><input id="subscription-seats" inputmode="decimal" bind:value=seats autocomplete="off" />
+                    <FieldError error paths=[seats_path.clone()] /></div>
+                <div><label for="subscription-frequency">"Billing frequency"</label>
+                    <select id="subscription-frequency" on:change=move |ev| frequency.set(event_target_value(&ev))>
+                        <option value="MONTHLY">"monthly"</option>
+                        <option value="QUARTERLY">"quarterly"</option>
+                        <option value="ANNUAL">"annual"</option>
+                    </select>
+                    <FieldError error paths=[frequency_path.clone()] /></div>
+                <div><label for="subscription-collection">"Billed"</label>
+                    <select id="subscription-collection" on:change=move |ev| collection.set(event_target_value(&ev))>
+                        <option value="ADVANCE">"in advance (at each period's start)"</option>
+                        <option value="ARREARS">"in arrears (at each period's end)"</option>
+                    </select></div>
+            </div>
+            <RowError error paths=&[SUBSCRIPTIONS] exclude=beside.clone() />
+        </Switchable>
     }
 }
 
@@ -316,17 +320,13 @@ fn SubscriptionFields(part: Part<Texts<4>>, #[prop(into)] error: Signal<Option<E
 fn OverrideFields(part: Part<Texts<2>>, #[prop(into)] error: Signal<Option<Error>>) -> impl IntoView {
     let [multiplier, tags] = part.fields;
     view! {
-        <fieldset>
-            <legend>"Override"</legend>
-            <label class="check"><input type="checkbox" bind:checked=part.on />" Add a multiplier override from the start"</label>
-            <Show when=move || part.on.get()>
-                <div class="grid2">
-                    <div><label for="override-multiplier">"Multiplier (0.95 = 5% off)"</label><input id="override-multiplier" inputmode="decimal" bind:value=multiplier /></div>
-                    <div><label for="override-tags">"Product tags (comma separated)"</label><input id="override-tags" bind:value=tags /></div>
-                </div>
-                <FieldError error paths=&[OVERRIDES] />
-            </Show>
-        </fieldset>
+        <Switchable legend="Override" label=" Add a multiplier override from the start" on=part.on>
+            <div class="grid2">
+                <div><label for="override-multiplier">"Multiplier (0.95 = 5% off)"</label><input id="override-multiplier" inputmode="decimal" bind:value=multiplier /></div>
+                <div><label for="override-tags">"Product tags (comma separated)"</label><input id="override-tags" bind:value=tags /></div>
+            </div>
+            <FieldError error paths=&[OVERRIDES] />
+        </Switchable>
     }
 }
 
@@ -334,19 +334,15 @@ fn OverrideFields(part: Part<Texts<2>>, #[prop(into)] error: Signal<Option<Error
 fn RechargeFields(part: Part<Texts<4>>, #[prop(into)] error: Signal<Option<Error>>) -> impl IntoView {
     let [threshold, to, product, fraction] = part.fields;
     view! {
-        <fieldset>
-            <legend>"Auto-recharge"</legend>
-            <label class="check"><input type="checkbox" bind:checked=part.on />" Recharge the prepaid balance when it falls to a threshold"</label>
-            <Show when=move || part.on.get()>
-                <div class="grid2">
-                    <div><label for="recharge-threshold">"Recharge at or below (cents)"</label><input id="recharge-threshold" inputmode="decimal" bind:value=threshold /></div>
-                    <div><label for="recharge-to">"Recharge to (cents)"</label><input id="recharge-to" inputmode="decimal" bind:value=to /></div>
-                    <div><Picker label="Recharge sold as (fixed product)" id="recharge-product" value=product items=products(Some(true)) /></div>
-                    <div><label for="recharge-fraction">"Share of each recharge invoiced (optional, e.g. 0.9)"</label><input id="recharge-fraction" inputmode="decimal" bind:value=fraction /></div>
-                </div>
-                <FieldError error paths=&[PREPAID_BALANCE_THRESHOLD_CONFIGURATION] />
-            </Show>
-        </fieldset>
+        <Switchable legend="Auto-recharge" label=" Recharge the prepaid balance when it falls to a threshold" on=part.on>
+            <div class="grid2">
+                <div><label for="recharge-threshold">"Recharge at or below (cents)"</label><input id="recharge-threshold" inputmode="decimal" bind:value=threshold /></div>
+                <div><label for="recharge-to">"Recharge to (cents)"</label><input id="recharge-to" inputmode="decimal" bind:value=to /></div>
+                <div><Picker label="Recharge sold as (fixed product)" id="recharge-product" value=product items=products(Some(true)) /></div>
+                <div><label for="recharge-fraction">"Share of each recharge invoiced (optional, e.g. 0.9)"</label><input id="recharge-fraction" inputmode="decimal" bind:value=fraction /></div>
+            </div>
+            <FieldError error paths=&[PREPAID_BALANCE_THRESHOLD_CONFIGURATION] />
+        </Switchable>
     }
 }
 
@@ -354,17 +350,13 @@ fn RechargeFields(part: Part<Texts<4>>, #[prop(into)] error: Signal<Option<Error
 fn SpendFields(part: Part<Texts<2>>, #[prop(into)] error: Signal<Option<Error>>) -> impl IntoView {
     let [threshold, product] = part.fields;
     view! {
-        <fieldset>
-            <legend>"Spend threshold"</legend>
-            <label class="check"><input type="checkbox" bind:checked=part.on />" Bill usage early when a period's spend reaches a threshold"</label>
-            <Show when=move || part.on.get()>
-                <div class="grid2">
-                    <div><label for="spend-threshold">"Bill when outstanding spend reaches (cents)"</label><input id="spend-threshold" inputmode="decimal" bind:value=threshold /></div>
-                    <div><Picker label="Early bills sold as (fixed product)" id="spend-product" value=product items=products(Some(true)) /></div>
-                </div>
-                <FieldError error paths=&[SPEND_THRESHOLD_CONFIGURATION] />
-            </Show>
-        </fieldset>
+        <Switchable legend="Spend threshold" label=" Bill usage early when a period's spend reaches a threshold" on=part.on>
+            <div class="grid2">
+                <div><label for="spend-threshold">"Bill when outstanding spend reaches (cents)"</label><input id="spend-threshold" inputmode="decimal" bind:value=threshold /></div>
+                <div><Picker label="Early bills sold as (fixed product)" id="spend-product" value=product items=products(Some(true)) /></div>
+            </div>
+            <FieldError error paths=&[SPEND_THRESHOLD_CONFIGURATION] />
+        </Switchable>
     }
 }
 

@@ -26,6 +26,7 @@ pub mod diff;
 mod drawdown;
 pub mod error;
 pub mod explain;
+pub mod http;
 pub mod invoice;
 pub mod metric;
 pub mod money;

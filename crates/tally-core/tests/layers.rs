@@ -34,7 +34,7 @@ const LAYERS: [(&str, &[&str]); 5] = [
     ),
     ("model", &["usage", "state"]),
     ("rating", &["drawdown", "rating", "explain"]),
-    ("calls", &["wire", "api", "scenario", "diff"]),
+    ("calls", &["wire", "api", "scenario", "diff", "http"]),
 ];
 
 fn src() -> PathBuf {

@@ -44,3 +44,24 @@ Object.defineProperty(TallyError.prototype, 'name', { value: 'TallyError', writa
   });
   if (typeof Symbol.dispose === 'symbol') proto[Symbol.dispose] = proto.free;
 }
+
+// `engine.fetch`: a WHATWG `fetch` bound to its engine (so `fetch: engine.fetch` works detached), which
+// answers Metronome's REST calls through `handle`, the same door as `tally serve`. Made once per engine,
+// on first use. Only the path and query of the URL are read: the host names nothing here.
+Object.defineProperty(Engine.prototype, 'fetch', {
+  configurable: true,
+  get() {
+    const engine = this;
+    const fetch = async (input, init = undefined) => {
+      // A bare path has no origin to parse against outside a page; any will do, it is not read.
+      if (typeof input === 'string' && input.startsWith('/')) input = `http://tally.local${input}`;
+      const request = new Request(input, init);
+      if (request.signal && request.signal.aborted) throw request.signal.reason;
+      const body = new Uint8Array(await request.arrayBuffer());
+      const answer = engine.handle(request.method, request.url, body);
+      return new Response(answer.body, { status: answer.status, headers: answer.headers });
+    };
+    Object.defineProperty(this, 'fetch', { value: fetch, configurable: true });
+    return fetch;
+  },
+});

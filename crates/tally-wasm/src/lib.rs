@@ -15,6 +15,21 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(typescript_custom_section)]
 const WIRE_TYPES: &'static str = include_str!("../types/tally.d.ts");
 
+// `engine.fetch`, added to the class by js/glue-tail.js; declared here so TypeScript knows it.
+#[wasm_bindgen(typescript_custom_section)]
+const FETCH_TYPES: &'static str = r#"
+/** What `Engine.handle` answers: an HTTP status, its headers and the JSON body as text. */
+export interface HttpAnswer { status: number; headers: [string, string][]; body: string }
+export interface Engine {
+  /**
+   * A `fetch` bound to this engine that answers Metronome's REST API as its SDK calls it:
+   * `new Metronome({ bearerToken: 'local', baseURL: 'http://tally.local', fetch: engine.fetch })`.
+   * Nothing leaves the page; the host in the URL is not read.
+   */
+  readonly fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+}
+"#;
+
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
@@ -323,6 +338,27 @@ impl Engine {
         let req = tally_core::error::parse(&from_js(body)?).map_err(into_js)?;
         let drafts = tally_core::api::queries::preview_events(&self.state, customer_id, req, self.now);
         Ok(typed(drafts.map_err(into_js)?))
+    }
+
+    /// One HTTP request as Metronome's SDK sends it, answered as Metronome's API answers it:
+    /// `{status, headers, body}` with the body as JSON text. `engine.fetch` (a `fetch` for the SDK)
+    /// is built on it; both go through the same door as `tally serve`.
+    #[wasm_bindgen(unchecked_return_type = "HttpAnswer")]
+    pub fn handle(&mut self, method: &str, url: &str, body: &[u8]) -> JsValue {
+        let req = tally_core::http::Request {
+            method,
+            target: url,
+            body,
+        };
+        let r = tally_core::http::respond(&mut self.state, &mut self.now, req);
+        let headers: Vec<Value> = r
+            .headers()
+            .into_iter()
+            .map(|(k, v)| serde_json::json!([k, v]))
+            .collect();
+        let answer = serde_json::json!({ "status": r.status, "headers": headers, "body": r.body });
+        // Through JSON.parse as elsewhere; here the status stays a number (the body is text).
+        js_sys::JSON::parse(&answer.to_string()).unwrap_or(JsValue::NULL)
     }
 
     /// The whole state as versioned JSON text.

@@ -43,10 +43,8 @@ pub fn is_metronome_field(method: &str, parts: &[&str], field: &str) -> bool {
 /// The refusal of `method` on `parts` when it is an endpoint of Metronome's API that Tally does not
 /// serve (asked only once no route of Tally's answered it); `None` for a call Metronome lacks too.
 pub fn unserved(method: &str, parts: &[&str]) -> Option<Error> {
-    let line = FIELDS
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.starts_with("  "))
-        .find(|l| matches(l, method, parts))?;
+    let line = endpoint_lines().find(|l| matches(l, method, parts))?;
+    let line = line.split(" page:").next().unwrap_or_default();
     Some(Error::new(
         ErrorCode::NotSupported,
         "",
@@ -54,8 +52,36 @@ pub fn unserved(method: &str, parts: &[&str]) -> Option<Error> {
     ))
 }
 
-/// Whether a call line of the list (`POST /v1/customers/{id}/setName`) is `method` on `parts`.
+/// How the SDK pages a list endpoint: the `page:` mark on its line of the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paging {
+    /// `CursorPage`: `limit` and `next_page` in the query string, even on a POST.
+    Query,
+    /// `CursorPageWithoutLimit`: `next_page` in the query string and no `limit`.
+    QueryWithoutLimit,
+    /// `BodyCursorPage`: `limit` and `next_page` in the JSON body.
+    Body,
+}
+
+/// How `method` on `parts` pages, if it is a list the SDK pages.
+pub fn paging(method: &str, parts: &[&str]) -> Option<Paging> {
+    let line = endpoint_lines().find(|l| matches(l, method, parts))?;
+    match line.split(" page:").nth(1)? {
+        "query" => Some(Paging::Query),
+        "query-without-limit" => Some(Paging::QueryWithoutLimit),
+        "body" => Some(Paging::Body),
+        _ => None,
+    }
+}
+
+fn endpoint_lines() -> impl Iterator<Item = &'static str> {
+    FIELDS.lines().filter(|l| !l.starts_with('#') && !l.starts_with("  "))
+}
+
+/// Whether a call line of the list (`POST /v1/customers/{id}/setName page:query`) is `method` on
+/// `parts`.
 fn matches(line: &str, method: &str, parts: &[&str]) -> bool {
+    let line = line.split(" page:").next().unwrap_or_default();
     let Some((m, path)) = line.split_once(' ') else {
         return false;
     };

@@ -29,6 +29,11 @@ use serde_json::{json, Value};
 
 /// Runs one call against the state at time `now`, answering the response body.
 pub fn call(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Result<Value> {
+    call_changing(state, call, body, now).map(|(answer, _)| answer)
+}
+
+/// `call`, saying also whether the state changed (an accepted command), so a server knows to save.
+pub fn call_changing(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Result<(Value, bool)> {
     // A refused call changes nothing at all, not even the counter behind made ids.
     let next_id = state.next_id;
     let answer = command(state, call, body, now).map_err(|e| match target(call) {
@@ -39,8 +44,8 @@ pub fn call(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Resu
         state.next_id = next_id;
     }
     match answer {
-        Err(e) if e.code == ErrorCode::UnknownCall => read(state, call, body, now),
-        other => other,
+        Err(e) if e.code == ErrorCode::UnknownCall => read(state, call, body, now).map(|a| (a, false)),
+        other => other.map(|a| (a, true)),
     }
 }
 

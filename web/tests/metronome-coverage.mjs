@@ -19,7 +19,8 @@ const root = path.resolve(here, '../..');
 const tally = process.env.TALLY_BIN ?? path.join(root, 'target/debug/tally');
 const list = fs.readFileSync(path.join(root, 'crates/tally-core/src/api/metronome_fields.txt'), 'utf8');
 const version = list.match(/@metronome\/sdk (\S+):/)?.[1] ?? '?';
-const endpoints = list.split('\n').filter((l) => /^[A-Z]+ \//.test(l));
+// A line's ` page:` mark (how the SDK pages the list) is not part of the endpoint's name.
+const endpoints = list.split('\n').filter((l) => /^[A-Z]+ \//.test(l)).map((l) => l.split(' page:')[0]);
 
 const calls = endpoints.map((e) => ({ call: e.replaceAll('{id}', 'x'), body: {} }));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-coverage-'));

@@ -36,8 +36,12 @@ test('docs/metronome-coverage.md is what metronome-coverage.mjs makes from the S
   assert.match(committed, /^\| `POST \/v1\/alerts\/create` \| not served \|$/m);
 });
 
-test('the SDK list knows a paginated POST list as POST (its method is set in the options)', () => {
+test('the SDK list knows a paginated POST list as POST (its method is set in the options), and how each list pages', () => {
   const text = readFileSync(committed, 'utf8');
-  assert.match(text, /^POST \/v1\/contracts\/customerCommits\/list$/m);
-  assert.doesNotMatch(text, /^GET \/v1\/contract-pricing\/products\/list$/m);
+  assert.match(text, /^POST \/v1\/contracts\/customerCommits\/list page:body$/m);
+  assert.match(text, /^POST \/v1\/contract-pricing\/products\/list page:query$/m);
+  assert.match(text, /^POST \/v1\/customFields\/listKeys page:query-without-limit$/m);
+  assert.doesNotMatch(text, /^GET \/v1\/contract-pricing\/products\/list/m);
+  // Not paged: the SDK answers contracts/list as one body.
+  assert.match(text, /^POST \/v1\/contracts\/list$/m);
 });

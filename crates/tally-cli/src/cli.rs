@@ -28,6 +28,16 @@ pub enum Command {
     Test(TestArgs),
     /// What a change does to every customer's invoices: BEFORE and AFTER are scenario files or exported states
     Diff(DiffArgs),
+    /// Answer Metronome's REST API over HTTP on this machine, for its SDK, any client and curl
+    #[cfg(feature = "serve")]
+    Serve(ServeArgs),
+    /// (needs the `serve` feature, which this build was made without)
+    #[cfg(not(feature = "serve"))]
+    #[command(disable_help_flag = true)]
+    Serve {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+        rest: Vec<String>,
+    },
     /// Rate usage files or folders (Parquet, CSV, NDJSON) with an exported state, through DataFusion
     #[cfg(feature = "warehouse")]
     Rate(RateArgs),
@@ -60,6 +70,27 @@ pub struct RunArgs {
     /// Write the state after the calls (the app's Export format) to this file
     #[arg(long, value_name = "STATE.json")]
     pub export: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// The port to listen on; 0 picks a free one (the line printed at start names it)
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// The address to listen on; only this machine can reach the default
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// The state, read at start when the file exists and written after each change (a new file
+    /// renamed over the old one, so a crash never leaves half of it); without it, nothing is kept
+    #[arg(long, value_name = "STATE.json")]
+    pub state: Option<PathBuf>,
+    /// Start the clock here and keep it still, until `POST /tally/clock` moves it forward; without it
+    /// the clock is the machine's
+    #[arg(long, value_parser = time, value_name = "RFC3339")]
+    pub now: Option<Timestamp>,
+    /// The largest request body taken, in bytes; a larger one is refused with 413
+    #[arg(long, default_value_t = 16 * 1024 * 1024, value_name = "BYTES")]
+    pub max_body: usize,
 }
 
 #[derive(Args)]

@@ -8,6 +8,8 @@ mod cli;
 mod diff;
 #[cfg(feature = "warehouse")]
 mod rate;
+#[cfg(feature = "serve")]
+mod serve;
 mod test;
 
 use clap::Parser;
@@ -79,6 +81,13 @@ fn main() -> ExitCode {
         Command::Run(a) => run(&a),
         Command::Test(a) => test::test(&a),
         Command::Diff(a) => diff::diff(&a),
+        #[cfg(feature = "serve")]
+        Command::Serve(a) => serve::serve(&a),
+        #[cfg(not(feature = "serve"))]
+        Command::Serve { .. } => Err(Failure::from(
+            "this tally was built without the `serve` feature, which `tally serve` needs: \
+             cargo install tally-cli (its default features include it)",
+        )),
         #[cfg(feature = "warehouse")]
         Command::Rate(a) => rate::rate(&a),
         #[cfg(not(feature = "warehouse"))]

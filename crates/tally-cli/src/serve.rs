@@ -1,0 +1,151 @@
+//! `tally serve`: Metronome's REST API over HTTP on this machine, so any language's client (and curl)
+//! can run against Tally as the JS package's `engine.fetch` does. Every request goes through the same
+//! door (`tally_core::http`); this file only carries bytes in and out, keeps the clock, and saves the
+//! state after each change.
+
+use crate::cli::ServeArgs;
+use crate::{writable, Failure};
+use axum::body::{to_bytes, Body};
+use axum::extract::State as Shared;
+use axum::http::{HeaderValue, Request, StatusCode};
+use axum::response::Response;
+use axum::Router;
+use chrono::SubsecRound;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use tally_core::http::{respond, Response as Answer};
+use tally_core::{Error, ErrorCode, State, Timestamp};
+
+/// What the server holds between requests.
+struct Server {
+    state: State,
+    now: Timestamp,
+    /// `--now` was given: the clock stands still unless `POST /tally/clock` moves it.
+    still: bool,
+    file: Option<PathBuf>,
+    max_body: usize,
+}
+
+/// The server as every request's handler reaches it: one request at a time.
+type Held = Arc<Mutex<Server>>;
+
+pub fn serve(a: &ServeArgs) -> Result<u8, Failure> {
+    let state = match &a.state {
+        Some(f) => {
+            writable(f)?;
+            load(f)?
+        }
+        None => State::default(),
+    };
+    let server = Server {
+        state,
+        now: a.now.unwrap_or_else(wall_clock),
+        still: a.now.is_some(),
+        file: a.state.clone(),
+        max_body: a.max_body,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    runtime.block_on(listen(a, Arc::new(Mutex::new(server))))
+}
+
+async fn listen(a: &ServeArgs, server: Held) -> Result<u8, Failure> {
+    let listener = tokio::net::TcpListener::bind((a.host, a.port))
+        .await
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", a.host, a.port))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    // The one line a script waits for: with --port 0 it is how the port is learnt.
+    eprintln!("tally serve: listening on http://{addr}");
+    let app = Router::new().fallback(handle).with_state(server);
+    axum::serve(listener, app)
+        .await
+        .map_err(|e| format!("the server stopped: {e}"))?;
+    Ok(0)
+}
+
+fn load(file: &PathBuf) -> Result<State, Failure> {
+    if !file.exists() {
+        return Ok(State::default());
+    }
+    let text = crate::read(file)?;
+    tally_core::state::import(&text)
+        .map_err(|e| Failure::from(format!("{} is not an exported state: {e}", file.display())))
+}
+
+fn wall_clock() -> Timestamp {
+    Timestamp(chrono::Utc::now().trunc_subsecs(0))
+}
+
+async fn handle(Shared(server): Shared<Held>, req: Request<Body>) -> Response {
+    let (parts, body) = req.into_parts();
+    let max_body = server.lock().unwrap_or_else(|p| p.into_inner()).max_body;
+    let bytes = match to_bytes(body, max_body).await {
+        Ok(b) => b,
+        Err(e) => return too_large_or_cut(&e, max_body),
+    };
+    let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let mut s = server.lock().unwrap_or_else(|p| p.into_inner());
+    if !s.still {
+        s.now = s.now.max(wall_clock());
+    }
+    let Server { state, now, .. } = &mut *s;
+    let req = tally_core::http::Request {
+        method: parts.method.as_str(),
+        target,
+        body: &bytes,
+    };
+    let answer = respond(state, now, req);
+    let answer = if answer.changed {
+        s.save().map_or_else(|e| e, |()| answer)
+    } else {
+        answer
+    };
+    to_http(&answer)
+}
+
+impl Server {
+    /// Writes the state to a new file beside the old and renames it over: a crash leaves the old file
+    /// or the new one, never half of either. When it cannot be written, the change is taken back (the
+    /// state is read again from the file) and the answer says so.
+    fn save(&mut self) -> Result<(), Answer> {
+        let Some(file) = &self.file else { return Ok(()) };
+        let tmp = file.with_extension("json.tmp");
+        let written =
+            std::fs::write(&tmp, tally_core::state::export(&self.state)).and_then(|()| std::fs::rename(&tmp, file));
+        let Err(e) = written else { return Ok(()) };
+        let _ = std::fs::remove_file(&tmp);
+        self.state = load(file).ok().unwrap_or_default();
+        let message = format!("the change was not made: {} cannot be written ({e})", file.display());
+        let mut answer = Answer::refusal(&Error::new(ErrorCode::Invalid, "", message));
+        answer.status = 500;
+        Err(answer)
+    }
+}
+
+/// 413 for a body over the limit; 400 for one that stopped before its end (a client that went away).
+fn too_large_or_cut(e: &axum::Error, max_body: usize) -> Response {
+    let too_large =
+        std::error::Error::source(e).is_some_and(|s| s.downcast_ref::<http_body_util::LengthLimitError>().is_some());
+    let (status, message) = if too_large {
+        (
+            413,
+            format!("the request body is over {max_body} bytes (tally serve --max-body)"),
+        )
+    } else {
+        (400, format!("the request body could not be read: {e}"))
+    };
+    let mut answer = Answer::refusal(&Error::new(ErrorCode::InvalidBody, "", message));
+    answer.status = status;
+    to_http(&answer)
+}
+
+fn to_http(answer: &Answer) -> Response {
+    let mut r = Response::new(Body::from(answer.body.clone()));
+    *r.status_mut() = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    for (k, v) in answer.headers() {
+        r.headers_mut().insert(k, HeaderValue::from_static(v));
+    }
+    r
+}

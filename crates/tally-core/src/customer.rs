@@ -22,6 +22,11 @@ record! {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub external_id: Option<String>,
     }
+    stored {
+        /// When its name, aliases or custom fields last changed (or it was made).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub updated_at: Option<crate::time::Timestamp>,
+    }
 }
 
 /// The body of `POST /v1/customers/{id}/setIngestAliases`.

@@ -5,7 +5,8 @@
 
 /// Declares `$name` (the stored record, with `id: String`) and `$new` (the body of `$call`, with
 /// `id: Option<String>`), the same fields otherwise, and `$new::into_record`. Fields in a `stored { }`
-/// block after the body are the record's alone: what Tally works out itself and a body cannot set.
+/// block after the body are the record's alone: what Tally works out itself and a body cannot set;
+/// every record also keeps when it was made (`created_at`).
 macro_rules! record {
     (
         $(#[$meta:meta])*
@@ -38,6 +39,9 @@ macro_rules! record {
             pub id: String,
             $( $(#[$fmeta])* pub $field: $ty, )*
             $( $(#[$smeta])* pub $sfield: $sty, )*
+            /// When it was made, at the engine's clock; none in states exported before Tally kept it.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub created_at: Option<$crate::time::Timestamp>,
         }
 
         #[doc = concat!("The body of `", $call, "`: a `", stringify!($name), "`, its id optional.")]
@@ -51,10 +55,10 @@ macro_rules! record {
         }
 
         impl $new {
-            /// The record this body makes, under `id` (the body's, or one Tally made), with nothing yet
-            /// in what only Tally fills in (the fields after `stored`).
-            pub fn into_record(self, id: String) -> $name {
-                $name { id, $( $field: self.$field, )* $( $sfield: Default::default(), )* }
+            /// The record this body makes at `now`, under `id` (the body's, or one Tally made), with
+            /// nothing yet in what only Tally fills in (the fields after `stored`).
+            pub fn into_record(self, id: String, now: $crate::time::Timestamp) -> $name {
+                $name { id, $( $field: self.$field, )* $( $sfield: Default::default(), )* created_at: Some(now) }
             }
         }
 

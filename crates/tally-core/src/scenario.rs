@@ -4,7 +4,11 @@
 
 use crate::api;
 use crate::api::requests::NewContract;
+use crate::customer::NewCustomer;
 use crate::error::{Error, ErrorCode};
+use crate::metric::NewBillableMetric;
+use crate::product::NewProduct;
+use crate::rate_card::NewRateCard;
 use crate::state::State;
 use crate::time::Timestamp;
 use rust_decimal::Decimal;
@@ -358,17 +362,21 @@ pub fn from_state(state: &State, now: Timestamp, name: Option<&str>) -> (Value, 
     for c in state.credit_types.values() {
         push("POST /v1/credit-types/create", body(c));
     }
+    // Each record's create body: the record less what only Tally fills in (when it was made).
     for m in state.billable_metrics.values() {
-        push("POST /v1/billable-metrics/create", body(m));
+        push("POST /v1/billable-metrics/create", body(&NewBillableMetric::from(m)));
     }
     for p in state.products.values() {
-        push("POST /v1/contract-pricing/products/create", body(p));
+        push("POST /v1/contract-pricing/products/create", body(&NewProduct::from(p)));
     }
     for r in state.rate_cards.values() {
-        push("POST /v1/contract-pricing/rate-cards/create", body(r));
+        push(
+            "POST /v1/contract-pricing/rate-cards/create",
+            body(&NewRateCard::from(r)),
+        );
     }
     for c in state.customers.values() {
-        push("POST /v1/customers", body(c));
+        push("POST /v1/customers", body(&NewCustomer::from(c)));
     }
     for c in state.contracts.values() {
         push("POST /v1/contracts/create", body(&NewContract::from(c)));

@@ -6,14 +6,15 @@ use crate::metric::NewBillableMetric;
 use crate::product::{NewProduct, ProductType};
 use crate::rate_card::{NewRateCard, Rate, RateCard};
 use crate::state::State;
+use crate::time::Timestamp;
 use crate::wire::AddRates;
 use serde_json::Value;
 
 /// `POST /v1/billable-metrics/create`: a metric (which events count, how they aggregate).
-pub fn create_metric(state: &mut State, body: &Value) -> Result<Value> {
+pub fn create_metric(state: &mut State, body: &Value, now: Timestamp) -> Result<Value> {
     let new: NewBillableMetric = parse(body)?;
     let id = new_id(state, new.id.as_ref())?;
-    let m = new.into_record(id);
+    let m = new.into_record(id, now);
     m.validate()?;
     if state.billable_metrics.contains_key(&m.id) {
         return Err(Error::conflict(
@@ -58,10 +59,10 @@ pub fn create_credit_type(state: &mut State, body: &Value) -> Result<Value> {
 }
 
 /// `POST /v1/contract-pricing/products/create`: a product, checked against the metrics and products it names.
-pub fn create_product(state: &mut State, body: &Value) -> Result<Value> {
+pub fn create_product(state: &mut State, body: &Value, now: Timestamp) -> Result<Value> {
     let new: NewProduct = parse(body)?;
     let id = new_id(state, new.id.as_ref())?;
-    let p = new.into_record(id);
+    let p = new.into_record(id, now);
     p.validate()?;
     if let Some(m) = &p.billable_metric_id {
         if !state.billable_metrics.contains_key(m) {
@@ -116,11 +117,11 @@ fn check_rate(state: &State, rate: &Rate, path: &str) -> Result<()> {
 }
 
 /// `POST /v1/contract-pricing/rate-cards/create`: a rate card with its first rates.
-pub fn create_rate_card(state: &mut State, body: &Value) -> Result<Value> {
+pub fn create_rate_card(state: &mut State, body: &Value, now: Timestamp) -> Result<Value> {
     let new: NewRateCard = parse(body)?;
     let given = new.id.is_some();
     let id = new_id(state, new.id.as_ref())?;
-    let card = new.into_record(id);
+    let card = new.into_record(id, now);
     if card.name.trim().is_empty() {
         return Err(Error::invalid("name", "a rate card needs a name"));
     }

@@ -4,6 +4,7 @@ use super::{answer, created, customer, new_id};
 use crate::customer::{validate_aliases, NewCustomer, SetIngestAliases};
 use crate::error::{parse, Error, Result};
 use crate::state::State;
+use crate::time::Timestamp;
 use crate::wire::{Created, EntityKind, SetCustomFields, UpdateName};
 use serde_json::{json, Value};
 
@@ -21,12 +22,13 @@ fn check_alias_owners(state: &State, me: &str, aliases: &[String]) -> Result<()>
 }
 
 /// `POST /v1/customers`: a customer with its ingest aliases and custom fields.
-pub fn create_customer(state: &mut State, body: &Value) -> Result<Value> {
+pub fn create_customer(state: &mut State, body: &Value, now: Timestamp) -> Result<Value> {
     let new: NewCustomer = parse(body)?;
     let given = new.id.is_some();
     let id = new_id(state, new.id.as_ref())?;
-    let c = new.into_record(id);
+    let mut c = new.into_record(id, now);
     c.validate()?;
+    c.updated_at = Some(now);
     if given && state.customers.contains_key(&c.id) {
         return Err(Error::conflict("id", format!("a customer with id `{}` exists", c.id)));
     }
@@ -44,19 +46,20 @@ pub fn create_customer(state: &mut State, body: &Value) -> Result<Value> {
 }
 
 /// `POST /v1/customers/{id}/setIngestAliases`: the keys its usage may arrive under, replacing the old ones.
-pub fn set_ingest_aliases(state: &mut State, id: &str, body: &Value) -> Result<Value> {
+pub fn set_ingest_aliases(state: &mut State, id: &str, body: &Value, now: Timestamp) -> Result<Value> {
     let body: SetIngestAliases = parse(body)?;
     customer(state, id)?;
     validate_aliases(&body.ingest_aliases, "ingest_aliases")?;
     check_alias_owners(state, id, &body.ingest_aliases)?;
     if let Some(c) = state.customers.get_mut(id) {
         c.ingest_aliases = body.ingest_aliases;
+        c.updated_at = Some(now);
     }
     Ok(json!({ "data": customer(state, id)? }))
 }
 
 /// `POST /v1/customers/{id}/updateName`.
-pub fn update_name(state: &mut State, id: &str, body: &Value) -> Result<Value> {
+pub fn update_name(state: &mut State, id: &str, body: &Value, now: Timestamp) -> Result<Value> {
     let b: UpdateName = parse(body)?;
     customer(state, id)?;
     if b.name.trim().is_empty() {
@@ -64,15 +67,19 @@ pub fn update_name(state: &mut State, id: &str, body: &Value) -> Result<Value> {
     }
     if let Some(c) = state.customers.get_mut(id) {
         c.name = b.name;
+        c.updated_at = Some(now);
     }
     answer(customer(state, id)?)
 }
 
 /// Merges custom field values into a customer's or a contract's; an empty value removes the key.
-pub fn set_custom_fields(state: &mut State, body: &Value) -> Result<Value> {
+pub fn set_custom_fields(state: &mut State, body: &Value, now: Timestamp) -> Result<Value> {
     let b: SetCustomFields = parse(body)?;
     let fields = match b.entity {
-        EntityKind::Customer => state.customers.get_mut(&b.entity_id).map(|c| &mut c.custom_fields),
+        EntityKind::Customer => state.customers.get_mut(&b.entity_id).map(|c| {
+            c.updated_at = Some(now);
+            &mut c.custom_fields
+        }),
         EntityKind::Contract => state.contracts.get_mut(&b.entity_id).map(|c| &mut c.custom_fields),
     };
     let what = b.entity.as_str().to_ascii_lowercase();

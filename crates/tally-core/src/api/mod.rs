@@ -96,16 +96,17 @@ fn command(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Resul
     match (t.method.as_str(), parts.as_slice()) {
         // Tally's own: Metronome makes custom pricing units in its app, not through the API.
         ("POST", ["v1", "credit-types", "create"]) => catalog::create_credit_type(state, body),
-        ("POST", ["v1", "billable-metrics", "create"]) => catalog::create_metric(state, body),
-        ("POST", ["v1", "contract-pricing", "products", "create"]) => catalog::create_product(state, body),
-        ("POST", ["v1", "contract-pricing", "rate-cards", "create"]) => catalog::create_rate_card(state, body),
+        ("POST", ["v1", "billable-metrics", "create"]) => catalog::create_metric(state, body, now),
+        ("POST", ["v1", "contract-pricing", "products", "create"]) => catalog::create_product(state, body, now),
+        ("POST", ["v1", "contract-pricing", "rate-cards", "create"]) => catalog::create_rate_card(state, body, now),
         ("POST", ["v1", "contract-pricing", "rate-cards", "addRate"]) => catalog::add_rate(state, body),
         ("POST", ["v1", "contract-pricing", "rate-cards", "addRates"]) => catalog::add_rates(state, body),
-        ("POST", ["v1", "customers"]) => customers::create_customer(state, body),
-        ("POST", ["v1", "customers", id, "setIngestAliases"]) => customers::set_ingest_aliases(state, id, body),
-        ("POST", ["v1", "customers", id, "updateName"]) => customers::update_name(state, id, body),
-        ("POST", ["v1", "customFields", "setValues"]) => customers::set_custom_fields(state, body),
-        ("POST", ["v1", "contracts", "create"]) => contracts::create_contract(state, body),
+        ("POST", ["v1", "customers"]) => customers::create_customer(state, body, now),
+        ("POST", ["v1", "customers", id, "setIngestAliases"]) => customers::set_ingest_aliases(state, id, body, now),
+        // `setName` is Metronome's; `updateName` the spelling Tally had first.
+        ("POST", ["v1", "customers", id, "setName" | "updateName"]) => customers::update_name(state, id, body, now),
+        ("POST", ["v1", "customFields", "setValues"]) => customers::set_custom_fields(state, body, now),
+        ("POST", ["v1", "contracts", "create"]) => contracts::create_contract(state, body, now),
         // The docs name both spellings of these two.
         ("POST", ["v1", "customers", "commits", "create"] | ["v1", "contracts", "customerCommits", "create"]) => {
             balances::create_customer_commit(state, body)

@@ -53,14 +53,14 @@ fn check_threshold_products(state: &State, c: &Contract) -> Result<()> {
 }
 
 /// `POST /v1/contracts/create`: a contract from its `NewContract` body, checked whole before it is stored.
-pub fn create_contract(state: &mut State, body: &Value) -> Result<Value> {
+pub fn create_contract(state: &mut State, body: &Value, now: Timestamp) -> Result<Value> {
     let new: NewContract = parse(body)?;
     if let Some(id) = new.id.as_ref().filter(|id| state.contracts.contains_key(*id)) {
         return Err(Error::conflict("id", format!("a contract with id `{id}` exists")));
     }
     let given = new.id.clone();
     // The id is settled once the checks pass (below), after the ids the checks make, as it always was.
-    let mut c = new.into_record(String::new());
+    let mut c = new.into_record(String::new(), now);
     c.usage_filter_history = c.usage_filter.iter().cloned().collect();
     c.validate_terms()?;
     customer(state, &c.customer_id)?;

@@ -191,6 +191,9 @@ impl From<&Price> for PriceView {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct RateScheduleRow {
+    /// The rate card the list rate comes from; none for a contract without one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_card_id: Option<String>,
     /// The product priced.
     pub product_id: String,
     /// The product's name.

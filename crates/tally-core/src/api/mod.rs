@@ -13,6 +13,7 @@ pub mod contracts;
 pub mod customers;
 pub mod metronome;
 pub mod queries;
+pub mod reads;
 pub mod requests;
 pub mod usage;
 
@@ -167,7 +168,21 @@ pub fn read(state: &State, call: &str, body: &Value, now: Timestamp) -> Result<V
         ("POST", ["v1", "customers", id, "previewEvents"]) => {
             answer(queries::preview_events(state, id, crate::error::parse(body)?, now)?)
         }
-        ("POST", ["v1", "contracts", "list"]) => answer(contracts::list_contracts(state, &crate::error::parse(body)?)?),
+        ("POST", ["v1" | "v2", "contracts", "list"]) => {
+            answer(contracts::list_contracts(state, &crate::error::parse(body)?)?)
+        }
+        ("GET", ["v1", "customers", id, "invoices", invoice]) => answer(reads::invoice(state, id, invoice, now)?),
+        ("GET", ["v1", "billable-metrics"]) => answer(state.billable_metrics.values().collect::<Vec<_>>()),
+        ("GET", ["v1", "billable-metrics", id]) => answer(reads::metric(state, id)?),
+        ("POST", ["v1", "contract-pricing", "products", "get"]) => answer(reads::product(state, body)?),
+        ("POST", ["v1", "contract-pricing", "products", "list"]) => answer(reads::products(state, body)?),
+        ("POST", ["v1", "contract-pricing", "rate-cards", "get"]) => answer(reads::rate_card(state, body)?),
+        ("POST", ["v1", "contract-pricing", "rate-cards", "list"]) => answer(reads::rate_cards(state, body)?),
+        ("POST", ["v1", "contract-pricing", "rate-cards", "getRates"]) => answer(reads::rates_at(state, body)?),
+        ("POST", ["v1", "contract-pricing", "rate-cards", "getRateSchedule"]) => {
+            answer(reads::rate_schedule(state, body)?)
+        }
+        ("POST", ["v1", "customFields", "listKeys"]) => answer(reads::field_keys(state, body)?),
         ("POST", ["v2", "contracts", "get"] | ["v1", "contracts", "get"]) => {
             let b: crate::wire::GetContract = crate::error::parse(body)?;
             answer(contract_of(state, &b.customer_id, &b.contract_id)?)

@@ -245,6 +245,7 @@ pub fn rate_schedule(state: &State, b: &RateScheduleRequest, now: Timestamp) -> 
                 .filter(|e| Some(&e.price) != list_price.as_ref())
                 .map(|e| PriceView::from(&e.price));
             let row = RateScheduleRow {
+                rate_card_id: c.rate_card_id.clone(),
                 product_id: p.id.clone(),
                 product_name: p.name.clone(),
                 product_tags: p.tags.clone(),

@@ -93,12 +93,11 @@ fn answer(state: &mut State, now: &mut Timestamp, req: Request) -> crate::error:
     if let Some(answer) = clock::route(&method, path, &body, now)? {
         return Ok((answer, false));
     }
-    let endpoint = shapes::Endpoint::of(&method, path);
     let mut query = query::Query::parse(query)?;
     let (body, page) = paging::take(&method, path, &mut query, body)?;
     let call = format!("{method} {path}{}", query.to_query_string());
     let (mut value, changed) = api::call_changing(state, &call, &body, *now)?;
-    shapes::to_sdk(endpoint, &mut value);
+    shapes::to_sdk(state, &method, path, &mut value);
     if let Some(page) = page {
         page.apply(&mut value)?;
     }

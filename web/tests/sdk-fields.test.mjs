@@ -34,6 +34,16 @@ test('docs/metronome-coverage.md is what metronome-coverage.mjs makes from the S
   assert.match(committed, /\*\*\d+ of 116\*\* endpoints are\nserved/);
   assert.match(committed, /^\| `POST \/v1\/contracts\/create` \| served \|$/m);
   assert.match(committed, /^\| `POST \/v1\/alerts\/create` \| not served \|$/m);
+  // A served endpoint's section says, per word, which of its body fields are honoured, kept, refused.
+  const said = (call, word) =>
+    committed.split(`\n## \`${call}\`\n`)[1]?.split('\n## ')[0].match(new RegExp(`^- \\*\\*${word}\\*\\*:.*(\\n  - .*)*`, 'm'))?.[0] ?? '';
+  // Read by hand: calendar.rs, `UsageStatementSchedule::anchor`, counts the periods from `billing_anchor_date`
+  // when `day` is CUSTOM_DATE.
+  assert.match(said('POST /v1/contracts/create', 'honoured'), /`usage_statement_schedule\.billing_anchor_date`/);
+  // Read by hand: a customer (customer.rs) has name, ingest_aliases, custom_fields and external_id,
+  // and nothing in crates/tally-core/src reads a `billing_config`.
+  assert.match(said('POST /v1/customers', 'refused'), /`billing_config`/);
+  assert.match(said('POST /v1/customers', 'kept'), /`external_id`/);
 });
 
 test('the SDK list knows a paginated POST list as POST (its method is set in the options), and how each list pages', () => {

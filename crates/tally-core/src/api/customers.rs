@@ -93,3 +93,37 @@ pub fn set_custom_fields(state: &mut State, body: &Value, now: Timestamp) -> Res
     }
     answer(Created { id: b.entity_id })
 }
+
+/// The query keys `GET /v1/customers` reads (the door takes `limit` and `next_page`).
+pub const LIST_KEYS: &[&str] = &[
+    "customer_ids",
+    "ingest_alias",
+    "only_archived",
+    "salesforce_account_ids",
+];
+
+/// `GET /v1/customers`: every customer, or those the query names by id (`customer_ids`, comma
+/// separated, as the SDK sends a list) or by an ingest alias. No customer is archived yet, so
+/// `only_archived=true` lists none; Tally keeps no Salesforce ids on customers.
+pub fn list<'a>(state: &'a State, query: &[(String, String)]) -> Result<Vec<&'a crate::customer::Customer>> {
+    let mut list: Vec<&crate::customer::Customer> = state.customers.values().collect();
+    for (k, v) in query {
+        match k.as_str() {
+            "customer_ids" => {
+                let ids: Vec<&str> = v.split(',').map(str::trim).collect();
+                list.retain(|c| ids.contains(&c.id.as_str()));
+            }
+            "ingest_alias" => list.retain(|c| c.ingest_aliases.iter().any(|a| a == v)),
+            "only_archived" if v == "true" => list.clear(),
+            "only_archived" => {}
+            _ => {
+                return Err(Error::new(
+                    crate::error::ErrorCode::NotSupported,
+                    k.as_str(),
+                    format!("`{k}` is a query key of Metronome's API that Tally does not implement"),
+                ))
+            }
+        }
+    }
+    Ok(list)
+}

@@ -157,8 +157,11 @@ pub fn read(state: &State, call: &str, body: &Value, now: Timestamp) -> Result<V
     let t = target(call)?;
     let parts: Vec<&str> = t.parts.iter().map(String::as_str).collect();
     match (t.method.as_str(), parts.as_slice()) {
-        ("GET", ["v1", "customers"]) => answer(state.customers.values().collect::<Vec<_>>()),
-        ("GET", ["v1", "customers", id]) => answer(customer(state, id)?),
+        ("GET", ["v1", "customers"]) => answer(customers::list(state, &query_keys(&t.query, customers::LIST_KEYS)?)?),
+        ("GET", ["v1", "customers", id]) => {
+            query_keys(&t.query, &[])?;
+            answer(customer(state, id)?)
+        }
         ("GET", ["v1", "customers", id, "invoices"]) => answer(queries::invoices(
             state,
             id,
@@ -171,9 +174,19 @@ pub fn read(state: &State, call: &str, body: &Value, now: Timestamp) -> Result<V
         ("POST", ["v1" | "v2", "contracts", "list"]) => {
             answer(contracts::list_contracts(state, &crate::error::parse(body)?)?)
         }
-        ("GET", ["v1", "customers", id, "invoices", invoice]) => answer(reads::invoice(state, id, invoice, now)?),
-        ("GET", ["v1", "billable-metrics"]) => answer(state.billable_metrics.values().collect::<Vec<_>>()),
-        ("GET", ["v1", "billable-metrics", id]) => answer(reads::metric(state, id)?),
+        ("GET", ["v1", "customers", id, "invoices", invoice]) => {
+            let q = queries::InvoiceQuery::parse(&t.query)?;
+            answer(reads::invoice(state, id, invoice, q.skip_zero_qty_line_items, now)?)
+        }
+        // Nothing is archived yet (archiving belongs to the lifecycle), so `include_archived` changes nothing.
+        ("GET", ["v1", "billable-metrics"]) => {
+            query_keys(&t.query, &["include_archived"])?;
+            answer(state.billable_metrics.values().collect::<Vec<_>>())
+        }
+        ("GET", ["v1", "billable-metrics", id]) => {
+            query_keys(&t.query, &[])?;
+            answer(reads::metric(state, id)?)
+        }
         ("POST", ["v1", "contract-pricing", "products", "get"]) => answer(reads::product(state, body)?),
         ("POST", ["v1", "contract-pricing", "products", "list"]) => answer(reads::products(state, body)?),
         ("POST", ["v1", "contract-pricing", "rate-cards", "get"]) => answer(reads::rate_card(state, body)?),
@@ -208,7 +221,10 @@ pub fn read(state: &State, call: &str, body: &Value, now: Timestamp) -> Result<V
         ("GET", ["v1", "usage", "unmatched"]) => answer(crate::unbilled::unbilled(state)),
         // Tally's own: contracts that could both take the same usage (model.md, second round).
         ("GET", ["v1", "usage", "ambiguities"]) => answer(crate::rating::ambiguities(state)),
-        ("GET", ["v1", "credit-types", "list"]) => Ok(json!({ "data": state.all_credit_types(), "next_page": null })),
+        ("GET", ["v1", "credit-types", "list"]) => {
+            query_keys(&t.query, &[])?;
+            Ok(json!({ "data": state.all_credit_types(), "next_page": null }))
+        }
         _ => Err(metronome::unserved(&t.method, &parts).unwrap_or_else(|| unknown(call))),
     }
 }
@@ -229,6 +245,31 @@ pub(crate) fn new_id(state: &mut State, given: Option<&String>) -> Result<String
         Some(id) => Ok(id.clone()),
         None => Ok(state.make_id()),
     }
+}
+
+/// A query key no call of Tally's reads: refused by name, never ignored.
+pub(crate) fn unknown_query_key(key: &str) -> Error {
+    Error::new(
+        ErrorCode::UnknownField,
+        key,
+        format!("`{key}` is not a query key of this call: Tally refuses it rather than ignore it"),
+    )
+}
+
+/// A query that must hold only `known` keys; answers the pairs, decoded.
+fn query_keys(query: &str, known: &[&str]) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let v = percent_decode_str(v)
+            .decode_utf8()
+            .map_err(|_| Error::new(ErrorCode::InvalidBody, k, "not UTF-8 once decoded"))?;
+        if !known.contains(&k) {
+            return Err(unknown_query_key(k));
+        }
+        out.push((k.to_string(), v.into_owned()));
+    }
+    Ok(out)
 }
 
 pub(crate) fn created(id: &str) -> Result<Value> {

@@ -42,6 +42,36 @@ pub struct InvoiceQuery {
     pub contract_id: Option<String>,
     /// `explain=true`: each line carries its `explanation`.
     pub explain: bool,
+    /// `status=DRAFT|FINALIZED`: only invoices in this status.
+    pub status: Option<InvoiceStatus>,
+    /// `credit_type_id=...`: only invoices in this credit type.
+    pub credit_type_id: Option<String>,
+    /// `sort=date_asc|date_desc`: by issue date, earliest or latest first; without it, each
+    /// contract's invoices in time order, contract by contract.
+    pub sort: Option<Sort>,
+    /// `skip_zero_qty_line_items=true`: lines with a quantity of zero are left out.
+    pub skip_zero_qty_line_items: bool,
+}
+
+/// The order `sort=` asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    /// Earliest issue date first.
+    DateAsc,
+    /// Latest issue date first.
+    DateDesc,
+}
+
+fn flag(k: &str, v: &str) -> Result<bool> {
+    match v {
+        "true" | "" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(Error::new(
+            ErrorCode::InvalidBody,
+            k,
+            format!("`{v}` is not true or false"),
+        )),
+    }
 }
 
 impl InvoiceQuery {
@@ -60,24 +90,38 @@ impl InvoiceQuery {
                 "ending_before" => q.ending_before = Some(time(&v)?),
                 "type" => q.kind = Some(invoice_type(&v)?),
                 "contract_id" => q.contract_id = Some(v),
-                "explain" => {
-                    q.explain = match v.as_str() {
-                        "true" | "" => true,
-                        "false" => false,
-                        _ => {
-                            return Err(Error::new(
-                                ErrorCode::InvalidBody,
-                                "explain",
-                                format!("`{v}` is not true or false"),
-                            ))
-                        }
-                    }
+                "explain" => q.explain = flag(k, &v)?,
+                "status" => q.status = Some(invoice_status(&v)?),
+                "credit_type_id" => q.credit_type_id = Some(v),
+                "sort" => {
+                    q.sort = Some(match v.as_str() {
+                        "date_asc" => Sort::DateAsc,
+                        "date_desc" => Sort::DateDesc,
+                        _ => return Err(Error::invalid(k, format!("`{v}` is not date_asc or date_desc"))),
+                    })
                 }
-                _ => {}
+                "skip_zero_qty_line_items" => q.skip_zero_qty_line_items = flag(k, &v)?,
+                // Metronome's; Tally sends no webhooks.
+                "webhook_notification_id" => {
+                    return Err(Error::new(
+                        ErrorCode::NotSupported,
+                        k,
+                        "`webhook_notification_id` is a query key of Metronome's API that Tally does not implement",
+                    ))
+                }
+                _ => return Err(super::unknown_query_key(k)),
             }
         }
         Ok(q)
     }
+}
+
+fn invoice_status(v: &str) -> Result<InvoiceStatus> {
+    Ok(match v.to_ascii_uppercase().as_str() {
+        "DRAFT" => InvoiceStatus::Draft,
+        "FINALIZED" => InvoiceStatus::Finalized,
+        _ => return Err(Error::invalid("status", format!("`{v}` is not DRAFT or FINALIZED"))),
+    })
 }
 
 fn invoice_type(v: &str) -> Result<InvoiceType> {
@@ -104,6 +148,7 @@ impl TryFrom<crate::wire::InvoiceListOptions> for InvoiceQuery {
             kind: o.kind.as_deref().map(invoice_type).transpose()?,
             contract_id: o.contract_id,
             explain: o.explain,
+            ..Default::default()
         })
     }
 }
@@ -117,6 +162,10 @@ pub fn invoices(state: &State, customer_id: &str, q: &InvoiceQuery, now: Timesta
         kind,
         contract_id,
         explain,
+        status,
+        credit_type_id,
+        sort,
+        skip_zero_qty_line_items,
     } = q;
     // Without ending_before, each contract's list runs through the end of its usage period that
     // contains now, schedules included: rating reaches that far.
@@ -142,7 +191,19 @@ pub fn invoices(state: &State, customer_id: &str, q: &InvoiceQuery, now: Timesta
         })
         .filter(|i| kind.is_none_or(|k| i.kind == k))
         .filter(|i| contract_id.as_ref().is_none_or(|c| &i.contract_id == c))
+        .filter(|i| status.is_none_or(|s| i.status == s))
+        .filter(|i| credit_type_id.as_ref().is_none_or(|c| &i.credit_type.id == c))
         .collect();
+    match sort {
+        Some(Sort::DateAsc) => list.sort_by_key(|i| i.issued_at),
+        Some(Sort::DateDesc) => list.sort_by_key(|i| std::cmp::Reverse(i.issued_at)),
+        None => {}
+    }
+    if *skip_zero_qty_line_items {
+        for i in &mut list {
+            i.line_items.retain(|l| !l.quantity.is_zero());
+        }
+    }
     if *explain {
         crate::explain::explain(state, &mut list);
     }

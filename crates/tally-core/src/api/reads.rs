@@ -177,8 +177,12 @@ fn rows(state: &State, rc: &RateCard, keep: impl Fn(&Rate) -> bool) -> Vec<RateR
 }
 
 /// `GET /v1/customers/{id}/invoices/{invoice_id}`: one of the invoices the list would give.
-pub fn invoice(state: &State, customer_id: &str, invoice_id: &str, now: Timestamp) -> Result<Invoice> {
-    invoices(state, customer_id, &InvoiceQuery::default(), now)?
+pub fn invoice(state: &State, customer_id: &str, invoice_id: &str, skip_zero: bool, now: Timestamp) -> Result<Invoice> {
+    let q = InvoiceQuery {
+        skip_zero_qty_line_items: skip_zero,
+        ..Default::default()
+    };
+    invoices(state, customer_id, &q, now)?
         .into_iter()
         .find(|i| i.id == invoice_id)
         .ok_or_else(|| {

@@ -2,7 +2,11 @@
 //! (`limit`, `next_page`) before the rest goes on to the call.
 
 use crate::error::{Error, ErrorCode, Result};
-use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC};
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+/// What is encoded again: all but RFC 3986's unreserved characters, so keys such as `ending_before`
+/// read the same on the other side.
+const ENCODED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// The decoded `key=value` pairs of a query string.
 #[derive(Debug, Default)]
@@ -53,7 +57,7 @@ impl Query {
         if self.pairs.is_empty() {
             return String::new();
         }
-        let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
+        let enc = |s: &str| utf8_percent_encode(s, ENCODED).to_string();
         let joined: Vec<String> = self
             .pairs
             .iter()

@@ -130,3 +130,107 @@ fn the_clock_moves_forward_only() {
     assert_eq!((status, body["path"].as_str()), (400, Some("now")));
     assert_eq!(now, at("2025-02-01T00:00:00Z"));
 }
+
+#[test]
+fn a_query_reaches_the_call_behind_the_door() {
+    let mut state = State::default();
+    let mut now = at("2025-03-10T00:00:00Z");
+    send(
+        &mut state,
+        &mut now,
+        "POST",
+        "/v1/customers",
+        r#"{"id":"c","name":"C"}"#,
+    );
+    let (status, _) = send(
+        &mut state,
+        &mut now,
+        "POST",
+        "/v1/contracts/create",
+        r#"{"customer_id":"c","starting_at":"2025-01-01T00:00:00Z"}"#,
+    );
+    assert_eq!(status, 200);
+    let (_, all) = send(&mut state, &mut now, "GET", "/v1/customers/c/invoices", "");
+    assert_eq!(all["data"].as_array().unwrap().len(), 3);
+    let (_, two) = send(
+        &mut state,
+        &mut now,
+        "GET",
+        "http://x/v1/customers/c/invoices?ending_before=2025-03-01T00%3A00%3A00Z",
+        "",
+    );
+    let ends: Vec<&str> = two["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["end_timestamp"].as_str().unwrap())
+        .collect();
+    assert_eq!(ends, ["2025-02-01T00:00:00Z", "2025-03-01T00:00:00Z"]);
+}
+
+#[test]
+fn a_query_key_is_honoured_or_refused_by_name() {
+    let mut state = State::default();
+    let mut now = at("2025-03-10T00:00:00Z");
+    send(
+        &mut state,
+        &mut now,
+        "POST",
+        "/v1/customers",
+        r#"{"id":"c","name":"C","ingest_aliases":["c@x"]}"#,
+    );
+    send(
+        &mut state,
+        &mut now,
+        "POST",
+        "/v1/customers",
+        r#"{"id":"d","name":"D"}"#,
+    );
+    send(
+        &mut state,
+        &mut now,
+        "POST",
+        "/v1/contracts/create",
+        r#"{"customer_id":"c","starting_at":"2025-01-01T00:00:00Z"}"#,
+    );
+    // Jan and Feb are FINALIZED at March 10th, March is a DRAFT; latest first when asked.
+    let (_, drafts) = send(&mut state, &mut now, "GET", "/v1/customers/c/invoices?status=DRAFT", "");
+    assert_eq!(drafts["data"].as_array().unwrap().len(), 1);
+    assert_eq!(drafts["data"][0]["start_timestamp"], "2025-03-01T00:00:00Z");
+    let (_, desc) = send(
+        &mut state,
+        &mut now,
+        "GET",
+        "/v1/customers/c/invoices?sort=date_desc",
+        "",
+    );
+    assert_eq!(desc["data"][0]["start_timestamp"], "2025-03-01T00:00:00Z");
+    assert_eq!(desc["data"][2]["start_timestamp"], "2025-01-01T00:00:00Z");
+    let (status, body) = send(&mut state, &mut now, "GET", "/v1/customers/c/invoices?bogus=1", "");
+    assert_eq!(
+        (status, body["code"].as_str(), body["path"].as_str()),
+        (400, Some("unknown_field"), Some("bogus"))
+    );
+    let (status, body) = send(
+        &mut state,
+        &mut now,
+        "GET",
+        "/v1/customers/c/invoices?webhook_notification_id=w",
+        "",
+    );
+    assert_eq!((status, body["code"].as_str()), (501, Some("not_supported")));
+    // Customers by id list (comma separated, as the SDK sends arrays) and by ingest alias.
+    let (_, some) = send(&mut state, &mut now, "GET", "/v1/customers?customer_ids=d%2Cnobody", "");
+    assert_eq!(some["data"].as_array().unwrap().len(), 1);
+    assert_eq!(some["data"][0]["id"], "d");
+    let (_, by_alias) = send(&mut state, &mut now, "GET", "/v1/customers?ingest_alias=c%40x", "");
+    assert_eq!(by_alias["data"][0]["id"], "c");
+    let (status, _) = send(
+        &mut state,
+        &mut now,
+        "GET",
+        "/v1/customers?salesforce_account_ids=s",
+        "",
+    );
+    assert_eq!(status, 501);
+}

@@ -11,7 +11,7 @@ use axum::http::{HeaderValue, Request, StatusCode};
 use axum::response::Response;
 use axum::Router;
 use chrono::SubsecRound;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tally_core::http::{respond, Response as Answer};
 use tally_core::{Error, ErrorCode, State, Timestamp};
@@ -65,7 +65,7 @@ async fn listen(a: &ServeArgs, server: Held) -> Result<u8, Failure> {
     Ok(0)
 }
 
-fn load(file: &PathBuf) -> Result<State, Failure> {
+fn load(file: &Path) -> Result<State, Failure> {
     if !file.exists() {
         return Ok(State::default());
     }

@@ -800,6 +800,8 @@ export interface RateScheduleRequest {
 
 /** One USAGE product's price on a contract at the asked instant (one row per set of pricing group values the card prices). */
 export interface RateScheduleRow {
+  /** The rate card the list rate comes from; none for a contract without one. */
+  rate_card_id?: string | null;
   /** The product priced. */
   product_id: string;
   /** The product's name. */

@@ -6,7 +6,7 @@ import { extname, join, normalize } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
 
 /// Serves `dir` on 127.0.0.1 (a free port). With `spaFallback`, unknown paths get index.html, as
 /// Trunk's own server does for the app's routes; otherwise they are 404. With `gzip`, every file is

@@ -238,3 +238,36 @@ test('the web build in Chromium: init(), TallyError on a refused call, a freed E
     server.close();
   }
 });
+
+test('in Chromium, Metronome\'s SDK runs on engine.fetch, offline', async () => {
+  const { server, base } = await serveStatic(root);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    // The SDK's webhook helper imports Node's `crypto`, which a bundler stubs for the browser; an
+    // import map does the same here (webhooks are not used).
+    const stub = 'data:text/javascript,export function createHmac() { throw new Error("no crypto here"); }';
+    await page.route(`${base}/sdk-page.html`, (route) => route.fulfill({
+      contentType: 'text/html',
+      body: `<!doctype html><script type="importmap">${JSON.stringify({ imports: { crypto: stub } })}</script>`,
+    }));
+    await page.goto(`${base}/sdk-page.html`);
+    const got = await page.evaluate(async () => {
+      const { default: init, Engine } = await import('/pkg/web/tally_wasm.js');
+      const { default: Metronome, NotFoundError } = await import('/web/tests/node_modules/@metronome/sdk/index.mjs');
+      await init();
+      const engine = new Engine('2025-03-10T00:00:00Z');
+      // A page's SDK refuses to run in a browser unless told: the key is not a secret here.
+      const client = new Metronome({ bearerToken: 'local', baseURL: 'http://tally.local', fetch: engine.fetch, dangerouslyAllowBrowser: true, maxRetries: 0 });
+      const made = await client.v1.customers.create({ name: 'Acme' });
+      const listed = (await client.v1.customers.list()).data.map((c) => c.name);
+      let missing = null;
+      try { await client.v1.customers.retrieve({ customer_id: 'nobody' }); } catch (e) { missing = [e instanceof NotFoundError, e.status]; }
+      return { name: made.data.name, listed, missing };
+    });
+    assert.deepEqual(got, { name: 'Acme', listed: ['Acme'], missing: [true, 404] });
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});

@@ -46,9 +46,10 @@ cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
 bash scripts/sync-spec.sh --check
 
-native
-# The CLI as `cargo install tally-cli --no-default-features` builds it: run/test/diff, no DataFusion.
+# The CLI as `cargo install tally-cli --no-default-features` builds it: run/test/diff, no DataFusion
+# and no server. Before `native`, whose build of target/debug/tally (every feature) the JS tests drive.
 cargo test -p tally-cli --no-default-features
+native
 
 step "wasm: wasm-bindgen-test in headless Chromium, then in headless Firefox"
 cargo test -p tally-wasm --target wasm32-unknown-unknown
@@ -61,6 +62,8 @@ bash scripts/build-pkg.sh
 # separate `cargo build -p tally-cli` resolves features without the dev-dependencies and so would
 # build all of DataFusion a second time.
 test -x "$target/debug/tally"
+"$target/debug/tally" serve --help > /dev/null ||
+  { echo "test.sh: $target/debug/tally was built without the serve feature the JS tests need" >&2; exit 1; }
 trunk build --release
 
 step "JS: node's test runner over the package and the app in headless Chromium"

@@ -193,9 +193,13 @@ test('free() twice, or a method after free(), throws TallyError "freed", not a n
   engine.createCustomer({ id: 'c', name: 'C' });
   engine.free();
   assert.throws(() => engine.free(), isFreed);
-  const methods = Object.getOwnPropertyNames(Engine.prototype).filter((m) => m !== 'constructor' && !m.startsWith('__'));
+  // Methods only: `fetch` is a getter (below).
+  const methods = Object.getOwnPropertyNames(Engine.prototype)
+    .filter((m) => m !== 'constructor' && !m.startsWith('__') && typeof Object.getOwnPropertyDescriptor(Engine.prototype, m).value === 'function');
   assert.ok(methods.length > 20 && methods.includes('call') && methods.includes('free'), String(methods));
   for (const m of methods) assert.throws(() => engine[m]('GET /v1/customers/c', {}), isFreed, m);
+  // `fetch` answers with a promise, so a freed engine's is a rejected one.
+  await assert.rejects(engine.fetch('/v1/customers/c'), isFreed);
   if (typeof Symbol.dispose === 'symbol') {
     const disposed = new Engine('2025-01-01T00:00:00Z');
     disposed[Symbol.dispose]();

@@ -37,3 +37,8 @@ try {
     console.log(code, fields, all);
   }
 }
+// engine.fetch is a `fetch`: Metronome's SDK (or any client taking one) can use it as is.
+const bound: typeof fetch = engine.fetch;
+const answered: Response = await bound('/v1/customers');
+const handled: { status: number; headers: [string, string][]; body: string } = engine.handle('GET', '/v1/customers', new Uint8Array());
+console.log(answered.status, handled.status);

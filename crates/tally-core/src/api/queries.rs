@@ -129,6 +129,14 @@ fn invoice_type(v: &str) -> Result<InvoiceType> {
         "USAGE" => InvoiceType::Usage,
         "SCHEDULED" => InvoiceType::Scheduled,
         "THRESHOLD" => InvoiceType::Threshold,
+        // Metronome's invoices of several contracts in one; Tally makes one invoice per contract.
+        "USAGE_CONSOLIDATED" => {
+            return Err(Error::new(
+                ErrorCode::NotSupported,
+                "type",
+                "USAGE_CONSOLIDATED invoices (several contracts on one) are not made by Tally",
+            ))
+        }
         _ => {
             return Err(Error::new(
                 ErrorCode::InvalidBody,

@@ -138,13 +138,22 @@ pub(super) fn product_named(state: &State, id: &Value) -> Value {
     json!({ "id": id, "name": state.products.get(id).map(|p| p.name.as_str()) })
 }
 
-/// Each line of an invoice carries the invoice's credit type, as the SDK requires.
+/// Each line of an invoice carries the invoice's credit type, as the SDK requires, and its type by
+/// the names the SDK documents: a composite product's charge is `usage`, a conversion out of a custom
+/// pricing unit `cpu_conversion`, a discount (a scheduled negative charge) `scheduled`.
 fn invoice(inv: &mut Value) {
     let credit_type = inv["credit_type"].clone();
     each(&mut inv["line_items"], |line| {
         if line.get("credit_type").is_none() {
             line["credit_type"] = credit_type.clone();
         }
+        let renamed = match line["type"].as_str() {
+            Some("composite") => "usage",
+            Some("conversion") => "cpu_conversion",
+            Some("discount") => "scheduled",
+            _ => return,
+        };
+        line["type"] = json!(renamed);
     });
 }
 

@@ -91,7 +91,8 @@ impl Rate {
     pub fn validate(&self, path: &str) -> Result<()> {
         let at = |f: &str| crate::error::join_path(path, f);
         if self.commit_rate.as_ref().is_some_and(|v| !v.is_null()) {
-            return Err(Error::invalid(
+            return Err(Error::new(
+                crate::error::ErrorCode::NotSupported,
                 at("commit_rate"),
                 "a separate commit_rate is not supported by Tally yet: draw-down is priced at the rate itself",
             ));

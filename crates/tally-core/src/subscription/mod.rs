@@ -259,13 +259,15 @@ impl Subscription {
     pub fn validate(&mut self, path: &str, contract_start: Timestamp) -> Result<()> {
         let at = |f: &str| join_path(path, f);
         if self.quantity_management_mode == Some(QuantityMode::SeatBased) {
-            return Err(Error::invalid(
+            return Err(Error::new(
+                crate::error::ErrorCode::NotSupported,
                 at("quantity_management_mode"),
                 "SEAT_BASED subscriptions (named seats) are not supported by Tally yet: use QUANTITY_ONLY",
             ));
         }
         if self.seat_config.is_some() {
-            return Err(Error::invalid(
+            return Err(Error::new(
+                crate::error::ErrorCode::NotSupported,
                 at("seat_config"),
                 "seat_config is for SEAT_BASED subscriptions (named seats), which Tally does not support yet",
             ));

@@ -52,6 +52,18 @@ impl Query {
         }
     }
 
+    /// Refuses the first key left, naming it.
+    pub(super) fn refuse_any(&self) -> Result<()> {
+        match self.pairs.first() {
+            Some((k, _)) => Err(Error::new(
+                ErrorCode::UnknownField,
+                k.as_str(),
+                format!("`{k}` is not a query key of this call: Tally refuses it rather than ignore it"),
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// What is left, encoded again (`?a=1&b=2`, or nothing).
     pub(super) fn to_query_string(&self) -> String {
         if self.pairs.is_empty() {

@@ -234,3 +234,33 @@ fn a_query_key_is_honoured_or_refused_by_name() {
     );
     assert_eq!(status, 501);
 }
+
+#[test]
+fn a_post_takes_no_query_but_its_paging() {
+    let mut state = State::default();
+    let mut now = at("2025-03-10T00:00:00Z");
+    send(
+        &mut state,
+        &mut now,
+        "POST",
+        "/v1/customers",
+        r#"{"id":"c","name":"C"}"#,
+    );
+    let (status, body) = send(
+        &mut state,
+        &mut now,
+        "POST",
+        "/v1/contracts/list?bogus=1",
+        r#"{"customer_id":"c"}"#,
+    );
+    assert_eq!((status, body["path"].as_str()), (400, Some("bogus")));
+    // A POST list the SDK pages by query takes its paging there.
+    let (status, body) = send(
+        &mut state,
+        &mut now,
+        "POST",
+        "/v1/contract-pricing/products/list?limit=5",
+        "{}",
+    );
+    assert_eq!((status, body["next_page"].clone()), (200, Value::Null));
+}

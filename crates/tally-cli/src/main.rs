@@ -84,17 +84,11 @@ fn main() -> ExitCode {
         #[cfg(feature = "serve")]
         Command::Serve(a) => serve::serve(&a),
         #[cfg(not(feature = "serve"))]
-        Command::Serve { .. } => Err(Failure::from(
-            "this tally was built without the `serve` feature, which `tally serve` needs: \
-             cargo install tally-cli (its default features include it)",
-        )),
+        Command::Serve { .. } => Err(built_without("serve", "serve")),
         #[cfg(feature = "warehouse")]
         Command::Rate(a) => rate::rate(&a),
         #[cfg(not(feature = "warehouse"))]
-        Command::Rate { .. } => Err(Failure::from(
-            "this tally was built without the `warehouse` feature, which `tally rate` needs: \
-             cargo install tally-cli (its default features include it)",
-        )),
+        Command::Rate { .. } => Err(built_without("warehouse", "rate")),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),
@@ -106,6 +100,15 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The failure of `tally COMMAND` in a build made without the feature it needs.
+#[cfg(any(not(feature = "serve"), not(feature = "warehouse")))]
+fn built_without(feature: &str, command: &str) -> Failure {
+    Failure::from(format!(
+        "this tally was built without the `{feature}` feature, which `tally {command}` needs: \
+         cargo install tally-cli (its default features include it)"
+    ))
 }
 
 /// `GET /v1/customers/{id}/invoices[?...]` asked with `explain=true` added; other calls unchanged.

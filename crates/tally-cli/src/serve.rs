@@ -81,6 +81,14 @@ fn wall_clock() -> Timestamp {
 async fn handle(Shared(server): Shared<Held>, req: Request<Body>) -> Response {
     let (parts, body) = req.into_parts();
     let max_body = server.lock().unwrap_or_else(|p| p.into_inner()).max_body;
+    // A body that says it is over the limit is refused before it is read.
+    let declared = parts.headers.get(axum::http::header::CONTENT_LENGTH);
+    if declared
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+        .is_some_and(|n| n > max_body)
+    {
+        return too_large(max_body);
+    }
     let bytes = match to_bytes(body, max_body).await {
         Ok(b) => b,
         Err(e) => return too_large_or_cut(&e, max_body),
@@ -107,8 +115,9 @@ async fn handle(Shared(server): Shared<Held>, req: Request<Body>) -> Response {
 
 impl Server {
     /// Writes the state to a new file beside the old and renames it over: a crash leaves the old file
-    /// or the new one, never half of either. When it cannot be written, the change is taken back (the
-    /// state is read again from the file) and the answer says so.
+    /// or the new one, never half of either. When it cannot be written, the change stays made in
+    /// memory (so nothing the server holds is lost, and the next change that can be written saves it
+    /// too), and the answer says so with a 500 the SDK does not retry.
     fn save(&mut self) -> Result<(), Answer> {
         let Some(file) = &self.file else { return Ok(()) };
         let tmp = file.with_extension("json.tmp");
@@ -116,28 +125,32 @@ impl Server {
             std::fs::write(&tmp, tally_core::state::export(&self.state)).and_then(|()| std::fs::rename(&tmp, file));
         let Err(e) = written else { return Ok(()) };
         let _ = std::fs::remove_file(&tmp);
-        self.state = load(file).ok().unwrap_or_default();
-        let message = format!("the change was not made: {} cannot be written ({e})", file.display());
-        let mut answer = Answer::refusal(&Error::new(ErrorCode::Invalid, "", message));
-        answer.status = 500;
-        Err(answer)
+        let message = format!(
+            "the change was made but {} cannot be written ({e}): the server keeps it and writes it with the next change that can be",
+            file.display()
+        );
+        let body = serde_json::json!({ "message": message, "code": "not_saved", "path": "" });
+        Err(Answer {
+            status: 500,
+            body: body.to_string(),
+            changed: true,
+        })
     }
 }
 
 /// 413 for a body over the limit; 400 for one that stopped before its end (a client that went away).
 fn too_large_or_cut(e: &axum::Error, max_body: usize) -> Response {
-    let too_large =
-        std::error::Error::source(e).is_some_and(|s| s.downcast_ref::<http_body_util::LengthLimitError>().is_some());
-    let (status, message) = if too_large {
-        (
-            413,
-            format!("the request body is over {max_body} bytes (tally serve --max-body)"),
-        )
-    } else {
-        (400, format!("the request body could not be read: {e}"))
-    };
+    if std::error::Error::source(e).is_some_and(|s| s.downcast_ref::<http_body_util::LengthLimitError>().is_some()) {
+        return too_large(max_body);
+    }
+    let message = format!("the request body could not be read: {e}");
+    to_http(&Answer::refusal(&Error::new(ErrorCode::InvalidBody, "", message)))
+}
+
+fn too_large(max_body: usize) -> Response {
+    let message = format!("the request body is over {max_body} bytes (tally serve --max-body)");
     let mut answer = Answer::refusal(&Error::new(ErrorCode::InvalidBody, "", message));
-    answer.status = status;
+    answer.status = 413;
     to_http(&answer)
 }
 

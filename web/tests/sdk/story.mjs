@@ -99,3 +99,69 @@ export async function story(client) {
   };
   return { ids: { metric: metric.data.id, api: api.data.id, card: card.data.id, customerId, contractId }, rate, customer, invoices, one, reads };
 }
+
+/**
+ * The rest of the calls an integration makes, on a second customer so the first one's figures stay
+ * as worked above: aliases, name and custom fields; a preview; several rates at once; customer-level
+ * commits and credits; a contract edit, a usage filter, a professional services invoice and a new end
+ * date. Worked by hand: 8 hours of implementation at $200.00 (20,000 cents) an hour is 160,000 cents.
+ * @param {Metronome} client
+ * @param {{ api: string, card: string }} ids from `story`
+ */
+export async function storyContinued(client, ids) {
+  const services = await client.v1.contracts.products.create({ name: 'Implementation', type: 'FIXED' });
+  const beta = (await client.v1.customers.create({ name: 'Beta' })).data.id;
+  await client.v1.customers.setIngestAliases({ customer_id: beta, ingest_aliases: ['beta', 'beta-eu'] });
+  const renamed = await client.v1.customers.setName({ customer_id: beta, name: 'Beta GmbH' });
+  await client.v1.customFields.setValues({ entity: 'customer', entity_id: beta, custom_fields: { tier: 'gold' } });
+  await client.v1.contracts.rateCards.rates.addMany({
+    rate_card_id: ids.card,
+    rates: [{ product_id: ids.api, starting_at: '2026-01-01T00:00:00Z', entitled: true, rate_type: 'FLAT', price: 3 }],
+  });
+  const contract = await client.v1.contracts.create({
+    customer_id: beta,
+    rate_card_id: ids.card,
+    starting_at: '2025-01-01T00:00:00Z',
+    professional_services: [{ product_id: services.data.id, unit_price: 20000, quantity: 10, max_amount: 250000, description: 'Implementation' }],
+  });
+  const contractId = contract.data.id;
+  const preview = await client.v1.customers.previewEvents({
+    customer_id: beta,
+    events: [{ event_type: 'api_call', timestamp: '2025-03-05T00:00:00Z', properties: { calls: 400 } }],
+  });
+  const v2 = await client.v2.contracts.retrieve({ customer_id: beta, contract_id: contractId });
+  const serviceId = v2.data.professional_services?.[0]?.id ?? '';
+  const servicesInvoice = await client.v1.contracts.scheduleProServicesInvoice({
+    customer_id: beta,
+    contract_id: contractId,
+    issued_at: '2025-02-15T00:00:00Z',
+    line_items: [{ professional_service_id: serviceId, quantity: 8 }],
+  });
+  await client.v2.contracts.edit({
+    customer_id: beta,
+    contract_id: contractId,
+    add_overrides: [{ product_id: ids.api, starting_at: '2025-04-01T00:00:00Z', type: 'MULTIPLIER', multiplier: 0.9 }],
+  });
+  await client.v1.contracts.setUsageFilter({
+    customer_id: beta, contract_id: contractId, group_key: 'region', group_values: ['eu'], starting_at: '2025-05-01T00:00:00Z',
+  });
+  await client.v1.contracts.updateEndDate({ customer_id: beta, contract_id: contractId, ending_before: '2026-01-01T00:00:00Z' });
+  const commit = await client.v1.customers.commits.create({
+    customer_id: beta,
+    type: 'PREPAID',
+    priority: 1,
+    product_id: ids.api,
+    invoice_contract_id: contractId,
+    access_schedule: { schedule_items: [{ amount: 5000, starting_at: '2025-03-01T00:00:00Z', ending_before: '2026-01-01T00:00:00Z' }] },
+    invoice_schedule: { schedule_items: [{ amount: 5000, timestamp: '2025-03-01T00:00:00Z' }] },
+  });
+  const credit = await client.v1.customers.credits.create({
+    customer_id: beta,
+    priority: 2,
+    product_id: ids.api,
+    access_schedule: { schedule_items: [{ amount: 1000, starting_at: '2025-03-01T00:00:00Z', ending_before: '2026-01-01T00:00:00Z' }] },
+  });
+  const credits = (await client.v1.customers.credits.list({ customer_id: beta })).data;
+  const after = await client.v2.contracts.retrieve({ customer_id: beta, contract_id: contractId });
+  return { beta, renamed, preview, servicesInvoice, commit, credit, credits, after };
+}

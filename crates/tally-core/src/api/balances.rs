@@ -13,16 +13,16 @@ use crate::wire::{BalanceHolder, ListBalancesRequest};
 use serde_json::{json, Map, Value};
 
 /// `POST /v1/customers/commits/create`: a commit the customer holds rather than one contract.
-pub fn create_customer_commit(state: &mut State, body: &Value) -> Result<Value> {
-    let b = holding::<false>(state, body)?;
+pub fn create_customer_commit(state: &mut State, body: &Value, now: Timestamp) -> Result<Value> {
+    let b = holding::<false>(state, body, now)?;
     let id = b.term.id.clone();
     state.customer_commits.insert(id.clone(), b);
     created(&id)
 }
 
 /// `POST /v1/customers/credits/create`: a credit the customer holds rather than one contract.
-pub fn create_customer_credit(state: &mut State, body: &Value) -> Result<Value> {
-    let b = holding::<true>(state, body)?;
+pub fn create_customer_credit(state: &mut State, body: &Value, now: Timestamp) -> Result<Value> {
+    let b = holding::<true>(state, body, now)?;
     let id = b.term.id.clone();
     state.customer_credits.insert(id.clone(), b);
     created(&id)
@@ -40,7 +40,7 @@ fn split(body: &Value, keys: &[&str]) -> (Value, Value) {
 }
 
 /// Reads and checks a customer-level commit or credit whole, and gives it its id.
-fn holding<const CREDIT: bool>(state: &mut State, body: &Value) -> Result<CustomerBalance<CREDIT>> {
+fn holding<const CREDIT: bool>(state: &mut State, body: &Value, now: Timestamp) -> Result<CustomerBalance<CREDIT>> {
     // The body's fields about who holds the balance; the rest is the commit or credit itself. Each
     // part is parsed alone, so a field neither defines is refused by name.
     let (holder, rest) = split(body, &["customer_id", "applicable_contract_ids", "invoice_contract_id"]);
@@ -92,6 +92,7 @@ fn holding<const CREDIT: bool>(state: &mut State, body: &Value) -> Result<Custom
         applicable_contract_ids: h.applicable_contract_ids,
         invoice_contract_id: h.invoice_contract_id,
         term,
+        created_at: Some(now),
     })
 }
 

@@ -37,16 +37,27 @@ pub fn call(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Resu
 pub fn call_changing(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Result<(Value, bool)> {
     // A refused call changes nothing at all, not even the counter behind made ids.
     let next_id = state.next_id;
-    let answer = command(state, call, body, now).map_err(|e| match target(call) {
-        Ok(t) => metronome::classify(e, &t.method, &t.parts.iter().map(String::as_str).collect::<Vec<_>>()),
-        Err(_) => e,
-    });
+    let answer = command(state, call, body, now).map_err(|e| classify(call, e));
     if answer.is_err() {
         state.next_id = next_id;
     }
     match answer {
-        Err(e) if e.code == ErrorCode::UnknownCall => read(state, call, body, now).map(|a| (a, false)),
+        Err(e) if e.code == ErrorCode::UnknownCall => read(state, call, body, now)
+            .map(|a| (a, false))
+            .map_err(|e| classify(call, e)),
         other => other.map(|a| (a, true)),
+    }
+}
+
+/// `error` as Metronome's field list classes it: `not_supported` for a field of Metronome's call.
+fn classify(call: &str, error: Error) -> Error {
+    match target(call) {
+        Ok(t) => metronome::classify(
+            error,
+            &t.method,
+            &t.parts.iter().map(String::as_str).collect::<Vec<_>>(),
+        ),
+        Err(_) => error,
     }
 }
 
@@ -110,10 +121,10 @@ fn command(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Resul
         ("POST", ["v1", "contracts", "create"]) => contracts::create_contract(state, body, now),
         // The docs name both spellings of these two.
         ("POST", ["v1", "customers", "commits", "create"] | ["v1", "contracts", "customerCommits", "create"]) => {
-            balances::create_customer_commit(state, body)
+            balances::create_customer_commit(state, body, now)
         }
         ("POST", ["v1", "customers", "credits", "create"] | ["v1", "contracts", "customerCredits", "create"]) => {
-            balances::create_customer_credit(state, body)
+            balances::create_customer_credit(state, body, now)
         }
         ("POST", ["v2", "contracts", "edit"]) => contracts::edit_contract(state, body),
         ("POST", ["v1", "contracts", "setUsageFilter"]) => contracts::set_usage_filter(state, body),
@@ -174,7 +185,8 @@ pub fn read(state: &State, call: &str, body: &Value, now: Timestamp) -> Result<V
         ("POST", ["v1" | "v2", "contracts", "list"]) => {
             answer(contracts::list_contracts(state, &crate::error::parse(body)?)?)
         }
-        ("GET", ["v1", "customers", id, "invoices", invoice]) => {
+        // `breakdowns` is Metronome's endpoint, not an invoice id (Tally does not serve it yet).
+        ("GET", ["v1", "customers", id, "invoices", invoice]) if *invoice != "breakdowns" => {
             let q = queries::InvoiceQuery::parse(&t.query)?;
             answer(reads::invoice(state, id, invoice, q.skip_zero_qty_line_items, now)?)
         }
@@ -218,9 +230,15 @@ pub fn read(state: &State, call: &str, body: &Value, now: Timestamp) -> Result<V
             balances::Listed::Credits,
             now,
         )?),
-        ("GET", ["v1", "usage", "unmatched"]) => answer(crate::unbilled::unbilled(state)),
+        ("GET", ["v1", "usage", "unmatched"]) => {
+            query_keys(&t.query, &[])?;
+            answer(crate::unbilled::unbilled(state))
+        }
         // Tally's own: contracts that could both take the same usage (model.md, second round).
-        ("GET", ["v1", "usage", "ambiguities"]) => answer(crate::rating::ambiguities(state)),
+        ("GET", ["v1", "usage", "ambiguities"]) => {
+            query_keys(&t.query, &[])?;
+            answer(crate::rating::ambiguities(state))
+        }
         ("GET", ["v1", "credit-types", "list"]) => {
             query_keys(&t.query, &[])?;
             Ok(json!({ "data": state.all_credit_types(), "next_page": null }))
@@ -266,6 +284,9 @@ fn query_keys(query: &str, known: &[&str]) -> Result<Vec<(String, String)>> {
             .map_err(|_| Error::new(ErrorCode::InvalidBody, k, "not UTF-8 once decoded"))?;
         if !known.contains(&k) {
             return Err(unknown_query_key(k));
+        }
+        if out.iter().any(|(seen, _)| seen == k) {
+            return Err(Error::invalid(k, format!("`{k}` is given twice: give it once")));
         }
         out.push((k.to_string(), v.into_owned()));
     }

@@ -78,8 +78,13 @@ impl InvoiceQuery {
     /// Reads `starting_on=...&ending_before=...&type=USAGE&contract_id=...`, percent-decoding each value.
     pub fn parse(query: &str) -> Result<Self> {
         let mut q = InvoiceQuery::default();
+        let mut seen: Vec<&str> = Vec::new();
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            if seen.contains(&k) {
+                return Err(Error::invalid(k, format!("`{k}` is given twice: give it once")));
+            }
+            seen.push(k);
             let v = percent_encoding::percent_decode_str(v)
                 .decode_utf8()
                 .map_err(|_| Error::new(ErrorCode::InvalidBody, k, "not UTF-8 once decoded"))?

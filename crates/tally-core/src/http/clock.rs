@@ -15,9 +15,17 @@ struct SetClock {
 }
 
 /// The clock call's answer, or `None` when `path` is not the clock.
-pub(super) fn route(method: &str, path: &str, body: &Value, now: &mut Timestamp) -> Result<Option<Value>> {
+pub(super) fn route(method: &str, path: &str, query: &str, body: &Value, now: &mut Timestamp) -> Result<Option<Value>> {
     if path.trim_end_matches('/') != "/tally/clock" {
         return Ok(None);
+    }
+    if let Some(key) = query.split('&').find(|p| !p.is_empty()) {
+        let key = key.split('=').next().unwrap_or_default();
+        return Err(Error::new(
+            ErrorCode::UnknownField,
+            key,
+            format!("`{key}` is not a query key of the clock call: Tally refuses it rather than ignore it"),
+        ));
     }
     match method {
         "GET" => {}

@@ -90,18 +90,26 @@ fn answer(state: &mut State, now: &mut Timestamp, req: Request) -> crate::error:
     let method = req.method.trim().to_ascii_uppercase();
     let (path, query) = split_target(req.target);
     let body = body_of(req.body)?;
-    if let Some(answer) = clock::route(&method, path, &body, now)? {
+    if let Some(answer) = clock::route(&method, path, query, &body, now)? {
         return Ok((answer, false));
     }
     let mut query = query::Query::parse(query)?;
-    let (body, page) = paging::take(&method, path, &mut query, body)?;
+    // Each segment decoded on its own (an id may hold `%2F`), as the call behind routes it, so the
+    // door pages and shapes what it routes even when a client encodes a fixed segment.
+    let segments = path
+        .trim_matches('/')
+        .split('/')
+        .map(|s| query::decode(s, ""))
+        .collect::<crate::error::Result<Vec<String>>>()?;
+    let parts: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let (body, page) = paging::take(&method, &parts, &mut query, body)?;
     // A POST call reads its body; a query key left once paging took its own is refused, not ignored.
     if method == "POST" {
         query.refuse_any()?;
     }
     let call = format!("{method} {path}{}", query.to_query_string());
     let (mut value, changed) = api::call_changing(state, &call, &body, *now)?;
-    shapes::to_sdk(state, &method, path, &mut value);
+    shapes::to_sdk(state, &method, &parts, &mut value);
     if let Some(page) = page {
         page.apply(&mut value)?;
     }

@@ -21,15 +21,14 @@ pub(super) struct Page {
 
 /// Takes the paging keys out of the query or the body (the call behind never sees them) and answers
 /// the page asked for; `None` for a call that does not page.
-pub(super) fn take(method: &str, path: &str, query: &mut Query, mut body: Value) -> Result<(Value, Option<Page>)> {
-    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+pub(super) fn take(method: &str, parts: &[&str], query: &mut Query, mut body: Value) -> Result<(Value, Option<Page>)> {
     // Two rate schedules take a cursor in the query that the SDK does not follow itself: a client
     // may page them by hand, so they page as a query list does.
     let by_hand = matches!(
-        parts.as_slice(),
+        parts,
         ["v1", "contract-pricing", "rate-cards", "getRateSchedule"] | ["v1", "contracts", "getContractRateSchedule"]
     );
-    let Some(style) = metronome::paging(method, &parts).or(by_hand.then_some(Paging::Query)) else {
+    let Some(style) = metronome::paging(method, parts).or(by_hand.then_some(Paging::Query)) else {
         return Ok((body, None));
     };
     let (cursor, limit) = match style {

@@ -14,7 +14,8 @@ pub(super) struct Query {
     pairs: Vec<(String, String)>,
 }
 
-fn decode(s: &str, key: &str) -> Result<String> {
+/// `s` percent-decoded (and `+` read as a space); `key` names it in the error.
+pub(super) fn decode(s: &str, key: &str) -> Result<String> {
     // A form-encoded space (`+`) is a space here too, as `URLSearchParams` writes it.
     let s = s.replace('+', " ");
     percent_decode_str(&s)

@@ -43,19 +43,18 @@ pub(super) const CREATED_BY: &str = "tally";
 /// When a record made before Tally kept the time was made: the SDK requires one.
 pub(super) const LONG_AGO: &str = "1970-01-01T00:00:00Z";
 
-/// Reshapes the answer of `method` on `path` for the SDK.
-pub(super) fn to_sdk(state: &State, method: &str, path: &str, answer: &mut Value) {
-    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+/// Reshapes the answer of `method` on the path `parts` (decoded segments) for the SDK.
+pub(super) fn to_sdk(state: &State, method: &str, parts: &[&str], answer: &mut Value) {
     let data = &mut answer["data"];
-    match (method, parts.as_slice()) {
+    match (method, parts) {
         ("POST", ["v1", "customers"]) => *data = customer(state, data["id"].as_str().unwrap_or_default()),
         ("GET", ["v1", "customers", _]) | ("POST", ["v1", "customers", _, "setName" | "setIngestAliases"]) => {
             *data = customer(state, data["id"].as_str().unwrap_or_default())
         }
         ("GET", ["v1", "customers"]) => each(data, |c| *c = customer(state, c["id"].as_str().unwrap_or_default())),
-        ("GET", ["v1", "customers", _, "invoices"]) | ("POST", ["v1", "customers", _, "previewEvents"]) => {
-            each(data, invoice)
-        }
+        ("GET", ["v1", "customers", _, "invoices"])
+        | ("POST", ["v1", "customers", _, "previewEvents"])
+        | ("POST", ["v1", "contracts", "scheduleProServicesInvoice"]) => each(data, invoice),
         ("GET", ["v1", "customers", _, "invoices", _]) => invoice(data),
         ("POST", ["v1", "contracts", "get"]) => contracts::v1(state, data),
         ("POST", ["v1", "contracts", "list"]) => each(data, |c| contracts::v1(state, c)),
@@ -74,7 +73,13 @@ pub(super) fn to_sdk(state: &State, method: &str, path: &str, answer: &mut Value
         }
         ("POST", ["v1", "contracts", "customerCommits" | "customerCredits", "list"]) => each(data, |t| {
             t["product"] = product_named(state, &t["product_id"]);
-            if t.get("created_at").is_none() {
+            contracts::schedule_items(t);
+            // A contract's commit was made with its contract; a customer's keeps its own time.
+            let contract = t["contract"]["id"].as_str().and_then(|id| state.contracts.get(id));
+            if let Some(made) = contract.and_then(|c| c.created_at) {
+                t["created_at"] = json!(made);
+            }
+            if t.get("created_at").is_none_or(Value::is_null) {
                 t["created_at"] = json!(LONG_AGO);
             }
         }),

@@ -196,3 +196,21 @@ fn a_post_takes_no_query_but_its_paging() {
     let page = door.ok("POST", "/v1/contract-pricing/products/list?limit=5", "{}");
     assert_eq!(page["next_page"], Value::Null);
 }
+
+#[test]
+fn a_key_given_twice_or_an_encoded_segment_is_read_as_sent() {
+    let mut door = Door::with_contract();
+    let twice = door.refused("GET", "/v1/customers/c/invoices?status=DRAFT&status=FINALIZED", "");
+    assert_eq!(twice, refusal(400, "invalid", "status"));
+    let twice = door.refused("GET", "/v1/customers?customer_ids=c&customer_ids=d", "");
+    assert_eq!(twice, refusal(400, "invalid", "customer_ids"));
+    // A fixed segment percent-encoded routes, pages and answers in the SDK's shape all the same.
+    let customer = door.ok("GET", "/v1/%63ustomers/c", "");
+    assert_eq!(customer["data"]["external_id"], "c");
+    let page = door.ok("GET", "/v1/customers/c/%69nvoices?limit=1", "");
+    assert_eq!(page["next_page"], "1");
+    assert_eq!(
+        door.refused("GET", "/tally/clock?x=1", ""),
+        refusal(400, "unknown_field", "x")
+    );
+}

@@ -68,7 +68,7 @@ fn terms(state: &State, c: &mut Value, made: &Value) {
 /// Each schedule item with the id and the quantity and unit price the SDK requires: an id made from
 /// the term's and the item's place (stable while the term is unchanged), and an item given as an
 /// amount read as one unit at that price.
-fn schedule_items(term: &mut Value) {
+pub(super) fn schedule_items(term: &mut Value) {
     let id = term["id"].as_str().unwrap_or_default().to_string();
     for (schedule, billed) in [
         ("access_schedule", false),

@@ -126,6 +126,13 @@ fn at_path(path: &str, message: String, raised: Vec<Error>) -> Error {
     if let Some(e) = ticket.and_then(|n| raised.into_iter().nth(n)) {
         return Error::new(e.code, join_path(path, &e.path), e.message);
     }
+    // serde says which field is missing only in its message: the path names the field itself.
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.split('`').next());
+    if let Some(field) = missing {
+        return Error::new(ErrorCode::InvalidBody, join_path(path, field), message);
+    }
     Error::new(ErrorCode::InvalidBody, path, message)
 }
 

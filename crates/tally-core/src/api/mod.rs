@@ -35,6 +35,21 @@ pub fn call(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Resu
 
 /// `call`, saying also whether the state changed (an accepted command), so a server knows to save.
 pub fn call_changing(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Result<(Value, bool)> {
+    // A body is an object, but the ingest call's array of events: serde would read an array into a
+    // struct field by field in order, past the checks that name each field.
+    let t = target(call)?;
+    if body.is_array()
+        && !matches!(
+            t.parts.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
+            ["v1", "ingest"]
+        )
+    {
+        return Err(Error::new(
+            ErrorCode::InvalidBody,
+            "",
+            "the body is a JSON array: this call takes an object with named fields",
+        ));
+    }
     // A refused call changes nothing at all, not even the counter behind made ids.
     let next_id = state.next_id;
     let answer = command(state, call, body, now).map_err(|e| classify(call, e));

@@ -214,3 +214,18 @@ fn a_key_given_twice_or_an_encoded_segment_is_read_as_sent() {
         refusal(400, "unknown_field", "x")
     );
 }
+
+#[test]
+fn a_missing_field_or_an_array_body_is_named() {
+    let mut door = Door::at("2025-01-01T00:00:00Z");
+    let missing = door.refused(
+        "POST",
+        "/v1/contracts/create",
+        r#"{"starting_at":"2025-01-01T00:00:00Z"}"#,
+    );
+    assert_eq!(missing, refusal(400, "invalid_body", "customer_id"));
+    // Read in order, this array would be a customer named `ext` with id `P`.
+    let array = door.refused("POST", "/v1/customers", r#"["P","ext",[],{},null]"#);
+    assert_eq!(array, refusal(400, "invalid_body", ""));
+    assert_eq!(door.ok("GET", "/v1/customers", "")["data"], serde_json::json!([]));
+}

@@ -144,6 +144,12 @@ test('refusals are the SDK\'s APIError classes, with Metronome\'s status, a mess
   await expectRefusal(sdk.v1.customers.retrieve({ customer_id: 'nobody' }), 404, Metronome.NotFoundError, 'not_found');
   await expectRefusal(sdk.v1.customers.create({ name: 'Copy', ingest_aliases: ['acme'] }), 409, Metronome.ConflictError, 'conflict', 'ingest_aliases[0]');
   await expectRefusal(sdk.v1.packages.create(/** @type {any} */ ({ name: 'P' })), 501, Metronome.InternalServerError, 'not_supported', '');
+  // A create sent twice with one uniqueness_key (a client retrying after a lost answer) makes one contract.
+  const acme = (await sdk.v1.customers.list()).data[0].id;
+  await sdk.v1.contracts.create({ customer_id: acme, starting_at: NOW, uniqueness_key: 'deal-1' });
+  await expectRefusal(sdk.v1.contracts.create({ customer_id: acme, starting_at: NOW, uniqueness_key: 'deal-1' }),
+    409, Metronome.ConflictError, 'conflict', 'uniqueness_key');
+  assert.equal((await sdk.v2.contracts.list({ customer_id: acme })).data.length, 1);
   // Nothing half-done: one customer, as before the refusals.
   assert.deepEqual((await sdk.v1.customers.list()).data.map((c) => c.name), ['Acme']);
 });

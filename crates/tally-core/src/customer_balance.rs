@@ -20,6 +20,9 @@ pub struct CustomerBalance<const CREDIT: bool> {
     pub invoice_contract_id: Option<String>,
     /// The commit or credit itself, in the shape a contract's takes.
     pub term: Balance<CREDIT>,
+    /// The key it was created with, if any: no other of its kind may be created with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uniqueness_key: Option<String>,
     /// When it was made, at the engine's clock; none in states exported before Tally kept it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::time::Timestamp>,

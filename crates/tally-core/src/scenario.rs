@@ -413,6 +413,9 @@ pub fn from_state(state: &State, now: Timestamp, name: Option<&str>) -> (Value, 
         if let Some(c) = &b.invoice_contract_id {
             v["invoice_contract_id"] = json!(c);
         }
+        if let Some(k) = &b.uniqueness_key {
+            v["uniqueness_key"] = json!(k);
+        }
         v
     }
     for c in state.customer_commits.values() {

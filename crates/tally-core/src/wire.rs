@@ -47,6 +47,10 @@ pub struct ListContractsRequest {
 pub struct BalanceHolder {
     /// The customer who holds the commit or credit.
     pub customer_id: String,
+    /// A key no other commit (or credit) of a customer was created with: a second create naming it
+    /// is refused (409) and changes nothing.
+    #[serde(default)]
+    pub uniqueness_key: Option<String>,
     /// The contracts whose usage may draw on it; none: every contract of the customer.
     #[serde(default)]
     pub applicable_contract_ids: Vec<String>,

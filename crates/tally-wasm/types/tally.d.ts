@@ -48,6 +48,8 @@ export type AmountDistribution = "EACH" | "DIVIDED" | "DIVIDED_ROUNDED";
 export interface BalanceHolder {
   /** The customer who holds the commit or credit. */
   customer_id: string;
+  /** A key no other commit (or credit) of a customer was created with: a second create naming it is refused (409) and changes nothing. */
+  uniqueness_key?: string | null;
   /** The contracts whose usage may draw on it; none: every contract of the customer. */
   applicable_contract_ids?: string[];
   /** The contract whose invoices bill it; required for a POSTPAID commit or a PREPAID one with an invoice schedule; never on a credit. */
@@ -466,6 +468,8 @@ export interface NewContract {
   revenue_system_configuration?: unknown;
   /** Inert metadata (the contract's value as sold), kept and answered back; nothing is billed by it. */
   total_contract_value?: Decimal | null;
+  /** A key no other contract was created with: a second create naming it is refused (409, `conflict`) and changes nothing, so a client may retry a create safely. Kept and answered back. */
+  uniqueness_key?: string | null;
   /** Payment terms: each invoice of the contract is due this many days after it is issued. */
   net_payment_terms_days?: number | null;
   /** The earlier contract this one renews or supersedes, and what becomes of its true-ups. */

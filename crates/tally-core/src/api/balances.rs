@@ -15,6 +15,11 @@ use serde_json::{json, Map, Value};
 /// `POST /v1/customers/commits/create`: a commit the customer holds rather than one contract.
 pub fn create_customer_commit(state: &mut State, body: &Value, now: Timestamp) -> Result<Value> {
     let b = holding::<false>(state, body, now)?;
+    unused_key(
+        state.customer_commits.values().map(|c| (&c.uniqueness_key, &c.term.id)),
+        &b,
+        "commit",
+    )?;
     let id = b.term.id.clone();
     state.customer_commits.insert(id.clone(), b);
     created(&id)
@@ -23,9 +28,27 @@ pub fn create_customer_commit(state: &mut State, body: &Value, now: Timestamp) -
 /// `POST /v1/customers/credits/create`: a credit the customer holds rather than one contract.
 pub fn create_customer_credit(state: &mut State, body: &Value, now: Timestamp) -> Result<Value> {
     let b = holding::<true>(state, body, now)?;
+    unused_key(
+        state.customer_credits.values().map(|c| (&c.uniqueness_key, &c.term.id)),
+        &b,
+        "credit",
+    )?;
     let id = b.term.id.clone();
     state.customer_credits.insert(id.clone(), b);
     created(&id)
+}
+
+/// Refuses `new` when one of `made` (each one's key and id) was created with its uniqueness key.
+fn unused_key<'a, const CREDIT: bool>(
+    mut made: impl Iterator<Item = (&'a Option<String>, &'a String)>,
+    new: &CustomerBalance<CREDIT>,
+    kind: &str,
+) -> Result<()> {
+    let Some(key) = &new.uniqueness_key else { return Ok(()) };
+    match made.find(|(k, _)| k.as_ref() == Some(key)) {
+        Some((_, id)) => Err(super::contracts::used_key(key, kind, id)),
+        None => Ok(()),
+    }
 }
 
 /// An object body cut in two: its fields named in `keys`, and the rest (anything else is left to
@@ -43,7 +66,15 @@ fn split(body: &Value, keys: &[&str]) -> (Value, Value) {
 fn holding<const CREDIT: bool>(state: &mut State, body: &Value, now: Timestamp) -> Result<CustomerBalance<CREDIT>> {
     // The body's fields about who holds the balance; the rest is the commit or credit itself. Each
     // part is parsed alone, so a field neither defines is refused by name.
-    let (holder, rest) = split(body, &["customer_id", "applicable_contract_ids", "invoice_contract_id"]);
+    let (holder, rest) = split(
+        body,
+        &[
+            "customer_id",
+            "applicable_contract_ids",
+            "invoice_contract_id",
+            "uniqueness_key",
+        ],
+    );
     let h: BalanceHolder = parse(&holder)?;
     let mut term: Balance<CREDIT> = parse(&rest)?;
     customer(state, &h.customer_id)?;
@@ -92,6 +123,7 @@ fn holding<const CREDIT: bool>(state: &mut State, body: &Value, now: Timestamp) 
         applicable_contract_ids: h.applicable_contract_ids,
         invoice_contract_id: h.invoice_contract_id,
         term,
+        uniqueness_key: h.uniqueness_key,
         created_at: Some(now),
     })
 }

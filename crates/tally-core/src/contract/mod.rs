@@ -107,6 +107,11 @@ record! {
             serialize_with = "crate::money::as_opt_number"
         )]
         pub total_contract_value: Option<rust_decimal::Decimal>,
+        /// A key no other contract was created with: a second create naming it is refused (409,
+        /// `conflict`) and changes nothing, so a client may retry a create safely. Kept and
+        /// answered back.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub uniqueness_key: Option<String>,
         /// Payment terms: each invoice of the contract is due this many days after it is issued.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub net_payment_terms_days: Option<u32>,

@@ -58,6 +58,15 @@ pub fn create_contract(state: &mut State, body: &Value, now: Timestamp) -> Resul
     if let Some(id) = new.id.as_ref().filter(|id| state.contracts.contains_key(*id)) {
         return Err(Error::conflict("id", format!("a contract with id `{id}` exists")));
     }
+    if let Some(key) = &new.uniqueness_key {
+        if let Some(used) = state
+            .contracts
+            .values()
+            .find(|c| c.uniqueness_key.as_ref() == Some(key))
+        {
+            return Err(used_key(key, "contract", &used.id));
+        }
+    }
     let given = new.id.clone();
     // The id is settled once the checks pass (below), after the ids the checks make, as it always was.
     let mut c = new.into_record(String::new(), now);
@@ -123,6 +132,14 @@ pub fn list_contracts<'a>(state: &'a State, b: &ListContractsRequest) -> Result<
         .values()
         .filter(|c| c.customer_id == b.customer_id)
         .collect())
+}
+
+/// The refusal of a create whose `uniqueness_key` a `kind` `id` was already created with.
+pub(crate) fn used_key(key: &str, kind: &str, id: &str) -> Error {
+    Error::conflict(
+        "uniqueness_key",
+        format!("uniqueness_key `{key}` was used to create {kind} `{id}`: nothing was created again"),
+    )
 }
 
 /// Checks a new contract's `transition` against the contract it follows; a SUPERSEDE answers the end

@@ -78,6 +78,10 @@ function checkContinued(more) {
   assert.equal(more.after.data.overrides.length, 1);
   assert.deepEqual(more.after.data.usage_filter.map((f) => [f.group_key, f.group_values, f.starting_at]),
     [['region', ['eu'], '2025-05-01T00:00:00Z']]);
+  // Archived: listed only when asked for; a metric list leaves the archived one out.
+  assert.deepEqual(more.archived.products, ['Trial']);
+  assert.deepEqual(more.archived.customers, ['Trial Co']);
+  assert.deepEqual(more.archived.metrics, ['API calls']);
 }
 
 /** The endpoints docs/metronome-coverage.md says Tally serves. */
@@ -204,7 +208,8 @@ test('tally serve answers the same story over HTTP, keeps its state in a file, a
     checkContinued(await storyContinued(sdk, result.ids));
     assert.deepEqual(mismatches(log), []);
     const saved = JSON.parse(readFileSync(file, 'utf8'));
-    assert.deepEqual(Object.values(saved.state.customers).map((c) => c.name), ['Acme', 'Beta GmbH']);
+    assert.deepEqual(Object.values(saved.state.customers).map((c) => [c.name, Boolean(c.archived_at)]),
+      [['Acme', false], ['Beta GmbH', false], ['Trial Co', true]]);
     assert.equal(saved.state.events.length, 2);
     assert.ok(!existsSync(`${file}.tmp`), 'the new file was renamed over the old');
     // The clock: forward is taken, backward refused.

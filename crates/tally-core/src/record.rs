@@ -6,7 +6,7 @@
 /// Declares `$name` (the stored record, with `id: String`) and `$new` (the body of `$call`, with
 /// `id: Option<String>`), the same fields otherwise, and `$new::into_record`. Fields in a `stored { }`
 /// block after the body are the record's alone: what Tally works out itself and a body cannot set;
-/// every record also keeps when it was made (`created_at`).
+/// every record also keeps when it was made (`created_at`) and when it was archived (`archived_at`).
 macro_rules! record {
     (
         $(#[$meta:meta])*
@@ -42,6 +42,9 @@ macro_rules! record {
             /// When it was made, at the engine's clock; none in states exported before Tally kept it.
             #[serde(default, skip_serializing_if = "Option::is_none")]
             pub created_at: Option<$crate::time::Timestamp>,
+            /// When it was archived, if it was: no new term may use it; what uses it keeps billing.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub archived_at: Option<$crate::time::Timestamp>,
         }
 
         #[doc = concat!("The body of `", $call, "`: a `", stringify!($name), "`, its id optional.")]
@@ -58,7 +61,13 @@ macro_rules! record {
             /// The record this body makes at `now`, under `id` (the body's, or one Tally made), with
             /// nothing yet in what only Tally fills in (the fields after `stored`).
             pub fn into_record(self, id: String, now: $crate::time::Timestamp) -> $name {
-                $name { id, $( $field: self.$field, )* $( $sfield: Default::default(), )* created_at: Some(now) }
+                $name {
+                    id,
+                    $( $field: self.$field, )*
+                    $( $sfield: Default::default(), )*
+                    created_at: Some(now),
+                    archived_at: None,
+                }
             }
         }
 

@@ -163,5 +163,19 @@ export async function storyContinued(client, ids) {
   });
   const credits = (await client.v1.customers.credits.list({ customer_id: beta })).data;
   const after = await client.v2.contracts.retrieve({ customer_id: beta, contract_id: contractId });
-  return { beta, renamed, preview, servicesInvoice, commit, credit, credits, after };
+  // What a team puts away: a trial's metric, product, card and customer, none of them in use.
+  const trialMetric = await client.v1.billableMetrics.create({ name: 'Trial calls', event_type_filter: { in_values: ['trial'] }, aggregation_type: 'COUNT' });
+  const trialProduct = await client.v1.contracts.products.create({ name: 'Trial', type: 'USAGE', billable_metric_id: trialMetric.data.id });
+  const trialCard = await client.v1.contracts.rateCards.create({ name: 'Trial card' });
+  const trialCustomer = await client.v1.customers.create({ name: 'Trial Co' });
+  await client.v1.contracts.products.archive({ product_id: trialProduct.data.id });
+  await client.v1.contracts.rateCards.archive({ id: trialCard.data.id });
+  await client.v1.billableMetrics.archive({ id: trialMetric.data.id });
+  await client.v1.customers.archive({ id: trialCustomer.data.id });
+  const archived = {
+    products: (await client.v1.contracts.products.list({ archive_filter: 'ARCHIVED' })).data.map((p) => p.current.name),
+    customers: (await client.v1.customers.list({ only_archived: true })).data.map((c) => c.name),
+    metrics: (await client.v1.billableMetrics.list()).data.map((m) => m.name),
+  };
+  return { beta, renamed, preview, servicesInvoice, commit, credit, credits, after, archived };
 }

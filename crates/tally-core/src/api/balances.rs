@@ -77,7 +77,8 @@ fn holding<const CREDIT: bool>(state: &mut State, body: &Value, now: Timestamp) 
     );
     let h: BalanceHolder = parse(&holder)?;
     let mut term: Balance<CREDIT> = parse(&rest)?;
-    customer(state, &h.customer_id)?;
+    let holder = customer(state, &h.customer_id)?;
+    super::archive::not_archived(holder.archived_at, "customer", &h.customer_id, "customer_id")?;
     check_product(state, "product_id", &term.product_id)?;
     for (i, p) in term.applicable_product_ids.iter().enumerate() {
         check_product(state, &format!("applicable_product_ids[{i}]"), p)?;

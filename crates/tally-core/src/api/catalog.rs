@@ -65,12 +65,11 @@ pub fn create_product(state: &mut State, body: &Value, now: Timestamp) -> Result
     let p = new.into_record(id, now);
     p.validate()?;
     if let Some(m) = &p.billable_metric_id {
-        if !state.billable_metrics.contains_key(m) {
-            return Err(Error::not_found(
-                "billable_metric_id",
-                format!("no billable metric with id `{m}`"),
-            ));
-        }
+        let metric = state
+            .billable_metrics
+            .get(m)
+            .ok_or_else(|| Error::not_found("billable_metric_id", format!("no billable metric with id `{m}`")))?;
+        super::archive::not_archived(metric.archived_at, "billable metric", m, "billable_metric_id")?;
     }
     if p.kind != ProductType::Usage && p.billable_metric_id.is_some() {
         return Err(Error::invalid(
@@ -97,6 +96,9 @@ fn check_composed(state: &State, p: &crate::product::Product) -> Result<()> {
         }
         match state.products.get(id) {
             None => return Err(Error::not_found(path, format!("no product with id `{id}`"))),
+            Some(other) if other.archived_at.is_some() => {
+                return super::archive::not_archived(other.archived_at, "product", id, &path)
+            }
             Some(other) if other.kind == ProductType::Composite => {
                 return Err(Error::invalid(
                     path,
@@ -149,10 +151,12 @@ pub fn create_rate_card(state: &mut State, body: &Value, now: Timestamp) -> Resu
 /// The card a rate goes on, refused whole with `path` naming the field.
 fn card_for<'a>(state: &'a State, id: Option<&String>, path: &str) -> Result<&'a RateCard> {
     let id = id.ok_or_else(|| Error::invalid(path, "name the rate card: rate_card_id"))?;
-    state
+    let card = state
         .rate_cards
         .get(id)
-        .ok_or_else(|| Error::not_found(path, format!("no rate card with id `{id}`")))
+        .ok_or_else(|| Error::not_found(path, format!("no rate card with id `{id}`")))?;
+    super::archive::not_archived(card.archived_at, "rate card", id, path)?;
+    Ok(card)
 }
 
 /// `POST /v1/contract-pricing/rate-cards/addRate`: one more rate on a card.

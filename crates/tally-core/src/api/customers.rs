@@ -102,11 +102,16 @@ pub const LIST_KEYS: &[&str] = &[
     "salesforce_account_ids",
 ];
 
-/// `GET /v1/customers`: every customer, or those the query names by id (`customer_ids`, comma
-/// separated, as the SDK sends a list) or by an ingest alias. No customer is archived yet, so
-/// `only_archived=true` lists none; Tally keeps no Salesforce ids on customers.
+/// `GET /v1/customers`: the customers not archived (or, with `only_archived=true`, those archived),
+/// all or those the query names by id (`customer_ids`, comma separated, as the SDK sends a list) or
+/// by an ingest alias. Tally keeps no Salesforce ids on customers.
 pub fn list<'a>(state: &'a State, query: &[(String, String)]) -> Result<Vec<&'a crate::customer::Customer>> {
-    let mut list: Vec<&crate::customer::Customer> = state.customers.values().collect();
+    let archived = query.iter().any(|(k, v)| k == "only_archived" && v == "true");
+    let mut list: Vec<&crate::customer::Customer> = state
+        .customers
+        .values()
+        .filter(|c| c.archived_at.is_some() == archived)
+        .collect();
     for (k, v) in query {
         match k.as_str() {
             "customer_ids" => {
@@ -114,7 +119,6 @@ pub fn list<'a>(state: &'a State, query: &[(String, String)]) -> Result<Vec<&'a 
                 list.retain(|c| ids.contains(&c.id.as_str()));
             }
             "ingest_alias" => list.retain(|c| c.ingest_aliases.iter().any(|a| a == v)),
-            "only_archived" if v == "true" => list.clear(),
             "only_archived" => {}
             _ => {
                 return Err(Error::new(

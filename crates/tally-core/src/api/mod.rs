@@ -7,6 +7,7 @@
 //! layer that routes `"POST /v1/customers"` or `"GET /v1/customers/c1/invoices?type=USAGE"` onto them
 //! for scenario files, the CLI and `Engine.call`.
 
+pub mod archive;
 pub mod balances;
 pub mod catalog;
 pub mod contracts;
@@ -128,6 +129,10 @@ fn command(state: &mut State, call: &str, body: &Value, now: Timestamp) -> Resul
         ("POST", ["v1", "contract-pricing", "rate-cards", "create"]) => catalog::create_rate_card(state, body, now),
         ("POST", ["v1", "contract-pricing", "rate-cards", "addRate"]) => catalog::add_rate(state, body),
         ("POST", ["v1", "contract-pricing", "rate-cards", "addRates"]) => catalog::add_rates(state, body),
+        ("POST", ["v1", "contract-pricing", "products", "archive"]) => archive::product(state, body, now),
+        ("POST", ["v1", "contract-pricing", "rate-cards", "archive"]) => archive::rate_card(state, body, now),
+        ("POST", ["v1", "billable-metrics", "archive"]) => archive::metric(state, body, now),
+        ("POST", ["v1", "customers", "archive"]) => archive::customer_archive(state, body, now),
         ("POST", ["v1", "customers"]) => customers::create_customer(state, body, now),
         ("POST", ["v1", "customers", id, "setIngestAliases"]) => customers::set_ingest_aliases(state, id, body, now),
         // `setName` is Metronome's; `updateName` the spelling Tally had first.
@@ -205,10 +210,15 @@ pub fn read(state: &State, call: &str, body: &Value, now: Timestamp) -> Result<V
             let q = queries::InvoiceQuery::parse(&t.query)?;
             answer(reads::invoice(state, id, invoice, q.skip_zero_qty_line_items, now)?)
         }
-        // Nothing is archived yet (archiving belongs to the lifecycle), so `include_archived` changes nothing.
         ("GET", ["v1", "billable-metrics"]) => {
-            query_keys(&t.query, &["include_archived"])?;
-            answer(state.billable_metrics.values().collect::<Vec<_>>())
+            let all = query_keys(&t.query, &["include_archived"])?
+                .iter()
+                .any(|(_, v)| v == "true");
+            let listed = state
+                .billable_metrics
+                .values()
+                .filter(|m| all || m.archived_at.is_none());
+            answer(listed.collect::<Vec<_>>())
         }
         ("GET", ["v1", "billable-metrics", id]) => {
             query_keys(&t.query, &[])?;
@@ -335,10 +345,10 @@ pub fn contract_of<'a>(state: &'a State, customer_id: &str, contract_id: &str) -
         })
 }
 
+/// A product a new term may name: one that exists and is not archived.
 pub(crate) fn check_product(state: &State, path: &str, id: &str) -> Result<()> {
-    if state.products.contains_key(id) {
-        Ok(())
-    } else {
-        Err(Error::not_found(path, format!("no product with id `{id}`")))
+    match state.products.get(id) {
+        Some(p) => archive::not_archived(p.archived_at, "product", id, path),
+        None => Err(Error::not_found(path, format!("no product with id `{id}`"))),
     }
 }

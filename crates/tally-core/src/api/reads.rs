@@ -69,8 +69,7 @@ pub fn rate_cards<'a>(state: &'a State, body: &Value) -> Result<Vec<&'a RateCard
     Ok(state.rate_cards.values().collect())
 }
 
-/// `POST /v1/contract-pricing/products/list`: which products, by whether they are archived (none
-/// is: archiving belongs to the lifecycle).
+/// `POST /v1/contract-pricing/products/list`: which products, by whether they are archived.
 #[derive(Deserialize)]
 struct ListProducts {
     #[serde(default)]
@@ -85,13 +84,15 @@ enum ArchiveFilter {
     All,
 }
 
-/// Every product, or none when only archived ones are asked for.
+/// The products not archived (Metronome's default), the archived ones, or all.
 pub fn products<'a>(state: &'a State, body: &Value) -> Result<Vec<&'a Product>> {
     let b: ListProducts = filter(body)?;
-    if b.archive_filter == Some(ArchiveFilter::Archived) {
-        return Ok(Vec::new());
-    }
-    Ok(state.products.values().collect())
+    let keep = |p: &&Product| match b.archive_filter.as_ref().unwrap_or(&ArchiveFilter::NotArchived) {
+        ArchiveFilter::NotArchived => p.archived_at.is_none(),
+        ArchiveFilter::Archived => p.archived_at.is_some(),
+        ArchiveFilter::All => true,
+    };
+    Ok(state.products.values().filter(keep).collect())
 }
 
 /// A rate as `getRates` and `getRateSchedule` answer it: the product's name, tags and fields beside

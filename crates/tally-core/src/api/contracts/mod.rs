@@ -72,12 +72,15 @@ pub fn create_contract(state: &mut State, body: &Value, now: Timestamp) -> Resul
     let mut c = new.into_record(String::new(), now);
     c.usage_filter_history = c.usage_filter.iter().cloned().collect();
     c.validate_terms()?;
-    customer(state, &c.customer_id)?;
+    let holder = customer(state, &c.customer_id)?;
+    crate::api::archive::not_archived(holder.archived_at, "customer", &c.customer_id, "customer_id")?;
     match (&c.rate_card_id, &c.rate_card_alias) {
         (Some(id), _) => {
-            if !state.rate_cards.contains_key(id) {
-                return Err(Error::not_found("rate_card_id", format!("no rate card with id `{id}`")));
-            }
+            let card = state
+                .rate_cards
+                .get(id)
+                .ok_or_else(|| Error::not_found("rate_card_id", format!("no rate card with id `{id}`")))?;
+            crate::api::archive::not_archived(card.archived_at, "rate card", id, "rate_card_id")?;
         }
         (None, Some(alias)) => {
             let card = state

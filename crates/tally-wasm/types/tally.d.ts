@@ -150,6 +150,12 @@ export interface ContractEdit {
   add_subscriptions?: Subscription[];
   /** Quantity changes to the contract's existing subscriptions, each naming its `subscription_id`. */
   update_subscriptions?: SubscriptionUpdate[];
+  /** The contract's new name; not blank. */
+  update_contract_name?: string | null;
+  /** New payment terms: each of the contract's invoices is due this many days after it is issued. */
+  update_net_payment_terms_days?: number | null;
+  /** A new end (exclusive), after the contract's start: terms past it are cut, as `POST /v1/contracts/updateEndDate` cuts them. */
+  update_contract_end_date?: Timestamp | null;
 }
 
 export type ConversionOperation = "MULTIPLY" | "DIVIDE";

@@ -57,6 +57,16 @@ pub struct ContractEdit {
     /// `subscription_id`.
     #[serde(default)]
     pub update_subscriptions: Vec<subscription::SubscriptionUpdate>,
+    /// The contract's new name; not blank.
+    #[serde(default)]
+    pub update_contract_name: Option<String>,
+    /// New payment terms: each of the contract's invoices is due this many days after it is issued.
+    #[serde(default)]
+    pub update_net_payment_terms_days: Option<u32>,
+    /// A new end (exclusive), after the contract's start: terms past it are cut, as
+    /// `POST /v1/contracts/updateEndDate` cuts them.
+    #[serde(default)]
+    pub update_contract_end_date: Option<Timestamp>,
 }
 
 /// `POST /v1/contracts/setUsageFilter`

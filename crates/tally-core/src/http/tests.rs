@@ -229,3 +229,19 @@ fn a_missing_field_or_an_array_body_is_named() {
     assert_eq!(array, refusal(400, "invalid_body", ""));
     assert_eq!(door.ok("GET", "/v1/customers", "")["data"], serde_json::json!([]));
 }
+
+#[test]
+fn an_edit_renames_and_sets_payment_terms() {
+    let mut door = Door::with_contract();
+    let contract_id = door.ok("POST", "/v1/contracts/list", r#"{"customer_id":"c"}"#)["data"][0]["id"].clone();
+    let edit = serde_json::json!({ "customer_id": "c", "contract_id": contract_id,
+        "update_contract_name": "Renamed", "update_net_payment_terms_days": 30 });
+    door.ok("POST", "/v2/contracts/edit", &edit.to_string());
+    let get = serde_json::json!({ "customer_id": "c", "contract_id": contract_id });
+    let got = door.ok("POST", "/v2/contracts/get", &get.to_string());
+    assert_eq!(got["data"]["name"], "Renamed");
+    assert_eq!(got["data"]["net_payment_terms_days"], 30);
+    // Each invoice is due 30 days after it is issued.
+    let invoices = door.ok("GET", "/v1/customers/c/invoices", "");
+    assert_eq!(invoices["data"][0]["net_payment_terms_days"], 30);
+}

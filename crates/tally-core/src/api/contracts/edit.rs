@@ -14,36 +14,20 @@ use serde_json::Value;
 /// `POST /v2/contracts/edit`: terms added to a contract, and its subscriptions' quantities changed, all or nothing.
 pub fn edit_contract(state: &mut State, body: &Value) -> Result<Value> {
     let mut e: ContractEdit = parse(body)?;
-    contract_of(state, &e.customer_id, &e.contract_id)?;
-    for (i, o) in e.add_overrides.iter().enumerate() {
-        let path = format!("add_overrides[{i}]");
-        check_products(
-            state,
-            o.body
-                .named_products()
-                .into_iter()
-                .map(|(f, p)| (crate::error::join_path(&path, &f), p))
-                .collect(),
-        )?;
+    let current = contract_of(state, &e.customer_id, &e.contract_id)?;
+    if e.update_contract_name.as_ref().is_some_and(|n| n.trim().is_empty()) {
+        return Err(Error::invalid(
+            "update_contract_name",
+            "a contract's name cannot be blank",
+        ));
     }
-    for (i, c) in e.add_commits.iter().enumerate() {
-        check_product(state, &format!("add_commits[{i}].product_id"), &c.product_id)?;
+    if e.update_contract_end_date.is_some_and(|end| end <= current.starting_at) {
+        return Err(Error::invalid(
+            "update_contract_end_date",
+            "the end must be after the contract's starting_at",
+        ));
     }
-    for (i, c) in e.add_credits.iter().enumerate() {
-        check_product(state, &format!("add_credits[{i}].product_id"), &c.product_id)?;
-    }
-    for (field, list) in [
-        ("add_recurring_commits", &e.add_recurring_commits),
-        ("add_recurring_credits", &e.add_recurring_credits),
-    ] {
-        for (i, c) in list.iter().enumerate() {
-            c.validate(&format!("{field}[{i}]"))?;
-            check_product(state, &format!("{field}[{i}].product_id"), &c.product_id)?;
-        }
-    }
-    for (i, c) in e.add_scheduled_charges.iter().enumerate() {
-        check_product(state, &format!("add_scheduled_charges[{i}].product_id"), &c.product_id)?;
-    }
+    check_added(state, &e)?;
     // Subscriptions: new ones checked and given ids, quantity updates applied to a copy, all or none.
     let mut contract = state.contracts.get(&e.contract_id).expect("checked above").clone();
     check_subscriptions(state, &mut e.add_subscriptions, &contract, "add_subscriptions")?;
@@ -102,7 +86,65 @@ pub fn edit_contract(state: &mut State, body: &Value) -> Result<Value> {
     c.recurring_commits.extend(e.add_recurring_commits);
     c.recurring_credits.extend(e.add_recurring_credits);
     c.scheduled_charges.extend(e.add_scheduled_charges);
+    apply_updates(
+        c,
+        e.update_contract_name,
+        e.update_net_payment_terms_days,
+        e.update_contract_end_date,
+    );
     created(&e.contract_id)
+}
+
+/// The products the edit's new terms name exist and are not archived.
+fn check_added(state: &State, e: &ContractEdit) -> Result<()> {
+    for (i, o) in e.add_overrides.iter().enumerate() {
+        let path = format!("add_overrides[{i}]");
+        check_products(
+            state,
+            o.body
+                .named_products()
+                .into_iter()
+                .map(|(f, p)| (crate::error::join_path(&path, &f), p))
+                .collect(),
+        )?;
+    }
+    for (i, c) in e.add_commits.iter().enumerate() {
+        check_product(state, &format!("add_commits[{i}].product_id"), &c.product_id)?;
+    }
+    for (i, c) in e.add_credits.iter().enumerate() {
+        check_product(state, &format!("add_credits[{i}].product_id"), &c.product_id)?;
+    }
+    for (field, list) in [
+        ("add_recurring_commits", &e.add_recurring_commits),
+        ("add_recurring_credits", &e.add_recurring_credits),
+    ] {
+        for (i, c) in list.iter().enumerate() {
+            c.validate(&format!("{field}[{i}]"))?;
+            check_product(state, &format!("{field}[{i}].product_id"), &c.product_id)?;
+        }
+    }
+    for (i, c) in e.add_scheduled_charges.iter().enumerate() {
+        check_product(state, &format!("add_scheduled_charges[{i}].product_id"), &c.product_id)?;
+    }
+    Ok(())
+}
+
+/// The edit's changes to the contract itself: its name, payment terms and end (which cuts its terms).
+fn apply_updates(
+    c: &mut crate::contract::Contract,
+    name: Option<String>,
+    days: Option<u32>,
+    end: Option<crate::time::Timestamp>,
+) {
+    if let Some(name) = name {
+        c.name = Some(name);
+    }
+    if let Some(days) = days {
+        c.net_payment_terms_days = Some(days);
+    }
+    if let Some(end) = end {
+        super::end::end_at(c, Some(end));
+    }
 }
 
 /// `POST /v1/contracts/setUsageFilter`: from `starting_at`, only events in the group values count on the contract.

@@ -75,6 +75,8 @@ function checkContinued(more) {
   assert.deepEqual(more.servicesInvoice.data.map((i) => i.total), [160000]);
   assert.equal(more.credits.length, 1);
   assert.equal(more.after.data.ending_before, '2026-01-01T00:00:00Z');
+  assert.equal(more.after.data.name, 'Beta 2025');
+  assert.equal(more.after.data.net_payment_terms_days, 30);
   assert.equal(more.after.data.overrides.length, 1);
   assert.deepEqual(more.after.data.usage_filter.map((f) => [f.group_key, f.group_values, f.starting_at]),
     [['region', ['eu'], '2025-05-01T00:00:00Z']]);

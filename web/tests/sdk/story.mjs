@@ -141,6 +141,8 @@ export async function storyContinued(client, ids) {
     customer_id: beta,
     contract_id: contractId,
     add_overrides: [{ product_id: ids.api, starting_at: '2025-04-01T00:00:00Z', type: 'MULTIPLIER', multiplier: 0.9 }],
+    update_contract_name: 'Beta 2025',
+    update_net_payment_terms_days: 30,
   });
   await client.v1.contracts.setUsageFilter({
     customer_id: beta, contract_id: contractId, group_key: 'region', group_values: ['eu'], starting_at: '2025-05-01T00:00:00Z',

@@ -23,51 +23,55 @@ struct ArchiveById {
     id: String,
 }
 
-/// Sets `archived_at` once; a second archive is refused, so the first time stays.
-fn archive(archived_at: &mut Option<Timestamp>, now: Timestamp, what: &str, path: &str) -> Result<()> {
-    if let Some(when) = archived_at {
-        return Err(Error::invalid(path, format!("{what} was archived at {when} already")));
+/// Archives the record `id` of `records` (a `what`, named at `path` in a refusal) once: a second
+/// archive is refused, so the first time stays.
+fn archive_in<T>(
+    records: &mut indexmap::IndexMap<String, T>,
+    archived_at: impl Fn(&mut T) -> &mut Option<Timestamp>,
+    (what, path, id): (&str, &str, &str),
+    now: Timestamp,
+) -> Result<Value> {
+    let record = records
+        .get_mut(id)
+        .ok_or_else(|| Error::not_found(path, format!("no {what} with id `{id}`")))?;
+    let at = archived_at(record);
+    if let Some(when) = at {
+        return Err(Error::invalid(
+            path,
+            format!("{what} `{id}` was archived at {when} already"),
+        ));
     }
-    *archived_at = Some(now);
-    Ok(())
+    *at = Some(now);
+    created(id)
 }
 
 /// Archives a product.
 pub fn product(state: &mut State, body: &Value, now: Timestamp) -> Result<Value> {
     let ArchiveProduct { product_id } = parse(body)?;
-    let p = state
-        .products
-        .get_mut(&product_id)
-        .ok_or_else(|| Error::not_found("product_id", format!("no product with id `{product_id}`")))?;
-    archive(
-        &mut p.archived_at,
-        now,
-        &format!("product `{product_id}`"),
-        "product_id",
-    )?;
-    created(&product_id)
+    let named = ("product", "product_id", product_id.as_str());
+    archive_in(&mut state.products, |p| &mut p.archived_at, named, now)
 }
 
 /// Archives a rate card.
 pub fn rate_card(state: &mut State, body: &Value, now: Timestamp) -> Result<Value> {
     let ArchiveById { id } = parse(body)?;
-    let card = state
-        .rate_cards
-        .get_mut(&id)
-        .ok_or_else(|| Error::not_found("id", format!("no rate card with id `{id}`")))?;
-    archive(&mut card.archived_at, now, &format!("rate card `{id}`"), "id")?;
-    created(&id)
+    archive_in(
+        &mut state.rate_cards,
+        |r| &mut r.archived_at,
+        ("rate card", "id", id.as_str()),
+        now,
+    )
 }
 
 /// Archives a billable metric.
 pub fn metric(state: &mut State, body: &Value, now: Timestamp) -> Result<Value> {
     let ArchiveById { id } = parse(body)?;
-    let m = state
-        .billable_metrics
-        .get_mut(&id)
-        .ok_or_else(|| Error::not_found("id", format!("no billable metric with id `{id}`")))?;
-    archive(&mut m.archived_at, now, &format!("billable metric `{id}`"), "id")?;
-    created(&id)
+    archive_in(
+        &mut state.billable_metrics,
+        |m| &mut m.archived_at,
+        ("billable metric", "id", id.as_str()),
+        now,
+    )
 }
 
 /// Archives a customer, once none of its contracts runs past the clock: a customer still billed
@@ -88,10 +92,12 @@ pub fn customer_archive(state: &mut State, body: &Value, now: Timestamp) -> Resu
             ),
         ));
     }
-    if let Some(c) = state.customers.get_mut(&id) {
-        archive(&mut c.archived_at, now, &format!("customer `{id}`"), "id")?;
-    }
-    created(&id)
+    archive_in(
+        &mut state.customers,
+        |c| &mut c.archived_at,
+        ("customer", "id", id.as_str()),
+        now,
+    )
 }
 
 /// Refuses a new term naming what was archived: `what` and `id` name it, `path` the field.

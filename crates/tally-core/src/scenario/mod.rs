@@ -24,6 +24,10 @@ pub struct Call {
     /// The call's JSON body; absent: null, for calls that take none.
     #[serde(default)]
     pub body: Value,
+    /// The clock moves forward to this time for this call and the ones after it; an `at` earlier
+    /// than the clock is refused (the clock only moves forward).
+    #[serde(default)]
+    pub at: Option<Timestamp>,
 }
 
 /// A scenario file: calls run in order on a fresh state under a fixed clock, and what they should
@@ -66,11 +70,22 @@ impl Scenario {
 
     /// As `responses`, on `state` rather than a fresh one, which is left as the calls made it.
     pub fn responses_on(&self, state: &mut State) -> Vec<Value> {
+        let mut clock = self.now;
         self.calls
             .iter()
-            .map(|c| match api::call(state, &c.call, &c.body, self.now) {
-                Ok(v) => v,
-                Err(e) => json!({ "error": e }),
+            .map(|c| {
+                let answer = match c.at {
+                    Some(at) if at < clock => Err(Error::invalid(
+                        "at",
+                        format!("the clock only moves forward: `{at}` is before `{clock}`"),
+                    )),
+                    Some(at) => {
+                        clock = at;
+                        api::call(state, &c.call, &c.body, clock)
+                    }
+                    None => api::call(state, &c.call, &c.body, clock),
+                };
+                answer.unwrap_or_else(|e| json!({ "error": e }))
             })
             .collect()
     }

@@ -23,11 +23,14 @@ struct Server {
     /// `--now` was given: the clock stands still unless `POST /tally/clock` moves it.
     still: bool,
     file: Option<PathBuf>,
-    max_body: usize,
 }
 
-/// The server as every request's handler reaches it: one request at a time.
-type Held = Arc<Mutex<Server>>;
+/// What every request's handler reaches: the largest body taken, fixed at start, and the server,
+/// one request at a time.
+struct Held {
+    max_body: usize,
+    server: Mutex<Server>,
+}
 
 pub fn serve(a: &ServeArgs) -> Result<u8, Failure> {
     let state = match &a.state {
@@ -42,16 +45,19 @@ pub fn serve(a: &ServeArgs) -> Result<u8, Failure> {
         now: a.now.unwrap_or_else(wall_clock),
         still: a.now.is_some(),
         file: a.state.clone(),
-        max_body: a.max_body,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_io()
         .build()
         .map_err(|e| format!("cannot start the server: {e}"))?;
-    runtime.block_on(listen(a, Arc::new(Mutex::new(server))))
+    let held = Held {
+        max_body: a.max_body,
+        server: Mutex::new(server),
+    };
+    runtime.block_on(listen(a, Arc::new(held)))
 }
 
-async fn listen(a: &ServeArgs, server: Held) -> Result<u8, Failure> {
+async fn listen(a: &ServeArgs, server: Arc<Held>) -> Result<u8, Failure> {
     let listener = tokio::net::TcpListener::bind((a.host, a.port))
         .await
         .map_err(|e| format!("cannot listen on {}:{}: {e}", a.host, a.port))?;
@@ -78,9 +84,9 @@ fn wall_clock() -> Timestamp {
     Timestamp(chrono::Utc::now().trunc_subsecs(0))
 }
 
-async fn handle(Shared(server): Shared<Held>, req: Request<Body>) -> Response {
+async fn handle(Shared(held): Shared<Arc<Held>>, req: Request<Body>) -> Response {
     let (parts, body) = req.into_parts();
-    let max_body = server.lock().unwrap_or_else(|p| p.into_inner()).max_body;
+    let max_body = held.max_body;
     // A body that says it is over the limit is refused before it is read.
     let declared = parts.headers.get(axum::http::header::CONTENT_LENGTH);
     if declared
@@ -94,7 +100,7 @@ async fn handle(Shared(server): Shared<Held>, req: Request<Body>) -> Response {
         Err(e) => return too_large_or_cut(&e, max_body),
     };
     let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-    let mut s = server.lock().unwrap_or_else(|p| p.into_inner());
+    let mut s = held.server.lock().unwrap_or_else(|p| p.into_inner());
     if !s.still {
         s.now = s.now.max(wall_clock());
     }

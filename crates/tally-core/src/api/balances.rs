@@ -15,11 +15,11 @@ use serde_json::{json, Map, Value};
 /// `POST /v1/customers/commits/create`: a commit the customer holds rather than one contract.
 pub fn create_customer_commit(state: &mut State, body: &Value, now: Timestamp) -> Result<Value> {
     let b = holding::<false>(state, body, now)?;
-    unused_key(
-        state.customer_commits.values().map(|c| (&c.uniqueness_key, &c.term.id)),
-        &b,
-        "commit",
-    )?;
+    let made = state
+        .customer_commits
+        .values()
+        .map(|c| (c.uniqueness_key.as_ref(), c.term.id.as_str()));
+    super::contracts::unused_key(made, b.uniqueness_key.as_ref(), "commit")?;
     let id = b.term.id.clone();
     state.customer_commits.insert(id.clone(), b);
     created(&id)
@@ -28,27 +28,14 @@ pub fn create_customer_commit(state: &mut State, body: &Value, now: Timestamp) -
 /// `POST /v1/customers/credits/create`: a credit the customer holds rather than one contract.
 pub fn create_customer_credit(state: &mut State, body: &Value, now: Timestamp) -> Result<Value> {
     let b = holding::<true>(state, body, now)?;
-    unused_key(
-        state.customer_credits.values().map(|c| (&c.uniqueness_key, &c.term.id)),
-        &b,
-        "credit",
-    )?;
+    let made = state
+        .customer_credits
+        .values()
+        .map(|c| (c.uniqueness_key.as_ref(), c.term.id.as_str()));
+    super::contracts::unused_key(made, b.uniqueness_key.as_ref(), "credit")?;
     let id = b.term.id.clone();
     state.customer_credits.insert(id.clone(), b);
     created(&id)
-}
-
-/// Refuses `new` when one of `made` (each one's key and id) was created with its uniqueness key.
-fn unused_key<'a, const CREDIT: bool>(
-    mut made: impl Iterator<Item = (&'a Option<String>, &'a String)>,
-    new: &CustomerBalance<CREDIT>,
-    kind: &str,
-) -> Result<()> {
-    let Some(key) = &new.uniqueness_key else { return Ok(()) };
-    match made.find(|(k, _)| k.as_ref() == Some(key)) {
-        Some((_, id)) => Err(super::contracts::used_key(key, kind, id)),
-        None => Ok(()),
-    }
 }
 
 /// An object body cut in two: its fields named in `keys`, and the rest (anything else is left to

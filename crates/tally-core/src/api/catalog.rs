@@ -94,20 +94,16 @@ fn check_composed(state: &State, p: &crate::product::Product) -> Result<()> {
         if !p.id.is_empty() && *id == p.id {
             return Err(Error::invalid(path, "a composite product cannot charge on itself"));
         }
-        match state.products.get(id) {
-            None => return Err(Error::not_found(path, format!("no product with id `{id}`"))),
-            Some(other) if other.archived_at.is_some() => {
-                return super::archive::not_archived(other.archived_at, "product", id, &path)
-            }
-            Some(other) if other.kind == ProductType::Composite => {
-                return Err(Error::invalid(
-                    path,
-                    format!(
-                        "`{id}` is a COMPOSITE product: a composite charges on usage, fixed and subscription products"
-                    ),
-                ))
-            }
-            Some(_) => {}
+        check_product(state, &path, id)?;
+        if state
+            .products
+            .get(id)
+            .is_some_and(|other| other.kind == ProductType::Composite)
+        {
+            return Err(Error::invalid(
+                path,
+                format!("`{id}` is a COMPOSITE product: a composite charges on usage, fixed and subscription products"),
+            ));
         }
     }
     Ok(())
@@ -151,12 +147,7 @@ pub fn create_rate_card(state: &mut State, body: &Value, now: Timestamp) -> Resu
 /// The card a rate goes on, refused whole with `path` naming the field.
 fn card_for<'a>(state: &'a State, id: Option<&String>, path: &str) -> Result<&'a RateCard> {
     let id = id.ok_or_else(|| Error::invalid(path, "name the rate card: rate_card_id"))?;
-    let card = state
-        .rate_cards
-        .get(id)
-        .ok_or_else(|| Error::not_found(path, format!("no rate card with id `{id}`")))?;
-    super::archive::not_archived(card.archived_at, "rate card", id, path)?;
-    Ok(card)
+    super::check_rate_card(state, path, id)
 }
 
 /// `POST /v1/contract-pricing/rate-cards/addRate`: one more rate on a card.

@@ -120,13 +120,7 @@ pub fn list<'a>(state: &'a State, query: &[(String, String)]) -> Result<Vec<&'a 
             }
             "ingest_alias" => list.retain(|c| c.ingest_aliases.iter().any(|a| a == v)),
             "only_archived" => {}
-            _ => {
-                return Err(Error::new(
-                    crate::error::ErrorCode::NotSupported,
-                    k.as_str(),
-                    format!("`{k}` is a query key of Metronome's API that Tally does not implement"),
-                ))
-            }
+            _ => return Err(super::query::unimplemented_key(k)),
         }
     }
     Ok(list)

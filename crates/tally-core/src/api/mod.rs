@@ -14,6 +14,7 @@ pub mod contracts;
 pub mod customers;
 pub mod metronome;
 pub mod queries;
+pub(crate) mod query;
 pub mod reads;
 pub mod requests;
 pub mod usage;
@@ -188,9 +189,9 @@ pub fn read(state: &State, call: &str, body: &Value, now: Timestamp) -> Result<V
     let t = target(call)?;
     let parts: Vec<&str> = t.parts.iter().map(String::as_str).collect();
     match (t.method.as_str(), parts.as_slice()) {
-        ("GET", ["v1", "customers"]) => answer(customers::list(state, &query_keys(&t.query, customers::LIST_KEYS)?)?),
+        ("GET", ["v1", "customers"]) => answer(customers::list(state, &query::keys(&t.query, customers::LIST_KEYS)?)?),
         ("GET", ["v1", "customers", id]) => {
-            query_keys(&t.query, &[])?;
+            query::keys(&t.query, &[])?;
             answer(customer(state, id)?)
         }
         ("GET", ["v1", "customers", id, "invoices"]) => answer(queries::invoices(
@@ -211,7 +212,7 @@ pub fn read(state: &State, call: &str, body: &Value, now: Timestamp) -> Result<V
             answer(reads::invoice(state, id, invoice, q.skip_zero_qty_line_items, now)?)
         }
         ("GET", ["v1", "billable-metrics"]) => {
-            let all = query_keys(&t.query, &["include_archived"])?
+            let all = query::keys(&t.query, &["include_archived"])?
                 .iter()
                 .any(|(_, v)| v == "true");
             let listed = state
@@ -221,7 +222,7 @@ pub fn read(state: &State, call: &str, body: &Value, now: Timestamp) -> Result<V
             answer(listed.collect::<Vec<_>>())
         }
         ("GET", ["v1", "billable-metrics", id]) => {
-            query_keys(&t.query, &[])?;
+            query::keys(&t.query, &[])?;
             answer(reads::metric(state, id)?)
         }
         ("POST", ["v1", "contract-pricing", "products", "get"]) => answer(reads::product(state, body)?),
@@ -256,16 +257,16 @@ pub fn read(state: &State, call: &str, body: &Value, now: Timestamp) -> Result<V
             now,
         )?),
         ("GET", ["v1", "usage", "unmatched"]) => {
-            query_keys(&t.query, &[])?;
+            query::keys(&t.query, &[])?;
             answer(crate::unbilled::unbilled(state))
         }
         // Tally's own: contracts that could both take the same usage (model.md, second round).
         ("GET", ["v1", "usage", "ambiguities"]) => {
-            query_keys(&t.query, &[])?;
+            query::keys(&t.query, &[])?;
             answer(crate::rating::ambiguities(state))
         }
         ("GET", ["v1", "credit-types", "list"]) => {
-            query_keys(&t.query, &[])?;
+            query::keys(&t.query, &[])?;
             Ok(json!({ "data": state.all_credit_types(), "next_page": null }))
         }
         _ => Err(metronome::unserved(&t.method, &parts).unwrap_or_else(|| unknown(call))),
@@ -290,32 +291,17 @@ pub(crate) fn new_id(state: &mut State, given: Option<&String>) -> Result<String
     }
 }
 
-/// A query key no call of Tally's reads: refused by name, never ignored.
-pub(crate) fn unknown_query_key(key: &str) -> Error {
-    Error::new(
-        ErrorCode::UnknownField,
-        key,
-        format!("`{key}` is not a query key of this call: Tally refuses it rather than ignore it"),
-    )
-}
-
-/// A query that must hold only `known` keys; answers the pairs, decoded.
-fn query_keys(query: &str, known: &[&str]) -> Result<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let v = percent_decode_str(v)
-            .decode_utf8()
-            .map_err(|_| Error::new(ErrorCode::InvalidBody, k, "not UTF-8 once decoded"))?;
-        if !known.contains(&k) {
-            return Err(unknown_query_key(k));
-        }
-        if out.iter().any(|(seen, _)| seen == k) {
-            return Err(Error::invalid(k, format!("`{k}` is given twice: give it once")));
-        }
-        out.push((k.to_string(), v.into_owned()));
+/// Moves the engine's clock to `to`, which only moves forward (model.md, "Finalized invoices hold once
+/// time has passed them"): an earlier time is refused at `path`.
+pub fn advance_clock(clock: &mut Timestamp, to: Timestamp, path: &str) -> Result<()> {
+    if to < *clock {
+        return Err(Error::invalid(
+            path,
+            format!("the clock only moves forward: `{to}` is before `{clock}`"),
+        ));
     }
-    Ok(out)
+    *clock = to;
+    Ok(())
 }
 
 pub(crate) fn created(id: &str) -> Result<Value> {
@@ -343,6 +329,16 @@ pub fn contract_of<'a>(state: &'a State, customer_id: &str, contract_id: &str) -
                 format!("customer `{customer_id}` has no contract `{contract_id}`"),
             )
         })
+}
+
+/// A rate card a new term may name: one that exists and is not archived.
+pub(crate) fn check_rate_card<'a>(state: &'a State, path: &str, id: &str) -> Result<&'a crate::rate_card::RateCard> {
+    let card = state
+        .rate_cards
+        .get(id)
+        .ok_or_else(|| Error::not_found(path, format!("no rate card with id `{id}`")))?;
+    archive::not_archived(card.archived_at, "rate card", id, path)?;
+    Ok(card)
 }
 
 /// A product a new term may name: one that exists and is not archived.

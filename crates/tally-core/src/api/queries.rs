@@ -79,16 +79,12 @@ impl InvoiceQuery {
     pub fn parse(query: &str) -> Result<Self> {
         let mut q = InvoiceQuery::default();
         let mut seen: Vec<&str> = Vec::new();
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        for (k, v) in super::query::pairs(query) {
             if seen.contains(&k) {
-                return Err(Error::invalid(k, format!("`{k}` is given twice: give it once")));
+                return Err(super::query::given_twice(k));
             }
             seen.push(k);
-            let v = percent_encoding::percent_decode_str(v)
-                .decode_utf8()
-                .map_err(|_| Error::new(ErrorCode::InvalidBody, k, "not UTF-8 once decoded"))?
-                .into_owned();
+            let v = super::query::decode(k, v)?;
             let time = |v: &str| Timestamp::parse(v).map_err(|m| Error::new(ErrorCode::InvalidBody, k, m));
             match k {
                 "starting_on" => q.starting_on = Some(time(&v)?),
@@ -107,14 +103,8 @@ impl InvoiceQuery {
                 }
                 "skip_zero_qty_line_items" => q.skip_zero_qty_line_items = flag(k, &v)?,
                 // Metronome's; Tally sends no webhooks.
-                "webhook_notification_id" => {
-                    return Err(Error::new(
-                        ErrorCode::NotSupported,
-                        k,
-                        "`webhook_notification_id` is a query key of Metronome's API that Tally does not implement",
-                    ))
-                }
-                _ => return Err(super::unknown_query_key(k)),
+                "webhook_notification_id" => return Err(super::query::unimplemented_key(k)),
+                _ => return Err(super::query::unknown_key(k)),
             }
         }
         Ok(q)

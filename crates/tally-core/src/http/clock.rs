@@ -8,36 +8,29 @@ use crate::time::Timestamp;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+// No `deny_unknown_fields`: `parse` refuses an unknown field by name, as every call's body.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct SetClock {
     now: Timestamp,
 }
 
 /// The clock call's answer, or `None` when `path` is not the clock.
-pub(super) fn route(method: &str, path: &str, query: &str, body: &Value, now: &mut Timestamp) -> Result<Option<Value>> {
+pub(super) fn route(
+    method: &str,
+    path: &str,
+    query: &super::query::Query,
+    body: &Value,
+    now: &mut Timestamp,
+) -> Result<Option<Value>> {
     if path.trim_end_matches('/') != "/tally/clock" {
         return Ok(None);
     }
-    if let Some(key) = query.split('&').find(|p| !p.is_empty()) {
-        let key = key.split('=').next().unwrap_or_default();
-        return Err(Error::new(
-            ErrorCode::UnknownField,
-            key,
-            format!("`{key}` is not a query key of the clock call: Tally refuses it rather than ignore it"),
-        ));
-    }
+    query.refuse_any()?;
     match method {
         "GET" => {}
         "POST" => {
             let SetClock { now: to } = parse(body)?;
-            if to < *now {
-                return Err(Error::invalid(
-                    "now",
-                    format!("the clock only moves forward: `{to}` is before `{now}`"),
-                ));
-            }
-            *now = to;
+            crate::api::advance_clock(now, to, "now")?;
         }
         _ => {
             return Err(Error::new(

@@ -90,10 +90,10 @@ fn answer(state: &mut State, now: &mut Timestamp, req: Request) -> crate::error:
     let method = req.method.trim().to_ascii_uppercase();
     let (path, query) = split_target(req.target);
     let body = body_of(req.body)?;
-    if let Some(answer) = clock::route(&method, path, query, &body, now)? {
+    let mut query = query::Query::parse(query)?;
+    if let Some(answer) = clock::route(&method, path, &query, &body, now)? {
         return Ok((answer, false));
     }
-    let mut query = query::Query::parse(query)?;
     // Each segment decoded on its own (an id may hold `%2F`), as the call behind routes it, so the
     // door pages and shapes what it routes even when a client encodes a fixed segment.
     let segments = path

@@ -56,11 +56,7 @@ impl Query {
     /// Refuses the first key left, naming it.
     pub(super) fn refuse_any(&self) -> Result<()> {
         match self.pairs.first() {
-            Some((k, _)) => Err(Error::new(
-                ErrorCode::UnknownField,
-                k.as_str(),
-                format!("`{k}` is not a query key of this call: Tally refuses it rather than ignore it"),
-            )),
+            Some((k, _)) => Err(crate::api::query::unknown_key(k)),
             None => Ok(()),
         }
     }

@@ -145,6 +145,10 @@ fn the_clock_moves_forward_only() {
     let back = door.refused("POST", "/tally/clock", r#"{"now":"2025-01-15T00:00:00Z"}"#);
     assert_eq!(back, refusal(400, "invalid", "now"));
     assert_eq!(door.now, at("2025-02-01T00:00:00Z"));
+    // A field the clock call does not take is named, as in every other body.
+    let extra = door.refused("POST", "/tally/clock", r#"{"now":"2025-03-01T00:00:00Z","x":1}"#);
+    assert_eq!(extra, refusal(400, "unknown_field", "x"));
+    assert_eq!(door.now, at("2025-02-01T00:00:00Z"));
 }
 
 #[test]

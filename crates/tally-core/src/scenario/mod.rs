@@ -74,17 +74,8 @@ impl Scenario {
         self.calls
             .iter()
             .map(|c| {
-                let answer = match c.at {
-                    Some(at) if at < clock => Err(Error::invalid(
-                        "at",
-                        format!("the clock only moves forward: `{at}` is before `{clock}`"),
-                    )),
-                    Some(at) => {
-                        clock = at;
-                        api::call(state, &c.call, &c.body, clock)
-                    }
-                    None => api::call(state, &c.call, &c.body, clock),
-                };
+                let moved = c.at.map_or(Ok(()), |at| api::advance_clock(&mut clock, at, "at"));
+                let answer = moved.and_then(|()| api::call(state, &c.call, &c.body, clock));
                 answer.unwrap_or_else(|e| json!({ "error": e }))
             })
             .collect()

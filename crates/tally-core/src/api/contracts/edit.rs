@@ -21,12 +21,7 @@ pub fn edit_contract(state: &mut State, body: &Value) -> Result<Value> {
             "a contract's name cannot be blank",
         ));
     }
-    if e.update_contract_end_date.is_some_and(|end| end <= current.starting_at) {
-        return Err(Error::invalid(
-            "update_contract_end_date",
-            "the end must be after the contract's starting_at",
-        ));
-    }
+    super::end::check_end(current, e.update_contract_end_date, "update_contract_end_date")?;
     check_added(state, &e)?;
     // Subscriptions: new ones checked and given ids, quantity updates applied to a copy, all or none.
     let mut contract = state.contracts.get(&e.contract_id).expect("checked above").clone();

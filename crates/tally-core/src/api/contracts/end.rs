@@ -12,17 +12,21 @@ use serde_json::Value;
 pub fn update_end_date(state: &mut State, body: &Value) -> Result<Value> {
     let b: UpdateEndDate = parse(body)?;
     let c = contract_of(state, &b.customer_id, &b.contract_id)?;
-    if let Some(end) = b.ending_before {
-        if end <= c.starting_at {
-            return Err(Error::invalid(
-                "ending_before",
-                "ending_before must be after the contract's starting_at",
-            ));
-        }
-    }
+    check_end(c, b.ending_before, "ending_before")?;
     let c = state.contracts.get_mut(&b.contract_id).expect("checked above");
     end_at(c, b.ending_before);
     created(&b.contract_id)
+}
+
+/// A new end for `c`, refused at `path` unless it is after the contract's start (none: open-ended).
+pub(super) fn check_end(c: &Contract, end: Option<Timestamp>, path: &str) -> Result<()> {
+    match end {
+        Some(end) if end <= c.starting_at => Err(Error::invalid(
+            path,
+            format!("{path} must be after the contract's starting_at"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Moves a contract's end: its terms are cut there (access after it dropped, access across it

@@ -58,15 +58,11 @@ pub fn create_contract(state: &mut State, body: &Value, now: Timestamp) -> Resul
     if let Some(id) = new.id.as_ref().filter(|id| state.contracts.contains_key(*id)) {
         return Err(Error::conflict("id", format!("a contract with id `{id}` exists")));
     }
-    if let Some(key) = &new.uniqueness_key {
-        if let Some(used) = state
-            .contracts
-            .values()
-            .find(|c| c.uniqueness_key.as_ref() == Some(key))
-        {
-            return Err(used_key(key, "contract", &used.id));
-        }
-    }
+    let made = state
+        .contracts
+        .values()
+        .map(|c| (c.uniqueness_key.as_ref(), c.id.as_str()));
+    unused_key(made, new.uniqueness_key.as_ref(), "contract")?;
     let given = new.id.clone();
     // The id is settled once the checks pass (below), after the ids the checks make, as it always was.
     let mut c = new.into_record(String::new(), now);
@@ -76,11 +72,7 @@ pub fn create_contract(state: &mut State, body: &Value, now: Timestamp) -> Resul
     crate::api::archive::not_archived(holder.archived_at, "customer", &c.customer_id, "customer_id")?;
     match (&c.rate_card_id, &c.rate_card_alias) {
         (Some(id), _) => {
-            let card = state
-                .rate_cards
-                .get(id)
-                .ok_or_else(|| Error::not_found("rate_card_id", format!("no rate card with id `{id}`")))?;
-            crate::api::archive::not_archived(card.archived_at, "rate card", id, "rate_card_id")?;
+            crate::api::check_rate_card(state, "rate_card_id", id)?;
         }
         (None, Some(alias)) => {
             let card = state
@@ -137,12 +129,21 @@ pub fn list_contracts<'a>(state: &'a State, b: &ListContractsRequest) -> Result<
         .collect())
 }
 
-/// The refusal of a create whose `uniqueness_key` a `kind` `id` was already created with.
-pub(crate) fn used_key(key: &str, kind: &str, id: &str) -> Error {
-    Error::conflict(
-        "uniqueness_key",
-        format!("uniqueness_key `{key}` was used to create {kind} `{id}`: nothing was created again"),
-    )
+/// Refuses a create naming `key` when one of `made` (each record's key and id, of one `kind`) was
+/// created with it: 409, and nothing is created again.
+pub(crate) fn unused_key<'a>(
+    mut made: impl Iterator<Item = (Option<&'a String>, &'a str)>,
+    key: Option<&String>,
+    kind: &str,
+) -> Result<()> {
+    let Some(key) = key else { return Ok(()) };
+    match made.find(|(k, _)| *k == Some(key)) {
+        Some((_, id)) => Err(Error::conflict(
+            "uniqueness_key",
+            format!("uniqueness_key `{key}` was used to create {kind} `{id}`: nothing was created again"),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Checks a new contract's `transition` against the contract it follows; a SUPERSEDE answers the end
